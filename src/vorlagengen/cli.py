@@ -1,0 +1,123 @@
+"""The ``vorlagengen`` command line: thin commands that parse options, call the library, print."""
+
+from __future__ import annotations
+
+import datetime as dt
+import sys
+from pathlib import Path
+
+import click
+
+from . import __version__, clickde
+from .errors import UserError, ValidationFailed
+
+clickde.install()
+
+CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+
+
+class _Group(click.Group):
+    """Catches every user error and prints it in German, without a traceback, exit status 1."""
+
+    def invoke(self, ctx: click.Context):  # type: ignore[override]
+        try:
+            return super().invoke(ctx)
+        except ValidationFailed as exc:
+            for problem in exc.problems:
+                click.echo(str(problem), err=True)
+            n = len(exc.problems)
+            click.echo(f"{n} Fehler gefunden, nichts geschrieben." if n != 1 else "1 Fehler gefunden, nichts geschrieben.",
+                       err=True)
+            ctx.exit(1)
+        except UserError as exc:
+            click.echo(f"Fehler: {exc}", err=True)
+            ctx.exit(1)
+
+
+@click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
+             subcommand_metavar="BEFEHL [ARGUMENTE]...")
+@click.version_option(__version__, "--version", message="vorlagengen %(version)s")
+@click.option("--projekt", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
+              show_default=True, help="Projektordner mit data/, vorlagen/ und templates/.")
+@click.option("--quiet", "-q", is_flag=True, help="Nur Fehler ausgeben (für CI).")
+@click.pass_context
+def cli(ctx: click.Context, projekt: Path, quiet: bool) -> None:
+    """Drucksachen als YAML-Datensätze prüfen, anlegen und setzen.
+
+    Jede Drucksache ist eine YAML-Datei unter vorlagen/; Körperschaften, Gremien, Ämter und
+    Personen stehen in data/.
+    """
+    ctx.obj = {"root": projekt, "quiet": quiet}
+
+
+def _say(ctx: click.Context, text: str) -> None:
+    if not ctx.obj["quiet"]:
+        click.echo(text)
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
+@click.pass_context
+def validate(ctx: click.Context, pfade: tuple[Path, ...]) -> None:
+    """Drucksachen prüfen (ohne PFADE: alle unter vorlagen/).
+
+    Meldet jeden Fehler als „datei:zeile:spalte: feld: Meldung“ und endet mit Status 1,
+    wenn es Fehler gibt.
+    """
+    from .project import discover, load_project
+
+    root: Path = ctx.obj["root"]
+    try:
+        project = load_project(root, pfade or None)
+    except ValidationFailed as exc:
+        files = {p.path for p in exc.problems}
+        total = len(discover(root.absolute(), pfade or None))
+        for problem in exc.problems:
+            click.echo(str(problem), err=True)
+        click.echo(f"{total} Drucksachen geprüft, {len(exc.problems)} Fehler in {len(files)} Dateien", err=True)
+        ctx.exit(1)
+    _say(ctx, f"{len(project.records)} Drucksachen geprüft, 0 Fehler")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("art")
+@click.option("--koerperschaft", "-k", required=True, help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
+@click.option("--bezug", help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
+@click.option("--datum", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), help="Datum (Vorgabe: heute).")
+@click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (Vorgabe: vorlagen/<körperschaft>/<nr>.yaml).")
+@click.pass_context
+def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, datum: dt.datetime | None,
+        ausgabe: Path | None) -> None:
+    """Neue Drucksache der Art ART anlegen, mit der nächsten freien Nummer.
+
+    ART ist z. B. Beschlussvorlage, Mitteilungsvorlage, Antrag, Anfrage, Stellungnahme.
+    """
+    from .skeleton import new_record
+
+    target = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
+                        datum=datum.date() if datum else None, out=ausgabe)
+    _say(ctx, f"angelegt: {target}")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
+              help="Zieldatei (Vorgabe: schema/vorlage.schema.json im Projekt; „-“ für die Standardausgabe).")
+@click.pass_context
+def schema(ctx: click.Context, ausgabe: Path | None) -> None:
+    """JSON-Schema der Drucksache schreiben (für Editoren mit YAML-Unterstützung)."""
+    from .schema import vorlage_schema_text
+    from .skeleton import SCHEMA_RELPATH
+    from .writing import write_atomic
+
+    text = vorlage_schema_text()
+    if ausgabe is not None and str(ausgabe) == "-":
+        sys.stdout.write(text)
+        return
+    target = ausgabe or ctx.obj["root"] / SCHEMA_RELPATH
+    write_atomic(target, text.encode("utf-8"))
+    _say(ctx, f"geschrieben: {target}")
+
+
+def main() -> None:
+    cli.main(prog_name="vorlagengen")

@@ -1,0 +1,104 @@
+"""German messages for validation errors, with "meinten Sie …?" suggestions."""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Iterable
+from typing import Any
+
+from pydantic_core import ErrorDetails
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """`` – meinten Sie „x“?`` for the closest candidate, or an empty string."""
+    pool = list(candidates)
+    match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not match:
+        lowered = {c.lower(): c for c in pool}
+        match = [lowered[word.lower()]] if word.lower() in lowered else []
+    return f" – meinten Sie „{match[0]}“?" if match else ""
+
+
+def _with_stop(hint: str) -> str:
+    return hint if hint else "."
+
+
+def field_path(loc: Iterable[Any]) -> str:
+    """``('beratungsfolge', 0, 'datum')`` → ``beratungsfolge[1].datum`` (positions count from 1)."""
+    out = ""
+    for part in loc:
+        if part == "[key]":
+            continue
+        if isinstance(part, int):
+            out += f"[{part + 1}]"
+        else:
+            out += f".{part}" if out else str(part)
+    return out
+
+
+def _type_name(value: Any) -> str:
+    if value is None:
+        return "nichts (leer)"
+    if isinstance(value, bool):
+        return f"Wahrheitswert {str(value).lower()}"
+    if isinstance(value, (int, float)):
+        return f"Zahl {value}"
+    if isinstance(value, str):
+        return f"Text „{value}“"
+    if isinstance(value, list):
+        return "eine Liste"
+    if isinstance(value, dict):
+        return "eine Zuordnung"
+    return type(value).__name__
+
+
+def _short(value: Any) -> str:
+    text = str(value)
+    return text if len(text) <= 60 else text[:57] + "…"
+
+
+def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
+    """A German message for one pydantic error."""
+    kind = err["type"]
+    value = err.get("input")
+    ctx = err.get("ctx") or {}
+    if kind == "missing":
+        return "Pflichtfeld fehlt"
+    if kind == "extra_forbidden":
+        key = str(err["loc"][-1])
+        return f"unbekanntes Feld „{key}“{suggest(key, allowed_keys)}"
+    if kind == "literal_error":
+        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+        expected = [e for e in expected if e]
+        hint = suggest(str(value), expected) if isinstance(value, str) else ""
+        shown = f"„{_short(value)}“" if isinstance(value, str) else _type_name(value)
+        return f"ungültiger Wert {shown}{_with_stop(hint)} Erlaubt: {', '.join(expected)}"
+    if kind.startswith("date"):
+        return f"ungültiges Datum {_type_name(value)} (erwartet JJJJ-MM-TT oder TT.MM.JJJJ, ein Tag, den es gibt)"
+    if kind in ("bool_parsing", "bool_type"):
+        return f"ja oder nein erwartet, gefunden: {_type_name(value)}"
+    if kind in ("int_parsing", "int_type", "int_from_float"):
+        return f"ganze Zahl erwartet, gefunden: {_type_name(value)}"
+    if kind in ("decimal_parsing", "decimal_type"):
+        return f"Betrag erwartet (z. B. 39 oder \"39,50\"), gefunden: {_type_name(value)}"
+    if kind == "decimal_max_places":
+        return f"Betrag mit höchstens {ctx.get('decimal_places')} Nachkommastellen erwartet"
+    if kind in ("decimal_max_digits", "decimal_whole_digits"):
+        return "Betrag ist zu groß"
+    if kind in ("string_type",):
+        return f"Text erwartet, gefunden: {_type_name(value)}"
+    if kind == "string_too_short":
+        return "darf nicht leer sein"
+    if kind == "string_pattern_mismatch":
+        return f"ungültige Kennung „{_short(value)}“ (nur Kleinbuchstaben, Ziffern, „-“ und „_“)"
+    if kind == "greater_than_equal":
+        return f"Wert muss mindestens {ctx.get('ge')} sein, ist {_short(value)}"
+    if kind == "less_than_equal":
+        return f"Wert darf höchstens {ctx.get('le')} sein, ist {_short(value)}"
+    if kind == "list_type":
+        return f"Liste erwartet (Einträge mit „- “), gefunden: {_type_name(value)}"
+    if kind in ("model_type", "model_attributes_type", "dict_type"):
+        return f"Zuordnung (Schlüssel: Wert) erwartet, gefunden: {_type_name(value)}"
+    if kind == "value_error":
+        return str(ctx.get("error", err["msg"]))
+    return f"ungültiger Wert {_type_name(value)} ({err['msg']})"

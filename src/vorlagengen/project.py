@@ -1,0 +1,238 @@
+"""Load and validate a project: the reference data in ``data/`` and the records in ``vorlagen/``.
+
+One pass, all problems: every file is read and checked, every problem is collected with its
+place, and only then does :func:`load_project` either return the typed project or raise
+:class:`ValidationFailed` with all of them.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Iterable, Sequence
+from concurrent.futures import ProcessPoolExecutor
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from . import checks
+from .errors import Problem, UserError, ValidationFailed
+from .messages import field_path, translate
+from .model import REFERENCE_FILES, Altdrucksache, Amt, Gremium, Koerperschaft, Person, Vorlage
+from .yamlio import YamlProblem, load_mapping, locate
+
+RECORD_DIR = "vorlagen"
+DATA_DIR = "data"
+PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
+
+
+@dataclass
+class RefData:
+    koerperschaften: dict[str, Koerperschaft] = field(default_factory=dict)
+    gremien: dict[str, Gremium] = field(default_factory=dict)
+    aemter: dict[str, Amt] = field(default_factory=dict)
+    personen: dict[str, Person] = field(default_factory=dict)
+    altbestand: dict[str, Altdrucksache] = field(default_factory=dict)
+
+
+@dataclass
+class Record:
+    path: Path
+    display: str
+    vorlage: Vorlage
+
+
+@dataclass
+class Project:
+    root: Path
+    ref: RefData
+    records: list[Record]
+
+    def by_nummer(self, koerperschaft: str, nummer: str) -> Record | None:
+        for rec in self.records:
+            if rec.vorlage.koerperschaft == koerperschaft and rec.vorlage.nummer == nummer:
+                return rec
+        return None
+
+
+def display_path(path: Path) -> str:
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def model_problems(exc: ValidationError, path: Path, display: str, model: type[BaseModel],
+                   prefix: tuple[Any, ...] = ()) -> list[Problem]:
+    """Turn pydantic's errors into located German problems."""
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(prefix) + tuple(err["loc"])
+        line, col = locate(path, loc)
+        allowed = _allowed_keys(model, err["loc"][len(prefix) :] if prefix else err["loc"])
+        problems.append(Problem(display, line, col, field_path(loc), translate(err, allowed)))
+    return problems
+
+
+def _allowed_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
+    """Field names of the (sub)model that holds the last element of ``loc``."""
+    current: Any = model
+    for part in loc[:-1]:
+        if isinstance(part, int) or part == "[key]":
+            continue
+        fields = getattr(current, "model_fields", None)
+        if not fields or part not in fields:
+            # a dict of models (reference data): the part is an id, stay on the same model
+            continue
+        current = _inner_model(fields[part].annotation)
+    fields = getattr(current, "model_fields", None)
+    return list(fields) if fields else []
+
+
+def _inner_model(annotation: Any) -> Any:
+    import typing
+
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return annotation
+    for arg in typing.get_args(annotation):
+        found = _inner_model(arg)
+        if found is not None:
+            return found
+    return None
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
+    ref = RefData()
+    problems: list[Problem] = []
+    data_dir = root / DATA_DIR
+    for name, model in REFERENCE_FILES.items():
+        path = data_dir / f"{name}.yaml"
+        display = display_path(path)
+        if not path.exists():
+            if name == "koerperschaften":
+                problems.append(Problem(display, 0, 0, "", "Datei fehlt: ohne Körperschaften ist nichts zu prüfen"))
+            continue
+        try:
+            raw = load_mapping(path, display)
+        except YamlProblem as exc:
+            problems.append(exc.problem)
+            continue
+        adapter = TypeAdapter(dict[str, model])  # type: ignore[valid-type]
+        try:
+            setattr(ref, name, adapter.validate_python(raw))
+        except ValidationError as exc:
+            problems.extend(_ref_problems(exc, path, display, model))
+            valid = {}
+            for key, value in raw.items():
+                try:
+                    valid[key] = model.model_validate(value)
+                except ValidationError:
+                    pass
+            setattr(ref, name, valid)
+    problems.extend(checks.check_refdata(ref, root))
+    return ref, problems
+
+
+def _ref_problems(exc: ValidationError, path: Path, display: str, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for err in exc.errors(include_url=False):
+        loc = tuple(err["loc"])
+        line, col = locate(path, loc)
+        allowed = list(model.model_fields) if err["type"] == "extra_forbidden" else []
+        problems.append(Problem(display, line, col, field_path(loc), translate(err, allowed)))
+    return problems
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
+    """Record files: the given files, the YAML files below given folders, or all of vorlagen/."""
+    targets = list(paths) if paths else [root / RECORD_DIR]
+    found: list[Path] = []
+    for target in targets:
+        if target.is_dir():
+            found.extend(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+        elif target.exists():
+            found.append(target)
+        else:
+            raise UserError(f"{target}: Datei oder Ordner nicht gefunden")
+    return sorted({p.absolute() for p in found})
+
+
+def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | None, list[Problem]]:
+    display = display_path(path)
+    try:
+        raw = load_mapping(path, display)
+    except YamlProblem as exc:
+        return display, None, [exc.problem]
+    try:
+        vorlage = Vorlage.model_validate(raw)
+    except ValidationError as exc:
+        return display, None, model_problems(exc, path, display, Vorlage)
+    found = checks.check_record(vorlage, path, root, ref)
+    problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
+    return display, vorlage, problems
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(root: str) -> None:
+    ref, _ = load_refdata(Path(root))
+    _WORKER["root"] = Path(root)
+    _WORKER["ref"] = ref
+
+
+def _worker_check(paths: list[Path]) -> list[tuple[str, Vorlage | None, list[Problem]]]:
+    return [_check_one(p, _WORKER["root"], _WORKER["ref"]) for p in paths]
+
+
+def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[tuple[str, Vorlage | None, list[Problem]]]:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        return [_check_one(p, root, ref) for p in paths]
+    size = max(50, len(paths) // (jobs * 4))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(root),)) as pool:
+        return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
+
+
+def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None) -> Project:
+    """Load reference data and records, check everything, raise ValidationFailed on any problem."""
+    root = root.absolute()
+    if not (root / DATA_DIR).is_dir():
+        raise UserError(f"{root}: kein vorlagengen-Projekt (Ordner „{DATA_DIR}/“ fehlt)")
+    ref, problems = load_refdata(root)
+    selected = discover(root, paths)
+    jobs = jobs or os.cpu_count() or 1
+    results = _check_all(selected, root, ref, jobs)
+
+    records = [Record(p, d, v) for p, (d, v, _) in zip(selected, results) if v is not None]
+    for _, _, found in results:
+        problems.extend(found)
+
+    # Cross-record checks see every record of the project, even when only some were selected.
+    others = _other_numbers(root, set(selected)) if paths else []
+    problems.extend(checks.check_across(records, others, ref))
+    if problems:
+        raise ValidationFailed(problems)
+    return Project(root, ref, records)
+
+
+def _other_numbers(root: Path, selected: set[Path]) -> list[tuple[str, str, str]]:
+    """(koerperschaft, nummer, display) of the records that were not selected, read leniently."""
+    out = []
+    for path in discover(root):
+        if path in selected:
+            continue
+        try:
+            raw = load_mapping(path, display_path(path))
+        except YamlProblem:
+            continue
+        if isinstance(raw.get("nummer"), str) and isinstance(raw.get("koerperschaft"), str):
+            out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))
+    return out
