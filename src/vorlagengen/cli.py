@@ -119,5 +119,46 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
     _say(ctx, f"geschrieben: {target}")
 
 
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--format", "-f", "formate", default="docx,pdf", show_default=True,
+              help="Ausgabeformate, durch Komma getrennt: docx, pdf.")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner.")
+@click.option("--layout", "-l", help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
+@click.option("--neu", is_flag=True, help="Alles neu setzen, auch Unverändertes.")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallele Aufträge (Vorgabe: Kerne).")
+@click.pass_context
+def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Path, layout: str | None,
+          neu: bool, jobs: int | None) -> None:
+    """Drucksachen als DOCX und PDF setzen (ohne PFADE: alle unter vorlagen/).
+
+    Die Dateien landen in AUSGABE/vorlagen/<körperschaft>/<Drucksachen-Nr>.docx|pdf.
+    Unveränderte Drucksachen werden nicht neu gesetzt.
+    """
+    import os
+
+    from .project import load_project
+    from .render.build import FORMATS, build as run_build
+
+    wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
+    unknown = [f for f in wanted if f not in FORMATS]
+    if unknown:
+        raise UserError(f"unbekanntes Format „{unknown[0]}“; möglich: {', '.join(FORMATS)}")
+    root: Path = ctx.obj["root"]
+    project = load_project(root, pfade or None)
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    jobs = jobs or os.cpu_count() or 1
+    quiet = ctx.obj["quiet"] or not sys.stderr.isatty()
+    if quiet:
+        result = run_build(project, out, wanted, layout, jobs=jobs, force=neu)
+    else:
+        with click.progressbar(length=len(project.records), label="Setze Drucksachen", file=sys.stderr) as bar:
+            result = run_build(project, out, wanted, layout, jobs=jobs, force=neu,
+                               progress=lambda _r: bar.update(1))
+    _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
+              f"{len(result.skipped)} unverändert ({out})")
+
+
 def main() -> None:
     cli.main(prog_name="vorlagengen")

@@ -1,0 +1,1 @@
+"""Rendering: record → template context → Pandoc Markdown (Jinja) → DOCX (pandoc) and PDF (typst)."""

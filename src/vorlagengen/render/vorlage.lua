@@ -1,0 +1,202 @@
+-- Pandoc filter shared by every layout. It turns the small vocabulary that layout templates use
+-- into each output format:
+--
+--   ::: {.vg-NAME key="value" style="Word-Stil"}   a part of the layout
+--       typst: a call of the function vg-NAME(key: "value")[...] defined in the layout's .typ
+--       docx:  paragraphs in the Word style given by style= (a Kommune restyles it in Word)
+--   ::: {.vg-props style="Eigenschaften"}           wraps a definition list of label/value pairs
+--       typst: vg-props(([label], [value]), ...)    docx: a two-column table without header
+--   ::: {.vg-table widths="20,50,30" style="Beratungsfolge"}   wraps a pipe table
+--       sets relative column widths (both formats) and the Word table style
+--   ::: {.vg-text}                                  wraps Markdown typed by an author:
+--       its headings move below the layout's own headings
+--
+-- Quotes come out German („…“, ‚…‘) in every format; pandoc itself would write English ones into
+-- DOCX.
+
+local is_typst = FORMAT:match("typst") ~= nil
+local is_docx = FORMAT:match("docx") ~= nil
+
+local function typst_string(s)
+  return '"' .. s:gsub("\\", "\\\\"):gsub('"', '\\"') .. '"'
+end
+
+local function raw(s)
+  return pandoc.RawBlock("typst", s)
+end
+
+local function args_of(attr)
+  local parts = {}
+  local keys = {}
+  for k, _ in pairs(attr.attributes) do
+    if k ~= "style" and k ~= "widths" then
+      table.insert(keys, k)
+    end
+  end
+  table.sort(keys)
+  for _, k in ipairs(keys) do
+    table.insert(parts, k .. ": " .. typst_string(attr.attributes[k]))
+  end
+  return table.concat(parts, ", ")
+end
+
+local function vg_class(attr)
+  for _, c in ipairs(attr.classes) do
+    if c:sub(1, 3) == "vg-" then
+      return c
+    end
+  end
+  return nil
+end
+
+local function set_widths(tbl, widths)
+  local ws = {}
+  local total = 0
+  for w in widths:gmatch("[%d.]+") do
+    table.insert(ws, tonumber(w))
+    total = total + tonumber(w)
+  end
+  for i, spec in ipairs(tbl.colspecs) do
+    if ws[i] then
+      tbl.colspecs[i] = { spec[1], ws[i] / total }
+    end
+  end
+  return tbl
+end
+
+local function props_docx(div, dl)
+  local rows = {}
+  for _, item in ipairs(dl.content) do
+    local term, defs = item[1], item[2]
+    local value = {}
+    for _, def in ipairs(defs) do
+      for _, b in ipairs(def) do
+        table.insert(value, b)
+      end
+    end
+    table.insert(rows, { { pandoc.Plain(term) }, value })
+  end
+  local simple = pandoc.SimpleTable({}, { pandoc.AlignLeft, pandoc.AlignLeft }, { 0.28, 0.72 }, {}, rows)
+  local tbl = pandoc.utils.from_simple_table(simple)
+  if div.attributes.style then
+    tbl.attr.attributes["custom-style"] = div.attributes.style
+  end
+  return tbl
+end
+
+local function props_typst(div, dl)
+  local out = { raw("#" .. vg_class(div.attr) .. "(" .. args_of(div.attr) .. (args_of(div.attr) ~= "" and ", " or "")) }
+  for _, item in ipairs(dl.content) do
+    local term, defs = item[1], item[2]
+    table.insert(out, raw("(" .. typst_string(pandoc.utils.stringify(term)) .. ", ["))
+    for _, def in ipairs(defs) do
+      for _, b in ipairs(def) do
+        table.insert(out, b)
+      end
+    end
+    table.insert(out, raw("]),"))
+  end
+  table.insert(out, raw(")"))
+  return out
+end
+
+local function shift_headings(blocks, by)
+  return pandoc.walk_block(pandoc.Div(blocks), {
+    Header = function(h)
+      h.level = math.min(h.level + by, 6)
+      return h
+    end,
+  }).content
+end
+
+function Div(div)
+  local cls = vg_class(div.attr)
+  if cls == nil then
+    return nil
+  end
+  if cls == "vg-text" then
+    local by = tonumber(div.attributes.shift or "1")
+    local content = shift_headings(div.content, by)
+    if is_docx and div.attributes.style then
+      return pandoc.Div(content, pandoc.Attr("", {}, { ["custom-style"] = div.attributes.style }))
+    end
+    return content
+  end
+  if cls == "vg-props" then
+    local dl = div.content[1]
+    if dl and dl.t == "DefinitionList" then
+      if is_typst then
+        return props_typst(div, dl)
+      else
+        return props_docx(div, dl)
+      end
+    end
+  end
+  if cls == "vg-table" then
+    local blocks = {}
+    for _, b in ipairs(div.content) do
+      if b.t == "Table" then
+        if div.attributes.widths then
+          b = set_widths(b, div.attributes.widths)
+        end
+        if div.attributes.style then
+          b.attr.attributes["custom-style"] = div.attributes.style
+        end
+      end
+      table.insert(blocks, b)
+    end
+    if is_typst then
+      local a = args_of(div.attr)
+      table.insert(blocks, 1, raw("#vg-table(" .. a .. ")["))
+      table.insert(blocks, raw("]"))
+    end
+    return blocks
+  end
+  if is_typst then
+    local content = div.content
+    table.insert(content, 1, raw("#" .. cls .. "(" .. args_of(div.attr) .. ")["))
+    table.insert(content, raw("]"))
+    return content
+  end
+  if is_docx and div.attributes.style then
+    return pandoc.Div(div.content, pandoc.Attr("", {}, { ["custom-style"] = div.attributes.style }))
+  end
+  return div.content
+end
+
+-- Tables: cells align left unless the template says otherwise (pandoc's typst writer would
+-- centre them inside its figure).
+function Table(tbl)
+  for i, spec in ipairs(tbl.colspecs) do
+    if spec[1] == pandoc.AlignDefault then
+      tbl.colspecs[i] = { pandoc.AlignLeft, spec[2] }
+    end
+  end
+  return tbl
+end
+
+function Quoted(q)
+  local open, close = "„", "“"
+  if q.quotetype == "SingleQuote" then
+    open, close = "‚", "‘"
+  end
+  local out = { pandoc.Str(open) }
+  for _, i in ipairs(q.content) do
+    table.insert(out, i)
+  end
+  table.insert(out, pandoc.Str(close))
+  return out
+end
+
+-- Pictures in an author's text are not fetched: pandoc or typst would otherwise read any file
+-- the path names. Anlagen are the place for images.
+function Image(img)
+  local alt = pandoc.utils.stringify(img.caption)
+  return pandoc.Emph({ pandoc.Str("[Bild: " .. (alt ~= "" and alt or img.src) .. "]") })
+end
+
+return {
+  { Image = Image },
+  { Quoted = Quoted, Table = Table },
+  { Div = Div },
+}
