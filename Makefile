@@ -17,16 +17,30 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-vorlage: $(STAMP) ## Alle Drucksachen prüfen (V=<datei> für eine)
-	$(PY) build.py validate $(V)
+# Everything a build depends on; make skips the build when none of it changed.
+SOURCES := $(shell find vorlagen data templates src/vorlagengen -type f -not -path '*/__pycache__/*' 2>/dev/null)
 
-validate: vorlage ## wie „make vorlage“
+ifeq ($(strip $(V)),)
+vorlage: build/.vorlagen.stamp ## Alle Drucksachen prüfen und als DOCX+PDF setzen (V=<datei> für eine)
+build/.vorlagen.stamp: $(STAMP) $(SOURCES)
+	$(PY) build.py build
+	@mkdir -p build && touch $@
+else
+vorlage: $(STAMP)
+	$(PY) build.py build $(V)
+endif
+
+validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
+	$(PY) build.py validate $(V)
 
 schema: $(STAMP) ## JSON-Schema für Editoren neu schreiben (schema/vorlage.schema.json)
 	$(PY) build.py schema
 
 test: $(STAMP) ## Alle Tests
 	$(PY) -m pytest
+
+golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)
+	$(PY) tests/make_golden.py
 
 bench: $(STAMP) ## Benchmark; Zahlen nach build/bench.json
 	$(PY) -m vorlagengen.bench

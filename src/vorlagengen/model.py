@@ -180,6 +180,7 @@ class Vorlage(_Strict):
     art: ART = Field(description="Art der Drucksache")
     status: STATUS = Field(description="öffentlich oder nichtöffentlich")
     entwurf: JaNein = Field(False, description="Entwurf: wird auf jeder Seite als ENTWURF gestempelt")
+    abgeschlossen: JaNein = Field(False, description="Vorlage abgeschlossen (alle Beratungen erledigt)")
     betreff: Text = Field(description="Betreff / Titel")
     federfuehrend: Id | None = Field(None, description="federführende Stelle (Kennung aus data/aemter.yaml)")
     beteiligt: list[Id] = Field(default_factory=list, description="beteiligte Stellen (data/aemter.yaml)")
