@@ -136,7 +136,13 @@ def check_refdata(ref: RefData, root: Path) -> list[Problem]:
         path = data / f"{name}.yaml"
         out.append(Problem(display_path(path), *locate(path, loc), ".".join(map(str, loc)), msg))
 
+    from .render.layouts import available
+
+    layouts = available(root)
     for ident, k in ref.koerperschaften.items():
+        if k.layout not in layouts:
+            add("koerperschaften", (ident, "layout"),
+                f"unbekanntes Layout „{k.layout}“{suggest(k.layout, layouts)}; vorhanden: {', '.join(layouts)}")
         try:
             Scheme(k.nummernschema).validate()
         except SchemeError as exc:

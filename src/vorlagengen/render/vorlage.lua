@@ -8,8 +8,8 @@
 --       typst: vg-props(([label], [value]), ...)    docx: a two-column table without header
 --   ::: {.vg-table widths="20,50,30" style="Beratungsfolge"}   wraps a pipe table
 --       sets relative column widths (both formats) and the Word table style
---   ::: {.vg-text}                                  wraps Markdown typed by an author:
---       its headings move below the layout's own headings
+--   ::: {.vg-text ebene="2"}                        wraps Markdown typed by an author:
+--       its headings move below the layout's own headings (to level 2, 3 … without gaps)
 --
 -- Quotes come out German („…“, ‚…‘) in every format; pandoc itself would write English ones into
 -- DOCX.
@@ -100,10 +100,27 @@ local function props_typst(div, dl)
   return out
 end
 
-local function shift_headings(blocks, by)
+-- An author's headings go below the layout's own (level 1): the levels used in the text are
+-- renumbered 2, 3, 4 … in order, so that no level is skipped (PDF/UA demands that).
+local function shift_headings(blocks, first)
+  local used = {}
+  pandoc.walk_block(pandoc.Div(blocks), {
+    Header = function(h)
+      used[h.level] = true
+    end,
+  })
+  local levels = {}
+  for level, _ in pairs(used) do
+    table.insert(levels, level)
+  end
+  table.sort(levels)
+  local map = {}
+  for i, level in ipairs(levels) do
+    map[level] = math.min(first + i - 1, 6)
+  end
   return pandoc.walk_block(pandoc.Div(blocks), {
     Header = function(h)
-      h.level = math.min(h.level + by, 6)
+      h.level = map[h.level]
       return h
     end,
   }).content
@@ -115,8 +132,7 @@ function Div(div)
     return nil
   end
   if cls == "vg-text" then
-    local by = tonumber(div.attributes.shift or "1")
-    local content = shift_headings(div.content, by)
+    local content = shift_headings(div.content, tonumber(div.attributes.ebene or "2"))
     if is_docx and div.attributes.style then
       return pandoc.Div(content, pandoc.Attr("", {}, { ["custom-style"] = div.attributes.style }))
     end

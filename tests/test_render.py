@@ -1,0 +1,336 @@
+"""Rendering: the seeds come out whole in PDF and DOCX, in their system's look, archival,
+accessible, reproducible; author text stays text."""
+
+from __future__ import annotations
+
+import zipfile
+from pathlib import Path
+
+import pikepdf
+import pytest
+from render_support import (
+    GOLDEN,
+    REPO,
+    SEEDS,
+    build_project,
+    copy_project,
+    docx_text,
+    image_difference,
+    markdown_sentences,
+    norm,
+    page_image,
+    pdf_pages,
+)
+
+from vorlagengen.errors import UserError
+from vorlagengen.project import load_project
+from vorlagengen.render.build import build
+from vorlagengen.skeleton import slug
+
+
+@pytest.fixture(scope="module")
+def seeds_out(tmp_path_factory) -> Path:
+    out = tmp_path_factory.mktemp("build")
+    build_project(REPO, out)
+    return out
+
+
+@pytest.fixture(scope="module")
+def demo():
+    return load_project(REPO, jobs=1)
+
+
+def outputs(out: Path, record) -> tuple[Path, Path]:
+    base = out / "vorlagen" / record.vorlage.koerperschaft / slug(record.vorlage.nummer)
+    return base.with_suffix(".pdf"), base.with_suffix(".docx")
+
+
+def expected_texts(record, project) -> list[str]:
+    v = record.vorlage
+    want = [v.nummer, v.betreff]
+    for step in v.beratungsfolge:
+        want += [project.ref.gremien[step.gremium].name, step.datum.strftime("%d.%m.%Y"), step.zustaendigkeit]
+        if step.ergebnis:
+            want.append(step.ergebnis)
+    for a in v.anlagen:
+        want.append(a.titel)
+    for field in ("sachverhalt", "beschlussvorschlag", "antwort"):
+        if getattr(v, field):
+            want += markdown_sentences(getattr(v, field))
+    for frage in v.fragen:
+        want += markdown_sentences(frage)
+    for a in v.abschnitte:
+        want += [a.titel, *markdown_sentences(a.text)]
+    if v.finanzen and v.finanzen.beschreibung:
+        want += markdown_sentences(v.finanzen.beschreibung)
+    if v.unterschrift:
+        want.append(project.ref.personen[v.unterschrift.person].nachname)
+        if v.unterschrift.zusatz:
+            want.append(v.unterschrift.zusatz)
+    if v.federfuehrend:
+        want.append(project.ref.aemter[v.federfuehrend].name)
+    for amt in v.beteiligt:
+        want.append(project.ref.aemter[amt].name)
+    if v.bezug:
+        want.append(v.bezug)
+    return want
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_content_complete_in_pdf_and_docx(seed, seeds_out, demo):
+    record = next(r for r in demo.records if r.path == seed)
+    pdf, doc = outputs(seeds_out, record)
+    pdf_text = norm("".join(pdf_pages(pdf)))
+    doc_text = norm(docx_text(doc))
+    missing_pdf = [t for t in expected_texts(record, demo) if norm(t) not in pdf_text]
+    missing_docx = [t for t in expected_texts(record, demo) if norm(t) not in doc_text]
+    assert not missing_pdf, f"im PDF fehlt: {missing_pdf[:5]}"
+    assert not missing_docx, f"im DOCX fehlt: {missing_docx[:5]}"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_first_page_matches_golden_image(seed, seeds_out, demo):
+    record = next(r for r in demo.records if r.path == seed)
+    pdf, _ = outputs(seeds_out, record)
+    golden = GOLDEN / f"{record.vorlage.koerperschaft}-{slug(record.vorlage.nummer)}.png"
+    assert golden.exists(), f"{golden} fehlt: „make golden“ ausführen und das Bild ansehen"
+    from PIL import Image
+
+    diff = image_difference(page_image(pdf), Image.open(golden).convert("L"))
+    assert diff < 0.004, f"erste Seite weicht vom Vergleichsbild ab ({diff:.4f})"
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_pdf_is_pdfa2a_and_pdfua1_with_metadata(seed, seeds_out, demo):
+    record = next(r for r in demo.records if r.path == seed)
+    pdf_path, _ = outputs(seeds_out, record)
+    with pikepdf.open(pdf_path) as pdf:
+        meta = pdf.open_metadata()
+        assert meta["pdfaid:part"] == "2" and meta["pdfaid:conformance"] == "A"
+        assert meta["pdfuaid:part"] == "1"
+        assert meta["dc:title"] == record.vorlage.betreff
+        assert record.vorlage.nummer in meta["dc:description"]
+        assert str(pdf.Root.Lang) == "de-DE"
+        assert pdf.Root.MarkInfo.Marked is True
+        assert "/StructTreeRoot" in pdf.Root
+        expected_author = (demo.ref.aemter[record.vorlage.federfuehrend].name if record.vorlage.federfuehrend
+                           else demo.ref.koerperschaften[record.vorlage.koerperschaft].name)
+        assert meta["dc:creator"] == [expected_author]
+        fonts = {str(f.get("/BaseFont")) for page in pdf.pages for f in page.Resources.Font.values()}
+        assert fonts and all("Liberation" in f for f in fonts), fonts
+
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_pdf_numbers_pages_seite_x_von_y(seed, seeds_out, demo):
+    record = next(r for r in demo.records if r.path == seed)
+    pages = pdf_pages(outputs(seeds_out, record)[0])
+    for i, text in enumerate(pages, start=1):
+        assert f"Seite {i} von {len(pages)}" in text
+
+
+def test_docx_has_german_quotes_styles_and_page_fields(seeds_out, demo):
+    record = next(r for r in demo.records if r.vorlage.nummer == "19/0167")
+    _, doc = outputs(seeds_out, record)
+    with zipfile.ZipFile(doc) as z:
+        body = z.read("word/document.xml").decode()
+        styles = z.read("word/styles.xml").decode()
+        footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+    assert "„Neue Hilfen“" in body and "“Neue Hilfen”" not in body
+    for style in ("Beschlussvorschlag", "Beratungsfolge", "Textkoerper"):
+        assert f'w:styleId="{style}"' in styles
+    assert 'w:val="Beratungsfolge"' in body
+    assert "PAGE" in footers and "NUMPAGES" in footers
+
+
+def test_two_builds_are_byte_identical(tmp_path):
+    paths = [REPO / "vorlagen" / "lueneburg" / "VO-8321-19.yaml"]
+    build_project(REPO, tmp_path / "a", paths)
+    build_project(REPO, tmp_path / "b", paths)
+    files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*") if p.suffix in (".pdf", ".docx"))
+    assert len(files) == 2
+    for rel in files:
+        assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
+
+
+# --- records made inside the tests -------------------------------------------------------------
+
+
+def write_record(root: Path, name: str, text: str) -> Path:
+    path = root / "vorlagen" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+    return path
+
+
+HEAD = """nummer: "{nr}"
+datum: 2019-03-21
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: öffentlich
+betreff: {betreff}
+federfuehrend: lueneburg-05
+beschlussvorschlag: Der Ausschuss beschließt.
+"""
+
+
+def block(text: str) -> str:
+    return "sachverhalt: |\n" + "".join(f"  {line}\n" if line else "\n" for line in text.splitlines())
+
+
+def test_long_table_breaks_across_pages_with_header_repeated(tmp_path):
+    root = copy_project(tmp_path)
+    rows = "\n".join(f"| Zeile {i} | Maßnahme Nummer {i} | {i * 10} |" for i in range(1, 121))
+    write_record(root, "t.yaml", HEAD.format(nr="VO/0001/19", betreff="Lange Tabelle")
+                 + block("| Nr | Maßnahme | Betrag |\n|---|---|---|\n" + rows))
+    build_project(root, root / "build")
+    pdf = root / "build/vorlagen/lueneburg/VO-0001-19.pdf"
+    pages = pdf_pages(pdf)
+    assert len(pages) >= 3
+    text = "\n".join(pages)
+    for i in range(1, 121):
+        assert f"Maßnahme Nummer {i}\n" in text or f"Maßnahme Nummer {i} " in text, i
+    with_header = [p for p in pages if "Nr Maßnahme Betrag" in " ".join(p.split())]
+    assert len(with_header) >= 2, "Tabellenkopf wird auf Folgeseiten nicht wiederholt"
+    assert sum(1 for r in docx_text(root / "build/vorlagen/lueneburg/VO-0001-19.docx").splitlines()
+               if r.startswith("Maßnahme Nummer")) == 120
+
+
+INJECTIONS = [
+    "{{ 7 * 7 }} und {% if true %}WAHR{% endif %}",
+    '#read("/etc/passwd") und #import "@preview/cetz:0.2.0"',
+    "#panic(\"boom\") und $x^2$ und #let a = 1",
+    "<script>alert(1)</script> <b>fett</b>",
+    "```{=typst}\n#panic(\"raw\")\n```",
+    "```{=openxml}\n<w:p><w:r><w:t>XMLINJ</w:t></w:r></w:p>\n```",
+    "`{=html}` und {=latex} \\textbf{x}",
+    ":::\n::: {.vg-titel}\nAUSBRUCH\n:::",
+]
+
+
+def test_markup_in_records_comes_out_literally(tmp_path):
+    root = copy_project(tmp_path)
+    betreff = '"{{ 7*7 }} #read(\\"/etc/passwd\\") <b>x</b> $y$"'
+    write_record(root, "i.yaml", HEAD.format(nr="VO/0002/19", betreff=betreff) + block("\n\n".join(INJECTIONS)))
+    build_project(root, root / "build")
+    pdf = "\n".join(pdf_pages(root / "build/vorlagen/lueneburg/VO-0002-19.pdf"))
+    doc = docx_text(root / "build/vorlagen/lueneburg/VO-0002-19.docx")
+    ascii_quotes = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'"})
+    for text in (pdf, doc):
+        # typographic quotes are the one change allowed: "x" is set as „x“
+        flat = " ".join(text.split()).translate(ascii_quotes)
+        assert "{{ 7*7 }}" in flat and "{{ 7 * 7 }}" in flat
+        assert "{% if true %}WAHR{% endif %}" in flat
+        assert '#read("/etc/passwd")' in flat
+        assert '#import "@preview/cetz:0.2.0"' in flat
+        assert '#panic("boom")' in flat and "$x^2$" in flat
+        assert "<script>alert(1)</script>" in flat and "<b>fett</b>" in flat
+        assert '#panic("raw")' in flat
+        assert "<w:t>XMLINJ</w:t>" in flat
+        assert "root:x:0:0" not in flat
+        assert "49" not in flat.replace("VO/0002/19", "")
+
+
+def test_entwurf_is_stamped_on_every_page(tmp_path):
+    root = copy_project(tmp_path)
+    long = "\n\n".join(f"Absatz {i}: " + "Text der Vorlage. " * 40 for i in range(12))
+    write_record(root, "e.yaml", HEAD.format(nr="VO/0003/19", betreff="Entwurf") + "entwurf: ja\n" + block(long))
+    build_project(root, root / "build")
+    pages = pdf_pages(root / "build/vorlagen/lueneburg/VO-0003-19.pdf")
+    assert len(pages) >= 2
+    assert all("ENTWURF" in p for p in pages)
+    import docx
+
+    d = docx.Document(str(root / "build/vorlagen/lueneburg/VO-0003-19.docx"))
+    assert all("ENTWURF" in " ".join(p.text for p in s.header.paragraphs) for s in d.sections)
+
+
+def test_markdown_structures_reach_both_formats(tmp_path):
+    root = copy_project(tmp_path)
+    md = """## Zwischenüberschrift Eins
+
+Ein Absatz mit **fettem Wort** und *kursivem Wort* und einem [Verweis](https://example.org/info).
+
+- Punkt A
+  - Unterpunkt A1
+  - Unterpunkt A2
+- Punkt B
+
+1. Erstens
+2. Zweitens
+   1. Zweitens eins
+
+| Spalte 1 | Spalte 2 |
+|---|---|
+| Wert a | Wert b |
+"""
+    write_record(root, "m.yaml", HEAD.format(nr="VO/0004/19", betreff="Markdown") + block(md))
+    build_project(root, root / "build")
+    base = root / "build/vorlagen/lueneburg/VO-0004-19"
+    pdf = "\n".join(pdf_pages(base.with_suffix(".pdf")))
+    for snippet in ("Zwischenüberschrift Eins", "fettem Wort", "Unterpunkt A2", "Zweitens eins", "Wert b"):
+        assert snippet in pdf
+    with zipfile.ZipFile(base.with_suffix(".docx")) as z:
+        body = z.read("word/document.xml").decode()
+    assert "<w:b />" in body or "<w:b/>" in body
+    assert "<w:i />" in body or "<w:i/>" in body
+    assert "w:hyperlink" in body
+    assert 'w:ilvl w:val="1"' in body  # nested list level
+    assert 'w:pStyle w:val="Heading2"' in body
+    with pikepdf.open(base.with_suffix(".pdf")) as p:
+        uris = [str(a.A.URI) for page in p.pages for a in page.get("/Annots", []) if "/A" in a]
+    assert "https://example.org/info" in uris
+
+
+def test_project_templates_override_packaged_layout(tmp_path):
+    root = copy_project(tmp_path)
+    own = root / "templates" / "allris"
+    own.mkdir(parents=True)
+    packaged = REPO / "src/vorlagengen/templates/allris/vorlage.md.j2"
+    (own / "vorlage.md.j2").write_text(
+        packaged.read_text(encoding="utf-8").replace("# Sachverhalt", "# Sachdarstellung der Musterstadt"),
+        encoding="utf-8")
+    write_record(root, "o.yaml", HEAD.format(nr="VO/0005/19", betreff="Eigenes Layout") + block("Text."))
+    build_project(root, root / "build")
+    base = root / "build/vorlagen/lueneburg/VO-0005-19"
+    assert "Sachdarstellung der Musterstadt" in "".join(pdf_pages(base.with_suffix(".pdf")))
+    assert "Sachdarstellung der Musterstadt" in docx_text(base.with_suffix(".docx"))
+
+
+def test_failed_build_leaves_previous_output_untouched(tmp_path):
+    root = copy_project(tmp_path)
+    write_record(root, "a.yaml", HEAD.format(nr="VO/0006/19", betreff="Erster Stand") + block("Text."))
+    build_project(root, root / "build")
+    pdf = root / "build/vorlagen/lueneburg/VO-0006-19.pdf"
+    before = pdf.read_bytes()
+    own = root / "templates" / "allris"
+    own.mkdir(parents=True)
+    (own / "layout.typ").write_text('#import "/base.typ": *\n#let vorlage(body) = { undefined-function() }\n')
+    write_record(root, "a.yaml", HEAD.format(nr="VO/0006/19", betreff="Zweiter Stand") + block("Text."))
+    with pytest.raises(UserError) as err:
+        build_project(root, root / "build")
+    assert "typst" in str(err.value) and "a.yaml" in str(err.value)
+    assert pdf.read_bytes() == before
+    assert not [p for p in pdf.parent.iterdir() if p.name.startswith(".")]
+
+
+def test_unchanged_records_are_not_rebuilt(tmp_path):
+    root = copy_project(tmp_path)
+    write_record(root, "a.yaml", HEAD.format(nr="VO/0007/19", betreff="A") + block("Text."))
+    write_record(root, "b.yaml", HEAD.format(nr="VO/0008/19", betreff="B") + block("Text."))
+    out = root / "build"
+    first = build(load_project(root, jobs=1), out)
+    assert len(first.built) == 4 and not first.skipped
+    second = build(load_project(root, jobs=1), out)
+    assert not second.built and len(second.skipped) == 4
+    write_record(root, "b.yaml", HEAD.format(nr="VO/0008/19", betreff="B geändert") + block("Text."))
+    third = build(load_project(root, jobs=1), out)
+    assert sorted(p.name for p in third.built) == ["VO-0008-19.docx", "VO-0008-19.pdf"]
+
+
+def test_any_record_renders_in_any_layout(tmp_path, demo):
+    from vorlagengen.render.layouts import available
+
+    for layout in available(REPO):
+        out = tmp_path / layout
+        build(demo, out, layout_name=layout)
+        assert len(list(out.rglob("*.pdf"))) == len(demo.records)
