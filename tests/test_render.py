@@ -334,3 +334,17 @@ def test_any_record_renders_in_any_layout(tmp_path, demo):
         out = tmp_path / layout
         build(demo, out, layout_name=layout)
         assert len(list(out.rglob("*.pdf"))) == len(demo.records)
+
+
+def test_worked_example_of_a_kommune_design_builds(tmp_path):
+    """The README's worked example: beispiele/musterstadt overrides layout.typ, logo and Word styles."""
+    example = REPO / "beispiele" / "musterstadt"
+    project = load_project(example, jobs=1)
+    build(project, tmp_path)
+    pdf = tmp_path / "vorlagen/musterstadt/BV-2026-001.pdf"
+    assert "Ratsinformationssystem Musterstadt" in pdf_pages(pdf)[0]
+    with pikepdf.open(pdf) as p:
+        images = [x for x in p.pages[0].Resources.get("/XObject", {}).values()]
+        assert images, "Wappen fehlt"
+    with zipfile.ZipFile(tmp_path / "vorlagen/musterstadt/BV-2026-001.docx") as z:
+        assert "1D5F3A" in z.read("word/styles.xml").decode()
