@@ -76,7 +76,8 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...]) -> None:
             click.echo(str(problem), err=True)
         click.echo(f"{total} Drucksachen geprüft, {len(exc.problems)} Fehler in {len(files)} Dateien", err=True)
         ctx.exit(1)
-    _say(ctx, f"{len(project.records)} Drucksachen geprüft, 0 Fehler")
+    sitzungen = f", {len(project.sitzungen)} Sitzungen" if project.sitzungen else ""
+    _say(ctx, f"{len(project.records)} Drucksachen{sitzungen} geprüft, 0 Fehler")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -101,22 +102,18 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
 
 
 @cli.command(options_metavar="[OPTIONEN]")
-@click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
-              help="Zieldatei (Vorgabe: schema/vorlage.schema.json im Projekt; „-“ für die Standardausgabe).")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path),
+              help="Zielordner (Vorgabe: schema/ im Projekt).")
 @click.pass_context
 def schema(ctx: click.Context, ausgabe: Path | None) -> None:
-    """JSON-Schema der Drucksache schreiben (für Editoren mit YAML-Unterstützung)."""
-    from .schema import vorlage_schema_text
-    from .skeleton import SCHEMA_RELPATH
+    """JSON-Schemas für Drucksachen und Sitzungen schreiben (für Editoren mit YAML-Unterstützung)."""
+    from .schema import SCHEMAS
     from .writing import write_atomic
 
-    text = vorlage_schema_text()
-    if ausgabe is not None and str(ausgabe) == "-":
-        sys.stdout.write(text)
-        return
-    target = ausgabe or ctx.obj["root"] / SCHEMA_RELPATH
-    write_atomic(target, text.encode("utf-8"))
-    _say(ctx, f"geschrieben: {target}")
+    folder = ausgabe or ctx.obj["root"] / "schema"
+    for name, text in SCHEMAS.items():
+        write_atomic(folder / name, text().encode("utf-8"))
+        _say(ctx, f"geschrieben: {folder / name}")
 
 
 @cli.command(options_metavar="[OPTIONEN]")

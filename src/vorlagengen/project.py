@@ -48,6 +48,7 @@ class Project:
     root: Path
     ref: RefData
     records: list[Record]
+    sitzungen: list[Any] = field(default_factory=list)  # sitzung.SitzungRecord
 
     def by_nummer(self, koerperschaft: str, nummer: str) -> Record | None:
         for rec in self.records:
@@ -202,11 +203,31 @@ def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[t
 
 
 def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None) -> Project:
-    """Load reference data and records, check everything, raise ValidationFailed on any problem."""
+    """Load reference data, records and Sitzungen, check everything, raise ValidationFailed on any
+    problem.
+
+    ``paths`` selects Drucksachen and/or Sitzungen (files or folders). Sitzungen are checked against
+    all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen.
+    """
+    from .sitzung import SITZUNG_DIR, discover_sitzungen, load_sitzungen
+
     root = root.absolute()
     if not (root / DATA_DIR).is_dir():
         raise UserError(f"{root}: kein vorlagengen-Projekt (Ordner „{DATA_DIR}/“ fehlt)")
     ref, problems = load_refdata(root)
+    sitzung_dir = root / SITZUNG_DIR
+    sitzung_paths: list[Path] | None = None
+    if paths:
+        paths = [p.absolute() for p in paths]
+        in_sitzungen = [p for p in paths if p == sitzung_dir or sitzung_dir in p.parents]
+        paths = [p for p in paths if p not in in_sitzungen]
+        if in_sitzungen:
+            sitzung_paths = sorted({q for p in in_sitzungen
+                                    for q in ([p] if p.is_file() else discover_sitzungen(root))})
+            if not paths:
+                paths = None  # Sitzungen need every Drucksache
+        else:
+            sitzung_paths = []
     selected = discover(root, paths)
     jobs = jobs or os.cpu_count() or 1
     results = _check_all(selected, root, ref, jobs)
@@ -218,9 +239,11 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     # Cross-record checks see every record of the project, even when only some were selected.
     others = _other_numbers(root, set(selected)) if paths else []
     problems.extend(checks.check_across(records, others, ref))
+    sitzungen, found = load_sitzungen(root, records, ref, sitzung_paths)
+    problems.extend(found)
     if problems:
         raise ValidationFailed(problems)
-    return Project(root, ref, records)
+    return Project(root, ref, records, sitzungen)
 
 
 def _other_numbers(root: Path, selected: set[Path]) -> list[tuple[str, str, str]]:

@@ -1,18 +1,38 @@
-"""JSON Schema of the record, for editors (yaml-language-server) and for documentation."""
+"""JSON Schemas of the records, for editors (yaml-language-server) and for documentation."""
 
 from __future__ import annotations
 
 import json
 
+from pydantic import BaseModel
+
 from .model import Vorlage
 
 
-def vorlage_schema() -> dict:
-    schema = Vorlage.model_json_schema(mode="validation")
+def _schema(model: type[BaseModel], title: str) -> dict:
+    schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
-    schema["title"] = "Drucksache (vorlagengen)"
+    schema["title"] = title
     return schema
 
 
+def _text(schema: dict) -> str:
+    return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+
+
+def vorlage_schema() -> dict:
+    return _schema(Vorlage, "Drucksache (vorlagengen)")
+
+
 def vorlage_schema_text() -> str:
-    return json.dumps(vorlage_schema(), ensure_ascii=False, indent=2, sort_keys=True) + "\n"
+    return _text(vorlage_schema())
+
+
+def sitzung_schema_text() -> str:
+    from .sitzung import Sitzung
+
+    return _text(_schema(Sitzung, "Sitzung (vorlagengen)"))
+
+
+# file name in schema/ → text
+SCHEMAS = {"vorlage.schema.json": vorlage_schema_text, "sitzung.schema.json": sitzung_schema_text}
