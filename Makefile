@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate test bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen test bench schema golden clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -29,6 +29,13 @@ else
 vorlage: $(STAMP)
 	$(PY) build.py build $(V)
 endif
+
+sitzung: $(STAMP) ## Einladung, Bekanntmachung und Mappen einer Sitzung (S=<datei>)
+	@test -n "$(S)" || { echo "Aufruf: make sitzung S=sitzungen/<datei>.yaml"; exit 2; }
+	$(PY) build.py sitzung $(S)
+
+sitzungen: $(STAMP) ## Dasselbe für alle Sitzungen unter sitzungen/
+	$(PY) build.py sitzung
 
 validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
 	$(PY) build.py validate $(V)

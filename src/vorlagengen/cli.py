@@ -157,5 +157,34 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
               f"{len(result.skipped)} unverändert ({out})")
 
 
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("dateien", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner.")
+@click.option("--entwurf", is_flag=True, help="Mappe auch mit Entwürfen auf der Tagesordnung bauen (ENTWURF-Stempel).")
+@click.pass_context
+def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwurf: bool) -> None:
+    """Einladung, Bekanntmachung und Sitzungsmappen einer Sitzung erstellen (ohne DATEIEN: alle).
+
+    Schreibt nach AUSGABE/sitzungen/<gremium>-<datum>/: Einladung.docx, Einladung.pdf,
+    Bekanntmachung.pdf, Sitzungsmappe-oeffentlich.pdf, Sitzungsmappe-vollstaendig.pdf.
+    """
+    from .project import load_project
+    from .render.sitzung import build_sitzung
+    from .sitzung import SITZUNG_DIR
+
+    root: Path = ctx.obj["root"]
+    targets = list(dateien) or [root / SITZUNG_DIR]
+    project = load_project(root, None, sitzungen=targets)
+    if not project.sitzungen:
+        raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    for srec in project.sitzungen:
+        result = build_sitzung(project, srec, out, entwurf=entwurf)
+        for warning in result.warnings:
+            click.echo(f"Warnung: {warning}", err=True)
+        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder}")
+
+
 def main() -> None:
     cli.main(prog_name="vorlagengen")

@@ -202,11 +202,13 @@ def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[t
         return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
 
 
-def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None) -> Project:
+def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None,
+                 sitzungen: Iterable[Path] | None = None) -> Project:
     """Load reference data, records and Sitzungen, check everything, raise ValidationFailed on any
     problem.
 
-    ``paths`` selects Drucksachen and/or Sitzungen (files or folders). Sitzungen are checked against
+    ``paths`` selects Drucksachen and/or Sitzungen (files or folders; files below sitzungen/ are
+    Sitzungen). ``sitzungen`` names Sitzung files wherever they are. Sitzungen are checked against
     all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen.
     """
     from .sitzung import SITZUNG_DIR, discover_sitzungen, load_sitzungen
@@ -217,7 +219,13 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     ref, problems = load_refdata(root)
     sitzung_dir = root / SITZUNG_DIR
     sitzung_paths: list[Path] | None = None
-    if paths:
+    if sitzungen is not None:
+        sitzung_paths = sorted({q.absolute() for p in sitzungen
+                                for q in ([p] if p.is_file() else discover_sitzungen(root))})
+        missing = [p for p in sitzungen if not p.exists()]
+        if missing:
+            raise UserError(f"{missing[0]}: Datei oder Ordner nicht gefunden")
+    elif paths:
         paths = [p.absolute() for p in paths]
         in_sitzungen = [p for p in paths if p == sitzung_dir or sitzung_dir in p.parents]
         paths = [p for p in paths if p not in in_sitzungen]

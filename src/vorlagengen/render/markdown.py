@@ -43,6 +43,12 @@ def md(value: object) -> str:
     return text.rstrip() + "\n"
 
 
+def attr(value: object) -> str:
+    """A value inside a quoted pandoc attribute: ``key="…"``."""
+    text = " ".join(str(value).split())
+    return text.replace("\\", "\\\\").replace('"', '\\"')
+
+
 def environment(layout: Layout) -> jinja2.Environment:
     loader = jinja2.FileSystemLoader([str(p) for p in layout.search_path if p.is_dir()])
     env = jinja2.Environment(
@@ -53,7 +59,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(inline=inline, md=md, datum=datum, betrag=betrag)
+    env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag)
     return env
 
 
