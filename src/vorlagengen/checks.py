@@ -21,11 +21,38 @@ if TYPE_CHECKING:
 
 Loc = tuple[Any, ...]
 
+# label, "unknown" with the label's grammatical gender, source file
 _KIND = {
-    "gremien": ("Gremium", "data/gremien.yaml"),
-    "aemter": ("Stelle", "data/aemter.yaml"),
-    "personen": ("Person", "data/personen.yaml"),
+    "gremien": ("Gremium", "unbekanntes", "data/gremien.yaml"),
+    "aemter": ("Stelle", "unbekannte", "data/aemter.yaml"),
+    "personen": ("Person", "unbekannte", "data/personen.yaml"),
 }
+
+
+# The fill-in texts "vorlagengen new" writes into a skeleton (skeleton.render_skeleton). A record
+# that still carries one is not finished: validate names each, so the skeleton's own advice
+# "Ausfüllen, dann vorlagengen validate" works as a checklist.
+SKELETON_PLACEHOLDERS = frozenset(
+    {"(Betreff eintragen)", "(Drucksachen-Nr.)", "(erste Frage)"}
+    | {f"({part} in Markdown)" for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
+)
+
+
+def is_placeholder(value: Any) -> bool:
+    return isinstance(value, str) and value.strip() in SKELETON_PLACEHOLDERS
+
+
+def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for name in ("betreff", "bezug", "sachverhalt", "beschlussvorschlag", "antwort"):
+        if is_placeholder(getattr(v, name)):
+            out.append(((name,), f"noch nicht ausgefüllt: „{getattr(v, name).strip()}“ ist ein Platzhalter "
+                        "von „vorlagengen new“"))
+    for i, frage in enumerate(v.fragen):
+        if is_placeholder(frage):
+            out.append((("fragen", i), f"noch nicht ausgefüllt: „{frage.strip()}“ ist ein Platzhalter "
+                        "von „vorlagengen new“"))
+    return out
 
 
 def _fmt_date(d: Any) -> str:
@@ -34,12 +61,12 @@ def _fmt_date(d: Any) -> str:
 
 def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
     table = getattr(ref, kind)
-    label, source = _KIND[kind]
+    label, unknown, source = _KIND[kind]
     entry = table.get(ident)
     if entry is None:
         same_body = [k for k, v in table.items() if v.koerperschaft == body]
         hint = suggest(ident, same_body) or suggest(ident, table)
-        return [(loc, f"unbekannte {label} „{ident}“ (nicht in {source}){hint}")]
+        return [(loc, f"{unknown} {label} „{ident}“ (nicht in {source}){hint}")]
     if entry.koerperschaft != body:
         return [(loc, f"{label} „{ident}“ gehört zu Körperschaft „{entry.koerperschaft}“, nicht zu „{body}“")]
     return []
@@ -67,8 +94,10 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         scheme = scheme_of(ref, body)
         if scheme is not None and not scheme.matches(v.nummer):
             k = ref.koerperschaften[body]
+            example = scheme.format(nr=1, year=v.datum.year, wp=k.wahlperiode,
+                                    art=k.art_kuerzel.get(v.art))  # type: ignore[call-overload]
             out.append((("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{k.nummernschema}“ "
-                        f"der Körperschaft {body} (Beispiel: {scheme.example()})"))
+                        f"der Körperschaft {body} (Beispiel: {example})"))
         if v.federfuehrend:
             out += _ref(ref, "aemter", v.federfuehrend, body, ("federfuehrend",))
         for i, amt in enumerate(v.beteiligt):
@@ -85,6 +114,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         for i, step in enumerate(v.beratungsfolge):
             out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
 
+    out += _placeholders(v)
     for name in PFLICHT_NACH_ART[v.art]:
         if not getattr(v, name):
             out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
@@ -186,13 +216,14 @@ def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str
     known = {n for (_, n) in seen} | set(ref.altbestand)
     for rec in records:
         bezug = rec.vorlage.bezug
-        if bezug is None or bezug == rec.vorlage.nummer:
+        if bezug is None or bezug == rec.vorlage.nummer or is_placeholder(bezug):
             continue
         body = rec.vorlage.koerperschaft
         if (body, bezug) in seen or (bezug in ref.altbestand and ref.altbestand[bezug].koerperschaft == body):
             continue
         line, col = locate(rec.path, ("bezug",))
-        hint = suggest(bezug, [n for (b, n) in seen if b == body] + list(ref.altbestand)) if known else ""
+        candidates = [n for (b, n) in seen if b == body and n != rec.vorlage.nummer] + list(ref.altbestand)
+        hint = suggest(bezug, candidates) if known else ""
         out.append(Problem(rec.display, line, col, "bezug",
                            f"Bezug auf unbekannte Drucksache „{bezug}“ (weder in vorlagen/ noch in "
                            f"data/altbestand.yaml){hint}"))

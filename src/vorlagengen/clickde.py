@@ -70,7 +70,7 @@ def install() -> None:
     for module in (click.core, click.decorators, click.exceptions, click.formatting, click.parser, click.types):
         if hasattr(module, "_"):
             module._ = _german  # type: ignore[attr-defined]
-    for module in (click.core, click.exceptions):
+    for module in (click.core, click.exceptions, click.types):
         if hasattr(module, "ngettext"):
             module.ngettext = _german_plural  # type: ignore[attr-defined]
 

@@ -23,13 +23,19 @@ def _with_stop(hint: str) -> str:
     return hint if hint else "."
 
 
-def field_path(loc: Iterable[Any]) -> str:
-    """``('beratungsfolge', 0, 'datum')`` → ``beratungsfolge[1].datum`` (positions count from 1)."""
+def field_path(loc: Iterable[Any], last_is_key: bool = False) -> str:
+    """``('beratungsfolge', 0, 'datum')`` → ``beratungsfolge[1].datum`` (positions count from 1).
+
+    An int followed by pydantic's ``[key]`` marker, or the last part when ``last_is_key``, is a
+    mapping key (e.g. ``1:`` written as a key), not a list position.
+    """
+    parts = list(loc)
     out = ""
-    for part in loc:
+    for i, part in enumerate(parts):
         if part == "[key]":
             continue
-        if isinstance(part, int):
+        is_key = (i + 1 < len(parts) and parts[i + 1] == "[key]") or (last_is_key and i == len(parts) - 1)
+        if isinstance(part, int) and not is_key:
             out += f"[{part + 1}]"
         else:
             out += f".{part}" if out else str(part)
@@ -45,7 +51,7 @@ def _type_name(value: Any) -> str:
         return f"Zahl {value}"
     if isinstance(value, str):
         return f"Text „{value}“"
-    if isinstance(value, list):
+    if isinstance(value, (list, tuple)):
         return "eine Liste"
     if isinstance(value, dict):
         return "eine Zuordnung"
@@ -64,6 +70,8 @@ def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
     ctx = err.get("ctx") or {}
     if kind == "missing":
         return "Pflichtfeld fehlt"
+    if kind == "invalid_key":
+        return f"Schlüssel muss Text sein, gefunden: {_type_name(value)}"
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
         return f"unbekanntes Feld „{key}“{suggest(key, allowed_keys)}"

@@ -68,8 +68,11 @@ def _german_date(value: Any) -> Any:
     if isinstance(value, str):
         m = _GERMAN_DATE.match(value)
         if m:
-            day, month, year = m.groups()
-            return f"{year}-{int(month):02d}-{int(day):02d}"
+            day, month, year = map(int, m.groups())
+            try:
+                return dt.date(year, month, day)
+            except ValueError:
+                return value  # impossible day: the message shows the date as the author wrote it
     return value
 
 
@@ -80,11 +83,16 @@ def _german_bool(value: Any) -> Any:
 
 
 def _german_decimal(value: Any) -> Any:
-    """Accept ``39,50`` and ``1.234,50`` as amounts (YAML floats are refused: amounts are exact)."""
+    """Accept German amounts ``39,50``, ``3.000`` and ``1.234,50`` (YAML floats are refused: amounts
+    are exact, and ``3.000`` as a YAML float would silently be three)."""
     if isinstance(value, float):
         raise ValueError("Betrag als Gleitkommazahl; bitte als Text angeben, z. B. \"39,50\"")
-    if isinstance(value, str) and re.fullmatch(r"\s*-?[\d.]*\d,\d+\s*", value):
-        return value.replace(".", "").replace(",", ".").strip()
+    if isinstance(value, str):
+        text = value.strip()
+        if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):  # 1.234 or 1.234.567,50
+            return text.replace(".", "").replace(",", ".")
+        if re.fullmatch(r"-?\d+,\d+", text):  # 39,50
+            return text.replace(",", ".")
     return value
 
 

@@ -49,6 +49,10 @@ class Project:
     ref: RefData
     records: list[Record]
     sitzungen: list[Any] = field(default_factory=list)  # sitzung.SitzungRecord
+    betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff, all known
+
+    def betreff_of(self, koerperschaft: str, nummer: str) -> str:
+        return self.betreffs.get((koerperschaft, nummer), "")
 
     def by_nummer(self, koerperschaft: str, nummer: str) -> Record | None:
         for rec in self.records:
@@ -72,7 +76,8 @@ def model_problems(exc: ValidationError, path: Path, display: str, model: type[B
         loc = tuple(prefix) + tuple(err["loc"])
         line, col = locate(path, loc)
         allowed = _allowed_keys(model, err["loc"][len(prefix) :] if prefix else err["loc"])
-        problems.append(Problem(display, line, col, field_path(loc), translate(err, allowed)))
+        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"),
+                                translate(err, allowed)))
     return problems
 
 
@@ -144,7 +149,8 @@ def _ref_problems(exc: ValidationError, path: Path, display: str, model: type[Ba
         loc = tuple(err["loc"])
         line, col = locate(path, loc)
         allowed = list(model.model_fields) if err["type"] == "extra_forbidden" else []
-        problems.append(Problem(display, line, col, field_path(loc), translate(err, allowed)))
+        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"),
+                                translate(err, allowed)))
     return problems
 
 
@@ -245,17 +251,22 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
         problems.extend(found)
 
     # Cross-record checks see every record of the project, even when only some were selected.
-    others = _other_numbers(root, set(selected)) if paths else []
+    betreffs: dict[tuple[str, str], str] = {(n_alt.koerperschaft, nr): n_alt.betreff
+                                            for nr, n_alt in ref.altbestand.items()}
+    others = _other_numbers(root, set(selected), betreffs) if paths else []
+    betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     problems.extend(checks.check_across(records, others, ref))
     sitzungen, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
     if problems:
         raise ValidationFailed(problems)
-    return Project(root, ref, records, sitzungen)
+    return Project(root, ref, records, sitzungen, betreffs)
 
 
-def _other_numbers(root: Path, selected: set[Path]) -> list[tuple[str, str, str]]:
-    """(koerperschaft, nummer, display) of the records that were not selected, read leniently."""
+def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None
+                   ) -> list[tuple[str, str, str]]:
+    """(koerperschaft, nummer, display) of the records that were not selected, read leniently;
+    their Betreff goes into ``betreffs`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
@@ -266,4 +277,6 @@ def _other_numbers(root: Path, selected: set[Path]) -> list[tuple[str, str, str]
             continue
         if isinstance(raw.get("nummer"), str) and isinstance(raw.get("koerperschaft"), str):
             out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))
+            if betreffs is not None and isinstance(raw.get("betreff"), str):
+                betreffs[(raw["koerperschaft"], raw["nummer"])] = raw["betreff"]
     return out

@@ -14,6 +14,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.reader import ReaderError
 
 from .errors import Problem
 
@@ -49,33 +50,73 @@ class YamlProblem(Exception):
         super().__init__(str(problem))
 
 
+# (English text in the problem, German message, point at the context mark instead of the problem mark).
+# The C loader (libyaml) and the pure-Python one word some problems differently; both are listed.
 _TRANSLATIONS = (
-    ("found duplicate key", "doppelter Schlüssel"),
-    ("could not find expected ':'", "erwartetes „:“ fehlt"),
-    ("did not find expected key", "erwarteter Schlüssel fehlt (Einrückung prüfen)"),
-    ("did not find expected ',' or ']'", "erwartetes „,“ oder „]“ fehlt"),
-    ("did not find expected ',' or '}'", "erwartetes „,“ oder „}“ fehlt"),
-    ("did not find expected '-' indicator", "erwartetes „-“ fehlt (Einrückung prüfen)"),
-    ("mapping values are not allowed here", "hier ist kein „:“ erlaubt (Text mit „:“ in Anführungszeichen setzen)"),
-    ("found character '\\t' that cannot start any token", "Tabulator ist in YAML nicht erlaubt"),
-    ("found undefined alias", "unbekannter Anker (Alias)"),
-    ("could not determine a constructor for the tag", "unbekanntes YAML-Tag"),
-    ("found unexpected end of stream", "unerwartetes Dateiende"),
-    ("found unknown escape character", "unbekannte Escape-Sequenz"),
-    ("expected a single document in the stream", "nur ein YAML-Dokument je Datei erlaubt"),
-    ("but found another document", "nur ein YAML-Dokument je Datei erlaubt"),
+    ("could not find expected ':'", "erwartetes „:“ nach dem Schlüssel fehlt", True),
+    ("did not find expected key", "erwarteter Schlüssel fehlt (Einrückung prüfen)", False),
+    ("did not find expected ',' or ']'", "erwartetes „,“ oder „]“ fehlt", False),
+    ("did not find expected ',' or '}'", "erwartetes „,“ oder „}“ fehlt", False),
+    ("did not find expected '-' indicator", "erwartetes „-“ fehlt (Einrückung prüfen)", False),
+    ("mapping values are not allowed",
+     "hier ist kein „:“ erlaubt (Einrückung prüfen; Text mit „: “ in Anführungszeichen setzen)", False),
+    ("sequence entries are not allowed", "hier ist kein Listeneintrag „- “ erlaubt (Einrückung prüfen)", False),
+    ("mapping keys are not allowed", "hier ist kein „?“ erlaubt (Text mit „?“ in Anführungszeichen setzen)", False),
+    ("tab character", "Tabulator ist in YAML nicht erlaubt (nur mit Leerzeichen einrücken)", False),
+    ("found undefined alias", "unbekannter Anker (Alias); Text mit „*“ am Anfang in Anführungszeichen setzen", False),
+    ("found duplicate anchor", "doppelter Anker („&“)", False),
+    ("did not find expected alphabetic or numeric character",
+     "Name eines Ankers fehlt; Text mit „&“ oder „*“ am Anfang in Anführungszeichen setzen", False),
+    ("could not determine a constructor for the tag", "unbekanntes YAML-Tag („!…“)", False),
+    ("found undefined tag handle", "unbekanntes YAML-Tag („!…“)", False),
+    ("expected '>'", "unvollständiges YAML-Tag („!<…>“)", False),
+    ("found unhashable key", "eine Liste oder Zuordnung kann kein Schlüssel sein", False),
+    ("for merging", "„<<“ braucht eine Zuordnung", False),
+    ("found unknown escape character",
+     "unbekannte Escape-Sequenz mit „\\“ (Text in einfache Anführungszeichen '…' setzen)", False),
+    ("hexdecimal number", "unvollständige Escape-Sequenz mit „\\“", False),
+    ("expected a single document in the stream", "nur ein YAML-Dokument je Datei erlaubt", False),
+    ("but found another document", "nur ein YAML-Dokument je Datei erlaubt", False),
+    ("did not find expected <document start>", "nur ein YAML-Dokument je Datei erlaubt", False),
+    ("did not find expected node content", "Wert fehlt oder beginnt mit einem unerlaubten Zeichen", False),
+    ("did not find expected comment or line break", "nach dem Wert darf nur noch ein Kommentar folgen", False),
+    ("indentation indicator", "ungültige Einrückungsangabe nach „|“ oder „>“", False),
+    ("directive", "ungültige YAML-Direktive („%…“)", False),
 )
 
 
-def _german_yaml_message(exc: MarkedYAMLError) -> str:
+def _german_yaml_message(exc: MarkedYAMLError, text: str) -> tuple[str, bool]:
+    """German message for a YAML error, and whether to point at its context mark."""
     problem = (exc.problem or exc.context or "").strip()
-    for english, german in _TRANSLATIONS:
-        if problem.startswith(english) or english in problem:
-            if english == "found duplicate key":
-                key = problem.split('"')[1] if '"' in problem else ""
-                return f"doppelter Schlüssel „{key}“"
-            return german
-    return f"YAML-Syntaxfehler ({problem})"
+    context = (exc.context or "").strip()
+    if problem.startswith("found duplicate key"):
+        key = problem.split('"')[1] if '"' in problem else ""
+        return f"doppelter Schlüssel „{key}“", False
+    if "quoted scalar" in context and ("end of stream" in problem or "document" in problem):
+        return "Anführungszeichen nicht geschlossen", True
+    if "cannot start any token" in problem:
+        mark = exc.problem_mark
+        ch = _char_at(text, mark.line, mark.column) if mark else ""
+        if ch == "\t":
+            return "Tabulator ist in YAML nicht erlaubt (nur mit Leerzeichen einrücken)", False
+        return f"Zeichen „{ch}“ kann keinen Wert beginnen (Text in Anführungszeichen setzen)", False
+    for where in (problem, context):
+        for english, german, at_context in _TRANSLATIONS:
+            if english in where:
+                return german, at_context
+    return f"YAML-Syntaxfehler ({problem})", False
+
+
+def _char_at(text: str, line: int, col: int) -> str:
+    lines = text.split("\n")
+    if 0 <= line < len(lines) and 0 <= col < len(lines[line]):
+        return lines[line][col]
+    return ""
+
+
+def _line_col(text: str, position: int) -> tuple[int, int]:
+    line = text.count("\n", 0, position) + 1
+    return line, position - (text.rfind("\n", 0, position) + 1) + 1
 
 
 def read_text(path: Path, display: str) -> str:
@@ -107,10 +148,17 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
     try:
         data = _FAST.load(text)
     except MarkedYAMLError as exc:
-        mark = exc.problem_mark or exc.context_mark
-        line, col = (mark.line + 1, mark.column + 1) if mark else (0, 0)
-        raise YamlProblem(Problem(display, line, col, "", _german_yaml_message(exc))) from None
-    except (YAMLError, ValueError, RecursionError) as exc:
+        message, at_context = _german_yaml_message(exc, text)
+        mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
+        line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        raise YamlProblem(Problem(display, line, col, "", message)) from None
+    except ReaderError as exc:
+        line, col = _line_col(text, exc.position) if isinstance(exc.position, int) else (1, 1)
+        code = f"U+{exc.character:04X}" if isinstance(exc.character, int) else "unbekannt"
+        raise YamlProblem(Problem(display, line, col, "", f"Steuerzeichen {code} ist in YAML nicht erlaubt")) from None
+    except RecursionError:
+        raise YamlProblem(Problem(display, 1, 1, "", "YAML zu tief verschachtelt")) from None
+    except (YAMLError, ValueError) as exc:
         raise YamlProblem(Problem(display, 1, 1, "", f"YAML nicht lesbar ({exc})")) from None
     if not isinstance(data, dict):
         kind = "eine Liste" if isinstance(data, list) else "ein einzelner Wert"

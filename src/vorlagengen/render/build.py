@@ -22,7 +22,7 @@ from ..project import DATA_DIR, Project, Record
 from ..skeleton import slug
 from ..writing import write_atomic
 from . import engines
-from .context import Context, bezug_betreff_from_records, build_context
+from .context import Context, build_context
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -62,9 +62,9 @@ def _data_fingerprint(root: Path) -> str:
     return h.hexdigest()
 
 
-def _record_fingerprint(record: Record, layout: Layout, data_fp: str, fmt: str) -> str:
+def _record_fingerprint(record: Record, layout: Layout, data_fp: str, fmt: str, bezug_betreff: str) -> str:
     h = hashlib.sha256()
-    for part in (__version__, fmt, layout.fingerprint, data_fp, str(record.path)):
+    for part in (__version__, fmt, layout.fingerprint, data_fp, str(record.path), bezug_betreff):
         h.update(part.encode())
     h.update(record.path.read_bytes())
     from ..checks import anlage_path
@@ -94,8 +94,7 @@ TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
 
 def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
     """Render one record into the requested formats (bytes, nothing written)."""
-    ctx = build_context(record, project.ref)
-    bezug_betreff_from_records(ctx, project.records)
+    ctx = build_context(record, project.ref, project.betreffs)
     markdown = render_markdown(layout, ctx.as_dict())
     epoch = epoch_of(record)
     formats = list(formats)
@@ -152,7 +151,8 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
         layout = layouts[name]
         base = output_dir(out, record) / slug(record.vorlage.nummer)
         targets = {f: base.with_suffix(f".{f}") for f in formats}
-        fp = {f: _record_fingerprint(record, layout, data_fp, f) for f in formats}
+        bezug = project.betreff_of(record.vorlage.koerperschaft, record.vorlage.bezug or "")
+        fp = {f: _record_fingerprint(record, layout, data_fp, f, bezug) for f in formats}
         todo = {f: p for f, p in targets.items()
                 if force or not p.exists() or manifest.get(str(p.relative_to(out))) != fp[f]}
         skipped.extend(p for f, p in targets.items() if f not in todo)

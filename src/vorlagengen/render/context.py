@@ -133,13 +133,11 @@ def anlagen_info(record: Record) -> list[AnlageInfo]:
     return out
 
 
-def build_context(record: Record, ref: RefData) -> Context:
+def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], str] | None = None) -> Context:
     v = record.vorlage
     k = ref.koerperschaften[v.koerperschaft]
-    bezug_betreff = ""
-    if v.bezug:
-        alt = ref.altbestand.get(v.bezug)
-        bezug_betreff = alt.betreff if alt else ""
+    alt = ref.altbestand.get(v.bezug or "")
+    bezug_betreff = (betreffs or {}).get((v.koerperschaft, v.bezug or ""), alt.betreff if alt else "")
     steps = []
     for s in v.beratungsfolge:
         erledigt = s.erledigt or s.ergebnis is not None
@@ -168,12 +166,3 @@ def build_context(record: Record, ref: RefData) -> Context:
         unterschrift=PersonInfo.of(ref.personen[u.person]) if u else None,
         entwurf=v.entwurf,
     )
-
-
-def bezug_betreff_from_records(ctx: Context, records: list[Record]) -> None:
-    """Fill the Betreff of a Bezug that is itself a record of the project."""
-    if ctx.bezug and not ctx.bezug_betreff:
-        for r in records:
-            if r.vorlage.nummer == ctx.bezug and r.vorlage.koerperschaft == ctx.v.koerperschaft:
-                ctx.bezug_betreff = r.vorlage.betreff
-                break

@@ -27,7 +27,7 @@ PARAGRAPH_STYLES = {
     "Textkoerper": (11, False, "justify", 0, 6, "Body Text"),
     "Beschlussvorschlag": (11, False, "justify", 4, 6, "Normal"),
     "Unterschrift": (11, False, "left", 24, 0, "Normal"),
-    "Finanzen": (10, False, "left", 0, 3, "Normal"),
+    "Finanztext": (10, False, "left", 0, 3, "Normal"),
     "Frage": (11, False, "left", 6, 3, "Normal"),
     "Hinweis": (9, False, "left", 0, 3, "Normal"),
     "Rechts": (11, False, "right", 0, 0, "Normal"),

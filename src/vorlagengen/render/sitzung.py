@@ -29,7 +29,7 @@ from ..project import Project
 from ..sitzung import SitzungRecord, TopEntry
 from ..writing import write_atomic
 from . import engines
-from .context import PersonInfo, anlagen_info, build_context, bezug_betreff_from_records, datum, groesse
+from .context import PersonInfo, anlagen_info, build_context, datum, groesse
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -221,15 +221,16 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         if r is not None:
             view.drucksache = r.vorlage.nummer
             view.drucksache_betreff = r.vorlage.betreff
-            view.drucksache_oeffentlich = r.vorlage.oeffentlich
+            view.drucksache_oeffentlich = r.vorlage.oeffentlich and entry.oeffentlich
             if with_bodies:
-                ctx = build_context(r, project.ref)
-                bezug_betreff_from_records(ctx, project.records)
+                ctx = build_context(r, project.ref, project.betreffs)
                 if public:
                     ctx.anlagen = [a for a in ctx.anlagen if a.oeffentlich]
                 view.body = render_markdown(layout, ctx.as_dict())
                 assert cache is not None and staging is not None
                 view.anlagen = _anlagen_views(r, entry.nummer, bool(public), cache, staging, counter)
+                for a in view.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
+                    a.oeffentlich = a.oeffentlich and view.drucksache_oeffentlich
         tops.append(view)
     leitung = project.ref.personen.get(s.sitzungsleitung or "")
     return {
@@ -284,7 +285,8 @@ def _docx(markdown: str, layout: Layout, epoch: int, display: str, entwurf: bool
 
 
 def merge_anlagen(pdf_bytes: bytes, placements: list[dict[str, Any]], anlagen: dict[str, AnlageSeiten]) -> bytes:
-    """Draw each Anlage page into its placeholder frame; deterministic output."""
+    """Draw each Anlage page, scaled to fit, into its placeholder frame. Names and IDs are fixed, so
+    the same inputs give the same bytes."""
     import io
 
     import pikepdf
@@ -293,16 +295,29 @@ def merge_anlagen(pdf_bytes: bytes, placements: list[dict[str, Any]], anlagen: d
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
         sources: dict[str, pikepdf.Pdf] = {}
         try:
-            for place in placements:
+            for n, place in enumerate(placements):
                 anlage = anlagen[place["id"]]
                 assert anlage.pdf is not None
                 if place["id"] not in sources:
                     sources[place["id"]] = pikepdf.open(anlage.pdf)
                 src_page = sources[place["id"]].pages[int(place["seite"])]
-                page = pdf.pages[int(place["page"]) - 1]
+                form = pdf.copy_foreign(src_page.as_form_xobject())
+                bx0, by0, bx1, by1 = (float(v) for v in form.BBox)
                 x0, y0, x1, y1 = FRAME
-                inset = 3
-                page.add_overlay(src_page, pikepdf.Rectangle(x0 + inset, y0 + inset, x1 - inset, y1 - inset))
+                inset = 3.0
+                w, h = (x1 - x0 - 2 * inset), (y1 - y0 - 2 * inset)
+                scale = min(w / (bx1 - bx0), h / (by1 - by0))
+                tx = x0 + inset + (w - (bx1 - bx0) * scale) / 2 - bx0 * scale
+                ty = y0 + inset + (h - (by1 - by0) * scale) / 2 - by0 * scale
+                page = pdf.pages[int(place["page"]) - 1]
+                name = pikepdf.Name(f"/VgAnlage{n}")
+                if "/Resources" not in page.obj:
+                    page.obj.Resources = pikepdf.Dictionary()
+                if "/XObject" not in page.obj.Resources:
+                    page.obj.Resources.XObject = pikepdf.Dictionary()
+                page.obj.Resources.XObject[name] = form
+                draw = f"q {scale:.5f} 0 0 {scale:.5f} {tx:.3f} {ty:.3f} cm {name} Do Q\n".encode()
+                page.contents_add(pdf.make_stream(draw), prepend=False)
             pdf.save(out, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:

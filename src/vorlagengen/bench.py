@@ -1,0 +1,266 @@
+"""Benchmarks: ``python -m vorlagengen.bench`` (or ``make bench``).
+
+Each benchmark is a function that returns a dict of figures; :data:`BENCHMARKS` lists them. The
+figures are merged into ``build/bench.json`` (keys written by other benchmarks stay), so a new
+benchmark is one function more in the list.
+"""
+
+from __future__ import annotations
+
+import argparse
+import datetime as dt
+import json
+import random
+import shutil
+import statistics
+import subprocess
+import sys
+import tempfile
+import time
+from collections.abc import Callable
+from pathlib import Path
+from typing import Any
+
+from .numbering import Scheme
+
+REPO = Path(__file__).resolve().parents[2]
+DEFAULT_DATA = REPO / "data"
+DEFAULT_OUT = Path("build") / "bench.json"
+
+Benchmark = Callable[["Settings"], dict[str, Any]]
+
+
+class Settings(argparse.Namespace):
+    data: Path
+    records: int
+    runs: int
+    out: Path
+
+
+# --- a generated project ----------------------------------------------------------------------
+
+_SENTENCES = [
+    "Die Verwaltung legt hiermit den Bericht über die Entwicklung der Hilfen zur Erziehung vor.",
+    "Die Fallzahlen sind im Vergleich zum Vorjahr um **4,2 Prozent** gestiegen.",
+    "Der Ausschuss hat die Verwaltung in seiner letzten Sitzung um eine Stellungnahme gebeten.",
+    "Die Mittel stehen im Teilhaushalt 51 zur Verfügung und sind haushaltsrechtlich gesichert.",
+    "Mit den Trägern der freien Jugendhilfe wurden Gespräche über eine Rahmenvereinbarung geführt.",
+    "Die Sozialraumorientierung knüpft am Willen der Menschen an und stärkt ihre Selbsthilfe.",
+    "Für das Jahr 2019 ist eine Evaluation der Angebote in den Stadtteilhäusern vorgesehen.",
+    "Die Beteiligung von Kindern und Jugendlichen erfolgt über die Kinder- und Jugendkonferenz.",
+    "Eine Übersicht der Standorte ist als Anlage beigefügt.",
+    "Die Personalkosten werden zu *50 Prozent* durch Landesmittel refinanziert.",
+    "Im Anschluss an die Beratung wird die Verwaltung das Ergebnis in die Planung einarbeiten.",
+    "Die Ergebnisse der Befragung zeigen einen hohen Bedarf an wohnortnaher Beratung.",
+]
+_HEADINGS = ["Ausgangslage", "Sachstand", "Finanzielle Auswirkungen", "Weiteres Vorgehen", "Bewertung"]
+_ANLAGEN = ["lageplan.pdf", "kostenschaetzung.pdf", "konzept.pdf", "stellungnahme-traeger.pdf"]
+# smallest file a PDF reader opens; the content does not matter to validation
+_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+        b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+_BODIES = {
+    # body: (gremien, aemter, personen)
+    "wandsbek": (["wandsbek-jha", "wandsbek-bv"], ["wandsbek-dez-sjg"], ["wandsbek-vorsitz-jha"]),
+    "segeberg": (["segeberg-jha", "segeberg-kt"], ["segeberg-fb-sjbg"], ["segeberg-zierke", "segeberg-hoffmann"]),
+    "rostock": (["rostock-jha", "rostock-bs"], ["rostock-amt-jsa"], ["rostock-bockhahn", "rostock-matthaeus"]),
+    "saarbruecken": (["saarbruecken-jha", "saarbruecken-rvv"], ["saarbruecken-jugendamt"], []),
+    "lueneburg": (["lueneburg-sga", "lueneburg-rat"], ["lueneburg-05", "lueneburg-51", "lueneburg-54"],
+                  ["lueneburg-hampe"]),
+}
+_SCHEMES = {
+    "wandsbek": ("{wp}/{nr:4}", 19),
+    "segeberg": ("DrS/{jahr}/{nr:3}", None),
+    "rostock": ("{jahr}/{art}/{nr:4}", None),
+    "saarbruecken": ("{nr:4}/{jahr}", None),
+    "lueneburg": ("VO/{nr:4}/{jj}", None),
+}
+_RK = {"Antrag": "AN", "Anfrage": "AF", "Beschlussvorlage": "BV", "Informationsvorlage": "IV", "Stellungnahme": "SN",
+       "Beantwortung einer Anfrage": "AF", "Mitteilungsvorlage": "MV", "Tischvorlage": "TV",
+       "Ergänzungsvorlage": "EV", "Drucksache": "DS"}
+_ARTEN = ["Beschlussvorlage"] * 4 + ["Mitteilungsvorlage"] * 3 + [
+    "Informationsvorlage", "Stellungnahme", "Antrag", "Anfrage", "Beantwortung einer Anfrage", "Tischvorlage",
+    "Ergänzungsvorlage", "Drucksache"]
+_NEEDS_BEZUG = {"Stellungnahme", "Beantwortung einer Anfrage", "Ergänzungsvorlage"}
+
+
+def _q(text: str) -> str:
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _block(key: str, text: str, indent: str = "") -> list[str]:
+    lines = [f"{indent}{key}: |"]
+    lines += [f"{indent}  {ln}" if ln else "" for ln in text.splitlines()]
+    return lines
+
+
+def _markdown(rng: random.Random, size: int) -> str:
+    parts: list[str] = []
+    length = 0
+    while length < size:
+        kind = rng.random()
+        if kind < 0.15:
+            chunk = f"## {rng.choice(_HEADINGS)}"
+        elif kind < 0.3:
+            chunk = "\n".join(f"- {rng.choice(_SENTENCES)}" for _ in range(rng.randint(2, 4)))
+        else:
+            chunk = " ".join(rng.choice(_SENTENCES) for _ in range(rng.randint(2, 5)))
+        parts.append(chunk)
+        length += len(chunk) + 2
+    return "\n\n".join(parts)
+
+
+def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date, bezug: str | None) -> str:
+    gremien, aemter, personen = _BODIES[body]
+    lines = [
+        "# yaml-language-server: $schema=../../schema/vorlage.schema.json",
+        f"nummer: {_q(nummer)}",
+        f"datum: {datum.isoformat() if rng.random() < 0.8 else datum.strftime('%d.%m.%Y')}",
+        f"koerperschaft: {body}",
+        f"art: {art}",
+        f"status: {'öffentlich' if rng.random() < 0.85 else 'nichtöffentlich'}",
+        f"betreff: {_q(rng.choice(_SENTENCES).rstrip('.'))}",
+        f"federfuehrend: {rng.choice(aemter)}",
+    ]
+    if len(aemter) > 1:
+        lines += ["beteiligt:"] + [f"  - {a}" for a in rng.sample(aemter, rng.randint(1, len(aemter)))]
+    if personen:
+        lines.append(f"bearbeiter: {rng.choice(personen)}")
+    if art in ("Antrag", "Anfrage"):
+        lines.append(f"initiator: {gremien[-1]}")
+    if bezug:
+        lines.append(f"bezug: {_q(bezug)}")
+    lines.append(f"aktenzeichen: {_q(f'{rng.randint(10, 99)}.{rng.randint(100, 999)}')}")
+    lines.append("beratungsfolge:")
+    day = datum
+    for _ in range(rng.randint(1, 4)):
+        day += dt.timedelta(days=rng.randint(0, 21))
+        lines += [f"  - gremium: {rng.choice(gremien)}", f"    datum: {day.isoformat()}",
+                  f"    zustaendigkeit: {rng.choice(['Vorberatung', 'Kenntnisnahme', 'Entscheidung'])}"]
+        if rng.random() < 0.3:
+            lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
+        if rng.random() < 0.2:
+            lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
+    lines += _block("sachverhalt", _markdown(rng, rng.randint(1000, 3000)))
+    if art in ("Beschlussvorlage", "Antrag") or rng.random() < 0.2:
+        lines += _block("beschlussvorschlag", _markdown(rng, rng.randint(150, 400)))
+    if art in ("Anfrage", "Beantwortung einer Anfrage"):
+        lines += ["fragen:"] + [f"  - {_q(rng.choice(_SENTENCES))}" for _ in range(rng.randint(1, 4))]
+    if art == "Beantwortung einer Anfrage":
+        lines += _block("antwort", _markdown(rng, 500))
+    if rng.random() < 0.3:
+        lines += ["abschnitte:", "  - titel: Bezug zum strategischen Management"]
+        lines += _block("text", _markdown(rng, 300), "    ")
+    if rng.random() < 0.5:
+        lines += ["finanzen:", f"  auswirkungen: {'ja' if rng.random() < 0.6 else 'nein'}",
+                  f"  kosten_umsetzung: {_q(f'{rng.randint(1, 99999)},{rng.randint(0, 99):02d}')}",
+                  f"  haushaltsjahr: {datum.year}"]
+    if rng.random() < 0.35:
+        lines.append("anlagen:")
+        for name in rng.sample(_ANLAGEN, rng.randint(1, 3)):
+            where = f"anlagen/{name}" if rng.random() < 0.7 else f"../../gemeinsam/{name}"
+            lines += [f"  - datei: {where}", f"    titel: {_q(name.removesuffix('.pdf').capitalize())}"]
+    if personen and rng.random() < 0.5:
+        lines += ["unterschrift:", f"  person: {rng.choice(personen)}"]
+    return "\n".join(lines) + "\n"
+
+
+def generate_project(root: Path, data: Path, count: int, seed: int = 20190321) -> None:
+    """A project of ``count`` valid, varied Drucksachen on a copy of ``data``."""
+    rng = random.Random(seed)
+    shutil.copytree(data, root / "data")
+    (root / "gemeinsam").mkdir()
+    for name in _ANLAGEN:
+        (root / "gemeinsam" / name).write_bytes(_PDF)
+    counters = dict.fromkeys(_BODIES, 0)
+    numbers: dict[str, list[str]] = {b: [] for b in _BODIES}
+    start = dt.date(2011, 1, 3)
+    bodies = list(_BODIES)
+    for i in range(count):
+        body = bodies[i % len(bodies)]
+        folder = root / "vorlagen" / body
+        if counters[body] == 0:
+            (folder / "anlagen").mkdir(parents=True)
+            for name in _ANLAGEN:
+                (folder / "anlagen" / name).write_bytes(_PDF)
+        counters[body] += 1
+        art = rng.choice(_ARTEN)
+        if art in _NEEDS_BEZUG and not numbers[body]:
+            art = "Beschlussvorlage"
+        datum = start + dt.timedelta(days=i * 3000 // max(count, 1))
+        pattern, wp = _SCHEMES[body]
+        nummer = Scheme(pattern).format(nr=counters[body], year=datum.year, wp=wp, art=_RK[art])
+        bezug = rng.choice(numbers[body][-50:]) if art in _NEEDS_BEZUG else None
+        numbers[body].append(nummer)
+        name = nummer.replace("/", "-") + ".yaml"
+        (folder / name).write_text(_record(rng, body, nummer, art, datum, bezug), encoding="utf-8")
+
+
+# --- benchmarks -------------------------------------------------------------------------------
+
+
+def _cold_validate(root: Path) -> float:
+    cmd = [sys.executable, "-m", "vorlagengen", "--projekt", str(root), "-q", "validate"]
+    begin = time.perf_counter()
+    done = subprocess.run(cmd, capture_output=True, text=True, check=False)
+    elapsed = time.perf_counter() - begin
+    if done.returncode != 0:
+        shown = "\n".join(done.stderr.splitlines()[:20])
+        raise SystemExit(f"Prüfung der erzeugten Drucksachen fehlgeschlagen (Status {done.returncode}):\n{shown}")
+    return elapsed
+
+
+def bench_validate(settings: Settings) -> dict[str, Any]:
+    """Cold ``vorlagengen validate`` of generated records, as a new process each run (median)."""
+    with tempfile.TemporaryDirectory(prefix="vorlagengen-bench-") as tmp:
+        root = Path(tmp)
+        begin = time.perf_counter()
+        generate_project(root, settings.data, settings.records)
+        print(f"{settings.records} Drucksachen erzeugt in {time.perf_counter() - begin:.1f} s")
+        times = []
+        for run in range(1, settings.runs + 1):
+            times.append(_cold_validate(root))
+            print(f"  Prüflauf {run}: {times[-1]:.2f} s".replace(".", ","))
+    median = statistics.median(times)
+    key = "validate_10k_s" if settings.records == 10_000 else f"validate_{settings.records}_s"
+    print(f"Prüfung von {settings.records} Drucksachen (kalt, Median aus {len(times)}): "
+          f"{median:.2f} s".replace(".", ","))
+    return {key: round(median, 3)}
+
+
+BENCHMARKS: list[Benchmark] = [bench_validate]
+
+
+def merge_results(path: Path, results: dict[str, Any]) -> dict[str, Any]:
+    """Write ``results`` into the JSON file at ``path``, keeping keys other benchmarks wrote."""
+    merged: dict[str, Any] = {}
+    if path.exists():
+        try:
+            old = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            old = None
+        if isinstance(old, dict):
+            merged.update(old)
+    merged.update(results)
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(json.dumps(merged, ensure_ascii=False, indent=2, sort_keys=True) + "\n", encoding="utf-8")
+    return merged
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m vorlagengen.bench", description="Leistungsmessungen von vorlagengen.")
+    parser.add_argument("--daten", dest="data", type=Path, default=DEFAULT_DATA,
+                        help="Ordner mit den Stammdaten (Vorgabe: data/ des Repositorys)")
+    parser.add_argument("--anzahl", dest="records", type=int, default=10_000, help="Zahl der Drucksachen")
+    parser.add_argument("--laeufe", dest="runs", type=int, default=3, help="Messläufe je Benchmark")
+    parser.add_argument("--ausgabe", dest="out", type=Path, default=DEFAULT_OUT, help="JSON-Datei der Ergebnisse")
+    settings = parser.parse_args(argv, namespace=Settings())
+    results: dict[str, Any] = {}
+    for bench in BENCHMARKS:
+        results.update(bench(settings))
+    merge_results(settings.out, results)
+    print(f"Ergebnisse in {settings.out}")
+
+
+if __name__ == "__main__":
+    main()

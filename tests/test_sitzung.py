@@ -1,0 +1,335 @@
+"""Sitzungen: checks against the Drucksachen, numbering, and the documents of a Sitzung – above all
+that the public ones carry nothing non-public."""
+
+from __future__ import annotations
+
+import re
+import shutil
+from pathlib import Path
+
+import pikepdf
+import pytest
+import typst
+from click.testing import CliRunner
+from render_support import REPO, copy_project, docx_text, pdf_pages
+
+from vorlagengen.cli import cli
+from vorlagengen.errors import UserError, ValidationFailed
+from vorlagengen.project import load_project
+from vorlagengen.render.sitzung import build_sitzung
+
+MARKER = "Geheimwort"
+
+
+def make_pdf(path: Path, title: str, text: str, pages: int = 1, pdfa: bool = False) -> None:
+    body = '#set page(paper: "a4")\n#set text(lang: "de")\n#set document(title: "' + title + '")\n'
+    body += "\n#pagebreak()\n".join(f"= {title} {i + 1}\n\n{text}" for i in range(pages))
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_bytes(typst.compile(body.encode(), timestamp=0, pdf_standards=["a-2b"] if pdfa else []))
+
+
+def record(root: Path, name: str, text: str) -> None:
+    path = root / "vorlagen" / "lueneburg" / name
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(text, encoding="utf-8")
+
+
+def drucksache(nr: str, betreff: str, status: str = "öffentlich", anlagen: str = "", text: str = "Sachverhalt.",
+               step: str = "", entwurf: bool = False) -> str:
+    return f"""nummer: "{nr}"
+datum: 2019-03-20
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: {status}
+entwurf: {"ja" if entwurf else "nein"}
+betreff: "{betreff}"
+federfuehrend: lueneburg-05
+beratungsfolge:
+  - gremium: lueneburg-sga
+    datum: 2019-04-04
+    zustaendigkeit: Entscheidung
+{step}sachverhalt: |
+  {text}
+beschlussvorschlag: Der Ausschuss beschließt.
+{anlagen}"""
+
+
+SITZUNG = """gremium: lueneburg-sga
+nummer: SGA/2019/02
+datum: 2019-04-04
+beginn: "16:00"
+ort: Rathaus Lüneburg
+raum: Huldigungssaal
+sitzungsleitung: lueneburg-hampe
+einladungsdatum: {einladung}
+tagesordnung:
+  oeffentlich:
+    - titel: Eröffnung
+{oeffentlich}
+  nichtoeffentlich:
+{nichtoeffentlich}
+"""
+
+
+def sitzung(root: Path, oeffentlich: str, nichtoeffentlich: str = "    - titel: Nichts", einladung: str = "2019-03-22"
+            ) -> Path:
+    path = root / "sitzungen" / "sga.yaml"
+    path.parent.mkdir(parents=True, exist_ok=True)
+    path.write_text(SITZUNG.format(oeffentlich=oeffentlich, nichtoeffentlich=nichtoeffentlich, einladung=einladung),
+                    encoding="utf-8")
+    return path
+
+
+@pytest.fixture
+def leak_project(tmp_path: Path) -> Path:
+    """A Sitzung in which everything non-public carries the marker word."""
+    root = copy_project(tmp_path)
+    an = root / "vorlagen" / "lueneburg" / "anlagen"
+    make_pdf(an / "plan.pdf", "Oeffentlicher Plan", "Allgemeine Darstellung.", pages=2, pdfa=True)
+    make_pdf(an / f"{MARKER.lower()}-angebote.pdf", f"{MARKER} Angebote", f"Preise {MARKER} vertraulich.")
+    make_pdf(an / f"{MARKER.lower()}-akte.pdf", f"{MARKER} Akte", f"Akteninhalt {MARKER}.", pages=3)
+    shutil.copyfile(REPO / "vorlagen/wandsbek/anlagen/spielplatz-lageplan.png", an / "lageplan.png")
+    shutil.copyfile(REPO / "vorlagen/wandsbek/anlagen/spielplatz-lageplan.png", an / f"{MARKER.lower()}-foto.png")
+    record(root, "a.yaml", drucksache("VO/0001/19", "Öffentliche Sache", anlagen=f"""anlagen:
+  - datei: anlagen/plan.pdf
+    titel: Plan
+  - datei: anlagen/lageplan.png
+    titel: Lageplan
+  - datei: anlagen/{MARKER.lower()}-angebote.pdf
+    titel: {MARKER} Angebote
+    oeffentlich: nein
+  - datei: anlagen/{MARKER.lower()}-foto.png
+    titel: {MARKER} Foto
+    oeffentlich: nein
+"""))
+    record(root, "b.yaml", drucksache("VO/0002/19", f"{MARKER} Betreff", status="nichtöffentlich",
+                                      text=f"Vertraulicher Sachverhalt {MARKER}.",
+                                      step="    oeffentlich: nein\n", anlagen=f"""anlagen:
+  - datei: anlagen/{MARKER.lower()}-akte.pdf
+    titel: {MARKER} Akte
+"""))
+    sitzung(root, '    - drucksache: "VO/0001/19"\n    - titel: Verschiedenes',
+            f'    - drucksache: "VO/0002/19"\n    - titel: {MARKER} Personalsache')
+    return root
+
+
+def build_leak(root: Path) -> Path:
+    project = load_project(root, None, sitzungen=[root / "sitzungen"])
+    result = build_sitzung(project, project.sitzungen[0], root / "build")
+    return result.folder
+
+
+def everything_in(pdf_path: Path) -> str:
+    """Text of every page, bookmarks, metadata, and every string and stream of the file."""
+    parts = pdf_pages(pdf_path)
+    with pikepdf.open(pdf_path) as pdf:
+        with pdf.open_outline() as outline:
+            stack = list(outline.root)
+            while stack:
+                item = stack.pop()
+                parts.append(item.title)
+                stack.extend(item.children)
+        parts += [str(v) for v in pdf.docinfo.values()]
+        parts.append(str(pdf.open_metadata()))
+        for obj in pdf.objects:
+            if isinstance(obj, pikepdf.Stream):
+                try:
+                    parts.append(obj.read_bytes().decode("latin-1"))
+                except pikepdf.PdfError:
+                    pass
+            elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
+                parts.append(repr(obj))
+    return "\n".join(parts)
+
+
+def test_public_documents_carry_no_trace_of_non_public_items(leak_project):
+    folder = build_leak(leak_project)
+    for name in ("Sitzungsmappe-oeffentlich.pdf", "Bekanntmachung.pdf"):
+        found = everything_in(folder / name)
+        assert MARKER.lower() not in found.lower(), name
+    assert all(MARKER.lower() not in p.name.lower() for p in folder.iterdir())
+    full = "\n".join(pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf"))
+    for expected in (f"{MARKER} Betreff", f"Vertraulicher Sachverhalt {MARKER}", f"{MARKER} Personalsache",
+                     f"{MARKER} Angebote", f"Preise {MARKER} vertraulich", f"{MARKER} Akte",
+                     f"Akteninhalt {MARKER}", f"{MARKER} Foto"):
+        assert expected in full, expected
+    assert f"{MARKER} Personalsache" in docx_text(folder / "Einladung.docx")
+    bekanntmachung = "\n".join(pdf_pages(folder / "Bekanntmachung.pdf"))
+    assert "Nichtöffentlicher Teil" in bekanntmachung and "Öffentliche Sache" in bekanntmachung
+
+
+def outline_tree(path: Path) -> list[tuple[int, str]]:
+    out = []
+    with pikepdf.open(path) as pdf, pdf.open_outline() as outline:
+        def walk(items, level):
+            for item in items:
+                out.append((level, item.title))
+                walk(item.children, level + 1)
+        walk(outline.root, 1)
+    return out
+
+
+def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
+    folder = build_leak(leak_project)
+    full = folder / "Sitzungsmappe-vollstaendig.pdf"
+    tree = outline_tree(full)
+    assert [t for lvl, t in tree if lvl == 1] == [
+        "TOP Ö 1 Eröffnung", "TOP Ö 2 Öffentliche Sache", "TOP Ö 3 Verschiedenes",
+        f"TOP N 1 {MARKER} Betreff", f"TOP N 2 {MARKER} Personalsache"]
+    assert (2, "Drucksache VO/0001/19: Öffentliche Sache") in tree
+    assert (3, "Anlage 1 zu VO/0001/19: Plan") in tree and (3, f"Anlage 1 zu VO/0002/19: {MARKER} Akte") in tree
+    pages = pdf_pages(full)
+    n = len(pages)
+    assert f"Seite {n} von {n}" in pages[-1]
+    for i, text in enumerate(pages, start=1):
+        assert f"Seite {i} von {n}" in text
+    # the Anlage pages are inside the Mappe: 2 + 1 + 3 PDF pages, 2 image pages
+    assert sum("Allgemeine Darstellung" in p for p in pages) == 2
+    assert sum(f"Akteninhalt {MARKER}" in p for p in pages) == 3
+    # the contents page links to the TOPs
+    with pikepdf.open(full) as pdf:
+        links = [a for a in pdf.pages[1].get("/Annots", []) if a.get("/Subtype") == "/Link"]
+    assert len(links) >= 5
+    # non-public pages are marked in the full Mappe
+    marked = [i for i, p in enumerate(pages) if "– nichtöffentlich –" in p]
+    secret = [i for i, p in enumerate(pages) if i > 1 and any(
+        s in p for s in (f"Akteninhalt {MARKER}", f"Preise {MARKER}", f"Vertraulicher Sachverhalt {MARKER}",
+                         f"TOP N 2 {MARKER} Personalsache", f"Anlage 4 zu VO/0001/19: {MARKER} Foto"))]
+    assert secret and set(secret) <= set(marked)
+    assert not [i for i in marked if "Öffentliche Sache" in pages[i] and MARKER not in pages[i]]
+
+
+def test_mappen_are_pdfa_2b_and_non_pdfa_anlagen_are_converted(leak_project):
+    folder = build_leak(leak_project)
+    for name in ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"):
+        with pikepdf.open(folder / name) as pdf:
+            meta = pdf.open_metadata()
+            assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "B")
+            assert "/OutputIntents" in pdf.Root
+            for page in pdf.pages:
+                for xobj in page.Resources.get("/XObject", {}).values():
+                    fonts = xobj.get("/Resources", {}).get("/Font", {})
+                    for font in fonts.values():
+                        descendants = font.get("/DescendantFonts", [font])
+                        desc = descendants[0].get("/FontDescriptor")
+                        assert desc is not None and any(k in desc for k in ("/FontFile", "/FontFile2", "/FontFile3"))
+
+
+def test_without_ghostscript_a_mappe_with_non_pdfa_anlagen_is_not_labelled_pdfa(leak_project, monkeypatch):
+    import vorlagengen.render.sitzung as rs
+
+    real_which = shutil.which
+    monkeypatch.setattr(rs.shutil, "which", lambda name: None if name == "gs" else real_which(name))
+    project = load_project(leak_project, None, sitzungen=[leak_project / "sitzungen"])
+    result = build_sitzung(project, project.sitzungen[0], leak_project / "build2")
+    with pikepdf.open(result.folder / "Sitzungsmappe-vollstaendig.pdf") as pdf:
+        assert pdf.open_metadata().get("pdfaid:part") is None
+    assert any("nicht PDF/A" in w for w in result.warnings)
+
+
+def test_office_anlage_without_libreoffice_gets_a_clear_note(tmp_path, monkeypatch):
+    import vorlagengen.render.sitzung as rs
+
+    root = copy_project(tmp_path)
+    shutil.copyfile(REPO / "src/vorlagengen/templates/_base/reference.docx", root / "vorlagen" / "tabelle.docx")
+    record(root, "a.yaml", drucksache("VO/0001/19", "Mit Word-Anlage",
+                                      anlagen="anlagen:\n  - datei: ../tabelle.docx\n    titel: Tabelle\n"))
+    sitzung(root, '    - drucksache: "VO/0001/19"')
+    real_which = shutil.which
+    monkeypatch.setattr(rs.shutil, "which", lambda n: None if n in ("soffice", "libreoffice") else real_which(n))
+    folder = build_leak(root)
+    text = " ".join(" ".join(pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf")).split())
+    assert "Die Anlage „tabelle.docx“ (DOCX" in text and "LibreOffice" in text
+
+
+def test_einladung_lists_whole_tagesordnung_with_nachtrag_and_automatic_numbers(tmp_path):
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Erste Sache"))
+    record(root, "b.yaml", drucksache("VO/0002/19", "Zweite Sache"))
+    sitzung(root, """    - titel: Mitteilungen
+      unterpunkte:
+        - drucksache: "VO/0001/19"
+        - titel: Bericht
+          nachtrag: Tischvorlage
+    - nummer: "Ö 7"
+      titel: Siebter Punkt
+    - drucksache: "VO/0002/19"
+      nachtrag: Nachtrag""")
+    folder = build_leak(root)
+    for text in (docx_text(folder / "Einladung.docx"), "\n".join(pdf_pages(folder / "Einladung.pdf"))):
+        flat = " ".join(text.split())
+        for expected in ("Ö 1 Eröffnung", "Ö 2 Mitteilungen", "Ö 2.1 Erste Sache", "Ö 2.2 Bericht (Tischvorlage)",
+                         "Ö 7 Siebter Punkt", "Ö 8 Zweite Sache (Nachtrag)", "N 1 Nichts", "Mittwoch" if False else "Donnerstag, 04.04.2019, 16:00 Uhr"):
+            assert expected in flat, (expected, flat[:400])
+
+
+def run_validate(root: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--projekt", str(root), "validate"])
+    return result.exit_code, result.output + (result.stderr if hasattr(result, "stderr") else "")
+
+
+@pytest.mark.parametrize("case, expected", [
+    ("noe_public", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: nichtöffentliche "
+                   "Drucksache VO/0002/19 im öffentlichen Teil der Tagesordnung"),
+    ("no_step", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: Drucksache VO/0003/19 hat "
+                "in ihrer Beratungsfolge keinen Schritt „Sozial- und Gesundheitsausschuss“ am 04.04.2019"),
+    ("frist", "sitzungen/sga.yaml:8:1: einladungsdatum: Ladungsfrist von 7 Tagen nicht eingehalten: Einladung am "
+              "01.04.2019, Sitzung am 04.04.2019"),
+    ("draft", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: Drucksache VO/0004/19 ist noch "
+              "ein Entwurf: die Sitzungsmappe kann so nicht endgültig erstellt werden"),
+    ("unknown", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: unbekannte Drucksache "
+                "„VO/001/19“ der Körperschaft lueneburg – meinten Sie „VO/0001/19“?"),
+    ("missing_on_agenda", "vorlagen/lueneburg/a.yaml:11:5: beratungsfolge[1].datum: Sitzung am 04.04.2019 "
+                          "(sitzungen/sga.yaml) hat Drucksache VO/0001/19 nicht auf der Tagesordnung"),
+])
+def test_sitzung_checks_report_located_german_errors(tmp_path, monkeypatch, case, expected):
+    root = copy_project(tmp_path)
+    monkeypatch.chdir(root)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Eins"))
+    record(root, "b.yaml", drucksache("VO/0002/19", "Zwei", status="nichtöffentlich"))
+    record(root, "c.yaml", drucksache("VO/0003/19", "Drei").replace("datum: 2019-04-04", "datum: 2019-05-02"))
+    record(root, "d.yaml", drucksache("VO/0004/19", "Vier", entwurf=True))
+    first = '    - drucksache: "VO/0001/19"\n'
+    second = {"noe_public": "VO/0002/19", "no_step": "VO/0003/19", "draft": "VO/0004/19", "unknown": "VO/001/19",
+              "frist": None, "missing_on_agenda": None}[case]
+    body = ("" if case == "missing_on_agenda" else first) + (f'    - drucksache: "{second}"' if second else "")
+    noe = '    - drucksache: "VO/0002/19"' if case != "noe_public" else "    - titel: Nichts"
+    sitzung(root, body.rstrip("\n"), noe, einladung="2019-04-01" if case == "frist" else "2019-03-22")
+    code, out = run_validate(root)
+    assert code == 1
+    line = next(i for i, l in enumerate((root / "sitzungen/sga.yaml").read_text().splitlines(), 1)
+                if second and second in l) if second else 0
+    assert expected.format(line=line) in out, out
+    assert "Traceback" not in out
+
+
+def test_draft_on_the_agenda_blocks_the_final_mappe_but_not_a_draft_one(tmp_path):
+    root = copy_project(tmp_path)
+    record(root, "d.yaml", drucksache("VO/0004/19", "Vier", entwurf=True))
+    sitzung(root, '    - drucksache: "VO/0004/19"')
+    with pytest.raises(ValidationFailed):
+        load_project(root, None, sitzungen=[root / "sitzungen"])
+
+
+def test_demo_sitzungen_build_all_files(tmp_path):
+    result = CliRunner().invoke(cli, ["--projekt", str(REPO), "-q", "sitzung", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for slug in ("wandsbek-jha-2011-05-11", "lueneburg-sga-2019-04-04"):
+        folder = tmp_path / "sitzungen" / slug
+        assert sorted(p.name for p in folder.iterdir()) == [
+            "Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf", "Sitzungsmappe-oeffentlich.pdf",
+            "Sitzungsmappe-vollstaendig.pdf"]
+    wandsbek = "\n".join(pdf_pages(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"))
+    assert "TOP 12.7 Sozialräumliche Hilfen" in " ".join(wandsbek.split())
+    public = everything_in(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-oeffentlich.pdf")
+    assert "19/0175" not in public and "Fallkosten" not in public
+
+
+def test_mappe_is_reproducible(leak_project, monkeypatch):
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1554000000")
+    a = build_leak(leak_project)
+    first = {p.name: p.read_bytes() for p in a.iterdir()}
+    shutil.rmtree(leak_project / "build")
+    b = build_leak(leak_project)
+    for p in b.iterdir():
+        assert p.read_bytes() == first[p.name], p.name
