@@ -162,8 +162,9 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
 @click.option("--entwurf", is_flag=True, help="Mappe auch mit Entwürfen auf der Tagesordnung bauen (ENTWURF-Stempel).")
+@click.option("--kommende", is_flag=True, help="Nur Sitzungen ab heute (für CI).")
 @click.pass_context
-def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwurf: bool) -> None:
+def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwurf: bool, kommende: bool) -> None:
     """Einladung, Bekanntmachung und Sitzungsmappen einer Sitzung erstellen (ohne DATEIEN: alle).
 
     Schreibt nach AUSGABE/sitzungen/<gremium>-<datum>/: Einladung.docx, Einladung.pdf,
@@ -179,7 +180,10 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     if not project.sitzungen:
         raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    for srec in project.sitzungen:
+    chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
+    if not chosen:
+        _say(ctx, "keine kommende Sitzung")
+    for srec in chosen:
         result = build_sitzung(project, srec, out, entwurf=entwurf)
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
