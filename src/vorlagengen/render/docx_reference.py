@@ -109,6 +109,13 @@ def make_reference(target: Path) -> None:
         if old is not None:
             style.element.remove(old)
         style.element.append(parse_xml(_borders_xml(name)))
+        if name != "Eigenschaften":  # ruled tables: bold header row on light grey
+            for old_pr in style.element.findall(qn("w:tblStylePr")):
+                style.element.remove(old_pr)
+            style.element.append(parse_xml(
+                '<w:tblStylePr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                'w:type="firstRow"><w:rPr><w:b/><w:bCs/></w:rPr><w:tcPr><w:shd w:val="clear" w:color="auto" '
+                'w:fill="E4E4E4"/></w:tcPr></w:tblStylePr>'))
     # footer: Seite X von Y as Word fields
     footer = section.footer.paragraphs[0] if section.footer.paragraphs else section.footer.add_paragraph()
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
