@@ -32,6 +32,14 @@ def pdf_pages(path: Path) -> list[str]:
         pdf.close()
 
 
+_RUNNING = re.compile(r"^.*(Seite \d+ von \d+|· Drucksache |^ENTWURF$).*$", re.MULTILINE)
+
+
+def body_text(path: Path) -> str:
+    """The text of all pages without footers, so a sentence running across a page break stays whole."""
+    return "\n".join(_RUNNING.sub("", page) for page in pdf_pages(path))
+
+
 def page_image(path: Path, page: int = 0, scale: float = 0.75) -> Image.Image:
     pdf = pdfium.PdfDocument(str(path))
     try:
@@ -70,7 +78,7 @@ def markdown_sentences(md: str) -> list[str]:
     """The sentences of an author's Markdown, with its markup removed."""
     text = re.sub(r"^\s{0,3}(#+|[-*+]|\d+\.)\s+", "", md, flags=re.MULTILINE)
     text = text.replace("**", "").replace("\\", "")
-    pieces = re.split(r"(?<=[.!?:])\s+|\n\s*\n", text)
+    pieces = re.split(r"(?<=[.!?:])\s+|\n", text)
     return [p.strip() for p in pieces if len(norm(p)) >= 12]
 
 
