@@ -32,12 +32,19 @@ def pdf_pages(path: Path) -> list[str]:
         pdf.close()
 
 
-_RUNNING = re.compile(r"^.*(Seite \d+ von \d+|· Drucksache |^ENTWURF$).*$", re.MULTILINE)
+_PAGE_NO = re.compile(r"Seite \d+ von \d+")
 
 
-def body_text(path: Path) -> str:
-    """The text of all pages without footers, so a sentence running across a page break stays whole."""
-    return "\n".join(_RUNNING.sub("", page) for page in pdf_pages(path))
+def body_text(path: Path, running: tuple[str, ...] = ()) -> str:
+    """The text of all pages without the running footer (``running`` names its fixed parts), so a
+    sentence broken across pages stays whole."""
+    pages = []
+    for page in pdf_pages(path):
+        page = _PAGE_NO.sub("", page)
+        for text in running:
+            page = page.replace(text, "")
+        pages.append(page)
+    return "".join(pages)
 
 
 def page_image(path: Path, page: int = 0, scale: float = 0.75) -> Image.Image:

@@ -81,7 +81,8 @@ def expected_texts(record, project) -> list[str]:
 def test_seed_content_complete_in_pdf_and_docx(seed, seeds_out, demo):
     record = next(r for r in demo.records if r.path == seed)
     pdf, doc = outputs(seeds_out, record)
-    pdf_text = norm(body_text(pdf))
+    body = demo.ref.koerperschaften[record.vorlage.koerperschaft].name
+    pdf_text = norm(body_text(pdf, (f"{body} · Drucksache {record.vorlage.nummer}", "ENTWURF")))
     doc_text = norm(docx_text(doc))
     missing_pdf = [t for t in expected_texts(record, demo) if norm(t) not in pdf_text]
     missing_docx = [t for t in expected_texts(record, demo) if norm(t) not in doc_text]
