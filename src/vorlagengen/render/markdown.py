@@ -10,6 +10,7 @@ Raw blocks, raw HTML/TeX, math and metadata blocks are switched off in the pando
 from __future__ import annotations
 
 import re
+from functools import lru_cache
 from pathlib import Path
 
 import jinja2
@@ -49,7 +50,9 @@ def attr(value: object) -> str:
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
+@lru_cache(maxsize=16)
 def environment(layout: Layout) -> jinja2.Environment:
+    """One environment per layout and process: templates are compiled once."""
     loader = jinja2.FileSystemLoader([str(p) for p in layout.search_path if p.is_dir()])
     env = jinja2.Environment(
         loader=loader,
