@@ -85,11 +85,16 @@ def staging_root(layout: Layout) -> Path:
     key = f"{layout.project_root}:{layout.name}:{layout.fingerprint}"
     with _staging_lock:
         if key not in _staging:
-            folder = Path(tempfile.mkdtemp(prefix=f"vorlagengen-{layout.name}-"))
-            for name, path in layout.files().items():
-                shutil.copyfile(path, folder / name)
-            _staging[key] = folder
+            _staging[key] = new_staging(layout)
         return _staging[key]
+
+
+def new_staging(layout: Layout) -> Path:
+    """A fresh private folder with a copy of the layout's files (typst's root)."""
+    folder = Path(tempfile.mkdtemp(prefix=f"vorlagengen-{layout.name}-"))
+    for name, path in layout.files().items():
+        shutil.copyfile(path, folder / name)
+    return folder
 
 
 def project_fonts(layout: Layout) -> tuple[str, ...]:

@@ -29,7 +29,7 @@ from ..project import Project
 from ..sitzung import SitzungRecord, TopEntry
 from ..writing import write_atomic
 from . import engines
-from .context import PersonInfo, anlagen_info, build_context, datum, groesse
+from .context import PersonInfo, anlagen_info, build_context, datum
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -326,13 +326,6 @@ def merge_anlagen(pdf_bytes: bytes, placements: list[dict[str, Any]], anlagen: d
     return out.getvalue()
 
 
-def _staging_with(layout: Layout) -> Path:
-    folder = Path(tempfile.mkdtemp(prefix="vorlagengen-mappe-"))
-    for name, path in layout.files().items():
-        shutil.copyfile(path, folder / name)
-    return folder
-
-
 def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False) -> SitzungResult:
     """Write Einladung.docx/.pdf, Bekanntmachung.pdf and both Sitzungsmappen for one Sitzung."""
     drafts = [e.record.vorlage.nummer for e in srec.all_tops() if e.record is not None and e.record.vorlage.entwurf]
@@ -365,7 +358,7 @@ def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: 
         _inputs(public_letters, title, entwurf), epoch, srec.display)
 
     for public, name in ((True, "Sitzungsmappe-oeffentlich.pdf"), (False, "Sitzungsmappe-vollstaendig.pdf")):
-        staging = _staging_with(layout)
+        staging = engines.new_staging(layout)
         try:
             ctx = sitzung_context(project, srec, layout, public=public, cache=cache, staging=staging,
                                   with_bodies=True)
@@ -409,7 +402,3 @@ def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str,
         raise ToolError("typst", display, detail) from None
     assert isinstance(pdf, bytes)
     return pdf, placements
-
-
-def anlage_groesse(path: Path) -> str:
-    return groesse(path.stat().st_size)
