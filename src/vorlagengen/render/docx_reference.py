@@ -11,6 +11,8 @@ fly and kept for the run.
 
 from __future__ import annotations
 
+import atexit
+import shutil
 import sys
 import tempfile
 import threading
@@ -179,6 +181,7 @@ def _with_stamp(base: Path) -> Path:
         run.font.bold = True
         run.font.color.rgb = RGBColor(0xC8, 0x1E, 0x1E)
     folder = Path(tempfile.mkdtemp(prefix="vorlagengen-ref-"))
+    atexit.register(shutil.rmtree, folder, ignore_errors=True)
     target = folder / "reference-entwurf.docx"
     doc.save(str(target))
     return target

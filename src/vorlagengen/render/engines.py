@@ -4,6 +4,7 @@
 
 from __future__ import annotations
 
+import atexit
 import importlib.util
 import os
 import shutil
@@ -86,6 +87,7 @@ def staging_root(layout: Layout) -> Path:
     with _staging_lock:
         if key not in _staging:
             _staging[key] = new_staging(layout)
+            atexit.register(shutil.rmtree, _staging[key], ignore_errors=True)
         return _staging[key]
 
 
