@@ -1,15 +1,17 @@
 """Benchmarks: ``python -m vorlagengen.bench`` (or ``make bench``).
 
-Each benchmark is a function that returns a dict of figures; :data:`BENCHMARKS` lists them. The
-figures are merged into ``build/bench.json`` (keys written by other benchmarks stay), so a new
-benchmark is one function more in the list.
+A benchmark is a function without arguments that returns a dict of figures, e.g.
+``{"validate_10k_s": 2.9}``. They are listed in :data:`BENCHMARKS` here or in ``BENCHMARKS`` of any
+module ``vorlagengen.bench_*`` (found automatically). The figures are merged into
+``build/bench.json``: keys written by other benchmarks stay.
 """
 
 from __future__ import annotations
 
-import argparse
 import datetime as dt
+import importlib
 import json
+import pkgutil
 import random
 import shutil
 import statistics
@@ -21,20 +23,20 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
+import click
+
+from . import clickde
 from .numbering import Scheme
 
+clickde.install()
+
 REPO = Path(__file__).resolve().parents[2]
-DEFAULT_DATA = REPO / "data"
 DEFAULT_OUT = Path("build") / "bench.json"
 
-Benchmark = Callable[["Settings"], dict[str, Any]]
+Benchmark = Callable[[], dict[str, Any]]
 
-
-class Settings(argparse.Namespace):
-    data: Path
-    records: int
-    runs: int
-    out: Path
+# Settings of the benchmarks in this module; main() sets them from the command line.
+OPTIONS: dict[str, Any] = {"records": 10_000, "runs": 3, "data": REPO / "data"}
 
 
 # --- a generated project ----------------------------------------------------------------------
@@ -210,25 +212,40 @@ def _cold_validate(root: Path) -> float:
     return elapsed
 
 
-def bench_validate(settings: Settings) -> dict[str, Any]:
+def bench_validate() -> dict[str, Any]:
     """Cold ``vorlagengen validate`` of generated records, as a new process each run (median)."""
+    records, runs = OPTIONS["records"], OPTIONS["runs"]
     with tempfile.TemporaryDirectory(prefix="vorlagengen-bench-") as tmp:
         root = Path(tmp)
         begin = time.perf_counter()
-        generate_project(root, settings.data, settings.records)
-        print(f"{settings.records} Drucksachen erzeugt in {time.perf_counter() - begin:.1f} s")
+        generate_project(root, OPTIONS["data"], records)
+        print(f"{records} Drucksachen erzeugt in {_de(time.perf_counter() - begin, 1)} s")
         times = []
-        for run in range(1, settings.runs + 1):
+        for run in range(1, runs + 1):
             times.append(_cold_validate(root))
-            print(f"  Prüflauf {run}: {times[-1]:.2f} s".replace(".", ","))
+            print(f"  Prüflauf {run}: {_de(times[-1])} s")
     median = statistics.median(times)
-    key = "validate_10k_s" if settings.records == 10_000 else f"validate_{settings.records}_s"
-    print(f"Prüfung von {settings.records} Drucksachen (kalt, Median aus {len(times)}): "
-          f"{median:.2f} s".replace(".", ","))
+    print(f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)}): {_de(median)} s")
+    key = "validate_10k_s" if records == 10_000 else f"validate_{records}_s"
     return {key: round(median, 3)}
 
 
+def _de(seconds: float, places: int = 2) -> str:
+    return f"{seconds:.{places}f}".replace(".", ",")
+
+
 BENCHMARKS: list[Benchmark] = [bench_validate]
+
+
+def all_benchmarks() -> list[Benchmark]:
+    """This module's benchmarks and those of every module ``vorlagengen.bench_*``."""
+    found = list(BENCHMARKS)
+    package = importlib.import_module(__package__ or "vorlagengen")
+    for info in sorted(pkgutil.iter_modules(package.__path__), key=lambda m: m.name):
+        if info.name.startswith("bench_"):
+            module = importlib.import_module(f"{package.__name__}.{info.name}")
+            found += list(getattr(module, "BENCHMARKS", []))
+    return found
 
 
 def merge_results(path: Path, results: dict[str, Any]) -> dict[str, Any]:
@@ -247,20 +264,29 @@ def merge_results(path: Path, results: dict[str, Any]) -> dict[str, Any]:
     return merged
 
 
-def main(argv: list[str] | None = None) -> None:
-    parser = argparse.ArgumentParser(prog="python -m vorlagengen.bench", description="Leistungsmessungen von vorlagengen.")
-    parser.add_argument("--daten", dest="data", type=Path, default=DEFAULT_DATA,
-                        help="Ordner mit den Stammdaten (Vorgabe: data/ des Repositorys)")
-    parser.add_argument("--anzahl", dest="records", type=int, default=10_000, help="Zahl der Drucksachen")
-    parser.add_argument("--laeufe", dest="runs", type=int, default=3, help="Messläufe je Benchmark")
-    parser.add_argument("--ausgabe", dest="out", type=Path, default=DEFAULT_OUT, help="JSON-Datei der Ergebnisse")
-    settings = parser.parse_args(argv, namespace=Settings())
+@click.command(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[OPTIONEN]")
+@click.option("--nur", multiple=True, metavar="NAME", help="Nur Benchmarks, deren Name NAME enthält (mehrfach möglich).")
+@click.option("--daten", type=click.Path(file_okay=False, exists=True, path_type=Path), default=OPTIONS["data"],
+              help="Ordner mit den Stammdaten (Vorgabe: data/ des Repositorys).")
+@click.option("--anzahl", type=click.IntRange(1), metavar="N", default=OPTIONS["records"], show_default=True,
+              help="Zahl der erzeugten Drucksachen.")
+@click.option("--laeufe", type=click.IntRange(1), metavar="N", default=OPTIONS["runs"], show_default=True,
+              help="Messläufe je Benchmark.")
+@click.option("--ausgabe", type=click.Path(dir_okay=False, path_type=Path), default=DEFAULT_OUT, show_default=True,
+              help="JSON-Datei der Ergebnisse (andere Schlüssel darin bleiben erhalten).")
+def main(nur: tuple[str, ...], daten: Path, anzahl: int, laeufe: int, ausgabe: Path) -> None:
+    """Leistungsmessungen von vorlagengen; die Zahlen landen in build/bench.json."""
+    OPTIONS.update(records=anzahl, runs=laeufe, data=daten)
+    chosen = [b for b in all_benchmarks() if not nur or any(n in b.__name__ for n in nur)]
+    if not chosen:
+        raise click.UsageError(f"kein Benchmark passt zu {', '.join(nur)}")
     results: dict[str, Any] = {}
-    for bench in BENCHMARKS:
-        results.update(bench(settings))
-    merge_results(settings.out, results)
-    print(f"Ergebnisse in {settings.out}")
+    for bench in chosen:
+        click.echo(f"== {bench.__name__}")
+        results.update(bench())
+        merge_results(ausgabe, results)  # keep what is measured even if a later one fails
+    click.echo(f"Ergebnisse in {ausgabe}: " + ", ".join(f"{k} = {v}" for k, v in results.items()))
 
 
 if __name__ == "__main__":
-    main()
+    main(prog_name="python -m vorlagengen.bench")

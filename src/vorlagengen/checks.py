@@ -6,6 +6,7 @@ Record checks return ``(loc, message)`` pairs; the caller turns ``loc`` into lin
 
 from __future__ import annotations
 
+import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -63,6 +64,8 @@ def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple
     table = getattr(ref, kind)
     label, unknown, source = _KIND[kind]
     entry = table.get(ident)
+    if entry is None and ref.unsure(kind, ident):
+        return []  # its entry in data/ is broken and reported there
     if entry is None:
         same_body = [k for k, v in table.items() if v.koerperschaft == body]
         hint = suggest(ident, same_body) or suggest(ident, table)
@@ -76,7 +79,13 @@ def scheme_of(ref: RefData, body: str) -> Scheme | None:
     k = ref.koerperschaften.get(body)
     if k is None:
         return None
-    scheme = Scheme(k.nummernschema)
+    return _valid_scheme(k.nummernschema)
+
+
+@functools.lru_cache(maxsize=64)
+def _valid_scheme(pattern: str) -> Scheme | None:
+    """One Scheme per pattern: its regex is compiled once, not once per record."""
+    scheme = Scheme(pattern)
     try:
         scheme.validate()
     except SchemeError:
@@ -84,10 +93,17 @@ def scheme_of(ref: RefData, body: str) -> Scheme | None:
     return scheme
 
 
+@functools.lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    return root.resolve()
+
+
 def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
     body = v.koerperschaft
-    if body not in ref.koerperschaften:
+    if body not in ref.koerperschaften and ref.unsure("koerperschaften", body):
+        pass  # its entry in data/ is broken and reported there
+    elif body not in ref.koerperschaften:
         hint = suggest(body, ref.koerperschaften)
         out.append((("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}"))
     else:
@@ -145,7 +161,7 @@ def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
         return f"absoluter Pfad „{datei}“ nicht erlaubt; Anlagen liegen im Projekt, Pfad relativ zur Drucksache"
     target = anlage_path(datei, record)
     try:
-        target.relative_to(root.resolve())
+        target.relative_to(_resolved(root))
     except ValueError:
         how = "über einen symbolischen Link " if ".." not in Path(datei).parts else ""
         return f"Pfad „{datei}“ führt {how}aus dem Projektordner heraus"

@@ -9,14 +9,20 @@ from typing import Any
 from pydantic_core import ErrorDetails
 
 
-def suggest(word: str, candidates: Iterable[str]) -> str:
-    """`` – meinten Sie „x“?`` for the closest candidate, or an empty string."""
+def closest(word: str, candidates: Iterable[str]) -> str | None:
+    """The candidate an author most likely meant by ``word``, or None."""
     pool = list(candidates)
     match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
     if not match:
         lowered = {c.lower(): c for c in pool}
         match = [lowered[word.lower()]] if word.lower() in lowered else []
-    return f" – meinten Sie „{match[0]}“?" if match else ""
+    return match[0] if match else None
+
+
+def suggest(word: str, candidates: Iterable[str]) -> str:
+    """`` – meinten Sie „x“?`` for the closest candidate, or an empty string."""
+    match = closest(word, candidates)
+    return f" – meinten Sie „{match}“?" if match else ""
 
 
 def _with_stop(hint: str) -> str:
@@ -82,7 +88,9 @@ def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
         shown = f"„{_short(value)}“" if isinstance(value, str) else _type_name(value)
         return f"ungültiger Wert {shown}{_with_stop(hint)} Erlaubt: {', '.join(expected)}"
     if kind.startswith("date"):
-        return f"ungültiges Datum {_type_name(value)} (erwartet JJJJ-MM-TT oder TT.MM.JJJJ, ein Tag, den es gibt)"
+        if isinstance(value, str):
+            return f"ungültiges Datum „{_short(value)}“ (erwartet JJJJ-MM-TT oder TT.MM.JJJJ, ein Tag, den es gibt)"
+        return f"Datum erwartet (JJJJ-MM-TT oder TT.MM.JJJJ), gefunden: {_type_name(value)}"
     if kind in ("bool_parsing", "bool_type"):
         return f"ja oder nein erwartet, gefunden: {_type_name(value)}"
     if kind in ("int_parsing", "int_type", "int_from_float"):

@@ -18,7 +18,7 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import checks
 from .errors import Problem, UserError, ValidationFailed
-from .messages import field_path, translate
+from .messages import closest, field_path, translate
 from .model import REFERENCE_FILES, Altdrucksache, Amt, Gremium, Koerperschaft, Person, Vorlage
 from .yamlio import YamlProblem, load_mapping, locate
 
@@ -34,6 +34,14 @@ class RefData:
     aemter: dict[str, Amt] = field(default_factory=dict)
     personen: dict[str, Person] = field(default_factory=dict)
     altbestand: dict[str, Altdrucksache] = field(default_factory=dict)
+    # Files of data/ that could not be read, and ids whose entry is invalid. Both are reported
+    # where they are defined; records that refer to them get no second, misleading "unknown id".
+    unreadable: set[str] = field(default_factory=set)
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+
+    def unsure(self, kind: str, ident: str) -> bool:
+        """Whether ``ident`` of ``kind`` may exist but could not be loaded."""
+        return kind in self.unreadable or ident in self.invalid.get(kind, ())
 
 
 @dataclass
@@ -72,13 +80,29 @@ def model_problems(exc: ValidationError, path: Path, display: str, model: type[B
                    prefix: tuple[Any, ...] = ()) -> list[Problem]:
     """Turn pydantic's errors into located German problems."""
     problems = []
-    for err in exc.errors(include_url=False):
+    for err in _without_misspelt_missing(exc, model):
         loc = tuple(prefix) + tuple(err["loc"])
         line, col = locate(path, loc)
         allowed = _allowed_keys(model, err["loc"][len(prefix) :] if prefix else err["loc"])
         problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"),
                                 translate(err, allowed)))
     return problems
+
+
+def _without_misspelt_missing(exc: ValidationError, model: type[BaseModel]) -> list[Any]:
+    """pydantic's errors, except "x missing" where an unknown key next to it is a misspelt x.
+
+    A misspelt required key gives two errors, "unknown key betref" and "betreff missing"; only the
+    first is kept, as it names the place and the fix ("meinten Sie „betreff“?").
+    """
+    errors = exc.errors(include_url=False)
+    misspelt = set()
+    for err in errors:
+        if err["type"] == "extra_forbidden":
+            meant = closest(str(err["loc"][-1]), _allowed_keys(model, err["loc"]))
+            if meant is not None:
+                misspelt.add((*err["loc"][:-1], meant))
+    return [err for err in errors if not (err["type"] == "missing" and tuple(err["loc"]) in misspelt)]
 
 
 def _allowed_keys(model: type[BaseModel], loc: Sequence[Any]) -> list[str]:
@@ -121,11 +145,13 @@ def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
         if not path.exists():
             if name == "koerperschaften":
                 problems.append(Problem(display, 0, 0, "", "Datei fehlt: ohne Körperschaften ist nichts zu prüfen"))
+                ref.unreadable.add(name)
             continue
         try:
             raw = load_mapping(path, display)
         except YamlProblem as exc:
             problems.append(exc.problem)
+            ref.unreadable.add(name)
             continue
         adapter = TypeAdapter(dict[str, model])  # type: ignore[valid-type]
         try:
@@ -139,13 +165,14 @@ def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
                 except ValidationError:
                     pass
             setattr(ref, name, valid)
+            ref.invalid[name] = {str(key) for key in raw if key not in valid}
     problems.extend(checks.check_refdata(ref, root))
     return ref, problems
 
 
 def _ref_problems(exc: ValidationError, path: Path, display: str, model: type[BaseModel]) -> list[Problem]:
     problems = []
-    for err in exc.errors(include_url=False):
+    for err in _without_misspelt_missing(exc, model):
         loc = tuple(err["loc"])
         line, col = locate(path, loc)
         allowed = list(model.model_fields) if err["type"] == "extra_forbidden" else []
@@ -167,7 +194,7 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
         elif target.exists():
             found.append(target)
         else:
-            raise UserError(f"{target}: Datei oder Ordner nicht gefunden")
+            raise UserError(f"{display_path(target)}: Datei oder Ordner nicht gefunden")
     return sorted({p.absolute() for p in found})
 
 
@@ -189,9 +216,8 @@ def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | Non
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(root: str) -> None:
-    ref, _ = load_refdata(Path(root))
-    _WORKER["root"] = Path(root)
+def _worker_init(root: Path, ref: RefData) -> None:
+    _WORKER["root"] = root
     _WORKER["ref"] = ref
 
 
@@ -199,12 +225,27 @@ def _worker_check(paths: list[Path]) -> list[tuple[str, Vorlage | None, list[Pro
     return [_check_one(p, _WORKER["root"], _WORKER["ref"]) for p in paths]
 
 
+def _pool_context() -> Any:
+    """fork where it is safe and cheap (Linux, no other threads): workers start at once, with
+    everything imported and the reference data in memory; else the platform's default."""
+    import multiprocessing
+    import sys
+    import threading
+
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None
+
+
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[tuple[str, Vorlage | None, list[Problem]]]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         return [_check_one(p, root, ref) for p in paths]
-    size = max(50, len(paths) // (jobs * 4))
+    # Small chunks let the results stream back while the workers still read; the pool gets one
+    # worker per core, and this process unpickles the results in between.
+    size = max(50, len(paths) // (jobs * 8))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(jobs, initializer=_worker_init, initargs=(str(root),)) as pool:
+    with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_worker_init,
+                             initargs=(root, ref)) as pool:
         return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
 
 

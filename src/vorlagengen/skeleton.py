@@ -111,7 +111,7 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
 def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, datum: dt.date | None = None,
                out: Path | None = None) -> Path:
     if art not in ARTEN:
-        raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN)}; erlaubt: {', '.join(ARTEN)}")
+        raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN) or '.'} Erlaubt: {', '.join(ARTEN)}")
     ref, problems = load_refdata(root)
     if problems:
         from .errors import ValidationFailed

@@ -1,20 +1,32 @@
 """Reading YAML: fast where the file is fine, precise where it is not.
 
-Records are read with ruamel's C-backed safe loader, which keeps no positions. Only when a record
-turns out to be invalid is it read again with the round-trip loader, whose nodes know their line
-and column, to point the error at the right place. Dates stay text so that an impossible date like
-2011-02-31 reaches validation (and gets a located message) instead of crashing the YAML loader.
+Records are parsed and composed into nodes by ruamel's C parser (libyaml); the nodes become Python
+values here, in a few lines that know only what records use: mappings with text keys, lists and
+scalars resolved as in YAML 1.2. That is several times faster than ruamel's own constructor, which
+resolves every scalar through a chain of Python calls. Anything unusual (explicit tags, anchors of
+collections, merge keys, duplicate or complex keys, any error) goes to ruamel's safe loader, which
+then decides exactly as before. The same nodes carry line and column, so an invalid record is
+composed once more to point each error at its place.
+
+Dates stay text so that an impossible date like 2011-02-31 reaches validation (and gets a located
+message) instead of crashing the YAML loader.
 """
 
 from __future__ import annotations
 
+import functools
+import math
 from pathlib import Path
 from typing import Any
 
 from ruamel.yaml import YAML
-from ruamel.yaml.constructor import RoundTripConstructor, SafeConstructor
+from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
+from ruamel.yaml.main import CParser
+from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
+from ruamel.yaml.resolver import implicit_resolvers
+from ruamel.yaml.tag import Tag
 
 from .errors import Problem
 
@@ -24,22 +36,138 @@ class _TextDateConstructor(SafeConstructor):
 
 
 _TextDateConstructor.add_constructor("tag:yaml.org,2002:timestamp", SafeConstructor.construct_yaml_str)
+# A lone "=" (YAML 1.1's "value" type) is text, as an author means it.
+_TextDateConstructor.add_constructor("tag:yaml.org,2002:value", SafeConstructor.construct_yaml_str)
 
 
-class _TextDateRoundTrip(RoundTripConstructor):
-    pass
-
-
-_TextDateRoundTrip.add_constructor("tag:yaml.org,2002:timestamp", RoundTripConstructor.construct_yaml_str)
-
-
-def _fast_yaml() -> YAML:
+def _safe_yaml() -> YAML:
     yaml = YAML(typ="safe", pure=False)
     yaml.Constructor = _TextDateConstructor
     return yaml
 
 
-_FAST = _fast_yaml()
+_SAFE = _safe_yaml()
+
+# --- the fast path: libyaml composes nodes, _value turns them into Python values ----------------
+
+_PLAIN = Tag(suffix="tag:vorlagengen,plain")  # a plain scalar: its type follows from its text
+_STR = Tag(suffix="tag:yaml.org,2002:str")
+_SEQ = Tag(suffix="tag:yaml.org,2002:seq")
+_MAP = Tag(suffix="tag:yaml.org,2002:map")
+
+# YAML 1.2 types of plain scalars, from ruamel's own table and in its order: first character →
+# [(type, regexp)]. ruamel loads with YAML 1.2 whatever a %YAML directive says; so do we.
+_IMPLICIT: dict[str, list[tuple[str, Any]]] = {}
+for _versions, _tag, _regexp, _first in implicit_resolvers:
+    if (1, 2) in _versions:
+        for _ch in _first:
+            _IMPLICIT.setdefault(_ch, []).append((_tag.rsplit(":", 1)[1], _regexp))
+
+
+class _Unusual(Exception):
+    """The document needs ruamel's full loader (tags, merge keys, aliases of collections, …)."""
+
+
+class _BadNumber(Exception):
+    def __init__(self, node: Node):
+        self.node = node
+
+
+if CParser is not None:
+
+    class _Composer(CParser):  # type: ignore[misc,valid-type]
+        """libyaml's composer; every node is tagged plain, text, list or mapping."""
+
+        def descend_resolver(self, parent: Any, index: Any) -> None:
+            pass
+
+        def ascend_resolver(self) -> None:
+            pass
+
+        def resolve(self, kind: Any, value: Any, implicit: Any) -> Tag:
+            if kind is ScalarNode:
+                return _PLAIN if implicit[0] else _STR
+            return _SEQ if kind is SequenceNode else _MAP
+
+
+def _plain(text: str) -> Any:
+    """The value of a plain scalar, as ruamel's safe loader would make it (timestamps stay text)."""
+    for kind, regexp in _IMPLICIT.get(text[:1], ()):
+        if regexp.match(text):
+            if kind == "null":
+                return None
+            if kind == "bool":
+                return text.lower() == "true"
+            if kind == "int":
+                digits = text.replace("_", "")
+                sign = -1 if digits[0] == "-" else 1
+                digits = digits.lstrip("+-")
+                for prefix, base in (("0b", 2), ("0x", 16), ("0o", 8)):
+                    if digits.startswith(prefix):
+                        return sign * int(digits[2:], base)
+                return sign * int(digits)
+            if kind == "float":
+                digits = text.replace("_", "").lower()
+                sign = -1 if digits[0] == "-" else 1
+                digits = digits.lstrip("+-")
+                if digits == ".inf":
+                    return sign * math.inf
+                if digits == ".nan":
+                    return math.nan
+                return sign * float(digits)
+            if kind in ("timestamp", "value"):
+                return text  # dates stay text (see above); a lone "=" is text too
+            raise _Unusual(kind)  # "<<" (merge)
+    return text
+
+
+def _value(node: Node, seen: set[int]) -> Any:
+    tag = node.ctag
+    if tag is _PLAIN:
+        try:
+            return _plain(node.value)
+        except ValueError:
+            raise _BadNumber(node) from None
+    if tag is _STR:
+        return node.value
+    if tag is not _SEQ and tag is not _MAP:
+        raise _Unusual(str(tag))  # explicit tag
+    if id(node) in seen:
+        raise _Unusual("alias")  # the same list or mapping twice, perhaps inside itself
+    seen.add(id(node))
+    if tag is _SEQ:
+        return [_value(item, seen) for item in node.value]
+    out: dict[Any, Any] = {}
+    for key_node, value_node in node.value:
+        if key_node.ctag is not _PLAIN and key_node.ctag is not _STR:
+            raise _Unusual("complex key")
+        key = _value(key_node, seen)
+        if key in out:
+            raise _Unusual("duplicate key")  # ruamel's loader names it, with its place
+        out[key] = _value(value_node, seen)
+    return out
+
+
+def compose(text: str) -> Node | None:
+    """The node tree of a YAML text (libyaml), with line and column on every node."""
+    parser = _Composer(text)
+    try:
+        return parser.get_single_node()
+    finally:
+        parser.dispose()
+
+
+def load_text(text: str) -> Any:
+    """Load one YAML document like ruamel's safe loader would (dates as text), only faster."""
+    if CParser is None:
+        return _SAFE.load(text)
+    try:
+        node = compose(text)
+        return None if node is None else _value(node, set())
+    except _BadNumber:
+        raise
+    except Exception:  # noqa: BLE001 - unusual or broken: ruamel's loader decides and names the error
+        return _SAFE.load(text)
 
 
 class YamlProblem(Exception):
@@ -68,8 +196,9 @@ _TRANSLATIONS = (
     ("did not find expected alphabetic or numeric character",
      "Name eines Ankers fehlt; Text mit „&“ oder „*“ am Anfang in Anführungszeichen setzen", False),
     ("could not determine a constructor for the tag", "unbekanntes YAML-Tag („!…“)", False),
-    ("found undefined tag handle", "unbekanntes YAML-Tag („!…“)", False),
-    ("expected '>'", "unvollständiges YAML-Tag („!<…>“)", False),
+    ("undefined tag handle", "unbekanntes YAML-Tag („!…“)", False),
+    ("found unexpected ':'", "„:“ in Text innerhalb von [ ] oder { }: Text bitte in Anführungszeichen", False),
+    ("a tag", "ungültiges YAML-Tag; Text, der mit „!“ beginnt, bitte in Anführungszeichen", False),
     ("found unhashable key", "eine Liste oder Zuordnung kann kein Schlüssel sein", False),
     ("for merging", "„<<“ braucht eine Zuordnung", False),
     ("found unknown escape character",
@@ -100,11 +229,17 @@ def _german_yaml_message(exc: MarkedYAMLError, text: str) -> tuple[str, bool]:
         if ch == "\t":
             return "Tabulator ist in YAML nicht erlaubt (nur mit Leerzeichen einrücken)", False
         return f"Zeichen „{ch}“ kann keinen Wert beginnen (Text in Anführungszeichen setzen)", False
+    opened = exc.context_mark
+    if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")) and opened is not None and exc.problem_mark is not None \
+            and opened.line != exc.problem_mark.line:
+        bracket = "[" if "sequence" in context else "{"
+        closing = "]" if bracket == "[" else "}"
+        return f"„{bracket}“ wird nicht mit „{closing}“ geschlossen", True  # point at the opening bracket
     for where in (problem, context):
         for english, german, at_context in _TRANSLATIONS:
             if english in where:
                 return german, at_context
-    return f"YAML-Syntaxfehler ({problem})", False
+    return "YAML-Syntaxfehler (Einrückung, Anführungszeichen und Klammern prüfen)", False
 
 
 def _char_at(text: str, line: int, col: int) -> str:
@@ -115,8 +250,13 @@ def _char_at(text: str, line: int, col: int) -> str:
 
 
 def _line_col(text: str, position: int) -> tuple[int, int]:
-    line = text.count("\n", 0, position) + 1
-    return line, position - (text.rfind("\n", 0, position) + 1) + 1
+    """Line and column of a reader error; libyaml counts its position in bytes of UTF-8."""
+    if CParser is None:
+        line = text.count("\n", 0, position) + 1
+        return line, position - (text.rfind("\n", 0, position) + 1) + 1
+    raw = text.encode("utf-8")
+    start = raw.rfind(b"\n", 0, position) + 1
+    return raw.count(b"\n", 0, position) + 1, len(raw[start:position].decode("utf-8", "replace")) + 1
 
 
 def read_text(path: Path, display: str) -> str:
@@ -146,11 +286,18 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
     """Load a YAML file whose top level must be a mapping."""
     text = read_text(path, display)
     try:
-        data = _FAST.load(text)
+        data = load_text(text)
+    except _BadNumber as exc:
+        mark = exc.node.start_mark
+        raise YamlProblem(Problem(display, mark.line + 1, mark.column + 1, "",
+                                  f"ungültige Zahl „{exc.node.value}“ (Text bitte in Anführungszeichen)")) from None
     except MarkedYAMLError as exc:
         message, at_context = _german_yaml_message(exc, text)
         mark = (exc.context_mark if at_context else None) or exc.problem_mark or exc.context_mark
         line, col = (mark.line + 1, mark.column + 1) if mark else (1, 1)
+        lines = text.splitlines() or [""]
+        if line > len(lines):  # libyaml's "end of file" is the line after the last one
+            line, col = len(lines), len(lines[-1]) + 1
         raise YamlProblem(Problem(display, line, col, "", message)) from None
     except ReaderError as exc:
         line, col = _line_col(text, exc.position) if isinstance(exc.position, int) else (1, 1)
@@ -158,8 +305,10 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
         raise YamlProblem(Problem(display, line, col, "", f"Steuerzeichen {code} ist in YAML nicht erlaubt")) from None
     except RecursionError:
         raise YamlProblem(Problem(display, 1, 1, "", "YAML zu tief verschachtelt")) from None
-    except (YAMLError, ValueError) as exc:
-        raise YamlProblem(Problem(display, 1, 1, "", f"YAML nicht lesbar ({exc})")) from None
+    except ValueError:
+        raise YamlProblem(Problem(display, 1, 1, "", "ungültige Zahl (Text bitte in Anführungszeichen)")) from None
+    except YAMLError:
+        raise YamlProblem(Problem(display, 1, 1, "", "YAML nicht lesbar")) from None
     if not isinstance(data, dict):
         kind = "eine Liste" if isinstance(data, list) else "ein einzelner Wert"
         raise YamlProblem(
@@ -168,36 +317,44 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
     return data
 
 
+@functools.lru_cache(maxsize=4)
+def _tree(text: str) -> Node | None:
+    """Nodes of a text; cached because every problem of a file asks for a position."""
+    return compose(text) if CParser is not None else None
+
+
+def _key(node: Node) -> Any:
+    try:
+        return _plain(node.value) if node.ctag is _PLAIN else node.value
+    except (ValueError, _Unusual):
+        return node.value
+
+
 def locate(path: Path, loc: tuple[Any, ...]) -> tuple[int, int]:
     """Line and column (1-based) of the node at ``loc`` in a YAML file; the deepest that exists.
 
-    For a key that is present the position of the key is returned; for a missing key, the position
-    of the mapping that lacks it.
+    For a key that is present the position of the key is returned; for a list item the position of
+    the item; for a missing key, the position of the mapping that lacks it.
     """
-    yaml = YAML()  # round-trip: nodes carry .lc
-    yaml.Constructor = _TextDateRoundTrip
     try:
-        node = yaml.load(path.read_text(encoding="utf-8-sig"))
+        node = _tree(path.read_text(encoding="utf-8-sig"))
     except Exception:  # noqa: BLE001 - any failure here just means "no position known"
         return (1, 1)
-    line, col = 1, 1
-    if hasattr(node, "lc"):
-        line, col = node.lc.line + 1, node.lc.col + 1
+    if node is None:
+        return (1, 1)
+    line, col = node.start_mark.line + 1, node.start_mark.column + 1
     for step in loc:
-        lc = getattr(node, "lc", None)
-        try:
-            if isinstance(step, int) and isinstance(node, list) and 0 <= step < len(node):
-                if lc is not None:
-                    ln, cl = lc.item(step)
-                    line, col = ln + 1, cl + 1
-                node = node[step]
-            elif isinstance(node, dict) and step in node:
-                if lc is not None:
-                    ln, cl = lc.key(step)
-                    line, col = ln + 1, cl + 1
-                node = node[step]
+        if isinstance(node, SequenceNode) and isinstance(step, int) and 0 <= step < len(node.value):
+            node = node.value[step]
+            line, col = node.start_mark.line + 1, node.start_mark.column + 1
+        elif isinstance(node, MappingNode):
+            for key_node, value_node in node.value:
+                if isinstance(key_node, ScalarNode) and _key(key_node) == step:
+                    line, col = key_node.start_mark.line + 1, key_node.start_mark.column + 1
+                    node = value_node
+                    break
             else:
                 break
-        except (KeyError, IndexError, TypeError):
+        else:
             break
     return line, col

@@ -1,0 +1,149 @@
+"""Shared fixtures: a small valid project in a temporary folder, built from the real reference data
+in ``data/`` and one or two records written by the test itself.
+
+The tests run with the project folder as working directory, so paths in messages read
+``vorlagen/wandsbek/19-0167.yaml:5:9: …`` exactly as an author sees them.
+"""
+
+from __future__ import annotations
+
+import shutil
+from dataclasses import dataclass
+from io import StringIO
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from ruamel.yaml import YAML
+
+from vorlagengen.cli import cli
+
+DATA = Path(__file__).resolve().parents[1] / "data"
+
+# A minimal PDF: enough to be a real, small Anlage file.
+SMALL_PDF = (
+    b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n"
+    b"2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
+    b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n"
+    b"trailer<</Root 1 0 R>>\n%%EOF\n"
+)
+
+WANDSBEK_PATH = "vorlagen/wandsbek/19-0167.yaml"
+LUENEBURG_PATH = "vorlagen/lueneburg/VO-8321-19.yaml"
+
+# Line numbers matter: the validation tests point at them. Keep these texts stable.
+WANDSBEK_TEXT = """\
+nummer: "19/0167"
+datum: 2011-05-03
+koerperschaft: wandsbek
+art: Beschlussvorlage
+status: öffentlich
+betreff: Sozialräumliche Hilfen und Angebote in Wandsbek
+federfuehrend: wandsbek-dez-sjg
+beratungsfolge:
+  - gremium: wandsbek-jha
+    datum: 2011-05-11
+    zustaendigkeit: Vorberatung
+  - gremium: wandsbek-bv
+    datum: 2011-05-26
+    zustaendigkeit: Entscheidung
+sachverhalt: |
+  Der Senat stellt dem Bezirksamt **2,4 Millionen Euro** im Jahr zur Verfügung.
+beschlussvorschlag: |
+  Die Bezirksversammlung stimmt dem Kontrakt zu.
+finanzen:
+  auswirkungen: ja
+  kosten_umsetzung: "39,50"
+anlagen:
+  - datei: anlagen/kontrakt.pdf
+    titel: Kontrakt Teil A
+"""
+#  line  1 nummer            line  9 beratungsfolge[1].gremium   line 20 finanzen.auswirkungen
+#  line  2 datum             line 10 beratungsfolge[1].datum     line 21 finanzen.kosten_umsetzung
+#  line  3 koerperschaft     line 12 beratungsfolge[2].gremium   line 22 anlagen
+#  line  4 art               line 13 beratungsfolge[2].datum     line 23 anlagen[1].datei
+#  line  5 status            line 15 sachverhalt                 line 24 anlagen[1].titel
+#  line  6 betreff           line 17 beschlussvorschlag
+#  line  7 federfuehrend     line 19 finanzen
+#  line  8 beratungsfolge
+
+LUENEBURG_RECORD: dict[str, Any] = {
+    "nummer": "VO/8321/19",
+    "datum": "2019-03-21",
+    "koerperschaft": "lueneburg",
+    "art": "Beschlussvorlage",
+    "status": "öffentlich",
+    "betreff": "Weiterentwicklung der stadtteilorientierten sozialen Arbeit",
+    "federfuehrend": "lueneburg-05",
+    "beteiligt": ["lueneburg-dez-v", "lueneburg-51"],
+    "bearbeiter": "lueneburg-hampe",
+    "beratungsfolge": [
+        {"gremium": "lueneburg-sga", "datum": "2019-04-04", "zustaendigkeit": "Entscheidung"},
+    ],
+    "sachverhalt": "Die stadtteilorientierte Arbeit soll evaluiert werden.\n",
+    "beschlussvorschlag": "Der Ausschuss befürwortet die Schwerpunktsetzung.\n",
+}
+
+
+def dump_yaml(data: Any) -> str:
+    yaml = YAML()
+    yaml.default_flow_style = False
+    yaml.allow_unicode = True
+    buf = StringIO()
+    yaml.dump(data, buf)
+    return buf.getvalue()
+
+
+@dataclass
+class Projekt:
+    """A project folder with helpers to write records and run the CLI on it."""
+
+    root: Path
+
+    def write_text(self, rel: str, text: str) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_text(text, encoding="utf-8")
+        return path
+
+    def write_bytes(self, rel: str, data: bytes) -> Path:
+        path = self.root / rel
+        path.parent.mkdir(parents=True, exist_ok=True)
+        path.write_bytes(data)
+        return path
+
+    def write_record(self, rel: str, record: dict[str, Any]) -> Path:
+        return self.write_text(rel, dump_yaml(record))
+
+    def run(self, *args: str) -> Result:
+        """``vorlagengen --projekt ROOT ARGS…`` through click's test runner (stdout and stderr apart)."""
+        return CliRunner().invoke(cli, ["--projekt", str(self.root), *args], catch_exceptions=True,
+                                  prog_name="vorlagengen")
+
+    def validate(self, *paths: str) -> Result:
+        return self.run("validate", *paths)
+
+
+def make_project(root: Path) -> Projekt:
+    shutil.copytree(DATA, root / "data")
+    (root / "vorlagen").mkdir()
+    return Projekt(root)
+
+
+@pytest.fixture
+def leeres_projekt(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Projekt:
+    """The reference data of the repository and no records at all."""
+    root = tmp_path / "projekt"
+    root.mkdir()
+    monkeypatch.chdir(root)
+    return make_project(root)
+
+
+@pytest.fixture
+def projekt(leeres_projekt: Projekt) -> Projekt:
+    """Two valid records (Wandsbek with a real Anlage, Lüneburg) on the real reference data."""
+    leeres_projekt.write_bytes("vorlagen/wandsbek/anlagen/kontrakt.pdf", SMALL_PDF)
+    leeres_projekt.write_text(WANDSBEK_PATH, WANDSBEK_TEXT)
+    leeres_projekt.write_record(LUENEBURG_PATH, LUENEBURG_RECORD)
+    return leeres_projekt

@@ -1,0 +1,112 @@
+"""The benchmark's generated project is valid and varied, and its figures merge into bench.json."""
+
+from __future__ import annotations
+
+import json
+from collections import Counter
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from conftest import DATA
+
+from vorlagengen import bench
+from vorlagengen.project import load_project
+
+
+@pytest.fixture(scope="module")
+def generated(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    root = tmp_path_factory.mktemp("bench")
+    bench.generate_project(root, DATA, 150)
+    return root
+
+
+def test_generated_records_are_valid_and_varied(generated: Path) -> None:
+    project = load_project(generated, jobs=1)
+    records = [r.vorlage for r in project.records]
+    assert len(records) == 150
+    assert set(Counter(v.koerperschaft for v in records)) == {"wandsbek", "segeberg", "rostock", "saarbruecken",
+                                                               "lueneburg"}
+    assert len({v.art for v in records}) >= 8
+    assert {len(v.beratungsfolge) for v in records} == {1, 2, 3, 4}
+    assert sum(1 for v in records if v.anlagen) > 20
+    assert any(a.datei.startswith("../../gemeinsam/") for v in records for a in v.anlagen)
+    assert any(v.bezug for v in records)
+    sizes = [len(v.sachverhalt.encode()) for v in records]
+    assert 900 <= min(sizes) and max(sizes) <= 3500
+
+
+def test_generated_project_validates_in_parallel_too(generated: Path) -> None:
+    # 150 records are below the pool's threshold; force the pool to check its path as well
+    import vorlagengen.project as project_module
+
+    threshold = project_module.PARALLEL_THRESHOLD
+    project_module.PARALLEL_THRESHOLD = 10
+    try:
+        parallel = load_project(generated, jobs=2)
+    finally:
+        project_module.PARALLEL_THRESHOLD = threshold
+    serial = load_project(generated, jobs=1)
+    assert [r.vorlage for r in parallel.records] == [r.vorlage for r in serial.records]
+
+
+def test_parallel_problems_equal_serial(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import vorlagengen.project as project_module
+    from vorlagengen.errors import ValidationFailed
+
+    root = tmp_path / "kaputt"
+    shutil.copytree(generated, root)
+    for i, path in enumerate(sorted((root / "vorlagen").rglob("*.yaml"))[:30]):
+        text = path.read_text(encoding="utf-8")
+        path.write_text(text.replace("status: ", "status: x") if i % 2 else text + "unbekannt: 1\n", encoding="utf-8")
+
+    def problems(jobs: int) -> list[str]:
+        with pytest.raises(ValidationFailed) as caught:
+            load_project(root, jobs=jobs)
+        return [str(p) for p in caught.value.problems]
+
+    threshold = project_module.PARALLEL_THRESHOLD
+    project_module.PARALLEL_THRESHOLD = 10
+    try:
+        parallel = problems(2)
+    finally:
+        project_module.PARALLEL_THRESHOLD = threshold
+    assert parallel == problems(1)
+    assert len(parallel) == 30
+
+
+def test_merge_keeps_other_keys(tmp_path: Path) -> None:
+    out = tmp_path / "build" / "bench.json"
+    out.parent.mkdir()
+    out.write_text(json.dumps({"render_s": 1.5, "validate_10k_s": 9.9}), encoding="utf-8")
+    merged = bench.merge_results(out, {"validate_10k_s": 2.5})
+    assert merged == {"render_s": 1.5, "validate_10k_s": 2.5}
+    assert json.loads(out.read_text(encoding="utf-8")) == merged
+
+
+def test_merge_replaces_a_broken_file(tmp_path: Path) -> None:
+    out = tmp_path / "bench.json"
+    out.write_text("{kaputt", encoding="utf-8")
+    assert bench.merge_results(out, {"a": 1}) == {"a": 1}
+
+
+def test_bench_command_small_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    out = tmp_path / "bench.json"
+    out.write_text(json.dumps({"anderer_s": 3.0}), encoding="utf-8")
+    monkeypatch.setattr(bench, "OPTIONS", dict(bench.OPTIONS))
+    result = CliRunner().invoke(bench.main, ["--nur", "bench_validate", "--anzahl", "40", "--laeufe", "1",
+                                             "--ausgabe", str(out)], prog_name="python -m vorlagengen.bench")
+    assert result.exit_code == 0, result.output
+    figures = json.loads(out.read_text(encoding="utf-8"))
+    assert set(figures) == {"anderer_s", "validate_40_s"}
+    assert 0 < figures["validate_40_s"] < 30
+    assert "Prüfung von 40 Drucksachen" in result.output
+
+
+def test_bench_help_is_german() -> None:
+    result = CliRunner().invoke(bench.main, ["--help"], prog_name="python -m vorlagengen.bench")
+    assert result.exit_code == 0
+    assert result.output.startswith("Aufruf: python -m vorlagengen.bench [OPTIONEN]")
+    assert "Usage" not in result.output
