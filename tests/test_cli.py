@@ -131,7 +131,7 @@ def test_skeleton_fails_only_on_its_placeholders(leeres_projekt: Projekt, art: s
     assert result.exit_code == 1
     expected = [f"{rel}:{line}:{col}: {field}: noch nicht ausgefüllt: „{text}“ ist ein Platzhalter von "
                 "„vorlagengen new“" for line, col, field, text in found]
-    assert result.stderr.splitlines() == [*expected, f"1 Drucksachen geprüft, {len(found)} Fehler in 1 Dateien"]
+    assert result.stderr.splitlines() == [*expected, f"1 Drucksachen geprüft, {len(found)} Fehler in 1 Datei"]
 
     fill_in(path, bezug="2017/AN/2460")
     result = leeres_projekt.validate()

@@ -33,7 +33,7 @@ def assert_fails(result: Result, expected: list[str], checked: int, files: int |
     """Exactly these problem lines on stderr, then the summary; nothing on stdout; status 1."""
     assert_clean_run(result)
     files = files if files is not None else len({line.split(":", 1)[0] for line in expected})
-    summary = f"{checked} Drucksachen geprüft, {len(expected)} Fehler in {files} Dateien"
+    summary = f"{checked} Drucksachen geprüft, {len(expected)} Fehler in {files} {'Datei' if files == 1 else 'Dateien'}"
     assert result.stderr.splitlines() == [*expected, summary]
     assert result.stdout == ""
     assert result.exit_code == 1

@@ -33,9 +33,17 @@ _KIND = {
 # The fill-in texts "vorlagengen new" writes into a skeleton (skeleton.render_skeleton). A record
 # that still carries one is not finished: validate names each, so the skeleton's own advice
 # "Ausfüllen, dann vorlagengen validate" works as a checklist.
+PH_BETREFF = "(Betreff eintragen)"
+PH_BEZUG = "(Drucksachen-Nr.)"
+PH_FRAGE = "(erste Frage)"
+
+
+def ph_text(part: str) -> str:
+    return f"({part} in Markdown)"
+
+
 SKELETON_PLACEHOLDERS = frozenset(
-    {"(Betreff eintragen)", "(Drucksachen-Nr.)", "(erste Frage)"}
-    | {f"({part} in Markdown)" for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
+    {PH_BETREFF, PH_BEZUG, PH_FRAGE} | {ph_text(part) for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
 )
 
 

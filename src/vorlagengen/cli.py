@@ -74,7 +74,8 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...]) -> None:
         total = len(discover(root.absolute(), pfade or None))
         for problem in exc.problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{total} Drucksachen geprüft, {len(exc.problems)} Fehler in {len(files)} Dateien", err=True)
+        click.echo(f"{total} Drucksachen geprüft, {len(exc.problems)} Fehler in {len(files)} "
+                   f"{'Datei' if len(files) == 1 else 'Dateien'}", err=True)
         ctx.exit(1)
     sitzungen = f", {len(project.sitzungen)} Sitzungen" if project.sitzungen else ""
     _say(ctx, f"{len(project.records)} Drucksachen{sitzungen} geprüft, 0 Fehler")
@@ -82,9 +83,9 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...]) -> None:
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("art")
-@click.option("--koerperschaft", "-k", required=True, help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
-@click.option("--bezug", help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
-@click.option("--datum", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), help="Datum (Vorgabe: heute).")
+@click.option("--koerperschaft", "-k", required=True, metavar="KENNUNG", help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
+@click.option("--bezug", metavar="NR", help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
+@click.option("--datum", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM", help="Datum (Vorgabe: heute).")
 @click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Vorgabe: vorlagen/<körperschaft>/<nr>.yaml).")
 @click.pass_context
@@ -118,13 +119,13 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "formate", default="docx,pdf", show_default=True,
+@click.option("--format", "-f", "formate", default="docx,pdf", show_default=True, metavar="FORMATE",
               help="Ausgabeformate, durch Komma getrennt: docx, pdf.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
-@click.option("--layout", "-l", help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
+@click.option("--layout", "-l", metavar="NAME", help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
 @click.option("--neu", is_flag=True, help="Alles neu setzen, auch Unverändertes.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, help="Parallele Aufträge (Vorgabe: Kerne).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL", help="Parallele Aufträge (Vorgabe: Kerne).")
 @click.pass_context
 def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Path, layout: str | None,
           neu: bool, jobs: int | None) -> None:

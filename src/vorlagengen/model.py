@@ -236,6 +236,8 @@ class Koerperschaft(_Strict):
         default_factory=dict, description="abweichende Bezeichnung einer Art im Dokument"
     )
     wahlperiode: int | None = Field(None, ge=1, description="laufende Wahlperiode für {wp}")
+    zaehlung: Literal["jährlich", "fortlaufend"] = Field(
+        "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
 

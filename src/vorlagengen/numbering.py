@@ -94,13 +94,15 @@ class Scheme:
         return any(kind == token for kind, _ in self._parts)
 
     def next_free(
-        self, existing: Iterable[str], *, date: dt.date, wp: int | None, art: str | None
+        self, existing: Iterable[str], *, date: dt.date, wp: int | None, art: str | None, jaehrlich: bool = True
     ) -> str:
-        """The next number in the same year / Wahlperiode / Art as ``date``, ``wp`` and ``art``."""
+        """The next number in the same year / Wahlperiode / Art as ``date``, ``wp`` and ``art``; with
+        ``jaehrlich`` false the count runs on across years (Lüneburg: VO/8321/19, VO/8322/20 …)."""
         template = self.format(nr=0, year=date.year, wp=wp, art=art)
         fixed = self.regex.fullmatch(template)
         assert fixed is not None
-        wanted = {k: v for k, v in fixed.groupdict().items() if k not in ("nr", "suffix") and v is not None}
+        ignore = {"nr", "suffix"} | (set() if jaehrlich else {"jahr", "jj"})
+        wanted = {k: v for k, v in fixed.groupdict().items() if k not in ignore and v is not None}
         highest = 0
         for nummer in existing:
             m = self.regex.fullmatch(nummer)

@@ -8,7 +8,7 @@ import os
 import re
 from pathlib import Path
 
-from .checks import scheme_of
+from .checks import PH_BETREFF, PH_BEZUG, PH_FRAGE, ph_text, scheme_of
 from .errors import UserError
 from .messages import suggest
 from .model import ARTEN, PFLICHT_NACH_ART
@@ -70,7 +70,7 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         f"art: {art}",
         "status: öffentlich  # oder: nichtöffentlich",
         "entwurf: ja  # auf „nein“ setzen, wenn die Drucksache endgültig ist",
-        "betreff: \"(Betreff eintragen)\"",
+        f"betreff: {_q(PH_BETREFF)}",
     ]
     if aemter:
         lines.append(f"federfuehrend: {aemter[0]}  # Auswahl: {', '.join(aemter)}")
@@ -81,7 +81,7 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         choice = fraktionen[0] if fraktionen else (gremien[0] if gremien else "fraktion")
         lines.append(f"initiator: {choice}  # Fraktion aus data/gremien.yaml")
     if "bezug" in required or bezug:
-        lines.append(f"bezug: {_q(bezug or '(Drucksachen-Nr.)')}")
+        lines.append(f"bezug: {_q(bezug or PH_BEZUG)}")
     lines.append("# aktenzeichen: \"\"")
     lines.append("beratungsfolge:")
     if gremien:
@@ -96,9 +96,9 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         if part in required or part in _OPTIONAL_TEXT[art]:
             prefix = "" if part in required else "# "
             if part == "fragen":
-                lines += [f"{prefix}fragen:", f"{prefix}  - (erste Frage)"]
+                lines += [f"{prefix}fragen:", f"{prefix}  - {PH_FRAGE}"]
             else:
-                lines += [f"{prefix}{part}: |", f"{prefix}  ({part} in Markdown)"]
+                lines += [f"{prefix}{part}: |", f"{prefix}  {ph_text(part)}"]
     lines += [
         "abschnitte: []",
         "finanzen:",
@@ -127,12 +127,16 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     if bezug:
         from .numbering import next_suffix
 
+        if bezug not in existing:
+            raise UserError(f"Bezug auf unbekannte Drucksache „{bezug}“ der Körperschaft {body}"
+                            f"{suggest(bezug, existing)}")
         nummer = next_suffix(bezug, existing)
     else:
         kuerzel = k.art_kuerzel.get(art)  # type: ignore[call-overload]
         if scheme.uses("art") and not kuerzel:
             raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
-        nummer = scheme.next_free(existing, date=datum, wp=k.wahlperiode, art=kuerzel)
+        nummer = scheme.next_free(existing, date=datum, wp=k.wahlperiode, art=kuerzel,
+                                  jaehrlich=k.zaehlung == "jährlich")
     target = out or root / RECORD_DIR / body / f"{slug(nummer)}.yaml"
     if target.exists():
         raise UserError(f"{target}: Datei besteht schon, nichts geschrieben")
