@@ -333,3 +333,22 @@ def test_mappe_is_reproducible(leak_project, monkeypatch):
     b = build_leak(leak_project)
     for p in b.iterdir():
         assert p.read_bytes() == first[p.name], p.name
+
+
+def test_office_anlage_is_converted_when_libreoffice_is_there(tmp_path):
+    """With LibreOffice on the machine the Word Anlage's pages are in the Mappe, otherwise a note."""
+    root = copy_project(tmp_path)
+    import docx
+
+    d = docx.Document()
+    d.add_paragraph("Inhalt der Word-Anlage Zeile eins")
+    d.save(str(root / "vorlagen" / "tabelle.docx"))
+    record(root, "a.yaml", drucksache("VO/0001/19", "Mit Word-Anlage",
+                                      anlagen="anlagen:\n  - datei: ../tabelle.docx\n    titel: Tabelle\n"))
+    sitzung(root, '    - drucksache: "VO/0001/19"')
+    folder = build_leak(root)
+    text = " ".join(" ".join(pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf")).split())
+    if shutil.which("soffice") or shutil.which("libreoffice"):
+        assert "Inhalt der Word-Anlage Zeile eins" in text
+    else:
+        assert "Die Anlage „tabelle.docx“" in text and "LibreOffice" in text
