@@ -21,6 +21,7 @@ import shutil
 import subprocess
 import tempfile
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -79,10 +80,14 @@ class SitzungResult:
 
 
 def stand(root: Path) -> tuple[str, int]:
+    return _stand(root, os.environ.get("SOURCE_DATE_EPOCH"))
+
+
+@lru_cache(maxsize=8)
+def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
     """„23.11.2026, Commit 1a2b3c4“ and its UNIX time: the commit the documents were made from.
 
     SOURCE_DATE_EPOCH, if set, fixes the time; without git the time is that variable or 0."""
-    epoch_env = os.environ.get("SOURCE_DATE_EPOCH")
     try:
         out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %ct"], capture_output=True,
                              text=True, timeout=10)
