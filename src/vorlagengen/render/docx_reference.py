@@ -37,6 +37,11 @@ PARAGRAPH_STYLES = {
     "Betreff": (13, True, "left", 12, 12, "Normal"),
     "Nummer": (11, False, "right", 0, 0, "Normal"),
     "Eigenschaft": (10, False, "left", 0, 0, "Normal"),
+    "Zwischentitel": (11, True, "left", 8, 4, "Normal"),
+}
+CHARACTER_STYLES = {
+    # name: (size pt, bold)
+    "Vorlagenart": (16, True),
 }
 TABLE_STYLES = ("Eigenschaften", "Beratungsfolge", "Anlagen", "Finanzen", "Table")
 
@@ -99,6 +104,11 @@ def make_reference(target: Path) -> None:
         style.paragraph_format.alignment = align[al]
         style.paragraph_format.space_before = Pt(before)
         style.paragraph_format.space_after = Pt(after)
+    for name, (size, bold) in CHARACTER_STYLES.items():
+        style = styles[name] if name in [s.name for s in styles] else styles.add_style(name, WD_STYLE_TYPE.CHARACTER)
+        style.font.name = FONT
+        style.font.size = Pt(size)
+        style.font.bold = bold
     style = styles["Beschlussvorschlag"]
     ppr = style.element.get_or_add_pPr()
     ppr.append(parse_xml('<w:pBdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
