@@ -9,7 +9,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, Projekt
+from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
 
 from vorlagengen.cli import cli
 from vorlagengen.model import ARTEN, Vorlage
@@ -272,3 +272,28 @@ def test_version() -> None:
     result = CliRunner().invoke(cli, ["--version"], prog_name="vorlagengen")
     assert result.exit_code == 0
     assert re.fullmatch(r"vorlagengen \d+\.\d+\.\d+\S*\n", result.output)
+
+
+def test_validate_json_and_gitlab_codequality_report(projekt):
+    import json
+
+    projekt.write_text(WANDSBEK_PATH, WANDSBEK_TEXT.replace("status: öffentlich", "status: offen"))
+    result = projekt.run("validate", "--json", "--codequality", "cq.json")
+    assert result.exit_code == 1
+    report = json.loads(result.stdout)
+    assert report["drucksachen"] == 2
+    assert report["fehler"] == [{
+        "datei": WANDSBEK_PATH, "zeile": 5, "spalte": 1, "feld": "status",
+        "meldung": "ungültiger Wert „offen“. Erlaubt: öffentlich, nichtöffentlich"}]
+    issues = json.loads((projekt.root / "cq.json").read_text(encoding="utf-8"))
+    assert [(i["location"]["path"], i["location"]["lines"]["begin"], i["check_name"]) for i in issues] == [
+        (WANDSBEK_PATH, 5, "vorlagengen")]
+    assert issues[0]["description"].startswith("status: ungültiger Wert „offen“")
+
+
+def test_validate_json_of_a_valid_project(projekt):
+    import json
+
+    result = projekt.run("validate", "--json")
+    assert result.exit_code == 0
+    assert json.loads(result.stdout) == {"drucksachen": 2, "sitzungen": 0, "fehler": []}

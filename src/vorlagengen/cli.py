@@ -57,28 +57,45 @@ def _say(ctx: click.Context, text: str) -> None:
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--json", "als_json", is_flag=True, help="Ergebnis als JSON auf die Standardausgabe (für Programme).")
+@click.option("--codequality", type=click.Path(dir_okay=False, path_type=Path), metavar="DATEI",
+              help="Fehler zusätzlich als GitLab-Code-Quality-Bericht schreiben (Anzeige im Merge Request).")
 @click.pass_context
-def validate(ctx: click.Context, pfade: tuple[Path, ...]) -> None:
-    """Drucksachen prüfen (ohne PFADE: alle unter vorlagen/).
+def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequality: Path | None) -> None:
+    """Drucksachen prüfen (ohne PFADE: alle unter vorlagen/ und sitzungen/).
 
     Meldet jeden Fehler als „datei:zeile:spalte: feld: Meldung“ und endet mit Status 1,
     wenn es Fehler gibt.
     """
     from .project import discover, load_project
+    from .reports import codequality_report, json_report
 
     root: Path = ctx.obj["root"]
+    problems: list = []
+    counts = {"drucksachen": 0, "sitzungen": 0}
     try:
         project = load_project(root, pfade or None)
+        counts = {"drucksachen": len(project.records), "sitzungen": len(project.sitzungen)}
     except ValidationFailed as exc:
-        files = {p.path for p in exc.problems}
-        total = len(discover(root.absolute(), pfade or None))
-        for problem in exc.problems:
+        problems = exc.problems
+        counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
+    if codequality is not None:
+        from .writing import write_atomic
+
+        write_atomic(codequality, codequality_report(problems).encode("utf-8"))
+    if als_json:
+        click.echo(json_report(counts, problems))
+    elif problems:
+        files = {p.path for p in problems}
+        for problem in problems:
             click.echo(str(problem), err=True)
-        click.echo(f"{total} Drucksachen geprüft, {len(exc.problems)} Fehler in {len(files)} "
+        click.echo(f"{counts['drucksachen']} Drucksachen geprüft, {len(problems)} Fehler in {len(files)} "
                    f"{'Datei' if len(files) == 1 else 'Dateien'}", err=True)
+    else:
+        sitzungen = f", {counts['sitzungen']} Sitzungen" if counts["sitzungen"] else ""
+        _say(ctx, f"{counts['drucksachen']} Drucksachen{sitzungen} geprüft, 0 Fehler")
+    if problems:
         ctx.exit(1)
-    sitzungen = f", {len(project.sitzungen)} Sitzungen" if project.sitzungen else ""
-    _say(ctx, f"{len(project.records)} Drucksachen{sitzungen} geprüft, 0 Fehler")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
