@@ -187,12 +187,14 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
     out: list[tuple[tuple[Any, ...], str]] = []
     gremium = ref.gremien.get(s.gremium)
     if gremium is None:
+        if ref.unsure("gremien", s.gremium):
+            return []  # its entry in data/ is broken and reported there
         return [(("gremium",), f"unbekanntes Gremium „{s.gremium}“ (nicht in data/gremien.yaml)"
                  f"{suggest(s.gremium, ref.gremien)}")]
     body = gremium.koerperschaft
     if s.sitzungsleitung:
         person = ref.personen.get(s.sitzungsleitung)
-        if person is None:
+        if person is None and not ref.unsure("personen", s.sitzungsleitung):
             out.append((("sitzungsleitung",), f"unbekannte Person „{s.sitzungsleitung}“ (nicht in "
                         f"data/personen.yaml){suggest(s.sitzungsleitung, ref.personen)}"))
     frist = ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0
