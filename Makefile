@@ -40,7 +40,7 @@ sitzungen: $(STAMP) ## Dasselbe für alle Sitzungen unter sitzungen/
 validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
 	$(PY) build.py validate $(V)
 
-schema: $(STAMP) ## JSON-Schema für Editoren neu schreiben (schema/vorlage.schema.json)
+schema: $(STAMP) ## JSON-Schemas für Editoren neu schreiben (schema/)
 	$(PY) build.py schema
 
 test: $(STAMP) ## Alle Tests
