@@ -200,10 +200,16 @@ def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
 
 
 def test_mappen_are_pdfa_2b_and_non_pdfa_anlagen_are_converted(leak_project):
+    """With Ghostscript (CI installs it) the non-PDF/A Anlagen are converted and both Mappen are
+    PDF/A-2b; without it only the public Mappe (whose PDF Anlage is already PDF/A) is."""
     folder = build_leak(leak_project)
+    has_gs = shutil.which("gs") is not None
     for name in ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"):
         with pikepdf.open(folder / name) as pdf:
             meta = pdf.open_metadata()
+            if not has_gs and name.endswith("vollstaendig.pdf"):
+                assert meta.get("pdfaid:part") is None
+                continue
             assert (meta["pdfaid:part"], meta["pdfaid:conformance"]) == ("2", "B")
             assert "/OutputIntents" in pdf.Root
             for page in pdf.pages:
