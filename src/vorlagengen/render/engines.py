@@ -104,6 +104,27 @@ def project_fonts(layout: Layout) -> tuple[str, ...]:
     return (str(own),) if own.is_dir() else ()
 
 
+def typst_failure(exc: Exception, display: str) -> ToolError:
+    """typst's error (with its hints) as our error type."""
+    message = getattr(exc, "message", None)
+    detail = "; ".join([message, *getattr(exc, "hints", [])]) if message else str(exc)
+    return ToolError("typst", display, detail)
+
+
+def refuse_warnings(warnings: list, display: str) -> None:
+    """A typst warning (unknown font, …) fails the build: nothing falls back silently."""
+    if warnings:
+        raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
+
+
+def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None) -> bytes:
+    """One pandoc run from Markdown text; for running several at once use pandoc_start/finish."""
+    with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
+        source = Path(tmp) / "dokument.md"
+        source.write_text(markdown, encoding="utf-8")
+        return pandoc_finish(pandoc_start(source, to, epoch, reference_doc), display)
+
+
 def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, display: str,
               standards: list[str] | None = None) -> bytes:
     import typst
@@ -118,9 +139,7 @@ def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, d
             timestamp=epoch,
         )
     except typst.TypstError as exc:
-        detail = "; ".join([exc.message, *exc.hints]) if getattr(exc, "message", None) else str(exc)
-        raise ToolError("typst", display, detail) from None
-    if warnings:
-        raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
+        raise typst_failure(exc, display) from None
+    refuse_warnings(warnings, display)
     assert isinstance(pdf, bytes)
     return pdf

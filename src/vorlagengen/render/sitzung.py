@@ -27,7 +27,7 @@ from typing import Any
 
 from ..errors import ToolError, UserError
 from ..project import Project
-from ..sitzung import SitzungRecord, TopEntry
+from ..sitzung import SitzungRecord
 from ..writing import write_atomic
 from . import engines
 from .context import PersonInfo, anlagen_info, build_context, datum
@@ -272,21 +272,13 @@ def _inputs(ctx: dict[str, Any], title: str, entwurf: bool) -> dict[str, str]:
 
 
 def _typst_source(markdown: str, main: str, epoch: int, display: str) -> str:
-    with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
-        source = Path(tmp) / "dokument.md"
-        source.write_text(markdown, encoding="utf-8")
-        body = engines.pandoc_finish(engines.pandoc_start(source, "typst", epoch), display).decode("utf-8")
-    return main + body
+    return main + engines.pandoc_convert(markdown, "typst", epoch, display).decode("utf-8")
 
 
 def _docx(markdown: str, layout: Layout, epoch: int, display: str, entwurf: bool) -> bytes:
     from .docx_reference import reference_for
 
-    with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
-        source = Path(tmp) / "dokument.md"
-        source.write_text(markdown, encoding="utf-8")
-        proc = engines.pandoc_start(source, "docx", epoch, reference_for(layout, entwurf))
-        return engines.pandoc_finish(proc, display)
+    return engines.pandoc_convert(markdown, "docx", epoch, display, reference_for(layout, entwurf))
 
 
 def merge_anlagen(pdf_bytes: bytes, placements: list[dict[str, Any]], anlagen: dict[str, AnlageSeiten]) -> bytes:
@@ -399,11 +391,9 @@ def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str,
         compiler = typst.Compiler(str(main), root=str(staging),
                                   font_paths=engines.typst_fonts(engines.project_fonts(layout)), sys_inputs=inputs)
         pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=standards, timestamp=epoch)
-        if warnings:
-            raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
+        engines.refuse_warnings(warnings, display)
         placements = json.loads(compiler.query("<vg-anlage>", field="value"))
     except (typst.TypstError, RuntimeError) as exc:
-        detail = "; ".join([exc.message, *exc.hints]) if getattr(exc, "message", None) else str(exc)
-        raise ToolError("typst", display, detail) from None
+        raise engines.typst_failure(exc, display) from None
     assert isinstance(pdf, bytes)
     return pdf, placements
