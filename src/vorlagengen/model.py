@@ -14,6 +14,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
 
+from .topnummern import Profil as TopProfil
+
 ART = Literal[
     "Beschlussvorlage",
     "Mitteilungsvorlage",
@@ -240,6 +242,8 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    tagesordnung: TopProfil = Field(default_factory=TopProfil,
+                                    description="Nummerierung der Tagesordnungspunkte (TOP) in Sitzungen")
 
 
 class Gremium(_Strict):

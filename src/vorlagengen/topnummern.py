@@ -18,20 +18,31 @@ from collections.abc import Sequence
 from dataclasses import dataclass, field
 from typing import Literal
 
+from pydantic import BaseModel, ConfigDict, Field
+
 Path = tuple[str | int, ...]
 
 
-@dataclass(frozen=True)
-class Profil:
-    """A Körperschaft's numbering scheme (``tagesordnung:`` in data/koerperschaften.yaml)."""
+class Profil(BaseModel):
+    """Wie die Körperschaft die Punkte ihrer Tagesordnungen nummeriert."""
 
-    zaehlung: Literal["je_teil", "fortlaufend"] = "je_teil"
-    kennung_oeffentlich: str = "Ö"
-    kennung_nichtoeffentlich: str = "N"
-    stellen: int = 1
-    schlusspunkt: Literal["keiner", "alle", "erste_ebene"] = "keiner"
-    nachtraege: Literal["fortlaufend", "buchstabe"] = "fortlaufend"
-    praefix: str = "TOP"
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+    zaehlung: Literal["je_teil", "fortlaufend"] = Field(
+        "je_teil", description="je_teil: öffentlicher und nichtöffentlicher Teil beginnen bei 1 (Ö 1 … N 1); "
+        "fortlaufend: der nichtöffentliche Teil zählt weiter")
+    kennung_oeffentlich: str = Field("Ö", description="Kennung vor den Nummern des öffentlichen Teils, z. B. Ö, A "
+                                     "oder leer")
+    kennung_nichtoeffentlich: str = Field("N", description="Kennung vor den Nummern des nichtöffentlichen Teils, "
+                                          "z. B. N, B oder leer")
+    stellen: int = Field(1, ge=1, le=3, description="Mindeststellen der ersten Ebene (2: 01, 02 …)")
+    schlusspunkt: Literal["keiner", "alle", "erste_ebene"] = Field(
+        "keiner", description="Punkt hinter der Nummer: keiner (1, 1.1), alle (1., 1.1.), erste_ebene (1., 1.1)")
+    nachtraege: Literal["fortlaufend", "buchstabe"] = Field(
+        "fortlaufend", description="nachgetragene Punkte ohne eigene Nummer: fortlaufend (nächste Nummer) oder "
+        "buchstabe (hinter dem vorigen Punkt: 5a, 5b)")
+    praefix: str = Field("TOP", description="Wort vor der Nummer in Überschriften, Lesezeichen und Inhalt "
+                         "(„TOP Ö 1“); leer für keins")
 
 
 @dataclass
