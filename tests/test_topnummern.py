@@ -84,7 +84,7 @@ def test_inserted_items_take_letters_when_the_body_says_so():
 def test_duplicates_are_reported_where_they_are():
     _, _, probleme = nummeriere([P("5"), P("6"), P("5")], [], Profil())
     assert (("oeffentlich", 2, "nummer"),
-            "TOP-Nummer „5“ kommt doppelt vor (auch bei tagesordnung.oeffentlich[0])") in probleme
+            "TOP-Nummer „5“ kommt doppelt vor (auch bei tagesordnung.oeffentlich[1])") in probleme
     # an own number equal to an automatic one before it
     _, _, probleme = nummeriere([P(), P(), P("Ö 2")], [], Profil())
     assert [p for p, _ in probleme] == [("oeffentlich", 2, "nummer")]

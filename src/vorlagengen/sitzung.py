@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .errors import Problem
 from .messages import field_path, suggest
-from .model import Datum, Id, Text
+from .model import Datum, Id, JaNein, Text
 from .topnummern import Nummer, Punkt, nummeriere
 from .topnummern import Profil as TopProfil
 from .yamlio import YamlProblem, load_mapping, locate
@@ -58,7 +58,7 @@ class Top(_Strict):
                                  "Dringlichkeitsentscheidung“; steht in Tagesordnung und Mappe")
     nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
         None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
-    abgesetzt: bool = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
+    abgesetzt: JaNein = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
                             "der Mappe")
     unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
 

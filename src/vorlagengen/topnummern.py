@@ -123,9 +123,10 @@ class _Lauf:
 
 
 def _pfad_text(pfad: Path) -> str:
+    """Where an item is, as the messages name fields (positions count from 1)."""
     out = "tagesordnung"
     for p in pfad:
-        out += f"[{p}]" if isinstance(p, int) else f".{p}"
+        out += f"[{p + 1}]" if isinstance(p, int) else f".{p}"
     return out
 
 
@@ -160,13 +161,24 @@ def _ebene(lauf: _Lauf, punkte: Sequence[Punkt], pfad: Path, raum: str, kennung:
 
 def _automatisch(profil: Profil, punkt: Punkt, vorher: Nummer | None, eltern: Nummer | None,
                  basis: tuple[int, ...], kennung: str, start: int, position: int) -> Nummer:
-    if eltern is not None and not eltern.lesbar:  # under an unreadable own number: „II.1“, „II.2“
-        return Nummer(f"{eltern.text.rstrip('.')}.{position}", kennung, (), "")
+    """The next number: after the previous sibling (a letter for an inserted item when the body
+    says so), below the parent as the parent is printed („2.“ → „2.1“, „Ö 4“ → „Ö 4.1“)."""
+    punkt_dahinter = profil.schlusspunkt == "alle" or (profil.schlusspunkt == "erste_ebene" and eltern is None)
     if punkt.eingeschoben and profil.nachtraege == "buchstabe" and vorher is not None:
-        stufen, buchstabe = vorher.stufen, _naechster_buchstabe(vorher.buchstabe)
-    else:
-        stufen, buchstabe = (*basis, (vorher.stufen[-1] + 1) if vorher is not None else start), ""
-    return Nummer(schreibe(kennung, stufen, buchstabe, profil), kennung, stufen, buchstabe)
+        buchstabe = _naechster_buchstabe(vorher.buchstabe)
+        text = _STAMM.sub("", vorher.text) + buchstabe + ("." if punkt_dahinter else "")
+        return Nummer(text, kennung, vorher.stufen, buchstabe)
+    if eltern is None:
+        stufen = ((vorher.stufen[-1] + 1) if vorher is not None else start,)
+        return Nummer(schreibe(kennung, stufen, "", profil), kennung, stufen, "")
+    n = (vorher.stufen[-1] + 1) if vorher is not None else 1
+    if not eltern.lesbar:  # under an unreadable own number: „II.1“, „II.2“
+        n = position
+    text = f"{eltern.text.rstrip('.')}.{n}" + ("." if punkt_dahinter else "")
+    return Nummer(text, kennung, (*basis, n) if eltern.lesbar else (), "")
+
+
+_STAMM = re.compile(r"\s*[a-z]?\)?\.?$")
 
 
 def _pruefe_eigene(lauf: _Lauf, nr: Nummer, vorher: Nummer | None, eltern: Nummer | None, hier: Path,
