@@ -296,3 +296,74 @@ REFERENCE_FILES: dict[str, type[BaseModel]] = {
     "personen": Person,
     "altbestand": Altdrucksache,
 }
+
+
+# --- Sitzungen --------------------------------------------------------------------------------
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _time(value: Any) -> Any:
+    """``17:30`` or ``17.30``; YAML 1.2 leaves 17:30 as text."""
+    if isinstance(value, int):  # YAML 1.1 sexagesimal would make 17:30 → 1050
+        raise ValueError("Uhrzeit bitte in Anführungszeichen, z. B. \"17:30\"")
+    if isinstance(value, str):
+        m = _TIME.match(value.strip())
+        if not m:
+            raise ValueError(f"ungültige Uhrzeit „{value}“ (erwartet HH:MM, z. B. 17:30)")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+    return value
+
+
+Uhrzeit = Annotated[str, BeforeValidator(_time)]
+
+
+class Top(_Strict):
+    """Ein Tagesordnungspunkt: eine Drucksache oder ein eigener Punkt (Eröffnung, Mitteilungen …)."""
+
+    titel: Text | None = Field(None, description="Titel; bei einer Drucksache ihr Betreff, wenn leer")
+    drucksache: Text | None = Field(None, description="Drucksachen-Nr., die unter diesem TOP beraten wird")
+    dazu: list[Text] = Field(default_factory=list, description="weitere Drucksachen zu diesem TOP („dazu: "
+                             "Ergänzungsvorlage, Auszüge …“), in dieser Reihenfolge in der Mappe")
+    nummer: Text | None = Field(None, description="eigene TOP-Nummer, z. B. „12.7“, „10a“, „1.“ (sonst automatisch "
+                                "nach dem Schema der Körperschaft)")
+    hinweis: Text | None = Field(None, description="Hinweis zum Punkt, z. B. „Genehmigung einer "
+                                 "Dringlichkeitsentscheidung“; steht in Tagesordnung und Mappe")
+    nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
+        None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
+    abgesetzt: JaNein = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
+                            "der Mappe")
+    unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
+
+
+class Tagesordnung(_Strict):
+    oeffentlich: list[Top] = Field(default_factory=list, description="öffentlicher Teil")
+    nichtoeffentlich: list[Top] = Field(default_factory=list, description="nichtöffentlicher Teil")
+
+
+ANLASS = Literal["ordentliche Sitzung", "außerordentliche Sitzung", "Sondersitzung", "konstituierende Sitzung"]
+SITZUNGSSTATUS = Literal["geplant", "einberufen", "abgeschlossen", "abgesagt"]
+
+
+class Sitzung(_Strict):
+    """Eine Sitzung eines Gremiums mit ihrer Tagesordnung."""
+
+    gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
+    nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
+    bezeichnung: Text | None = Field(None, description="Bezeichnung, z. B. „25. öffentliche Sitzung“")
+    anlass: ANLASS = Field("ordentliche Sitzung", description="ordentliche, außerordentliche, Sonder- oder "
+                           "konstituierende Sitzung")
+    status: SITZUNGSSTATUS = Field("einberufen", description="geplant, einberufen, abgeschlossen oder abgesagt")
+    datum: Datum = Field(description="Sitzungstag")
+    beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
+    beginn_nichtoeffentlich: Uhrzeit | None = Field(None, description="Beginn des nichtöffentlichen Teils, "
+                                                    "wenn er eigens angesetzt ist")
+    ende: Uhrzeit | None = Field(None, description="Ende (voraussichtlich oder tatsächlich)")
+    ort: Text = Field(description="Ort mit Anschrift")
+    raum: str | None = Field(None, description="Sitzungsraum")
+    sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
+    einladungsdatum: Datum = Field(description="Tag der Einladung (für die Ladungsfrist)")
+    dringlichkeit: Text | None = Field(None, description="Grund für eine verkürzte Ladungsfrist (Dringlichkeit); "
+                                       "steht in der Einladung, die Ladungsfrist wird dann nicht geprüft")
+    nachtragsdatum: Datum | None = Field(None, description="Tag des Nachtrags zur Tagesordnung")
+    tagesordnung: Tagesordnung

@@ -1,0 +1,105 @@
+"""Loading Sitzungen: read each file of ``sitzungen/``, number its TOPs by the Körperschaft's scheme
+(``topnummern``), link each TOP to the Drucksachen it names, then check it (``checks.sitzung``)."""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from pydantic import ValidationError
+
+from .checks import check_beratungsfolge_against_sitzungen, check_sitzung
+from .errors import Problem
+from .messages import field_path
+from .model import Sitzung, Top
+from .modelerrors import model_problems
+from .records import SITZUNG_DIR, Loc, Record, RefData, SitzungRecord, TopEntry, display_path
+from .topnummern import Nummer, Profil, Punkt, nummeriere
+from .yamlio import YamlProblem, load_mapping, locate
+
+
+def profil_of(sitzung: Sitzung, ref: RefData) -> Profil:
+    """The numbering scheme of the Sitzung's Körperschaft (the default when it is unknown)."""
+    gremium = ref.gremien.get(sitzung.gremium)
+    body = ref.koerperschaften.get(gremium.koerperschaft) if gremium is not None else None
+    return body.tagesordnung if body is not None else Profil()
+
+
+def _punkte(tops: list[Top]) -> list[Punkt]:
+    return [Punkt(t.nummer, t.nachtrag is not None, _punkte(t.unterpunkte)) for t in tops]
+
+
+def _entries(tops: list[Top], nummern: list[Nummer], loc: Loc, oeffentlich: bool, ebene: int = 1
+             ) -> list[TopEntry]:
+    out = []
+    for i, (top, nr) in enumerate(zip(tops, nummern, strict=True)):
+        entry = TopEntry(nr.text, top.titel or "", oeffentlich, ebene, top.nachtrag or "", (*loc, i),
+                         drucksache=top.drucksache or "", dazu_nummern=list(top.dazu), hinweis=top.hinweis or "",
+                         abgesetzt=top.abgesetzt)
+        entry.unterpunkte = _entries(top.unterpunkte, nr.unterpunkte, (*loc, i, "unterpunkte"), oeffentlich,
+                                     ebene + 1)
+        out.append(entry)
+    return out
+
+
+def number_tops(sitzung: Sitzung, profil: Profil) -> tuple[list[TopEntry], list[tuple[Loc, str]]]:
+    """Number both parts by the scheme; the problems of own numbers (duplicates, order) with their places."""
+    to = sitzung.tagesordnung
+    oe, noe, probleme = nummeriere(_punkte(to.oeffentlich), _punkte(to.nichtoeffentlich), profil)
+    tops = (_entries(to.oeffentlich, oe, ("tagesordnung", "oeffentlich"), True)
+            + _entries(to.nichtoeffentlich, noe, ("tagesordnung", "nichtoeffentlich"), False))
+    return tops, [(("tagesordnung", *pfad), text) for pfad, text in probleme]
+
+
+def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData) -> None:
+    """Give each TOP the records of the Drucksachen it names (of the Gremium's body), and the first
+    one's Betreff as title where the TOP has none. Unknown numbers stay unlinked (the checks name them)."""
+    gremium = ref.gremien.get(rec.sitzung.gremium)
+    if gremium is None:
+        return
+    by_nr = {r.vorlage.nummer: r for r in records if r.vorlage.koerperschaft == gremium.koerperschaft}
+    for entry in rec.all_tops():
+        found = by_nr.get(entry.drucksache)
+        if found is not None:
+            entry.record = found
+            entry.titel = entry.titel or found.vorlage.betreff
+        entry.dazu = [by_nr[nr] for nr in entry.dazu_nummern if nr in by_nr]
+
+
+def discover_sitzungen(root: Path) -> list[Path]:
+    folder = root / SITZUNG_DIR
+    if not folder.is_dir():
+        return []
+    return sorted(p.absolute() for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+
+
+def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[Problem]]:
+    """One Sitzung file, typed and with numbered TOPs (not yet linked)."""
+    display = display_path(path)
+    try:
+        sitzung = Sitzung.model_validate(load_mapping(path, display))
+    except YamlProblem as exc:
+        return None, [exc.problem]
+    except ValidationError as exc:
+        return None, model_problems(exc, path, display, Sitzung)
+    profil = profil_of(sitzung, ref)
+    rec = SitzungRecord(path, display, sitzung, praefix=profil.praefix)
+    rec.tops, found = number_tops(sitzung, profil)
+    return rec, [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
+
+
+def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[Path] | None = None
+                   ) -> tuple[list[SitzungRecord], list[Problem]]:
+    """Load every Sitzung (or the given files), number and link the TOPs, check them against the records."""
+    problems: list[Problem] = []
+    loaded: list[SitzungRecord] = []
+    for path in paths if paths is not None else discover_sitzungen(root):
+        rec, found = read_sitzung(path, ref)
+        problems.extend(found)
+        if rec is None:
+            continue
+        link_tops(rec, records, ref)
+        problems.extend(Problem(rec.display, *locate(path, loc), field_path(loc), msg)
+                        for loc, msg in check_sitzung(rec, records, ref))
+        loaded.append(rec)
+    problems.extend(check_beratungsfolge_against_sitzungen(loaded, records))
+    return loaded, problems
