@@ -9,7 +9,7 @@ import datetime as dt
 import io
 import json
 import shutil
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import pikepdf
@@ -53,6 +53,9 @@ class Job:
     epoch: int
     entwurf: bool
     cache: Path
+    # Drucksachen PDFs already set in this run: both Mappen share one unless the public one leaves out
+    # non-public Anlagen
+    pdfs: dict[tuple[str, bool], bytes] = field(default_factory=dict)
 
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
@@ -144,7 +147,7 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
     try:
         ctx = sitzung_context(job.project, job.srec, job.layout, public=public,
                               mappe=MappeParts(job.cache, staging))
-        sources = _set_drucksachen(job.project, ctx, public)
+        sources = _set_drucksachen(job, ctx, public)
         anlagen = {a.id: a for t in ctx.tops for d in t.dokumente for a in d.anlagen}
         not_pdfa = [a.ueberschrift for a in anlagen.values() if a.art == "pdf" and not a.pdfa]
         md = render_markdown(job.layout, ctx.as_dict(), "sitzungsmappe.md.j2")
@@ -161,13 +164,17 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _set_drucksachen(project: Project, ctx: SitzungContext, public: bool) -> dict[str, bytes | Path]:
+def _set_drucksachen(job: Job, ctx: SitzungContext, public: bool) -> dict[str, bytes | Path]:
     """Each Drucksache's own PDF and page count, then the Mappe's contents and sheets; returns what
     is drawn into the placeholder pages, by id."""
     sources: dict[str, bytes | Path] = {}
     for doc in (d for t in ctx.tops for d in t.dokumente):
-        assert doc.record is not None
-        doc.pdf = drucksache_pdf(project, doc.record, public)
+        r = doc.record
+        assert r is not None
+        key = (str(r.path), public and any(not a.oeffentlich for a in r.vorlage.anlagen))
+        if key not in job.pdfs:
+            job.pdfs[key] = drucksache_pdf(job.project, r, key[1])
+        doc.pdf = job.pdfs[key]
         with pikepdf.open(io.BytesIO(doc.pdf)) as pdf:
             doc.seiten = len(pdf.pages)
         sources[doc.id] = doc.pdf
