@@ -212,6 +212,18 @@ def test_numbering_scheme_comes_from_the_koerperschaft_profile(tmp_path):
     rows = assert_einladung_docx_matches_pdf(folder)
     assert [n for n, _ in rows] == ["01", "2.", "2.1", "2.2", "03", "10a", "11", "12 a)", "13"]
     assert rows[2][1].startswith("\u2003")  # sub-items indented under their parent
+    assert_word_styles(folder / "Einladung.docx")
+
+
+def assert_word_styles(path: Path) -> None:
+    """The Einladung is editable in Word with the reference document's styles, not direct formatting."""
+    import docx
+
+    d = docx.Document(str(path))
+    used = {p.style.name for p in d.paragraphs} | {t.style.name for t in d.tables}
+    assert {"Kopf", "Dokumenttitel", "Zwischentitel", "Eigenschaften", "Beratungsfolge"} <= used
+    defined = {s.name for s in d.styles}
+    assert used <= defined
 
 
 @pytest.mark.parametrize("oeffentlich, expected", [
