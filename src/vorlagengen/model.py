@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -45,20 +46,55 @@ ERGEBNIS = Literal[
 ZUSATZ = Literal["In Vertretung", "Im Auftrag"]
 RECHNUNG = Literal["Ergebnisrechnung", "Finanzrechnung investiv"]
 
-# Which text parts each Art must have (field names of Vorlage). Checked in validate.py so that the
-# message can name the missing field and the Art together.
-PFLICHT_NACH_ART: dict[str, tuple[str, ...]] = {
-    "Beschlussvorlage": ("sachverhalt", "beschlussvorschlag"),
-    "Mitteilungsvorlage": ("sachverhalt",),
-    "Informationsvorlage": ("sachverhalt",),
-    "Stellungnahme": ("sachverhalt", "bezug"),
-    "Antrag": ("initiator", "beschlussvorschlag"),
-    "Anfrage": ("initiator", "fragen"),
-    "Beantwortung einer Anfrage": ("bezug", "fragen", "antwort"),
-    "Tischvorlage": ("sachverhalt",),
-    "Ergänzungsvorlage": ("sachverhalt", "bezug"),
-    "Drucksache": ("sachverhalt",),
+
+
+@dataclass(frozen=True)
+class Teil:
+    """A text part of a Drucksache (a field of :class:`Vorlage`)."""
+
+    ueberschrift: str  # its usual heading in the documents
+    stil: str  # the Word paragraph style of its text (defined in render/docx_reference.py)
+    platzhalter: str  # the fill-in text "vorlagengen new" writes; validate refuses it
+
+
+@dataclass(frozen=True)
+class ArtRegel:
+    """The rules of one Art, read by the skeleton (``new``), the checks, the JSON Schema and the
+    templates (as ``arten[v.art]``)."""
+
+    pflicht: tuple[str, ...]  # fields that must be filled (named in the message when empty)
+    angeboten: tuple[str, ...] = ()  # further text parts the skeleton offers, commented out
+    kurzwort: str = ""  # the Art's word in a page head („Mitteilung“, „Antwort“); default: the Art
+    von_initiator: bool = False  # comes from a Fraktion or Gremium (initiator), not from the Verwaltung
+
+
+TEILE: dict[str, Teil] = {
+    "sachverhalt": Teil("Sachverhalt", "Textkoerper", "(sachverhalt in Markdown)"),
+    "beschlussvorschlag": Teil("Beschlussvorschlag", "Beschlussvorschlag", "(beschlussvorschlag in Markdown)"),
+    "fragen": Teil("Fragen", "Frage", "(erste Frage)"),
+    "antwort": Teil("Antwort der Verwaltung", "Textkoerper", "(antwort in Markdown)"),
 }
+# Fill-in texts of the skeleton outside the text parts.
+PLATZHALTER: dict[str, str] = {"betreff": "(Betreff eintragen)", "bezug": "(Drucksachen-Nr.)"}
+ART_STIL = "Vorlagenart"  # Word character style of the Art's word in a page head
+
+ART_REGELN: dict[str, ArtRegel] = {
+    "Beschlussvorlage": ArtRegel(("sachverhalt", "beschlussvorschlag")),
+    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",), kurzwort="Mitteilung"),
+    "Informationsvorlage": ArtRegel(("sachverhalt",)),
+    "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
+    "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
+    "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "fragen", "antwort"), kurzwort="Antwort"),
+    "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+    "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
+    "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+}
+
+
+def kurzwort(art: str) -> str:
+    return ART_REGELN[art].kurzwort or art
+
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
