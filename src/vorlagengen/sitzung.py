@@ -14,7 +14,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 
 from .errors import Problem
 from .messages import field_path, suggest
-from .model import Datum, Id, Text
+from .model import Datum, Id, Quelle, Text
 from .yamlio import YamlProblem, load_mapping, locate
 
 if TYPE_CHECKING:
@@ -66,11 +66,14 @@ class Sitzung(_Strict):
     nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
     datum: Datum = Field(description="Sitzungstag")
     beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
-    ort: Text = Field(description="Ort mit Anschrift")
+    ort: Text | None = Field(None, description="Ort mit Anschrift (Pflicht außer bei übernommenen Sitzungen)")
     raum: str | None = Field(None, description="Sitzungsraum")
     sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
-    einladungsdatum: Datum = Field(description="Tag der Einladung (für die Ladungsfrist)")
+    einladungsdatum: Datum | None = Field(
+        None, description="Tag der Einladung (für die Ladungsfrist; Pflicht außer bei übernommenen Sitzungen)")
     tagesordnung: Tagesordnung
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")
 
 
 @dataclass
@@ -197,12 +200,7 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
         if person is None and not ref.unsure("personen", s.sitzungsleitung):
             out.append((("sitzungsleitung",), f"unbekannte Person „{s.sitzungsleitung}“ (nicht in "
                         f"data/personen.yaml){suggest(s.sitzungsleitung, ref.personen)}"))
-    frist = ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0
-    if (s.datum - s.einladungsdatum).days < frist:
-        out.append((("einladungsdatum",), f"Ladungsfrist von {frist} Tagen nicht eingehalten: Einladung am "
-                    f"{_fmt(s.einladungsdatum)}, Sitzung am {_fmt(s.datum)}"))
-    if s.einladungsdatum > s.datum:
-        out.append((("einladungsdatum",), "Einladung liegt nach der Sitzung"))
+    out += _frist(s, ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0)
     by_nr = {r.vorlage.nummer: r for r in records if r.vorlage.koerperschaft == body}
     seen: dict[str, str] = {}
     for entry in rec.all_tops():
@@ -239,6 +237,22 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
     return out
 
 
+def _frist(s: Sitzung, frist: int) -> list[tuple[tuple[Any, ...], str]]:
+    """Ort and Einladung are required of a Sitzung prepared here; an imported one has what its source
+    had (OParl knows no Einladungsdatum)."""
+    out: list[tuple[tuple[Any, ...], str]] = []
+    if s.quelle is None:
+        out += [((name,), "Pflichtfeld fehlt") for name in ("ort", "einladungsdatum") if getattr(s, name) is None]
+    if s.einladungsdatum is None:
+        return out
+    if (s.datum - s.einladungsdatum).days < frist:
+        out.append((("einladungsdatum",), f"Ladungsfrist von {frist} Tagen nicht eingehalten: Einladung am "
+                    f"{_fmt(s.einladungsdatum)}, Sitzung am {_fmt(s.datum)}"))
+    if s.einladungsdatum > s.datum:
+        out.append((("einladungsdatum",), "Einladung liegt nach der Sitzung"))
+    return out
+
+
 def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], records: list[Record], ref: RefData
                                            ) -> list[Problem]:
     """A Beratungsfolge step that names a Sitzung we have must find the Drucksache on its agenda."""
@@ -247,8 +261,8 @@ def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], recor
     for r in records:
         for i, step in enumerate(r.vorlage.beratungsfolge):
             s = by_key.get((step.gremium, step.datum))
-            if s is None:
-                continue
+            if s is None or (s.sitzung.quelle is not None and r.vorlage.uebernommen):
+                continue  # imported both: the source's agenda is as it was (an item may be missing)
             on_agenda = any(e.record is r for e in s.all_tops())
             if not on_agenda:
                 loc = ("beratungsfolge", i, "datum")

@@ -227,7 +227,7 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
             view.drucksache = r.vorlage.nummer
             view.drucksache_betreff = r.vorlage.betreff
             view.drucksache_oeffentlich = r.vorlage.oeffentlich and entry.oeffentlich
-            if with_bodies:
+            if with_bodies and not r.vorlage.uebernommen:  # imported: its text is the source's PDF
                 ctx = build_context(r, project.ref, project.betreffs)
                 if public:
                     ctx.anlagen = [a for a in ctx.anlagen if a.oeffentlich]
@@ -245,10 +245,10 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         "datum": datum(s.datum),
         "wochentag": WOCHENTAGE[s.datum.weekday()],
         "beginn": s.beginn,
-        "ort": s.ort,
+        "ort": s.ort or "",
         "raum": s.raum or "",
-        "ort_voll": s.ort + (f", {s.raum}" if s.raum else ""),
-        "einladungsdatum": datum(s.einladungsdatum),
+        "ort_voll": (s.ort or "") + (f", {s.raum}" if s.raum else ""),
+        "einladungsdatum": datum(s.einladungsdatum or s.datum),
         "leitung": PersonInfo.of(leitung),
         "tops": tops,
         "nichtoeffentlich_vorhanden": any(not e.oeffentlich for e in srec.all_tops()),
@@ -335,7 +335,7 @@ def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: 
     cache = out / ".cache"
     _, epoch = stand(project.root)
     if not epoch:
-        d = srec.sitzung.einladungsdatum
+        d = srec.sitzung.einladungsdatum or srec.sitzung.datum
         epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
     warnings: list[str] = []
     results: dict[str, bytes] = {}
