@@ -192,7 +192,7 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     """
     from .project import load_project
     from .render.sitzung import build_sitzung
-    from .sitzung import SITZUNG_DIR
+    from .records import SITZUNG_DIR
 
     root: Path = ctx.obj["root"]
     targets = list(dateien) or [root / SITZUNG_DIR]
@@ -254,6 +254,12 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
                               seit.date() if seit else None, bis.date() if bis else None, dateien,
                               ClientSettings(pause=pause, timeout=timeout, attempts=versuche))
     report = run_import(settings, lambda text: _say(ctx, text))
+    from .schema import SCHEMAS
+    from .writing import write_atomic
+
+    for name, text in SCHEMAS.items():  # a fresh project gets the schemas its records name
+        if not (settings.root / "schema" / name).exists():
+            write_atomic(settings.root / "schema" / name, text().encode("utf-8"))
     for line in report.lines():
         _say(ctx, line)
 

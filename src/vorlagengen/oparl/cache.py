@@ -14,13 +14,12 @@ from pathlib import Path
 from typing import Any
 
 from ..writing import write_atomic
+from .ids import slugify
 from .source import Objects, Page
 
 
 def cache_dir(project: Path, source: str) -> Path:
     """One folder per source, named readably and uniquely."""
-    from .ids import slugify
-
     digest = hashlib.sha256(source.encode()).hexdigest()[:10]
     return project / ".cache" / "oparl" / f"{slugify(source.split('://')[-1], 40)}-{digest}"
 

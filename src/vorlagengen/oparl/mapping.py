@@ -5,77 +5,18 @@ File. The result is data (dicts in the shape of the records), written by ``write
 
 from __future__ import annotations
 
-import datetime as dt
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any
 
-from ..skeleton import slug
-from .files import FileStore, quell_datei
-from .ids import IdMap
-from .meetings import ItemInfo, MeetingInfo, index_meetings, meeting_record
-from .papers import index_papers, paper_record, parse_date
-from .quirks import Quirks
+from ..records import slug
+from .context import MapContext, parse_date
+from .meetings import index_meetings, meeting_record
+from .papers import index_papers, paper_record
 from .refdata import map_bodies, map_organizations, map_persons
-from .report import Report
 from .scheme import Sample, infer
-from .source import Objects
 
 DEFAULT_LAYOUT = "allris"
 DEFAULT_LADUNGSFRIST = 7  # OParl carries no Ladungsfrist; the clerk checks it after the first import
-
-
-@dataclass
-class MapContext:
-    objects: Objects
-    quirks: Quirks
-    report: Report
-    ids: IdMap
-    today: dt.date
-    kennung: str | None = None
-    seit: dt.date | None = None
-    bis: dt.date | None = None
-    store: FileStore | None = None
-    body_of: dict[str, str] = field(default_factory=dict)
-    koerperschaften: dict[str, dict[str, Any]] = field(default_factory=dict)
-    gremien: dict[str, dict[str, Any]] = field(default_factory=dict)
-    aemter: dict[str, dict[str, Any]] = field(default_factory=dict)
-    personen: dict[str, dict[str, Any]] = field(default_factory=dict)
-    meetings: dict[str, MeetingInfo] = field(default_factory=dict)
-    agenda: dict[str, ItemInfo] = field(default_factory=dict)
-    paper_nummer: dict[str, tuple[str, str]] = field(default_factory=dict)
-    consultation_paper: dict[str, str] = field(default_factory=dict)
-    files_linked: int = 0
-
-    @property
-    def numbers(self) -> set[tuple[str, str]]:
-        return set(self.paper_nummer.values())
-
-    def body_for(self, obj: dict[str, Any]) -> str | None:
-        body = self.body_of.get(str(obj.get("body") or ""))
-        if body is None and len(self.body_of) == 1:
-            return next(iter(self.body_of.values()))
-        return body
-
-    def local(self, table: str, oparl_id: Any) -> str | None:
-        """The local id of an Organization/Person if it was imported into ``table``."""
-        local = self.ids.by_oparl.get(str(oparl_id))
-        return local if local is not None and local in getattr(self, table) else None
-
-    def date_of(self, value: Any) -> dt.date | None:
-        return parse_date(value)
-
-    def in_window(self, day: dt.date) -> bool:
-        return (self.seit is None or day >= self.seit) and (self.bis is None or day <= self.bis)
-
-    def datei(self, obj: dict[str, Any]) -> dict[str, Any] | None:
-        if obj.get("deleted"):
-            return None
-        out = quell_datei(obj, self.store)
-        if out is None:
-            self.report.skip("File", str(obj.get("id") or "?"), "ohne Adresse (accessUrl)")
-        else:
-            self.files_linked += 1
-        return out
 
 
 @dataclass

@@ -9,29 +9,10 @@ from __future__ import annotations
 
 import datetime as dt
 import re
-from dataclasses import dataclass
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .context import ItemInfo, MapContext, MeetingInfo
 from .quirks import one_line, section_row, top_number
-
-if TYPE_CHECKING:
-    from .mapping import MapContext
-
-
-@dataclass(frozen=True)
-class MeetingInfo:
-    datum: dt.date
-    beginn: str
-    gremium: str | None
-    held: bool
-
-
-@dataclass(frozen=True)
-class ItemInfo:
-    meeting: str
-    number: str
-    public: bool
-    result: str
 
 
 def parse_start(value: Any) -> dt.datetime | None:

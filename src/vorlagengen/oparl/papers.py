@@ -7,16 +7,13 @@ kept in ``quelle.art`` when it differs.
 
 from __future__ import annotations
 
-import datetime as dt
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
 from ..model import ARTEN
+from .context import MapContext
 from .quirks import one_line
 from .scheme import base_number
-
-if TYPE_CHECKING:
-    from .mapping import MapContext
 
 # The source's paperType → our Art: the first keyword found decides (lower case).
 ART_WORDS: tuple[tuple[str, str], ...] = (
@@ -176,12 +173,3 @@ def _quelle(ctx: MapContext, paper: dict[str, Any], original: str | None) -> dic
     quelle["anlagen"] = [d for d in (ctx.datei(f) for f in paper.get("auxiliaryFile") or []
                                      if isinstance(f, dict)) if d]
     return quelle
-
-
-def parse_date(value: Any) -> dt.date | None:
-    if not isinstance(value, str) or len(value) < 10:
-        return None
-    try:
-        return dt.date.fromisoformat(value[:10])
-    except ValueError:
-        return None

@@ -3,13 +3,11 @@
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, Any
+from typing import Any
 
+from .context import MapContext
 from .ids import body_slug, slugify
 from .quirks import one_line
-
-if TYPE_CHECKING:
-    from .mapping import MapContext
 
 _AMT = re.compile(r"verwaltung|dienststelle|amt\b|ämter|abteilung|fachbereich|dezernat|fachdienst", re.IGNORECASE)
 _FRAKTION = re.compile(r"fraktion|partei|gruppe", re.IGNORECASE)

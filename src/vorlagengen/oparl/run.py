@@ -13,10 +13,11 @@ from typing import Any
 from ..errors import UserError
 from ..writing import write_atomic
 from .cache import RawCache, cache_dir
+from .context import MapContext
 from .fetch import Client, ClientSettings, fetch
 from .files import FileStore
 from .ids import IdMap
-from .mapping import DEFAULT_LAYOUT, MapContext, map_all
+from .mapping import DEFAULT_LAYOUT, map_all
 from .quirks import quirks_for
 from .report import Report
 from .source import Objects, collect, dump_pages
@@ -97,14 +98,9 @@ def _load(path: Path) -> dict[str, Any]:
 
 
 def _prepare_project(root: Path) -> None:
-    """A fresh project gets its folders, the editor schemas and a .gitignore for the caches."""
-    from ..schema import SCHEMAS
-
+    """A fresh project gets its folders and a .gitignore for the caches (the CLI adds the schemas)."""
     for name in ("data", "vorlagen", "sitzungen"):
         (root / name).mkdir(parents=True, exist_ok=True)
-    for name, text in SCHEMAS.items():
-        if not (root / "schema" / name).exists():
-            write_atomic(root / "schema" / name, text().encode("utf-8"))
     ignore = root / ".gitignore"
     current = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
     if ".cache/" not in current.split():
