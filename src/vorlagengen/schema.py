@@ -6,7 +6,7 @@ import json
 
 from pydantic import BaseModel
 
-from .model import Vorlage
+from .model import Sitzung, Vorlage
 
 
 def _schema(model: type[BaseModel], title: str) -> dict:
@@ -29,8 +29,6 @@ def vorlage_schema_text() -> str:
 
 
 def sitzung_schema_text() -> str:
-    from .sitzung import Sitzung
-
     return _text(_schema(Sitzung, "Sitzung (vorlagengen)"))
 
 

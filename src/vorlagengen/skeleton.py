@@ -5,14 +5,17 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
-from .checks import PH_BETREFF, PH_BEZUG, PH_FRAGE, ph_text, scheme_of
-from .errors import UserError
+from .checks import scheme_of
+from .checks.common import PH_BETREFF, PH_BEZUG, PH_FRAGE, ph_text
+from .errors import UserError, ValidationFailed
 from .messages import suggest
 from .model import ARTEN, PFLICHT_NACH_ART
-from .project import RECORD_DIR, RefData, discover, load_refdata
+from .numbering import next_suffix
+from .project import discover, load_refdata
+from .records import RECORD_DIR, RefData, slug
+from .writing import write_atomic
 from .yamlio import YamlProblem, load_mapping
 
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
@@ -31,11 +34,6 @@ _OPTIONAL_TEXT = {
     "Ergänzungsvorlage": ("beschlussvorschlag",),
     "Drucksache": ("beschlussvorschlag",),
 }
-
-
-def slug(nummer: str) -> str:
-    """File-name form of a Drucksachen-Nr.: ``VO/8321/19`` → ``VO-8321-19``."""
-    return re.sub(r"[^A-Za-z0-9ÄÖÜäöüß_.-]+", "-", nummer).strip("-")
 
 
 def _existing_numbers(root: Path, body: str, ref: RefData) -> list[str]:
@@ -114,8 +112,6 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
         raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN) or '.'} Erlaubt: {', '.join(ARTEN)}")
     ref, problems = load_refdata(root)
     if problems:
-        from .errors import ValidationFailed
-
         raise ValidationFailed(problems)
     if body not in ref.koerperschaften:
         raise UserError(f"unbekannte Körperschaft „{body}“{suggest(body, ref.koerperschaften)}")
@@ -125,8 +121,6 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     datum = datum or dt.date.today()
     existing = _existing_numbers(root, body, ref)
     if bezug:
-        from .numbering import next_suffix
-
         if bezug not in existing:
             raise UserError(f"Bezug auf unbekannte Drucksache „{bezug}“ der Körperschaft {body}"
                             f"{suggest(bezug, existing)}")
@@ -143,7 +137,5 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     schema_ref = os.path.relpath(root / SCHEMA_RELPATH, target.parent)
     text = render_skeleton(art, body, nummer, datum, ref, bezug, schema_ref)
     target.parent.mkdir(parents=True, exist_ok=True)
-    from .writing import write_atomic
-
     write_atomic(target, text.encode("utf-8"))
     return target
