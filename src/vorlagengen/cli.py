@@ -264,5 +264,67 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
         _say(ctx, line)
 
 
+PUBLIC_TREE = Path("oeffentlich")  # below the output folder: what a council may publish
+SITE_DIR = PUBLIC_TREE / "site"
+SITE_STATE = Path("intern") / "site-cache.json"
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner; die Website entsteht in AUSGABE/oeffentlich/site/.")
+@click.option("--basis-url", metavar="URL",
+              help="Adresse, unter der die Website liegt (für OParl, Feeds und Kalender; Vorgabe: basis_url "
+                   "aus data/website.yaml, sonst http://127.0.0.1:8000/).")
+@click.pass_context
+def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
+    """Bürgerinfo-Website mit Suche, Feeds, Kalendern und OParl-Export erstellen.
+
+    Nur aus öffentlichen Drucksachen, öffentlichen TOPs und öffentlichen Anlagen, mit
+    angewandten Schwärzungen. Die PDF/DOCX-Dateien kommen aus AUSGABE/oeffentlich/ (vorher
+    „make vorlage“ und „make sitzungen“). Unverändertes wird nicht neu geschrieben.
+    """
+    from .project import load_project
+    from .public import public_project
+    from .publish import build_site
+    from .publish.config import load_website, with_base
+
+    root: Path = ctx.obj["root"]
+    website = with_base(load_website(root), basis_url)
+    public = public_project(load_project(root))
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
+                        state=out / SITE_STATE)
+    for warning in result.warnings:
+        click.echo(f"Warnung: {warning}", err=True)
+    _say(ctx, f"Website: {result.pages} Seiten, {len(result.written)} Dateien geschrieben, "
+              f"{len(result.removed)} entfernt ({result.folder})")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner, in dem „vorlagengen site“ die Website erstellt hat.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse, an der der Server lauscht.")
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port.")
+@click.option("--basis-url", metavar="URL", help="Adresse der Website, wie beim Erstellen (für die Links der Filter).")
+@click.pass_context
+def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: str | None) -> None:
+    """Die Website ausliefern, mit CORS und den Filtern der OParl-Listen (created_since, modified_since …).
+
+    Ein einfacher Webserver genügt für die Website; dieser beantwortet zusätzlich die Filter,
+    die OParl von Servern verlangt, und liefert gelöschte Objekte bei modified_since.
+    """
+    from .publish.config import load_website, with_base
+    from .publish.serve import run
+
+    root: Path = ctx.obj["root"]
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    folder = out / SITE_DIR
+    if not (folder / "index.html").is_file():
+        raise UserError(f"{folder}: keine Website gefunden – zuerst „vorlagengen site“ ausführen")
+    website = with_base(load_website(root), basis_url)
+    _say(ctx, f"Website unter http://{host}:{port}/ (Ende mit Strg+C)")
+    run(folder, website.base, host, port)
+
+
 def main() -> None:
     cli.main(prog_name="vorlagengen")
