@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
     ("Übernahme", ["oparl.*"]),
+    ("Veröffentlichen", ["public", "publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
