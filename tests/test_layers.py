@@ -17,7 +17,7 @@ PACKAGE = "vorlagengen"
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids"]),
-    ("Modell", ["model"]),
+    ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records"]),
     ("Prüfen", ["checks.*"]),
     ("Laden", ["modelerrors", "project", "sitzungen"]),
