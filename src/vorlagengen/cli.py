@@ -140,6 +140,38 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
         _say(ctx, f"geschrieben: {folder / name}")
 
 
+@cli.group(options_metavar="[OPTIONEN]", subcommand_metavar="BEFEHL [ARGUMENTE]...")
+def layout() -> None:
+    """Layouts ansehen und zum Bearbeiten nach templates/ kopieren."""
+
+
+@layout.command("liste", options_metavar="[OPTIONEN]")
+@click.pass_context
+def layout_liste(ctx: click.Context) -> None:
+    """Alle Layouts, die das Projekt nutzen kann, und woher sie kommen."""
+    from .render.layouts import available, origin
+
+    root: Path = ctx.obj["root"]
+    for name in available(root):
+        click.echo(f"{name:14} {origin(name, root)}")
+
+
+@layout.command("kopieren", options_metavar="[OPTIONEN]")
+@click.argument("name")
+@click.option("--als", "neuer_name", metavar="NAME", help="Unter diesem Namen ablegen (Vorgabe: NAME).")
+@click.pass_context
+def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> None:
+    """Layout NAME zum Bearbeiten nach templates/NAME/ kopieren.
+
+    Kopiert vorlage.md.j2, layout.typ und reference.docx. Was im Projektordner liegt, ersetzt das
+    Mitgelieferte Datei für Datei; was man nicht ändert, kann man wieder löschen.
+    """
+    from .render.layouts import copy_layout
+
+    for path in copy_layout(name, ctx.obj["root"], neuer_name):
+        _say(ctx, f"kopiert: {path}")
+
+
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formate", default="docx,pdf", show_default=True, metavar="FORMATE",
