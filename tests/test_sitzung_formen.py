@@ -314,6 +314,7 @@ def test_cancelled_sitzung_gets_letters_but_no_mappe(tmp_path):
     folder = build(root)
     assert sorted(p.name for p in folder.iterdir()) == ["Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf"]
     assert "ist abgesagt" in " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
+    assert "ist abgesagt" in " ".join(" ".join(pdf_pages(folder / "Bekanntmachung.pdf")).split())
 
 
 def test_public_mappe_keeps_the_anlagen_numbers_of_the_list(tmp_path):

@@ -42,13 +42,23 @@ def _check_head(s: Sitzung, gremium: Gremium, ref: RefData) -> list[Finding]:
             out.append((("sitzungsleitung",), f"unbekannte Person „{s.sitzungsleitung}“ (nicht in "
                         f"data/personen.yaml){suggest(s.sitzungsleitung, ref.personen)}"))
     body = gremium.koerperschaft
-    frist = ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0
-    return out + _check_dates(s, frist)
+    return out + _check_dates(s, ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0)
 
 
 def _check_dates(s: Sitzung, frist: int) -> list[Finding]:
-    """Ladungsfrist (unless a Dringlichkeit is given), Einladung, Nachtrag, end and non-public start."""
+    """Ort and Einladung are required of a Sitzung prepared here (an imported one has what its source
+    had: OParl knows no Einladungsdatum); Ladungsfrist (unless a Dringlichkeit is given), Nachtrag,
+    end and non-public start."""
     out: list[Finding] = []
+    if s.quelle is None:
+        out += [((name,), "Pflichtfeld fehlt") for name in ("ort", "einladungsdatum") if getattr(s, name) is None]
+    if s.ende is not None and s.ende <= s.beginn:
+        out.append((("ende",), f"Ende {s.ende} Uhr liegt nicht nach dem Beginn {s.beginn} Uhr"))
+    if s.beginn_nichtoeffentlich is not None and s.beginn_nichtoeffentlich < s.beginn:
+        out.append((("beginn_nichtoeffentlich",), f"nichtöffentlicher Teil beginnt ({s.beginn_nichtoeffentlich} "
+                    f"Uhr) vor der Sitzung ({s.beginn} Uhr)"))
+    if s.einladungsdatum is None:
+        return out
     if s.dringlichkeit is None and (s.datum - s.einladungsdatum).days < frist:
         out.append((("einladungsdatum",), f"Ladungsfrist von {frist} Tagen nicht eingehalten: Einladung am "
                     f"{fmt_date(s.einladungsdatum)}, Sitzung am {fmt_date(s.datum)} (bei Dringlichkeit den Grund "
@@ -58,11 +68,6 @@ def _check_dates(s: Sitzung, frist: int) -> list[Finding]:
     if s.nachtragsdatum is not None and not s.einladungsdatum <= s.nachtragsdatum <= s.datum:
         out.append((("nachtragsdatum",), f"Nachtrag am {fmt_date(s.nachtragsdatum)} liegt nicht zwischen "
                     f"Einladung ({fmt_date(s.einladungsdatum)}) und Sitzung ({fmt_date(s.datum)})"))
-    if s.ende is not None and s.ende <= s.beginn:
-        out.append((("ende",), f"Ende {s.ende} Uhr liegt nicht nach dem Beginn {s.beginn} Uhr"))
-    if s.beginn_nichtoeffentlich is not None and s.beginn_nichtoeffentlich < s.beginn:
-        out.append((("beginn_nichtoeffentlich",), f"nichtöffentlicher Teil beginnt ({s.beginn_nichtoeffentlich} "
-                    f"Uhr) vor der Sitzung ({s.beginn} Uhr)"))
     return out
 
 
@@ -114,8 +119,8 @@ def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], recor
     for r in records:
         for i, step in enumerate(r.vorlage.beratungsfolge):
             s = by_key.get((step.gremium, step.datum))
-            if s is None:
-                continue
+            if s is None or (s.sitzung.quelle is not None and r.vorlage.uebernommen):
+                continue  # imported both: the source's agenda is as it was (an item may be missing)
             on_agenda = any(any(x is r for x in e.records) for e in s.all_tops())
             if not on_agenda:
                 loc = ("beratungsfolge", i, "datum")

@@ -110,10 +110,10 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         beginn=s.beginn,
         zeit=f"{s.beginn} Uhr" + (f" bis {s.ende} Uhr" if s.ende else ""),
         beginn_nichtoeffentlich=s.beginn_nichtoeffentlich or "",
-        ort=s.ort,
+        ort=s.ort or "",
         raum=s.raum or "",
-        ort_voll=s.ort + (f", {s.raum}" if s.raum else ""),
-        einladungsdatum=datum(s.einladungsdatum),
+        ort_voll=(s.ort or "") + (f", {s.raum}" if s.raum else ""),
+        einladungsdatum=datum(s.einladungsdatum or s.datum),
         nachtragsdatum=datum(s.nachtragsdatum),
         leitung=PersonInfo.of(leitung),
         tops=tops,
@@ -146,6 +146,8 @@ def _top_views(srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> l
 def _dokumente(entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]) -> list[DokumentView]:
     out = []
     for r in entry.records:
+        if r.vorlage.uebernommen:  # imported: its text is the source's PDF, not set here
+            continue
         counter[0] += 1
         doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
                            r.vorlage.oeffentlich and entry.oeffentlich, r)

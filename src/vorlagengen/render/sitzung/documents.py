@@ -8,7 +8,9 @@ from __future__ import annotations
 import datetime as dt
 import io
 import json
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -81,7 +83,7 @@ def _epoch(project: Project, srec: SitzungRecord) -> int:
     """The time the documents carry: the commit's (or SOURCE_DATE_EPOCH), else noon of the Einladung."""
     _, epoch = stand(project.root)
     if not epoch:
-        d = srec.sitzung.einladungsdatum
+        d = srec.sitzung.einladungsdatum or srec.sitzung.datum
         epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
     return epoch
 
@@ -165,16 +167,23 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
 
 
 def _set_drucksachen(job: Job, ctx: SitzungContext, public: bool) -> dict[str, bytes | Path]:
-    """Each Drucksache's own PDF and page count, then the Mappe's contents and sheets; returns what
-    is drawn into the placeholder pages, by id."""
-    sources: dict[str, bytes | Path] = {}
-    for doc in (d for t in ctx.tops for d in t.dokumente):
+    """Each Drucksache's own PDF (set in parallel, once per run and variant) and page count, then the
+    Mappe's contents and sheets; returns what is drawn into the placeholder pages, by id."""
+    docs = [d for t in ctx.tops for d in t.dokumente]
+    keys: dict[str, tuple[str, bool]] = {}
+    todo: dict[tuple[str, bool], Record] = {}
+    for doc in docs:
         r = doc.record
         assert r is not None
-        key = (str(r.path), public and any(not a.oeffentlich for a in r.vorlage.anlagen))
+        keys[doc.id] = key = (str(r.path), public and any(not a.oeffentlich for a in r.vorlage.anlagen))
         if key not in job.pdfs:
-            job.pdfs[key] = drucksache_pdf(job.project, r, key[1])
-        doc.pdf = job.pdfs[key]
+            todo[key] = r
+    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
+        done = pool.map(lambda k: drucksache_pdf(job.project, todo[k], k[1]), list(todo))
+        job.pdfs.update(zip(list(todo), done, strict=True))
+    sources: dict[str, bytes | Path] = {}
+    for doc in docs:
+        doc.pdf = job.pdfs[keys[doc.id]]
         with pikepdf.open(io.BytesIO(doc.pdf)) as pdf:
             doc.seiten = len(pdf.pages)
         sources[doc.id] = doc.pdf
