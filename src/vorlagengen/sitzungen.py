@@ -54,8 +54,9 @@ def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData) -> None:
             entry.titel = entry.titel or found.vorlage.betreff
 
 
-def discover_sitzungen(root: Path) -> list[Path]:
-    folder = root / SITZUNG_DIR
+def discover_sitzungen(root: Path, folder: Path | None = None) -> list[Path]:
+    """The Sitzung files below ``folder`` (default: the project's sitzungen/)."""
+    folder = folder or root / SITZUNG_DIR
     if not folder.is_dir():
         return []
     return sorted(p.absolute() for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
