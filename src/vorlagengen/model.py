@@ -150,9 +150,12 @@ class Beratungsschritt(_Strict):
     gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
     datum: Datum = Field(description="Sitzungsdatum (JJJJ-MM-TT oder TT.MM.JJJJ)")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
-    zustaendigkeit: ZUSTAENDIGKEIT = Field(description="Rolle des Gremiums in diesem Schritt")
+    zustaendigkeit: ZUSTAENDIGKEIT | None = Field(
+        None, description="Rolle des Gremiums in diesem Schritt (Pflicht außer bei übernommenen Drucksachen)")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
+    abstimmung: str | None = Field(
+        None, description="Abstimmungsergebnis im Wortlaut, z. B. „einstimmig, 0 Enthaltungen“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
 
 
@@ -215,6 +218,34 @@ class Unterschrift(_Strict):
     zusatz: ZUSATZ | None = Field(None, description="„In Vertretung“ oder „Im Auftrag“")
 
 
+class QuellDatei(_Strict):
+    """Eine Datei im Quellsystem (OParl File): sie bleibt unter ihrer Adresse."""
+
+    name: Text = Field(description="Bezeichnung der Datei")
+    url: Text = Field(description="Adresse der Datei im Quellsystem (accessUrl)")
+    mime: str | None = Field(None, description="Dateityp, z. B. „application/pdf“")
+    groesse: int | None = Field(None, ge=0, description="Größe in Bytes, wenn die Quelle sie nennt")
+    datum: Datum | None = Field(None, description="Datum der Datei")
+    sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$",
+        description="Prüfsumme des Inhalts, wenn mit --dateien in den Dateispeicher geladen")
+
+
+class Quelle(_Strict):
+    """Herkunft eines übernommenen Datensatzes. Übernommene Drucksachen werden nicht neu gesetzt:
+    ihr Text steht im Dokument der Quelle."""
+
+    system: Literal["oparl"] = Field(description="Art der Quelle")
+    url: Text = Field(description="Kennung (URL) des Objekts im Quellsystem")
+    web: str | None = Field(None, description="Seite des Objekts im Ratsinformationssystem")
+    art: str | None = Field(None, description="Art im Wortlaut der Quelle, wenn sie von „art“ abweicht")
+    geaendert: str | None = Field(None, description="Zeitpunkt der letzten Änderung in der Quelle")
+    dokument: QuellDatei | None = Field(None, description="Hauptdokument (bei einer Drucksache ihr Text)")
+    einladung: QuellDatei | None = Field(None, description="Einladung bzw. Bekanntmachung einer Sitzung")
+    niederschrift: QuellDatei | None = Field(None, description="Niederschrift einer Sitzung")
+    anlagen: list[QuellDatei] = Field(default_factory=list, description="weitere Dateien (Anlagen)")
+
+
 class Vorlage(_Strict):
     """Eine Drucksache (Vorlage, Antrag, Anfrage, Stellungnahme …)."""
 
@@ -247,13 +278,31 @@ class Vorlage(_Strict):
     finanzen: Finanzen | None = Field(None, description="Finanzielle Auswirkungen")
     anlagen: list[Anlage] = Field(default_factory=list, description="Anlagen")
     unterschrift: Unterschrift | None = Field(None, description="Zeichnungsblock")
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")
 
     @property
     def oeffentlich(self) -> bool:
         return self.status == "öffentlich"
 
+    @property
+    def uebernommen(self) -> bool:
+        """Imported: its text lives in the source's document; it is checked leniently, never typeset."""
+        return self.quelle is not None
+
 
 # --- reference data ---------------------------------------------------------------------------
+
+
+class NiederschriftProfil(_Strict):
+    """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
+
+    beschlussfaehigkeit: str = Field(
+        "1/2", pattern=r"^\s*\d+\s*/\s*\d+\s*$",
+        description="beschlussfähig, wenn mehr als dieser Anteil der stimmberechtigten Mitglieder anwesend ist")
+    oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
+        "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
+        "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
 
 
 class Koerperschaft(_Strict):
@@ -276,6 +325,21 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    niederschrift: NiederschriftProfil = Field(
+        default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
+
+
+class Mitgliedschaft(_Strict):
+    """Ein Mitglied eines Gremiums (für Anwesenheit, Abstimmungen und Beschlussfähigkeit)."""
+
+    person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
+    fraktion: Id | None = Field(None, description="Fraktion (Kennung eines Gremiums vom typ Fraktion)")
+    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
+        "Mitglied", description="Rolle im Gremium")
+    stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
+    stellvertretung: list[Id] = Field(default_factory=list, description="persönliche Stellvertretung (Personen)")
+    von: Datum | None = Field(None, description="Mitglied seit")
+    bis: Datum | None = Field(None, description="Mitglied bis")
 
 
 class Gremium(_Strict):
@@ -283,6 +347,7 @@ class Gremium(_Strict):
     koerperschaft: Id
     typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = "Ausschuss"
     kurzname: str | None = None
+    mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 
 class Amt(_Strict):
@@ -373,8 +438,11 @@ class Sitzung(_Strict):
     nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
     datum: Datum = Field(description="Sitzungstag")
     beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
-    ort: Text = Field(description="Ort mit Anschrift")
+    ort: Text | None = Field(None, description="Ort mit Anschrift (Pflicht außer bei übernommenen Sitzungen)")
     raum: str | None = Field(None, description="Sitzungsraum")
     sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
-    einladungsdatum: Datum = Field(description="Tag der Einladung (für die Ladungsfrist)")
+    einladungsdatum: Datum | None = Field(
+        None, description="Tag der Einladung (für die Ladungsfrist; Pflicht außer bei übernommenen Sitzungen)")
     tagesordnung: Tagesordnung
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")
