@@ -26,7 +26,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "__main__"]),
+    ("Veröffentlichen", ["publish.*"]),
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 

@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..project import Project
+from ..records import Project
 from ..writing import write_atomic
 from . import feeds, oparl, search
 from .config import Website
@@ -112,10 +112,8 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     _documents(site, output)
     wappen = _assets(public.root, website, output)
     md = Renderer(cache.markdown)
-    stand = max([dates.modified(x) for x in [*site.drucksachen.values(), *site.sitzungen.values()]],
-                default=dates.ref[1]).strftime("%d.%m.%Y")
     pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
-                  today or dt.date.today(), stand, wappen)
+                  today or dt.date.today(), dates.modified, wappen)
     pages.all()
     result.pages = sum(1 for k in output.pages if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)

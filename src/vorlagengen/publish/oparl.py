@@ -248,7 +248,7 @@ def page_url(first: str, n: int) -> str:
 
 
 def dump(obj: Obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
 
 
 def tombstones(folder: Path, new: dict[str, Obj], when: dt.datetime) -> dict[str, Obj]:

@@ -14,8 +14,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..writing import write_atomic
-
 
 @dataclass
 class Copy:
@@ -48,7 +46,7 @@ class SiteOutput:
         for rel, data in sorted(self.pages.items()):
             target = self.root / rel
             if not _same_bytes(target, data):
-                write_atomic(target, data)
+                _write(target, data)
                 self.written.append(rel)
         for rel, item in sorted(self.copies.items()):
             target = self.root / rel
@@ -69,6 +67,18 @@ class SiteOutput:
             elif rel not in wanted:
                 path.unlink()
                 self.removed.append(rel)
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Atomic like writing.write_atomic, with a fixed temporary name: the site folder belongs to one
+    builder at a time, and mkstemp's random names cost more than the write for small pages."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 def _same_bytes(target: Path, data: bytes) -> bool:

@@ -14,6 +14,7 @@ from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup
@@ -50,9 +51,10 @@ class Pages:
     """Renders every page of a site into a :class:`SiteOutput`."""
 
     def __init__(self, site: Site, website: Website, env: jinja2.Environment, markdown: Renderer,
-                 out: SiteOutput, today: dt.date, stand: str, wappen: str | None) -> None:
+                 out: SiteOutput, today: dt.date, modified: Callable[[object], dt.datetime],
+                 wappen: str | None) -> None:
         self.site, self.website, self.env, self.md, self.out = site, website, env, markdown, out
-        self.today, self.stand, self.wappen = today, stand, wappen
+        self.today, self.modified, self.wappen = today, modified, wappen
 
     def page(self, rel: str, template: str, title: str, section: str = "", **context: Any) -> None:
         base = posixpath.dirname(rel)
@@ -61,7 +63,7 @@ class Pages:
             return posixpath.relpath(target, base or ".")
 
         html = self.env.get_template(template).render(
-            rel=link, page_title=title, section=section, website=self.website, stand=self.stand,
+            rel=link, page_title=title, section=section, website=self.website,
             wappen=self.wappen, gremien=self.site.gremien, alle=self.site.drucksachen, **context)
         self.out.put(rel, html)
 
@@ -94,12 +96,16 @@ class Pages:
         texts = [{"titel": t.titel, "html": Markup(self.md(t.markdown))} for t in d.texts]
         bezug = self.site.drucksachen.get(d.bezug_key) if d.bezug_key else None
         self.page(d.url, "drucksache.html.j2", f"{d.nummer}: {d.betreff}", "drucksachen", d=d, texts=texts,
-                  bezug=bezug, body=self.site.koerperschaften[d.koerperschaft])
+                  bezug=bezug, body=self.site.koerperschaften[d.koerperschaft], geaendert=self._changed(d))
 
     def sitzung(self, s: Sitzung) -> None:
         leitung = self.site.personen.get(s.leitung) if s.leitung else None
         self.page(s.url, "sitzung.html.j2", s.titel, "kalender", s=s, gremium=self.site.gremien[s.gremium],
-                  leitung=leitung)
+                  leitung=leitung, geaendert=self._changed(s))
+
+    def _changed(self, item: object) -> str:
+        """The page's own date of change (from git): a change elsewhere does not rewrite it."""
+        return self.modified(item).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
 
     def gremien(self) -> None:
         used = self._gremien_used()
