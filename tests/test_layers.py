@@ -16,7 +16,7 @@ PACKAGE = "vorlagengen"
 # Lowest first; the same list, in German, is the README's "Aufbau". A name ending in ".*" covers a
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio"]),
+    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids"]),
     ("Modell", ["model"]),
     ("Datensätze", ["records"]),
     ("Prüfen", ["checks.*"]),
@@ -26,6 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
+    ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "__main__"]),
 ]

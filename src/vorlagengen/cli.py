@@ -171,8 +171,10 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
         with click.progressbar(length=len(project.records), label="Setze Drucksachen", file=sys.stderr) as bar:
             result = run_build(project, out, wanted, layout, jobs=jobs, force=neu,
                                progress=lambda _r: bar.update(1))
+    imported = sum(1 for r in project.records if r.vorlage.uebernommen)
+    note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
     _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
-              f"{len(result.skipped)} unverändert ({out})")
+              f"{len(result.skipped)} unverändert{note} ({out})")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -199,13 +201,67 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
         raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
-    if not chosen:
+    imported = [s for s in chosen if s.sitzung.quelle is not None]
+    if imported:  # their documents stay those of the source system
+        _say(ctx, f"{len(imported)} übernommene Sitzungen: Unterlagen stehen im Quellsystem, nichts erstellt")
+        chosen = [s for s in chosen if s.sitzung.quelle is None]
+    if not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
     for srec in chosen:
         result = build_sitzung(project, srec, out, entwurf=entwurf)
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
         _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder}")
+
+
+@cli.group("import", options_metavar="[OPTIONEN]", subcommand_metavar="QUELLE [ARGUMENTE]...")
+def import_() -> None:
+    """Bestand aus einem Ratsinformationssystem übernehmen."""
+
+
+@import_.command("oparl", options_metavar="[OPTIONEN]")
+@click.argument("quelle", metavar="URL|ORDNER|TAR.GZ")
+@click.option("--projekt", "-C", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Zielprojekt (wird angelegt, wenn es fehlt).")
+@click.option("--kennung", metavar="KENNUNG", help="Kennung der Körperschaft (Vorgabe: aus ihrem Namen).")
+@click.option("--layout", default="allris", show_default=True, metavar="NAME",
+              help="Layout für eine neu angelegte Körperschaft.")
+@click.option("--seit", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM",
+              help="Nur Drucksachen und Sitzungen ab diesem Tag.")
+@click.option("--bis", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM",
+              help="Nur Drucksachen und Sitzungen bis zu diesem Tag.")
+@click.option("--dateien", is_flag=True, help="Dokumente und Anlagen herunterladen (Dateispeicher .cache/dateien/).")
+@click.option("--pause", type=click.FloatRange(0, 60), default=0.25, show_default=True, metavar="SEKUNDEN",
+              help="Mindestabstand zwischen zwei Anfragen an den Server.")
+@click.option("--versuche", type=click.IntRange(1, 20), default=5, show_default=True, metavar="ANZAHL",
+              help="Versuche je Anfrage bei Netz- und Serverfehlern (Wartezeit verdoppelt sich).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, metavar="SEKUNDEN",
+              help="Zeitlimit je Anfrage.")
+@click.pass_context
+def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung: str | None, layout: str,
+                 seit: dt.datetime | None, bis: dt.datetime | None, dateien: bool, pause: float, versuche: int,
+                 timeout: float) -> None:
+    """Drucksachen, Sitzungen, Gremien und Personen aus OParl übernehmen.
+
+    QUELLE ist die Adresse eines OParl-Systems (https://…/oparl/v1.0/system), ein Ordner mit
+    abgelegten Listenseiten oder ein tar.gz-Archiv davon. Ein zweiter Lauf schreibt nur, was sich
+    geändert hat.
+    """
+    from .oparl.fetch import ClientSettings
+    from .oparl.run import ImportSettings, run_import
+
+    settings = ImportSettings(quelle, projekt or ctx.obj["root"], kennung, layout,
+                              seit.date() if seit else None, bis.date() if bis else None, dateien,
+                              ClientSettings(pause=pause, timeout=timeout, attempts=versuche))
+    report = run_import(settings, lambda text: _say(ctx, text))
+    from .schema import SCHEMAS
+    from .writing import write_atomic
+
+    for name, text in SCHEMAS.items():  # a fresh project gets the schemas its records name
+        if not (settings.root / "schema" / name).exists():
+            write_atomic(settings.root / "schema" / name, text().encode("utf-8"))
+    for line in report.lines():
+        _say(ctx, line)
 
 
 PUBLIC_TREE = Path("oeffentlich")  # below the output folder: what a council may publish

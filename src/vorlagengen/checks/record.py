@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 
 from ..messages import suggest
-from ..model import PFLICHT_NACH_ART, Vorlage
+from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
 from ..records import Loc, RefData, anlage_path
 from .common import fmt_date, is_placeholder, scheme_of
 
@@ -25,14 +25,12 @@ _KIND = {
 
 def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
-    for name in ("betreff", "bezug", "sachverhalt", "beschlussvorschlag", "antwort"):
-        if is_placeholder(getattr(v, name)):
-            out.append(((name,), f"noch nicht ausgefüllt: „{getattr(v, name).strip()}“ ist ein Platzhalter "
-                        "von „vorlagengen new“"))
-    for i, frage in enumerate(v.fragen):
-        if is_placeholder(frage):
-            out.append((("fragen", i), f"noch nicht ausgefüllt: „{frage.strip()}“ ist ein Platzhalter "
-                        "von „vorlagengen new“"))
+    for name in (*PLATZHALTER, *TEILE):
+        value = getattr(v, name)
+        places = [((name, i), item) for i, item in enumerate(value)] if isinstance(value, list) else [((name,), value)]
+        for loc, text in places:
+            if is_placeholder(text):
+                out.append((loc, f"noch nicht ausgefüllt: „{text.strip()}“ ist ein Platzhalter von „vorlagengen new“"))
     return out
 
 
@@ -61,7 +59,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         out.append((("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}"))
     else:
         scheme = scheme_of(ref, body)
-        if scheme is not None and not scheme.matches(v.nummer):
+        if scheme is not None and not scheme.matches(_base_number(v)):
             k = ref.koerperschaften[body]
             example = scheme.format(nr=1, year=v.datum.year, wp=k.wahlperiode,
                                     art=k.art_kuerzel.get(v.art))  # type: ignore[call-overload]
@@ -84,9 +82,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
             out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
 
     out += _placeholders(v)
-    for name in PFLICHT_NACH_ART[v.art]:
-        if not getattr(v, name):
-            out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
+    out += _required_parts(v)
     if v.bezug is not None and v.bezug == v.nummer:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
 
@@ -101,6 +97,27 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         problem = anlage_problem(anlage.datei, path, root)
         if problem:
             out.append((("anlagen", i, "datei"), problem))
+    return out
+
+
+def _base_number(v: Vorlage) -> str:
+    """The number the scheme must match. An imported record keeps its number as the source wrote
+    it; a supplement such as „180/2018 1. Ergänzung“ is checked on „180/2018“."""
+    return v.nummer.split(" ", 1)[0] if v.uebernommen else v.nummer
+
+
+def _required_parts(v: Vorlage) -> list[tuple[Loc, str]]:
+    """Parts each Art needs. An imported record has its text in the source's document, so none are
+    required of it (and none are invented for it)."""
+    if v.uebernommen:
+        return []
+    out: list[tuple[Loc, str]] = []
+    for name in ART_REGELN[v.art].pflicht:
+        if not getattr(v, name):
+            out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
+    for i, step in enumerate(v.beratungsfolge):
+        if step.zustaendigkeit is None:
+            out.append((("beratungsfolge", i, "zustaendigkeit"), "Pflichtfeld fehlt"))
     return out
 
 

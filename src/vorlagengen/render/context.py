@@ -140,7 +140,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
     steps = []
     for s in v.beratungsfolge:
         erledigt = s.erledigt or s.ergebnis is not None
-        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit,
+        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
                              s.oeffentlich, s.ergebnis or "", "Erledigt" if erledigt else "Geplant"))
     u = v.unterschrift
     return Context(

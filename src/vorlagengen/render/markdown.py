@@ -16,6 +16,7 @@ from pathlib import Path
 import jinja2
 
 from ..errors import UserError
+from ..model import ART_REGELN, ART_STIL, TEILE
 from .context import betrag, datum
 from .layouts import Layout
 
@@ -64,6 +65,8 @@ def environment(layout: Layout) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag)
+    # the rules of each Art and of the text parts (model.py), one source for code and templates
+    env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env
 
 
