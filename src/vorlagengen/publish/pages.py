@@ -67,7 +67,7 @@ class Pages:
             wappen=self.wappen, gremien=self.site.gremien, alle=self.site.drucksachen, **context)
         self.out.put(rel, html)
 
-    def all(self) -> None:
+    def all(self, search_years: list[str]) -> None:
         self.start()
         for d in self.site.drucksachen.values():
             self.drucksache(d)
@@ -76,7 +76,7 @@ class Pages:
         self.gremien()
         self.kalender()
         self.listen()
-        self.page("suche.html", "suche.html.j2", "Suche", "suche")
+        self.page("suche.html", "suche.html.j2", "Suche", "suche", jahre=search_years)
         self.page("feeds/index.html", "feeds.html.j2", "Feeds und Kalender", gremien_liste=self._gremien_used())
         self.barrierefreiheit()
 
