@@ -160,6 +160,14 @@ def test_rebuild_is_reproducible_and_incremental(tmp_path: Path) -> None:
     assert [w for w in changed.written if w.startswith("oparl/")] == []  # no OParl field holds the Sachverhalt
     assert any(w.startswith("pagefind/2011/fragment/") for w in changed.written)  # its year is re-indexed …
     assert not any(w.startswith(("pagefind/2017/", "pagefind/2018/", "pagefind/2019/")) for w in changed.written)
+    gremien = root / "data/gremien.yaml"  # a name every page of its Drucksachen shows
+    gremien.write_text(gremien.read_text(encoding="utf-8").replace(
+        "name: Jugendhilfeausschuss\n  koerperschaft: segeberg", "name: JHA Segeberg\n  koerperschaft: segeberg"),
+        encoding="utf-8")
+    renamed = build(root, tmp_path / "a")
+    assert "drucksachen/segeberg/drs-2011-054.html" in renamed.written
+    assert "JHA Segeberg" in (site_a / "drucksachen/segeberg/drs-2011-054.html").read_text(encoding="utf-8")
+    assert "drucksachen/wandsbek/19-0171.html" not in renamed.written
 
 
 def test_withdrawn_drucksache_leaves_no_page_behind(tmp_path: Path) -> None:

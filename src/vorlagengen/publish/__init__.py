@@ -44,6 +44,7 @@ class _State:
     path: Path | None
     markdown: dict[str, str] = field(default_factory=dict)
     sha512: dict[str, list[Any]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
@@ -55,12 +56,12 @@ class _State:
             return cls(path)
         if raw.get("version") != STATE_VERSION:
             return cls(path)
-        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}))
+        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}))
 
-    def save(self, markdown: dict[str, str], used_sha: set[str]) -> None:
+    def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str]) -> None:
         if self.path is None:
             return
-        data = {"version": STATE_VERSION, "markdown": markdown,
+        data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
                 "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
@@ -87,12 +88,14 @@ class _Dates:
         days = [d.datum for d in site.drucksachen.values()] + [s.datum for s in site.sitzungen.values()]
         last = fallback(max(days)) if days else fallback(dt.date(2000, 1, 1))
         self.ref = (min(r[0] for r in ref), max(r[1] for r in ref)) if ref else (last, last)
+        self.items: dict[int, tuple[dt.datetime, dt.datetime]] = {}
+        items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
+        for item in items:
+            found = self.git.get(item.source.resolve())
+            self.items[id(item)] = found if found else (fallback(item.datum), fallback(item.datum))
 
     def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
-        if isinstance(item, (Drucksache, Sitzung)):
-            found = self.git.get(item.source.resolve())
-            return found if found else (fallback(item.datum), fallback(item.datum))
-        return self.ref
+        return self.items.get(id(item), self.ref)
 
     def modified(self, item: object) -> dt.datetime:
         return self(item)[1]
@@ -116,6 +119,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     shards = search_shards(site)
     pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
                   today or dt.date.today(), dates.modified, wappen)
+    pages.previous = cache.pages
     pages.all(list(shards))
     result.pages = sum(1 for k in output.pages if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
@@ -125,7 +129,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     output.commit(keep=(search.FOLDER,))
     _search(out, output, shards)
     result.written, result.removed = output.written, output.removed
-    cache.save(md.kept(), used_sha)
+    cache.save(md.kept(), used_sha, pages.keys)
     return result
 
 

@@ -27,6 +27,7 @@ class SiteOutput:
     root: Path
     pages: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Copy] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)  # unchanged files not rendered again
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
@@ -37,8 +38,11 @@ class SiteOutput:
         st = source.stat()
         self.copies[rel] = Copy(source, st.st_size, st.st_mtime_ns)
 
+    def keep(self, rel: str) -> None:
+        self.kept.add(rel)
+
     def names(self) -> set[str]:
-        return set(self.pages) | set(self.copies)
+        return set(self.pages) | set(self.copies) | self.kept
 
     def commit(self, keep: tuple[str, ...] = ()) -> None:
         """Write what changed, remove what is no longer produced (except below ``keep`` folders)."""
@@ -57,16 +61,17 @@ class SiteOutput:
 
     def _remove_stale(self, keep: tuple[str, ...]) -> None:
         wanted = self.names()
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            rel = path.relative_to(self.root).as_posix()
-            if any(rel == k or rel.startswith(k + "/") for k in keep):
+        for folder, dirs, files in os.walk(self.root, topdown=False):
+            rel_dir = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            if any(prefix.startswith(k + "/") for k in keep):
                 continue
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in wanted:
-                path.unlink()
-                self.removed.append(rel)
+            for name in files:
+                if prefix + name not in wanted:
+                    os.unlink(os.path.join(folder, name))
+                    self.removed.append(prefix + name)
+            if prefix and not os.listdir(folder):
+                os.rmdir(folder)
 
 
 def _write(target: Path, data: bytes) -> None:
