@@ -27,7 +27,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
     ("Übernahme", ["oparl.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "__main__"]),
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_oparl",
+                 "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 
