@@ -17,7 +17,7 @@ PACKAGE = "vorlagengen"
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids"]),
-    ("Modell", ["model"]),
+    ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records"]),
     ("Prüfen", ["checks.*"]),
     ("Laden", ["modelerrors", "project", "sitzungen"]),
@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
     ("Übernahme", ["oparl.*"]),
+    ("Veröffentlichen", ["public", "publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_oparl",
                  "__main__"]),
 ]

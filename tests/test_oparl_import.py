@@ -10,7 +10,7 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from oparl_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, sample, serving, unpack, write_dump
+from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, sample, serving, unpack, write_dump
 from pydantic import BaseModel
 
 from vorlagengen.cli import cli

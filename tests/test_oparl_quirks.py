@@ -8,7 +8,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oparl_support import BASE, T, sample, write_dump
+from oparl_import_support import BASE, T, sample, write_dump
 from ruamel.yaml import YAML
 
 from vorlagengen.oparl.fetch import ClientSettings

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -45,20 +46,55 @@ ERGEBNIS = Literal[
 ZUSATZ = Literal["In Vertretung", "Im Auftrag"]
 RECHNUNG = Literal["Ergebnisrechnung", "Finanzrechnung investiv"]
 
-# Which text parts each Art must have (field names of Vorlage). Checked in validate.py so that the
-# message can name the missing field and the Art together.
-PFLICHT_NACH_ART: dict[str, tuple[str, ...]] = {
-    "Beschlussvorlage": ("sachverhalt", "beschlussvorschlag"),
-    "Mitteilungsvorlage": ("sachverhalt",),
-    "Informationsvorlage": ("sachverhalt",),
-    "Stellungnahme": ("sachverhalt", "bezug"),
-    "Antrag": ("initiator", "beschlussvorschlag"),
-    "Anfrage": ("initiator", "fragen"),
-    "Beantwortung einer Anfrage": ("bezug", "fragen", "antwort"),
-    "Tischvorlage": ("sachverhalt",),
-    "Ergänzungsvorlage": ("sachverhalt", "bezug"),
-    "Drucksache": ("sachverhalt",),
+
+
+@dataclass(frozen=True)
+class Teil:
+    """A text part of a Drucksache (a field of :class:`Vorlage`)."""
+
+    ueberschrift: str  # its usual heading in the documents
+    stil: str  # the Word paragraph style of its text (defined in render/docx_reference.py)
+    platzhalter: str  # the fill-in text "vorlagengen new" writes; validate refuses it
+
+
+@dataclass(frozen=True)
+class ArtRegel:
+    """The rules of one Art, read by the skeleton (``new``), the checks, the JSON Schema and the
+    templates (as ``arten[v.art]``)."""
+
+    pflicht: tuple[str, ...]  # fields that must be filled (named in the message when empty)
+    angeboten: tuple[str, ...] = ()  # further text parts the skeleton offers, commented out
+    kurzwort: str = ""  # the Art's word in a page head („Mitteilung“, „Antwort“); default: the Art
+    von_initiator: bool = False  # comes from a Fraktion or Gremium (initiator), not from the Verwaltung
+
+
+TEILE: dict[str, Teil] = {
+    "sachverhalt": Teil("Sachverhalt", "Textkoerper", "(sachverhalt in Markdown)"),
+    "beschlussvorschlag": Teil("Beschlussvorschlag", "Beschlussvorschlag", "(beschlussvorschlag in Markdown)"),
+    "fragen": Teil("Fragen", "Frage", "(erste Frage)"),
+    "antwort": Teil("Antwort der Verwaltung", "Textkoerper", "(antwort in Markdown)"),
 }
+# Fill-in texts of the skeleton outside the text parts.
+PLATZHALTER: dict[str, str] = {"betreff": "(Betreff eintragen)", "bezug": "(Drucksachen-Nr.)"}
+ART_STIL = "Vorlagenart"  # Word character style of the Art's word in a page head
+
+ART_REGELN: dict[str, ArtRegel] = {
+    "Beschlussvorlage": ArtRegel(("sachverhalt", "beschlussvorschlag")),
+    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",), kurzwort="Mitteilung"),
+    "Informationsvorlage": ArtRegel(("sachverhalt",)),
+    "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
+    "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
+    "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "fragen", "antwort"), kurzwort="Antwort"),
+    "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+    "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
+    "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+}
+
+
+def kurzwort(art: str) -> str:
+    return ART_REGELN[art].kurzwort or art
+
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
@@ -258,6 +294,17 @@ class Vorlage(_Strict):
 # --- reference data ---------------------------------------------------------------------------
 
 
+class NiederschriftProfil(_Strict):
+    """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
+
+    beschlussfaehigkeit: str = Field(
+        "1/2", pattern=r"^\s*\d+\s*/\s*\d+\s*$",
+        description="beschlussfähig, wenn mehr als dieser Anteil der stimmberechtigten Mitglieder anwesend ist")
+    oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
+        "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
+        "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
+
+
 class Koerperschaft(_Strict):
     """Eine Körperschaft (Kreis, Stadt, Bezirk, Verband) mit ihrem Erscheinungsbild."""
 
@@ -278,6 +325,21 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    niederschrift: NiederschriftProfil = Field(
+        default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
+
+
+class Mitgliedschaft(_Strict):
+    """Ein Mitglied eines Gremiums (für Anwesenheit, Abstimmungen und Beschlussfähigkeit)."""
+
+    person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
+    fraktion: Id | None = Field(None, description="Fraktion (Kennung eines Gremiums vom typ Fraktion)")
+    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
+        "Mitglied", description="Rolle im Gremium")
+    stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
+    stellvertretung: list[Id] = Field(default_factory=list, description="persönliche Stellvertretung (Personen)")
+    von: Datum | None = Field(None, description="Mitglied seit")
+    bis: Datum | None = Field(None, description="Mitglied bis")
 
 
 class Gremium(_Strict):
@@ -285,6 +347,7 @@ class Gremium(_Strict):
     koerperschaft: Id
     typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = "Ausschuss"
     kurzname: str | None = None
+    mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 
 class Amt(_Strict):

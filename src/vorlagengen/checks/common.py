@@ -7,24 +7,14 @@ import datetime as dt
 import functools
 from typing import Any
 
+from ..model import PLATZHALTER, TEILE
 from ..numbering import Scheme, SchemeError
 from ..records import RefData
 
-# The fill-in texts "vorlagengen new" writes into a skeleton (skeleton.render_skeleton). A record
-# that still carries one is not finished: validate names each, so the skeleton's own advice
+# The fill-in texts "vorlagengen new" writes into a skeleton (model.PLATZHALTER, model.TEILE). A
+# record that still carries one is not finished: validate names each, so the skeleton's own advice
 # "Ausfüllen, dann vorlagengen validate" works as a checklist.
-PH_BETREFF = "(Betreff eintragen)"
-PH_BEZUG = "(Drucksachen-Nr.)"
-PH_FRAGE = "(erste Frage)"
-
-
-def ph_text(part: str) -> str:
-    return f"({part} in Markdown)"
-
-
-SKELETON_PLACEHOLDERS = frozenset(
-    {PH_BETREFF, PH_BEZUG, PH_FRAGE} | {ph_text(part) for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
-)
+SKELETON_PLACEHOLDERS = frozenset([*PLATZHALTER.values(), *(teil.platzhalter for teil in TEILE.values())])
 
 
 def is_placeholder(value: Any) -> bool:

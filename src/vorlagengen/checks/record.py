@@ -10,7 +10,7 @@ import functools
 from pathlib import Path
 
 from ..messages import suggest
-from ..model import PFLICHT_NACH_ART, Vorlage
+from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
 from ..records import Loc, RefData, anlage_path
 from .common import fmt_date, is_placeholder, scheme_of
 
@@ -25,14 +25,12 @@ _KIND = {
 
 def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
-    for name in ("betreff", "bezug", "sachverhalt", "beschlussvorschlag", "antwort"):
-        if is_placeholder(getattr(v, name)):
-            out.append(((name,), f"noch nicht ausgefüllt: „{getattr(v, name).strip()}“ ist ein Platzhalter "
-                        "von „vorlagengen new“"))
-    for i, frage in enumerate(v.fragen):
-        if is_placeholder(frage):
-            out.append((("fragen", i), f"noch nicht ausgefüllt: „{frage.strip()}“ ist ein Platzhalter "
-                        "von „vorlagengen new“"))
+    for name in (*PLATZHALTER, *TEILE):
+        value = getattr(v, name)
+        places = [((name, i), item) for i, item in enumerate(value)] if isinstance(value, list) else [((name,), value)]
+        for loc, text in places:
+            if is_placeholder(text):
+                out.append((loc, f"noch nicht ausgefüllt: „{text.strip()}“ ist ein Platzhalter von „vorlagengen new“"))
     return out
 
 
@@ -114,7 +112,7 @@ def _required_parts(v: Vorlage) -> list[tuple[Loc, str]]:
     if v.uebernommen:
         return []
     out: list[tuple[Loc, str]] = []
-    for name in PFLICHT_NACH_ART[v.art]:
+    for name in ART_REGELN[v.art].pflicht:
         if not getattr(v, name):
             out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
     for i, step in enumerate(v.beratungsfolge):
