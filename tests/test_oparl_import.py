@@ -5,12 +5,13 @@ validate, build and as a Bezug."""
 from __future__ import annotations
 
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, sample, serving, unpack, write_dump
+from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, page, sample, serving, unpack, write_dump
 from pydantic import BaseModel
 
 from vorlagengen.cli import cli
@@ -201,6 +202,31 @@ def test_http_client_retries_and_fails_in_german(tmp_path: Path) -> None:
     gone = run("import", "oparl", server.url + "/oparl/v1.1/system", "-C", str(tmp_path / "r"), "--versuche", "2",
                "--timeout", "1")
     assert gone.exit_code == 1 and "nach 2 Versuchen nicht erreichbar (ConnectError" in gone.output
+
+
+def test_interrupted_fetch_resumes_at_the_page_where_it_stopped(tmp_path: Path) -> None:
+    lists = sample()
+    folder = write_dump(tmp_path / "dump", {**lists, "paper": lists["paper"][:2]})
+    paper = folder / "body" / "1" / "paper.json"
+    first = json.loads(paper.read_text(encoding="utf-8"))
+    first["links"] = {"next": f"{BASE}/body/1/paper?page=2"}
+    paper.write_text(json.dumps(first), encoding="utf-8")
+    (folder / "body" / "1" / "paper?page=2.json").write_text(json.dumps(page(lists["paper"][2:])), encoding="utf-8")
+    for each in folder.rglob("*.json"):
+        each.write_text(each.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
+    root = tmp_path / "projekt"
+    with serving(folder, "/oparl/v1.1", "http://HOST") as server:
+        url = f"{server.url}/oparl/v1.1/system"
+        server.failures = {"/oparl/v1.1/body/1/paper?page=2": 404}
+        broken = run("import", "oparl", url, "-C", str(root), "--pause", "0")
+        assert broken.exit_code == 1 and "paper?page=2: HTTP 404" in broken.output
+        assert not (root / "vorlagen").exists()  # nothing half-written: mapping waits for a complete fetch
+        server.requests.clear()
+        resumed = run("import", "oparl", url, "-C", str(root), "--pause", "0")
+        assert resumed.exit_code == 0, resumed.output
+        lists_asked = [r for r in server.requests if "/body/1/" in r]
+        assert lists_asked == ["/oparl/v1.1/body/1/paper?page=2"]  # the finished lists are not fetched again
+        assert "Drucksachen: 3 neu" in resumed.output
 
 
 def test_dateien_go_into_a_content_addressed_store_once(tmp_path: Path) -> None:
