@@ -180,8 +180,8 @@ def test_imported_record_without_quelle_is_checked_in_full(tmp_path: Path) -> No
 
 def test_http_client_retries_and_fails_in_german(tmp_path: Path) -> None:
     folder = write_dump(tmp_path / "dump", sample())
-    for page in folder.rglob("*.json"):
-        page.write_text(page.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
+    for each in folder.rglob("*.json"):
+        each.write_text(each.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
     with serving(folder, "/oparl/v1.1", "http://HOST") as server:
         server.failures = {"/oparl/v1.1/body/1/paper": 503}
         settings = ClientSettings(pause=0, backoff=0.01)
@@ -231,8 +231,8 @@ def test_interrupted_fetch_resumes_at_the_page_where_it_stopped(tmp_path: Path) 
 
 def test_dateien_go_into_a_content_addressed_store_once(tmp_path: Path) -> None:
     folder = write_dump(tmp_path / "dump", sample())
-    for page in folder.rglob("*.json"):
-        page.write_text(page.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
+    for each in folder.rglob("*.json"):
+        each.write_text(each.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
     root = tmp_path / "projekt"
     with serving(folder, "/oparl/v1.1", "http://HOST") as server:
         url = f"{server.url}/oparl/v1.1/system"
