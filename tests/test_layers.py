@@ -28,7 +28,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["public", "publish.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "__main__"]),
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
+                 "bench_oparl", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 
