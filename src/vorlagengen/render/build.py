@@ -97,27 +97,15 @@ def render_record(record: Record, project: Project, layout: Layout, formats: Ite
     ctx = build_context(record, project.ref, project.betreffs)
     markdown = render_markdown(layout, ctx.as_dict())
     epoch = epoch_of(record)
-    formats = list(formats)
+    wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
+    converted = engines.pandoc_worker().convert(markdown, wanted, epoch, record.display,
+                                                reference_doc(layout, ctx.entwurf) if "docx" in wanted else None)
     out: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
-        source = Path(tmp) / "vorlage.md"
-        source.write_text(markdown, encoding="utf-8")
-        procs = {}
-        if "docx" in formats:
-            procs["docx"] = engines.pandoc_start(source, "docx", epoch, reference_doc(layout, ctx.entwurf))
-        if "pdf" in formats:
-            procs["typst"] = engines.pandoc_start(source, "typst", epoch)
-        try:
-            if "pdf" in formats:
-                body = engines.pandoc_finish(procs.pop("typst"), record.display).decode("utf-8")
-                out["pdf"] = engines.typst_pdf(TYPST_MAIN + body, layout, inputs_for_typst(ctx), epoch,
-                                               record.display)
-            if "docx" in formats:
-                out["docx"] = engines.pandoc_finish(procs.pop("docx"), record.display)
-        finally:
-            for proc in procs.values():
-                proc.kill()
-                proc.wait()
+    if "typst" in converted:
+        out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout,
+                                       inputs_for_typst(ctx), epoch, record.display)
+    if "docx" in converted:
+        out["docx"] = converted["docx"]
     return out
 
 
