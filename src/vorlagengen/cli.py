@@ -10,6 +10,7 @@ import click
 
 from . import __version__, clickde
 from .errors import UserError, ValidationFailed
+from .progress import Progress
 
 clickde.install()
 
@@ -32,6 +33,9 @@ class _Group(click.Group):
         except UserError as exc:
             click.echo(f"Fehler: {exc}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("\nAbgebrochen; was fertig war, ist gespeichert.", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
@@ -164,15 +168,16 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     project = load_project(root, pfade or None)
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     jobs = jobs or os.cpu_count() or 1
-    quiet = ctx.obj["quiet"] or not sys.stderr.isatty()
-    if quiet:
-        result = run_build(project, out, wanted, layout, jobs=jobs, force=neu)
-    else:
-        with click.progressbar(length=len(project.records), label="Setze Drucksachen", file=sys.stderr) as bar:
-            result = run_build(project, out, wanted, layout, jobs=jobs, force=neu,
-                               progress=lambda _r: bar.update(1))
+    bar = Progress("Setze Drucksachen", quiet=ctx.obj["quiet"])
+    try:
+        result = run_build(project, out, wanted, layout, jobs=jobs, force=neu, progress=bar.update,
+                           complete=not pfade, waiting=lambda: click.echo(
+                               f"Warte auf einen anderen Lauf in {out} …", err=True))
+    finally:
+        bar.close()
+    removed = f", {len(result.removed)} entfernt" if result.removed else ""
     _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
-              f"{len(result.skipped)} unverändert ({out})")
+              f"{len(result.skipped)} unverändert{removed} ({out})")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -208,5 +213,13 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
         _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder}")
 
 
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run like Ctrl-C does: finished work saved, temporary folders removed."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     cli.main(prog_name="vorlagengen")

@@ -14,7 +14,7 @@ import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
+from typing import IO, Any
 
 from ..errors import ToolError
 from .layouts import FONTS, Layout
@@ -39,7 +39,7 @@ def pandoc_binary() -> str:
     return found
 
 
-def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen:
+def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen[bytes]:
     """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`."""
     args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none"]
     if reference_doc is not None:
@@ -49,8 +49,9 @@ def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None =
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
-def pandoc_finish(proc: subprocess.Popen, source: str) -> bytes:
+def pandoc_finish(proc: subprocess.Popen[bytes], source: str) -> bytes:
     out, err = proc.communicate()
+    out, err = bytes(out), bytes(err)
     if proc.returncode != 0:
         raise ToolError("pandoc", source, err.decode("utf-8", "replace").strip())
     warnings = err.decode("utf-8", "replace").strip()
@@ -75,10 +76,10 @@ class PandocWorker:
 
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
-        self.errors: Any = None
+        self.errors: IO[bytes] | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
-        self.errors = tempfile.TemporaryFile()
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
         self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()], stdin=subprocess.PIPE,
                                      stdout=subprocess.PIPE, stderr=self.errors, start_new_session=True)
         return self.proc
@@ -213,7 +214,7 @@ def typst_failure(exc: Exception, display: str) -> ToolError:
     return ToolError("typst", display, detail)
 
 
-def refuse_warnings(warnings: list, display: str) -> None:
+def refuse_warnings(warnings: list[Any], display: str) -> None:
     """A typst warning (unknown font, …) fails the build: nothing falls back silently."""
     if warnings:
         raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
@@ -229,7 +230,8 @@ def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, d
     import typst
 
     try:
-        pdf, warnings = typst.compile_with_warnings(
+        compile_: Any = typst.compile_with_warnings  # its stub types the standards as literals
+        pdf, warnings = compile_(
             source.encode("utf-8"),
             root=str(staging_root(layout)),
             font_paths=typst_fonts(project_fonts(layout)),
