@@ -77,11 +77,15 @@ class PandocWorker:
     def __init__(self) -> None:
         self.proc: subprocess.Popen[bytes] | None = None
         self.errors: IO[bytes] | None = None
+        self.tmp: str | None = None
 
     def _start(self) -> subprocess.Popen[bytes]:
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
-        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()], stdin=subprocess.PIPE,
-                                     stdout=subprocess.PIPE, stderr=self.errors, start_new_session=True)
+        # pandoc lua leaves a history file in $TMPDIR when it is killed: give it a folder of ours
+        self.tmp = tempfile.mkdtemp(prefix="vorlagengen-pandoc-")
+        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
+                                     start_new_session=True, env=dict(os.environ, TMPDIR=self.tmp))
         return self.proc
 
     def convert(self, markdown: str, formats: list[str], epoch: int, display: str,
@@ -133,6 +137,9 @@ class PandocWorker:
         if self.errors is not None:
             self.errors.close()
             self.errors = None
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
 
 
 _workers_lock = threading.Lock()
