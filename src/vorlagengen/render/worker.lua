@@ -7,7 +7,7 @@
 --           the order of "formats"; or {"ok": false, "error": "…"}.
 --
 -- The Markdown is parsed once; each format gets its own copy of that AST, run through the shared
--- filter (vorlage.lua) with FORMAT set as pandoc's command line would set it.
+-- filter (vorlage.lua) with FORMAT set as pandoc's command line would set it (walk makes copies).
 
 local filter_path = arg[1]
 
@@ -29,9 +29,22 @@ local function warnings_since(first)
   return out
 end
 
+-- The filter is loaded once per format (it reads FORMAT when loaded) and applied as pandoc's
+-- command line applies a filter file: each table of its list in turn, over the whole document.
+local filters = {}
+local function filters_for(fmt)
+  if filters[fmt] == nil then
+    local env = setmetatable({ FORMAT = fmt }, { __index = _G })
+    filters[fmt] = assert(loadfile(filter_path, "t", env))()
+  end
+  return filters[fmt]
+end
+
 local function convert(doc, fmt, req)
-  local env = setmetatable({ FORMAT = fmt }, { __index = _G })
-  local filtered = pandoc.utils.run_lua_filter(doc:clone(), filter_path, env)
+  local filtered = doc
+  for _, filter in ipairs(filters_for(fmt)) do
+    filtered = filtered:walk(filter)
+  end
   local opts = { wrap_text = "none" }
   if fmt == "docx" and req.reference_doc ~= "" then
     opts.reference_doc = req.reference_doc
