@@ -30,8 +30,7 @@ from typing import Any
 
 from .. import __version__
 from ..errors import UserError
-from ..project import DATA_DIR, Project, Record
-from ..skeleton import slug
+from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..writing import write_atomic
 from . import engines
 from .context import Context, build_context
@@ -107,8 +106,6 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
 
 
 def record_fingerprint(record: Record, base: str, fmt: str, bezug_betreff: str) -> str:
-    from ..checks import anlage_path
-
     h = hashlib.sha256()
     for part in (base, fmt, str(record.path), bezug_betreff):
         h.update(part.encode() + b"\0")
@@ -269,6 +266,8 @@ def plan(project: Project, out: Path, formats: list[str], layout_name: str | Non
     skipped: list[Path] = []
     bases: set[str] = set()
     for record in project.records:
+        if record.vorlage.uebernommen:
+            continue  # imported: its text lives in the source's PDF and is never re-typeset
         name = layout_name or project.ref.koerperschaften[record.vorlage.koerperschaft].layout
         if name not in layouts:
             layout = get_layout(name, project.root)
