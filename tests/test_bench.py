@@ -123,14 +123,12 @@ def test_realistic_records_are_valid_long_and_hold_tables(tmp_path: Path) -> Non
 
 
 def test_figures_are_printed_with_target_and_peer(capsys: pytest.CaptureFixture[str]) -> None:
-    from vorlagengen import bench_render
-
-    bench_render.PEER["vorlagen_per_s"] = 2.0
+    bench.PEER["vorlagen_per_s"] = 2.0
     try:
-        bench_render.report("vorlagen_per_s", 50.0, "200 Vorlagen")
-        bench_render.report("packet_30_s", 1.5, "Mappe")
+        bench.report("vorlagen_per_s", 50.0, "200 Vorlagen")
+        bench.report("packet_30_s", 1.5, "Mappe")
     finally:
-        bench_render.PEER.clear()
+        bench.PEER.clear()
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["  200 Vorlagen: 50,00 /s (Ziel ≥ 40,00 /s: erreicht); 25,0-mal so schnell wie LibreOffice",
                      "  Mappe: 1,50 s (Ziel ≤ 1,00 s: verfehlt)"]

@@ -248,12 +248,42 @@ def bench_validate() -> dict[str, Any]:
             times.append(_cold_validate(root))
             print(f"  Prüflauf {run}: {_de(times[-1])} s")
     median = statistics.median(times)
-    from .bench_render import report
-
     report("validate_10k_s" if records == 10_000 else "", median,
            f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)})")
     key = "validate_10k_s" if records == 10_000 else f"validate_{records}_s"
     return {key: round(median, 3)}
+
+
+TARGETS = {
+    # key: (target, "min" = at least / "max" = at most, unit)
+    "vorlagen_per_s": (40, "min", "/s"),
+    "realistic_per_s": (30, "min", "/s"),
+    "vorlage_cold_s": (0.2, "max", "s"),
+    "packet_30_s": (1.0, "max", "s"),
+    "validate_10k_s": (1.0, "max", "s"),
+    "one_changed_s": (0.5, "max", "s"),
+    "noop_s": (0.1, "max", "s"),
+    "noop_make_s": (0.1, "max", "s"),
+    "peak_rss_mb": (1024, "max", "MB"),
+}
+PEER: dict[str, float] = {}  # LibreOffice's figures of this run, by our key
+
+
+def runs() -> int:
+    return int(OPTIONS["runs"])
+
+
+def report(key: str, value: float, what: str) -> None:
+    """One figure as it is printed: value, target, ratio to LibreOffice where measured."""
+    target, kind, unit = TARGETS.get(key, (None, "", ""))
+    line = f"  {what}: {_de(value)} {unit}".rstrip()
+    if target is not None:
+        ok = value >= target if kind == "min" else value <= target
+        line += f" (Ziel {'≥' if kind == 'min' else '≤'} {_de(target)} {unit}: {'erreicht' if ok else 'verfehlt'})"
+    if key in PEER and PEER[key] and value:
+        ratio = value / PEER[key] if kind == "min" else PEER[key] / value
+        line += f"; {_de(ratio, 1)}-mal so schnell wie LibreOffice"
+    print(line)
 
 
 def _de(seconds: float, places: int = 2) -> str:

@@ -13,6 +13,8 @@ import tempfile
 import time
 from pathlib import Path
 
+from .bench import OPTIONS, PEER, _de, generate_project, report, runs
+
 REPO = Path(__file__).resolve().parents[2]
 
 SACHVERHALT = """Die Verwaltung berichtet über den Stand der Maßnahme {i}. Die Planung ist abgeschlossen, die
@@ -33,44 +35,6 @@ Ausschreibung beginnt im nächsten Quartal. Die Kosten bewegen sich im Rahmen de
 Die Beteiligung der Öffentlichkeit fand im Stadtteilhaus statt; die Anregungen sind in die Planung
 eingeflossen. **Der Ausschuss wird gebeten, den Bericht zur Kenntnis zu nehmen.**
 """
-
-
-TARGETS = {
-    # key: (target, "min" = at least / "max" = at most, unit)
-    "vorlagen_per_s": (40, "min", "/s"),
-    "realistic_per_s": (30, "min", "/s"),
-    "vorlage_cold_s": (0.2, "max", "s"),
-    "packet_30_s": (1.0, "max", "s"),
-    "validate_10k_s": (1.0, "max", "s"),
-    "one_changed_s": (0.5, "max", "s"),
-    "noop_s": (0.1, "max", "s"),
-    "noop_make_s": (0.1, "max", "s"),
-    "peak_rss_mb": (1024, "max", "MB"),
-}
-PEER: dict[str, float] = {}  # LibreOffice's figures of this run, by our key
-
-
-def runs() -> int:
-    from .bench import OPTIONS
-
-    return int(OPTIONS["runs"])
-
-
-def report(key: str, value: float, what: str) -> None:
-    """One figure as it is printed: value, target, ratio to LibreOffice where measured."""
-    target, kind, unit = TARGETS.get(key, (None, "", ""))
-    line = f"  {what}: {_de(value)} {unit}".rstrip()
-    if target is not None:
-        ok = value >= target if kind == "min" else value <= target
-        line += f" (Ziel {'≥' if kind == 'min' else '≤'} {_de(target)} {unit}: {'erreicht' if ok else 'verfehlt'})"
-    if key in PEER and PEER[key] and value:
-        ratio = value / PEER[key] if kind == "min" else PEER[key] / value
-        line += f"; {_de(ratio, 1)}-mal so schnell wie LibreOffice"
-    print(line)
-
-
-def _de(value: float, places: int = 2) -> str:
-    return f"{value:.{places}f}".replace(".", ",")
 
 
 def _run(args: list[str], cwd: Path | None = None) -> float:
@@ -196,8 +160,6 @@ def bench_vorlagen_per_s() -> dict[str, float]:
 def bench_realistic() -> dict[str, float]:
     """Generated realistic projects (all layouts, most 1–3 pages, some 10 with tables): a cold build
     of 200 and of 2,000 records, peak memory, one changed record and a build with nothing changed."""
-    from .bench import OPTIONS, generate_project
-
     out: dict[str, float] = {}
     for count in (200, 2000):
         with tempfile.TemporaryDirectory() as tmp:

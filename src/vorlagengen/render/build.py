@@ -34,6 +34,7 @@ from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..writing import write_atomic
 from . import engines
 from .context import Context, build_context
+from .docx_reference import reference_for
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -151,8 +152,6 @@ def render_record(record: Record, project: Project, layout: Layout, formats: Ite
 
 
 def reference_doc(layout: Layout, entwurf: bool) -> Path:
-    from .docx_reference import reference_for
-
     return reference_for(layout, entwurf)
 
 
