@@ -54,9 +54,9 @@ def cli(root: Path, *args: str, **kw) -> subprocess.Popen[str]:
 
 
 def outputs(out: Path) -> dict[str, bytes]:
-    """Every file a reader sees (not the hidden state and lock files)."""
+    """Every file a reader sees (not the hidden state, lock and cache)."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and not p.name.startswith(".")}
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)}
 
 
 def names(paths) -> list[str]:
@@ -284,3 +284,26 @@ def test_progress_shows_count_and_rate_only_on_a_terminal_after_a_delay():
         bar.update(3, 10)
         bar.close()
         assert stream.getvalue() == ""
+
+
+def test_two_sitzung_runs_at_once_with_a_cold_cache_both_succeed(tmp_path):
+    """The wandsbek Anlagen are not PDF/A: both runs convert them into the same cache at once."""
+    import shutil
+
+    root = tmp_path / "p"
+    for part in ("data", "vorlagen"):
+        shutil.copytree(REPO / part, root / part)
+    (root / "sitzungen").mkdir()
+    shutil.copy(REPO / "sitzungen/wandsbek-jha-2011-05-11.yaml", root / "sitzungen")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1300000000")
+    runs = [cli(root, "sitzung", env=env) for _ in range(2)]
+    for proc in runs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    shared = outputs(root / "build")
+    single = cli(root, "sitzung", "-o", str(tmp_path / "allein"), env=env)
+    _, err = single.communicate(timeout=600)
+    assert single.returncode == 0, err
+    assert shared == outputs(tmp_path / "allein")
+    assert len(shared) == 5
