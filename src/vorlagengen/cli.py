@@ -75,17 +75,23 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
 
     root: Path = ctx.obj["root"]
     problems: list = []
+    warnings: list = []
     counts = {"drucksachen": 0, "sitzungen": 0}
     try:
         project = load_project(root, pfade or None)
         counts = {"drucksachen": len(project.records), "sitzungen": len(project.sitzungen)}
+        warnings = project.warnings
     except ValidationFailed as exc:
-        problems = exc.problems
+        problems, warnings = exc.problems, exc.warnings
         counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
     if codequality is not None:
         from .writing import write_atomic
 
         write_atomic(codequality, codequality_report(problems).encode("utf-8"))
+    if not als_json:
+        for warning in warnings:
+            click.echo(f"{warning.path}:{warning.line}:{warning.col}: {warning.field}: Warnung: {warning.message}",
+                       err=True)
     if als_json:
         click.echo(json_report(counts, problems))
     elif problems:
@@ -135,6 +141,38 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
     for name, text in SCHEMAS.items():
         write_atomic(folder / name, text().encode("utf-8"))
         _say(ctx, f"geschrieben: {folder / name}")
+
+
+@cli.group(options_metavar="[OPTIONEN]", subcommand_metavar="BEFEHL [ARGUMENTE]...")
+def layout() -> None:
+    """Layouts ansehen und zum Bearbeiten nach templates/ kopieren."""
+
+
+@layout.command("liste", options_metavar="[OPTIONEN]")
+@click.pass_context
+def layout_liste(ctx: click.Context) -> None:
+    """Alle Layouts, die das Projekt nutzen kann, und woher sie kommen."""
+    from .render.layouts import available, origin
+
+    root: Path = ctx.obj["root"]
+    for name in available(root):
+        click.echo(f"{name:14} {origin(name, root)}")
+
+
+@layout.command("kopieren", options_metavar="[OPTIONEN]")
+@click.argument("name")
+@click.option("--als", "neuer_name", metavar="NAME", help="Unter diesem Namen ablegen (Vorgabe: NAME).")
+@click.pass_context
+def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> None:
+    """Layout NAME zum Bearbeiten nach templates/NAME/ kopieren.
+
+    Kopiert vorlage.md.j2, layout.typ und reference.docx. Was im Projektordner liegt, ersetzt das
+    Mitgelieferte Datei für Datei; was man nicht ändert, kann man wieder löschen.
+    """
+    from .render.layouts import copy_layout
+
+    for path in copy_layout(name, ctx.obj["root"], neuer_name):
+        _say(ctx, f"kopiert: {path}")
 
 
 @cli.command(options_metavar="[OPTIONEN]")

@@ -100,9 +100,8 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
     """data/, the layout's files and the project's own fonts."""
     h = hashlib.sha256(layout.fingerprint.encode())
     _hash_files(h, (root / DATA_DIR).glob("*.yaml"), root)
-    fonts = root / "templates" / "fonts"
-    if fonts.is_dir():
-        _hash_files(h, fonts.rglob("*"), root)
+    for fonts in engines.project_fonts(layout):
+        _hash_files(h, Path(fonts).rglob("*"), root)
     return h.hexdigest()
 
 
