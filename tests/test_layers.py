@@ -16,7 +16,8 @@ PACKAGE = "vorlagengen"
 # Lowest first; the same list, in German, is the README's "Aufbau". A name ending in ".*" covers a
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids"]),
+    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "progress", "oparl",
+                    "oparl.ids"]),
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records"]),
     ("Prüfen", ["checks.*"]),
