@@ -1,11 +1,15 @@
 """Checks of a Sitzung and of its ties to the Drucksachen: Gremium and Vorsitz known, Ladungsfrist,
 every TOP's Drucksache known, once on the agenda, in its Beratungsfolge, öffentlich only when it may
-be, no Entwurf; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
+be; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
 
-The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read.
+The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read. A
+Drucksache that is still an Entwurf is no error here: ``vorlagengen sitzung`` refuses the final
+documents and builds them with ``--entwurf`` as drafts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..errors import Problem
 from ..messages import field_path, suggest
@@ -27,10 +31,10 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
                  f"{suggest(s.gremium, ref.gremien)}")]
     out = _check_head(s, gremium, ref)
     body = gremium.koerperschaft
-    known = [r.vorlage.nummer for r in records if r.vorlage.koerperschaft == body]
     seen: dict[str, str] = {}
     for entry in rec.all_tops():
-        out += _check_top(entry, s, gremium, known, seen, rec.praefix)
+        out += _check_top(entry, s, gremium, lambda: [r.vorlage.nummer for r in records
+                                                      if r.vorlage.koerperschaft == body], seen, rec.praefix)
     return out
 
 
@@ -71,8 +75,9 @@ def _check_dates(s: Sitzung, frist: int) -> list[Finding]:
     return out
 
 
-def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: list[str], seen: dict[str, str],
-               praefix: str) -> list[Finding]:
+def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: Callable[[], list[str]],
+               seen: dict[str, str], praefix: str) -> list[Finding]:
+    """``known`` gives the body's numbers, only asked for when a TOP names an unknown one."""
     if not entry.drucksache and not entry.titel:
         return [(entry.loc, "TOP braucht einen Titel oder eine Drucksache")]
     named = [((*entry.loc, "drucksache"), entry.drucksache)] if entry.drucksache else []
@@ -83,7 +88,7 @@ def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: list[str], 
         r = by_nr.get(nr)
         if r is None:
             out.append((where, f"unbekannte Drucksache „{nr}“ der Körperschaft {gremium.koerperschaft}"
-                        f"{suggest(nr, known)}"))
+                        f"{suggest(nr, known())}"))
             continue
         if nr in seen:
             out.append((where, f"Drucksache {nr} steht zweimal auf der Tagesordnung (auch unter "
@@ -105,9 +110,6 @@ def _check_drucksache(r: Record, entry: TopEntry, s: Sitzung, gremium: Gremium) 
     elif entry.oeffentlich and steps and not steps[0].oeffentlich:
         out.append(f"Drucksache {v.nummer} soll laut Beratungsfolge nichtöffentlich beraten werden, steht aber im "
                    "öffentlichen Teil")
-    if v.entwurf:
-        out.append(f"Drucksache {v.nummer} ist noch ein Entwurf: die Sitzungsmappe kann so nicht endgültig "
-                   "erstellt werden")
     return out
 
 

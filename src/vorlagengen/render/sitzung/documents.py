@@ -22,11 +22,11 @@ from ...records import Project, Record, SitzungRecord
 from ...writing import write_atomic
 from .. import engines
 from ..build import TYPST_MAIN, epoch_of, inputs_for_typst
-from ..context import build_context
+from ..context import anlagen_info, build_context
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
-from .anlagen import Placement, merge_pages
+from .anlagen import Placement, merge_pages, prepare_all
 from .blaetter import blaetter, inhalt
 from .context import MappeParts, SitzungContext, sitzung_context, stand
 
@@ -84,7 +84,7 @@ def _epoch(project: Project, srec: SitzungRecord) -> int:
     _, epoch = stand(project.root)
     if not epoch:
         d = srec.sitzung.einladungsdatum or srec.sitzung.datum
-        epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
+        epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
     return epoch
 
 
@@ -99,16 +99,68 @@ def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: 
     layout = get_layout(project.ref.koerperschaften[gremium.koerperschaft].layout, project.root)
     job = Job(project, srec, layout, _epoch(project, srec), entwurf, out / ".cache")
     warnings: list[str] = []
-    results = _letters(job)
-    if srec.sitzung.status != "abgesagt":
-        for public, name in MAPPEN:
-            results[name] = _mappe(job, public, name, warnings)
+    results = _render_all(job, warnings)
     folder = out / "sitzungen" / srec.slug
     files = []
     for fname, data in results.items():
         write_atomic(folder / fname, data)
         files.append(folder / fname)
     return SitzungResult(folder, files, warnings)
+
+
+def _render_all(job: Job, warnings: list[str]) -> dict[str, bytes]:
+    """The letters and (unless the Sitzung is cancelled) both Mappen. What both Mappen share is
+    prepared first, side by side: PDF/A Anlagen and each Drucksache's own PDF. Then the letters and
+    the two Mappen, each on its own thread (pandoc per thread, typst releases the GIL); the results
+    do not depend on the order."""
+    jobs = os.cpu_count() or 1
+    mappen_wanted = MAPPEN if job.srec.sitzung.status != "abgesagt" else ()
+    try:
+        if mappen_wanted:
+            prepare_all(_pdf_anlagen(job.srec), job.cache / "pdfa", jobs)
+            _prepare_drucksachen(job, jobs)
+        with ThreadPoolExecutor(max_workers=min(3, jobs)) as pool:
+            letters = pool.submit(_letters, job)
+            mappen = {name: pool.submit(_mappe, job, public, name, warnings) for public, name in mappen_wanted}
+            results = letters.result()
+            for name, future in mappen.items():
+                results[name] = future.result()
+    finally:
+        engines.close_workers()  # the pools' threads are gone; so go their pandoc processes
+    warnings.sort(key=lambda w: [n for _, n in MAPPEN].index(w.split(":", 1)[0]))
+    return results
+
+
+def _pdf_anlagen(srec: SitzungRecord) -> list[tuple[Path, str]]:
+    """The PDF Anlagen of every Drucksache on the Tagesordnung, with how errors name them."""
+    found = []
+    for record in _drucksachen(srec):
+        for a in anlagen_info(record):
+            if a.path.suffix.lower() == ".pdf":
+                found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})"))
+    return found
+
+
+def _drucksachen(srec: SitzungRecord) -> list[Record]:
+    """The Drucksachen a Mappe shows: those of every TOP not withdrawn, except imported ones."""
+    return [r for e in srec.all_tops() if not e.abgesetzt for r in e.records if not r.vorlage.uebernommen]
+
+
+def _variant(r: Record, public: bool) -> tuple[str, bool]:
+    """Which own PDF of a Drucksache a Mappe needs: the public Mappe one without the titles of
+    non-public Anlagen, if there are any; otherwise both Mappen share one."""
+    return str(r.path), public and any(not a.oeffentlich for a in r.vorlage.anlagen)
+
+
+def _prepare_drucksachen(job: Job, jobs: int) -> None:
+    """Each Drucksache's own PDF in the variants the two Mappen need, set side by side."""
+    todo: dict[tuple[str, bool], Record] = {}
+    for r in _drucksachen(job.srec):
+        for public in (False, r.vorlage.oeffentlich):
+            todo.setdefault(_variant(r, public), r)
+    with ThreadPoolExecutor(max_workers=min(4, jobs)) as pool:
+        done = pool.map(lambda k: drucksache_pdf(job.project, todo[k], k[1]), list(todo))
+        job.pdfs.update(zip(list(todo), done, strict=True))
 
 
 def _letters(job: Job) -> dict[str, bytes]:
@@ -167,23 +219,15 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
 
 
 def _set_drucksachen(job: Job, ctx: SitzungContext, public: bool) -> dict[str, bytes | Path]:
-    """Each Drucksache's own PDF (set in parallel, once per run and variant) and page count, then the
-    Mappe's contents and sheets; returns what is drawn into the placeholder pages, by id."""
-    docs = [d for t in ctx.tops for d in t.dokumente]
-    keys: dict[str, tuple[str, bool]] = {}
-    todo: dict[tuple[str, bool], Record] = {}
-    for doc in docs:
-        r = doc.record
-        assert r is not None
-        keys[doc.id] = key = (str(r.path), public and any(not a.oeffentlich for a in r.vorlage.anlagen))
-        if key not in job.pdfs:
-            todo[key] = r
-    with ThreadPoolExecutor(max_workers=min(4, os.cpu_count() or 1)) as pool:
-        done = pool.map(lambda k: drucksache_pdf(job.project, todo[k], k[1]), list(todo))
-        job.pdfs.update(zip(list(todo), done, strict=True))
+    """Each Drucksache's own PDF (prepared for the run) and page count, then the Mappe's contents
+    and sheets; returns what is drawn into the placeholder pages, by id."""
     sources: dict[str, bytes | Path] = {}
-    for doc in docs:
-        doc.pdf = job.pdfs[keys[doc.id]]
+    for doc in (d for t in ctx.tops for d in t.dokumente):
+        assert doc.record is not None
+        key = _variant(doc.record, public)
+        if key not in job.pdfs:  # a Mappe built on its own
+            job.pdfs[key] = drucksache_pdf(job.project, doc.record, key[1])
+        doc.pdf = job.pdfs[key]
         with pikepdf.open(io.BytesIO(doc.pdf)) as pdf:
             doc.seiten = len(pdf.pages)
         sources[doc.id] = doc.pdf
