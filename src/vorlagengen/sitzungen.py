@@ -67,8 +67,9 @@ def by_body(records: list[Record]) -> dict[str, dict[str, Record]]:
     return index
 
 
-def discover_sitzungen(root: Path) -> list[Path]:
-    folder = root / SITZUNG_DIR
+def discover_sitzungen(root: Path, folder: Path | None = None) -> list[Path]:
+    """The Sitzung files below ``folder`` (default: the project's sitzungen/)."""
+    folder = folder or root / SITZUNG_DIR
     if not folder.is_dir():
         return []
     return sorted(p.absolute() for p in folder.rglob("*")

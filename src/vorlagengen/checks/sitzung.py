@@ -1,8 +1,10 @@
 """Checks of a Sitzung and of its ties to the Drucksachen: Gremium and Vorsitz known, Ladungsfrist,
 every TOP's Drucksache known, once on the agenda, in its Beratungsfolge, öffentlich only when it may
-be, no Entwurf; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
+be; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
 
-The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read.
+The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read. A
+Drucksache that is still an Entwurf is no error here: ``vorlagengen sitzung`` refuses the final
+documents and builds them with ``--entwurf`` as drafts.
 """
 
 from __future__ import annotations
@@ -89,9 +91,6 @@ def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: Callable[[]
     elif entry.oeffentlich and steps and not steps[0].oeffentlich:
         out.append((where, f"Drucksache {v.nummer} soll laut Beratungsfolge "
                     "nichtöffentlich beraten werden, steht aber im öffentlichen Teil"))
-    if v.entwurf:
-        out.append((where, f"Drucksache {v.nummer} ist noch ein Entwurf: die "
-                    "Sitzungsmappe kann so nicht endgültig erstellt werden"))
     return out
 
 
