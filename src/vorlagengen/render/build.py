@@ -297,8 +297,8 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     with locked(out, waiting):
         state = State(out)
         work, skipped, bases = plan(project, out, chosen, layout_name, force, state)
-        folders = {(out / b).parent for b in bases}
-        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS})
+        folders = {(out / b).parent for b in bases} | {out}
+        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
         removed = prune(state, bases) if complete else []
         try:
             built = run_jobs(project, work, state, jobs or os.cpu_count() or 1, progress)
