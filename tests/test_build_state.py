@@ -309,3 +309,12 @@ def test_two_sitzung_runs_at_once_with_a_cold_cache_both_succeed(tmp_path):
     assert single.returncode == 0, err
     assert shared == outputs(tmp_path / "allein")
     assert len(shared) == 5
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_german_error(project):
+    (project / "build").write_text("eine Datei, kein Ordner")
+    proc = cli(project, "build")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    assert err.startswith("Fehler: ") and "Ausgabeordner nicht beschreibbar" in err

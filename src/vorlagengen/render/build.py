@@ -209,8 +209,12 @@ def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[Non
     """Hold the build folder's lock; a second build waits until the first has finished."""
     import fcntl
 
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a+b") as fh:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({exc.strerror or exc})") from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
