@@ -70,7 +70,7 @@ def test_lists_calendar_gremien_and_statement_exist(demo: tuple[Path, Path]) -> 
     lists = text(site, "drucksachen/jahr/2011.html")
     assert "<script" not in lists and lists.count("<tr><td><a href=") == 4  # 19/0167, 0171, 0178, DrS/2011/054
     gremium = text(site, "gremien/wandsbek-jha.html")
-    assert "Brigitte Beispiel" in gremium and "../sitzungen/wandsbek-jha-2011-05-11.html" in gremium
+    assert "<td>Brigitte Beispiel</td><td>Vorsitz</td>" in gremium and "../sitzungen/wandsbek-jha-2011-05-11.html" in gremium
     start = text(site, "index.html")
     assert "../" not in start and 'href="sitzungen/lueneburg-sga-2019-04-04.html"' in start  # next Sitzung
     assert "Erklärung zur Barrierefreiheit" in text(site, "barrierefreiheit.html")
