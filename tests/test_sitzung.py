@@ -280,8 +280,6 @@ def run_validate(root: Path) -> tuple[int, str]:
                 "in ihrer Beratungsfolge keinen Schritt „Sozial- und Gesundheitsausschuss“ am 04.04.2019"),
     ("frist", "sitzungen/sga.yaml:8:1: einladungsdatum: Ladungsfrist von 7 Tagen nicht eingehalten: Einladung am "
               "01.04.2019, Sitzung am 04.04.2019"),
-    ("draft", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: Drucksache VO/0004/19 ist noch "
-              "ein Entwurf: die Sitzungsmappe kann so nicht endgültig erstellt werden"),
     ("unknown", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: unbekannte Drucksache "
                 "„VO/001/19“ der Körperschaft lueneburg – meinten Sie „VO/0001/19“?"),
     ("missing_on_agenda", "vorlagen/lueneburg/a.yaml:11:5: beratungsfolge[1].datum: Sitzung am 04.04.2019 "
@@ -295,7 +293,7 @@ def test_sitzung_checks_report_located_german_errors(tmp_path, monkeypatch, case
     record(root, "c.yaml", drucksache("VO/0003/19", "Drei").replace("datum: 2019-04-04", "datum: 2019-05-02"))
     record(root, "d.yaml", drucksache("VO/0004/19", "Vier", entwurf=True))
     first = '    - drucksache: "VO/0001/19"\n'
-    second = {"noe_public": "VO/0002/19", "no_step": "VO/0003/19", "draft": "VO/0004/19", "unknown": "VO/001/19",
+    second = {"noe_public": "VO/0002/19", "no_step": "VO/0003/19", "unknown": "VO/001/19",
               "frist": None, "missing_on_agenda": None}[case]
     body = ("" if case == "missing_on_agenda" else first) + (f'    - drucksache: "{second}"' if second else "")
     noe = '    - drucksache: "VO/0002/19"' if case != "noe_public" else "    - titel: Nichts"
@@ -308,12 +306,39 @@ def test_sitzung_checks_report_located_german_errors(tmp_path, monkeypatch, case
     assert "Traceback" not in out
 
 
-def test_draft_on_the_agenda_blocks_the_final_mappe_but_not_a_draft_one(tmp_path):
+def test_a_draft_on_the_agenda_validates_and_builds_only_as_entwurf(tmp_path):
     root = copy_project(tmp_path)
     record(root, "d.yaml", drucksache("VO/0004/19", "Vier", entwurf=True))
     sitzung(root, '    - drucksache: "VO/0004/19"')
-    with pytest.raises(ValidationFailed):
-        load_project(root, None, sitzungen=[root / "sitzungen"])
+    out = tmp_path / "out"
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--projekt", str(root), *args])
+
+    assert run("validate").exit_code == 0
+    final = run("sitzung", "-o", str(out))
+    assert final.exit_code == 1
+    assert ("Entwürfe auf der Tagesordnung (VO/0004/19); die endgültige Mappe wird erst gebaut, wenn sie fertig "
+            "sind (oder mit --entwurf als Entwurf)") in final.output
+    assert not (out / "sitzungen").exists()
+    draft = run("sitzung", "--entwurf", "-o", str(out))
+    assert draft.exit_code == 0, draft.output
+    first_page = pdf_pages(out / "sitzungen" / "lueneburg-sga-2019-04-04" / "Sitzungsmappe-vollstaendig.pdf")[0]
+    assert "ENTWURF" in first_page
+
+
+def test_a_folder_given_to_sitzung_builds_only_the_sitzungen_in_it(tmp_path):
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Eins"))
+    sitzung(root, '    - drucksache: "VO/0001/19"')
+    may = root / "sitzungen" / "2019-05" / "sga.yaml"
+    may.parent.mkdir()
+    may.write_text(SITZUNG.format(oeffentlich="    - titel: Bericht", nichtoeffentlich="    - titel: Nichts",
+                                  einladung="2019-04-20").replace("2019-04-04", "2019-05-02"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--projekt", str(root), "sitzung", str(may.parent), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "sitzungen").iterdir()) == ["lueneburg-sga-2019-05-02"]
 
 
 def test_demo_sitzungen_build_all_files(tmp_path):

@@ -186,7 +186,7 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
     if sitzungen is not None:
         sitzungen = list(sitzungen)
         sitzung_paths = sorted({q.absolute() for p in sitzungen
-                                for q in ([p] if p.is_file() else discover_sitzungen(root))})
+                                for q in ([p] if p.is_file() else discover_sitzungen(root, p))})
         missing = [p for p in sitzungen if not p.exists()]
         if missing:
             raise UserError(f"{missing[0]}: Datei oder Ordner nicht gefunden")
@@ -199,7 +199,7 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
     records = [p for p in chosen if p not in in_sitzungen]
     if not in_sitzungen:
         return records, []
-    found = sorted({q for p in in_sitzungen for q in ([p] if p.is_file() else discover_sitzungen(root))})
+    found = sorted({q for p in in_sitzungen for q in ([p] if p.is_file() else discover_sitzungen(root, p))})
     return records or None, found  # Sitzungen alone need every Drucksache
 
 

@@ -1,11 +1,15 @@
 """Checks of a Sitzung and of its ties to the Drucksachen: Gremium and Vorsitz known, Ladungsfrist,
 every TOP's Drucksache known, once on the agenda, in its Beratungsfolge, öffentlich only when it may
-be, no Entwurf; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
+be; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
 
-The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read.
+The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read. A
+Drucksache that is still an Entwurf is no error here: ``vorlagengen sitzung`` refuses the final
+documents and builds them with ``--entwurf`` as drafts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..errors import Problem
 from ..messages import field_path, suggest
@@ -27,10 +31,10 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
                  f"{suggest(s.gremium, ref.gremien)}")]
     out = _check_head(s, gremium, ref)
     body = gremium.koerperschaft
-    known = [r.vorlage.nummer for r in records if r.vorlage.koerperschaft == body]
     seen: dict[str, str] = {}
     for entry in rec.all_tops():
-        out += _check_top(entry, s, gremium, known, seen)
+        out += _check_top(entry, s, gremium, lambda: [r.vorlage.nummer for r in records
+                                                      if r.vorlage.koerperschaft == body], seen)
     return out
 
 
@@ -61,15 +65,16 @@ def _frist(s: Sitzung, frist: int) -> list[Finding]:
     return out
 
 
-def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: list[str], seen: dict[str, str]
-               ) -> list[Finding]:
+def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: Callable[[], list[str]],
+               seen: dict[str, str]) -> list[Finding]:
+    """``known`` gives the body's numbers, only asked for when a TOP names an unknown one."""
     if not entry.drucksache:
         return [] if entry.titel else [(entry.loc, "TOP braucht einen Titel oder eine Drucksache")]
     where = (*entry.loc, "drucksache")
     r = entry.record
     if r is None:
         return [(where, f"unbekannte Drucksache „{entry.drucksache}“ der Körperschaft "
-                 f"{gremium.koerperschaft}{suggest(entry.drucksache, known)}")]
+                 f"{gremium.koerperschaft}{suggest(entry.drucksache, known())}")]
     out: list[Finding] = []
     if entry.drucksache in seen:
         out.append((where, f"Drucksache {entry.drucksache} steht zweimal auf der "
@@ -86,9 +91,6 @@ def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: list[str], 
     elif entry.oeffentlich and steps and not steps[0].oeffentlich:
         out.append((where, f"Drucksache {v.nummer} soll laut Beratungsfolge "
                     "nichtöffentlich beraten werden, steht aber im öffentlichen Teil"))
-    if v.entwurf:
-        out.append((where, f"Drucksache {v.nummer} ist noch ein Entwurf: die "
-                    "Sitzungsmappe kann so nicht endgültig erstellt werden"))
     return out
 
 
