@@ -123,7 +123,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     pages.all(list(shards))
     result.pages = sum(1 for k in output.pages if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
-    feeds.write_calendars(site, output, website.base, website.titel, dates.modified)
+    feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
     used_sha: set[str] = set()
     _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
     output.commit(keep=(search.FOLDER,))

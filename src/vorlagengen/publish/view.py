@@ -8,6 +8,7 @@ the website and the OParl export show; everything after it works on these datacl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -96,7 +97,7 @@ class Drucksache:
     def url(self) -> str:
         return f"drucksachen/{self.key}.html"
 
-    @property
+    @functools.cached_property
     def gremien(self) -> list[str]:
         return sorted({s.gremium for s in self.steps})
 
