@@ -139,5 +139,7 @@ def test_serve_cors_filters_and_deleted(tmp_path: Path) -> None:
         page = json.loads(body)
         assert page["pagination"] == {"totalElements": 3, "elementsPerPage": 1, "currentPage": 2, "totalPages": 3}
         assert page["links"]["next"] == base + "oparl/body/wandsbek/papers.json?limit=1&page=3"
+        status, _, _ = _get(url + "oparl/body/..%2F..%2F/papers.json?limit=1")
+        assert status == 404
         status, _, body = _get(url + "oparl/body/wandsbek/papers.json?modified_since=gestern")
         assert status == 400 and "Ungültiger Filterwert" in json.loads(body)["error"]
