@@ -196,7 +196,7 @@ def quiet_results(root: Path, ref: RefData) -> dict[tuple[str, str, str, dt.date
     loaded = []
     for path in discover_sitzungen(root):
         if niederschrift_path(path).is_file():
-            rec, problems = read_sitzung(path)
+            rec, problems = read_sitzung(path, ref)
             if rec is not None and not problems:
                 loaded.append(rec)
     return results_of(loaded, ref)
