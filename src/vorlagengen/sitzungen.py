@@ -61,6 +61,8 @@ def number_tops(sitzung: Sitzung, profil: Profil) -> tuple[list[TopEntry], list[
     oe, noe, probleme = nummeriere(_punkte(to.oeffentlich), _punkte(to.nichtoeffentlich), profil)
     tops = (_entries(to.oeffentlich, oe, ("tagesordnung", "oeffentlich"), True)
             + _entries(to.nichtoeffentlich, noe, ("tagesordnung", "nichtoeffentlich"), False))
+    if sitzung.quelle is not None:
+        return tops, []  # an imported agenda is history: its numbers stay as the source wrote them
     return tops, [(("tagesordnung", *pfad), text) for pfad, text in probleme]
 
 
