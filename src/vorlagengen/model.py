@@ -133,6 +133,8 @@ class Anlage(_Strict):
     datei: Text = Field(description="Pfad relativ zur Datei der Drucksache, innerhalb des Projekts")
     titel: Text = Field(description="Bezeichnung der Anlage")
     oeffentlich: JaNein = Field(True, description="Anlage darf veröffentlicht werden")
+    personenbezogen: JaNein = Field(
+        False, description="enthält personenbezogene Daten: erscheint in keiner öffentlichen Ausgabe (nur ein Hinweis)")
 
 
 class Deckung(_Strict):
@@ -211,6 +213,10 @@ class Vorlage(_Strict):
     finanzen: Finanzen | None = Field(None, description="Finanzielle Auswirkungen")
     anlagen: list[Anlage] = Field(default_factory=list, description="Anlagen")
     unterschrift: Unterschrift | None = Field(None, description="Zeichnungsblock")
+    schwaerzen: list[Text] = Field(
+        default_factory=list,
+        description="Namen und Angaben, die in öffentlichen Ausgaben geschwärzt werden; jede Stelle im Text "
+                    "muss als [Text]{.geschwaerzt} markiert sein (validate prüft das)")
 
     @property
     def oeffentlich(self) -> bool:
@@ -283,6 +289,7 @@ class Altdrucksache(_Strict):
     betreff: Text
     datum: Datum | None = None
     art: ART | None = None
+    status: STATUS = Field("öffentlich", description="nichtöffentlich: öffentliche Dokumente zeigen nur die Nummer")
 
 
 REFERENCE_FILES: dict[str, type[BaseModel]] = {

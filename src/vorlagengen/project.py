@@ -49,6 +49,10 @@ class Record:
     path: Path
     display: str
     vorlage: Vorlage
+    # Set by the public projection only: the original numbers (1-based) of the Anlagen it kept, and
+    # how many it left out, by reason ("nichtöffentlich", "personenbezogen").
+    anlagen_nummern: list[int] | None = None
+    vorenthalten: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -58,6 +62,13 @@ class Project:
     records: list[Record]
     sitzungen: list[Any] = field(default_factory=list)  # sitzung.SitzungRecord
     betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff, all known
+    # (body, Nr.) → whether that Drucksache is public, for every Drucksache the project knows of
+    # (records, records not selected, Altbestand). Unknown or unreadable counts as non-public.
+    oeffentlich: dict[tuple[str, str], bool] = field(default_factory=dict)
+    public: bool = False  # True for the result of public.public_project: nothing non-public inside
+
+    def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:
+        return self.oeffentlich.get((koerperschaft, nummer), False)
 
     def betreff_of(self, koerperschaft: str, nummer: str) -> str:
         return self.betreffs.get((koerperschaft, nummer), "")
@@ -294,20 +305,22 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     # Cross-record checks see every record of the project, even when only some were selected.
     betreffs: dict[tuple[str, str], str] = {(n_alt.koerperschaft, nr): n_alt.betreff
                                             for nr, n_alt in ref.altbestand.items()}
-    others = _other_numbers(root, set(selected), betreffs) if paths else []
+    status = {(n_alt.koerperschaft, nr): n_alt.status == "öffentlich" for nr, n_alt in ref.altbestand.items()}
+    others = _other_numbers(root, set(selected), betreffs, status) if paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
+    status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     problems.extend(checks.check_across(records, others, ref))
     sitzungen, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
     if problems:
         raise ValidationFailed(problems)
-    return Project(root, ref, records, sitzungen, betreffs)
+    return Project(root, ref, records, sitzungen, betreffs, status)
 
 
-def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None
-                   ) -> list[tuple[str, str, str]]:
+def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
+                   status: dict[tuple[str, str], bool] | None = None) -> list[tuple[str, str, str]]:
     """(koerperschaft, nummer, display) of the records that were not selected, read leniently;
-    their Betreff goes into ``betreffs`` when given."""
+    their Betreff goes into ``betreffs`` and whether they are public into ``status`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
@@ -320,4 +333,6 @@ def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, st
             out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))
             if betreffs is not None and isinstance(raw.get("betreff"), str):
                 betreffs[(raw["koerperschaft"], raw["nummer"])] = raw["betreff"]
+            if status is not None:
+                status[(raw["koerperschaft"], raw["nummer"])] = raw.get("status") == "öffentlich"
     return out

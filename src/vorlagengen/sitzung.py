@@ -93,6 +93,14 @@ class SitzungRecord:
     display: str
     sitzung: Sitzung
     tops: list[TopEntry] = field(default_factory=list)
+    # Set by the public projection, which keeps no non-public TOP: whether the Sitzung has a
+    # non-public part at all (the Bekanntmachung names its heading).
+    nichtoeffentlicher_teil: bool | None = None
+
+    def hat_nichtoeffentlichen_teil(self) -> bool:
+        if self.nichtoeffentlicher_teil is not None:
+            return self.nichtoeffentlicher_teil
+        return any(not e.oeffentlich for e in self.all_tops())
 
     @property
     def slug(self) -> str:

@@ -251,7 +251,7 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         "einladungsdatum": datum(s.einladungsdatum),
         "leitung": PersonInfo.of(leitung),
         "tops": tops,
-        "nichtoeffentlich_vorhanden": any(not e.oeffentlich for e in srec.all_tops()),
+        "nichtoeffentlich_vorhanden": srec.hat_nichtoeffentlichen_teil(),
         "stand": text,
         "art": "öffentlicher Teil" if public else "vollständig, mit nichtöffentlichem Teil",
     }
