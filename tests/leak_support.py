@@ -238,6 +238,12 @@ tagesordnung:
 def make_leak_project(root: Path) -> Path:
     """Write the attack fixture into ``root`` (created) and return it."""
     shutil.copytree(REPO / "data", root / "data")
+    bodies = root / "data" / "koerperschaften.yaml"
+    text = bodies.read_text(encoding="utf-8")
+    assert "\nlueneburg:\n" in text
+    bodies.write_text(text.replace("\nlueneburg:\n", "\nlueneburg:\n  oeffentlichkeit:\n"
+                                   "    nichtoeffentliche_anlagen: anzahl\n"
+                                   "    vermerk: Vertraulich – nur für Ratsmitglieder\n"), encoding="utf-8")
     for name, extra in _DATA_EXTRA.items():
         with (root / "data" / f"{name}.yaml").open("a", encoding="utf-8") as f:
             f.write(extra)

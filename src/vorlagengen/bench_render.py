@@ -101,7 +101,7 @@ def bench_vorlagen_per_s() -> dict[str, float]:
         print(f"  200 Vorlagen, DOCX + PDF, {os.cpu_count()} Kerne: {elapsed:.2f} s")
         soffice = shutil.which("soffice") or shutil.which("libreoffice")
         if soffice:
-            docs = sorted((root / "build/vorlagen/lueneburg").glob("*.docx"))[:50]
+            docs = sorted((root / "build/intern/vorlagen/lueneburg").glob("*.docx"))[:50]
             lo_out = Path(tmp) / "lo"
             lo_out.mkdir()
             elapsed = _run([soffice, f"-env:UserInstallation=file://{tmp}/profil", "--headless", "--convert-to",
@@ -152,7 +152,7 @@ def bench_packet_30() -> dict[str, float]:
         elapsed = _run(_cli("-q", "--projekt", str(root), "sitzung"))
         import pikepdf
 
-        with pikepdf.open(root / "build/sitzungen/lueneburg-sga-2019-05-09/Sitzungsmappe-vollstaendig.pdf") as pdf:
+        with pikepdf.open(root / "build/intern/sitzungen/lueneburg-sga-2019-05-09/Sitzungsmappe-vollstaendig.pdf") as pdf:
             pages = len(pdf.pages)
     print(f"  Sitzung mit 30 TOPs, 30 Drucksachen, 60 PDF-Anlagen: {elapsed:.2f} s für alle Unterlagen, "
           f"vollständige Mappe {pages} Seiten")

@@ -139,6 +139,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
             out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
 
     out += _placeholders(v)
+    out += check_schwaerzung(v)
     for name in PFLICHT_NACH_ART[v.art]:
         if not getattr(v, name):
             out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
@@ -156,6 +157,31 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         problem = anlage_problem(anlage.datei, path, root)
         if problem:
             out.append((("anlagen", i, "datei"), problem))
+    return out
+
+
+def check_schwaerzung(v: Vorlage) -> list[tuple[Loc, str]]:
+    """Schwärzungen: only the one recognised mark; each term of ``schwaerzen`` occurs and, in a public
+    Drucksache, is marked wherever it occurs. Messages name a term by its place in the list, never
+    by itself: a validation log may be public (CI)."""
+    from .schwaerzung import texte, unerkannt, unmarkiert
+
+    out: list[tuple[Loc, str]] = []
+    found = list(texte(v.model_dump()))
+    for loc, text in found:
+        if unerkannt(text):
+            out.append((loc, "Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} schreiben, ohne weitere "
+                             "Angaben in den geschweiften Klammern"))
+    everything = "\n".join(text for _, text in found).lower()
+    for i, term in enumerate(v.schwaerzen):
+        if term.lower() not in everything:
+            out.append((("schwaerzen", i), f"Eintrag {i + 1} der Liste kommt in keinem Text der Drucksache vor"))
+    if v.oeffentlich:
+        for loc, text in found:
+            for term in unmarkiert(text, v.schwaerzen):
+                n = v.schwaerzen.index(term) + 1
+                out.append((loc, f"Eintrag {n} von „schwaerzen“ steht hier ungeschwärzt; bitte als "
+                                 "[Text]{.geschwaerzt} markieren"))
     return out
 
 

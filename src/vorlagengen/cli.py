@@ -114,9 +114,12 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
     """
     from .skeleton import new_record
 
-    target = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
-                        datum=datum.date() if datum else None, out=ausgabe)
+    target, oeffentlich = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
+                                     datum=datum.date() if datum else None, out=ausgabe)
     _say(ctx, f"angelegt: {target}")
+    if not oeffentlich:
+        click.echo(f"Hinweis: der Bezug {bezug} ist nichtöffentlich, darum ist die neue Drucksache als "
+                   "„status: nichtöffentlich“ angelegt.", err=True)
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -148,8 +151,10 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
           neu: bool, jobs: int | None) -> None:
     """Drucksachen als DOCX und PDF setzen (ohne PFADE: alle unter vorlagen/).
 
-    Die Dateien landen in AUSGABE/vorlagen/<körperschaft>/<Drucksachen-Nr>.docx|pdf.
-    Unveränderte Drucksachen werden nicht neu gesetzt.
+    Öffentliche Drucksachen, wie sie veröffentlicht werden dürfen (ohne nichtöffentliche Anlagen,
+    mit Schwärzungen), landen in AUSGABE/oeffentlich/vorlagen/<körperschaft>/; alle Drucksachen
+    in ihrer internen Fassung in AUSGABE/intern/vorlagen/<körperschaft>/. Nur AUSGABE/oeffentlich/
+    darf veröffentlicht werden. Unveränderte Drucksachen werden nicht neu gesetzt.
     """
     import os
 
@@ -171,8 +176,9 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
         with click.progressbar(length=len(project.records), label="Setze Drucksachen", file=sys.stderr) as bar:
             result = run_build(project, out, wanted, layout, jobs=jobs, force=neu,
                                progress=lambda _r: bar.update(1))
+    removed = f", {len(result.removed)} nicht mehr öffentliche entfernt" if result.removed else ""
     _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
-              f"{len(result.skipped)} unverändert ({out})")
+              f"{len(result.skipped)} unverändert{removed} ({out})")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -185,10 +191,12 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
 def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwurf: bool, kommende: bool) -> None:
     """Einladung, Bekanntmachung und Sitzungsmappen einer Sitzung erstellen (ohne DATEIEN: alle).
 
-    Schreibt nach AUSGABE/sitzungen/<gremium>-<datum>/: Einladung.docx, Einladung.pdf,
-    Bekanntmachung.pdf, Sitzungsmappe-oeffentlich.pdf, Sitzungsmappe-vollstaendig.pdf.
+    Schreibt Bekanntmachung.pdf und Sitzungsmappe-oeffentlich.pdf nach
+    AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/ und Einladung.docx, Einladung.pdf und
+    Sitzungsmappe-vollstaendig.pdf nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
     from .project import load_project
+    from .public import public_project
     from .render.sitzung import build_sitzung
     from .sitzung import SITZUNG_DIR
 
@@ -201,11 +209,12 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
     if not chosen:
         _say(ctx, "keine kommende Sitzung")
+    public = public_project(project) if chosen else None
     for srec in chosen:
-        result = build_sitzung(project, srec, out, entwurf=entwurf)
+        result = build_sitzung(project, srec, out, entwurf=entwurf, public=public)
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
-        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder}")
+        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder} und {result.internal_folder}")
 
 
 def main() -> None:

@@ -226,6 +226,20 @@ class Vorlage(_Strict):
 # --- reference data ---------------------------------------------------------------------------
 
 
+class Oeffentlichkeit(_Strict):
+    """Wie eine Körperschaft Nichtöffentliches kennzeichnet und was öffentliche Dokumente darüber sagen."""
+
+    vermerk: Text = Field("nichtöffentlich – vertraulich",
+                          description="Vertraulichkeitsvermerk auf dem nichtöffentlichen Teil der Einladung und "
+                                      "auf jeder Seite der vollständigen Mappe, die Nichtöffentliches zeigt")
+    nichtoeffentliche_anlagen: Literal["keine", "anzahl"] = Field(
+        "keine", description="öffentliche Drucksache: nichtöffentliche Anlagen gar nicht erwähnen (keine) oder "
+                             "als Anzahl nennen („und 1 nichtöffentliche Anlage“)")
+    bezug_nichtoeffentlich: Text = Field(
+        "nichtöffentliche Drucksache",
+        description="steht in öffentlichen Dokumenten statt des Betreffs, wenn der Bezug nichtöffentlich ist")
+
+
 class Koerperschaft(_Strict):
     """Eine Körperschaft (Kreis, Stadt, Bezirk, Verband) mit ihrem Erscheinungsbild."""
 
@@ -246,6 +260,9 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    oeffentlichkeit: Oeffentlichkeit = Field(
+        default_factory=Oeffentlichkeit,
+        description="Vertraulichkeitsvermerk und Hinweise in öffentlichen Dokumenten (Vorgaben gelten ohne Eintrag)")
 
 
 class Gremium(_Strict):

@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .errors import Problem
 from .messages import field_path, suggest
 from .model import Datum, Id, Text
+from .schwaerzung import unerkannt
 from .yamlio import YamlProblem, load_mapping, locate
 
 if TYPE_CHECKING:
@@ -215,6 +216,9 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
     seen: dict[str, str] = {}
     for entry in rec.all_tops():
         top = _top_at(s, entry.loc)
+        if top.titel and unerkannt(top.titel):
+            out.append(((*entry.loc, "titel"), "Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} "
+                        "schreiben, ohne weitere Angaben in den geschweiften Klammern"))
         if top.drucksache is None:
             if not top.titel:
                 out.append((entry.loc, "TOP braucht einen Titel oder eine Drucksache"))

@@ -37,9 +37,13 @@ def pandoc_binary() -> str:
     return found
 
 
-def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen:
-    """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`."""
-    args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none"]
+def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None, *,
+                 public: bool) -> subprocess.Popen:
+    """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`.
+
+    ``public``: a public document; the filter draws every Schwärzung as a bar, whatever it holds."""
+    args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none",
+            "-M", f"vg-oeffentlich={'ja' if public else 'nein'}"]
     if reference_doc is not None:
         args += ["--reference-doc", str(reference_doc)]
     args += ["-o", "-", str(source)]
@@ -117,12 +121,13 @@ def refuse_warnings(warnings: list, display: str) -> None:
         raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
 
 
-def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None) -> bytes:
+def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None, *,
+                   public: bool) -> bytes:
     """One pandoc run from Markdown text; for running several at once use pandoc_start/finish."""
     with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
         source = Path(tmp) / "dokument.md"
         source.write_text(markdown, encoding="utf-8")
-        return pandoc_finish(pandoc_start(source, to, epoch, reference_doc), display)
+        return pandoc_finish(pandoc_start(source, to, epoch, reference_doc, public=public), display)
 
 
 def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, display: str,

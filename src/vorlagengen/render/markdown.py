@@ -5,6 +5,11 @@ sign in single-line values (Betreff, names), and ``md`` lets an author's Markdow
 defuses the one construct that could break out of the layout's structure: a fence line ``:::``.
 Raw blocks, raw HTML/TeX, math and metadata blocks are switched off in the pandoc reader
 (``READER``), so ``{=typst}``, ``<script>`` or ``$…$`` come out as the characters typed.
+
+One span has a meaning in every text, single-line or block: a Schwärzung ``[Text]{.geschwaerzt}``
+(see schwaerzung.py). ``inline`` keeps it (escaping its content), ``attr`` and metadata get its
+one-line form „[Text]“; the filter (vorlage.lua) draws it and makes every other attribute an author
+writes inert. The ``vg-`` classes belong to the templates, so ``md`` defuses them in an author's text.
 """
 
 from __future__ import annotations
@@ -15,6 +20,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..schwaerzung import KLASSE, klartext, teile
 from .context import betrag, datum
 from .layouts import Layout
 
@@ -29,24 +35,30 @@ READER = "markdown" + "".join(
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^@&:;=%/])")
 _FENCE = re.compile(r"^(\s*)(:{3,})", re.MULTILINE)
+_TEMPLATE_CLASS = re.compile(r"\{(?=[^}\n]*\.vg-)")
 
 
-def inline(value: object) -> str:
-    """A single-line value, every Markdown sign escaped, line breaks folded."""
-    text = " ".join(str(value).split())
+def _escape(text: str) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+def inline(value: object) -> str:
+    """A single-line value, every Markdown sign escaped, line breaks folded; a Schwärzung stays one."""
+    text = " ".join(str(value).split())
+    return "".join(f"[{_escape(part)}]{{.{KLASSE}}}" if marked else _escape(part) for marked, part in teile(text))
+
+
 def md(value: object) -> str:
-    """An author's Markdown block, with fence lines defused; ends with a blank line."""
+    """An author's Markdown block, with fence lines and template classes defused; ends with a blank line."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _TEMPLATE_CLASS.sub(r"\\{", text)
     return text.rstrip() + "\n"
 
 
 def attr(value: object) -> str:
-    """A value inside a quoted pandoc attribute: ``key="…"``."""
-    text = " ".join(str(value).split())
+    """A value inside a quoted pandoc attribute: ``key="…"``; a Schwärzung in its one-line form."""
+    text = " ".join(klartext(str(value)).split())
     return text.replace("\\", "\\\\").replace('"', '\\"')
 
 
@@ -62,7 +74,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag)
+    env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag, klartext=klartext)
     return env
 
 

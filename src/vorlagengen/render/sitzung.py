@@ -7,8 +7,11 @@ many framed placeholder pages as it has pages, and after typst its pages are dra
 frames with pikepdf, so that page numbers, contents and bookmarks run through the whole Mappe.
 typst cannot embed PDFs in PDF/A mode, which is why this happens afterwards.
 
-The public Mappe is built from a context that never contains anything non-public: what is not
-there cannot leak into a page, a bookmark, the contents or the metadata.
+The public documents (Bekanntmachung, public Mappe) are built from the public projection
+(public.py) into the public tree: what is not there cannot leak into a page, a bookmark, the
+contents or the metadata. Einladung and full Mappe come from the full project and go into the
+internal tree; the full Mappe carries the Körperschaft's confidentiality mark on every page that
+shows something non-public.
 """
 
 from __future__ import annotations
@@ -25,9 +28,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from .. import trees
 from ..errors import ToolError, UserError
-from ..project import Project
-from ..sitzung import SitzungRecord
+from ..project import Project, Record
+from ..public import public_project
+from ..schwaerzung import KLASSE, SPAN, texte
+from ..sitzung import SitzungRecord, TopEntry
 from ..writing import write_atomic
 from . import engines
 from .context import PersonInfo, anlagen_info, build_context, datum
@@ -57,6 +63,7 @@ class AnlageSeiten:
     hinweis: str = ""
     pdf: Path | None = None  # for pdf: the file whose pages are drawn in
     pdfa: bool = True
+    position: str = ""  # for messages: „TOP N 2, Anlage 1 zu VO/9001/19“ (never a title)
 
 
 @dataclass
@@ -70,11 +77,14 @@ class TopView:
     drucksache_oeffentlich: bool = True
     body: str = ""
     anlagen: list[AnlageSeiten] = field(default_factory=list)
+    vermerk: bool = False  # the TOP's page shows something non-public (its own title's Schwärzung)
+    drucksache_vermerk: bool = False  # the Drucksache's pages show something non-public
 
 
 @dataclass
 class SitzungResult:
-    folder: Path
+    folder: Path  # the public documents (trees.PUBLIC)
+    internal_folder: Path  # Einladung and full Mappe (trees.INTERNAL)
     files: list[Path]
     warnings: list[str]
 
@@ -172,18 +182,19 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
 # --- context --------------------------------------------------------------------------------------
 
 
-def _anlagen_views(record, top_nr: str, public: bool, cache: Path, staging: Path, counter: list[int]
+def _anlagen_views(record: Record, top_nr: str, cache: Path, staging: Path, counter: list[int]
                    ) -> list[AnlageSeiten]:
+    """The Anlagen of a Drucksache as the Mappe shows them (in a public Mappe the record comes from
+    the projection and holds only public ones). Messages name an Anlage by number, never by title."""
     views = []
     for a in anlagen_info(record):
-        if public and not a.oeffentlich:
-            continue
         counter[0] += 1
         aid = f"a{counter[0]}"
         title = f"Anlage {a.nr} zu {record.vorlage.nummer}: {a.titel}"
         suffix = a.path.suffix.lower()
-        display = f"{record.display}: Anlage {a.nr} ({a.datei})"
-        view = AnlageSeiten(aid, "hinweis", title, a.oeffentlich)
+        display = f"{record.display}: Anlage {a.nr}"
+        view = AnlageSeiten(aid, "hinweis", title, a.oeffentlich,
+                            position=f"TOP {top_nr}, Anlage {a.nr} zu {record.vorlage.nummer}")
         pdf: Path | None = None
         if suffix == ".pdf":
             pdf = a.path
@@ -208,35 +219,54 @@ def _anlagen_views(record, top_nr: str, public: bool, cache: Path, staging: Path
     return views
 
 
-def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, public: bool | None,
+def shows_internal(record: Record, project: Project) -> bool:
+    """Whether a Drucksache's internal form shows anything the public one does not: non-public or
+    personenbezogene Anlagen, Schwärzungen, a non-public Bezug."""
+    v = record.vorlage
+    if not v.oeffentlich or v.schwaerzen or any(not a.oeffentlich or a.personenbezogen for a in v.anlagen):
+        return True
+    if v.bezug and not project.ist_oeffentlich(v.koerperschaft, v.bezug):
+        return True
+    return any(KLASSE in text for _, text in texte(v.model_dump()))
+
+
+def _top_view(project: Project, entry: TopEntry, layout: Layout, bodies: tuple[Path, Path, list[int]] | None
+              ) -> TopView:
+    view = TopView(entry.nummer, entry.titel, entry.oeffentlich, entry.nachtrag)
+    view.vermerk = not entry.oeffentlich or (not project.public and SPAN.search(entry.titel) is not None)
+    r = entry.record
+    if r is None:
+        return view
+    view.drucksache = r.vorlage.nummer
+    view.drucksache_betreff = r.vorlage.betreff
+    view.drucksache_oeffentlich = r.vorlage.oeffentlich and entry.oeffentlich
+    view.drucksache_vermerk = not view.drucksache_oeffentlich or (not project.public and shows_internal(r, project))
+    if bodies is not None:
+        cache, staging, counter = bodies
+        ctx = build_context(r, project.ref, project.betreffs, project.oeffentlich, public=project.public)
+        view.body = render_markdown(layout, ctx.as_dict())
+        view.anlagen = _anlagen_views(r, entry.nummer, cache, staging, counter)
+        for a in view.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
+            a.oeffentlich = a.oeffentlich and view.drucksache_oeffentlich
+    return view
+
+
+def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
                     cache: Path | None = None, staging: Path | None = None, with_bodies: bool = False
                     ) -> dict[str, Any]:
-    """The context of a Sitzung's documents. ``public`` True keeps only what may be published."""
+    """The context of a Sitzung's documents. Given the public projection (``project.public``) it
+    holds only what may be published; given the full project, everything."""
     s = srec.sitzung
     gremium = project.ref.gremien[s.gremium]
     k = project.ref.koerperschaften[gremium.koerperschaft]
     text, _ = stand(project.root)
-    tops: list[TopView] = []
-    counter = [0]
-    for entry in srec.all_tops():
-        if public and not entry.oeffentlich:
-            continue
-        view = TopView(entry.nummer, entry.titel, entry.oeffentlich, entry.nachtrag)
-        r = entry.record
-        if r is not None:
-            view.drucksache = r.vorlage.nummer
-            view.drucksache_betreff = r.vorlage.betreff
-            view.drucksache_oeffentlich = r.vorlage.oeffentlich and entry.oeffentlich
-            if with_bodies:
-                ctx = build_context(r, project.ref, project.betreffs)
-                if public:
-                    ctx.anlagen = [a for a in ctx.anlagen if a.oeffentlich]
-                view.body = render_markdown(layout, ctx.as_dict())
-                assert cache is not None and staging is not None
-                view.anlagen = _anlagen_views(r, entry.nummer, bool(public), cache, staging, counter)
-                for a in view.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
-                    a.oeffentlich = a.oeffentlich and view.drucksache_oeffentlich
-        tops.append(view)
+    bodies = None
+    if with_bodies:
+        assert cache is not None and staging is not None
+        bodies = (cache, staging, [0])
+    tops = [_top_view(project, entry, layout, bodies) for entry in srec.all_tops()]
+    if project.public:
+        assert all(t.oeffentlich and t.drucksache_oeffentlich for t in tops), "non-public TOP in the projection"
     leitung = project.ref.personen.get(s.sitzungsleitung or "")
     return {
         "koerperschaft": k,
@@ -252,8 +282,10 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         "leitung": PersonInfo.of(leitung),
         "tops": tops,
         "nichtoeffentlich_vorhanden": srec.hat_nichtoeffentlichen_teil(),
+        "vermerk": "" if project.public else k.oeffentlichkeit.vermerk,
+        "vermerk_inhalt": not project.public and any(t.vermerk or t.drucksache_vermerk for t in tops),
         "stand": text,
-        "art": "öffentlicher Teil" if public else "vollständig, mit nichtöffentlichem Teil",
+        "art": "öffentlicher Teil" if project.public else "vollständig, mit nichtöffentlichem Teil",
     }
 
 
@@ -263,6 +295,7 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
 def _inputs(ctx: dict[str, Any], title: str, entwurf: bool) -> dict[str, str]:
     k = ctx["koerperschaft"]
     return {
+        "vermerk": ctx["vermerk"],
         "titel": title, "betreff": title, "nummer": ctx["sitzung"].nummer, "art": title,
         "autor": k.name, "koerperschaft": k.name, "gremium": ctx["gremium"], "datum": ctx["datum"],
         "beschreibung": f"{ctx['gremium']}, Sitzung {ctx['sitzung'].nummer} am {ctx['datum']}",
@@ -271,14 +304,14 @@ def _inputs(ctx: dict[str, Any], title: str, entwurf: bool) -> dict[str, str]:
     }
 
 
-def _typst_source(markdown: str, main: str, epoch: int, display: str) -> str:
-    return main + engines.pandoc_convert(markdown, "typst", epoch, display).decode("utf-8")
+def _typst_source(markdown: str, main: str, epoch: int, display: str, public: bool) -> str:
+    return main + engines.pandoc_convert(markdown, "typst", epoch, display, public=public).decode("utf-8")
 
 
 def _docx(markdown: str, layout: Layout, epoch: int, display: str, entwurf: bool) -> bytes:
     from .docx_reference import reference_for
 
-    return engines.pandoc_convert(markdown, "docx", epoch, display, reference_for(layout, entwurf))
+    return engines.pandoc_convert(markdown, "docx", epoch, display, reference_for(layout, entwurf), public=False)
 
 
 def merge_anlagen(pdf_bytes: bytes, placements: list[dict[str, Any]], anlagen: dict[str, AnlageSeiten]) -> bytes:
@@ -323,62 +356,93 @@ def merge_anlagen(pdf_bytes: bytes, placements: list[dict[str, Any]], anlagen: d
     return out.getvalue()
 
 
-def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False) -> SitzungResult:
-    """Write Einladung.docx/.pdf, Bekanntmachung.pdf and both Sitzungsmappen for one Sitzung."""
+@dataclass
+class _Run:
+    """What every document of one Sitzung shares."""
+
+    layout: Layout
+    cache: Path
+    epoch: int
+    entwurf: bool
+    display: str
+    warnings: list[str]
+
+
+def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False,
+                  public: Project | None = None) -> SitzungResult:
+    """Einladung and full Mappe from the full project into the internal tree; Bekanntmachung and
+    public Mappe from the public projection (``public``, made here if not given) into the public tree."""
     drafts = [e.record.vorlage.nummer for e in srec.all_tops() if e.record is not None and e.record.vorlage.entwurf]
     if drafts and not entwurf:
         raise UserError(f"{srec.display}: Entwürfe auf der Tagesordnung ({', '.join(drafts)}); die endgültige "
                         "Mappe wird erst gebaut, wenn sie fertig sind (oder mit --entwurf als Entwurf)")
+    public = public if public is not None else public_project(project)
+    public_srec = next(p for p in public.sitzungen if p.path == srec.path)
     gremium = project.ref.gremien[srec.sitzung.gremium]
     layout = get_layout(project.ref.koerperschaften[gremium.koerperschaft].layout, project.root)
-    folder = out / "sitzungen" / srec.slug
-    cache = out / ".cache"
     _, epoch = stand(project.root)
     if not epoch:
         d = srec.sitzung.einladungsdatum
         epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
-    warnings: list[str] = []
-    results: dict[str, bytes] = {}
-
-    letters = sitzung_context(project, srec, layout, public=None)
-    md = render_markdown(layout, letters, "einladung.md.j2")
-    title = f"Einladung: {letters['gremium']} am {letters['datum']}"
-    results["Einladung.pdf"] = engines.typst_pdf(_typst_source(md, EINLADUNG_MAIN, epoch, srec.display), layout,
-                                                 _inputs(letters, title, entwurf), epoch, srec.display)
-    results["Einladung.docx"] = _docx(md, layout, epoch, srec.display, entwurf)
-
-    public_letters = sitzung_context(project, srec, layout, public=True)
-    md = render_markdown(layout, public_letters, "bekanntmachung.md.j2")
-    title = f"Bekanntmachung: {letters['gremium']} am {letters['datum']}"
-    results["Bekanntmachung.pdf"] = engines.typst_pdf(
-        _typst_source(md, BEKANNTMACHUNG_MAIN, epoch, srec.display), layout,
-        _inputs(public_letters, title, entwurf), epoch, srec.display)
-
-    for public, name in ((True, "Sitzungsmappe-oeffentlich.pdf"), (False, "Sitzungsmappe-vollstaendig.pdf")):
-        staging = engines.new_staging(layout)
-        try:
-            ctx = sitzung_context(project, srec, layout, public=public, cache=cache, staging=staging,
-                                  with_bodies=True)
-            anlagen = {a.id: a for t in ctx["tops"] for a in t.anlagen}
-            not_pdfa = [a.ueberschrift for a in anlagen.values() if a.art == "pdf" and not a.pdfa]
-            md = render_markdown(layout, ctx, "sitzungsmappe.md.j2")
-            source = _typst_source(md, MAPPE_MAIN, epoch, srec.display)
-            title = f"Sitzungsmappe ({'öffentlich' if public else 'vollständig'}): {ctx['gremium']} am {ctx['datum']}"
-            standards = [] if not_pdfa else ["a-2b"]
-            if not_pdfa:
-                warnings.append(f"{name}: nicht PDF/A, weil Anlagen kein PDF/A sind und Ghostscript fehlt: "
-                                + "; ".join(not_pdfa))
-            pdf, placements = _compile_mappe(source, layout, staging, _inputs(ctx, title, entwurf), epoch,
-                                             srec.display, standards)
-            results[name] = merge_anlagen(pdf, placements, anlagen) if placements else pdf
-        finally:
-            shutil.rmtree(staging, ignore_errors=True)
-
+    run = _Run(layout, trees.cache_dir(out), epoch, entwurf, srec.display, [])
+    internal = internal_documents(project, srec, run)
+    published = public_documents(public, public_srec, run)
+    folders = (trees.public_dir(out) / "sitzungen" / srec.slug, trees.internal_dir(out) / "sitzungen" / srec.slug)
     files = []
-    for fname, data in results.items():
-        write_atomic(folder / fname, data)
-        files.append(folder / fname)
-    return SitzungResult(folder, files, warnings)
+    for folder, documents in zip(folders, (published, internal)):
+        for fname, data in documents.items():
+            write_atomic(folder / fname, data)
+            files.append(folder / fname)
+    return SitzungResult(folders[0], folders[1], files, run.warnings)
+
+
+def internal_documents(project: Project, srec: SitzungRecord, run: _Run) -> dict[str, bytes]:
+    """Einladung (PDF, DOCX) and the full Mappe, from the full project."""
+    assert not project.public
+    letters = sitzung_context(project, srec, run.layout)
+    md = render_markdown(run.layout, letters, "einladung.md.j2")
+    title = f"Einladung: {letters['gremium']} am {letters['datum']}"
+    return {
+        "Einladung.pdf": engines.typst_pdf(_typst_source(md, EINLADUNG_MAIN, run.epoch, run.display, False),
+                                           run.layout, _inputs(letters, title, run.entwurf), run.epoch, run.display),
+        "Einladung.docx": _docx(md, run.layout, run.epoch, run.display, run.entwurf),
+        "Sitzungsmappe-vollstaendig.pdf": _mappe(project, srec, run),
+    }
+
+
+def public_documents(public: Project, srec: SitzungRecord, run: _Run) -> dict[str, bytes]:
+    """Bekanntmachung and public Mappe, from the public projection only."""
+    assert public.public, "public documents are made from the public projection only"
+    letters = sitzung_context(public, srec, run.layout)
+    md = render_markdown(run.layout, letters, "bekanntmachung.md.j2")
+    title = f"Bekanntmachung: {letters['gremium']} am {letters['datum']}"
+    return {
+        "Bekanntmachung.pdf": engines.typst_pdf(
+            _typst_source(md, BEKANNTMACHUNG_MAIN, run.epoch, run.display, True), run.layout,
+            _inputs(letters, title, run.entwurf), run.epoch, run.display),
+        "Sitzungsmappe-oeffentlich.pdf": _mappe(public, srec, run),
+    }
+
+
+def _mappe(project: Project, srec: SitzungRecord, run: _Run) -> bytes:
+    """The public Mappe from the projection, the full one from the full project."""
+    name = "Sitzungsmappe-oeffentlich.pdf" if project.public else "Sitzungsmappe-vollstaendig.pdf"
+    staging = engines.new_staging(run.layout)
+    try:
+        ctx = sitzung_context(project, srec, run.layout, cache=run.cache, staging=staging, with_bodies=True)
+        anlagen = {a.id: a for t in ctx["tops"] for a in t.anlagen}
+        not_pdfa = [a.position for a in anlagen.values() if a.art == "pdf" and not a.pdfa]
+        md = render_markdown(run.layout, ctx, "sitzungsmappe.md.j2")
+        source = _typst_source(md, MAPPE_MAIN, run.epoch, run.display, project.public)
+        title = f"Sitzungsmappe ({'öffentlich' if project.public else 'vollständig'}): {ctx['gremium']} am {ctx['datum']}"
+        if not_pdfa:
+            run.warnings.append(f"{name}: nicht PDF/A, weil Anlagen kein PDF/A sind und Ghostscript fehlt: "
+                                + "; ".join(not_pdfa))
+        pdf, placements = _compile_mappe(source, run.layout, staging, _inputs(ctx, title, run.entwurf), run.epoch,
+                                         run.display, [] if not_pdfa else ["a-2b"])
+        return merge_anlagen(pdf, placements, anlagen) if placements else pdf
+    finally:
+        shutil.rmtree(staging, ignore_errors=True)
 
 
 def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str, str], epoch: int, display: str,
