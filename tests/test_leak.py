@@ -49,7 +49,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], 
         logs.append(_run(root, "build", "-o", str(out), *(["--layout", layout] if layout != "allris" else [])))
         outs.append(out)
     logs.append(_run(root, "sitzung", "-o", str(outs[0])))
-    import vorlagengen.render.sitzung as rs
+    import vorlagengen.render.sitzung.anlagen as rs
 
     real_which = shutil.which
     with pytest.MonkeyPatch.context() as mp:

@@ -16,9 +16,12 @@ Rules (README, „Öffentlich und intern“):
   - Bezug: the number stays; a non-public target is known by number only (no Betreff).
 - ``betreffs``: only of public Drucksachen (redacted); ``oeffentlich``: the public numbers and the
   non-public numbers a public Bezug names.
-- Sitzungen: every Sitzung, with its public TOPs only, and whether it has a non-public part.
+- Sitzungen: every Sitzung, with its public TOPs only, and whether it has a non-public part. Its
+  Niederschrift is left out (a public form of it is the Niederschrift's to define); ``ergebnisse``
+  only of public Drucksachen in public Beratung; no ``warnings`` (they may name anything).
 - Reference data: Körperschaften; Gremien, Ämter and Personen only where a public record or a
-  Sitzung uses them; Altbestand only where public and named by a public Bezug.
+  Sitzung uses them, and the members of those Gremien (membership is public); Altbestand only where
+  public and named by a public Bezug.
 
 Everything is copied: the result shares no mutable object with the input.
 """
@@ -28,10 +31,9 @@ from __future__ import annotations
 import copy
 from typing import Any
 
-from .model import Vorlage
-from .project import Project, Record, RefData
+from .model import Sitzung, Tagesordnung, Top, Vorlage
+from .records import Project, Record, RefData, SitzungRecord, TopEntry
 from .schwaerzung import ersetze_texte, schwaerzen
-from .sitzung import Sitzung, SitzungRecord, Tagesordnung, Top, TopEntry
 
 NICHTOEFFENTLICH = "nichtöffentlich"
 PERSONENBEZOGEN = "personenbezogen"
@@ -46,7 +48,15 @@ def public_project(project: Project) -> Project:
     betreffs = {key: schwaerzen(text) for key, text in project.betreffs.items() if oeffentlich.get(key)}
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in kept})
     ref = public_refdata(project.ref, kept, sitzungen, oeffentlich)
-    return Project(project.root, ref, kept, sitzungen, betreffs, oeffentlich, public=True)
+    ergebnisse = {key: value for key, value in project.ergebnisse.items() if _public_result(key, kept)}
+    return Project(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich, public=True)
+
+
+def _public_result(key: tuple[str, str, str, Any], kept: list[Record]) -> bool:
+    body, nummer, gremium, datum = key
+    return any(r.vorlage.koerperschaft == body and r.vorlage.nummer == nummer and
+               any(s.gremium == gremium and s.datum == datum and s.oeffentlich for s in r.vorlage.beratungsfolge)
+               for r in kept)
 
 
 # --- Drucksachen ----------------------------------------------------------------------------------
@@ -101,7 +111,8 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
     public_tops = [_public_top(t) for t in s.tagesordnung.oeffentlich]
     sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(oeffentlich=public_tops)})
     tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
-    return SitzungRecord(srec.path, srec.display, sitzung, tops, srec.hat_nichtoeffentlichen_teil())
+    return SitzungRecord(srec.path, srec.display, sitzung, tops,
+                         nichtoeffentlicher_teil=srec.hat_nichtoeffentlichen_teil())
 
 
 def _copy_fields(model: Sitzung) -> dict[str, Any]:
@@ -122,7 +133,8 @@ def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
         raise AssertionError(f"TOP {entry.nummer}: nichtöffentliche Drucksache im öffentlichen Teil")
     terms = entry.record.vorlage.schwaerzen if entry.record is not None else []
     return TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
-                    tuple(entry.loc), record, [_public_entry(e, records) for e in entry.unterpunkte])
+                    tuple(entry.loc), record, [_public_entry(e, records) for e in entry.unterpunkte],
+                    entry.drucksache)
 
 
 # --- reference data -------------------------------------------------------------------------------
@@ -148,6 +160,10 @@ def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungR
     for s in sitzungen:
         gremien.add(s.sitzung.gremium)
         personen.update([s.sitzung.sitzungsleitung] if s.sitzung.sitzungsleitung else [])
+    for key in list(gremien):
+        for m in ref.gremien[key].mitglieder if key in ref.gremien else []:
+            personen.update([m.person, *m.stellvertretung])
+            gremien.update([m.fraktion] if m.fraktion else [])
 
     def pick(table: dict[str, Any], keep: set[str] | None) -> dict[str, Any]:
         return {k: m.model_copy(deep=True) for k, m in table.items() if keep is None or k in keep}

@@ -23,13 +23,13 @@ from pathlib import Path
 
 from .. import __version__, trees
 from ..errors import UserError
-from ..project import DATA_DIR, Project, Record
 from ..public import public_project as public_projection
+from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..schwaerzung import KLASSE, klartext
-from ..skeleton import slug
 from ..writing import write_atomic
 from . import engines
 from .context import Context, build_context
+from .docx_reference import reference_for
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -93,8 +93,6 @@ def _record_fingerprint(record: Record, project: Project, layout: Layout, data_f
     for part in (__version__, fmt, layout.fingerprint, data_fp, str(record.path), bezug, str(project.public)):
         h.update(part.encode())
     h.update(record.path.read_bytes())
-    from ..checks import anlage_path
-
     for anlage in record.vorlage.anlagen:
         p = anlage_path(anlage.datei, record.path)
         st = p.stat()
@@ -164,8 +162,6 @@ def _same_document(a: Prepared | None, b: Prepared) -> bool:
 
 
 def reference_doc(layout: Layout, entwurf: bool) -> Path:
-    from .docx_reference import reference_for
-
     return reference_for(layout, entwurf)
 
 
@@ -247,6 +243,8 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     skipped: list[Path] = []
     layouts: dict[str, Layout] = {}
     for record in project.records:
+        if record.vorlage.uebernommen:
+            continue  # imported: its text lives in the source's PDF and is never re-typeset
         name = layout_name or project.ref.koerperschaften[record.vorlage.koerperschaft].layout
         if name not in layouts:
             layouts[name] = get_layout(name, project.root)
