@@ -1,7 +1,8 @@
 """The leak test, built like an attack: the fixture of leak_support puts a marker word in every
-non-public place; every file of the public tree (its name, bytes, every decompressed PDF stream and
-string, the PDF text layer, every DOCX part) and every log line of the run is searched for every
-marker. The internal tree must hold each marker, so the test cannot pass by publishing nothing."""
+non-public place; every file of the public tree (Drucksachen, Bekanntmachung, public Mappe, website,
+search index, feeds, OParl export: its name, bytes, every decompressed PDF stream and string, the PDF
+text layer, every DOCX part) and every log line of the run is searched for every marker. The internal
+tree must hold each marker, so the test cannot pass by publishing nothing."""
 
 from __future__ import annotations
 
@@ -49,6 +50,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], 
         logs.append(_run(root, "build", "-o", str(out), *(["--layout", layout] if layout != "allris" else [])))
         outs.append(out)
     logs.append(_run(root, "sitzung", "-o", str(outs[0])))
+    logs.append(_run(root, "site", "-o", str(outs[0])))  # website, search index, feeds, OParl export
     import vorlagengen.render.sitzung.anlagen as rs
 
     real_which = shutil.which
@@ -86,7 +88,8 @@ def test_the_internal_tree_holds_every_marker(attack: tuple[Path, list[Path], st
 def test_the_public_tree_is_not_empty(attack: tuple[Path, list[Path], str]) -> None:
     _, outs, _ = attack
     public = outs[0] / "oeffentlich"
-    names = sorted(str(p.relative_to(public)) for p in public.rglob("*") if p.is_file())
+    names = sorted(str(p.relative_to(public)) for p in public.rglob("*") if p.is_file() and "site" not in p.parts)
+    assert (public / "site" / "index.html").is_file()
     assert names == ["sitzungen/lueneburg-sga-2019-04-04/Bekanntmachung.pdf",
                      "sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf",
                      "vorlagen/lueneburg/VO-9001-19-01.docx", "vorlagen/lueneburg/VO-9001-19-01.pdf",
