@@ -129,3 +129,24 @@ def test_a_drucksache_made_non_public_leaves_the_public_tree(tmp_path: Path) -> 
     log = _run(root, "build", "-f", "pdf", str(root / "vorlagen"))
     assert not public.exists() and "1 nicht mehr öffentliche entfernt" in log
     assert (root / "build/intern/vorlagen/lueneburg/VO-9001-19-01.pdf").exists()
+
+
+def test_the_confidentiality_mark_of_the_koerperschaft(attack: tuple[Path, list[Path], str]) -> None:
+    """Lüneburg's mark in the fixture is „Vertraulich – nur für Ratsmitglieder“: on the Einladung's
+    non-public part, the full Mappe's cover, contents and every page showing something non-public."""
+    _, outs, _ = attack
+    mark = "Vertraulich – nur für Ratsmitglieder"
+    folder = outs[0] / "intern/sitzungen/lueneburg-sga-2019-04-04"
+    einladung = " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
+    assert einladung.index("Nichtöffentlicher Teil") < einladung.index(mark) < einladung.index("N 1")
+    pages = [" ".join(p.split()) for p in pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf")]
+    marked = [i for i, p in enumerate(pages) if mark in p]
+    assert marked[:2] == [0, 1]  # cover and contents
+    for i, page in enumerate(pages):
+        secret = any(w in page for w in (MARKERS["NoeSachverhalt"], MARKERS["OeNoeAnlageText"], "TOP N ",
+                                         MARKERS["SpanSachverhalt"]))
+        assert not secret or i in marked, i
+    unmarked = [p for p in pages if mark not in p]
+    assert any("Anlage 1 zu VO/9003/19: Oeffentlichkeitsanlage" in p for p in unmarked)  # public pages stay plain
+    public = outs[0] / "oeffentlich/sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf"
+    assert not any(mark in p for p in pdf_pages(public))
