@@ -53,7 +53,7 @@ def test_a_changed_rule_reaches_check_skeleton_and_template(project, monkeypatch
 
     layout = get_layout("hamburg", REPO)
     markdown = render_markdown(layout, build_context(record, project.ref, project.betreffs).as_dict())
-    assert "[**Kurzmitteilung**]{custom-style=\"Vorlagenart\"}" in markdown
+    assert "[**Kurzmitteilung**]{.vg-zeichen style=\"Vorlagenart\"}" in markdown
 
     with pytest.raises(ValidationFailed) as caught:
         load_project(REPO, [record.path])

@@ -18,6 +18,7 @@ from pathlib import Path
 import pytest
 from render_support import REPO, copy_project
 
+from vorlagengen import trees
 from vorlagengen.bench import generate_project
 from vorlagengen.errors import ToolError
 from vorlagengen.progress import Progress
@@ -73,13 +74,13 @@ def project(tmp_path) -> Path:
 
 def test_deleted_or_replaced_output_is_made_again(project):
     run_build(project)
-    pdf = project / "build/vorlagen/lueneburg/VO-0001-19.pdf"
+    pdf = project / "build/intern/vorlagen/lueneburg/VO-0001-19.pdf"
     docx = pdf.with_suffix(".docx")
     good = pdf.read_bytes()
     pdf.unlink()
     docx.write_bytes(b"kaputt")
     again = run_build(project)
-    assert names(again.built) == ["VO-0001-19.docx", "VO-0001-19.pdf"]
+    assert names(again.built) == ["VO-0001-19.docx", "VO-0001-19.pdf"]  # only the internal ones were touched
     assert pdf.read_bytes() == good
     assert zipfile.is_zipfile(docx)
     assert not run_build(project).built
@@ -89,19 +90,21 @@ def test_outputs_of_a_deleted_record_are_removed(project):
     run_build(project)
     (project / "vorlagen/b.yaml").unlink()
     result = run_build(project)
-    assert names(result.removed) == ["VO-0002-19.docx", "VO-0002-19.pdf"]
-    assert sorted(outputs(project / "build")) == ["vorlagen/lueneburg/VO-0001-19.docx",
-                                                  "vorlagen/lueneburg/VO-0001-19.pdf"]
-    state = json.loads((project / "build" / MANIFEST).read_text())
-    assert sorted(state) == ["vorlagen/lueneburg/VO-0001-19.docx", "vorlagen/lueneburg/VO-0001-19.pdf"]
+    assert names(result.removed) == ["VO-0002-19.docx", "VO-0002-19.docx", "VO-0002-19.pdf", "VO-0002-19.pdf"]
+    kept = ["intern/vorlagen/lueneburg/VO-0001-19.docx", "intern/vorlagen/lueneburg/VO-0001-19.pdf",
+            "oeffentlich/vorlagen/lueneburg/VO-0001-19.docx", "oeffentlich/vorlagen/lueneburg/VO-0001-19.pdf"]
+    assert sorted(outputs(project / "build")) == kept
+    state = json.loads(trees.state_file(project / "build").read_text())
+    assert sorted(state) == kept
 
 
 def test_building_some_records_keeps_the_others(project):
     run_build(project)
     write(project, "a.yaml", "VO/0001/19", "Geändert")
     result = run_build(project, project / "vorlagen/a.yaml")
-    assert names(result.built) == ["VO-0001-19.docx", "VO-0001-19.pdf"] and not result.removed
-    assert len(outputs(project / "build")) == 4
+    assert names(result.built) == ["VO-0001-19.docx", "VO-0001-19.docx", "VO-0001-19.pdf", "VO-0001-19.pdf"]
+    assert not result.removed
+    assert len(outputs(project / "build")) == 8  # both trees
 
 
 @pytest.mark.parametrize("change", ["data", "layout", "fonts", "code", "anlage"])
@@ -124,7 +127,7 @@ def test_fingerprint_covers_what_an_output_depends_on(project, change, monkeypat
     else:
         (project / "vorlagen/anlage.pdf").write_bytes(b"%PDF-1.4\n% anders\n%%EOF\n")
     result = run_build(project)
-    expected = 4 if change != "anlage" else 2
+    expected = 8 if change != "anlage" else 4  # public records: both trees
     assert len(result.built) == expected, change
 
 
@@ -145,10 +148,10 @@ def test_code_fingerprint_covers_filter_templates_and_fonts():
 
 def test_leftovers_of_a_killed_run_are_removed(project):
     run_build(project)
-    folder = project / "build/vorlagen/lueneburg"
+    folder = project / "build/intern/vorlagen/lueneburg"
     ours = folder / ".VO-0001-19.pdf.k3j_x9q.tmp"
     foreign = folder / ".Einladung.pdf.abcdef.tmp"
-    state = project / "build" / f".{MANIFEST}.x81_k2.tmp"
+    state = trees.internal_dir(project / "build") / f".{MANIFEST}.x81_k2.tmp"
     ours.write_bytes(b"halb")
     state.write_bytes(b"{")
     foreign.write_bytes(b"gehoert einem anderen Lauf")
@@ -164,14 +167,14 @@ def test_two_builds_at_once_keep_each_others_state(project):
     for proc in (first, second):
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-    state = json.loads((project / "build" / MANIFEST).read_text())
-    assert len(state) == 12
+    state = json.loads(trees.state_file(project / "build").read_text())
+    assert len(state) == 24  # both trees
     again = cli(project, "build", *(f"vorlagen/{n}.yaml" for n in ("a", "b", "r3", "r4", "r5", "r6")),
                 cwd=project)
     _out, err = again.communicate(timeout=300)
     assert again.returncode == 0, err
     result = run_build(project, *(project / f"vorlagen/{n}.yaml" for n in ("a", "b", "r3", "r4", "r5", "r6")))
-    assert not result.built and len(result.skipped) == 12
+    assert not result.built and len(result.skipped) == 24
 
 
 def test_entwurf_docx_is_identical_across_runs_and_time_zones(tmp_path):
@@ -182,7 +185,7 @@ def test_entwurf_docx_is_identical_across_runs_and_time_zones(tmp_path):
         proc = cli(root, "build", "--neu", "-o", str(tmp_path / f"out{n}"), env=dict(os.environ, TZ=tz))
         _, err = proc.communicate(timeout=300)
         assert proc.returncode == 0, err
-        made.append((tmp_path / f"out{n}/vorlagen/lueneburg/VO-0001-19.docx").read_bytes())
+        made.append((tmp_path / f"out{n}/intern/vorlagen/lueneburg/VO-0001-19.docx").read_bytes())
     assert made[0] == made[1] == made[2]
     with zipfile.ZipFile(io.BytesIO(made[0])) as z:
         core = z.read("docProps/core.xml").decode()
@@ -197,7 +200,7 @@ def test_sigterm_stops_keeping_finished_work_and_removes_temporary_folders(tmp_p
     tmpdir = tmp_path / "tmp"
     tmpdir.mkdir()
     proc = cli(root, "build", env=dict(os.environ, TMPDIR=str(tmpdir)))
-    state = root / "build" / MANIFEST
+    state = trees.state_file(root / "build")
     deadline = time.monotonic() + 120
     while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
         time.sleep(0.05)
@@ -249,14 +252,14 @@ def test_a_pandoc_that_dies_fails_its_document_by_name_and_is_started_again(tmp_
     try:
         monkeypatch.setattr(engines, "pandoc_binary", lambda: str(crashing))
         with pytest.raises(ToolError) as err:
-            worker.convert("Welt", ["typst"], 0, "vorlagen/b.yaml")
+            worker.convert("Welt", ["typst"], 0, "vorlagen/b.yaml", public=False)
         assert str(err.value) == ("vorlagen/b.yaml: pandoc: pandoc ist unerwartet beendet worden: "
                                   "pandoc: Speicher erschöpft")
         monkeypatch.setattr(engines, "pandoc_binary", lambda: real)
-        assert b"Welt" in worker.convert("Welt", ["typst"], 0, "c.yaml")["typst"]
+        assert b"Welt" in worker.convert("Welt", ["typst"], 0, "c.yaml", public=False)["typst"]
         worker.proc.kill()  # dead between two documents: the next one does not notice
         worker.proc.wait()
-        assert b"Hallo" in worker.convert("Hallo", ["typst"], 0, "d.yaml")["typst"]
+        assert b"Hallo" in worker.convert("Hallo", ["typst"], 0, "d.yaml", public=False)["typst"]
     finally:
         worker.close()
 
@@ -265,7 +268,7 @@ def test_pandoc_warnings_fail_the_document():
     worker = engines.PandocWorker()
     try:
         with pytest.raises(ToolError, match="Duplicate link reference"):
-            worker.convert("[x]\n\n[x]: a\n\n[x]: b\n", ["typst"], 0, "a.yaml")
+            worker.convert("[x]\n\n[x]: a\n\n[x]: b\n", ["typst"], 0, "a.yaml", public=False)
     finally:
         worker.close()
 

@@ -17,12 +17,13 @@ PACKAGE = "vorlagengen"
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
-                    "oparl",
-                    "oparl.ids"]),
+                    "oparl", "oparl.ids", "schwaerzung", "trees"]),
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records"]),
     ("Prüfen", ["checks.*"]),
     ("Laden", ["modelerrors", "project", "sitzungen"]),
+    ("Öffentlich", ["public"]),
+    ("Öffentlich", ["public"]),
     ("Kontext", ["render.context"]),
     ("Layouts", ["render.layouts", "render.markdown"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
@@ -30,7 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",
                    "render.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
-    ("Veröffentlichen", ["public", "publish.*"]),
+    ("Veröffentlichen", ["publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
                  "bench_oparl", "__main__"]),
 ]

@@ -225,7 +225,7 @@ def test_drucksache_shows_the_result_of_the_niederschrift_and_is_rebuilt_when_it
     def build(*paths: str) -> str:
         result = CliRunner().invoke(cli, ["--projekt", str(demo), "build", "--format", "pdf", *paths])
         assert result.exit_code == 0, result.output
-        pdfs = list((demo / "build").rglob("19-0171.pdf"))
+        pdfs = list((demo / "build" / "oeffentlich").rglob("19-0171.pdf"))
         assert len(pdfs) == 1
         return pdf_text(pdfs[0])
 

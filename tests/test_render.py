@@ -42,7 +42,7 @@ def demo():
 
 
 def outputs(out: Path, record) -> tuple[Path, Path]:
-    base = out / "vorlagen" / record.vorlage.koerperschaft / slug(record.vorlage.nummer)
+    base = out / "intern" / "vorlagen" / record.vorlage.koerperschaft / slug(record.vorlage.nummer)
     return base.with_suffix(".pdf"), base.with_suffix(".docx")
 
 
@@ -149,7 +149,7 @@ def test_two_builds_are_byte_identical(tmp_path):
     build_project(REPO, tmp_path / "a", paths)
     build_project(REPO, tmp_path / "b", paths)
     files = sorted(p.relative_to(tmp_path / "a") for p in (tmp_path / "a").rglob("*.*") if p.suffix in (".pdf", ".docx"))
-    assert len(files) == 2
+    assert len(files) == 4  # public and internal form, DOCX and PDF
     for rel in files:
         assert (tmp_path / "a" / rel).read_bytes() == (tmp_path / "b" / rel).read_bytes(), rel
 
@@ -185,7 +185,7 @@ def test_long_table_breaks_across_pages_with_header_repeated(tmp_path):
     write_record(root, "t.yaml", HEAD.format(nr="VO/0001/19", betreff="Lange Tabelle")
                  + block("| Nr | Maßnahme | Betrag |\n|---|---|---|\n" + rows))
     build_project(root, root / "build")
-    pdf = root / "build/vorlagen/lueneburg/VO-0001-19.pdf"
+    pdf = root / "build/oeffentlich/vorlagen/lueneburg/VO-0001-19.pdf"
     pages = pdf_pages(pdf)
     assert len(pages) >= 3
     text = "\n".join(pages)
@@ -193,7 +193,7 @@ def test_long_table_breaks_across_pages_with_header_repeated(tmp_path):
         assert f"Maßnahme Nummer {i}\n" in text or f"Maßnahme Nummer {i} " in text, i
     with_header = [p for p in pages if "Nr Maßnahme Betrag" in " ".join(p.split())]
     assert len(with_header) >= 2, "Tabellenkopf wird auf Folgeseiten nicht wiederholt"
-    assert sum(1 for r in docx_text(root / "build/vorlagen/lueneburg/VO-0001-19.docx").splitlines()
+    assert sum(1 for r in docx_text(root / "build/oeffentlich/vorlagen/lueneburg/VO-0001-19.docx").splitlines()
                if r.startswith("Maßnahme Nummer")) == 120
 
 
@@ -214,8 +214,8 @@ def test_markup_in_records_comes_out_literally(tmp_path):
     betreff = '"{{ 7*7 }} #read(\\"/etc/passwd\\") <b>x</b> $y$"'
     write_record(root, "i.yaml", HEAD.format(nr="VO/0002/19", betreff=betreff) + block("\n\n".join(INJECTIONS)))
     build_project(root, root / "build")
-    pdf = "\n".join(pdf_pages(root / "build/vorlagen/lueneburg/VO-0002-19.pdf"))
-    doc = docx_text(root / "build/vorlagen/lueneburg/VO-0002-19.docx")
+    pdf = "\n".join(pdf_pages(root / "build/oeffentlich/vorlagen/lueneburg/VO-0002-19.pdf"))
+    doc = docx_text(root / "build/oeffentlich/vorlagen/lueneburg/VO-0002-19.docx")
     ascii_quotes = str.maketrans({"„": '"', "“": '"', "”": '"', "‚": "'", "‘": "'", "’": "'"})
     for text in (pdf, doc):
         # typographic quotes are the one change allowed: "x" is set as „x“
@@ -237,12 +237,12 @@ def test_entwurf_is_stamped_on_every_page(tmp_path):
     long = "\n\n".join(f"Absatz {i}: " + "Text der Vorlage. " * 40 for i in range(12))
     write_record(root, "e.yaml", HEAD.format(nr="VO/0003/19", betreff="Entwurf") + "entwurf: ja\n" + block(long))
     build_project(root, root / "build")
-    pages = pdf_pages(root / "build/vorlagen/lueneburg/VO-0003-19.pdf")
+    pages = pdf_pages(root / "build/oeffentlich/vorlagen/lueneburg/VO-0003-19.pdf")
     assert len(pages) >= 2
     assert all("ENTWURF" in p for p in pages)
     import docx
 
-    d = docx.Document(str(root / "build/vorlagen/lueneburg/VO-0003-19.docx"))
+    d = docx.Document(str(root / "build/oeffentlich/vorlagen/lueneburg/VO-0003-19.docx"))
     assert all("ENTWURF" in " ".join(p.text for p in s.header.paragraphs) for s in d.sections)
 
 
@@ -267,7 +267,7 @@ Ein Absatz mit **fettem Wort** und *kursivem Wort* und einem [Verweis](https://e
 """
     write_record(root, "m.yaml", HEAD.format(nr="VO/0004/19", betreff="Markdown") + block(md))
     build_project(root, root / "build")
-    base = root / "build/vorlagen/lueneburg/VO-0004-19"
+    base = root / "build/oeffentlich/vorlagen/lueneburg/VO-0004-19"
     pdf = "\n".join(pdf_pages(base.with_suffix(".pdf")))
     for snippet in ("Zwischenüberschrift Eins", "fettem Wort", "Unterpunkt A2", "Zweitens eins", "Wert b"):
         assert snippet in pdf
@@ -293,7 +293,7 @@ def test_project_templates_override_packaged_layout(tmp_path):
         encoding="utf-8")
     write_record(root, "o.yaml", HEAD.format(nr="VO/0005/19", betreff="Eigenes Layout") + block("Text."))
     build_project(root, root / "build")
-    base = root / "build/vorlagen/lueneburg/VO-0005-19"
+    base = root / "build/oeffentlich/vorlagen/lueneburg/VO-0005-19"
     assert "Sachdarstellung der Musterstadt" in "".join(pdf_pages(base.with_suffix(".pdf")))
     assert "Sachdarstellung der Musterstadt" in docx_text(base.with_suffix(".docx"))
 
@@ -302,7 +302,7 @@ def test_failed_build_leaves_previous_output_untouched(tmp_path):
     root = copy_project(tmp_path)
     write_record(root, "a.yaml", HEAD.format(nr="VO/0006/19", betreff="Erster Stand") + block("Text."))
     build_project(root, root / "build")
-    pdf = root / "build/vorlagen/lueneburg/VO-0006-19.pdf"
+    pdf = root / "build/oeffentlich/vorlagen/lueneburg/VO-0006-19.pdf"
     before = pdf.read_bytes()
     own = root / "templates" / "allris"
     own.mkdir(parents=True)
@@ -321,12 +321,14 @@ def test_unchanged_records_are_not_rebuilt(tmp_path):
     write_record(root, "b.yaml", HEAD.format(nr="VO/0008/19", betreff="B") + block("Text."))
     out = root / "build"
     first = build(load_project(root, jobs=1), out)
-    assert len(first.built) == 4 and not first.skipped
+    assert len(first.built) == 8 and not first.skipped  # public and internal form of each
     second = build(load_project(root, jobs=1), out)
-    assert not second.built and len(second.skipped) == 4
+    assert not second.built and len(second.skipped) == 8
     write_record(root, "b.yaml", HEAD.format(nr="VO/0008/19", betreff="B geändert") + block("Text."))
     third = build(load_project(root, jobs=1), out)
-    assert sorted(p.name for p in third.built) == ["VO-0008-19.docx", "VO-0008-19.pdf"]
+    assert sorted(str(p.relative_to(out)) for p in third.built) == [
+        "intern/vorlagen/lueneburg/VO-0008-19.docx", "intern/vorlagen/lueneburg/VO-0008-19.pdf",
+        "oeffentlich/vorlagen/lueneburg/VO-0008-19.docx", "oeffentlich/vorlagen/lueneburg/VO-0008-19.pdf"]
 
 
 def test_any_record_renders_in_any_layout(tmp_path, demo):
@@ -335,7 +337,8 @@ def test_any_record_renders_in_any_layout(tmp_path, demo):
     for layout in available(REPO):
         out = tmp_path / layout
         build(demo, out, layout_name=layout)
-        assert len(list(out.rglob("*.pdf"))) == len(demo.records)
+        assert len(list((out / "intern").rglob("*.pdf"))) == len(demo.records)
+        assert len(list((out / "oeffentlich").rglob("*.pdf"))) == sum(r.vorlage.oeffentlich for r in demo.records)
 
 
 def test_worked_example_of_a_kommune_design_builds(tmp_path):
@@ -343,10 +346,10 @@ def test_worked_example_of_a_kommune_design_builds(tmp_path):
     example = REPO / "beispiele" / "musterstadt"
     project = load_project(example, jobs=1)
     build(project, tmp_path)
-    pdf = tmp_path / "vorlagen/musterstadt/BV-2026-001.pdf"
+    pdf = tmp_path / "oeffentlich/vorlagen/musterstadt/BV-2026-001.pdf"
     assert "Ratsinformationssystem Musterstadt" in pdf_pages(pdf)[0]
     with pikepdf.open(pdf) as p:
         alts = [str(o.Alt) for o in p.objects if isinstance(o, pikepdf.Dictionary) and "/Alt" in o]
     assert "Wappen der Stadt Musterstadt" in alts, "Wappen (mit Alternativtext) fehlt"
-    with zipfile.ZipFile(tmp_path / "vorlagen/musterstadt/BV-2026-001.docx") as z:
+    with zipfile.ZipFile(tmp_path / "oeffentlich/vorlagen/musterstadt/BV-2026-001.docx") as z:
         assert "1D5F3A" in z.read("word/styles.xml").decode()

@@ -4,6 +4,7 @@ that the public ones carry nothing non-public."""
 from __future__ import annotations
 
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
 
 import pikepdf
@@ -112,10 +113,27 @@ def leak_project(tmp_path: Path) -> Path:
     return root
 
 
-def build_leak(root: Path) -> Path:
+INTERNAL_DOCS = ("Einladung.pdf", "Einladung.docx", "Sitzungsmappe-vollstaendig.pdf")
+
+
+@dataclass
+class Docs:
+    """The documents of one Sitzung: ``docs / name`` finds a file in its tree."""
+
+    public: Path
+    internal: Path
+
+    def __truediv__(self, name: str) -> Path:
+        return (self.internal if name in INTERNAL_DOCS else self.public) / name
+
+    def iterdir(self) -> list[Path]:
+        return [*self.public.iterdir(), *self.internal.iterdir()]
+
+
+def build_leak(root: Path) -> Docs:
     project = load_project(root, None, sitzungen=[root / "sitzungen"])
     result = build_sitzung(project, project.sitzungen[0], root / "build")
-    return result.folder
+    return Docs(result.folder, result.internal_folder)
 
 
 def everything_in(pdf_path: Path) -> str:
@@ -146,7 +164,7 @@ def test_public_documents_carry_no_trace_of_non_public_items(leak_project):
     for name in ("Sitzungsmappe-oeffentlich.pdf", "Bekanntmachung.pdf"):
         found = everything_in(folder / name)
         assert MARKER.lower() not in found.lower(), name
-    assert all(MARKER.lower() not in p.name.lower() for p in folder.iterdir())
+    assert sorted(p.name for p in folder.public.iterdir()) == ["Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"]
     full = "\n".join(pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf"))
     for expected in (f"{MARKER} Betreff", f"Vertraulicher Sachverhalt {MARKER}", f"{MARKER} Personalsache",
                      f"{MARKER} Angebote", f"Preise {MARKER} vertraulich", f"{MARKER} Akte",
@@ -188,8 +206,9 @@ def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
     with pikepdf.open(full) as pdf:
         links = [a for a in pdf.pages[1].get("/Annots", []) if a.get("/Subtype") == "/Link"]
     assert len(links) >= 5
-    # non-public pages are marked in the full Mappe
-    marked = [i for i, p in enumerate(pages) if "– nichtöffentlich –" in p]
+    # pages showing something non-public carry the confidentiality mark, the contents page too
+    marked = [i for i, p in enumerate(pages) if "nichtöffentlich – vertraulich" in p]
+    assert 1 in marked
     secret = [i for i, p in enumerate(pages) if i > 1 and any(
         s in p for s in (f"Akteninhalt {MARKER}", f"Preise {MARKER}", f"Vertraulicher Sachverhalt {MARKER}",
                          f"TOP N 2 {MARKER} Personalsache", f"Anlage 4 zu VO/0001/19: {MARKER} Foto"))]
@@ -238,7 +257,7 @@ def test_without_ghostscript_a_mappe_with_non_pdfa_anlagen_is_not_labelled_pdfa(
     monkeypatch.setattr(rs.shutil, "which", lambda name: None if name == "gs" else real_which(name))
     project = load_project(leak_project, None, sitzungen=[leak_project / "sitzungen"])
     result = build_sitzung(project, project.sitzungen[0], leak_project / "build2")
-    with pikepdf.open(result.folder / "Sitzungsmappe-vollstaendig.pdf") as pdf:
+    with pikepdf.open(result.internal_folder / "Sitzungsmappe-vollstaendig.pdf") as pdf:
         assert pdf.open_metadata().get("pdfaid:part") is None
     assert any("nicht PDF/A" in w for w in result.warnings)
 
@@ -331,10 +350,11 @@ def test_a_draft_on_the_agenda_validates_and_builds_only_as_entwurf(tmp_path):
     assert final.exit_code == 1
     assert ("Entwürfe auf der Tagesordnung (VO/0004/19); die endgültige Mappe wird erst gebaut, wenn sie fertig "
             "sind (oder mit --entwurf als Entwurf)") in final.output
-    assert not (out / "sitzungen").exists()
+    assert not (out / "intern" / "sitzungen").exists() and not (out / "oeffentlich" / "sitzungen").exists()
     draft = run("sitzung", "--entwurf", "-o", str(out))
     assert draft.exit_code == 0, draft.output
-    first_page = pdf_pages(out / "sitzungen" / "lueneburg-sga-2019-04-04" / "Sitzungsmappe-vollstaendig.pdf")[0]
+    first_page = pdf_pages(out / "intern" / "sitzungen" / "lueneburg-sga-2019-04-04" /
+                           "Sitzungsmappe-vollstaendig.pdf")[0]
     assert "ENTWURF" in first_page
 
 
@@ -349,27 +369,29 @@ def test_a_folder_given_to_sitzung_builds_only_the_sitzungen_in_it(tmp_path):
     out = tmp_path / "out"
     result = CliRunner().invoke(cli, ["--projekt", str(root), "sitzung", str(may.parent), "-o", str(out)])
     assert result.exit_code == 0, result.output
-    assert sorted(p.name for p in (out / "sitzungen").iterdir()) == ["lueneburg-sga-2019-05-02"]
+    assert sorted(p.name for p in (out / "intern" / "sitzungen").iterdir()) == ["lueneburg-sga-2019-05-02"]
 
 
 def test_demo_sitzungen_build_all_files(tmp_path):
     result = CliRunner().invoke(cli, ["--projekt", str(REPO), "-q", "sitzung", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     for slug in ("wandsbek-jha-2011-05-11", "lueneburg-sga-2019-04-04"):
-        folder = tmp_path / "sitzungen" / slug
+        assert sorted(p.name for p in (tmp_path / "oeffentlich/sitzungen" / slug).iterdir()) == [
+            "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"]
+        folder = tmp_path / "intern/sitzungen" / slug
         assert sorted(p.name for p in folder.iterdir()) == [
-            "Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf", "Nachtrag.docx", "Nachtrag.pdf",
-            "Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"]
-        for mappe in folder.glob("Sitzungsmappe-*.pdf"):
+            "Einladung.docx", "Einladung.pdf", "Nachtrag.docx", "Nachtrag.pdf", "Sitzungsmappe-vollstaendig.pdf"]
+        for mappe in (folder / "Sitzungsmappe-vollstaendig.pdf",
+                      tmp_path / "oeffentlich/sitzungen" / slug / "Sitzungsmappe-oeffentlich.pdf"):
             assert_no_bare_pages(mappe)
-    full = tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"
+    full = tmp_path / "intern/sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"
     tree = outline_tree(full)
     # the sub-item is nested under its parent, with German quotes
     i = tree.index((1, "TOP 12 Mitteilungen des Bezirksamtes"))
     assert tree[i + 1] == (2, "TOP 12.7 Sozialräumliche Hilfen und Angebote (vormals „Neue Hilfen“) in Wandsbek")
     assert tree[i + 2] == (3, "Drucksache 19/0167: Sozialräumliche Hilfen und Angebote (vormals „Neue Hilfen“) "
                               "in Wandsbek")
-    public = everything_in(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-oeffentlich.pdf")
+    public = everything_in(tmp_path / "oeffentlich/sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-oeffentlich.pdf")
     assert "19/0175" not in public and "Fallkosten" not in public
 
 

@@ -26,8 +26,17 @@ CM = 72 / 2.54
 
 
 def build(root: Path) -> Path:
+    """Build the Sitzung; returns one folder holding the documents of both trees (copies), so a
+    test can look at all of them together."""
     project = load_project(root, None, sitzungen=[root / "sitzungen"])
-    return build_sitzung(project, project.sitzungen[0], root / "build").folder
+    result = build_sitzung(project, project.sitzungen[0], root / "build")
+    both = root / "beide"
+    shutil.rmtree(both, ignore_errors=True)
+    both.mkdir()
+    for folder in (result.folder, result.internal_folder):
+        for path in folder.glob("*.*") if folder.is_dir() else []:
+            shutil.copy(path, both / path.name)
+    return both
 
 
 def write_sitzung(root: Path, text: str) -> None:
@@ -368,10 +377,11 @@ def test_every_sitzung_of_the_corpus_builds(tmp_path):
         out = tmp_path / project.name
         result = CliRunner().invoke(cli, ["--projekt", str(project), "-q", "sitzung", "-o", str(out)])
         assert result.exit_code == 0, (project.name, result.output)
-        for folder in (out / "sitzungen").iterdir():
+        for folder in (out / "intern" / "sitzungen").iterdir():
             built += 1
-            assert (folder / "Einladung.docx").exists() and (folder / "Bekanntmachung.pdf").exists()
+            public = out / "oeffentlich" / "sitzungen" / folder.name
+            assert (folder / "Einladung.docx").exists() and (public / "Bekanntmachung.pdf").exists()
             assert_einladung_docx_matches_pdf(folder)
-            for mappe in folder.glob("Sitzungsmappe-*.pdf"):
+            for mappe in [*folder.glob("Sitzungsmappe-*.pdf"), *public.glob("Sitzungsmappe-*.pdf")]:
                 assert_no_bare_pages(mappe)
     assert built >= 6

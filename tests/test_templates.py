@@ -22,7 +22,7 @@ def _docx_text(path: Path) -> str:
 def _build_docx(projekt: Projekt) -> str:
     result = projekt.run("build", "--format", "docx", "--neu")
     assert result.exit_code == 0, result.output
-    return _docx_text(projekt.root / "build" / "vorlagen" / "lueneburg" / "VO-8321-19.docx")
+    return _docx_text(projekt.root / "build" / "intern" / "vorlagen" / "lueneburg" / "VO-8321-19.docx")
 
 
 def test_layout_kopieren_copies_the_editable_files_once(leeres_projekt: Projekt) -> None:

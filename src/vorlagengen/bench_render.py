@@ -145,7 +145,7 @@ def bench_vorlagen_per_s() -> dict[str, float]:
             (root / "vorlagen" / f"vo-{i:04d}.yaml").write_text(_record(i), encoding="utf-8")
         times = [_run(_cli("-q", "--projekt", str(root), "build", "--neu")) for _ in range(runs())]
         rate = 200 / statistics.median(times)
-        lo = _libreoffice(sorted((root / "build/vorlagen/lueneburg").glob("*.docx"))[:50], Path(tmp))
+        lo = _libreoffice(sorted((root / "build/intern/vorlagen/lueneburg").glob("*.docx"))[:50], Path(tmp))
     if lo:
         PEER.update(vorlagen_per_s=lo, realistic_per_s=lo, vorlage_cold_s=1 / lo)
         out.update(libreoffice_per_s=round(lo, 2), libreoffice_docx_pdf_per_s=round(lo, 2),

@@ -7,7 +7,7 @@ from pathlib import Path
 
 import click
 
-from . import __version__, clickde
+from . import __version__, clickde, trees
 from .errors import UserError, ValidationFailed
 from .progress import Progress
 
@@ -123,9 +123,12 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
     """
     from .skeleton import new_record
 
-    target = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
-                        datum=datum.date() if datum else None, out=ausgabe)
+    target, oeffentlich = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
+                                     datum=datum.date() if datum else None, out=ausgabe)
     _say(ctx, f"angelegt: {target}")
+    if not oeffentlich:
+        click.echo(f"Hinweis: der Bezug {bezug} ist nichtöffentlich, darum ist die neue Drucksache als "
+                   "„status: nichtöffentlich“ angelegt.", err=True)
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -189,8 +192,10 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
           neu: bool, jobs: int | None) -> None:
     """Drucksachen als DOCX und PDF setzen (ohne PFADE: alle unter vorlagen/).
 
-    Die Dateien landen in AUSGABE/vorlagen/<körperschaft>/<Drucksachen-Nr>.docx|pdf.
-    Unveränderte Drucksachen werden nicht neu gesetzt.
+    Öffentliche Drucksachen, wie sie veröffentlicht werden dürfen (ohne nichtöffentliche Anlagen,
+    mit Schwärzungen), landen in AUSGABE/oeffentlich/vorlagen/<körperschaft>/; alle Drucksachen
+    in ihrer internen Fassung in AUSGABE/intern/vorlagen/<körperschaft>/. Nur AUSGABE/oeffentlich/
+    darf veröffentlicht werden. Unveränderte Drucksachen werden nicht neu gesetzt.
     """
     import os
 
@@ -216,6 +221,7 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     removed = f", {len(result.removed)} entfernt" if result.removed else ""
     imported = sum(1 for r in project.records if r.vorlage.uebernommen)
     note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
+    note += f", {len(result.removed)} nicht mehr öffentliche entfernt" if result.removed else ""
     _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
               f"{len(result.skipped)} unverändert{removed}{note} ({out})")
 
@@ -230,10 +236,12 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
 def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwurf: bool, kommende: bool) -> None:
     """Einladung, Bekanntmachung und Sitzungsmappen einer Sitzung erstellen (ohne DATEIEN: alle).
 
-    Schreibt nach AUSGABE/sitzungen/<gremium>-<datum>/: Einladung.docx, Einladung.pdf,
-    Bekanntmachung.pdf, Sitzungsmappe-oeffentlich.pdf, Sitzungsmappe-vollstaendig.pdf.
+    Schreibt Bekanntmachung.pdf und Sitzungsmappe-oeffentlich.pdf nach
+    AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/ und Einladung.docx, Einladung.pdf und
+    Sitzungsmappe-vollstaendig.pdf nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
     from .project import load_project
+    from .public import public_project
     from .records import SITZUNG_DIR
     from .render.sitzung import build_sitzung
 
@@ -250,11 +258,12 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
         chosen = [s for s in chosen if s.sitzung.quelle is None]
     if not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
+    public = public_project(project) if chosen else None
     for srec in chosen:
-        result = build_sitzung(project, srec, out, entwurf=entwurf)
+        result = build_sitzung(project, srec, out, entwurf=entwurf, public=public)
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
-        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder}")
+        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder} und {result.internal_folder}")
 
 
 @cli.group("import", options_metavar="[OPTIONEN]", subcommand_metavar="QUELLE [ARGUMENTE]...")
@@ -307,9 +316,9 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
         _say(ctx, line)
 
 
-PUBLIC_TREE = Path("oeffentlich")  # below the output folder: what a council may publish
+PUBLIC_TREE = Path(trees.PUBLIC)  # below the output folder: what a council may publish
 SITE_DIR = PUBLIC_TREE / "site"
-SITE_STATE = Path("intern") / "site-cache.json"
+SITE_STATE = Path(trees.INTERNAL) / "site-cache.json"
 
 
 @cli.command(options_metavar="[OPTIONEN]")

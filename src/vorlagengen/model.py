@@ -174,6 +174,8 @@ class Anlage(_Strict):
     datei: Text = Field(description="Pfad relativ zur Datei der Drucksache, innerhalb des Projekts")
     titel: Text = Field(description="Bezeichnung der Anlage")
     oeffentlich: JaNein = Field(True, description="Anlage darf veröffentlicht werden")
+    personenbezogen: JaNein = Field(
+        False, description="enthält personenbezogene Daten: erscheint in keiner öffentlichen Ausgabe (nur ein Hinweis)")
 
 
 class Deckung(_Strict):
@@ -280,6 +282,10 @@ class Vorlage(_Strict):
     finanzen: Finanzen | None = Field(None, description="Finanzielle Auswirkungen")
     anlagen: list[Anlage] = Field(default_factory=list, description="Anlagen")
     unterschrift: Unterschrift | None = Field(None, description="Zeichnungsblock")
+    schwaerzen: list[Text] = Field(
+        default_factory=list,
+        description="Namen und Angaben, die in öffentlichen Ausgaben geschwärzt werden; jede Stelle im Text "
+                    "muss als [Text]{.geschwaerzt} markiert sein (validate prüft das)")
     quelle: Quelle | None = Field(
         None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")
 
@@ -296,6 +302,18 @@ class Vorlage(_Strict):
 # --- reference data ---------------------------------------------------------------------------
 
 
+class Oeffentlichkeit(_Strict):
+    """Wie eine Körperschaft Nichtöffentliches kennzeichnet und was öffentliche Dokumente darüber sagen."""
+
+    vermerk: Text = Field("nichtöffentlich – vertraulich",
+                          description="Vertraulichkeitsvermerk auf dem nichtöffentlichen Teil der Einladung und "
+                                      "auf jeder Seite der vollständigen Mappe, die Nichtöffentliches zeigt")
+    nichtoeffentliche_anlagen: Literal["keine", "anzahl"] = Field(
+        "keine", description="öffentliche Drucksache: nichtöffentliche Anlagen gar nicht erwähnen (keine) oder "
+                             "als Anzahl nennen („und 1 nichtöffentliche Anlage“)")
+    bezug_nichtoeffentlich: Text = Field(
+        "nichtöffentliche Drucksache",
+        description="steht in öffentlichen Dokumenten statt des Betreffs, wenn der Bezug nichtöffentlich ist")
 class NiederschriftProfil(_Strict):
     """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
 
@@ -327,6 +345,9 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    oeffentlichkeit: Oeffentlichkeit = Field(
+        default_factory=Oeffentlichkeit,
+        description="Vertraulichkeitsvermerk und Hinweise in öffentlichen Dokumenten (Vorgaben gelten ohne Eintrag)")
     niederschrift: NiederschriftProfil = Field(
         default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
     tagesordnung: TopProfil = Field(default_factory=TopProfil,
@@ -388,6 +409,7 @@ class Altdrucksache(_Strict):
     betreff: Text
     datum: Datum | None = None
     art: ART | None = None
+    status: STATUS = Field("öffentlich", description="nichtöffentlich: öffentliche Dokumente zeigen nur die Nummer")
 
 
 REFERENCE_FILES: dict[str, type[BaseModel]] = {

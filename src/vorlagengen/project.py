@@ -168,12 +168,14 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
         problems.extend(found)
     # Cross-record checks see every record of the project, even when only some were selected.
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
-    others = _other_numbers(root, set(selected), betreffs) if record_paths else []
+    status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
+    others = _other_numbers(root, set(selected), betreffs, status) if record_paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
+    status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     problems.extend(checks.check_across(records, others, ref))
     loaded, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
-    project = Project(root, ref, records, loaded, betreffs)
+    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
     if not problems:
         problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:
@@ -207,10 +209,10 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
     return records or None, found  # Sitzungen alone need every Drucksache
 
 
-def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None
-                   ) -> list[tuple[str, str, str]]:
+def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
+                   status: dict[tuple[str, str], bool] | None = None) -> list[tuple[str, str, str]]:
     """(koerperschaft, nummer, display) of the records that were not selected, read leniently;
-    their Betreff goes into ``betreffs`` when given."""
+    their Betreff goes into ``betreffs`` and whether they are public into ``status`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
@@ -223,4 +225,6 @@ def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, st
             out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))
             if betreffs is not None and isinstance(raw.get("betreff"), str):
                 betreffs[(raw["koerperschaft"], raw["nummer"])] = raw["betreff"]
+            if status is not None:
+                status[(raw["koerperschaft"], raw["nummer"])] = raw.get("status") == "öffentlich"
     return out

@@ -101,6 +101,10 @@ class Record:
     path: Path
     display: str
     vorlage: Vorlage
+    # Set by the public projection only: the original numbers (1-based) of the Anlagen it kept, and
+    # how many it left out, by reason ("nichtöffentlich", "personenbezogen").
+    anlagen_nummern: list[int] | None = None
+    vorenthalten: dict[str, int] = field(default_factory=dict)
 
 
 @dataclass
@@ -138,6 +142,14 @@ class SitzungRecord:
     praefix: str = "TOP"  # what documents print before a TOP number (the Körperschaft's profile)
     niederschrift: Niederschrift | None = None
     niederschrift_path: Path | None = None
+    # Set by the public projection, which keeps no non-public TOP: whether the Sitzung has a
+    # non-public part at all (the Bekanntmachung names its heading).
+    nichtoeffentlicher_teil: bool | None = None
+
+    def hat_nichtoeffentlichen_teil(self) -> bool:
+        if self.nichtoeffentlicher_teil is not None:
+            return self.nichtoeffentlicher_teil
+        return any(not e.oeffentlich for e in self.all_tops())
 
     @property
     def slug(self) -> str:
@@ -166,6 +178,13 @@ class Project:
     # (body, Nr., Gremium, Sitzungsdatum) → Ergebnis
     ergebnisse: dict[tuple[str, str, str, dt.date], str] = field(default_factory=dict)
     warnings: list[Problem] = field(default_factory=list)  # reported by validate, do not stop a build
+    # (body, Nr.) → whether that Drucksache is public, for every Drucksache the project knows of
+    # (records, records not selected, Altbestand). Unknown or unreadable counts as non-public.
+    oeffentlich: dict[tuple[str, str], bool] = field(default_factory=dict)
+    public: bool = False  # True for the result of public.public_project: nothing non-public inside
+
+    def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:
+        return self.oeffentlich.get((koerperschaft, nummer), False)
 
     def betreff_of(self, koerperschaft: str, nummer: str) -> str:
         return self.betreffs.get((koerperschaft, nummer), "")

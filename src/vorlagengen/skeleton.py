@@ -20,15 +20,16 @@ from .yamlio import YamlProblem, load_mapping
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
 
 
-def _existing_numbers(root: Path, body: str, ref: RefData) -> list[str]:
-    numbers = [n for n, alt in ref.altbestand.items() if alt.koerperschaft == body]
+def _existing_numbers(root: Path, body: str, ref: RefData) -> dict[str, bool]:
+    """Drucksachen-Nr. of the Körperschaft → whether that Drucksache is public (unreadable: not)."""
+    numbers = {n: alt.status == "öffentlich" for n, alt in ref.altbestand.items() if alt.koerperschaft == body}
     for path in discover(root):
         try:
             raw = load_mapping(path, str(path))
         except YamlProblem:
             continue
         if raw.get("koerperschaft") == body and isinstance(raw.get("nummer"), str):
-            numbers.append(raw["nummer"])
+            numbers[raw["nummer"]] = raw.get("status") == "öffentlich"
     return numbers
 
 
@@ -37,7 +38,7 @@ def _q(text: str) -> str:
 
 
 def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefData, bezug: str | None,
-                    schema_ref: str) -> str:
+                    schema_ref: str, oeffentlich: bool = True) -> str:
     aemter = [k for k, v in ref.aemter.items() if v.koerperschaft == body]
     gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ != "Fraktion"]
     fraktionen = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ == "Fraktion"]
@@ -50,7 +51,8 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         f"datum: {datum.isoformat()}",
         f"koerperschaft: {body}",
         f"art: {art}",
-        "status: öffentlich  # oder: nichtöffentlich",
+        "status: öffentlich  # oder: nichtöffentlich" if oeffentlich else
+        f"status: nichtöffentlich  # wie der Bezug {bezug}; öffentlich nur, wenn nichts Vertrauliches darin steht",
         "entwurf: ja  # auf „nein“ setzen, wenn die Drucksache endgültig ist",
         f"betreff: {_q(PLATZHALTER['betreff'])}",
     ]
@@ -91,7 +93,9 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
 
 
 def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, datum: dt.date | None = None,
-               out: Path | None = None) -> Path:
+               out: Path | None = None) -> tuple[Path, bool]:
+    """Write the skeleton; returns its path and whether it was proposed as public (a Bezug to a
+    non-public Drucksache makes the new one nichtöffentlich)."""
     if art not in ARTEN:
         raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN) or '.'} Erlaubt: {', '.join(ARTEN)}")
     ref, problems = load_refdata(root)
@@ -108,18 +112,19 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
         if bezug not in existing:
             raise UserError(f"Bezug auf unbekannte Drucksache „{bezug}“ der Körperschaft {body}"
                             f"{suggest(bezug, existing)}")
-        nummer = next_suffix(bezug, existing)
+        nummer = next_suffix(bezug, list(existing))
     else:
         kuerzel = k.art_kuerzel.get(art)  # type: ignore[call-overload]
         if scheme.uses("art") and not kuerzel:
             raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
-        nummer = scheme.next_free(existing, date=datum, wp=k.wahlperiode, art=kuerzel,
+        nummer = scheme.next_free(list(existing), date=datum, wp=k.wahlperiode, art=kuerzel,
                                   jaehrlich=k.zaehlung == "jährlich")
     target = out or root / RECORD_DIR / body / f"{slug(nummer)}.yaml"
     if target.exists():
         raise UserError(f"{target}: Datei besteht schon, nichts geschrieben")
     schema_ref = os.path.relpath(root / SCHEMA_RELPATH, target.parent)
-    text = render_skeleton(art, body, nummer, datum, ref, bezug, schema_ref)
+    oeffentlich = existing[bezug] if bezug else True
+    text = render_skeleton(art, body, nummer, datum, ref, bezug, schema_ref, oeffentlich)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text.encode("utf-8"))
-    return target
+    return target, oeffentlich

@@ -13,6 +13,7 @@ from ..messages import suggest
 from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
 from ..records import Loc, RefData, anlage_path
 from .common import fmt_date, is_placeholder, scheme_of
+from .schwaerzung import check_schwaerzung
 
 
 # label, "unknown" with the label's grammatical gender, source file
@@ -82,6 +83,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
             out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
 
     out += _placeholders(v)
+    out += check_schwaerzung(v)
     out += _required_parts(v)
     if v.bezug is not None and v.bezug == v.nummer:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))

@@ -16,7 +16,9 @@ from ..messages import field_path, suggest
 from ..model import Gremium, Sitzung
 from ..records import Loc, Record, RefData, SitzungRecord, TopEntry
 from ..yamlio import locate
+from ..schwaerzung import unerkannt
 from .common import fmt_date
+from .schwaerzung import UNERKANNT
 
 Finding = tuple[Loc, str]
 
@@ -78,6 +80,9 @@ def _check_dates(s: Sitzung, frist: int) -> list[Finding]:
 def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: Callable[[], list[str]],
                seen: dict[str, str], praefix: str) -> list[Finding]:
     """``known`` gives the body's numbers, only asked for when a TOP names an unknown one."""
+    own_title = entry.record is None or entry.titel != entry.record.vorlage.betreff
+    if own_title and unerkannt(entry.titel):
+        return [((*entry.loc, "titel"), UNERKANNT)]
     if not entry.drucksache and not entry.titel:
         return [(entry.loc, "TOP braucht einen Titel oder eine Drucksache")]
     named = [((*entry.loc, "drucksache"), entry.drucksache)] if entry.drucksache else []

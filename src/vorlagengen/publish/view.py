@@ -15,6 +15,7 @@ from pathlib import Path
 from typing import Any
 
 from ..records import Project, Record, anlage_path
+from ..schwaerzung import klartext
 
 MIME = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
         ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
@@ -293,10 +294,11 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
     art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
     key = f"{v.koerperschaft}/{slug}"
     files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum)
-    anlagen = [SiteFile(f"Anlage {i}: {a.titel}", anlage_path(a.datei, rec.path),
+    numbers = rec.anlagen_nummern or range(1, len(v.anlagen) + 1)  # an Anlage keeps its number (public.py)
+    anlagen = [SiteFile(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
                         f"dokumente/{key}/anlage-{i}{anlage_path(a.datei, rec.path).suffix.lower()}", v.datum)
-               for i, a in enumerate(v.anlagen, start=1) if a.oeffentlich]
-    return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, v.betreff,
+               for i, a in zip(numbers, v.anlagen) if a.oeffentlich and not a.personenbezogen]
+    return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, klartext(v.betreff),
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
                       v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path,
                       _source_files(v))
@@ -319,7 +321,7 @@ def _texts(v: Any) -> list[Text]:
         out.append(Text("Antwort", v.antwort))
     if v.beschlussvorschlag:
         out.append(Text("Beschlussvorschlag", v.beschlussvorschlag))
-    out.extend(Text(a.titel, a.text) for a in v.abschnitte)
+    out.extend(Text(klartext(a.titel), a.text) for a in v.abschnitte)
     if v.finanzen is not None and v.finanzen.beschreibung:
         out.append(Text("Finanzielle Auswirkungen", v.finanzen.beschreibung))
     return out
@@ -365,4 +367,4 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results)
         step = next((st for st in v.beratungsfolge if st.gremium == s.gremium and st.datum == s.datum), None)
         ergebnis = _result(step, v, results) if step else ""
     subs = [_top(u, s, keys, results) for u in entry.unterpunkte if u.oeffentlich]
-    return Top(entry.nummer, entry.titel, entry.ebene, entry.nachtrag, key, ergebnis, subs)
+    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs)

@@ -1,8 +1,13 @@
 """Build Vorlagen: for each record, context → Markdown → DOCX and PDF, written atomically.
 
+Two trees (trees.py): every public Drucksache is rendered from the public projection
+(public.public_project) into ``oeffentlich/vorlagen/<k>/``; every Drucksache, in its internal form
+(non-public Anlagen listed, Schwärzungen visible on grey), into ``intern/vorlagen/<k>/``. Files of
+Drucksachen that are no longer public are removed from the public tree.
+
 A build is incremental and always equals a clean build:
 
-- each output is remembered in ``build/.vorlagen.json`` with a fingerprint of everything it was
+- each output is remembered in ``intern/.vorlagen.json`` with a fingerprint of everything it was
   made from (the record, its Anlagen, the Betreff it refers to, data/, the layout's files and the
   project's fonts, vorlagengen's own code, filter, fonts and templates, the versions of pandoc
   and typst) and with the output's size and time, so a deleted or replaced output is made again;
@@ -28,9 +33,11 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from .. import __version__
+from .. import __version__, trees
 from ..errors import UserError
+from ..public import public_project as public_projection
 from ..records import DATA_DIR, Project, Record, anlage_path, slug
+from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
 from .context import Context, build_context
@@ -47,10 +54,26 @@ PACKAGE = Path(__file__).resolve().parents[1]
 
 @dataclass
 class Job:
-    record: Record
+    """One Drucksache: its public form (None if it is not public) and its internal form, and the
+    outputs of either that need making: (tree, format) → file."""
+
     layout: Layout
-    targets: dict[str, Path]
-    fingerprints: dict[str, str]
+    public: Record | None
+    internal: Record
+    targets: dict[tuple[str, str], Path]
+    fingerprints: dict[tuple[str, str], str]
+
+
+@dataclass
+class Prepared:
+    """A Drucksache ready for pandoc and typst: everything that decides the output bytes."""
+
+    markdown: str
+    inputs: dict[str, str]
+    epoch: int
+    entwurf: bool
+    public: bool
+    display: str
 
 
 @dataclass
@@ -60,8 +83,9 @@ class BuildResult:
     removed: list[Path] = field(default_factory=list)
 
 
-def output_dir(out: Path, record: Record) -> Path:
-    return out / "vorlagen" / record.vorlage.koerperschaft
+def output_dir(out: Path, record: Record, tree: str) -> Path:
+    """Folder of a Drucksache's files in one tree (trees.PUBLIC or trees.INTERNAL)."""
+    return out / tree / "vorlagen" / record.vorlage.koerperschaft
 
 
 def epoch_of(record: Record) -> int:
@@ -105,9 +129,11 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
     return h.hexdigest()
 
 
-def record_fingerprint(record: Record, base: str, fmt: str, bezug_betreff: str) -> str:
+def record_fingerprint(record: Record, project: Project, base: str, fmt: str) -> str:
+    v = record.vorlage
+    bezug = f"{project.betreff_of(v.koerperschaft, v.bezug or '')}|{project.ist_oeffentlich(v.koerperschaft, v.bezug or '')}"
     h = hashlib.sha256()
-    for part in (base, fmt, str(record.path), bezug_betreff):
+    for part in (base, fmt, str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
     h.update(record.path.read_bytes())
     # results derived from Niederschriften live in another file: the result itself counts
@@ -120,7 +146,8 @@ def record_fingerprint(record: Record, base: str, fmt: str, bezug_betreff: str) 
 
 
 def inputs_for_typst(ctx: Context) -> dict[str, str]:
-    return {
+    """PDF metadata and running texts; a Schwärzung in its one-line form („[geschwärzt]“ when public)."""
+    return {key: klartext(value) for key, value in {
         "betreff": ctx.betreff,
         "nummer": ctx.nummer,
         "art": ctx.art,
@@ -129,27 +156,43 @@ def inputs_for_typst(ctx: Context) -> dict[str, str]:
         "datum": ctx.datum,
         "status": ctx.status,
         "entwurf": "ja" if ctx.entwurf else "nein",
-    }
+    }.items()}
 
 
 TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
 
 
-def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
-    """Render one record into the requested formats (bytes, nothing written)."""
-    ctx = build_context(record, project.ref, project.betreffs)
+def prepare(record: Record, project: Project, layout: Layout) -> Prepared:
+    """Context and Markdown of one record of ``project`` (public if ``project`` is the projection)."""
+    ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public)
     markdown = render_markdown(layout, ctx.as_dict())
-    epoch = epoch_of(record)
+    return Prepared(markdown, inputs_for_typst(ctx), epoch_of(record), ctx.entwurf, project.public, record.display)
+
+
+def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
+    """Markdown → the requested formats (bytes, nothing written), parsed once by this thread's pandoc."""
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
-    converted = engines.pandoc_worker().convert(markdown, wanted, epoch, record.display,
-                                                reference_doc(layout, ctx.entwurf) if "docx" in wanted else None)
+    converted = engines.pandoc_worker().convert(prep.markdown, wanted, prep.epoch, prep.display,
+                                                reference_doc(layout, prep.entwurf) if "docx" in wanted else None,
+                                                public=prep.public)
     out: dict[str, bytes] = {}
     if "typst" in converted:
-        out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout,
-                                       inputs_for_typst(ctx), epoch, record.display)
+        out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout, prep.inputs,
+                                       prep.epoch, prep.display)
     if "docx" in converted:
         out["docx"] = converted["docx"]
     return out
+
+
+def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
+    """Render one record of ``project`` into the requested formats (bytes, nothing written)."""
+    return convert(prepare(record, project, layout), layout, formats)
+
+
+def _same_document(a: Prepared | None, b: Prepared) -> bool:
+    """Whether the internal form would come out byte for byte as the public one (then it is copied)."""
+    return (a is not None and a.markdown == b.markdown and a.inputs == b.inputs and a.entwurf == b.entwurf
+            and KLASSE not in b.markdown)
 
 
 def reference_doc(layout: Layout, entwurf: bool) -> Path:
@@ -170,7 +213,7 @@ class State:
 
     def __init__(self, out: Path) -> None:
         self.out = out
-        self.path = out / MANIFEST
+        self.path = trees.state_file(out)
         self.entries: dict[str, dict[str, Any]] = {}
         try:
             loaded = json.loads(self.path.read_text(encoding="utf-8"))
@@ -258,14 +301,30 @@ def prune(state: State, keep: set[str]) -> list[Path]:
     return removed
 
 
+def prune_public(public: Project, out: Path, state: State) -> list[Path]:
+    """Remove from the public tree every Drucksache file that is not a public Drucksache (any more):
+    one made non-public, renamed or deleted since the last build, also when only some are built."""
+    folder = trees.public_dir(out) / "vorlagen"
+    keep = {(k, slug(nr)) for (k, nr), is_public in public.oeffentlich.items() if is_public}
+    removed = []
+    for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
+        if path.is_file() and not path.name.startswith(".") and (path.parent.name, path.stem) not in keep:
+            path.unlink()
+            state.forget(state.key(path))
+            removed.append(path)
+    return removed
+
+
 # --- the build -----------------------------------------------------------------------------------
 
 
-def plan(project: Project, out: Path, formats: list[str], layout_name: str | None, force: bool,
+def plan(project: Project, public: Project, out: Path, formats: list[str], layout_name: str | None, force: bool,
          state: State) -> tuple[list[Job], list[Path], set[str]]:
-    """What to make: jobs, outputs that are current, and the outputs' bases (for pruning)."""
+    """What to make: jobs, outputs that are current, and the outputs' bases (for pruning). A public
+    Drucksache has outputs in both trees, its public form made from the projection ``public``."""
     base_fp = code_fingerprint()
     layouts: dict[str, tuple[Layout, str]] = {}
+    public_forms = {r.path: r for r in public.records}
     work: list[Job] = []
     skipped: list[Path] = []
     bases: set[str] = set()
@@ -277,15 +336,24 @@ def plan(project: Project, out: Path, formats: list[str], layout_name: str | Non
             layout = get_layout(name, project.root)
             layouts[name] = (layout, base_fp + project_fingerprint(project.root, layout))
         layout, fp_base = layouts[name]
-        base = output_dir(out, record) / slug(record.vorlage.nummer)
-        bases.add(state.key(base))
-        bezug = project.betreff_of(record.vorlage.koerperschaft, record.vorlage.bezug or "")
-        fps = {f: record_fingerprint(record, fp_base, f, bezug) for f in formats}
-        targets = {f: base.parent / f"{base.name}.{f}" for f in formats}  # a Nr. may hold dots
-        todo = {f: p for f, p in targets.items() if force or not state.current(p, fps[f])}
-        skipped.extend(p for f, p in targets.items() if f not in todo)
-        if todo:
-            work.append(Job(record, layout, todo, fps))
+        pub = public_forms.get(record.path)
+        sources = [(trees.PUBLIC, pub, public)] if pub is not None else []
+        sources.append((trees.INTERNAL, record, project))
+        targets: dict[tuple[str, str], Path] = {}
+        fps: dict[tuple[str, str], str] = {}
+        for tree, rec, proj in sources:
+            assert rec is not None
+            base = output_dir(out, rec, tree) / slug(rec.vorlage.nummer)
+            bases.add(state.key(base))
+            for f in formats:
+                path = base.parent / f"{base.name}.{f}"  # a Nr. may hold dots
+                fp = record_fingerprint(rec, proj, fp_base, f)
+                if force or not state.current(path, fp):
+                    targets[(tree, f)], fps[(tree, f)] = path, fp
+                else:
+                    skipped.append(path)
+        if targets:
+            work.append(Job(layout, pub, record, targets, fps))
     return work, skipped, bases
 
 
@@ -300,27 +368,42 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     chosen = [f for f in FORMATS if f in set(formats)]
     if not chosen:
         raise UserError("kein Ausgabeformat gewählt (docx, pdf)")
+    public = public_projection(project)
     with locked(out, waiting):
         state = State(out)
-        work, skipped, bases = plan(project, out, chosen, layout_name, force, state)
-        folders = {(out / b).parent for b in bases} | {out}
+        work, skipped, bases = plan(project, public, out, chosen, layout_name, force, state)
+        folders = {(out / b).parent for b in bases} | {out, trees.internal_dir(out)}
         remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
         removed = prune(state, bases) if complete else []
+        removed += prune_public(public, out, state)
         try:
-            built = run_jobs(project, work, state, jobs or os.cpu_count() or 1, progress)
+            built = run_jobs(project, public, work, state, jobs or os.cpu_count() or 1, progress)
         finally:
             state.save()
     return BuildResult(built, skipped, removed)
 
 
-def _make(project: Project, job: Job) -> list[Path]:
-    rendered = render_record(job.record, project, job.layout, job.targets)
-    for fmt, path in job.targets.items():
-        write_atomic(path, rendered[fmt])
+def _make(project: Project, public: Project, job: Job) -> list[Path]:
+    """Render a job: the public form from the projection, the internal one from the full project
+    (copied from the public bytes when both documents are the same), and write them."""
+    wanted = {tree: [f for t, f in job.targets if t == tree] for tree in (trees.PUBLIC, trees.INTERNAL)}
+    made: dict[tuple[str, str], bytes] = {}
+    pub = prepare(job.public, public, job.layout) if job.public is not None else None
+    if pub is not None and wanted[trees.PUBLIC]:
+        made.update({(trees.PUBLIC, f): b for f, b in convert(pub, job.layout, wanted[trees.PUBLIC]).items()})
+    if wanted[trees.INTERNAL]:
+        internal = prepare(job.internal, project, job.layout)
+        same = _same_document(pub, internal)
+        reuse = {f: made[(trees.PUBLIC, f)] for f in wanted[trees.INTERNAL] if same and (trees.PUBLIC, f) in made}
+        rest = [f for f in wanted[trees.INTERNAL] if f not in reuse]
+        docs = {**reuse, **(convert(internal, job.layout, rest) if rest else {})}
+        made.update({(trees.INTERNAL, f): b for f, b in docs.items()})
+    for key, path in job.targets.items():
+        write_atomic(path, made[key])
     return list(job.targets.values())
 
 
-def run_jobs(project: Project, work: list[Job], state: State, jobs: int,
+def run_jobs(project: Project, public: Project, work: list[Job], state: State, jobs: int,
              progress: Callable[[int, int], None] | None) -> list[Path]:
     """Render the jobs on ``jobs`` threads (each with its own pandoc); errors are collected.
 
@@ -331,7 +414,7 @@ def run_jobs(project: Project, work: list[Job], state: State, jobs: int,
     last_save = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work) or 1)), thread_name_prefix="vorlage")
     try:
-        pending: dict[Future[list[Path]], Job] = {pool.submit(_make, project, job): job for job in work}
+        pending: dict[Future[list[Path]], Job] = {pool.submit(_make, project, public, job): job for job in work}
         done_count = 0
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
@@ -339,8 +422,8 @@ def run_jobs(project: Project, work: list[Job], state: State, jobs: int,
                 job = pending.pop(fut)
                 try:
                     built.extend(fut.result())
-                    for fmt, path in job.targets.items():
-                        state.record(path, job.fingerprints[fmt])
+                    for key, path in job.targets.items():
+                        state.record(path, job.fingerprints[key])
                 except UserError as exc:
                     errors.append(exc)
                 done_count += 1

@@ -13,7 +13,7 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..model import Person, Vorlage
+from ..model import Koerperschaft, Person, Vorlage
 from ..records import Record, RefData, anlage_path
 
 
@@ -62,8 +62,9 @@ class AnlageInfo:
     groesse: int
     groesse_text: str
     seiten: int | None
-    oeffentlich: bool
+    oeffentlich: bool  # False also for a personenbezogene Anlage: neither may be published
     path: Path
+    personenbezogen: bool = False
 
 
 @dataclass
@@ -108,9 +109,11 @@ class Context:
     dezernent: PersonInfo | None
     initiator: str
     bezug: str
-    bezug_betreff: str
+    bezug_betreff: str  # for a non-public Bezug in a public document: the Körperschaft's note, never the Betreff
+    bezug_oeffentlich: bool
     beratungsfolge: list[Schritt]
     anlagen: list[AnlageInfo]
+    anlagen_hinweis: str  # public document: the Anlagen left out („und 1 nichtöffentliche Anlage“ …)
     unterschrift_zusatz: str
     unterschrift: PersonInfo | None
     entwurf: bool
@@ -121,22 +124,60 @@ class Context:
 
 
 def anlagen_info(record: Record) -> list[AnlageInfo]:
+    """The Anlagen with their original numbers (the public projection keeps them, see public.py)."""
     out = []
-    for i, a in enumerate(record.vorlage.anlagen, start=1):
+    numbers = record.anlagen_nummern or range(1, len(record.vorlage.anlagen) + 1)
+    for i, a in zip(numbers, record.vorlage.anlagen):
         path = anlage_path(a.datei, record.path)
         stat = path.stat()
         typ = path.suffix.lower().lstrip(".") or "datei"
         pages = _pdf_pages(path, stat.st_mtime_ns) if typ == "pdf" else None
         out.append(AnlageInfo(i, a.titel, a.datei, path.name, typ, stat.st_size, groesse(stat.st_size), pages,
-                              a.oeffentlich, path))
+                              a.oeffentlich and not a.personenbezogen, path, a.personenbezogen))
     return out
 
 
-def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], str] | None = None) -> Context:
+def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    return f"{n} {einzahl if n == 1 else mehrzahl}"
+
+
+def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft) -> str:
+    """What a public document says about the Anlagen the projection left out (README: Anlagen):
+    „und 1 nichtöffentliche Anlage und 1 Anlage mit personenbezogenen Daten (nicht veröffentlicht)“."""
+    noe = record.vorenthalten.get("nichtöffentlich", 0)
+    pers = record.vorenthalten.get("personenbezogen", 0)
+    parts = []
+    if noe and koerperschaft.oeffentlichkeit.nichtoeffentliche_anlagen == "anzahl":
+        parts.append(_anzahl(noe, "nichtöffentliche Anlage", "nichtöffentliche Anlagen"))
+    if pers:
+        parts.append(_anzahl(pers, "Anlage", "Anlagen") + " mit personenbezogenen Daten (nicht veröffentlicht)")
+    if not parts:
+        return ""
+    return ("und " if record.vorlage.anlagen else "") + " und ".join(parts)
+
+
+def bezug_text(v: Vorlage, ref: RefData, betreffs: dict[tuple[str, str], str],
+               oeffentlich: dict[tuple[str, str], bool], public: bool) -> tuple[str, bool]:
+    """(what follows the Bezug's number, whether the Bezug is public). A public document never
+    shows the Betreff of a non-public Drucksache: only the Körperschaft's note."""
+    if not v.bezug:
+        return "", True
+    key = (v.koerperschaft, v.bezug)
+    alt = ref.altbestand.get(v.bezug)
+    known = oeffentlich.get(key, alt.status == "öffentlich" if alt else False)
+    note = ref.koerperschaften[v.koerperschaft].oeffentlichkeit.bezug_nichtoeffentlich
+    if not known and public:
+        return note, False
+    betreff = betreffs.get(key, alt.betreff if alt else "")
+    return (betreff if known else f"{betreff} ({note})".strip()), known
+
+
+def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], str] | None = None,
+                  oeffentlich: dict[tuple[str, str], bool] | None = None, public: bool = False) -> Context:
+    """The context of one Drucksache. ``public``: the record comes from the public projection."""
     v = record.vorlage
     k = ref.koerperschaften[v.koerperschaft]
-    alt = ref.altbestand.get(v.bezug or "")
-    bezug_betreff = (betreffs or {}).get((v.koerperschaft, v.bezug or ""), alt.betreff if alt else "")
+    bezug_betreff, bezug_oeffentlich = bezug_text(v, ref, betreffs or {}, oeffentlich or {}, public)
     steps = []
     for s in v.beratungsfolge:
         erledigt = s.erledigt or s.ergebnis is not None
@@ -159,8 +200,10 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         initiator=ref.gremien[v.initiator].name if v.initiator else "",
         bezug=v.bezug or "",
         bezug_betreff=bezug_betreff,
+        bezug_oeffentlich=bezug_oeffentlich,
         beratungsfolge=steps,
         anlagen=anlagen_info(record),
+        anlagen_hinweis=anlagen_hinweis(record, k) if public else "",
         unterschrift_zusatz=(u.zusatz or "") if u else "",
         unterschrift=PersonInfo.of(ref.personen[u.person]) if u else None,
         entwurf=v.entwurf,

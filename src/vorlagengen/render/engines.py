@@ -40,9 +40,13 @@ def pandoc_binary() -> str:
     return found
 
 
-def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen[bytes]:
-    """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`."""
-    args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none"]
+def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None, *,
+                 public: bool) -> subprocess.Popen[bytes]:
+    """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`.
+
+    ``public``: a public document; the filter draws every Schwärzung as a bar, whatever it holds."""
+    args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none",
+            "-M", f"vg-oeffentlich={'ja' if public else 'nein'}"]
     if reference_doc is not None:
         args += ["--reference-doc", str(reference_doc)]
     args += ["-o", "-", str(source)]
@@ -90,11 +94,12 @@ class PandocWorker:
         return self.proc
 
     def convert(self, markdown: str, formats: list[str], epoch: int, display: str,
-                reference_doc: Path | None = None) -> dict[str, bytes]:
-        """``markdown`` (Pandoc Markdown as vorlagengen's reader takes it) in each of ``formats``."""
+                reference_doc: Path | None = None, *, public: bool) -> dict[str, bytes]:
+        """``markdown`` (Pandoc Markdown as vorlagengen's reader takes it) in each of ``formats``;
+        ``public`` sets the metadata vg-oeffentlich the filter reads (Schwärzung as a bar)."""
         body = markdown.expandtabs(TAB_STOP).encode("utf-8")
         request = {"size": len(body), "reader": READER, "formats": formats, "epoch": str(epoch),
-                   "reference_doc": str(reference_doc or "")}
+                   "reference_doc": str(reference_doc or ""), "oeffentlich": "ja" if public else "nein"}
         proc = self.proc if self.proc is not None and self.proc.poll() is None else self._start()
         assert proc.stdin is not None and proc.stdout is not None
         try:
@@ -228,9 +233,11 @@ def refuse_warnings(warnings: list[Any], display: str) -> None:
         raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
 
 
-def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None) -> bytes:
-    """Markdown text in one format, by the calling thread's persistent pandoc."""
-    return pandoc_worker().convert(markdown, [to], epoch, display, reference_doc)[to]
+def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None, *,
+                   public: bool) -> bytes:
+    """Markdown text in one format, by the calling thread's persistent pandoc. ``public``: a public
+    document (every Schwärzung drawn as a bar)."""
+    return pandoc_worker().convert(markdown, [to], epoch, display, reference_doc, public=public)[to]
 
 
 def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, display: str,

@@ -5,6 +5,11 @@ sign in single-line values (Betreff, names), and ``md`` lets an author's Markdow
 defuses the one construct that could break out of the layout's structure: a fence line ``:::``.
 Raw blocks, raw HTML/TeX, math and metadata blocks are switched off in the pandoc reader
 (``READER``), so ``{=typst}``, ``<script>`` or ``$…$`` come out as the characters typed.
+
+One span has a meaning in every text, single-line or block: a Schwärzung ``[Text]{.geschwaerzt}``
+(see schwaerzung.py). ``inline`` keeps it (escaping its content), ``attr`` and metadata get its
+one-line form „[Text]“; the filter (vorlage.lua) draws it and makes every other attribute an author
+writes inert. The ``vg-`` classes belong to the templates, so ``md`` defuses them in an author's text.
 """
 
 from __future__ import annotations
@@ -22,6 +27,7 @@ from markupsafe import Markup
 from ..errors import UserError
 from ..model import ART_REGELN, ART_STIL, TEILE
 from ..records import display_path
+from ..schwaerzung import KLASSE, klartext, teile
 from .context import betrag, datum
 from .layouts import PACKAGED, Layout
 
@@ -39,37 +45,46 @@ READER = "markdown" + "".join(
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^@&:;=%/])")
 _FENCE = re.compile(r"^(\s*)(:{3,})", re.MULTILINE)
 _SPACE = re.compile(r"\s+")
+_TEMPLATE_CLASS = re.compile(r"\{(?=[^}\n]*\.vg-)")
+
+
+def _escape(text: str) -> str:
+    return _SPECIAL.sub(r"\\\1", text)
 
 
 def inline(value: object) -> Markup:
-    """A single-line value, every Markdown sign escaped, line breaks folded."""
+    """A single-line value, every Markdown sign escaped, line breaks folded; a Schwärzung stays one."""
     text = " ".join(str(value).split())
-    return Markup(_SPECIAL.sub(r"\\\1", text))
+    return Markup("".join(f"[{_escape(part)}]{{.{KLASSE}}}" if marked else _escape(part)
+                          for marked, part in teile(text)))
 
 
 def md(value: object) -> Markup:
-    """An author's Markdown block, with fence lines defused; ends with a blank line."""
+    """An author's Markdown block, with fence lines and template classes defused; ends with a blank line."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _TEMPLATE_CLASS.sub(r"\\{", text)
     return Markup(text.rstrip() + "\n")
 
 
 def attr(value: object) -> Markup:
-    """A value inside a quoted pandoc attribute: ``key="…"``."""
-    text = " ".join(str(value).split())
+    """A value inside a quoted pandoc attribute: ``key="…"``; a Schwärzung in its one-line form."""
+    text = " ".join(klartext(str(value)).split())
     return Markup(text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
 def _finalize(value: object) -> Markup:
     """Every ``{{ … }}`` ends here: text marked as Markup (the filters above, macros, blocks,
-    ``|safe``) stays as it is, anything else is escaped like ``|inline``. So a template author
-    who forgets the filter gets the characters typed, never Markdown from a record."""
+    ``|safe``) stays as it is, anything else is escaped like ``|inline`` (a Schwärzung stays one).
+    So a template author who forgets the filter gets the characters typed, never Markdown from a
+    record."""
     if isinstance(value, Markup):
         return value
     if value is None:
         return Markup("")
     text = _SPACE.sub(" ", str(value))  # one line; a literal's edge spaces („ (Entwurf)“) stay
-    return Markup(_SPECIAL.sub(r"\\\1", text))
+    return Markup("".join(f"[{_escape(part)}]{{.{KLASSE}}}" if marked else _escape(part)
+                          for marked, part in teile(text)))
 
 
 def _markup(func: Callable[..., str]) -> Callable[..., Markup]:
@@ -96,7 +111,8 @@ def environment(layout: Layout) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag))
+    env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag),
+                       klartext=klartext)
     # the rules of each Art and of the text parts (model.py), one source for code and templates
     env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env

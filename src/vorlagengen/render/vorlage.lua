@@ -13,6 +13,12 @@
 --
 -- Quotes come out German („…“, ‚…‘) in every format; pandoc itself would write English ones into
 -- DOCX.
+--
+-- Schwärzung: [Text]{.geschwaerzt} is the only attribute an author's text may use. In a public
+-- document (metadata vg-oeffentlich=ja) it becomes a fixed black bar with the word „geschwärzt“,
+-- whatever the span holds (the public projection has already replaced the text); in an internal
+-- one the text on grey. Every other span, class or attribute an author writes is dropped: the text
+-- stays, the attribute does nothing. Spans with a vg- class belong to the templates.
 
 local is_typst = FORMAT:match("typst") ~= nil
 local is_docx = FORMAT:match("docx") ~= nil
@@ -204,6 +210,65 @@ function Quoted(q)
   return out
 end
 
+local oeffentlich = false
+
+local function meta(m)
+  oeffentlich = m["vg-oeffentlich"] ~= nil and pandoc.utils.stringify(m["vg-oeffentlich"]) == "ja"
+end
+
+local function xml_text(s)
+  return (s:gsub("&", "&amp;"):gsub("<", "&lt;"):gsub(">", "&gt;"))
+end
+
+local function docx_run(text, fill, color)
+  return pandoc.RawInline("openxml", '<w:r><w:rPr><w:shd w:val="clear" w:color="auto" w:fill="' .. fill .. '"/>'
+    .. (color and ('<w:color w:val="' .. color .. '"/>') or "")
+    .. '</w:rPr><w:t xml:space="preserve">' .. xml_text(text) .. "</w:t></w:r>")
+end
+
+local function geschwaerzt(span)
+  if oeffentlich then
+    if is_typst then
+      return pandoc.RawInline("typst", "#vg-geschwaerzt();")
+    elseif is_docx then
+      return docx_run(" geschwärzt ", "000000", "FFFFFF")
+    end
+    return pandoc.Str("[geschwärzt]")
+  end
+  if is_typst then
+    local out = { pandoc.RawInline("typst", "#vg-markiert[") }
+    for _, i in ipairs(span.content) do
+      table.insert(out, i)
+    end
+    table.insert(out, pandoc.RawInline("typst", "];"))
+    return out
+  elseif is_docx then
+    return docx_run(pandoc.utils.stringify(span.content), "D0D0D0", nil)
+  end
+  return span.content
+end
+
+function Span(span)
+  for _, c in ipairs(span.classes) do
+    if c == "geschwaerzt" then
+      return geschwaerzt(span)
+    end
+  end
+  if vg_class(span.attr) ~= nil and span.attributes.style and is_docx then
+    return pandoc.Span(span.content, pandoc.Attr("", {}, { ["custom-style"] = span.attributes.style }))
+  end
+  return span.content
+end
+
+local function inert(el)
+  el.attr = pandoc.Attr(el.identifier or "", {}, {})
+  return el
+end
+
+local function content_only(el)
+  return el.content
+end
+
 -- Pictures in an author's text are not fetched: pandoc or typst would otherwise read any file
 -- the path names. Anlagen are the place for images.
 function Image(img)
@@ -212,7 +277,9 @@ function Image(img)
 end
 
 return {
-  { Image = Image },
+  { Meta = meta },
+  { Image = Image, Span = Span, Link = inert, Header = inert, Code = inert, CodeBlock = inert,
+    Underline = content_only, SmallCaps = content_only },
   { Quoted = Quoted, Table = Table },
   { Div = Div },
 }

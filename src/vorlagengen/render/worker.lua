@@ -2,7 +2,8 @@
 -- stdout, so a build starts pandoc once per worker instead of twice per Drucksache.
 --
 -- Request:  one line of JSON {"size": n, "reader": "markdown-…", "formats": ["typst", "docx"],
---           "epoch": "1234567890", "reference_doc": "/path/or/empty"}, then n bytes of Markdown.
+--           "epoch": "1234567890", "reference_doc": "/path/or/empty", "oeffentlich": "ja"|"nein"},
+--           then n bytes of Markdown.
 -- Answer:   one line of JSON {"ok": true, "sizes": [..], "warnings": [..]}, then the outputs in
 --           the order of "formats"; or {"ok": false, "error": "…"}.
 --
@@ -61,6 +62,7 @@ local function answer(req, markdown)
   local outputs = {}
   pandoc.system.with_environment({ SOURCE_DATE_EPOCH = req.epoch }, function()
     local doc = pandoc.read(markdown, req.reader, { abbreviations = abbreviations })
+    doc.meta["vg-oeffentlich"] = pandoc.MetaString(req.oeffentlich or "nein") -- as -M would set it
     for _, fmt in ipairs(req.formats) do
       table.insert(outputs, convert(doc, fmt, req))
     end

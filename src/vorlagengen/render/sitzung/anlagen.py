@@ -43,6 +43,7 @@ class AnlageSeiten:
     hinweis: str = ""
     pdf: Path | None = None  # for pdf: the file whose pages are drawn in
     pdfa: bool = True
+    position: str = ""  # for messages: „TOP N 2, Anlage 1 zu VO/9001/19“ (never a title or file name)
 
 
 @dataclass(frozen=True)
@@ -157,24 +158,26 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
     return target
 
 
-def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int]
+def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], top: str = ""
                   ) -> list[AnlageSeiten]:
-    """The record's Anlagen as the Mappe shows them (only public ones when ``public``); images are
-    copied into ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe."""
+    """The record's Anlagen as the Mappe shows them (only public ones when ``public``; a public Mappe
+    gets its records from the public projection, which holds no others); images are copied into
+    ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe."""
     views = []
     for a in anlagen_info(record):
         if public and not a.oeffentlich:
             continue
         counter[0] += 1
-        views.append(_view(a, f"a{counter[0]}", record, cache, staging))
+        views.append(_view(a, f"a{counter[0]}", record, cache, staging, top))
     return views
 
 
-def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path) -> AnlageSeiten:
+def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, top: str) -> AnlageSeiten:
     title = f"Anlage {a.nr} zu {record.vorlage.nummer}: {a.titel}"
     suffix = a.path.suffix.lower()
-    display = f"{record.display}: Anlage {a.nr} ({a.datei})"
-    view = AnlageSeiten(aid, "hinweis", title, a.oeffentlich)
+    display = f"{record.display}: Anlage {a.nr}"  # messages name an Anlage by number only
+    view = AnlageSeiten(aid, "hinweis", title, a.oeffentlich,
+                        position=f"TOP {top}, Anlage {a.nr} zu {record.vorlage.nummer}")
     pdf: Path | None = None
     if suffix == ".pdf":
         pdf = a.path

@@ -1,8 +1,10 @@
 """The typed context of a Sitzung's documents: what the templates einladung, bekanntmachung and
 sitzungsmappe may show, resolved from the loaded Sitzung and data/.
 
-``public=True`` keeps only what may be published: non-public TOPs, Drucksachen and Anlagen are
-never put into that context, so they cannot leak into a page, a bookmark or the metadata.
+Given the public projection (``project.public``, see public.py) the context holds only what may be
+published: the projection has no non-public TOP, Drucksache or Anlage to put in, so none can leak
+into a page, a bookmark or the metadata. Given the full project it holds everything, and says which
+pages show something non-public (they carry the Körperschaft's confidentiality mark).
 """
 
 from __future__ import annotations
@@ -16,7 +18,8 @@ from pathlib import Path
 from typing import Any
 
 from ...model import Koerperschaft, Sitzung
-from ...records import Project, SitzungRecord, TopEntry
+from ...records import Project, Record, SitzungRecord, TopEntry
+from ...schwaerzung import KLASSE, texte
 from ..context import PersonInfo, datum
 from ..layouts import Layout
 from .anlagen import anlagen_views
@@ -53,6 +56,8 @@ class SitzungContext:
     art: str
     inhalt: list[InhaltZeile] = field(default_factory=list)  # a Mappe's, once its documents are set
     blaetter: list[Blatt] = field(default_factory=list)
+    vermerk: str = ""  # the confidentiality mark; empty in a public document
+    vermerk_inhalt: bool = False  # the full Mappe's contents list something non-public
 
     def as_dict(self) -> dict[str, Any]:
         """The template variables (shallow: the values stay typed objects)."""
@@ -91,17 +96,20 @@ def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
     return f"{when}, ohne Versionsverwaltung", epoch
 
 
-def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, public: bool | None,
+def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
                     mappe: MappeParts | None = None) -> SitzungContext:
-    """The context of a Sitzung's documents. ``public`` True keeps only what may be published;
-    with ``mappe`` each TOP carries its Drucksachen and their Anlagen (the Drucksachen's own PDFs
-    are set by the documents layer)."""
+    """The context of a Sitzung's documents: public when ``project`` is the public projection; with
+    ``mappe`` each TOP carries its Drucksachen and their Anlagen (the Drucksachen's own PDFs are set
+    by the documents layer)."""
     s = srec.sitzung
+    public = project.public
     gremium = project.ref.gremien[s.gremium]
-    tops = _top_views(srec, bool(public), mappe)
+    k = project.ref.koerperschaften[gremium.koerperschaft]
+    tops = _top_views(project, srec, bool(public), mappe)
+    assert not public or all(t.oeffentlich for t in tops)
     leitung = project.ref.personen.get(s.sitzungsleitung or "")
     return SitzungContext(
-        koerperschaft=project.ref.koerperschaften[gremium.koerperschaft],
+        koerperschaft=k,
         gremium=gremium.name,
         sitzung=s,
         bezeichnung=s.bezeichnung or "",
@@ -119,15 +127,28 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         tops=tops,
         praefix=srec.praefix,
         nachtraege=[t for t in tops if t.nachtrag],
-        nichtoeffentlich_vorhanden=any(not e.oeffentlich for e in srec.all_tops()),
+        nichtoeffentlich_vorhanden=srec.hat_nichtoeffentlichen_teil(),
         nichtoeffentlich_im_inhalt=any(not t.oeffentlich for t in tops),
         stand=stand(project.root)[0],
         art="öffentlicher Teil" if public else ("vollständig, mit nichtöffentlichem Teil"
                                                  if any(not t.oeffentlich for t in tops) else "vollständig"),
+        vermerk="" if public else k.oeffentlichkeit.vermerk,
+        vermerk_inhalt=not public and any(not t.oeffentlich for t in tops),
     )
 
 
-def _top_views(srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
+def shows_internal(record: Record, project: Project) -> bool:
+    """Whether a Drucksache's internal form shows anything its public form does not: non-public or
+    personenbezogene Anlagen, Schwärzungen, a non-public Bezug."""
+    v = record.vorlage
+    if not v.oeffentlich or v.schwaerzen or any(not a.oeffentlich or a.personenbezogen for a in v.anlagen):
+        return True
+    if v.bezug and not project.ist_oeffentlich(v.koerperschaft, v.bezug):
+        return True
+    return any(KLASSE in text for _, text in texte(v.model_dump()))
+
+
+def _top_views(project: Project, srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
     counter = [0]
     tops: list[TopView] = []
     for i, entry in enumerate(srec.all_tops()):
@@ -137,13 +158,17 @@ def _top_views(srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> l
                        anfuehrung(entry.hinweis), entry.abgesetzt, [r.vorlage.nummer for r in entry.records],
                        ziel=f"t{i}")
         if mappe is not None and not entry.abgesetzt:
-            view.dokumente = _dokumente(entry, public, mappe, counter)
+            view.dokumente = _dokumente(project, entry, public, mappe, counter)
         tops.append(view)
     mark_unterlagen(tops)
     return tops
 
 
-def _dokumente(entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]) -> list[DokumentView]:
+def _dokumente(project: Project, entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]
+               ) -> list[DokumentView]:
+    """The Drucksachen of a TOP for the Mappe. In the full Mappe a Drucksache whose internal form shows
+    what its public one does not (Schwärzungen on grey, non-public Anlagen) counts as non-public: its
+    pages carry the confidentiality mark."""
     out = []
     for r in entry.records:
         if r.vorlage.uebernommen:  # imported: its text is the source's PDF, not set here
@@ -155,5 +180,6 @@ def _dokumente(entry: TopEntry, public: bool, mappe: MappeParts, counter: list[i
         for a in doc.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
             a.oeffentlich = a.oeffentlich and doc.oeffentlich
             a.ueberschrift = anfuehrung(a.ueberschrift)
+        doc.oeffentlich = doc.oeffentlich and (public or not shows_internal(r, project))  # its own pages' mark
         out.append(doc)
     return out

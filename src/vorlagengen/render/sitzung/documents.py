@@ -1,7 +1,11 @@
 """Assembling a Sitzung's documents: Einladung (DOCX, PDF), Bekanntmachung (PDF), a Nachtrag zur
 Tagesordnung (DOCX, PDF) when items were added after the Einladung, and the public and the full
 Sitzungsmappe (PDF/A-2b, one typst document: cover, the Tagesordnung as linked contents, then each
-Drucksache as its own PDF, exactly as ``build`` sets it, followed by its Anlagen)."""
+Drucksache as its own PDF, exactly as ``build`` sets it, followed by its Anlagen).
+
+Bekanntmachung and public Mappe are made from the public projection (public.py) only and written to
+the public tree; Einladung, Nachtrag and full Mappe from the full project into the internal tree
+(trees.py)."""
 
 from __future__ import annotations
 
@@ -18,7 +22,9 @@ from typing import Any, cast
 import pikepdf
 import typst
 
+from ... import trees
 from ...errors import UserError
+from ...public import public_project
 from ...records import Project, Record, SitzungRecord
 from ...writing import write_atomic
 from .. import engines
@@ -37,20 +43,25 @@ LETTER_MAIN = '#import "/sitzung.typ": *\n#import "/layout.typ": *\n#show: {}\n'
 MAPPE_MAIN = '#import "/sitzung.typ": *\n#show: mappe\n'
 TITEL = {"Einladung": "Einladung", "Bekanntmachung": "Bekanntmachung", "Nachtrag": "Nachtrag zur Tagesordnung"}
 MAPPEN = ((True, "Sitzungsmappe-oeffentlich.pdf"), (False, "Sitzungsmappe-vollstaendig.pdf"))
+PUBLIC_FILES = {"Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"}  # the rest goes to the internal tree
 
 
 @dataclass
 class SitzungResult:
-    folder: Path
+    folder: Path  # the public documents (trees.PUBLIC)
+    internal_folder: Path  # Einladung, Nachtrag and full Mappe (trees.INTERNAL)
     files: list[Path]
     warnings: list[str]
 
 
 @dataclass(frozen=True)
 class Job:
-    """What every document of one Sitzung shares."""
+    """What every document of one Sitzung shares: ``project`` is the full project, ``public`` its
+    public projection with ``public_srec`` the Sitzung as the projection holds it."""
 
     project: Project
+    public: Project
+    public_srec: SitzungRecord
     srec: SitzungRecord
     layout: Layout
     epoch: int
@@ -64,6 +75,7 @@ class Job:
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
     k = ctx.koerperschaft
     return {
+        "vermerk": ctx.vermerk,
         "titel": title, "betreff": title, "nummer": ctx.sitzung.nummer, "art": title,
         "autor": k.name, "koerperschaft": k.name, "gremium": ctx.gremium, "datum": ctx.datum,
         "beschreibung": f"{ctx.gremium}, Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
@@ -72,12 +84,12 @@ def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
     }
 
 
-def _typst_source(markdown: str, main: str, epoch: int, display: str) -> str:
-    return main + engines.pandoc_convert(markdown, "typst", epoch, display).decode("utf-8")
+def _typst_source(markdown: str, main: str, epoch: int, display: str, public: bool) -> str:
+    return main + engines.pandoc_convert(markdown, "typst", epoch, display, public=public).decode("utf-8")
 
 
 def _docx(markdown: str, layout: Layout, epoch: int, display: str, entwurf: bool) -> bytes:
-    return engines.pandoc_convert(markdown, "docx", epoch, display, reference_for(layout, entwurf))
+    return engines.pandoc_convert(markdown, "docx", epoch, display, reference_for(layout, entwurf), public=False)
 
 
 def _epoch(project: Project, srec: SitzungRecord) -> int:
@@ -89,24 +101,30 @@ def _epoch(project: Project, srec: SitzungRecord) -> int:
     return epoch
 
 
-def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False) -> SitzungResult:
-    """Write Einladung.docx/.pdf, Bekanntmachung.pdf, a Nachtrag (when items were added after the
-    Einladung) and both Sitzungsmappen (not for a cancelled Sitzung) for one Sitzung."""
+def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False,
+                  public: Project | None = None) -> SitzungResult:
+    """Einladung, a Nachtrag (when items were added after the Einladung) and the full Mappe from the
+    full project into the internal tree; Bekanntmachung and public Mappe (no Mappen for a cancelled
+    Sitzung) from the public projection (``public``, made here if not given) into the public tree."""
     drafts = [r.vorlage.nummer for e in srec.all_tops() for r in e.records if r.vorlage.entwurf]
     if drafts and not entwurf:
         raise UserError(f"{srec.display}: Entwürfe auf der Tagesordnung ({', '.join(drafts)}); die endgültige "
                         "Mappe wird erst gebaut, wenn sie fertig sind (oder mit --entwurf als Entwurf)")
+    assert not project.public
+    public = public if public is not None else public_project(project)
+    public_srec = next(p for p in public.sitzungen if p.path == srec.path)
     gremium = project.ref.gremien[srec.sitzung.gremium]
     layout = get_layout(project.ref.koerperschaften[gremium.koerperschaft].layout, project.root)
-    job = Job(project, srec, layout, _epoch(project, srec), entwurf, out / ".cache")
+    job = Job(project, public, public_srec, srec, layout, _epoch(project, srec), entwurf, trees.cache_dir(out))
     warnings: list[str] = []
     results = _render_all(job, warnings)
-    folder = out / "sitzungen" / srec.slug
+    folders = (trees.public_dir(out) / "sitzungen" / srec.slug, trees.internal_dir(out) / "sitzungen" / srec.slug)
     files = []
     for fname, data in results.items():
+        folder = folders[0] if fname in PUBLIC_FILES else folders[1]
         write_atomic(folder / fname, data)
         files.append(folder / fname)
-    return SitzungResult(folder, files, warnings)
+    return SitzungResult(folders[0], folders[1], files, warnings)
 
 
 def _render_all(job: Job, warnings: list[str]) -> dict[str, bytes]:
@@ -118,7 +136,7 @@ def _render_all(job: Job, warnings: list[str]) -> dict[str, bytes]:
     mappen_wanted = MAPPEN if job.srec.sitzung.status != "abgesagt" else ()
     try:
         if mappen_wanted:
-            prepare_all(_pdf_anlagen(job.srec), job.cache / "pdfa", jobs)
+            prepare_all(_pdf_anlagen(job.srec), job.cache / "pdfa", jobs)  # the full project's: a superset
             _prepare_drucksachen(job, jobs)
         with ThreadPoolExecutor(max_workers=min(3, jobs)) as pool:
             letters = pool.submit(_letters, job)
@@ -147,66 +165,61 @@ def _drucksachen(srec: SitzungRecord) -> list[Record]:
     return [r for e in srec.all_tops() if not e.abgesetzt for r in e.records if not r.vorlage.uebernommen]
 
 
-def _variant(r: Record, public: bool) -> tuple[str, bool]:
-    """Which own PDF of a Drucksache a Mappe needs: the public Mappe one without the titles of
-    non-public Anlagen, if there are any; otherwise both Mappen share one."""
-    return str(r.path), public and any(not a.oeffentlich for a in r.vorlage.anlagen)
-
-
 def _prepare_drucksachen(job: Job, jobs: int) -> None:
-    """Each Drucksache's own PDF in the variants the two Mappen need, set side by side."""
-    todo: dict[tuple[str, bool], Record] = {}
+    """Each Drucksache's own PDF in the forms the two Mappen need, set side by side: the internal
+    one from the full project, the public one from the projection."""
+    todo: dict[tuple[str, bool], tuple[Project, Record]] = {}
     for r in _drucksachen(job.srec):
-        for public in (False, r.vorlage.oeffentlich):
-            todo.setdefault(_variant(r, public), r)
+        todo.setdefault((str(r.path), False), (job.project, r))
+    for r in _drucksachen(job.public_srec):
+        todo.setdefault((str(r.path), True), (job.public, r))
     with ThreadPoolExecutor(max_workers=min(4, jobs)) as pool:
-        done = pool.map(lambda k: drucksache_pdf(job.project, todo[k], k[1]), list(todo))
+        done = pool.map(lambda k: drucksache_pdf(*todo[k]), list(todo))
         job.pdfs.update(zip(list(todo), done, strict=True))
 
 
 def _letters(job: Job) -> dict[str, bytes]:
-    """Einladung (PDF, DOCX) from the full context, Bekanntmachung (PDF) from the public one and,
-    when items were added after the Einladung, the Nachtrag (PDF, DOCX)."""
+    """Einladung (PDF, DOCX) and, when items were added after the Einladung, the Nachtrag (PDF, DOCX)
+    from the full project; the Bekanntmachung (PDF) from the public projection."""
     display, epoch, layout = job.srec.display, job.epoch, job.layout
     results: dict[str, bytes] = {}
-    letters = sitzung_context(job.project, job.srec, layout, public=None)
-    public_letters = sitzung_context(job.project, job.srec, layout, public=True)
+    letters = sitzung_context(job.project, job.srec, layout)
+    public_letters = sitzung_context(job.public, job.public_srec, layout)
     docs = [("Einladung", letters, "einladung", True), ("Bekanntmachung", public_letters, "bekanntmachung", False)]
     if letters.nachtraege:
         docs.append(("Nachtrag", letters, "nachtrag", True))
     for name, ctx, template, with_docx in docs:
         md = render_markdown(layout, ctx.as_dict(), f"{template}.md.j2")
         title = f"{TITEL[name]}: {ctx.gremium} am {ctx.datum}"
-        source = _typst_source(md, LETTER_MAIN.format(template), epoch, display)
+        source = _typst_source(md, LETTER_MAIN.format(template), epoch, display, public=name == "Bekanntmachung")
         results[f"{name}.pdf"] = engines.typst_pdf(source, layout, _inputs(ctx, title, job.entwurf), epoch, display)
         if with_docx:
             results[f"{name}.docx"] = _docx(md, layout, epoch, display, job.entwurf)
     return results
 
 
-def drucksache_pdf(project: Project, record: Record, public: bool) -> bytes:
-    """The Drucksache's own PDF, exactly as ``build`` sets it; for a public Mappe without the titles of
-    its non-public Anlagen (their numbers stay, so the list and the Anlagen's headings still match)."""
+def drucksache_pdf(project: Project, record: Record) -> bytes:
+    """The Drucksache's own PDF, exactly as ``build`` sets it in the tree ``project`` stands for (the
+    public projection gives its public form)."""
     layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
-    ctx = build_context(record, project.ref, project.betreffs)
-    if public:
-        ctx.anlagen = [a for a in ctx.anlagen if a.oeffentlich]
+    ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public)
     epoch = epoch_of(record)
-    body = engines.pandoc_convert(render_markdown(layout, ctx.as_dict()), "typst", epoch, record.display)
+    body = engines.pandoc_convert(render_markdown(layout, ctx.as_dict()), "typst", epoch, record.display,
+                                  public=project.public)
     return engines.typst_pdf(TYPST_MAIN + body.decode("utf-8"), layout, inputs_for_typst(ctx), epoch, record.display)
 
 
 def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
     """One Sitzungsmappe; a warning is added when it cannot be PDF/A."""
+    project, srec = (job.public, job.public_srec) if public else (job.project, job.srec)
     staging = engines.new_staging(job.layout)
     try:
-        ctx = sitzung_context(job.project, job.srec, job.layout, public=public,
-                              mappe=MappeParts(job.cache, staging))
-        sources = _set_drucksachen(job, ctx, public)
+        ctx = sitzung_context(project, srec, job.layout, mappe=MappeParts(job.cache, staging))
+        sources = _set_drucksachen(job, ctx, project)
         anlagen = {a.id: a for t in ctx.tops for d in t.dokumente for a in d.anlagen}
-        not_pdfa = [a.ueberschrift for a in anlagen.values() if a.art == "pdf" and not a.pdfa]
+        not_pdfa = [a.position for a in anlagen.values() if a.art == "pdf" and not a.pdfa]  # never titles
         md = render_markdown(job.layout, ctx.as_dict(), "sitzungsmappe.md.j2")
-        source = _typst_source(md, MAPPE_MAIN, job.epoch, job.srec.display)
+        source = _typst_source(md, MAPPE_MAIN, job.epoch, job.srec.display, public)
         title = f"Sitzungsmappe ({'öffentlich' if public else 'vollständig'}): {ctx.gremium} am {ctx.datum}"
         standards = [] if not_pdfa else ["a-2b"]
         if not_pdfa:
@@ -219,15 +232,15 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _set_drucksachen(job: Job, ctx: SitzungContext, public: bool) -> dict[str, bytes | Path]:
+def _set_drucksachen(job: Job, ctx: SitzungContext, project: Project) -> dict[str, bytes | Path]:
     """Each Drucksache's own PDF (prepared for the run) and page count, then the Mappe's contents
     and sheets; returns what is drawn into the placeholder pages, by id."""
     sources: dict[str, bytes | Path] = {}
     for doc in (d for t in ctx.tops for d in t.dokumente):
         assert doc.record is not None
-        key = _variant(doc.record, public)
+        key = (str(doc.record.path), project.public)
         if key not in job.pdfs:  # a Mappe built on its own
-            job.pdfs[key] = drucksache_pdf(job.project, doc.record, key[1])
+            job.pdfs[key] = drucksache_pdf(project, doc.record)
         doc.pdf = job.pdfs[key]
         with pikepdf.open(io.BytesIO(doc.pdf)) as pdf:
             doc.seiten = len(pdf.pages)

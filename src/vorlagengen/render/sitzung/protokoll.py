@@ -12,6 +12,7 @@ import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
+from ... import trees
 from ...records import Project, SitzungRecord, slug
 from ...writing import write_atomic
 from .. import engines
@@ -22,8 +23,8 @@ from .context import stand
 from .niederschrift import (TEIL_NICHTOEFFENTLICH, TEIL_OEFFENTLICH, KontrollZeile, auszug_contexts,
                             kontroll_zeilen, niederschrift_context)
 
-PUBLIC_TREE = "oeffentlich"
-INTERNAL_TREE = "intern"
+PUBLIC_TREE = trees.PUBLIC
+INTERNAL_TREE = trees.INTERNAL
 LETTER_MAIN = '#import "/layout.typ": *\n#import "/sitzung.typ": *\n#show: einladung\n'
 
 
@@ -47,16 +48,17 @@ def _epoch(project: Project, day: dt.date) -> int:
     return epoch or int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc).timestamp())
 
 
-def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, display: str) -> dict[str, bytes]:
+def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, display: str, *,
+            public: bool) -> dict[str, bytes]:
     inputs = {"titel": target.title, "betreff": target.title, "nummer": target.nummer, "art": target.title,
               "autor": koerperschaft, "koerperschaft": koerperschaft, "datum": "", "status": "",
               "beschreibung": target.title, "entwurf": "ja" if target.entwurf else "nein",
               "fusszeile": target.title}
-    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display).decode("utf-8")
+    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display, public=public).decode("utf-8")
     return {
         "pdf": engines.typst_pdf(LETTER_MAIN + typst_body, layout, inputs, epoch, display),
         "docx": engines.pandoc_convert(target.markdown, "docx", epoch, display,
-                                       reference_for(layout, target.entwurf)),
+                                       reference_for(layout, target.entwurf), public=public),
     }
 
 
@@ -95,7 +97,8 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
                             srec.sitzung.nummer, n.stand == "Entwurf")))
     written = []
     for base, target in plan:
-        for fmt, data in _render(target, layout, body, epoch, srec.display).items():
+        public = base.is_relative_to(out / PUBLIC_TREE)
+        for fmt, data in _render(target, layout, body, epoch, srec.display, public=public).items():
             path = base.with_name(base.name + "." + fmt)
             write_atomic(path, data)
             written.append(path)
@@ -134,7 +137,7 @@ def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: s
             md = render_markdown(layout, {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
                                           "heute": today.strftime("%d.%m.%Y")}, "beschlusskontrolle.md.j2")
             docs = _render(Target(md, "Beschlusskontrolle", "", False), layout, koerperschaft.name,
-                           _epoch(project, today), "Beschlusskontrolle")
+                           _epoch(project, today), "Beschlusskontrolle", public=public)
             folder = out / tree / "beschluesse" / body_id
             for name, data in (("Beschlusskontrolle.csv", kontrolle_csv(rows)),
                                ("Beschlusskontrolle.pdf", docs["pdf"])):

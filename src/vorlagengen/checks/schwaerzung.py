@@ -1,0 +1,29 @@
+"""Schwärzungen in a record: only the one recognised mark, and the terms of ``schwaerzen`` occur and,
+in a public Drucksache, are marked wherever they occur. Messages name a term by its place in the
+list, never by itself: a validation log may be public (CI)."""
+
+from __future__ import annotations
+
+from ..model import Vorlage
+from ..records import Loc
+from ..schwaerzung import texte, unerkannt, unmarkiert
+
+UNERKANNT = ("Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} schreiben, ohne weitere Angaben in "
+             "den geschweiften Klammern")
+
+
+def check_schwaerzung(v: Vorlage) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    found = list(texte(v.model_dump()))
+    out += [(loc, UNERKANNT) for loc, text in found if unerkannt(text)]
+    everything = "\n".join(text for _, text in found).lower()
+    for i, term in enumerate(v.schwaerzen):
+        if term.lower() not in everything:
+            out.append((("schwaerzen", i), f"Eintrag {i + 1} der Liste kommt in keinem Text der Drucksache vor"))
+    if v.oeffentlich:
+        for loc, text in found:
+            for term in unmarkiert(text, v.schwaerzen):
+                n = v.schwaerzen.index(term) + 1
+                out.append((loc, f"Eintrag {n} von „schwaerzen“ steht hier ungeschwärzt; bitte als "
+                                 + "[Text]{.geschwaerzt} markieren"))
+    return out

@@ -1,0 +1,180 @@
+"""The public projection: a Project that holds only what may be published.
+
+Every public artifact (public Drucksachen, Bekanntmachung, public Mappe, website, OParl export) is
+made from ``public_project(project)`` by code that never receives the full project. What is not in
+the projection cannot leak into a page, a bookmark, metadata, a file name or a log line.
+
+Rules (README, „Öffentlich und intern“):
+
+- Drucksachen: only public ones. In them
+  - Anlagen: only public ones that are not ``personenbezogen``; the others are counted
+    (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
+  - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
+    Zuständigkeit but loses its TOP and its Ergebnis.
+  - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
+    ``[geschwärzt]{.geschwaerzt}``; the ``schwaerzen`` list itself is dropped.
+  - Bezug: the number stays; a non-public target is known by number only (no Betreff).
+- ``betreffs``: only of public Drucksachen (redacted); ``oeffentlich``: the public numbers and the
+  non-public numbers a public Bezug names.
+- Sitzungen: every Sitzung, with its public TOPs only, and whether it has a non-public part. Its
+  Niederschrift is left out (a public form of it is the Niederschrift's to define); ``ergebnisse``
+  only of public Drucksachen in public Beratung; no ``warnings`` (they may name anything).
+- Reference data: Körperschaften; Gremien, Ämter and Personen only where a public record or a
+  Sitzung uses them, and the members of those Gremien (membership is public); Altbestand only where
+  public and named by a public Bezug.
+
+Everything is copied: the result shares no mutable object with the input.
+"""
+
+from __future__ import annotations
+
+import copy
+from typing import Any
+
+from .model import Sitzung, Tagesordnung, Top, Vorlage
+from .records import Project, Record, RefData, SitzungRecord, TopEntry
+from .schwaerzung import ersetze_texte, schwaerzen
+
+NICHTOEFFENTLICH = "nichtöffentlich"
+PERSONENBEZOGEN = "personenbezogen"
+
+
+def public_project(project: Project) -> Project:
+    """A new Project holding only what may be published (see the module's rules)."""
+    records = {id(r): public_record(r) for r in project.records if r.vorlage.oeffentlich}
+    sitzungen = [public_sitzung(s, records) for s in project.sitzungen]
+    kept = list(records.values())
+    oeffentlich = _public_status(project, kept)
+    betreffs = {key: schwaerzen(text) for key, text in project.betreffs.items() if oeffentlich.get(key)}
+    betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in kept})
+    ref = public_refdata(project.ref, kept, sitzungen, oeffentlich)
+    ergebnisse = {key: value for key, value in project.ergebnisse.items() if _public_result(key, kept)}
+    return Project(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich, public=True)
+
+
+def _public_result(key: tuple[str, str, str, Any], kept: list[Record]) -> bool:
+    body, nummer, gremium, datum = key
+    return any(r.vorlage.koerperschaft == body and r.vorlage.nummer == nummer and
+               any(s.gremium == gremium and s.datum == datum and s.oeffentlich for s in r.vorlage.beratungsfolge)
+               for r in kept)
+
+
+# --- Drucksachen ----------------------------------------------------------------------------------
+
+
+def public_record(record: Record) -> Record:
+    """A public Drucksache as it may be published (raises nothing; call only for public ones)."""
+    v = record.vorlage
+    assert v.oeffentlich, "only public Drucksachen have a public form"
+    data = v.model_dump()
+    nummern: list[int] = []
+    anlagen: list[dict[str, Any]] = []
+    vorenthalten = {NICHTOEFFENTLICH: 0, PERSONENBEZOGEN: 0}
+    for nr, (anlage, raw) in enumerate(zip(v.anlagen, data["anlagen"]), start=1):
+        if anlage.personenbezogen:
+            vorenthalten[PERSONENBEZOGEN] += 1
+        elif not anlage.oeffentlich:
+            vorenthalten[NICHTOEFFENTLICH] += 1
+        else:
+            nummern.append(nr)
+            anlagen.append(raw)
+    data["anlagen"] = anlagen
+    data["beratungsfolge"] = [_public_step(step) for step in data["beratungsfolge"]]
+    data["schwaerzen"] = []
+    data = ersetze_texte(data, lambda text: schwaerzen(text, v.schwaerzen))
+    return Record(record.path, record.display, Vorlage.model_validate(data), nummern,
+                  {k: n for k, n in vorenthalten.items() if n})
+
+
+def _public_step(step: dict[str, Any]) -> dict[str, Any]:
+    if step["oeffentlich"]:
+        return step
+    return {**step, "top": None, "ergebnis": None}
+
+
+def _public_status(project: Project, kept: list[Record]) -> dict[tuple[str, str], bool]:
+    status = {key: True for key, public in project.oeffentlich.items() if public}
+    for r in kept:
+        status[(r.vorlage.koerperschaft, r.vorlage.nummer)] = True
+        if r.vorlage.bezug:
+            key = (r.vorlage.koerperschaft, r.vorlage.bezug)
+            status[key] = project.oeffentlich.get(key, False)
+    return status
+
+
+# --- Sitzungen ------------------------------------------------------------------------------------
+
+
+def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRecord:
+    """A Sitzung with its public TOPs only; ``records`` maps id(full record) → public record."""
+    s = srec.sitzung
+    public_tops = [_public_top(t) for t in s.tagesordnung.oeffentlich]
+    sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(oeffentlich=public_tops)})
+    tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
+    return SitzungRecord(srec.path, srec.display, sitzung, tops, praefix=srec.praefix,
+                         nichtoeffentlicher_teil=srec.hat_nichtoeffentlichen_teil())
+
+
+def _copy_fields(model: Sitzung) -> dict[str, Any]:
+    data = model.model_dump()
+    del data["tagesordnung"]
+    return data
+
+
+def _public_top(top: Top) -> Top:
+    data = ersetze_texte(top.model_dump(), schwaerzen)
+    return Top.model_validate(data)
+
+
+def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
+    record = records.get(id(entry.record)) if entry.record is not None else None
+    if entry.record is not None and record is None:
+        # a non-public Drucksache under a public TOP is refused by validate; never carry it along
+        raise AssertionError(f"TOP {entry.nummer}: nichtöffentliche Drucksache im öffentlichen Teil")
+    terms = entry.record.vorlage.schwaerzen if entry.record is not None else []
+    return TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
+                    tuple(entry.loc), record, [_public_entry(e, records) for e in entry.unterpunkte],
+                    entry.drucksache)
+
+
+# --- reference data -------------------------------------------------------------------------------
+
+
+def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungRecord],
+                   oeffentlich: dict[tuple[str, str], bool]) -> RefData:
+    """The reference data the public records and the Sitzungen use, copied."""
+    personen: set[str] = set()
+    gremien: set[str] = set()
+    aemter: set[str] = set()
+    bezuege: set[str] = set()
+    for r in records:
+        v = r.vorlage
+        personen.update(p for p in (v.bearbeiter, v.dezernent, v.unterschrift.person if v.unterschrift else None) if p)
+        personen.update(v.verfasser)
+        gremien.update(step.gremium for step in v.beratungsfolge)
+        gremien.update([v.initiator] if v.initiator else [])
+        aemter.update([v.federfuehrend] if v.federfuehrend else [])
+        aemter.update(v.beteiligt)
+        if v.bezug and oeffentlich.get((v.koerperschaft, v.bezug)):
+            bezuege.add(v.bezug)
+    for s in sitzungen:
+        gremien.add(s.sitzung.gremium)
+        personen.update([s.sitzung.sitzungsleitung] if s.sitzung.sitzungsleitung else [])
+    for key in list(gremien):
+        for m in ref.gremien[key].mitglieder if key in ref.gremien else []:
+            personen.update([m.person, *m.stellvertretung])
+            gremien.update([m.fraktion] if m.fraktion else [])
+
+    def pick(table: dict[str, Any], keep: set[str] | None) -> dict[str, Any]:
+        return {k: m.model_copy(deep=True) for k, m in table.items() if keep is None or k in keep}
+
+    return RefData(
+        koerperschaften=pick(ref.koerperschaften, None),
+        gremien=pick(ref.gremien, gremien),
+        aemter=pick(ref.aemter, aemter),
+        personen=pick(ref.personen, personen),
+        altbestand={k: a.model_copy(update={"betreff": schwaerzen(a.betreff)}, deep=True)
+                    for k, a in ref.altbestand.items() if k in bezuege and a.status == "öffentlich"},
+        unreadable=set(ref.unreadable),
+        invalid=copy.deepcopy(ref.invalid),
+    )

@@ -1,0 +1,152 @@
+"""The leak test, built like an attack: the fixture of leak_support puts a marker word in every
+non-public place; every file of the public tree (Drucksachen, Bekanntmachung, public Mappe, website,
+search index, feeds, OParl export: its name, bytes, every decompressed PDF stream and string, the PDF
+text layer, every DOCX part) and every log line of the run is searched for every marker. The internal
+tree must hold each marker, so the test cannot pass by publishing nothing."""
+
+from __future__ import annotations
+
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+from leak_support import (
+    MARKERS,
+    NR_NOE,
+    PUBLIC_WORDS,
+    find_in_text,
+    find_markers,
+    make_leak_project,
+    norm,
+)
+from render_support import pdf_pages
+
+from vorlagengen.cli import cli
+
+LAYOUTS = ("allris", "hamburg", "allris4", "saarbruecken")
+# What the internal documents need not print: Anlage file names and metadata (the Mappe draws the
+# pages, not the file) and the TOP of a Beratung step (the allris layout has no column for it). The
+# search must find each of them in the project's own files instead.
+NOT_SHOWN_INTERNALLY = {"NoeAnlageDatei", "NoeBildDatei", "OeNoeAnlageDatei", "PersAnlageDatei", "NoeAnlageInfo",
+                        "NoeAnlageXmp", "OeNoeAnlageInfo", "PersAnlageInfo", "NoeSchrittTop"}
+
+
+def _run(root: Path, *args: str) -> str:
+    result = CliRunner().invoke(cli, ["--projekt", str(root), *args], catch_exceptions=False)
+    assert result.exit_code == 0, result.output
+    return result.stdout + result.stderr
+
+
+@pytest.fixture(scope="module")
+def attack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], str]:
+    """The fixture built every way a council could: validate, build in every layout, Sitzung (with
+    and without Ghostscript, whose absence makes vorlagengen warn about Anlagen)."""
+    root = make_leak_project(tmp_path_factory.mktemp("angriff") / "projekt")
+    logs = [_run(root, "validate")]
+    outs = []
+    for layout in LAYOUTS:
+        out = root / f"build-{layout}"
+        logs.append(_run(root, "build", "-o", str(out), *(["--layout", layout] if layout != "allris" else [])))
+        outs.append(out)
+    logs.append(_run(root, "sitzung", "-o", str(outs[0])))
+    logs.append(_run(root, "site", "-o", str(outs[0])))  # website, search index, feeds, OParl export
+    import vorlagengen.render.sitzung.anlagen as rs
+
+    real_which = shutil.which
+    with pytest.MonkeyPatch.context() as mp:
+        mp.setattr(rs.shutil, "which", lambda name: None if name == "gs" else real_which(name))
+        out = root / "build-ohne-gs"
+        logs.append(_run(root, "sitzung", "-o", str(out)))
+        outs.append(out)
+    return root, outs, "\n".join(logs)
+
+
+def test_no_marker_anywhere_in_the_public_tree(attack: tuple[Path, list[Path], str]) -> None:
+    _, outs, _ = attack
+    for out in outs:
+        assert find_markers(out / "oeffentlich") == {}, out.name
+
+
+def test_no_marker_in_the_logs_of_the_run(attack: tuple[Path, list[Path], str]) -> None:
+    _, _, logs = attack
+    assert "nicht PDF/A" in logs  # the warning that used to name non-public Anlagen was written
+    assert find_in_text(logs) == []
+
+
+def test_the_internal_tree_holds_every_marker(attack: tuple[Path, list[Path], str]) -> None:
+    root, outs, _ = attack
+    found: set[str] = set()
+    for out in outs:
+        found |= set(find_markers(out / "intern"))
+    missing = set(MARKERS) - found
+    assert missing <= NOT_SHOWN_INTERNALLY
+    # the search would have found those: they are in the project's own files
+    assert missing <= set(find_markers(root / "vorlagen")) | set(find_markers(root / "data"))
+
+
+def test_the_public_tree_is_not_empty(attack: tuple[Path, list[Path], str]) -> None:
+    _, outs, _ = attack
+    public = outs[0] / "oeffentlich"
+    names = sorted(str(p.relative_to(public)) for p in public.rglob("*") if p.is_file() and "site" not in p.parts)
+    assert (public / "site" / "index.html").is_file()
+    assert names == ["sitzungen/lueneburg-sga-2019-04-04/Bekanntmachung.pdf",
+                     "sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf",
+                     "vorlagen/lueneburg/VO-9001-19-01.docx", "vorlagen/lueneburg/VO-9001-19-01.pdf",
+                     "vorlagen/lueneburg/VO-9003-19.docx", "vorlagen/lueneburg/VO-9003-19.pdf"]
+    mappe = norm("".join(pdf_pages(public / "sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf")))
+    for word in PUBLIC_WORDS:
+        assert norm(word) in mappe, word
+
+
+@pytest.mark.parametrize("layout", LAYOUTS)
+def test_public_bezug_shows_the_number_and_the_note_only(attack: tuple[Path, list[Path], str], layout: str) -> None:
+    _, outs, _ = attack
+    out = outs[LAYOUTS.index(layout)]
+    public = " ".join(" ".join(pdf_pages(out / "oeffentlich/vorlagen/lueneburg/VO-9001-19-01.pdf")).split())
+    internal = " ".join(" ".join(pdf_pages(out / "intern/vorlagen/lueneburg/VO-9001-19-01.pdf")).split())
+    assert f"{NR_NOE} – nichtöffentliche Drucksache" in public
+    assert MARKERS["NoeBetreff"] in internal and "(nichtöffentliche Drucksache)" in internal
+
+
+def test_public_drucksache_shows_bars_and_the_withheld_anlagen(attack: tuple[Path, list[Path], str]) -> None:
+    _, outs, _ = attack
+    text = " ".join(" ".join(pdf_pages(outs[0] / "oeffentlich/vorlagen/lueneburg/VO-9003-19.pdf")).split())
+    assert text.count("geschwärzt") == 5  # Betreff, two in the Sachverhalt, a heading, an Anlage title
+    assert "1. Oeffentlichkeitsanlage Plan" in text and "4. Brief von geschwärzt" in text
+    assert ("und 1 nichtöffentliche Anlage und 1 Anlage mit personenbezogenen Daten (nicht veröffentlicht)"
+            in text)
+
+
+def test_a_drucksache_made_non_public_leaves_the_public_tree(tmp_path: Path) -> None:
+    root = make_leak_project(tmp_path / "projekt")
+    record = root / "vorlagen/lueneburg/VO-9001-19-01.yaml"
+    _run(root, "build", "-f", "pdf", str(root / "vorlagen"))
+    public = root / "build/oeffentlich/vorlagen/lueneburg/VO-9001-19-01.pdf"
+    assert public.exists()
+    record.write_text(record.read_text(encoding="utf-8").replace("status: öffentlich", "status: nichtöffentlich"),
+                      encoding="utf-8")
+    log = _run(root, "build", "-f", "pdf", str(root / "vorlagen"))
+    assert not public.exists() and "1 nicht mehr öffentliche entfernt" in log
+    assert (root / "build/intern/vorlagen/lueneburg/VO-9001-19-01.pdf").exists()
+
+
+def test_the_confidentiality_mark_of_the_koerperschaft(attack: tuple[Path, list[Path], str]) -> None:
+    """Lüneburg's mark in the fixture is „Vertraulich – nur für Ratsmitglieder“: on the Einladung's
+    non-public part, the full Mappe's cover, contents and every page showing something non-public."""
+    _, outs, _ = attack
+    mark = "Vertraulich – nur für Ratsmitglieder"
+    folder = outs[0] / "intern/sitzungen/lueneburg-sga-2019-04-04"
+    einladung = " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
+    assert einladung.index("Nichtöffentlicher Teil") < einladung.index(mark) < einladung.index("N 1")
+    pages = [" ".join(p.split()) for p in pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf")]
+    marked = [i for i, p in enumerate(pages) if mark in p]
+    assert marked[:2] == [0, 1]  # cover and contents
+    for i, page in enumerate(pages):
+        secret = any(w in page for w in (MARKERS["NoeSachverhalt"], MARKERS["OeNoeAnlageText"], "TOP N ",
+                                         MARKERS["SpanSachverhalt"]))
+        assert not secret or i in marked, i
+    unmarked = [p for p in pages if mark not in p]
+    assert any("Anlage 1 zu VO/9003/19: Oeffentlichkeitsanlage" in p for p in unmarked)  # public pages stay plain
+    public = outs[0] / "oeffentlich/sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf"
+    assert not any(mark in p for p in pdf_pages(public))
