@@ -306,4 +306,4 @@ def test_two_sitzung_runs_at_once_with_a_cold_cache_both_succeed(tmp_path):
     _, err = single.communicate(timeout=600)
     assert single.returncode == 0, err
     assert shared == outputs(tmp_path / "allein")
-    assert len(shared) == 5
+    assert len(shared) == 7  # Einladung (2), Nachtrag (2: 19/0178 came later), Bekanntmachung, 2 Mappen
