@@ -61,6 +61,8 @@ def number_tops(sitzung: Sitzung, profil: Profil) -> tuple[list[TopEntry], list[
     oe, noe, probleme = nummeriere(_punkte(to.oeffentlich), _punkte(to.nichtoeffentlich), profil)
     tops = (_entries(to.oeffentlich, oe, ("tagesordnung", "oeffentlich"), True)
             + _entries(to.nichtoeffentlich, noe, ("tagesordnung", "nichtoeffentlich"), False))
+    if sitzung.quelle is not None:
+        return tops, []  # an imported agenda is history: its numbers stay as the source wrote them
     return tops, [(("tagesordnung", *pfad), text) for pfad, text in probleme]
 
 
@@ -161,8 +163,8 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
 
 
 def check_niederschriften(project: Project, today: dt.date) -> list[Problem]:
-    """Check every loaded Niederschrift; record its results as the project's Beratungsfolge results and
-    its warnings (overdue Beschlüsse) as the project's warnings. Returns the errors."""
+    """Check every loaded Niederschrift; its warnings (overdue Beschlüsse) become the project's
+    warnings. Returns the errors."""
     errors: list[Problem] = []
     for srec in project.sitzungen:
         if srec.niederschrift is None or srec.niederschrift_path is None:
@@ -173,8 +175,47 @@ def check_niederschriften(project: Project, today: dt.date) -> list[Problem]:
         project.warnings += [Problem(display, *locate(path, loc), field_path(loc), msg)
                              for loc, msg in found.warnings]
         errors += found.in_records
-        body = project.ref.gremien[srec.sitzung.gremium].koerperschaft
-        for nummer, result in results_by_top(srec).items():
-            if result.ergebnis is not None:
-                project.ergebnisse[(body, nummer, srec.sitzung.gremium, srec.sitzung.datum)] = result.ergebnis
     return errors
+
+
+def results_of(sitzungen: list[SitzungRecord], ref: RefData) -> dict[tuple[str, str, str, dt.date], str]:
+    """(body, Drucksachen-Nr., Gremium, Sitzungsdatum) → the result its Niederschrift records."""
+    out = {}
+    for srec in sitzungen:
+        gremium = ref.gremien.get(srec.sitzung.gremium)
+        if srec.niederschrift is None or gremium is None:
+            continue
+        by_top = {t.top: t for t in srec.niederschrift.tops}
+        for entry in srec.all_tops():
+            result = by_top.get(entry.nummer)
+            if entry.drucksache and result is not None and result.ergebnis is not None:
+                key = (gremium.koerperschaft, entry.drucksache, srec.sitzung.gremium, srec.sitzung.datum)
+                out[key] = result.ergebnis
+    return out
+
+
+def quiet_results(root: Path, ref: RefData) -> dict[tuple[str, str, str, dt.date], str]:
+    """The results of every readable Niederschrift, for a run that did not select the Sitzungen
+    (a build of single Drucksachen must show what a build of all shows). Faults are validate's to report."""
+    loaded = []
+    for path in discover_sitzungen(root):
+        if niederschrift_path(path).is_file():
+            rec, problems = read_sitzung(path, ref)
+            if rec is not None and not problems:
+                loaded.append(rec)
+    return results_of(loaded, ref)
+
+
+def derive_results(project: Project) -> None:
+    """Give each Beratungsfolge step of a Sitzung with a Niederschrift the result recorded there (the
+    one source of truth), so every document, page and export shows the same result."""
+    for rec in project.records:
+        v = rec.vorlage
+        steps = []
+        for step in v.beratungsfolge:
+            decided = project.ergebnisse.get((v.koerperschaft, v.nummer, step.gremium, step.datum))
+            if decided is not None and step.ergebnis is None:
+                step = step.model_copy(update={"ergebnis": decided, "erledigt": True})
+            steps.append(step)
+        if steps != list(v.beratungsfolge):
+            rec.vorlage = v.model_copy(update={"beratungsfolge": steps})
