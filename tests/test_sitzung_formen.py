@@ -289,6 +289,7 @@ def test_notes_several_drucksachen_nachtrag_and_abgesetzt(tmp_path):
 def test_sitzung_fields_appear_in_the_einladung(tmp_path):
     root = lueneburg(tmp_path, "    - titel: Bericht", extra="""bezeichnung: 25. öffentliche Sitzung
 anlass: außerordentliche Sitzung
+status: geplant
 ende: "18:30"
 beginn_nichtoeffentlich: "18:00"
 """)
@@ -296,7 +297,7 @@ beginn_nichtoeffentlich: "18:00"
     text = " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
     for expected in ("zur außerordentlichen Sitzung", "25. öffentliche Sitzung (SGA/2019/02)",
                      "Anlass: außerordentliche Sitzung", "16:00 Uhr bis 18:30 Uhr",
-                     "Nichtöffentlicher Teil (Beginn 18:00 Uhr)"):
+                     "Nichtöffentlicher Teil (Beginn 18:00 Uhr)", "Status: geplant"):
         assert expected in text, expected
     cover = " ".join(pdf_pages(folder / "Sitzungsmappe-vollstaendig.pdf")[0].split())
     assert "25. öffentliche Sitzung (SGA/2019/02)" in cover

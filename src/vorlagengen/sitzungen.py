@@ -136,6 +136,8 @@ def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[P
     rec = SitzungRecord(path, display, sitzung, praefix=profil.praefix)
     niederschrift_problems = read_niederschrift(rec)
     rec.tops, found = number_tops(sitzung, profil)
+    if sitzung.quelle is not None:
+        found = []  # imported: its numbers are the source's, in the source's order
     return rec, niederschrift_problems + [Problem(display, *locate(path, loc), field_path(loc), msg)
                                           for loc, msg in found]
 
