@@ -79,7 +79,7 @@ def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]
     key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
     with _prepared_lock:
         known = _prepared.get(key)
-    if known is None:
+    if known is None or not known[0].exists():  # the cache may have been removed meanwhile
         known = _prepare_pdf(path, cache, display)
         with _prepared_lock:
             _prepared[key] = known
