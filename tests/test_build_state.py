@@ -308,7 +308,9 @@ def test_two_sitzung_runs_at_once_with_a_cold_cache_both_succeed(tmp_path):
     _, err = single.communicate(timeout=600)
     assert single.returncode == 0, err
     assert shared == outputs(tmp_path / "allein")
-    assert len(shared) == 5
+    names = {Path(name).name for name in shared}
+    assert {"Einladung.pdf", "Einladung.docx", "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf",
+            "Sitzungsmappe-vollstaendig.pdf"} <= names
 
 
 def test_an_output_folder_that_cannot_be_made_is_a_german_error(project):

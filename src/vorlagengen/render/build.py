@@ -110,6 +110,8 @@ def record_fingerprint(record: Record, base: str, fmt: str, bezug_betreff: str) 
     for part in (base, fmt, str(record.path), bezug_betreff):
         h.update(part.encode() + b"\0")
     h.update(record.path.read_bytes())
+    # results derived from Niederschriften live in another file: the result itself counts
+    h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
     for anlage in record.vorlage.anlagen:
         p = anlage_path(anlage.datei, record.path)
         st = p.stat()
