@@ -18,7 +18,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .view import Drucksache, Site, SiteFile, Sitzung, Top
+from .view import Drucksache, Site, SiteFile, Sitzung, SourceFile, Top
 
 VERSION = "https://schema.oparl.org/1.1/"
 ROOT = "oparl"
@@ -150,6 +150,12 @@ class Export:
                         **links)
         return self.add(body, "File", item)
 
+    def source_file(self, body: str, f: SourceFile, slug: str, modified: dt.datetime, pid: str) -> Obj:
+        """A document of an imported Drucksache, at its address in the former system."""
+        item = self.obj("File", self.url("body", body, "file", slug), modified, modified, name=f.label,
+                        mimeType=f.mime, date=f.date.isoformat(), size=f.size, accessUrl=f.url, paper=[pid])
+        return self.add(body, "File", item)
+
     def meeting(self, s: Sitzung) -> None:
         created, modified = self.dates(s)
         body = s.koerperschaft
@@ -191,12 +197,13 @@ class Export:
         files = [self.file(body, f, f"{d.slug}-{Path(f.href).suffix.lstrip('.')}" if i < len(d.files) else
                            f"{d.slug}-anlage-{i - len(d.files) + 1}", modified, paper=[pid])
                  for i, f in enumerate(d.files + d.anlagen)]
+        files += [self.source_file(body, f, f"{d.slug}-quelle-{i}", modified, pid) for i, f in enumerate(d.quelle, 1)]
         consultations = [self.consultation(d, i, st, pid, created, modified) for i, st in enumerate(d.steps, start=1)]
         related = [self.url("body", body, "paper", self.site.drucksachen[d.bezug_key].slug)] if d.bezug_key else None
         self.add(body, "Paper", self.obj(
             "Paper", pid, created, modified, body=self.url("body", body), name=d.betreff, reference=d.nummer,
             date=d.datum.isoformat(), paperType=d.art_label, relatedPaper=related,
-            mainFile=files[0] if d.files else None, auxiliaryFile=files[1:] if d.files else files,
+            mainFile=files[0] if d.files or d.quelle else None, auxiliaryFile=files[1:] if d.files or d.quelle else files,
             underDirectionOf=[self.url("body", body, "organization", d.federfuehrend_id)]
             if d.federfuehrend_id in self.site.aemter else None,
             originatorOrganization=[self.url("body", body, "organization", d.initiator_id)]

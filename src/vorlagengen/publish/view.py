@@ -71,6 +71,18 @@ class Text:
     markdown: str
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """A document of an imported Drucksache: it stays in the former council system and is linked, not
+    copied (its text was never typeset here)."""
+
+    label: str
+    url: str
+    mime: str
+    size: int | None
+    date: dt.date
+
+
 @dataclass
 class Drucksache:
     key: str  # "<koerperschaft>/<slug>"
@@ -92,6 +104,7 @@ class Drucksache:
     files: list[SiteFile]
     anlagen: list[SiteFile]
     source: Path
+    quelle: list[SourceFile] = field(default_factory=list)  # imported: documents at the source
 
     @property
     def url(self) -> str:
@@ -285,7 +298,15 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
                for i, a in enumerate(v.anlagen, start=1) if a.oeffentlich]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, v.betreff,
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
-                      v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path)
+                      v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path,
+                      _source_files(v))
+
+
+def _source_files(v: Any) -> list[SourceFile]:
+    if v.quelle is None:
+        return []
+    main = [v.quelle.dokument] if v.quelle.dokument is not None else []
+    return [SourceFile(f.name, f.url, f.mime or "", f.groesse, f.datum or v.datum) for f in main + v.quelle.anlagen]
 
 
 def _texts(v: Any) -> list[Text]:
