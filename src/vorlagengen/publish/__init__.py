@@ -140,6 +140,8 @@ def _documents(site: Site, output: SiteOutput) -> None:
     for s in site.sitzungen.values():
         for f in s.files:
             output.copy(f.href, f.source)
+    for f in site.beschluesse:
+        output.copy(f.href, f.source)
 
 
 def _assets(public: Project, website: Website, output: SiteOutput) -> str | None:
