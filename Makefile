@@ -39,7 +39,7 @@ sitzung: $(STAMP) ## Einladung, Bekanntmachung und Mappen einer Sitzung (S=<date
 sitzungen: $(STAMP) ## Dasselbe für alle Sitzungen unter sitzungen/
 	$(PY) build.py sitzung
 
-site: vorlage sitzungen ## Bürgerinfo-Website und OParl-Export nach build/oeffentlich/site/
+site: vorlage sitzungen niederschrift beschluesse ## Bürgerinfo-Website und OParl-Export nach build/oeffentlich/site/
 	$(PY) build.py site
 
 serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)

@@ -21,7 +21,8 @@ BASE = "https://ratsinfo.example.org/"
 def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
     base = tmp_path_factory.mktemp("oparl")
     root = copy_demo(base / "projekt")
-    build(root, base / "build", BASE, seitengroesse=10)
+    build(root, base / "build", BASE, seitengroesse=10, kontakt_email="ratsbuero@example.org",
+          lizenz="https://creativecommons.org/licenses/by/4.0/")
     return base / "build" / "oeffentlich" / "site"
 
 
@@ -35,11 +36,12 @@ def test_export_is_valid_and_consistent(export: Path) -> None:
 
 def test_system_body_and_paper(export: Path) -> None:
     system = load(export, "system.json")
-    assert system["oparlVersion"] == "https://schema.oparl.org/1.1/"
+    assert system["oparlVersion"] == "https://schema.oparl.org/1.1/" and system["contactEmail"] == "ratsbuero@example.org"
     bodies = load(export, "bodies.json")["data"]
     assert [b["shortName"] for b in bodies] == ["lueneburg", "rostock", "saarbruecken", "segeberg", "wandsbek"]
     paper = load(export, "body/wandsbek/paper/19-0171.json")
     assert paper["reference"] == "19/0171" and paper["paperType"] == "Beschlussvorlage"
+    assert paper["license"] == "https://creativecommons.org/licenses/by/4.0/"
     assert paper["mainFile"]["accessUrl"] == BASE + "dokumente/wandsbek/19-0171.pdf"
     assert [f["name"] for f in paper["auxiliaryFile"]] == ["Anlage 1: Lageplan Spielplatz Rahlstedter Höhe"]
     consultation = paper["consultation"][0]

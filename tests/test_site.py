@@ -215,3 +215,19 @@ def test_website_settings_are_checked(tmp_path: Path) -> None:
     assert done.exit_code == 1
     assert "data/website.yaml:2:1: farbe:" in done.output and "data/website.yaml:3:1: farbn:" in done.output
     assert not (root / "build/oeffentlich/site").exists()
+
+
+def test_public_beschlusskontrolle_is_linked_from_the_start_page(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "projekt")
+    kontrolle = tmp_path / "build/oeffentlich/beschluesse/wandsbek"
+    kontrolle.mkdir(parents=True)
+    (kontrolle / "Beschlusskontrolle.csv").write_text("Drucksache;Stand\n19/0167;erledigt\n", encoding="utf-8")
+    fake = tmp_path / "build/oeffentlich/vorlagen/wandsbek"
+    fake.mkdir(parents=True)  # the other documents are not needed here
+    build(root, tmp_path / "build")
+    site = tmp_path / "build/oeffentlich/site"
+    start = text(site, "index.html")
+    assert '<a href="dokumente/beschluesse/wandsbek/Beschlusskontrolle.csv">Beschlusskontrolle Bezirksversammlung' in start
+    assert (site / "dokumente/beschluesse/wandsbek/Beschlusskontrolle.csv").read_bytes() == (
+        kontrolle / "Beschlusskontrolle.csv").read_bytes()
+    assert broken_links(site) == []

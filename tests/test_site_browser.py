@@ -44,6 +44,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     root = copy_demo(base / "projekt")
     (root / "wappen.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 12">'
                                      '<path d="M0 0h10v7l-5 5-5-5z" fill="#b00"/></svg>', encoding="utf-8")
+    kontrolle = base / "build/oeffentlich/beschluesse/wandsbek"
+    kontrolle.mkdir(parents=True)
+    (kontrolle / "Beschlusskontrolle.csv").write_text("Drucksache;Stand\n", encoding="utf-8")
     build(root, base / "build", wappen="wappen.svg", wappen_text="Wappen der Teststadt")
     with serving(base / "build" / "oeffentlich" / "site") as url:
         yield url

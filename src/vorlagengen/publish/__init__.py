@@ -140,6 +140,8 @@ def _documents(site: Site, output: SiteOutput) -> None:
     for s in site.sitzungen.values():
         for f in s.files:
             output.copy(f.href, f.source)
+    for f in site.beschluesse:
+        output.copy(f.href, f.source)
 
 
 def _assets(public: Project, website: Website, output: SiteOutput) -> str | None:
@@ -175,7 +177,8 @@ def _wappen(public: Project, website: Website) -> Path | None:
 
 def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out: Path, checksum: Any,
            root: Path) -> None:
-    export = oparl.Export(site, website.base, dates, checksum, website.seitengroesse, website.lizenz, website.titel)
+    export = oparl.Export(site, website.base, dates, checksum, website.seitengroesse, website.lizenz, website.titel,
+                          website.kontakt_email)
     export.run()
     files = export.files()
     when = head_time(root) or dates.ref[1]

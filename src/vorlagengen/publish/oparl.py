@@ -49,6 +49,7 @@ class Export:
     page_size: int = 100
     license: str | None = None
     name: str = "Bürgerinformation"
+    email: str | None = None
     objects: dict[str, dict[str, list[Obj]]] = field(default_factory=dict)  # body → type → objects
 
     def url(self, *parts: str) -> str:
@@ -239,7 +240,7 @@ class Export:
                     out[self.rel(item["id"])] = item
             body_obj = self.obj(
                 "Body", self.url("body", body), created, modified, system=self.url("system"), name=b.name,
-                shortName=b.id, web=self.base + "index.html",
+                shortName=b.id, web=self.base + "index.html", contactEmail=self.email,
                 **{BODY_FIELDS[k]: self.url("body", body, LISTS[k]) for k in LISTS})
             body_obj["legislativeTerm"] = kinds.get("LegislativeTerm", [])
             out[self.rel(body_obj["id"])] = body_obj
@@ -249,6 +250,7 @@ class Export:
         out.update(self.pages(self.url("bodies"), bodies))
         system = self.obj("System", self.url("system"), created, modified, oparlVersion=VERSION,
                           body=self.url("bodies"), name=self.name, website=self.base + "index.html",
+                          contactEmail=self.email,
                           product="https://pypi.org/project/vorlagengen/")
         out[self.rel(system["id"])] = system
         return out

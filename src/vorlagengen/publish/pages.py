@@ -93,7 +93,7 @@ class Pages:
         names = [b.name for b in self.site.koerperschaften.values()]
         bodies_text = ("der " + names[0]) if len(names) == 1 else "der beteiligten Körperschaften"
         self.page("index.html", "start.html.j2", "Startseite", next_sitzungen=coming, last_sitzungen=past,
-                  newest=newest, bodies_text=bodies_text)
+                  newest=newest, bodies_text=bodies_text, beschluesse=self.site.beschluesse)
 
     def unchanged(self, rel: str, *inputs: object) -> bool:
         """Whether a page's inputs are those of the last run (then its file stays as it is)."""

@@ -224,6 +224,7 @@ class Site:
     personen: dict[str, Person]
     drucksachen: dict[str, Drucksache]
     sitzungen: dict[str, Sitzung]
+    beschluesse: list[SiteFile] = field(default_factory=list)  # public Beschlusskontrolle per Körperschaft
 
     def sitzungen_of(self, gremium: str) -> list[Sitzung]:
         return [s for s in self.sitzungen.values() if s.gremium == gremium]
@@ -258,7 +259,21 @@ def site_view(public: Project, documents: Path) -> Site:
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
         sz = _sitzung(srec, site, keys, documents, results)
         site.sitzungen[sz.slug] = sz
+    site.beschluesse = _beschluesse(documents, site)
     return site
+
+
+def _beschluesse(documents: Path, site: Site) -> list[SiteFile]:
+    """The public Beschlusskontrolle (PDF, CSV) of each Körperschaft, when it was made."""
+    out = []
+    for body in site.koerperschaften.values():
+        folder = documents / "beschluesse" / body.id
+        for name, kind in (("Beschlusskontrolle.pdf", "PDF"), ("Beschlusskontrolle.csv", "CSV")):
+            if (folder / name).is_file():
+                day = dt.date.fromtimestamp((folder / name).stat().st_mtime)
+                out.append(SiteFile(f"Beschlusskontrolle {body.name} ({kind})", folder / name,
+                                    f"dokumente/beschluesse/{body.id}/{name}", day))
+    return out
 
 
 def _gremium(ident: str, g: Any, personen: dict[str, Any]) -> Gremium:
