@@ -112,6 +112,20 @@ def _markdown(rng: random.Random, size: int) -> str:
     return "\n\n".join(parts)
 
 
+def _beratungsfolge(rng: random.Random, gremien: list[str], datum: dt.date) -> list[str]:
+    lines = ["beratungsfolge:"]
+    day = datum
+    for _ in range(rng.randint(1, 4)):
+        day += dt.timedelta(days=rng.randint(0, 21))
+        lines += [f"  - gremium: {rng.choice(gremien)}", f"    datum: {day.isoformat()}",
+                  f"    zustaendigkeit: {rng.choice(['Vorberatung', 'Kenntnisnahme', 'Entscheidung'])}"]
+        if rng.random() < 0.3:
+            lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
+        if rng.random() < 0.2:
+            lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
+    return lines
+
+
 def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date, bezug: str | None) -> str:
     gremien, aemter, personen = _BODIES[body]
     lines = [
@@ -133,16 +147,7 @@ def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date
     if bezug:
         lines.append(f"bezug: {_q(bezug)}")
     lines.append(f"aktenzeichen: {_q(f'{rng.randint(10, 99)}.{rng.randint(100, 999)}')}")
-    lines.append("beratungsfolge:")
-    day = datum
-    for _ in range(rng.randint(1, 4)):
-        day += dt.timedelta(days=rng.randint(0, 21))
-        lines += [f"  - gremium: {rng.choice(gremien)}", f"    datum: {day.isoformat()}",
-                  f"    zustaendigkeit: {rng.choice(['Vorberatung', 'Kenntnisnahme', 'Entscheidung'])}"]
-        if rng.random() < 0.3:
-            lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
-        if rng.random() < 0.2:
-            lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
+    lines += _beratungsfolge(rng, gremien, datum)
     lines += _block("sachverhalt", _markdown(rng, rng.randint(1000, 3000)))
     if art in ("Beschlussvorlage", "Antrag") or rng.random() < 0.2:
         lines += _block("beschlussvorschlag", _markdown(rng, rng.randint(150, 400)))
@@ -265,7 +270,8 @@ def merge_results(path: Path, results: dict[str, Any]) -> dict[str, Any]:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[OPTIONEN]")
-@click.option("--nur", multiple=True, metavar="NAME", help="Nur Benchmarks, deren Name NAME enthält (mehrfach möglich).")
+@click.option("--nur", multiple=True, metavar="NAME",
+              help="Nur Benchmarks, deren Name NAME enthält (mehrfach möglich).")
 @click.option("--daten", type=click.Path(file_okay=False, exists=True, path_type=Path), default=OPTIONS["data"],
               help="Ordner mit den Stammdaten (Vorgabe: data/ des Repositorys).")
 @click.option("--anzahl", type=click.IntRange(1), metavar="N", default=OPTIONS["records"], show_default=True,

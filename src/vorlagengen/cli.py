@@ -5,11 +5,12 @@ from __future__ import annotations
 import datetime as dt
 import sys
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__, clickde
-from .errors import UserError, ValidationFailed
+from .errors import Problem, UserError, ValidationFailed
 
 clickde.install()
 
@@ -19,15 +20,15 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class _Group(click.Group):
     """Catches every user error and prints it in German, without a traceback, exit status 1."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
-            click.echo(f"{n} Fehler gefunden, nichts geschrieben." if n != 1 else "1 Fehler gefunden, nichts geschrieben.",
-                       err=True)
+            click.echo(f"{n} Fehler gefunden, nichts geschrieben." if n != 1
+                       else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
             click.echo(f"Fehler: {exc}", err=True)
@@ -71,8 +72,8 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     from .reports import codequality_report, json_report
 
     root: Path = ctx.obj["root"]
-    problems: list = []
-    warnings: list = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     counts = {"drucksachen": 0, "sitzungen": 0}
     try:
         project = load_project(root, pfade or None)
@@ -106,8 +107,10 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("art")
-@click.option("--koerperschaft", "-k", required=True, metavar="KENNUNG", help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
-@click.option("--bezug", metavar="NR", help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
+@click.option("--koerperschaft", "-k", required=True, metavar="KENNUNG",
+              help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
+@click.option("--bezug", metavar="NR",
+              help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
 @click.option("--datum", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM", help="Datum (Vorgabe: heute).")
 @click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Vorgabe: vorlagen/<körperschaft>/<nr>.yaml).")
@@ -178,9 +181,11 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
               help="Ausgabeformate, durch Komma getrennt: docx, pdf.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
-@click.option("--layout", "-l", metavar="NAME", help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
+@click.option("--layout", "-l", metavar="NAME",
+              help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
 @click.option("--neu", is_flag=True, help="Alles neu setzen, auch Unverändertes.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL", help="Parallele Aufträge (Vorgabe: Kerne).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL",
+              help="Parallele Aufträge (Vorgabe: Kerne).")
 @click.pass_context
 def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Path, layout: str | None,
           neu: bool, jobs: int | None) -> None:
@@ -192,7 +197,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     import os
 
     from .project import load_project
-    from .render.build import FORMATS, build as run_build
+    from .render.build import FORMATS
+    from .render.build import build as run_build
 
     wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
@@ -229,8 +235,8 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     Bekanntmachung.pdf, Sitzungsmappe-oeffentlich.pdf, Sitzungsmappe-vollstaendig.pdf.
     """
     from .project import load_project
-    from .render.sitzung import build_sitzung
     from .records import SITZUNG_DIR
+    from .render.sitzung import build_sitzung
 
     root: Path = ctx.obj["root"]
     targets = list(dateien) or [root / SITZUNG_DIR]

@@ -16,8 +16,18 @@ from .messages import field_path
 from .model import Sitzung, Top
 from .model_niederschrift import Niederschrift
 from .modelerrors import model_problems
-from .records import (SITZUNG_DIR, Loc, Project, Record, RefData, SitzungRecord, TopEntry, display_path,
-                      is_niederschrift, niederschrift_path)
+from .records import (
+    SITZUNG_DIR,
+    Loc,
+    Project,
+    Record,
+    RefData,
+    SitzungRecord,
+    TopEntry,
+    display_path,
+    is_niederschrift,
+    niederschrift_path,
+)
 from .yamlio import YamlProblem, load_mapping, locate
 
 _NUM_END = re.compile(r"(\d+)\s*$")

@@ -112,7 +112,8 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     else:
         kuerzel = k.art_kuerzel.get(art)  # type: ignore[call-overload]
         if scheme.uses("art") and not kuerzel:
-            raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
+            raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ "
+                            "(art_kuerzel in data/koerperschaften.yaml)")
         nummer = scheme.next_free(existing, date=datum, wp=k.wahlperiode, art=kuerzel,
                                   jaehrlich=k.zaehlung == "jährlich")
     target = out or root / RECORD_DIR / body / f"{slug(nummer)}.yaml"

@@ -74,7 +74,7 @@ def _position(i: int, kind: str, rows: list[tuple[list[str], Sample]]) -> str:
         return kind.replace("{", "").replace("}", "")
     if kind == "A":
         return values[0] if len(set(values)) == 1 else "{art}"
-    dated = [(v, s.datum) for v, s in zip(values, (s for _, s in rows)) if s.datum]
+    dated = [(v, s.datum) for v, s in zip(values, (s for _, s in rows), strict=False) if s.datum]
     if dated and all(len(v) == 4 for v in values) and sum(int(v) == d.year for v, d in dated) >= 0.8 * len(dated):
         return "{jahr}"
     if dated and all(len(v) == 2 for v in values) and (

@@ -51,7 +51,7 @@ def output_dir(out: Path, record: Record) -> Path:
 def epoch_of(record: Record) -> int:
     """The document date as UNIX time: fixed by the record, so builds are reproducible."""
     d = record.vorlage.datum
-    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
 
 
 def _data_fingerprint(root: Path) -> str:
@@ -125,7 +125,8 @@ def reference_doc(layout: Layout, entwurf: bool) -> Path:
 
 def _load_manifest(out: Path) -> dict[str, str]:
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        manifest: dict[str, str] = json.loads((out / MANIFEST).read_text(encoding="utf-8"))
+        return manifest
     except (OSError, ValueError):
         return {}
 

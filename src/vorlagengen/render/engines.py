@@ -13,14 +13,18 @@ import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import TYPE_CHECKING, Any
 
 from ..errors import ToolError
 from ..records import FONT_DIR, TEMPLATE_DIR
 from .layouts import FONTS, Layout
 from .markdown import READER
 
+if TYPE_CHECKING:  # typst is imported when first used (it is heavy); its types are needed here only
+    import typst
+
 FILTER = Path(__file__).with_name("vorlage.lua")
-PDF_STANDARDS = ["a-2a", "ua-1"]
+PDF_STANDARDS: list[typst.PDFStandard] = ["a-2a", "ua-1"]
 
 
 @lru_cache(maxsize=1)
@@ -38,7 +42,7 @@ def pandoc_binary() -> str:
     return found
 
 
-def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen:
+def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen[bytes]:
     """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`."""
     args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none"]
     if reference_doc is not None:
@@ -48,7 +52,9 @@ def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None =
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
-def pandoc_finish(proc: subprocess.Popen, source: str) -> bytes:
+def pandoc_finish(proc: subprocess.Popen[bytes], source: str) -> bytes:
+    out: bytes
+    err: bytes
     out, err = proc.communicate()
     if proc.returncode != 0:
         raise ToolError("pandoc", source, err.decode("utf-8", "replace").strip())
@@ -61,12 +67,12 @@ def pandoc_finish(proc: subprocess.Popen, source: str) -> bytes:
 # --- typst ------------------------------------------------------------------------------------
 
 _fonts_lock = threading.Lock()
-_fonts: dict[tuple[str, ...], object] = {}
+_fonts: dict[tuple[str, ...], typst.Fonts] = {}
 _staging_lock = threading.Lock()
 _staging: dict[str, Path] = {}
 
 
-def typst_fonts(extra: tuple[str, ...] = ()) -> object:
+def typst_fonts(extra: tuple[str, ...] = ()) -> typst.Fonts:
     """One font book per process: the fonts shipped with vorlagengen plus a project's own, nothing else.
 
     System fonts and typst's embedded fonts are left out, so a missing family cannot silently fall
@@ -112,7 +118,7 @@ def typst_failure(exc: Exception, display: str) -> ToolError:
     return ToolError("typst", display, detail)
 
 
-def refuse_warnings(warnings: list, display: str) -> None:
+def refuse_warnings(warnings: list[Any], display: str) -> None:
     """A typst warning (unknown font, …) fails the build: nothing falls back silently."""
     if warnings:
         raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
@@ -127,11 +133,12 @@ def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_d
 
 
 def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, display: str,
-              standards: list[str] | None = None) -> bytes:
+              standards: list[typst.PDFStandard] | None = None) -> bytes:
     import typst
 
     try:
-        pdf, warnings = typst.compile_with_warnings(
+        # the stub ties input and root to one type; a source as bytes with a folder as root is valid
+        pdf, warnings = typst.compile_with_warnings(  # type: ignore[type-var]
             source.encode("utf-8"),
             root=str(staging_root(layout)),
             font_paths=typst_fonts(project_fonts(layout)),
