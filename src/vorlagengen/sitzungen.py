@@ -54,18 +54,27 @@ def number_tops(tops: list[Top], prefix: str, parent: str, loc: Loc, oeffentlich
     return out
 
 
-def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData) -> None:
+def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData,
+              index: dict[str, dict[str, Record]] | None = None) -> None:
     """Give each TOP that names a Drucksache of the Gremium's body its record, and the record's
-    Betreff as title where the TOP has none. Unknown numbers stay unlinked (the checks name them)."""
+    Betreff as title where the TOP has none. Unknown numbers stay unlinked (the checks name them).
+    ``index`` (body → Nr. → record, from :func:`by_body`) saves a pass over all records per Sitzung."""
     gremium = ref.gremien.get(rec.sitzung.gremium)
     if gremium is None:
         return
-    by_nr = {r.vorlage.nummer: r for r in records if r.vorlage.koerperschaft == gremium.koerperschaft}
+    by_nr = (index if index is not None else by_body(records)).get(gremium.koerperschaft, {})
     for entry in rec.all_tops():
         found = by_nr.get(entry.drucksache)
         if found is not None:
             entry.record = found
             entry.titel = entry.titel or found.vorlage.betreff
+
+
+def by_body(records: list[Record]) -> dict[str, dict[str, Record]]:
+    index: dict[str, dict[str, Record]] = {}
+    for r in records:
+        index.setdefault(r.vorlage.koerperschaft, {})[r.vorlage.nummer] = r
+    return index
 
 
 def discover_sitzungen(root: Path, folder: Path | None = None) -> list[Path]:
@@ -123,13 +132,14 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
     """Load every Sitzung (or the given files), number and link the TOPs, check them against the records."""
     problems: list[Problem] = []
     loaded: list[SitzungRecord] = []
+    index = by_body(records)
     chosen = paths if paths is not None else discover_sitzungen(root)
     for path in sorted({sitzung_file(p) for p in chosen}):
         rec, found = read_sitzung(path)
         problems.extend(found)
         if rec is None:
             continue
-        link_tops(rec, records, ref)
+        link_tops(rec, records, ref, index)
         problems.extend(Problem(rec.display, *locate(path, loc), field_path(loc), msg)
                         for loc, msg in check_sitzung(rec, records, ref))
         loaded.append(rec)

@@ -9,6 +9,8 @@ documents and builds them with ``--entwurf`` as drafts.
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from ..errors import Problem
 from ..messages import field_path, suggest
 from ..model import Gremium, Sitzung
@@ -29,10 +31,10 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
                  f"{suggest(s.gremium, ref.gremien)}")]
     out = _check_head(s, gremium, ref)
     body = gremium.koerperschaft
-    known = [r.vorlage.nummer for r in records if r.vorlage.koerperschaft == body]
     seen: dict[str, str] = {}
     for entry in rec.all_tops():
-        out += _check_top(entry, s, gremium, known, seen)
+        out += _check_top(entry, s, gremium, lambda: [r.vorlage.nummer for r in records
+                                                      if r.vorlage.koerperschaft == body], seen)
     return out
 
 
@@ -63,15 +65,16 @@ def _frist(s: Sitzung, frist: int) -> list[Finding]:
     return out
 
 
-def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: list[str], seen: dict[str, str]
-               ) -> list[Finding]:
+def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: Callable[[], list[str]],
+               seen: dict[str, str]) -> list[Finding]:
+    """``known`` gives the body's numbers, only asked for when a TOP names an unknown one."""
     if not entry.drucksache:
         return [] if entry.titel else [(entry.loc, "TOP braucht einen Titel oder eine Drucksache")]
     where = (*entry.loc, "drucksache")
     r = entry.record
     if r is None:
         return [(where, f"unbekannte Drucksache „{entry.drucksache}“ der Körperschaft "
-                 f"{gremium.koerperschaft}{suggest(entry.drucksache, known)}")]
+                 f"{gremium.koerperschaft}{suggest(entry.drucksache, known())}")]
     out: list[Finding] = []
     if entry.drucksache in seen:
         out.append((where, f"Drucksache {entry.drucksache} steht zweimal auf der "

@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -66,9 +67,36 @@ def _claims_pdfa(path: Path) -> bool:
         return False
 
 
+_prepared_lock = threading.Lock()
+_prepared: dict[tuple[str, str, int, int], tuple[Path, int, bool]] = {}
+
+
 def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
     """An Anlage PDF ready to be drawn into the Mappe: already PDF/A, or converted with Ghostscript
-    (cached by content). Returns the file, its page count and whether it is PDF/A."""
+    (cached by content). Returns the file, its page count and whether it is PDF/A. Within a run
+    each file is looked at once, however many Mappen show it."""
+    st = path.stat()
+    key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
+    with _prepared_lock:
+        known = _prepared.get(key)
+    if known is None:
+        known = _prepare_pdf(path, cache, display)
+        with _prepared_lock:
+            _prepared[key] = known
+    return known
+
+
+def prepare_all(anlagen: list[tuple[Path, str]], cache: Path, jobs: int) -> None:
+    """Prepare many PDF Anlagen at once (Ghostscript runs ``jobs`` conversions side by side); the
+    results wait in :func:`prepare_pdf`'s memory. The first failure is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display in anlagen]:
+            future.result()
+
+
+def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
     source, is_pdfa = path, _claims_pdfa(path)
     if not is_pdfa and shutil.which("gs"):
         source, is_pdfa = _ghostscript_pdfa(path, cache, display), True
@@ -83,12 +111,19 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
     target = cache / f"{_sha(path)}.pdf"
     if not target.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp.pdf")
-        proc = subprocess.run(
-            ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
-             "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
-             f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300)
-        if proc.returncode != 0 or not tmp.exists():
+        # a name of its own: another run may convert the same file into the same cache right now
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{target.stem}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            proc = subprocess.run(
+                ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
+                 "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
+                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        if proc.returncode != 0 or not tmp.exists() or not tmp.stat().st_size:
             tmp.unlink(missing_ok=True)
             detail = (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen"
             raise ToolError("ghostscript", display, detail)
@@ -114,7 +149,10 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         produced = Path(tmp) / "anlage.pdf"
         if proc.returncode != 0 or not produced.exists():
             raise ToolError("LibreOffice", display, (proc.stderr or proc.stdout).strip()[:500])
-        shutil.copyfile(produced, target)
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{target.stem}.", suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(produced, name)
+        os.replace(name, target)  # whole or not at all, also when another run does the same
     return target
 
 

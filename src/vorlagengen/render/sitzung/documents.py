@@ -6,7 +6,9 @@ from __future__ import annotations
 
 import datetime as dt
 import json
+import os
 import shutil
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -16,10 +18,11 @@ from ...errors import UserError
 from ...records import Project, SitzungRecord
 from ...writing import write_atomic
 from .. import engines
+from ..context import anlagen_info
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
-from .anlagen import Placement, merge_anlagen
+from .anlagen import Placement, merge_anlagen, prepare_all
 from .context import MappeParts, SitzungContext, sitzung_context, stand
 
 EINLADUNG_MAIN = '#import "/layout.typ": *\n#import "/sitzung.typ": *\n#show: einladung\n'
@@ -85,15 +88,39 @@ def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: 
     layout = get_layout(project.ref.koerperschaften[gremium.koerperschaft].layout, project.root)
     job = Job(project, srec, layout, _epoch(project, srec), entwurf, out / ".cache")
     warnings: list[str] = []
-    results = _letters(job)
-    for public, name in MAPPEN:
-        results[name] = _mappe(job, public, name, warnings)
+    jobs = os.cpu_count() or 1
+    prepare_all(_pdf_anlagen(srec), job.cache / "pdfa", jobs)  # once for both Mappen, side by side
+    # The letters and the two Mappen are independent: each on its own thread (pandoc per thread,
+    # typst releases the GIL); the results do not depend on the order.
+    try:
+        with ThreadPoolExecutor(max_workers=min(3, jobs)) as pool:
+            letters = pool.submit(_letters, job)
+            mappen = {name: pool.submit(_mappe, job, public, name, warnings) for public, name in MAPPEN}
+            results = letters.result()
+            for name, future in mappen.items():
+                results[name] = future.result()
+    finally:
+        engines.close_workers()  # the pool's threads are gone; so go their pandoc processes
+    warnings.sort(key=lambda w: [n for _, n in MAPPEN].index(w.split(":", 1)[0]))
     folder = out / "sitzungen" / srec.slug
     files = []
     for fname, data in results.items():
         write_atomic(folder / fname, data)
         files.append(folder / fname)
     return SitzungResult(folder, files, warnings)
+
+
+def _pdf_anlagen(srec: SitzungRecord) -> list[tuple[Path, str]]:
+    """The PDF Anlagen of every Drucksache on the Tagesordnung, with how errors name them."""
+    found = []
+    for entry in srec.all_tops():
+        record = entry.record
+        if record is None or record.vorlage.uebernommen:
+            continue
+        for a in anlagen_info(record):
+            if a.path.suffix.lower() == ".pdf":
+                found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})"))
+    return found
 
 
 def _letters(job: Job) -> dict[str, bytes]:
