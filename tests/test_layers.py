@@ -16,7 +16,8 @@ PACKAGE = "vorlagengen"
 # Lowest first; the same list, in German, is the README's "Aufbau". A name ending in ".*" covers a
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "progress", "oparl",
+    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
+                    "oparl",
                     "oparl.ids"]),
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records"]),
@@ -25,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Kontext", ["render.context"]),
     ("Layouts", ["render.layouts", "render.markdown"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
-    ("Sitzungskontext", ["render.sitzung.context", "render.sitzung.niederschrift"]),
+    ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",
                    "render.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),

@@ -219,3 +219,20 @@ def test_niederschrift_pdf_is_pdfa_and_ua(built: Path) -> None:
         meta = pdf.open_metadata()
         assert meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "A"
         assert meta.get("pdfuaid:part") == "1"
+
+
+def test_drucksache_shows_the_result_of_the_niederschrift_and_is_rebuilt_when_it_changes(demo: Path) -> None:
+    def build(*paths: str) -> str:
+        result = CliRunner().invoke(cli, ["--projekt", str(demo), "build", "--format", "pdf", *paths])
+        assert result.exit_code == 0, result.output
+        pdfs = list((demo / "build").rglob("19-0171.pdf"))
+        assert len(pdfs) == 1
+        return pdf_text(pdfs[0])
+
+    assert "geändert beschlossen" in build()  # 19/0171's own record names no result
+    edit(demo, WANDSBEK, "    ergebnis: geändert beschlossen\n    aenderung: Angefügt",
+         "    ergebnis: abgelehnt\n    x: 1\n    aenderung: Angefügt")
+    edit(demo, WANDSBEK, "    x: 1\n", "")
+    edit(demo, WANDSBEK, "    aenderung: Angefügt wird der Satz „Der Elternverein Rahlstedt wird an der Auswahl der "
+                         "Spielgeräte beteiligt.“\n", "")
+    assert "abgelehnt" in build("vorlagen/wandsbek/19-0171.yaml")  # also when only this record is built

@@ -170,9 +170,8 @@ def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
     folder = build_leak(leak_project)
     full = folder / "Sitzungsmappe-vollstaendig.pdf"
     tree = outline_tree(full)
-    assert [t for lvl, t in tree if lvl == 1] == [
-        "TOP Ö 1 Eröffnung", "TOP Ö 2 Öffentliche Sache", "TOP Ö 3 Verschiedenes",
-        f"TOP N 1 {MARKER} Betreff", f"TOP N 2 {MARKER} Personalsache"]
+    # TOPs without documents are in the Tagesordnung only: no bookmark, no page of their own
+    assert [t for lvl, t in tree if lvl == 1] == ["TOP Ö 2 Öffentliche Sache", f"TOP N 1 {MARKER} Betreff"]
     assert (2, "Drucksache VO/0001/19: Öffentliche Sache") in tree
     assert (3, "Anlage 1 zu VO/0001/19: Plan") in tree and (3, f"Anlage 1 zu VO/0002/19: {MARKER} Akte") in tree
     pages = pdf_pages(full)
@@ -194,6 +193,18 @@ def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
                          f"TOP N 2 {MARKER} Personalsache", f"Anlage 4 zu VO/0001/19: {MARKER} Foto"))]
     assert secret and set(secret) <= set(marked)
     assert not [i for i in marked if "Öffentliche Sache" in pages[i] and MARKER not in pages[i]]
+
+
+def assert_no_bare_pages(path: Path) -> None:
+    """Every page but the cover holds more than a heading: two lines of text besides header and
+    footer, or a drawn page or picture."""
+    texts = pdf_pages(path)
+    with pikepdf.open(path) as pdf:
+        for i, page in enumerate(pdf.pages[1:], start=1):
+            lines = [ln for ln in texts[i].splitlines() if ln.strip() and "Seite " not in ln
+                     and "Sitzung am" not in ln and "Sitzung " not in ln[:60]]
+            drawn = bool(page.Resources.get("/XObject", {}))
+            assert drawn or len(lines) >= 2, (path.name, i + 1, texts[i][:200])
 
 
 def test_mappen_are_pdfa_2b_and_non_pdfa_anlagen_are_converted(leak_project):
@@ -345,10 +356,17 @@ def test_demo_sitzungen_build_all_files(tmp_path):
     for slug in ("wandsbek-jha-2011-05-11", "lueneburg-sga-2019-04-04"):
         folder = tmp_path / "sitzungen" / slug
         assert sorted(p.name for p in folder.iterdir()) == [
-            "Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf", "Sitzungsmappe-oeffentlich.pdf",
-            "Sitzungsmappe-vollstaendig.pdf"]
-    wandsbek = "\n".join(pdf_pages(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"))
-    assert "TOP 12.7 Sozialräumliche Hilfen" in " ".join(wandsbek.split())
+            "Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf", "Nachtrag.docx", "Nachtrag.pdf",
+            "Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"]
+        for mappe in folder.glob("Sitzungsmappe-*.pdf"):
+            assert_no_bare_pages(mappe)
+    full = tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"
+    tree = outline_tree(full)
+    # the sub-item is nested under its parent, with German quotes
+    i = tree.index((1, "TOP 12 Mitteilungen des Bezirksamtes"))
+    assert tree[i + 1] == (2, "TOP 12.7 Sozialräumliche Hilfen und Angebote (vormals „Neue Hilfen“) in Wandsbek")
+    assert tree[i + 2] == (3, "Drucksache 19/0167: Sozialräumliche Hilfen und Angebote (vormals „Neue Hilfen“) "
+                              "in Wandsbek")
     public = everything_in(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-oeffentlich.pdf")
     assert "19/0175" not in public and "Fallkosten" not in public
 

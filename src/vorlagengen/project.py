@@ -27,7 +27,14 @@ from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
 from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
-from .sitzungen import check_niederschriften, discover_sitzungen, load_sitzungen
+from .sitzungen import (
+    check_niederschriften,
+    derive_results,
+    discover_sitzungen,
+    load_sitzungen,
+    quiet_results,
+    results_of,
+)
 from .yamlio import YamlProblem, load_mapping, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
@@ -178,6 +185,9 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
         problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:
         raise ValidationFailed(problems, project.warnings)
+    # Every Niederschrift of the project counts, also for a run that selected only some files
+    project.ergebnisse = {**quiet_results(root, ref), **results_of(loaded, ref)}
+    derive_results(project)
     return project
 
 

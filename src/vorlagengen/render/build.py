@@ -110,6 +110,8 @@ def record_fingerprint(record: Record, base: str, fmt: str, bezug_betreff: str) 
     for part in (base, fmt, str(record.path), bezug_betreff):
         h.update(part.encode() + b"\0")
     h.update(record.path.read_bytes())
+    # results derived from Niederschriften live in another file: the result itself counts
+    h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
     for anlage in record.vorlage.anlagen:
         p = anlage_path(anlage.datei, record.path)
         st = p.stat()
@@ -209,8 +211,12 @@ def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[Non
     """Hold the build folder's lock; a second build waits until the first has finished."""
     import fcntl
 
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a+b") as fh:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({exc.strerror or exc})") from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -297,8 +303,8 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     with locked(out, waiting):
         state = State(out)
         work, skipped, bases = plan(project, out, chosen, layout_name, force, state)
-        folders = {(out / b).parent for b in bases}
-        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS})
+        folders = {(out / b).parent for b in bases} | {out}
+        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
         removed = prune(state, bases) if complete else []
         try:
             built = run_jobs(project, work, state, jobs or os.cpu_count() or 1, progress)

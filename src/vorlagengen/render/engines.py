@@ -14,15 +14,12 @@ import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, TYPE_CHECKING, Any
+from typing import IO, Any
 
 from ..errors import ToolError
 from ..records import FONT_DIR, TEMPLATE_DIR
 from .layouts import FONTS, Layout
 from .markdown import READER
-
-if TYPE_CHECKING:  # typst is imported when first used (it is heavy); here only its types
-    import typst
 
 FILTER = Path(__file__).with_name("vorlage.lua")
 PDF_STANDARDS = ["a-2a", "ua-1"]
@@ -174,12 +171,12 @@ def close_workers() -> None:
 # --- typst ------------------------------------------------------------------------------------
 
 _fonts_lock = threading.Lock()
-_fonts: dict[tuple[str, ...], typst.Fonts] = {}
+_fonts: dict[tuple[str, ...], Any] = {}
 _staging_lock = threading.Lock()
 _staging: dict[str, Path] = {}
 
 
-def typst_fonts(extra: tuple[str, ...] = ()) -> typst.Fonts:
+def typst_fonts(extra: tuple[str, ...] = ()) -> Any:
     """One font book per process: the fonts shipped with vorlagengen plus a project's own, nothing else.
 
     System fonts and typst's embedded fonts are left out, so a missing family cannot silently fall

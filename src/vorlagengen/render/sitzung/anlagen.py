@@ -48,11 +48,13 @@ class AnlageSeiten:
 @dataclass(frozen=True)
 class Placement:
     """Where typst put a placeholder: page ``page`` (from 1) of the Mappe shows page ``seite``
-    (from 0) of Anlage ``id``."""
+    (from 0) of document ``id`` (a Drucksache's own PDF, drawn in whole, or an Anlage, scaled
+    into its frame)."""
 
     id: str
     seite: int
     page: int
+    ganz: bool = False
 
 
 def _sha(path: Path) -> str:
@@ -79,7 +81,7 @@ def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]
     key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
     with _prepared_lock:
         known = _prepared.get(key)
-    if known is None:
+    if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
         known = _prepare_pdf(path, cache, display)
         with _prepared_lock:
             _prepared[key] = known
@@ -119,7 +121,7 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
             proc = subprocess.run(
                 ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
                  "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
-                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300)
+                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300, check=False)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -145,7 +147,7 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         shutil.copyfile(path, work)
         proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profil", "--headless",
                                "--convert-to", "pdf", "--outdir", tmp, str(work)],
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=300, check=False)
         produced = Path(tmp) / "anlage.pdf"
         if proc.returncode != 0 or not produced.exists():
             raise ToolError("LibreOffice", display, (proc.stderr or proc.stdout).strip()[:500])
@@ -197,42 +199,50 @@ def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path) -
     return view
 
 
-def merge_anlagen(pdf_bytes: bytes, placements: list[Placement], anlagen: dict[str, AnlageSeiten]) -> bytes:
-    """Draw each Anlage page, scaled to fit, into its placeholder frame. Names and IDs are fixed, so
-    the same inputs give the same bytes."""
+def merge_pages(pdf_bytes: bytes, placements: list[Placement], sources: dict[str, bytes | Path]) -> bytes:
+    """Draw the pages of the Drucksachen (whole, under the Mappe's header line) and of the PDF
+    Anlagen (scaled into their frame) into the placeholder pages. Names and IDs are fixed, so the
+    same inputs give the same bytes."""
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        sources: dict[str, pikepdf.Pdf] = {}
+        opened: dict[str, pikepdf.Pdf] = {}
         try:
             for n, place in enumerate(placements):
-                anlage = anlagen[place.id]
-                assert anlage.pdf is not None
-                if place.id not in sources:
-                    sources[place.id] = pikepdf.open(anlage.pdf)
-                _draw(pdf, pdf.pages[place.page - 1], sources[place.id].pages[place.seite], n)
+                if place.id not in opened:
+                    source = sources[place.id]
+                    opened[place.id] = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+                _draw(pdf, pdf.pages[place.page - 1], opened[place.id].pages[place.seite], n, place.ganz)
             pdf.save(out, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:
-            for src in sources.values():
-                src.close()
+            for done in opened.values():
+                done.close()
     return out.getvalue()
 
 
-def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src_page: pikepdf.Page, n: int) -> None:
-    """Page ``src_page`` of an Anlage as form XObject ``/VgAnlage<n>``, scaled into FRAME of ``page``."""
-    form = pdf.copy_foreign(src_page.as_form_xobject())
-    bx0, by0, bx1, by1 = (float(v) for v in form.BBox)
+def _fit(bbox: tuple[float, float, float, float]) -> tuple[float, float, float]:
+    """Scale and offset that fit a page of this box into FRAME, centred."""
+    bx0, by0, bx1, by1 = bbox
     x0, y0, x1, y1 = FRAME
     inset = 3.0
     w, h = (x1 - x0 - 2 * inset), (y1 - y0 - 2 * inset)
     scale = min(w / (bx1 - bx0), h / (by1 - by0))
     tx = x0 + inset + (w - (bx1 - bx0) * scale) / 2 - bx0 * scale
     ty = y0 + inset + (h - (by1 - by0) * scale) / 2 - by0 * scale
-    name = pikepdf.Name(f"/VgAnlage{n}")
+    return scale, tx, ty
+
+
+def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src_page: pikepdf.Page, n: int, whole: bool) -> None:
+    """``src_page`` as form XObject ``/VgSeite<n>`` on ``page``: a Drucksache page as it is, below
+    the Mappe's own marks; an Anlage page scaled into FRAME."""
+    form = pdf.copy_foreign(src_page.as_form_xobject())
+    bbox = tuple(float(v) for v in form.BBox)
+    scale, tx, ty = (1.0, 0.0, 0.0) if whole else _fit((bbox[0], bbox[1], bbox[2], bbox[3]))
+    name = pikepdf.Name(f"/VgSeite{n}")
     if "/Resources" not in page.obj:
         page.obj.Resources = pikepdf.Dictionary()
     if "/XObject" not in page.obj.Resources:
         page.obj.Resources.XObject = pikepdf.Dictionary()
     page.obj.Resources.XObject[name] = form
     draw = f"q {scale:.5f} 0 0 {scale:.5f} {tx:.3f} {ty:.3f} cm {name} Do Q\n".encode()
-    page.contents_add(pdf.make_stream(draw), prepend=False)
+    page.contents_add(pdf.make_stream(draw), prepend=whole)
