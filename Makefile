@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint bench schema golden clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -57,7 +57,11 @@ validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
 schema: $(STAMP) ## JSON-Schemas für Editoren neu schreiben (schema/)
 	$(PY) build.py schema
 
-test: $(STAMP) ## Alle Tests
+lint: $(STAMP) ## ruff und mypy --strict (Regeln in pyproject.toml)
+	$(PY) -m ruff check src tests
+	$(PY) -m mypy
+
+test: $(STAMP) lint ## Alle Tests, vorher make lint
 	$(PY) -m pytest
 
 golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)

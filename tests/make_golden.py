@@ -13,7 +13,7 @@ from pathlib import Path
 sys.path.insert(0, str(Path(__file__).resolve().parent))
 sys.path.insert(0, str(Path(__file__).resolve().parents[1] / "src"))
 
-from render_support import GOLDEN, REPO, build_project, page_image  # noqa: E402
+from render_support import GOLDEN, REPO, build_project, page_image
 
 
 def main() -> None:

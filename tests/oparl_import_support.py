@@ -28,13 +28,15 @@ def sample() -> dict[str, list[dict[str, Any]]]:
     """Lists of a small OParl 1.1 body: a council, a committee, a Fraktion, an office, two people,
     three Papers (one a supplement of another), two Meetings with public and non-public items."""
     body = f"{BASE}/body/1"
-    org = lambda n, name, typ, short=None: {
-        "id": f"{BASE}/organization/{n}", "type": T + "Organization", "body": body, "name": name,
-        "organizationType": typ, **({"shortName": short} if short else {})}
-    cons = lambda n, paper, meeting, item, orgn, role: {
-        "id": f"{BASE}/consultation/{n}", "type": T + "Consultation", "paper": f"{BASE}/paper/{paper}",
-        "meeting": f"{BASE}/meeting/{meeting}", "agendaItem": f"{BASE}/agendaitem/{item}",
-        "organization": [f"{BASE}/organization/{orgn}"], "role": role}
+    def org(n, name, typ, short=None):
+        return {
+            "id": f"{BASE}/organization/{n}", "type": T + "Organization", "body": body, "name": name,
+            "organizationType": typ, **({"shortName": short} if short else {})}
+    def cons(n, paper, meeting, item, orgn, role):
+        return {
+            "id": f"{BASE}/consultation/{n}", "type": T + "Consultation", "paper": f"{BASE}/paper/{paper}",
+            "meeting": f"{BASE}/meeting/{meeting}", "agendaItem": f"{BASE}/agendaitem/{item}",
+            "organization": [f"{BASE}/organization/{orgn}"], "role": role}
     papers = [
         {"id": f"{BASE}/paper/1", "type": T + "Paper", "body": body, "name": "Neubau der Kita Am Bach",
          "reference": "BV/2024/0007", "date": "2024-02-01", "paperType": "Beschlussvorlage",
@@ -50,12 +52,13 @@ def sample() -> dict[str, list[dict[str, Any]]]:
          "reference": "BV/2024/0007 1. Ergänzung", "date": "2024-02-20", "paperType": "Beschlussvorlage",
          "modified": "2024-02-20T10:00:00+01:00"},
     ]
-    item = lambda n, meeting, number, name, public=None, consultation=None, result=None: {
-        "id": f"{BASE}/agendaitem/{n}", "type": T + "AgendaItem", "meeting": f"{BASE}/meeting/{meeting}",
-        "number": number, "order": n, "name": name,
-        **({"public": public} if public is not None else {}),
-        **({"consultation": f"{BASE}/consultation/{consultation}"} if consultation else {}),
-        **({"result": result} if result else {})}
+    def item(n, meeting, number, name, public=None, consultation=None, result=None):
+        return {
+            "id": f"{BASE}/agendaitem/{n}", "type": T + "AgendaItem", "meeting": f"{BASE}/meeting/{meeting}",
+            "number": number, "order": n, "name": name,
+            **({"public": public} if public is not None else {}),
+            **({"consultation": f"{BASE}/consultation/{consultation}"} if consultation else {}),
+            **({"result": result} if result else {})}
     meetings = [
         {"id": f"{BASE}/meeting/1", "type": T + "Meeting", "name": "Bauausschuss", "start": "2024-02-15T17:00:00+01:00",
          "organization": [f"{BASE}/organization/3"],

@@ -7,6 +7,7 @@ from __future__ import annotations
 import dataclasses
 from pathlib import Path
 
+import jsonschema
 import pytest
 
 from vorlagengen.errors import ValidationFailed
@@ -37,6 +38,13 @@ def test_schema_requires_the_parts_of_each_art() -> None:
     rules = {rule["if"]["properties"]["art"]["const"]: rule["then"]["required"]
              for rule in vorlage_schema()["allOf"]}
     assert rules == {art: list(regel.pflicht) for art, regel in ART_REGELN.items()}
+    # what an editor sees: a Beschlussvorlage without Beschlussvorschlag is marked, a Mitteilung not
+    validator = jsonschema.Draft202012Validator(vorlage_schema())
+    record = {"nummer": "VO/0001/19", "datum": "2019-03-21", "koerperschaft": "lueneburg", "status": "öffentlich",
+              "betreff": "Test", "sachverhalt": "Text"}
+    missing = [e.message for e in validator.iter_errors({**record, "art": "Beschlussvorlage"})]
+    assert missing == ["'beschlussvorschlag' is a required property"]
+    assert list(validator.iter_errors({**record, "art": "Mitteilungsvorlage"})) == []
 
 
 @pytest.fixture

@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
 
+from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
 from vorlagengen.cli import cli
 from vorlagengen.model import ARTEN, Vorlage
 from vorlagengen.schema import vorlage_schema_text

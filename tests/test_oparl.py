@@ -11,6 +11,7 @@ import urllib.request
 from pathlib import Path
 
 import pytest
+
 from oparl_support import check_export, follow_pages
 from site_support import build, copy_demo, serving
 

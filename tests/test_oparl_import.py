@@ -11,9 +11,9 @@ from typing import Any
 
 import pytest
 from click.testing import CliRunner, Result
-from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, page, sample, serving, unpack, write_dump
 from pydantic import BaseModel
 
+from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, page, sample, serving, unpack, write_dump
 from vorlagengen.cli import cli
 from vorlagengen.model import Sitzung, Vorlage
 from vorlagengen.oparl.fetch import ClientSettings

@@ -8,9 +8,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from oparl_import_support import BASE, T, sample, write_dump
 from ruamel.yaml import YAML
 
+from oparl_import_support import BASE, T, sample, write_dump
 from vorlagengen.oparl.fetch import ClientSettings
 from vorlagengen.oparl.papers import map_art
 from vorlagengen.oparl.quirks import Quirks, clean, quirks_for, section_row, top_number

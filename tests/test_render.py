@@ -8,11 +8,12 @@ from pathlib import Path
 
 import pikepdf
 import pytest
+
 from render_support import (
     GOLDEN,
-    body_text,
     REPO,
     SEEDS,
+    body_text,
     build_project,
     copy_project,
     docx_text,
@@ -22,11 +23,10 @@ from render_support import (
     page_image,
     pdf_pages,
 )
-
 from vorlagengen.errors import UserError
 from vorlagengen.project import load_project
-from vorlagengen.render.build import build
 from vorlagengen.records import slug
+from vorlagengen.render.build import build
 
 
 @pytest.fixture(scope="module")

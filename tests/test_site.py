@@ -10,6 +10,7 @@ from pathlib import Path
 
 import icalendar
 import pytest
+
 from site_support import broken_links, build, copy_demo, site_files
 
 ATOM = "{http://www.w3.org/2005/Atom}"
@@ -137,7 +138,7 @@ def stable(files: dict[str, bytes]) -> dict[str, bytes]:
     """All files but Pagefind's filter lists and the two files naming them: Pagefind writes filter
     values in hash-map order, which changes from run to run (the search results do not)."""
     return {k: v for k, v in files.items()
-            if not (k.startswith("pagefind/") and k.split("/")[2] in ("filter", "pagefind-entry.json")
+            if not ((k.startswith("pagefind/") and k.split("/")[2] in ("filter", "pagefind-entry.json"))
                     or k.split("/")[-1].startswith("pagefind.de_"))}
 
 

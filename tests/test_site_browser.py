@@ -11,6 +11,7 @@ from typing import Any
 
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
+
 from site_support import build, copy_demo, serving
 
 CHROMIUM = "/usr/bin/chromium"

@@ -3,6 +3,7 @@ that the public ones carry nothing non-public."""
 
 from __future__ import annotations
 
+import contextlib
 import shutil
 from dataclasses import dataclass
 from pathlib import Path
@@ -11,10 +12,9 @@ import pikepdf
 import pytest
 import typst
 from click.testing import CliRunner
-from render_support import REPO, copy_project, docx_text, pdf_pages
 
+from render_support import REPO, copy_project, docx_text, pdf_pages
 from vorlagengen.cli import cli
-from vorlagengen.errors import ValidationFailed
 from vorlagengen.project import load_project
 from vorlagengen.render.sitzung import build_sitzung
 
@@ -150,10 +150,8 @@ def everything_in(pdf_path: Path) -> str:
         parts.append(str(pdf.open_metadata()))
         for obj in pdf.objects:
             if isinstance(obj, pikepdf.Stream):
-                try:
+                with contextlib.suppress(pikepdf.PdfError):
                     parts.append(obj.read_bytes().decode("latin-1"))
-                except pikepdf.PdfError:
-                    pass
             elif isinstance(obj, (pikepdf.Dictionary, pikepdf.Array)):
                 parts.append(repr(obj))
     return "\n".join(parts)
@@ -330,8 +328,8 @@ def test_sitzung_checks_report_located_german_errors(tmp_path, monkeypatch, case
     sitzung(root, body.rstrip("\n"), noe, einladung="2019-04-01" if case == "frist" else "2019-03-22")
     code, out = run_validate(root)
     assert code == 1
-    line = next(i for i, l in enumerate((root / "sitzungen/sga.yaml").read_text().splitlines(), 1)
-                if second and second in l) if second else 0
+    line = next(i for i, text in enumerate((root / "sitzungen/sga.yaml").read_text().splitlines(), 1)
+                if second and second in text) if second else 0
     assert expected.format(line=line) in out, out
     assert "Traceback" not in out
 

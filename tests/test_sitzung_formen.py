@@ -13,9 +13,9 @@ import pypdfium2 as pdfium
 import pytest
 from click.testing import CliRunner
 from PIL import Image, ImageChops
+
 from render_support import REPO, copy_project, pdf_pages
 from test_sitzung import drucksache, outline_tree, record
-
 from vorlagengen.cli import cli
 from vorlagengen.project import load_project
 from vorlagengen.render.build import render_record

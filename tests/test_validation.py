@@ -8,6 +8,7 @@ import os
 
 import pytest
 from click.testing import Result
+
 from conftest import (
     LUENEBURG_PATH,
     SMALL_PDF,

@@ -126,6 +126,20 @@ def _markdown(rng: random.Random, size: int, tables: bool = False) -> str:
     return "\n\n".join(parts)
 
 
+def _beratungsfolge(rng: random.Random, gremien: list[str], datum: dt.date) -> list[str]:
+    lines = ["beratungsfolge:"]
+    day = datum
+    for _ in range(rng.randint(1, 4)):
+        day += dt.timedelta(days=rng.randint(0, 21))
+        lines += [f"  - gremium: {rng.choice(gremien)}", f"    datum: {day.isoformat()}",
+                  f"    zustaendigkeit: {rng.choice(['Vorberatung', 'Kenntnisnahme', 'Entscheidung'])}"]
+        if rng.random() < 0.3:
+            lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
+        if rng.random() < 0.2:
+            lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
+    return lines
+
+
 def _sachverhalt_size(rng: random.Random, realistic: bool) -> int:
     """Characters of the Sachverhalt: realistic records are mostly 1–3 pages, some 10 pages."""
     if not realistic:
@@ -155,16 +169,7 @@ def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date
     if bezug:
         lines.append(f"bezug: {_q(bezug)}")
     lines.append(f"aktenzeichen: {_q(f'{rng.randint(10, 99)}.{rng.randint(100, 999)}')}")
-    lines.append("beratungsfolge:")
-    day = datum
-    for _ in range(rng.randint(1, 4)):
-        day += dt.timedelta(days=rng.randint(0, 21))
-        lines += [f"  - gremium: {rng.choice(gremien)}", f"    datum: {day.isoformat()}",
-                  f"    zustaendigkeit: {rng.choice(['Vorberatung', 'Kenntnisnahme', 'Entscheidung'])}"]
-        if rng.random() < 0.3:
-            lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
-        if rng.random() < 0.2:
-            lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
+    lines += _beratungsfolge(rng, gremien, datum)
     lines += _block("sachverhalt", _markdown(rng, _sachverhalt_size(rng, realistic), tables=realistic))
     if art in ("Beschlussvorlage", "Antrag") or rng.random() < 0.2:
         lines += _block("beschlussvorschlag", _markdown(rng, rng.randint(150, 400)))
@@ -321,7 +326,8 @@ def merge_results(path: Path, results: dict[str, Any]) -> dict[str, Any]:
 
 
 @click.command(context_settings={"help_option_names": ["-h", "--help"]}, options_metavar="[OPTIONEN]")
-@click.option("--nur", multiple=True, metavar="NAME", help="Nur Benchmarks, deren Name NAME enthält (mehrfach möglich).")
+@click.option("--nur", multiple=True, metavar="NAME",
+              help="Nur Benchmarks, deren Name NAME enthält (mehrfach möglich).")
 @click.option("--daten", type=click.Path(file_okay=False, exists=True, path_type=Path), default=OPTIONS["data"],
               help="Ordner mit den Stammdaten (Vorgabe: data/ des Repositorys).")
 @click.option("--anzahl", type=click.IntRange(1), metavar="N", default=OPTIONS["records"], show_default=True,

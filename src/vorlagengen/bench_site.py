@@ -68,7 +68,8 @@ def _site(root: Path) -> float:
     begin = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - begin
-    print(f"    vorlagengen site: {_de(elapsed)} s, davon Rechenzeit (alle Prozesse) {_de(_children_cpu() - cpu_before)} s")
+    cpu = _children_cpu() - cpu_before
+    print(f"    vorlagengen site: {_de(elapsed)} s, davon Rechenzeit (alle Prozesse) {_de(cpu)} s")
     if done.returncode != 0:
         raise SystemExit(f"vorlagengen site scheiterte (Status {done.returncode}):\n{done.stderr[-3000:]}")
     return elapsed

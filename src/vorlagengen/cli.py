@@ -4,11 +4,12 @@ from __future__ import annotations
 
 import datetime as dt
 from pathlib import Path
+from typing import Any
 
 import click
 
 from . import __version__, clickde, trees
-from .errors import UserError, ValidationFailed
+from .errors import Problem, UserError, ValidationFailed
 from .progress import Progress
 
 clickde.install()
@@ -19,15 +20,15 @@ CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
 class _Group(click.Group):
     """Catches every user error and prints it in German, without a traceback, exit status 1."""
 
-    def invoke(self, ctx: click.Context):  # type: ignore[override]
+    def invoke(self, ctx: click.Context) -> Any:
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
             for problem in exc.problems:
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
-            click.echo(f"{n} Fehler gefunden, nichts geschrieben." if n != 1 else "1 Fehler gefunden, nichts geschrieben.",
-                       err=True)
+            click.echo(f"{n} Fehler gefunden, nichts geschrieben." if n != 1
+                       else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
             click.echo(f"Fehler: {exc}", err=True)
@@ -74,8 +75,8 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     from .reports import codequality_report, json_report
 
     root: Path = ctx.obj["root"]
-    problems: list = []
-    warnings: list = []
+    problems: list[Problem] = []
+    warnings: list[Problem] = []
     counts = {"drucksachen": 0, "sitzungen": 0}
     try:
         project = load_project(root, pfade or None)
@@ -109,8 +110,10 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("art")
-@click.option("--koerperschaft", "-k", required=True, metavar="KENNUNG", help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
-@click.option("--bezug", metavar="NR", help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
+@click.option("--koerperschaft", "-k", required=True, metavar="KENNUNG",
+              help="Kennung der Körperschaft aus data/koerperschaften.yaml.")
+@click.option("--bezug", metavar="NR",
+              help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
 @click.option("--datum", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM", help="Datum (Vorgabe: heute).")
 @click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Vorgabe: vorlagen/<körperschaft>/<nr>.yaml).")
@@ -184,9 +187,11 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
               help="Ausgabeformate, durch Komma getrennt: docx, pdf.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
-@click.option("--layout", "-l", metavar="NAME", help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
+@click.option("--layout", "-l", metavar="NAME",
+              help="Layout für alle Drucksachen (statt des Layouts der Körperschaft).")
 @click.option("--neu", is_flag=True, help="Alles neu setzen, auch Unverändertes.")
-@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL", help="Parallele Aufträge (Vorgabe: Kerne).")
+@click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL",
+              help="Parallele Aufträge (Vorgabe: Kerne).")
 @click.pass_context
 def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Path, layout: str | None,
           neu: bool, jobs: int | None) -> None:
@@ -408,7 +413,8 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.option("--gremium", "-g", metavar="KENNUNG", help="Nur Beschlüsse dieses Gremiums.")
-@click.option("--status", "-s", type=click.Choice(["offen", "in Arbeit", "erledigt"]), help="Nur Beschlüsse mit diesem Stand.")
+@click.option("--status", "-s", type=click.Choice(["offen", "in Arbeit", "erledigt"]),
+              help="Nur Beschlüsse mit diesem Stand.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
 @click.pass_context

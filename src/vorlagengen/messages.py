@@ -69,52 +69,58 @@ def _short(value: Any) -> str:
     return text if len(text) <= 60 else text[:57] + "…"
 
 
+# pydantic error type → German message; {typ} is the type found, {short} the value (shortened),
+# {ge}, {le}, {decimal_places} come from the error's context
+_MESSAGES = {
+    "missing": "Pflichtfeld fehlt",
+    "invalid_key": "Schlüssel muss Text sein, gefunden: {typ}",
+    "bool_parsing": "ja oder nein erwartet, gefunden: {typ}",
+    "bool_type": "ja oder nein erwartet, gefunden: {typ}",
+    "int_parsing": "ganze Zahl erwartet, gefunden: {typ}",
+    "int_type": "ganze Zahl erwartet, gefunden: {typ}",
+    "int_from_float": "ganze Zahl erwartet, gefunden: {typ}",
+    "decimal_parsing": "Betrag erwartet (z. B. 39 oder \"39,50\"), gefunden: {typ}",
+    "decimal_type": "Betrag erwartet (z. B. 39 oder \"39,50\"), gefunden: {typ}",
+    "decimal_max_places": "Betrag mit höchstens {decimal_places} Nachkommastellen erwartet",
+    "decimal_max_digits": "Betrag ist zu groß",
+    "decimal_whole_digits": "Betrag ist zu groß",
+    "string_type": "Text erwartet, gefunden: {typ}",
+    "string_too_short": "darf nicht leer sein",
+    "string_pattern_mismatch": "ungültige Kennung „{short}“ (nur Kleinbuchstaben, Ziffern, „-“ und „_“)",
+    "greater_than_equal": "Wert muss mindestens {ge} sein, ist {short}",
+    "less_than_equal": "Wert darf höchstens {le} sein, ist {short}",
+    "list_type": "Liste erwartet (Einträge mit „- “), gefunden: {typ}",
+    "model_type": "Zuordnung (Schlüssel: Wert) erwartet, gefunden: {typ}",
+    "model_attributes_type": "Zuordnung (Schlüssel: Wert) erwartet, gefunden: {typ}",
+    "dict_type": "Zuordnung (Schlüssel: Wert) erwartet, gefunden: {typ}",
+}
+
+
 def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
     """A German message for one pydantic error."""
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
-    if kind == "missing":
-        return "Pflichtfeld fehlt"
-    if kind == "invalid_key":
-        return f"Schlüssel muss Text sein, gefunden: {_type_name(value)}"
+    if kind in _MESSAGES:
+        return _MESSAGES[kind].format(typ=_type_name(value), short=_short(value), ge=ctx.get("ge"),
+                                      le=ctx.get("le"), decimal_places=ctx.get("decimal_places"))
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
         return f"unbekanntes Feld „{key}“{suggest(key, allowed_keys)}"
     if kind == "literal_error":
-        expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
-        expected = [e for e in expected if e]
-        hint = suggest(str(value), expected) if isinstance(value, str) else ""
-        shown = f"„{_short(value)}“" if isinstance(value, str) else _type_name(value)
-        return f"ungültiger Wert {shown}{_with_stop(hint)} Erlaubt: {', '.join(expected)}"
+        return _literal_message(value, ctx)
     if kind.startswith("date"):
         if isinstance(value, str):
             return f"ungültiges Datum „{_short(value)}“ (erwartet JJJJ-MM-TT oder TT.MM.JJJJ, ein Tag, den es gibt)"
         return f"Datum erwartet (JJJJ-MM-TT oder TT.MM.JJJJ), gefunden: {_type_name(value)}"
-    if kind in ("bool_parsing", "bool_type"):
-        return f"ja oder nein erwartet, gefunden: {_type_name(value)}"
-    if kind in ("int_parsing", "int_type", "int_from_float"):
-        return f"ganze Zahl erwartet, gefunden: {_type_name(value)}"
-    if kind in ("decimal_parsing", "decimal_type"):
-        return f"Betrag erwartet (z. B. 39 oder \"39,50\"), gefunden: {_type_name(value)}"
-    if kind == "decimal_max_places":
-        return f"Betrag mit höchstens {ctx.get('decimal_places')} Nachkommastellen erwartet"
-    if kind in ("decimal_max_digits", "decimal_whole_digits"):
-        return "Betrag ist zu groß"
-    if kind in ("string_type",):
-        return f"Text erwartet, gefunden: {_type_name(value)}"
-    if kind == "string_too_short":
-        return "darf nicht leer sein"
-    if kind == "string_pattern_mismatch":
-        return f"ungültige Kennung „{_short(value)}“ (nur Kleinbuchstaben, Ziffern, „-“ und „_“)"
-    if kind == "greater_than_equal":
-        return f"Wert muss mindestens {ctx.get('ge')} sein, ist {_short(value)}"
-    if kind == "less_than_equal":
-        return f"Wert darf höchstens {ctx.get('le')} sein, ist {_short(value)}"
-    if kind == "list_type":
-        return f"Liste erwartet (Einträge mit „- “), gefunden: {_type_name(value)}"
-    if kind in ("model_type", "model_attributes_type", "dict_type"):
-        return f"Zuordnung (Schlüssel: Wert) erwartet, gefunden: {_type_name(value)}"
     if kind == "value_error":
         return str(ctx.get("error", err["msg"]))
     return f"ungültiger Wert {_type_name(value)} ({err['msg']})"
+
+
+def _literal_message(value: Any, ctx: dict[str, Any]) -> str:
+    expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
+    expected = [e for e in expected if e]
+    hint = suggest(str(value), expected) if isinstance(value, str) else ""
+    shown = f"„{_short(value)}“" if isinstance(value, str) else _type_name(value)
+    return f"ungültiger Wert {shown}{_with_stop(hint)} Erlaubt: {', '.join(expected)}"

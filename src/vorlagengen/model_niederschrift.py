@@ -108,7 +108,8 @@ class TopErgebnis(Strict):
     aenderung: Markdown | None = Field(None, description="die beschlossene Änderung (bei „geändert beschlossen“)")
     verwiesen_an: Id | None = Field(None, description="Gremium, an das verwiesen wurde")
     abstimmung: Abstimmung | None = Field(None, description="Stimmergebnis des Beschlusses")
-    befangen: list[Id] = Field(default_factory=list, description="Mitglieder, die befangen waren und den Raum verließen")
+    befangen: list[Id] = Field(default_factory=list,
+                               description="Mitglieder, die befangen waren und den Raum verließen")
     wahlen: list[Wahl] = Field(default_factory=list, description="Wahlen unter diesem TOP")
     go_antraege: list[GoAntrag] = Field(default_factory=list, description="Anträge zur Geschäftsordnung")
     kontrolle: Kontrolle | None = Field(None, description="Beschlusskontrolle")

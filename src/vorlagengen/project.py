@@ -7,6 +7,7 @@ place, and only then does :func:`load_project` either return the typed project o
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import multiprocessing
 import os
@@ -25,10 +26,15 @@ from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
-from .records import (DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData,
-                      display_path, layout_names)
-from .sitzungen import (check_niederschriften, derive_results, discover_sitzungen, load_sitzungen, quiet_results,
-                        results_of)
+from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
+from .sitzungen import (
+    check_niederschriften,
+    derive_results,
+    discover_sitzungen,
+    load_sitzungen,
+    quiet_results,
+    results_of,
+)
 from .yamlio import YamlProblem, load_mapping, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
@@ -62,10 +68,8 @@ def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
             problems.extend(_ref_problems(exc, path, display, model))
             valid = {}
             for key, value in raw.items():
-                try:
+                with contextlib.suppress(ValidationError):
                     valid[key] = model.model_validate(value)
-                except ValidationError:
-                    pass
             setattr(ref, name, valid)
             ref.invalid[name] = {str(key) for key in raw if key not in valid}
     problems.extend(checks.check_refdata(ref, root, layout_names(root)))
@@ -135,7 +139,10 @@ def _pool_context() -> BaseContext | None:
     return None
 
 
-def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[tuple[str, Vorlage | None, list[Problem]]]:
+Checked = tuple[str, Vorlage | None, list[Problem]]  # display path, the record if valid, its problems
+
+
+def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[Checked]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         return [_check_one(p, root, ref) for p in paths]
     # Small chunks let the results stream back while the workers still read; the pool gets one
@@ -163,7 +170,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)
     selected = discover(root, record_paths)
     results = _check_all(selected, root, ref, jobs or os.cpu_count() or 1)
-    records = [Record(p, d, v) for p, (d, v, _) in zip(selected, results) if v is not None]
+    records = [Record(p, d, v) for p, (d, v, _) in zip(selected, results, strict=False) if v is not None]
     for _, _, found in results:
         problems.extend(found)
     # Cross-record checks see every record of the project, even when only some were selected.

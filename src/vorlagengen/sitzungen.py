@@ -9,7 +9,7 @@ from pathlib import Path
 from pydantic import ValidationError
 
 from .checks import check_beratungsfolge_against_sitzungen, check_sitzung
-from .checks.niederschrift import Findings, check_niederschrift, results_by_top
+from .checks.niederschrift import Findings, check_niederschrift
 from .errors import Problem
 from .messages import field_path
 from .model import Sitzung, Top
@@ -180,7 +180,7 @@ def check_niederschriften(project: Project, today: dt.date) -> list[Problem]:
 
 def results_of(sitzungen: list[SitzungRecord], ref: RefData) -> dict[tuple[str, str, str, dt.date], str]:
     """(body, Drucksachen-Nr., Gremium, Sitzungsdatum) → the result its Niederschrift records."""
-    out = {}
+    out: dict[tuple[str, str, str, dt.date], str] = {}
     for srec in sitzungen:
         gremium = ref.gremien.get(srec.sitzung.gremium)
         if srec.niederschrift is None or gremium is None:

@@ -67,22 +67,8 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
     if "bezug" in required or bezug:
         lines.append(f"bezug: {_q(bezug or PLATZHALTER['bezug'])}")
     lines.append("# aktenzeichen: \"\"")
-    lines.append("beratungsfolge:")
-    if gremien:
-        lines += [
-            f"  - gremium: {gremien[0]}  # Auswahl: {', '.join(gremien)}",
-            f"    datum: {(datum + dt.timedelta(days=14)).isoformat()}",
-            "    zustaendigkeit: Entscheidung  # Vorberatung, Empfehlung, Kenntnisnahme, Entscheidung, Anhörung",
-        ]
-    else:
-        lines[-1] = "beratungsfolge: []"
-    for part, teil in TEILE.items():  # the text parts, in the order of the record
-        if part in required or part in ART_REGELN[art].angeboten:
-            prefix = "" if part in required else "# "
-            if part == "fragen":
-                lines += [f"{prefix}fragen:", f"{prefix}  - {teil.platzhalter}"]
-            else:
-                lines += [f"{prefix}{part}: |", f"{prefix}  {teil.platzhalter}"]
+    lines += _beratungsfolge(gremien, datum)
+    lines += _text_parts(art)
     lines += [
         "abschnitte: []",
         "finanzen:",
@@ -90,6 +76,32 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         "anlagen: []",
     ]
     return "\n".join(lines) + "\n"
+
+
+def _beratungsfolge(gremien: list[str], datum: dt.date) -> list[str]:
+    """One step in the body's first Gremium two weeks after the date, the others named as choices."""
+    if not gremien:
+        return ["beratungsfolge: []"]
+    return [
+        "beratungsfolge:",
+        f"  - gremium: {gremien[0]}  # Auswahl: {', '.join(gremien)}",
+        f"    datum: {(datum + dt.timedelta(days=14)).isoformat()}",
+        "    zustaendigkeit: Entscheidung  # Vorberatung, Empfehlung, Kenntnisnahme, Entscheidung, Anhörung",
+    ]
+
+
+def _text_parts(art: str) -> list[str]:
+    """The required text parts of the Art with their fill-in text, the offered ones commented out."""
+    regel = ART_REGELN[art]
+    lines: list[str] = []
+    for part, teil in TEILE.items():  # the text parts, in the order of the record
+        if part in regel.pflicht or part in regel.angeboten:
+            prefix = "" if part in regel.pflicht else "# "
+            if part == "fragen":
+                lines += [f"{prefix}fragen:", f"{prefix}  - {teil.platzhalter}"]
+            else:
+                lines += [f"{prefix}{part}: |", f"{prefix}  {teil.platzhalter}"]
+    return lines
 
 
 def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, datum: dt.date | None = None,
@@ -116,7 +128,8 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     else:
         kuerzel = k.art_kuerzel.get(art)  # type: ignore[call-overload]
         if scheme.uses("art") and not kuerzel:
-            raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
+            raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ "
+                            "(art_kuerzel in data/koerperschaften.yaml)")
         nummer = scheme.next_free(list(existing), date=datum, wp=k.wahlperiode, art=kuerzel,
                                   jaehrlich=k.zaehlung == "jährlich")
     target = out or root / RECORD_DIR / body / f"{slug(nummer)}.yaml"

@@ -22,7 +22,7 @@ from typing import Any
 from ruamel.yaml import YAML
 from ruamel.yaml.constructor import SafeConstructor
 from ruamel.yaml.error import MarkedYAMLError, YAMLError
-from ruamel.yaml.main import CParser
+from ruamel.yaml.main import CParser  # type: ignore[attr-defined]  # libyaml, None without it
 from ruamel.yaml.nodes import MappingNode, Node, ScalarNode, SequenceNode
 from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import implicit_resolvers
@@ -75,7 +75,7 @@ class _BadNumber(Exception):
 
 if CParser is not None:
 
-    class _Composer(CParser):  # type: ignore[misc,valid-type]
+    class _Composer(CParser):  # type: ignore[misc]
         """libyaml's composer; every node is tagged plain, text, list or mapping."""
 
         def descend_resolver(self, parent: Any, index: Any) -> None:
@@ -152,7 +152,8 @@ def compose(text: str) -> Node | None:
     """The node tree of a YAML text (libyaml), with line and column on every node."""
     parser = _Composer(text)
     try:
-        return parser.get_single_node()
+        node: Node | None = parser.get_single_node()
+        return node
     finally:
         parser.dispose()
 
@@ -166,7 +167,7 @@ def load_text(text: str) -> Any:
         return None if node is None else _value(node, set())
     except _BadNumber:
         raise
-    except Exception:  # noqa: BLE001 - unusual or broken: ruamel's loader decides and names the error
+    except Exception:
         return _SAFE.load(text)
 
 
@@ -230,8 +231,8 @@ def _german_yaml_message(exc: MarkedYAMLError, text: str) -> tuple[str, bool]:
             return "Tabulator ist in YAML nicht erlaubt (nur mit Leerzeichen einrücken)", False
         return f"Zeichen „{ch}“ kann keinen Wert beginnen (Text in Anführungszeichen setzen)", False
     opened = exc.context_mark
-    if context.startswith(("while parsing a flow sequence", "while parsing a flow mapping")) and opened is not None and exc.problem_mark is not None \
-            and opened.line != exc.problem_mark.line:
+    in_flow = context.startswith(("while parsing a flow sequence", "while parsing a flow mapping"))
+    if in_flow and opened is not None and exc.problem_mark is not None and opened.line != exc.problem_mark.line:
         bracket = "[" if "sequence" in context else "{"
         closing = "]" if bracket == "[" else "}"
         return f"„{bracket}“ wird nicht mit „{closing}“ geschlossen", True  # point at the opening bracket
@@ -338,7 +339,7 @@ def locate(path: Path, loc: tuple[Any, ...]) -> tuple[int, int]:
     """
     try:
         node = _tree(path.read_text(encoding="utf-8-sig"))
-    except Exception:  # noqa: BLE001 - any failure here just means "no position known"
+    except Exception:
         return (1, 1)
     if node is None:
         return (1, 1)

@@ -49,7 +49,8 @@ def check_people(n: Niederschrift, persons: set[str], members: set[str]) -> list
     seen: set[str] = set()
     for i, t in enumerate(n.anwesenheit):
         if members and t.person not in members:
-            out.append((("anwesenheit", i, "person"), f"„{t.person}“ ist kein Mitglied des Gremiums (data/gremien.yaml)"))
+            out.append((("anwesenheit", i, "person"),
+                        f"„{t.person}“ ist kein Mitglied des Gremiums (data/gremien.yaml)"))
         if t.person in seen:
             out.append((("anwesenheit", i, "person"), f"„{t.person}“ steht zweimal in der Anwesenheitsliste"))
         seen.add(t.person)
@@ -86,7 +87,8 @@ def check_tops(n: Niederschrift, order: list[str], with_drucksache: dict[str, li
         if top.ergebnis == "verwiesen" and top.verwiesen_an is None:
             out.append(((("tops", i, "verwiesen_an")), "„verwiesen“ braucht das Gremium (verwiesen_an)"))
         if top.abstimmung is not None and top.ergebnis not in MIT_BESCHLUSS:
-            out.append(((("tops", i, "abstimmung")), f"Stimmergebnis ohne Beschluss (Ergebnis „{top.ergebnis or 'leer'}“)"))
+            out.append(((("tops", i, "abstimmung")),
+                        f"Stimmergebnis ohne Beschluss (Ergebnis „{top.ergebnis or 'leer'}“)"))
     covered = {t for t, _ in seen}
     for nummer in order:
         if nummer in covered or (nummer not in leaves and nummer not in with_drucksache):
@@ -106,7 +108,8 @@ def check_votes(n: Niederschrift, order: list[str], voting: set[str], members_vo
         voters = voters_at(n, order, top, voting)
         for j, p in enumerate(top.befangen):
             if p not in voting:
-                out.append(((("tops", i, "befangen", j)), f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
+                out.append(((("tops", i, "befangen", j)),
+                            f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
         out += _vote_findings(top, i, voters, members_voting, quorum)
         for w, wahl in enumerate(top.wahlen):
             got = stimmen(wahl.abstimmung, len(voters))
@@ -125,11 +128,11 @@ def _vote_findings(top: TopErgebnis, i: int, voters: set[str], members: int, quo
     if a.namentlich is not None:
         named = [*a.namentlich.ja, *a.namentlich.nein, *a.namentlich.enthaltung]
         for p in sorted(set(named) & set(top.befangen)):
-            out.append((loc + ("namentlich",), f"„{p}“ ist bei TOP {top.top} befangen und stimmt nicht mit ab"))
+            out.append(((*loc, "namentlich"), f"„{p}“ ist bei TOP {top.top} befangen und stimmt nicht mit ab"))
         for p in sorted({p for p in named if named.count(p) > 1}):
-            out.append((loc + ("namentlich",), f"„{p}“ hat mehr als eine Stimme abgegeben"))
+            out.append(((*loc, "namentlich"), f"„{p}“ hat mehr als eine Stimme abgegeben"))
         for p in sorted(set(named) - voters - set(top.befangen)):
-            out.append((loc + ("namentlich",), f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
+            out.append(((*loc, "namentlich"), f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
     got = stimmen(a, len(voters))
     if got.summe != len(voters) and not out:
         out.append((loc, _sum_message(got.summe, len(voters), top)))

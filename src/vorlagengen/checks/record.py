@@ -15,7 +15,6 @@ from ..records import Loc, RefData, anlage_path
 from .common import fmt_date, is_placeholder, scheme_of
 from .schwaerzung import check_schwaerzung
 
-
 # label, "unknown" with the label's grammatical gender, source file
 _KIND = {
     "gremien": ("Gremium", "unbekanntes", "data/gremien.yaml"),
@@ -51,54 +50,64 @@ def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple
 
 
 def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple[Loc, str]]:
-    out: list[tuple[Loc, str]] = []
-    body = v.koerperschaft
-    if body not in ref.koerperschaften and ref.unsure("koerperschaften", body):
-        pass  # its entry in data/ is broken and reported there
-    elif body not in ref.koerperschaften:
-        hint = suggest(body, ref.koerperschaften)
-        out.append((("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}"))
-    else:
-        scheme = scheme_of(ref, body)
-        if scheme is not None and not scheme.matches(_base_number(v)):
-            k = ref.koerperschaften[body]
-            example = scheme.format(nr=1, year=v.datum.year, wp=k.wahlperiode,
-                                    art=k.art_kuerzel.get(v.art))  # type: ignore[call-overload]
-            out.append((("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{k.nummernschema}“ "
-                        f"der Körperschaft {body} (Beispiel: {example})"))
-        if v.federfuehrend:
-            out += _ref(ref, "aemter", v.federfuehrend, body, ("federfuehrend",))
-        for i, amt in enumerate(v.beteiligt):
-            out += _ref(ref, "aemter", amt, body, ("beteiligt", i))
-        for key in ("bearbeiter", "dezernent"):
-            if getattr(v, key):
-                out += _ref(ref, "personen", getattr(v, key), body, (key,))
-        for i, person in enumerate(v.verfasser):
-            out += _ref(ref, "personen", person, body, ("verfasser", i))
-        if v.initiator:
-            out += _ref(ref, "gremien", v.initiator, body, ("initiator",))
-        if v.unterschrift:
-            out += _ref(ref, "personen", v.unterschrift.person, body, ("unterschrift", "person"))
-        for i, step in enumerate(v.beratungsfolge):
-            out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
-
+    out = _body_checks(v, ref)
     out += _placeholders(v)
     out += check_schwaerzung(v)
     out += _required_parts(v)
     if v.bezug is not None and v.bezug == v.nummer:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
+    out += _order(v)
+    for i, anlage in enumerate(v.anlagen):
+        problem = anlage_problem(anlage.datei, path, root)
+        if problem:
+            out.append((("anlagen", i, "datei"), problem))
+    return out
 
+
+def _body_checks(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
+    """The Körperschaft is known, the number fits its scheme, every id belongs to it."""
+    body = v.koerperschaft
+    if body not in ref.koerperschaften:
+        if ref.unsure("koerperschaften", body):
+            return []  # its entry in data/ is broken and reported there
+        hint = suggest(body, ref.koerperschaften)
+        return [(("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}")]
+    out: list[tuple[Loc, str]] = []
+    scheme = scheme_of(ref, body)
+    if scheme is not None and not scheme.matches(_base_number(v)):
+        k = ref.koerperschaften[body]
+        example = scheme.format(nr=1, year=v.datum.year, wp=k.wahlperiode,
+                                art=k.art_kuerzel.get(v.art))
+        out.append((("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{k.nummernschema}“ "
+                    f"der Körperschaft {body} (Beispiel: {example})"))
+    return out + _references(v, ref, body)
+
+
+def _references(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
+    wanted: list[tuple[str, str | None, Loc]] = [("aemter", v.federfuehrend, ("federfuehrend",))]
+    wanted += [("aemter", amt, ("beteiligt", i)) for i, amt in enumerate(v.beteiligt)]
+    wanted += [("personen", v.bearbeiter, ("bearbeiter",)), ("personen", v.dezernent, ("dezernent",))]
+    wanted += [("personen", p, ("verfasser", i)) for i, p in enumerate(v.verfasser)]
+    wanted.append(("gremien", v.initiator, ("initiator",)))
+    if v.unterschrift:
+        wanted.append(("personen", v.unterschrift.person, ("unterschrift", "person")))
+    wanted += [("gremien", step.gremium, ("beratungsfolge", i, "gremium")) for i, step in enumerate(v.beratungsfolge)]
+    out: list[tuple[Loc, str]] = []
+    for kind, ident, loc in wanted:
+        if ident:
+            out += _ref(ref, kind, ident, body, loc)
+    return out
+
+
+def _order(v: Vorlage) -> list[tuple[Loc, str]]:
+    """The Beratungsfolge runs forward in time."""
+    out: list[tuple[Loc, str]] = []
     for i in range(1, len(v.beratungsfolge)):
         before, step = v.beratungsfolge[i - 1], v.beratungsfolge[i]
         if step.datum < before.datum:
             out.append(((("beratungsfolge", i, "datum")),
                         f"Beratungsfolge nicht in zeitlicher Reihenfolge: {fmt_date(step.datum)} liegt vor "
                         f"{fmt_date(before.datum)} (Schritt {i})"))
-
-    for i, anlage in enumerate(v.anlagen):
-        problem = anlage_problem(anlage.datei, path, root)
-        if problem:
-            out.append((("anlagen", i, "datei"), problem))
     return out
 
 

@@ -43,6 +43,7 @@ def check_refdata(ref: RefData, root: Path, layouts: Sequence[str]) -> list[Prob
     for nummer, alt in ref.altbestand.items():
         scheme = scheme_of(ref, alt.koerperschaft)
         if scheme is not None and not scheme.matches(nummer):
-            add("altbestand", (nummer,), f"Drucksachen-Nr. „{nummer}“ passt nicht zum Schema der Körperschaft {alt.koerperschaft}")
+            add("altbestand", (nummer,),
+                f"Drucksachen-Nr. „{nummer}“ passt nicht zum Schema der Körperschaft {alt.koerperschaft}")
     return out
 

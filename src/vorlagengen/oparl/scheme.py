@@ -74,7 +74,7 @@ def _position(i: int, kind: str, rows: list[tuple[list[str], Sample]]) -> str:
         return kind.replace("{", "").replace("}", "")
     if kind == "A":
         return values[0] if len(set(values)) == 1 else "{art}"
-    dated = [(int(v), s.datum) for v, s in zip(values, (s for _, s in rows)) if s.datum]
+    dated = [(int(v), s.datum) for v, s in zip(values, (s for _, s in rows), strict=False) if s.datum]
     # a year part is (nearly) the Paper's year; a supplement may be dated early the next year
     if dated and all(len(v) == 4 for v in values) and _mostly(abs(v - d.year) <= 1 for v, d in dated):
         return "{jahr}"

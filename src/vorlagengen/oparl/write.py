@@ -102,7 +102,7 @@ def write_records(root: Path, mapped: Mapped, before: dict[str, str], report: Re
         else:
             report.count(kind, "unverändert")
         now[rel] = oid
-    for rel, oid in sorted(before.items()):
+    for rel in sorted(before):
         if rel not in now and (root / rel).is_file():
             (root / rel).unlink()
             report.count("Paper" if rel.startswith("vorlagen/") else "Meeting", "entfernt")
@@ -128,7 +128,8 @@ def replace_block(text: str, tag: str, body: str) -> str:
     return text + ("" if not text or text.endswith("\n") else "\n") + block
 
 
-_ANY_BLOCK = re.compile(r"^# >>> übernommen aus OParl: .*?^# <<< Ende der Übernahme [^\n]*\n?", re.DOTALL | re.MULTILINE)
+_ANY_BLOCK = re.compile(r"^# >>> übernommen aus OParl: .*?^# <<< Ende der Übernahme [^\n]*\n?",
+                        re.DOTALL | re.MULTILINE)
 
 
 def keys_outside_blocks(text: str) -> set[str]:

@@ -172,7 +172,8 @@ class Export:
         start = s.start.replace(tzinfo=ZoneInfo("Europe/Berlin"))
         self.add(body, "Meeting", self.obj(
             "Meeting", mid, created, modified, name=s.titel, start=start.isoformat(), location=location,
-            organization=[self.url("body", body, "organization", s.gremium)] if s.gremium in self.site.gremien else None,
+            organization=([self.url("body", body, "organization", s.gremium)]
+                          if s.gremium in self.site.gremien else None),
             participant=[self.url("body", body, "person", s.leitung)] if s.leitung in self.site.personen else None,
             invitation=files.get("Bekanntmachung"), resultsProtocol=files.get("Niederschrift"),
             auxiliaryFile=[f for k, f in files.items() if k not in ("Bekanntmachung", "Niederschrift")],
@@ -204,7 +205,8 @@ class Export:
         self.add(body, "Paper", self.obj(
             "Paper", pid, created, modified, body=self.url("body", body), name=d.betreff, reference=d.nummer,
             date=d.datum.isoformat(), paperType=d.art_label, relatedPaper=related,
-            mainFile=files[0] if d.files or d.quelle else None, auxiliaryFile=files[1:] if d.files or d.quelle else files,
+            mainFile=files[0] if d.files or d.quelle else None,
+            auxiliaryFile=files[1:] if d.files or d.quelle else files,
             underDirectionOf=[self.url("body", body, "organization", d.federfuehrend_id)]
             if d.federfuehrend_id in self.site.aemter else None,
             originatorOrganization=[self.url("body", body, "organization", d.initiator_id)]
@@ -235,7 +237,7 @@ class Export:
         bodies = []
         for body, kinds in sorted(self.objects.items()):
             b = self.site.koerperschaften[body]
-            for kind, items in kinds.items():
+            for items in kinds.values():
                 for item in items:
                     out[self.rel(item["id"])] = item
             body_obj = self.obj(

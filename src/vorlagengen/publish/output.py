@@ -61,7 +61,7 @@ class SiteOutput:
 
     def _remove_stale(self, keep: tuple[str, ...]) -> None:
         wanted = self.names()
-        for folder, dirs, files in os.walk(self.root, topdown=False):
+        for folder, _dirs, files in os.walk(self.root, topdown=False):
             rel_dir = os.path.relpath(folder, self.root).replace(os.sep, "/")
             prefix = "" if rel_dir == "." else rel_dir + "/"
             if any(prefix.startswith(k + "/") for k in keep):

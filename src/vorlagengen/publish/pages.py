@@ -140,7 +140,8 @@ class Pages:
     def _gremien_used(self) -> list[Any]:
         used = {s.gremium for s in self.site.sitzungen.values()}
         used |= {g for d in self.site.drucksachen.values() for g in d.gremien}
-        return sorted((self.site.gremien[g] for g in used if g in self.site.gremien), key=lambda g: (g.koerperschaft, g.name))
+        return sorted((self.site.gremien[g] for g in used if g in self.site.gremien),
+                      key=lambda g: (g.koerperschaft, g.name))
 
     # --- calendars and lists --------------------------------------------------------------------
 

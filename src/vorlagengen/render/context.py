@@ -25,10 +25,7 @@ def betrag(value: Decimal | None) -> str:
     """German amount without currency: 39 → „39“, 1234.5 → „1.234,50“."""
     if value is None:
         return ""
-    if value == value.to_integral_value():
-        text = f"{int(value):,}"
-    else:
-        text = f"{value:,.2f}"
+    text = f"{int(value):,}" if value == value.to_integral_value() else f"{value:,.2f}"
     return text.replace(",", "_").replace(".", ",").replace("_", ".")
 
 

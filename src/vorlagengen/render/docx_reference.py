@@ -18,6 +18,7 @@ import sys
 import tempfile
 import threading
 from pathlib import Path
+from typing import Any
 
 from .layouts import Layout
 
@@ -114,7 +115,8 @@ def make_reference(target: Path) -> None:
     ppr = style.element.get_or_add_pPr()
     ppr.append(parse_xml('<w:pBdr xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main">'
                          '<w:left w:val="single" w:sz="18" w:space="8" w:color="595959"/></w:pBdr>'))
-    ppr.append(parse_xml('<w:ind xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" w:left="227"/>'))
+    ppr.append(parse_xml('<w:ind xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
+                         'w:left="227"/>'))
     existing = [s.name for s in styles]
     for name in TABLE_STYLES:
         style = styles[name] if name in existing else styles.add_style(name, WD_STYLE_TYPE.TABLE)
@@ -134,7 +136,7 @@ def make_reference(target: Path) -> None:
     footer.alignment = WD_ALIGN_PARAGRAPH.RIGHT
     footer.style = styles["Hinweis"]
 
-    def field(par, instr: str) -> None:
+    def field(par: Any, instr: str) -> None:
         run = par.add_run()
         run._r.append(parse_xml('<w:fldChar xmlns:w="http://schemas.openxmlformats.org/wordprocessingml/2006/main" '
                                 'w:fldCharType="begin"/>'))

@@ -110,10 +110,10 @@ class PandocWorker:
                 raise OSError("keine Antwort")
             if not header.get("ok"):
                 raise ToolError("pandoc", display, str(header.get("error", "")).strip())
-            outputs = {fmt: proc.stdout.read(size) for fmt, size in zip(formats, header["sizes"] or [])}
+            outputs = {fmt: proc.stdout.read(size) for fmt, size in zip(formats, header["sizes"] or [], strict=False)}
         except (OSError, ValueError) as exc:
             raise self._died(display, exc) from None
-        if any(len(out) != size for out, size in zip(outputs.values(), header["sizes"] or [])):
+        if any(len(out) != size for out, size in zip(outputs.values(), header["sizes"] or [], strict=False)):
             raise self._died(display, OSError("Antwort unvollständig"))
         if header.get("warnings"):
             raise ToolError("pandoc", display, "Warnung: " + "; ".join(header["warnings"]))

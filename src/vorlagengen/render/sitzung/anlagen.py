@@ -128,7 +128,8 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
             raise
         if proc.returncode != 0 or not tmp.exists() or not tmp.stat().st_size:
             tmp.unlink(missing_ok=True)
-            raise ToolError("ghostscript", display, (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen")
+            detail = (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen"
+            raise ToolError("ghostscript", display, detail)
         os.replace(tmp, target)
     return target
 

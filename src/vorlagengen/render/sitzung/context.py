@@ -90,7 +90,7 @@ def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
     except (OSError, subprocess.SubprocessError, ValueError):
         commit, ts, dirty = "", "0", ""
     epoch = int(epoch_env) if epoch_env else int(ts)
-    when = dt.datetime.fromtimestamp(epoch, tz=dt.timezone.utc).strftime("%d.%m.%Y") if epoch else "ohne Datum"
+    when = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%d.%m.%Y") if epoch else "ohne Datum"
     if commit:
         return f"{when}, Commit {commit}{' mit lokalen Änderungen' if dirty else ''}", epoch
     return f"{when}, ohne Versionsverwaltung", epoch

@@ -221,7 +221,7 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
         md = render_markdown(job.layout, ctx.as_dict(), "sitzungsmappe.md.j2")
         source = _typst_source(md, MAPPE_MAIN, job.epoch, job.srec.display, public)
         title = f"Sitzungsmappe ({'öffentlich' if public else 'vollständig'}): {ctx.gremium} am {ctx.datum}"
-        standards = [] if not_pdfa else ["a-2b"]
+        standards: list[typst.PDFStandard] = [] if not_pdfa else ["a-2b"]
         if not_pdfa:
             warnings.append(f"{name}: nicht PDF/A, weil Anlagen kein PDF/A sind und Ghostscript fehlt: "
                             + "; ".join(not_pdfa))
@@ -252,7 +252,7 @@ def _set_drucksachen(job: Job, ctx: SitzungContext, project: Project) -> dict[st
 
 
 def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str, str], epoch: int, display: str,
-                   standards: list[str]) -> tuple[bytes, list[Placement]]:
+                   standards: list[typst.PDFStandard]) -> tuple[bytes, list[Placement]]:
     try:
         main = staging / "__mappe__.typ"
         main.write_text(source, encoding="utf-8")

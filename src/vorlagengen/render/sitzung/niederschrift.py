@@ -286,7 +286,8 @@ def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[K
             k = _kontrolle(project.ref, top, today)
             assert k is not None
             ampel = "grün" if k.status == "erledigt" else ("rot" if k.ueberfaellig else "gelb")
-            rows.append(KontrollZeile(gremium.koerperschaft, gremium.name, srec.sitzung.gremium, datum(srec.sitzung.datum),
+            rows.append(KontrollZeile(gremium.koerperschaft, gremium.name, srec.sitzung.gremium,
+                                      datum(srec.sitzung.datum),
                                       srec.sitzung.nummer, e.nummer, e.oeffentlich,
                                       e.record.vorlage.nummer if e.record is not None else "", e.titel,
                                       top.ergebnis or "", k.amt, k.frist, k.status, ampel, k.bericht))

@@ -20,8 +20,14 @@ from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
 from .context import stand
-from .niederschrift import (TEIL_NICHTOEFFENTLICH, TEIL_OEFFENTLICH, KontrollZeile, auszug_contexts,
-                            kontroll_zeilen, niederschrift_context)
+from .niederschrift import (
+    TEIL_NICHTOEFFENTLICH,
+    TEIL_OEFFENTLICH,
+    KontrollZeile,
+    auszug_contexts,
+    kontroll_zeilen,
+    niederschrift_context,
+)
 
 PUBLIC_TREE = trees.PUBLIC
 INTERNAL_TREE = trees.INTERNAL
@@ -45,7 +51,7 @@ def file_part(nummer: str) -> str:
 
 def _epoch(project: Project, day: dt.date) -> int:
     _, epoch = stand(project.root)
-    return epoch or int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    return epoch or int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 
 
 def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, display: str, *,
@@ -86,7 +92,8 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
 
     plan.append((public_dir / "Niederschrift",
                  niederschrift(TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal", intern=False)))
-    plan.append((internal_dir / "Niederschrift-oeffentlicher-Teil", niederschrift(TEIL_OEFFENTLICH, False, intern=True)))
+    plan.append((internal_dir / "Niederschrift-oeffentlicher-Teil",
+                 niederschrift(TEIL_OEFFENTLICH, False, intern=True)))
     if any(not e.oeffentlich for e in srec.all_tops()):
         plan.append((internal_dir / "Niederschrift-nichtoeffentlicher-Teil",
                      niederschrift(TEIL_NICHTOEFFENTLICH, False, intern=True)))
