@@ -9,7 +9,7 @@ from pathlib import Path
 import click
 
 from . import __version__, clickde
-from .errors import UserError, ValidationFailed
+from .errors import UserError, ValidationFailed, resource_error
 
 clickde.install()
 
@@ -31,6 +31,9 @@ class _Group(click.Group):
             ctx.exit(1)
         except UserError as exc:
             click.echo(f"Fehler: {exc}", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # the machine refused (disk full, read-only, permission): no traceback
+            click.echo(f"Fehler: {resource_error(exc, 'Zugriff')}", err=True)
             ctx.exit(1)
 
 

@@ -16,7 +16,7 @@ from typing import Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
-from . import checks
+from . import checks, textchecks
 from .errors import Problem, UserError, ValidationFailed
 from .messages import closest, field_path, translate
 from .model import REFERENCE_FILES, Altdrucksache, Amt, Gremium, Koerperschaft, Person, Vorlage
@@ -153,6 +153,7 @@ def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
             problems.append(exc.problem)
             ref.unreadable.add(name)
             continue
+        problems.extend(textchecks.glyph_problems(raw, path, display))
         adapter = TypeAdapter(dict[str, model])  # type: ignore[valid-type]
         try:
             setattr(ref, name, adapter.validate_python(raw))
@@ -190,7 +191,8 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for target in targets:
         if target.is_dir():
-            found.extend(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
+            found.extend(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
         elif target.exists():
             found.append(target)
         else:
@@ -210,6 +212,7 @@ def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | Non
         return display, None, model_problems(exc, path, display, Vorlage)
     found = checks.check_record(vorlage, path, root, ref)
     problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
+    problems += textchecks.record_problems(raw, vorlage, path, display)
     return display, vorlage, problems
 
 

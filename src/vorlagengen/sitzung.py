@@ -15,6 +15,7 @@ from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, ValidationEr
 from .errors import Problem
 from .messages import field_path, suggest
 from .model import Datum, Id, Text
+from .textchecks import glyph_problems
 from .yamlio import YamlProblem, load_mapping, locate
 
 if TYPE_CHECKING:
@@ -137,7 +138,7 @@ def discover_sitzungen(root: Path) -> list[Path]:
     folder = root / SITZUNG_DIR
     if not folder.is_dir():
         return []
-    return sorted(p.absolute() for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p.absolute() for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
 
 
 def _top_at(sitzung: Sitzung, loc: tuple[Any, ...]) -> Top:
@@ -167,6 +168,7 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
 
             problems.extend(model_problems(exc, path, display, Sitzung))
             continue
+        problems.extend(glyph_problems(raw, path, display))
         rec = SitzungRecord(path, display, sitzung)
         rec.tops = (number_tops(sitzung.tagesordnung.oeffentlich, "Ö", "", ("tagesordnung", "oeffentlich"), True)
                     + number_tops(sitzung.tagesordnung.nichtoeffentlich, "N", "",

@@ -16,7 +16,7 @@ from pathlib import Path
 
 from ..errors import ToolError
 from .layouts import FONTS, Layout
-from .markdown import READER
+from .markdown import READER, pandoc_messages
 
 FILTER = Path(__file__).with_name("vorlage.lua")
 PDF_STANDARDS = ["a-2a", "ua-1"]
@@ -50,8 +50,8 @@ def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None =
 def pandoc_finish(proc: subprocess.Popen, source: str) -> bytes:
     out, err = proc.communicate()
     if proc.returncode != 0:
-        raise ToolError("pandoc", source, err.decode("utf-8", "replace").strip())
-    warnings = err.decode("utf-8", "replace").strip()
+        raise ToolError("pandoc", source, pandoc_messages(err.decode("utf-8", "replace")))
+    warnings = pandoc_messages(err.decode("utf-8", "replace"))
     if warnings:
         raise ToolError("pandoc", source, f"Warnung: {warnings}")
     return out

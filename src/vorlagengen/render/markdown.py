@@ -28,7 +28,11 @@ READER = "markdown" + "".join(
 )
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^@&:;=%/])")
-_FENCE = re.compile(r"^(\s*)(:{3,})", re.MULTILINE)
+# A fence line ":::" opens a Div, the layout's own vocabulary – also behind the markers of a
+# blockquote or a list item ("> :::", "- :::", "1. :::"), so those count as the line's start.
+_FENCE = re.compile(r"^((?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)(:{3,})", re.MULTILINE)
+# "[text]{custom-style=…}" and "[text](url){…}": attributes would set any Word style or class.
+_ATTRIBUTES = re.compile(r"(?<=[\])])\{")
 
 
 def inline(value: object) -> str:
@@ -38,9 +42,10 @@ def inline(value: object) -> str:
 
 
 def md(value: object) -> str:
-    """An author's Markdown block, with fence lines defused; ends with a blank line."""
+    """An author's Markdown block, with fence lines and attributes defused; ends with a blank line."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _ATTRIBUTES.sub(r"\\{", text)
     return text.rstrip() + "\n"
 
 
@@ -79,3 +84,16 @@ def render_markdown(layout: Layout, context: dict, template: str = "vorlage.md.j
         where = getattr(exc, "filename", None) or template
         line = getattr(exc, "lineno", None)
         raise UserError(f"{Path(where)}:{line or 0}: Fehler in der Layout-Vorlage: {exc.message}") from None
+
+
+# pandoc warnings that are no fault: an unused footnote, a second definition of a link reference
+# (the first one counts, as in CommonMark). Any other warning stops the build.
+_HARMLESS = re.compile(r"^\[WARNING\] (Note with key .* but not used\.|Duplicate link reference .*)$")
+_TEMP_PLACE = re.compile(r" (?:at|in) \S*vorlagengen-md-[^\s/]+/\S+ line \d+ column \d+"
+                         r"|\S*vorlagengen-md-[^\s/]+/\S+")
+
+
+def pandoc_messages(stderr: str) -> str:
+    """pandoc's complaints without the harmless ones and without the temporary file's place."""
+    lines = [line for line in stderr.strip().splitlines() if line.strip() and not _HARMLESS.match(line.strip())]
+    return "\n".join(_TEMP_PLACE.sub("", line) for line in lines)

@@ -211,8 +211,16 @@ function Image(img)
   return pandoc.Emph({ pandoc.Str("[Bild: " .. (alt ~= "" and alt or img.src) .. "]") })
 end
 
+-- A heading without text ("#" alone) is no heading: PDF/UA forbids empty ones.
+function Header(h)
+  if pandoc.utils.stringify(h.content):match("^%s*$") then
+    return {}
+  end
+  return nil
+end
+
 return {
-  { Image = Image },
+  { Image = Image, Header = Header },
   { Quoted = Quoted, Table = Table },
   { Div = Div },
 }
