@@ -11,6 +11,7 @@ from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
+from . import anlagecheck
 from .errors import Problem
 from .messages import suggest
 from .model import PFLICHT_NACH_ART, Vorlage
@@ -177,7 +178,7 @@ def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
         return f"Anlage „{datei}“ nicht gefunden"
     if not target.is_file():
         return f"„{datei}“ ist keine Datei"
-    return None
+    return anlagecheck.problem(target)
 
 
 def check_refdata(ref: RefData, root: Path) -> list[Problem]:

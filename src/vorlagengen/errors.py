@@ -14,7 +14,7 @@ from pathlib import Path
 # A value quoted in a message („…“) is cut to this many characters: a 5,000-character key or number
 # must not flood the terminal.
 MAX_QUOTED = 80
-_QUOTED = re.compile("„([^„“]{%d,})“" % (MAX_QUOTED + 1))
+_QUOTED = re.compile(f"„([^„“]{{{MAX_QUOTED + 1},}})“")
 
 
 def shorten_quoted(message: str) -> str:

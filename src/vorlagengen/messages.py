@@ -107,6 +107,10 @@ def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
         return "darf nicht leer sein"
     if kind == "string_pattern_mismatch":
         return f"ungültige Kennung „{_short(value)}“ (nur Kleinbuchstaben, Ziffern, „-“ und „_“)"
+    if kind == "greater_than_equal" and str(ctx.get("ge")) == "0" and not isinstance(value, bool):
+        return f"Betrag darf nicht negativ sein, ist {_short(value)}"
+    if kind == "finite_number":
+        return f"„{_short(value)}“ ist kein Betrag (keine endliche Zahl)"
     if kind == "greater_than_equal":
         return f"Wert muss mindestens {ctx.get('ge')} sein, ist {_short(value)}"
     if kind == "less_than_equal":

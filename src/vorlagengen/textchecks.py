@@ -100,8 +100,9 @@ def link_issues(md: str) -> list[tuple[str, str]]:
         dest = re.sub(r"[\x00-\x20\x7f]", "", html.unescape(raw.replace("\\", "")))
         scheme = _SCHEME.match(dest)
         if scheme and scheme.group(1).lower() not in SCHEMES:
-            out.append((raw, f"Link auf „{scheme.group(1)}:“ ist nicht erlaubt; Links führen nur zu "
-                             "http:, https:, mailto: oder tel:"))
+            message = (f"Link auf „{scheme.group(1)}:“ ist nicht erlaubt; Links führen nur zu "
+                       "http:, https:, mailto: oder tel:")
+            out.append((raw, message))
     return out
 
 
@@ -115,8 +116,9 @@ def nesting_issues(md: str) -> list[tuple[str, str]]:
             rest = rest[m.end():]
         indent = len(line) - len(line.lstrip(" \t"))
         if depth + indent // 3 > MAX_NESTING:  # a nested list is indented by 2 to 4 spaces
-            return [(line.strip()[:40] or line[:40], f"Zitate und Listen sind tiefer als {MAX_NESTING} Ebenen "
-                     "verschachtelt; so tief kann kein Dokument sie setzen")]
+            message = f"Zitate und Listen sind tiefer als {MAX_NESTING} Ebenen verschachtelt; so tief kann kein " \
+                "Dokument sie setzen"
+            return [(line.strip()[:40] or line[:40], message)]
     return []
 
 
@@ -159,16 +161,17 @@ def width_issues(md: str) -> list[tuple[str, str]]:
             need = sum(max((_longest(r[c])[1] for r in rows if c < len(r)), default=0) + CELL_INSET_PT
                        for c in range(cols))
             if need > TEXT_WIDTH_PT:
-                out.append((lines[start].strip()[:40], f"Tabelle zu breit für die Seite: {cols} Spalten brauchen "
-                            f"etwa {_cm(need)} cm, die Seite bietet {_cm(TEXT_WIDTH_PT)} cm "
-                            "(weniger Spalten oder kürzere Einträge)"))
+                message = (f"Tabelle zu breit für die Seite: {cols} Spalten brauchen etwa {_cm(need)} cm, "
+                           f"die Seite bietet {_cm(TEXT_WIDTH_PT)} cm (weniger Spalten oder kürzere Einträge)")
+                out.append((lines[start].strip()[:40], message))
     for n, line in enumerate(lines):
         if n in in_table or len(line) < 40:
             continue
         word, width = _longest(line)
         if width > TEXT_WIDTH_PT:
-            out.append((word[:40], f"Wort ohne Trennstelle ({len(word)} Zeichen) ist breiter als die Zeile; "
-                                   "bitte mit Leerzeichen oder Bindestrichen teilen"))
+            message = (f"Wort ohne Trennstelle ({len(word)} Zeichen) ist breiter als die Zeile; "
+                       "bitte mit Leerzeichen oder Bindestrichen teilen")
+            out.append((word[:40], message))
     return out
 
 
