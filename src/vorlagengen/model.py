@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import math
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -46,20 +47,55 @@ ERGEBNIS = Literal[
 ZUSATZ = Literal["In Vertretung", "Im Auftrag"]
 RECHNUNG = Literal["Ergebnisrechnung", "Finanzrechnung investiv"]
 
-# Which text parts each Art must have (field names of Vorlage). Checked in validate.py so that the
-# message can name the missing field and the Art together.
-PFLICHT_NACH_ART: dict[str, tuple[str, ...]] = {
-    "Beschlussvorlage": ("sachverhalt", "beschlussvorschlag"),
-    "Mitteilungsvorlage": ("sachverhalt",),
-    "Informationsvorlage": ("sachverhalt",),
-    "Stellungnahme": ("sachverhalt", "bezug"),
-    "Antrag": ("initiator", "beschlussvorschlag"),
-    "Anfrage": ("initiator", "fragen"),
-    "Beantwortung einer Anfrage": ("bezug", "fragen", "antwort"),
-    "Tischvorlage": ("sachverhalt",),
-    "Ergänzungsvorlage": ("sachverhalt", "bezug"),
-    "Drucksache": ("sachverhalt",),
+
+
+@dataclass(frozen=True)
+class Teil:
+    """A text part of a Drucksache (a field of :class:`Vorlage`)."""
+
+    ueberschrift: str  # its usual heading in the documents
+    stil: str  # the Word paragraph style of its text (defined in render/docx_reference.py)
+    platzhalter: str  # the fill-in text "vorlagengen new" writes; validate refuses it
+
+
+@dataclass(frozen=True)
+class ArtRegel:
+    """The rules of one Art, read by the skeleton (``new``), the checks, the JSON Schema and the
+    templates (as ``arten[v.art]``)."""
+
+    pflicht: tuple[str, ...]  # fields that must be filled (named in the message when empty)
+    angeboten: tuple[str, ...] = ()  # further text parts the skeleton offers, commented out
+    kurzwort: str = ""  # the Art's word in a page head („Mitteilung“, „Antwort“); default: the Art
+    von_initiator: bool = False  # comes from a Fraktion or Gremium (initiator), not from the Verwaltung
+
+
+TEILE: dict[str, Teil] = {
+    "sachverhalt": Teil("Sachverhalt", "Textkoerper", "(sachverhalt in Markdown)"),
+    "beschlussvorschlag": Teil("Beschlussvorschlag", "Beschlussvorschlag", "(beschlussvorschlag in Markdown)"),
+    "fragen": Teil("Fragen", "Frage", "(erste Frage)"),
+    "antwort": Teil("Antwort der Verwaltung", "Textkoerper", "(antwort in Markdown)"),
 }
+# Fill-in texts of the skeleton outside the text parts.
+PLATZHALTER: dict[str, str] = {"betreff": "(Betreff eintragen)", "bezug": "(Drucksachen-Nr.)"}
+ART_STIL = "Vorlagenart"  # Word character style of the Art's word in a page head
+
+ART_REGELN: dict[str, ArtRegel] = {
+    "Beschlussvorlage": ArtRegel(("sachverhalt", "beschlussvorschlag")),
+    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",), kurzwort="Mitteilung"),
+    "Informationsvorlage": ArtRegel(("sachverhalt",)),
+    "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
+    "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
+    "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "fragen", "antwort"), kurzwort="Antwort"),
+    "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+    "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
+    "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+}
+
+
+def kurzwort(art: str) -> str:
+    return ART_REGELN[art].kurzwort or art
+
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
@@ -125,9 +161,12 @@ class Beratungsschritt(_Strict):
     gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
     datum: Datum = Field(description="Sitzungsdatum (JJJJ-MM-TT oder TT.MM.JJJJ)")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
-    zustaendigkeit: ZUSTAENDIGKEIT = Field(description="Rolle des Gremiums in diesem Schritt")
+    zustaendigkeit: ZUSTAENDIGKEIT | None = Field(
+        None, description="Rolle des Gremiums in diesem Schritt (Pflicht außer bei übernommenen Drucksachen)")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
+    abstimmung: str | None = Field(
+        None, description="Abstimmungsergebnis im Wortlaut, z. B. „einstimmig, 0 Enthaltungen“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
 
 
@@ -190,6 +229,34 @@ class Unterschrift(_Strict):
     zusatz: ZUSATZ | None = Field(None, description="„In Vertretung“ oder „Im Auftrag“")
 
 
+class QuellDatei(_Strict):
+    """Eine Datei im Quellsystem (OParl File): sie bleibt unter ihrer Adresse."""
+
+    name: Text = Field(description="Bezeichnung der Datei")
+    url: Text = Field(description="Adresse der Datei im Quellsystem (accessUrl)")
+    mime: str | None = Field(None, description="Dateityp, z. B. „application/pdf“")
+    groesse: int | None = Field(None, ge=0, description="Größe in Bytes, wenn die Quelle sie nennt")
+    datum: Datum | None = Field(None, description="Datum der Datei")
+    sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$",
+        description="Prüfsumme des Inhalts, wenn mit --dateien in den Dateispeicher geladen")
+
+
+class Quelle(_Strict):
+    """Herkunft eines übernommenen Datensatzes. Übernommene Drucksachen werden nicht neu gesetzt:
+    ihr Text steht im Dokument der Quelle."""
+
+    system: Literal["oparl"] = Field(description="Art der Quelle")
+    url: Text = Field(description="Kennung (URL) des Objekts im Quellsystem")
+    web: str | None = Field(None, description="Seite des Objekts im Ratsinformationssystem")
+    art: str | None = Field(None, description="Art im Wortlaut der Quelle, wenn sie von „art“ abweicht")
+    geaendert: str | None = Field(None, description="Zeitpunkt der letzten Änderung in der Quelle")
+    dokument: QuellDatei | None = Field(None, description="Hauptdokument (bei einer Drucksache ihr Text)")
+    einladung: QuellDatei | None = Field(None, description="Einladung bzw. Bekanntmachung einer Sitzung")
+    niederschrift: QuellDatei | None = Field(None, description="Niederschrift einer Sitzung")
+    anlagen: list[QuellDatei] = Field(default_factory=list, description="weitere Dateien (Anlagen)")
+
+
 class Vorlage(_Strict):
     """Eine Drucksache (Vorlage, Antrag, Anfrage, Stellungnahme …)."""
 
@@ -222,10 +289,17 @@ class Vorlage(_Strict):
     finanzen: Finanzen | None = Field(None, description="Finanzielle Auswirkungen")
     anlagen: list[Anlage] = Field(default_factory=list, description="Anlagen")
     unterschrift: Unterschrift | None = Field(None, description="Zeichnungsblock")
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")
 
     @property
     def oeffentlich(self) -> bool:
         return self.status == "öffentlich"
+
+    @property
+    def uebernommen(self) -> bool:
+        """Imported: its text lives in the source's document; it is checked leniently, never typeset."""
+        return self.quelle is not None
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -303,3 +377,56 @@ REFERENCE_FILES: dict[str, type[BaseModel]] = {
     "personen": Person,
     "altbestand": Altdrucksache,
 }
+
+
+# --- Sitzungen --------------------------------------------------------------------------------
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _time(value: Any) -> Any:
+    """``17:30`` or ``17.30``; YAML 1.2 leaves 17:30 as text."""
+    if isinstance(value, int):  # YAML 1.1 sexagesimal would make 17:30 → 1050
+        raise ValueError("Uhrzeit bitte in Anführungszeichen, z. B. \"17:30\"")
+    if isinstance(value, str):
+        m = _TIME.match(value.strip())
+        if not m:
+            raise ValueError(f"ungültige Uhrzeit „{value}“ (erwartet HH:MM, z. B. 17:30)")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+    return value
+
+
+Uhrzeit = Annotated[str, BeforeValidator(_time)]
+
+
+class Top(_Strict):
+    """Ein Tagesordnungspunkt: eine Drucksache oder ein eigener Punkt (Eröffnung, Mitteilungen …)."""
+
+    titel: Text | None = Field(None, description="Titel; bei einer Drucksache ihr Betreff, wenn leer")
+    drucksache: Text | None = Field(None, description="Drucksachen-Nr., die unter diesem TOP beraten wird")
+    nummer: Text | None = Field(None, description="eigene TOP-Nummer, z. B. „12.7“ (sonst automatisch)")
+    nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
+        None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
+    unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
+
+
+class Tagesordnung(_Strict):
+    oeffentlich: list[Top] = Field(default_factory=list, description="öffentlicher Teil")
+    nichtoeffentlich: list[Top] = Field(default_factory=list, description="nichtöffentlicher Teil")
+
+
+class Sitzung(_Strict):
+    """Eine Sitzung eines Gremiums mit ihrer Tagesordnung."""
+
+    gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
+    nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
+    datum: Datum = Field(description="Sitzungstag")
+    beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
+    ort: Text | None = Field(None, description="Ort mit Anschrift (Pflicht außer bei übernommenen Sitzungen)")
+    raum: str | None = Field(None, description="Sitzungsraum")
+    sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
+    einladungsdatum: Datum | None = Field(
+        None, description="Tag der Einladung (für die Ladungsfrist; Pflicht außer bei übernommenen Sitzungen)")
+    tagesordnung: Tagesordnung
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")

@@ -3,25 +3,34 @@
 from __future__ import annotations
 
 import json
+from typing import Any
 
 from pydantic import BaseModel
 
-from .model import Vorlage
+from .model import ART_REGELN, Sitzung, Vorlage
 
 
-def _schema(model: type[BaseModel], title: str) -> dict:
+def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
     schema = model.model_json_schema(mode="validation")
     schema["$schema"] = "https://json-schema.org/draft/2020-12/schema"
     schema["title"] = title
     return schema
 
 
-def _text(schema: dict) -> str:
+def _text(schema: dict[str, Any]) -> str:
     return json.dumps(schema, ensure_ascii=False, indent=2, sort_keys=True) + "\n"
 
 
-def vorlage_schema() -> dict:
-    return _schema(Vorlage, "Drucksache (vorlagengen)")
+def vorlage_schema() -> dict[str, Any]:
+    """The record's schema, plus for each Art the fields it must have (model.ART_REGELN), so that
+    an editor names a missing Beschlussvorschlag as soon as the Art is chosen."""
+    schema = _schema(Vorlage, "Drucksache (vorlagengen)")
+    schema["allOf"] = [
+        {"if": {"properties": {"art": {"const": art}}, "required": ["art"]},
+         "then": {"required": list(regel.pflicht)}}
+        for art, regel in ART_REGELN.items()
+    ]
+    return schema
 
 
 def vorlage_schema_text() -> str:
@@ -29,8 +38,6 @@ def vorlage_schema_text() -> str:
 
 
 def sitzung_schema_text() -> str:
-    from .sitzung import Sitzung
-
     return _text(_schema(Sitzung, "Sitzung (vorlagengen)"))
 
 

@@ -5,37 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from pathlib import Path
 
-from .checks import PH_BETREFF, PH_BEZUG, PH_FRAGE, ph_text, scheme_of
-from .errors import UserError
+from .checks import scheme_of
+from .errors import UserError, ValidationFailed
 from .messages import suggest
-from .model import ARTEN, PFLICHT_NACH_ART
-from .project import RECORD_DIR, RefData, discover, load_refdata
+from .model import ART_REGELN, ARTEN, PLATZHALTER, TEILE
+from .numbering import next_suffix
+from .project import discover, load_refdata
+from .records import RECORD_DIR, RefData, slug
+from .writing import write_atomic
 from .yamlio import YamlProblem, load_mapping
 
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
-
-# Fields every Art shows, in the order of the record; the text parts follow by Art.
-_TEXT_PARTS = ("sachverhalt", "beschlussvorschlag", "fragen", "antwort")
-_OPTIONAL_TEXT = {
-    "Beschlussvorlage": (),
-    "Mitteilungsvorlage": ("beschlussvorschlag",),
-    "Informationsvorlage": (),
-    "Stellungnahme": (),
-    "Antrag": ("sachverhalt",),
-    "Anfrage": ("sachverhalt", "antwort"),
-    "Beantwortung einer Anfrage": (),
-    "Tischvorlage": ("beschlussvorschlag",),
-    "Ergänzungsvorlage": ("beschlussvorschlag",),
-    "Drucksache": ("beschlussvorschlag",),
-}
-
-
-def slug(nummer: str) -> str:
-    """File-name form of a Drucksachen-Nr.: ``VO/8321/19`` → ``VO-8321-19``."""
-    return re.sub(r"[^A-Za-z0-9ÄÖÜäöüß_.-]+", "-", nummer).strip("-")
 
 
 def _existing_numbers(root: Path, body: str, ref: RefData) -> list[str]:
@@ -60,7 +42,7 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
     gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ != "Fraktion"]
     fraktionen = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ == "Fraktion"]
     personen = [k for k, v in ref.personen.items() if v.koerperschaft == body]
-    required = PFLICHT_NACH_ART[art]
+    required = ART_REGELN[art].pflicht
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
         f"# {art} – Gerüst von „vorlagengen new“. Ausfüllen, dann „vorlagengen validate“.",
@@ -70,7 +52,7 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         f"art: {art}",
         "status: öffentlich  # oder: nichtöffentlich",
         "entwurf: ja  # auf „nein“ setzen, wenn die Drucksache endgültig ist",
-        f"betreff: {_q(PH_BETREFF)}",
+        f"betreff: {_q(PLATZHALTER['betreff'])}",
     ]
     if aemter:
         lines.append(f"federfuehrend: {aemter[0]}  # Auswahl: {', '.join(aemter)}")
@@ -81,7 +63,7 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         choice = fraktionen[0] if fraktionen else (gremien[0] if gremien else "fraktion")
         lines.append(f"initiator: {choice}  # Fraktion aus data/gremien.yaml")
     if "bezug" in required or bezug:
-        lines.append(f"bezug: {_q(bezug or PH_BEZUG)}")
+        lines.append(f"bezug: {_q(bezug or PLATZHALTER['bezug'])}")
     lines.append("# aktenzeichen: \"\"")
     lines.append("beratungsfolge:")
     if gremien:
@@ -92,13 +74,13 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         ]
     else:
         lines[-1] = "beratungsfolge: []"
-    for part in _TEXT_PARTS:
-        if part in required or part in _OPTIONAL_TEXT[art]:
+    for part, teil in TEILE.items():  # the text parts, in the order of the record
+        if part in required or part in ART_REGELN[art].angeboten:
             prefix = "" if part in required else "# "
             if part == "fragen":
-                lines += [f"{prefix}fragen:", f"{prefix}  - {PH_FRAGE}"]
+                lines += [f"{prefix}fragen:", f"{prefix}  - {teil.platzhalter}"]
             else:
-                lines += [f"{prefix}{part}: |", f"{prefix}  {ph_text(part)}"]
+                lines += [f"{prefix}{part}: |", f"{prefix}  {teil.platzhalter}"]
     lines += [
         "abschnitte: []",
         "finanzen:",
@@ -114,8 +96,6 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
         raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN) or '.'} Erlaubt: {', '.join(ARTEN)}")
     ref, problems = load_refdata(root)
     if problems:
-        from .errors import ValidationFailed
-
         raise ValidationFailed(problems)
     if body not in ref.koerperschaften:
         raise UserError(f"unbekannte Körperschaft „{body}“{suggest(body, ref.koerperschaften)}")
@@ -125,8 +105,6 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     datum = datum or dt.date.today()
     existing = _existing_numbers(root, body, ref)
     if bezug:
-        from .numbering import next_suffix
-
         if bezug not in existing:
             raise UserError(f"Bezug auf unbekannte Drucksache „{bezug}“ der Körperschaft {body}"
                             f"{suggest(bezug, existing)}")
@@ -143,7 +121,5 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     schema_ref = os.path.relpath(root / SCHEMA_RELPATH, target.parent)
     text = render_skeleton(art, body, nummer, datum, ref, bezug, schema_ref)
     target.parent.mkdir(parents=True, exist_ok=True)
-    from .writing import write_atomic
-
     write_atomic(target, text.encode("utf-8"))
     return target

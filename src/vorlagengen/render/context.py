@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..checks import anlage_path
 from ..model import Person, Vorlage
-from ..project import Record, RefData
+from ..records import Record, RefData, anlage_path
 
 
 def datum(d: dt.date | None) -> str:
@@ -141,7 +140,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
     steps = []
     for s in v.beratungsfolge:
         erledigt = s.erledigt or s.ergebnis is not None
-        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit,
+        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
                              s.oeffentlich, s.ergebnis or "", "Erledigt" if erledigt else "Geplant"))
     u = v.unterschrift
     return Context(

@@ -15,6 +15,8 @@ from pathlib import Path
 
 import jinja2
 
+from ..errors import UserError
+from ..model import ART_REGELN, ART_STIL, TEILE
 from .context import betrag, datum
 from .layouts import Layout
 
@@ -68,6 +70,8 @@ def environment(layout: Layout) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag)
+    # the rules of each Art and of the text parts (model.py), one source for code and templates
+    env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env
 
 
@@ -75,12 +79,8 @@ def render_markdown(layout: Layout, context: dict, template: str = "vorlage.md.j
     try:
         return environment(layout).get_template(template).render(context)
     except jinja2.TemplateNotFound as exc:
-        from ..errors import UserError
-
         raise UserError(f"Layout „{layout.name}“: Vorlage „{exc.name}“ fehlt") from None
     except jinja2.TemplateError as exc:
-        from ..errors import UserError
-
         where = getattr(exc, "filename", None) or template
         line = getattr(exc, "lineno", None)
         raise UserError(f"{Path(where)}:{line or 0}: Fehler in der Layout-Vorlage: {exc.message}") from None

@@ -12,6 +12,8 @@ import functools
 import re
 from pathlib import Path
 
+from ..errors import os_reason
+
 # What the first bytes of a file say it is.
 _MAGIC = (
     (b"%PDF-", "PDF"),
@@ -70,8 +72,6 @@ def _verdict(path_text: str, size: int, mtime_ns: int) -> str | None:
         with path.open("rb") as fh:
             head = fh.read(4096)
     except OSError as exc:
-        from .errors import os_reason
-
         return f"Anlage nicht lesbar ({os_reason(exc)})"
     suffix = path.suffix.lower()
     expected = _EXPECTED.get(suffix)

@@ -16,10 +16,10 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from .errors import Problem
-from .fontcover import describe, uncovered
-from .messages import field_path
-from .yamlio import locate
+from ..errors import Problem
+from ..fontcover import describe, uncovered
+from ..messages import field_path
+from ..yamlio import locate
 
 Loc = tuple[Any, ...]
 
