@@ -18,7 +18,7 @@ PACKAGE = "vorlagengen"
 LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids",
                     "fontcover", "stand"]),
-    ("Modell", ["model"]),
+    ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records"]),
     ("Prüfen", ["checks.*"]),
     ("Laden", ["modelerrors", "project", "sitzungen"]),
@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
     ("Übernahme", ["oparl.*"]),
+    ("Veröffentlichen", ["public", "publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}

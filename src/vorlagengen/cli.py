@@ -75,17 +75,23 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
 
     root: Path = ctx.obj["root"]
     problems: list = []
+    warnings: list = []
     counts = {"drucksachen": 0, "sitzungen": 0}
     try:
         project = load_project(root, pfade or None)
         counts = {"drucksachen": len(project.records), "sitzungen": len(project.sitzungen)}
+        warnings = project.warnings
     except ValidationFailed as exc:
-        problems = exc.problems
+        problems, warnings = exc.problems, exc.warnings
         counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
     if codequality is not None:
         from .writing import write_atomic
 
         write_atomic(codequality, codequality_report(problems).encode("utf-8"))
+    if not als_json:
+        for warning in warnings:
+            click.echo(f"{warning.path}:{warning.line}:{warning.col}: {warning.field}: Warnung: {warning.message}",
+                       err=True)
     if als_json:
         click.echo(json_report(counts, problems))
     elif problems:

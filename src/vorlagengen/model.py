@@ -305,6 +305,17 @@ class Vorlage(_Strict):
 # --- reference data ---------------------------------------------------------------------------
 
 
+class NiederschriftProfil(_Strict):
+    """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
+
+    beschlussfaehigkeit: str = Field(
+        "1/2", pattern=r"^\s*\d+\s*/\s*\d+\s*$",
+        description="beschlussfähig, wenn mehr als dieser Anteil der stimmberechtigten Mitglieder anwesend ist")
+    oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
+        "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
+        "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
+
+
 class Koerperschaft(_Strict):
     """Eine Körperschaft (Kreis, Stadt, Bezirk, Verband) mit ihrem Erscheinungsbild."""
 
@@ -325,6 +336,21 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    niederschrift: NiederschriftProfil = Field(
+        default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
+
+
+class Mitgliedschaft(_Strict):
+    """Ein Mitglied eines Gremiums (für Anwesenheit, Abstimmungen und Beschlussfähigkeit)."""
+
+    person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
+    fraktion: Id | None = Field(None, description="Fraktion (Kennung eines Gremiums vom typ Fraktion)")
+    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
+        "Mitglied", description="Rolle im Gremium")
+    stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
+    stellvertretung: list[Id] = Field(default_factory=list, description="persönliche Stellvertretung (Personen)")
+    von: Datum | None = Field(None, description="Mitglied seit")
+    bis: Datum | None = Field(None, description="Mitglied bis")
 
 
 class Gremium(_Strict):
@@ -332,6 +358,7 @@ class Gremium(_Strict):
     koerperschaft: Id
     typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = "Ausschuss"
     kurzname: str | None = None
+    mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 
 class Amt(_Strict):

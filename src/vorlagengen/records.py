@@ -7,17 +7,21 @@ A leaf of the package: it imports only the model, so loading, checks and renderi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from .errors import Problem
 from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, Vorlage
+from .model_niederschrift import Niederschrift
 
 RECORD_DIR = "vorlagen"
 DATA_DIR = "data"
 SITZUNG_DIR = "sitzungen"
+NIEDERSCHRIFT_SUFFIX = ".niederschrift"  # sitzungen/<name>.niederschrift.yaml beside sitzungen/<name>.yaml
 TEMPLATE_DIR = "templates"
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
@@ -33,6 +37,15 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+def niederschrift_path(sitzung: Path) -> Path:
+    """``sitzungen/jha-2011-05-11.yaml`` → ``sitzungen/jha-2011-05-11.niederschrift.yaml``."""
+    return sitzung.with_name(sitzung.stem + NIEDERSCHRIFT_SUFFIX + sitzung.suffix)
+
+
+def is_niederschrift(path: Path) -> bool:
+    return path.stem.endswith(NIEDERSCHRIFT_SUFFIX)
 
 
 def slug(nummer: str) -> str:
@@ -103,6 +116,8 @@ class SitzungRecord:
     display: str
     sitzung: Sitzung
     tops: list[TopEntry] = field(default_factory=list)
+    niederschrift: Niederschrift | None = None
+    niederschrift_path: Path | None = None
 
     @property
     def slug(self) -> str:
@@ -127,6 +142,10 @@ class Project:
     records: list[Record]
     sitzungen: list[SitzungRecord] = field(default_factory=list)
     betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff, all known
+    # Results recorded in Niederschriften, the one source of truth for a Beratungsfolge step:
+    # (body, Nr., Gremium, Sitzungsdatum) → Ergebnis
+    ergebnisse: dict[tuple[str, str, str, dt.date], str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # reported by validate, do not stop a build
 
     def betreff_of(self, koerperschaft: str, nummer: str) -> str:
         return self.betreffs.get((koerperschaft, nummer), "")

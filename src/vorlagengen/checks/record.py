@@ -12,7 +12,7 @@ from pathlib import Path
 from ..messages import suggest
 from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
 from ..records import Loc, RefData, anlage_path
-from . import anlagen
+from .anlagen import problem as content_problem
 from .common import fmt_date, is_placeholder, scheme_of
 
 # label, "unknown" with the label's grammatical gender, source file
@@ -140,5 +140,5 @@ def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
         return f"Anlage „{datei}“ nicht gefunden"
     if not target.is_file():
         return f"„{datei}“ ist keine Datei"
-    return anlagen.problem(target)
+    return content_problem(target)
 

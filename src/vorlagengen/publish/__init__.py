@@ -14,7 +14,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..project import Project
+from ..records import Project
 from ..writing import write_atomic
 from . import feeds, oparl, search
 from .config import Website

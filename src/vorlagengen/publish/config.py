@@ -9,7 +9,9 @@ from pathlib import Path
 
 from pydantic import BaseModel, ConfigDict, Field, ValidationError
 
-from ..errors import ValidationFailed
+from ..errors import UserError, ValidationFailed
+from ..modelerrors import model_problems
+from ..records import display_path
 from ..yamlio import YamlProblem, load_mapping
 
 CONFIG_FILE = Path("data") / "website.yaml"
@@ -44,8 +46,6 @@ def load_website(root: Path) -> Website:
     path = root / CONFIG_FILE
     if not path.is_file():
         return Website.model_validate({})
-    from ..project import display_path, model_problems
-
     display = display_path(path)
     try:
         raw = load_mapping(path, display)
@@ -60,7 +60,6 @@ def with_base(site: Website, base: str | None) -> Website:
     if not base:
         return site
     if not re.match(r"^https?://", base):
-        from ..errors import UserError
 
         raise UserError(f"Basis-URL „{base}“ muss mit http:// oder https:// beginnen")
     return site.model_copy(update={"basis_url": base})
