@@ -8,6 +8,7 @@ and DejaVu Sans, the fallback for symbols and scripts Liberation lacks.
 from __future__ import annotations
 
 import functools
+import re
 import struct
 import unicodedata
 from pathlib import Path
@@ -76,9 +77,21 @@ def covered() -> frozenset[str]:
     return frozenset(chr(p) for p in points) | INVISIBLE
 
 
+@functools.lru_cache(maxsize=1)
+def _first_uncovered() -> re.Pattern[str]:
+    """A pattern that finds a character outside the fonts (one scan in C instead of a set per text)."""
+    points = sorted(ord(ch) for ch in covered())
+    ranges, start = [], points[0]
+    for prev, cur in zip(points, points[1:] + [-1]):
+        if cur != prev + 1:
+            ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
+            start = cur
+    return re.compile("[^" + "".join(ranges) + "]")
+
+
 def uncovered(text: str) -> list[str]:
     """The characters of ``text`` no shipped font has, in order of first appearance."""
-    if text.isascii():
+    if text.isascii() or _first_uncovered().search(text) is None:
         return []
     have = covered()
     seen: dict[str, None] = {}

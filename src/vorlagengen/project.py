@@ -26,10 +26,18 @@ from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
-from .records import (DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData,
-                      display_path, layout_names)
+from .records import (
+    DATA_DIR,
+    RECORD_DIR,
+    SITZUNG_DIR,
+    Project,
+    Record,
+    RefData,
+    display_path,
+    layout_names,
+)
 from .sitzungen import check_niederschriften, discover_sitzungen, load_sitzungen
-from .yamlio import YamlProblem, load_mapping, locate
+from .yamlio import YamlProblem, load_mapping, load_mapping_text, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
 
@@ -105,7 +113,7 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
 def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | None, list[Problem]]:
     display = display_path(path)
     try:
-        raw = load_mapping(path, display)
+        raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
         return display, None, [exc.problem]
     try:
@@ -114,7 +122,7 @@ def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | Non
         return display, None, model_problems(exc, path, display, Vorlage)
     found = checks.check_record(vorlage, path, root, ref)
     problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
-    problems += textchecks.record_problems(raw, vorlage, path, display)
+    problems += textchecks.record_problems(raw, vorlage, path, display, text)
     return display, vorlage, problems
 
 

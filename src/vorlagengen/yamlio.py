@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import functools
 import math
+import re
 import stat
 from pathlib import Path
 from typing import Any
@@ -318,32 +319,29 @@ def read_text(path: Path, display: str) -> str:
     return text
 
 
+_BRACKETS = re.compile(r"[\[\]{}\n]")
+_DEEP_BLOCK = re.compile(rf"^(?:[ ]{{{MAX_DEPTH * 8},}}|[ ]*(?:-[ ]+){{{MAX_DEPTH + 1},}})", re.MULTILINE)
+
+
 def _check_depth(text: str, display: str) -> None:
-    """Refuse nesting deeper than MAX_DEPTH: brackets of flow style, "- " of block style."""
+    """Refuse nesting deeper than MAX_DEPTH: brackets of flow style, "- " or indentation of block style."""
     if text.count("[") + text.count("{") > MAX_DEPTH:
         depth = 0
-        for i, ch in enumerate(text):
+        for m in _BRACKETS.finditer(text):
+            ch = m.group()
             if ch in "[{":
                 depth += 1
                 if depth > MAX_DEPTH:
-                    raise YamlProblem(Problem(display, *_position(text, i), "",
+                    raise YamlProblem(Problem(display, *_position(text, m.start()), "",
                                               f"YAML zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"))
-            elif ch in "]}" and depth:
-                depth -= 1
-            elif ch == "\n":
-                depth = depth if _in_flow(text, i) else 0
-    start = 0
-    for line in text.split("\n"):
-        stripped = line.lstrip(" ")
-        indent = len(line) - len(stripped)
-        dashes = 0
-        while stripped.startswith("- ") or stripped == "-":
-            dashes += 1
-            stripped = stripped[2:].lstrip(" ")
-        if indent // 2 + dashes > MAX_DEPTH * 4 or dashes > MAX_DEPTH:
-            raise YamlProblem(Problem(display, *_position(text, start), "",
-                                      f"YAML zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"))
-        start += len(line) + 1
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+            elif not _in_flow(text, m.start()):
+                depth = 0
+    deep = _DEEP_BLOCK.search(text)
+    if deep is not None:
+        raise YamlProblem(Problem(display, *_position(text, deep.start()), "",
+                                  f"YAML zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"))
 
 
 def _in_flow(text: str, newline: int) -> bool:
@@ -353,6 +351,11 @@ def _in_flow(text: str, newline: int) -> bool:
 
 def load_mapping(path: Path, display: str) -> dict[str, Any]:
     """Load a YAML file whose top level must be a mapping."""
+    return load_mapping_text(path, display)[0]
+
+
+def load_mapping_text(path: Path, display: str) -> tuple[dict[str, Any], str]:
+    """Load a YAML file whose top level must be a mapping; also return its text."""
     text = read_text(path, display)
     try:
         data = load_text(text)
@@ -383,7 +386,7 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
         raise YamlProblem(
             Problem(display, 1, 1, "", f"oberste Ebene muss eine Zuordnung (Schlüssel: Wert) sein, ist aber {kind}")
         )
-    return data
+    return data, text
 
 
 @functools.lru_cache(maxsize=4)

@@ -78,12 +78,34 @@ def _width(token: str) -> float:
     return sum(0.9 if ch in _WIDE or ch.isupper() else 0.6 for ch in token) * FONT_PT * 1.08
 
 
+_MAX_CHAR_PT = 0.9 * FONT_PT * 1.08  # the widest a character is estimated
+_LONG_TOKEN = re.compile(rf"[^\s\-/\u00ad\u200b]{{{int(TEXT_WIDTH_PT / _MAX_CHAR_PT)},}}")
+
+
+def _effective(token: str) -> int:
+    return 6 if token.isalpha() and len(token) <= BREAKABLE_WORD else len(token)
+
+
 def _longest(text: str) -> tuple[str, float]:
-    tokens = [t for t in _BREAKS.split(text) if t]
-    if not tokens:
-        return "", 0.0
-    best = max(tokens, key=_width)
-    return best, _width(best)
+    """The widest unbreakable word of a text and its estimated width."""
+    best, best_width = "", 0.0
+    for token in sorted(_BREAKS.split(text), key=_effective, reverse=True):
+        if _effective(token) * _MAX_CHAR_PT <= best_width:
+            break  # no shorter word can be wider
+        width = _width(token)
+        if width > best_width:
+            best, best_width = token, width
+    return best, best_width
+
+
+def _table_width(rows: list[list[str]], cols: int) -> float:
+    """Estimated width the table needs: per column its longest unbreakable word and the insets."""
+    rough = sum(max((len(r[c]) for r in rows if c < len(r)), default=0) * _MAX_CHAR_PT + CELL_INSET_PT
+                for c in range(cols))
+    if rough <= TEXT_WIDTH_PT:
+        return rough  # even if every cell were one word of the widest letters
+    return sum(max((_longest(r[c])[1] for r in rows if c < len(r)), default=0) + CELL_INSET_PT
+               for c in range(cols))
 
 
 def _cm(points: float) -> str:
@@ -106,7 +128,13 @@ def link_issues(md: str) -> list[tuple[str, str]]:
     return out
 
 
+# A line can be nested too deep only if it has many markers or much indentation (see below).
+_MAYBE_DEEP = re.compile(r"^(?:[ \t]{21,}|(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]))){6,})", re.MULTILINE)
+
+
 def nesting_issues(md: str) -> list[tuple[str, str]]:
+    if _MAYBE_DEEP.search(md) is None:
+        return []
     for line in md.splitlines():
         if not line.startswith((" ", "\t", ">")) and not _CONTAINER.match(line):
             continue
@@ -122,10 +150,17 @@ def nesting_issues(md: str) -> list[tuple[str, str]]:
     return []
 
 
-def _table_blocks(lines: list[str]) -> Iterator[tuple[int, list[list[str]]]]:
+_ANY_RULE = re.compile(r"^[ \t]*(?:\|?[ \t]*:?-|\+[-=:])", re.MULTILINE)
+
+
+def _table_blocks(md: str, lines: list[str]) -> Iterator[tuple[int, list[list[str]]]]:
     """(first line, rows of cells) of every pipe, grid and simple table."""
+    candidates = sorted({md.count("\n", 0, m.start()) for m in _ANY_RULE.finditer(md)})
     i = 0
-    while i < len(lines):
+    for i_candidate in candidates:
+        if i_candidate < i:
+            continue
+        i = i_candidate
         line = lines[i]
         if _PIPE_RULE.match(line) and i > 0 and "|" in lines[i - 1]:
             start, j = i - 1, i + 1
@@ -145,27 +180,24 @@ def _table_blocks(lines: list[str]) -> Iterator[tuple[int, list[list[str]]]]:
             rows = [[row[a:b] for a, b in bounds] for row in lines[start:j] if not _GRID_RULE.match(row)]
             yield start, [r[:cols] for r in rows] or [[""] * cols]
             i = j
-        else:
-            i += 1
 
 
 def width_issues(md: str) -> list[tuple[str, str]]:
     """Tables and words wider than the page."""
     out: list[tuple[str, str]] = []
-    lines = md.splitlines()
+    lines = md.split("\n")
     in_table: set[int] = set()
     if "|" in md or "---" in md or "+-" in md:
-        for start, rows in _table_blocks(lines):
+        for start, rows in _table_blocks(md, lines):
             in_table.update(range(start, start + len(rows) + 2))
             cols = max(len(r) for r in rows)
-            need = sum(max((_longest(r[c])[1] for r in rows if c < len(r)), default=0) + CELL_INSET_PT
-                       for c in range(cols))
+            need = _table_width(rows, cols)
             if need > TEXT_WIDTH_PT:
                 message = (f"Tabelle zu breit für die Seite: {cols} Spalten brauchen etwa {_cm(need)} cm, "
                            f"die Seite bietet {_cm(TEXT_WIDTH_PT)} cm (weniger Spalten oder kürzere Einträge)")
                 out.append((lines[start].strip()[:40], message))
-    for n, line in enumerate(lines):
-        if n in in_table or len(line) < 40:
+    for n, line in enumerate(lines if _LONG_TOKEN.search(md) else ()):
+        if n in in_table or _LONG_TOKEN.search(line) is None:
             continue
         word, width = _longest(line)
         if width > TEXT_WIDTH_PT:
@@ -196,12 +228,15 @@ def _pinpoint(path: Path, loc: Loc, snippet: str) -> tuple[int, int]:
     return text.count("\n", 0, found) + 1, found - (text.rfind("\n", 0, found) + 1) + 1
 
 
-def glyph_problems(raw: Any, path: Path, display: str, prefix: Loc = ()) -> list[Problem]:
-    """Characters that no shipped font has, each once per file with its place and Unicode name."""
+def glyph_problems(raw: Any, path: Path, display: str, text: str | None = None) -> list[Problem]:
+    """Characters that no shipped font has, each once per file with its place and Unicode name.
+    With the file's ``text`` a file without any such character costs one set operation."""
+    if text is not None and not uncovered(text):
+        return []
     out: list[Problem] = []
     seen: set[str] = set()
-    for loc, text in strings(raw, prefix):
-        for ch in uncovered(text):
+    for loc, value in strings(raw):
+        for ch in uncovered(value):
             if ch in seen:
                 continue
             seen.add(ch)
@@ -217,9 +252,9 @@ def glyph_problems(raw: Any, path: Path, display: str, prefix: Loc = ()) -> list
     return out
 
 
-def record_problems(raw: Any, vorlage: Any, path: Path, display: str) -> list[Problem]:
+def record_problems(raw: Any, vorlage: Any, path: Path, display: str, text: str | None = None) -> list[Problem]:
     """Everything of this module for one Drucksache."""
-    out = glyph_problems(raw, path, display)
+    out = glyph_problems(raw, path, display, text)
     for loc, md in markdown_fields(vorlage):
         for snippet, message in markdown_issues(md):
             out.append(Problem(display, *_pinpoint(path, loc, snippet), field_path(loc), message))

@@ -14,13 +14,14 @@ import typst
 
 from ...errors import UserError
 from ...records import Project, SitzungRecord
+from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
 from .anlagen import Placement, merge_anlagen
-from .context import MappeParts, SitzungContext, sitzung_context, stand
+from .context import MappeParts, SitzungContext, sitzung_context
 
 EINLADUNG_MAIN = '#import "/layout.typ": *\n#import "/sitzung.typ": *\n#show: einladung\n'
 BEKANNTMACHUNG_MAIN = '#import "/layout.typ": *\n#import "/sitzung.typ": *\n#show: bekanntmachung\n'
@@ -71,7 +72,7 @@ def _epoch(project: Project, srec: SitzungRecord) -> int:
     _, epoch = stand(project.root)
     if not epoch:
         d = srec.sitzung.einladungsdatum or srec.sitzung.datum
-        epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
+        epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
     return epoch
 
 
