@@ -79,7 +79,12 @@ def _width(token: str) -> float:
 
 
 _MAX_CHAR_PT = 0.9 * FONT_PT * 1.08  # the widest a character is estimated
-_LONG_TOKEN = re.compile(rf"[^\s\-/\u00ad\u200b]{{{int(TEXT_WIDTH_PT / _MAX_CHAR_PT)},}}")
+_LONG_TOKEN = int(TEXT_WIDTH_PT / _MAX_CHAR_PT)  # shorter words fit a line whatever their letters
+
+
+def _has_long_word(text: str) -> bool:
+    chunks = [c for c in text.split() if len(c) >= _LONG_TOKEN]  # str.split first: fast, and usually empty
+    return any(len(t) >= _LONG_TOKEN for c in chunks for t in _BREAKS.split(c))
 
 
 def _effective(token: str) -> int:
@@ -196,8 +201,8 @@ def width_issues(md: str) -> list[tuple[str, str]]:
                 message = (f"Tabelle zu breit für die Seite: {cols} Spalten brauchen etwa {_cm(need)} cm, "
                            f"die Seite bietet {_cm(TEXT_WIDTH_PT)} cm (weniger Spalten oder kürzere Einträge)")
                 out.append((lines[start].strip()[:40], message))
-    for n, line in enumerate(lines if _LONG_TOKEN.search(md) else ()):
-        if n in in_table or _LONG_TOKEN.search(line) is None:
+    for n, line in enumerate(lines if _has_long_word(md) else ()):
+        if n in in_table or not _has_long_word(line):
             continue
         word, width = _longest(line)
         if width > TEXT_WIDTH_PT:
