@@ -323,3 +323,23 @@ def test_fences_in_quotes_and_lists_call_no_layout_part(rendered):
             body = z.read("word/document.xml").decode()
         assert body.count('w:pStyle w:val="Dokumenttitel"') == 1, name  # only the layout's own title
         assert 'w:rStyle w:val="Heading1' not in body and 'w:val="Heading 1"' not in body
+
+
+def test_fallback_font_keeps_pdfa_and_pdfua(rendered):
+    """Symbols set in DejaVu Sans, embedded, and the PDF still claims (and typst checked) PDF/A-2a, PDF/UA-1."""
+    i = next(n for n, c in enumerate(RENDERED, start=1) if c[0] == "symbole")
+    with pikepdf.open(rendered / "build/vorlagen/lueneburg" / f"VO-{100 + i:04d}-19.pdf") as pdf:
+        meta = pdf.open_metadata()
+        assert (meta["pdfaid:part"], meta["pdfaid:conformance"], meta["pdfuaid:part"]) == ("2", "A", "1")
+        fonts = {str(f.get("/BaseFont")) for page in pdf.pages for f in page.Resources.Font.values()}
+    assert any("DejaVuSans" in f for f in fonts) and any("Liberation" in f for f in fonts), fonts
+
+
+def test_pandoc_messages_drop_harmless_warnings_and_temporary_paths():
+    from vorlagengen.render.markdown import pandoc_messages
+
+    err = ("[WARNING] Duplicate link reference '[x]' at /tmp/vorlagengen-md-abc/vorlage.md line 33 column 1\n"
+           "[WARNING] Note with key '2' defined at /tmp/vorlagengen-md-abc/vorlage.md line 34 column 1 but not used.\n"
+           "[WARNING] Div at /tmp/vorlagengen-md-q1/vorlage.md_chunk line 1 column 1 unclosed at "
+           "/tmp/vorlagengen-md-q1/vorlage.md_chunk line 5 column 1, closing implicitly.\n")
+    assert pandoc_messages(err) == "[WARNING] Div unclosed, closing implicitly."
