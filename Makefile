@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen site serve test bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test bench schema golden clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -42,6 +42,12 @@ site: vorlage sitzungen ## Bürgerinfo-Website und OParl-Export nach build/oeffe
 
 serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)
 	$(PY) build.py serve
+
+niederschrift: $(STAMP) ## Niederschrift und Beschlussauszüge einer Sitzung (S=<datei>, ohne S: alle)
+	$(PY) build.py niederschrift $(S)
+
+beschluesse: $(STAMP) ## Beschlusskontrolle (PDF, CSV) aller Niederschriften
+	$(PY) build.py beschluesse
 
 validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
 	$(PY) build.py validate $(V)

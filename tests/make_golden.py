@@ -1,7 +1,7 @@
 """``make golden``: write every golden file of the tests into tests/golden/:
 
 - ``<körperschaft>-<nr>.png``: the first page of every seed's PDF;
-- ``sitzung-<sitzung>-<seite>.png``: cover, Tagesordnung and a separator page of the demo Sitzung's
+- ``sitzung-<sitzung>-<seite>.png``: cover, Tagesordnung and a non-public Anlage page of the demo Sitzung's
   full Mappe, the first page of its Einladung;
 - ``<name>.docx.json``: the structure of every seed's DOCX and of the Einladung (paragraph styles
   and text, table cells, header and footer).

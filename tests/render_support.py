@@ -184,14 +184,15 @@ def copy_project(dest: Path) -> Path:
 # --- goldens of a Sitzung -----------------------------------------------------------------------
 
 DEMO_SITZUNG = "wandsbek-jha-2011-05-11"
-# (file, page index, golden name): the Mappe's cover, its Tagesordnung, a separator page of a
-# non-public TOP (header „– nichtöffentlich –“), the first page of the Einladung.
+# (file, page index, golden name): the Mappe's cover, its Tagesordnung, the first page the Mappe
+# sets around a non-public Anlage (header „– nichtöffentlich –“, heading, frame; a TOP has no
+# separator page of its own any more), the first page of the Einladung.
 SITZUNG_PAGES = [
     ("Sitzungsmappe-vollstaendig.pdf", 0, "deckblatt"),
     ("Sitzungsmappe-vollstaendig.pdf", 1, "tagesordnung"),
     ("Einladung.pdf", 0, "einladung"),
 ]
-SITZUNG_SEPARATOR = "TOP N 1"  # the separator page is found by its heading
+SITZUNG_ANLAGE = "Anlage 1 zu 19/0175"  # that page is found by its heading
 
 
 def build_demo_sitzung(dest: Path) -> Path:
@@ -216,8 +217,8 @@ def build_demo_sitzung(dest: Path) -> Path:
             os.environ["SOURCE_DATE_EPOCH"] = old
 
 
-def separator_page(pdf: Path, heading: str = SITZUNG_SEPARATOR) -> int:
-    """Index of the separator page with ``heading`` (the first such page after the contents)."""
+def heading_page(pdf: Path, heading: str = SITZUNG_ANLAGE) -> int:
+    """Index of the first page with ``heading`` after the contents."""
     return next(i for i, text in enumerate(pdf_pages(pdf)) if i > 1 and heading in text)
 
 
@@ -225,5 +226,5 @@ def sitzung_goldens(folder: Path) -> list[tuple[Path, int, str]]:
     """(pdf, page index, golden file name) of every golden page of the demo Sitzung."""
     out = [(folder / f, page, f"sitzung-{DEMO_SITZUNG}-{name}.png") for f, page, name in SITZUNG_PAGES]
     mappe = folder / "Sitzungsmappe-vollstaendig.pdf"
-    out.insert(2, (mappe, separator_page(mappe), f"sitzung-{DEMO_SITZUNG}-trennblatt.png"))
+    out.insert(2, (mappe, heading_page(mappe), f"sitzung-{DEMO_SITZUNG}-anlage-nichtoeffentlich.png"))
     return out

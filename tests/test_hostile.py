@@ -97,9 +97,9 @@ def limit_cases() -> Iterator[Case]:
                    f"{PATH}:12:1: YAML zu tief verschachtelt (mehr als 64 Ebenen)")
     yield Case("size", {PATH: record(1, "Text. " * 200_000)},
                "Byte groß, erlaubt sind höchstens 1.000.000 Byte")
-    for n in (301, 5000):
+    for n in (1001, 5000):
         yield Case(f"betreff-{n}", {PATH: record(1, "Text.", betreff="B" * n)},
-                   f"{PATH}:6:1: betreff: Betreff ist {n} Zeichen lang, höchstens 300")
+                   f"{PATH}:6:1: betreff: Betreff ist {n} Zeichen lang, höchstens 1000")
     for depth in (14, 40):
         yield Case(f"quotes-{depth}", {PATH: record(1, ">" * depth + " tief")},
                    f"{PATH}:{SACHVERHALT_LINE}:3: sachverhalt: Zitate und Listen sind tiefer als 12 Ebenen")

@@ -23,6 +23,7 @@ DATA_DIR = "data"
 SITZUNG_DIR = "sitzungen"
 NIEDERSCHRIFT_SUFFIX = ".niederschrift"  # sitzungen/<name>.niederschrift.yaml beside sitzungen/<name>.yaml
 TEMPLATE_DIR = "templates"
+FONT_DIR = "fonts"  # templates/fonts/: a project's fonts, not a layout
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 Loc = tuple[Any, ...]  # a place inside a YAML file: keys and list positions
@@ -59,12 +60,20 @@ def anlage_path(datei: str, record: Path) -> Path:
 
 
 def layout_names(project_root: Path) -> list[str]:
-    """The layouts a project can use: packaged ones and the project's own ``templates/<name>/``."""
-    names = {p.name for p in PACKAGED_TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    own = project_root / TEMPLATE_DIR
-    if own.is_dir():
-        names |= {p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
-    return sorted(names)
+    """The layouts a project can use: packaged ones and the project's own ``templates/<name>/``
+    (not ``_base``, hidden folders or ``fonts``)."""
+    return sorted(set(packaged_layout_names()) | set(_layout_dirs(project_root / TEMPLATE_DIR)))
+
+
+def packaged_layout_names() -> list[str]:
+    return _layout_dirs(PACKAGED_TEMPLATES)
+
+
+def _layout_dirs(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_dir() and not p.name.startswith(("_", ".")) and p.name != FONT_DIR)
 
 
 # --- loaded records -------------------------------------------------------------------------------
@@ -96,8 +105,9 @@ class Record:
 
 @dataclass
 class TopEntry:
-    """A TOP with its number and place, flattened for templates and checks. ``record`` is the
-    Drucksache it names, set when loading links the Tagesordnung (``sitzungen.link_tops``)."""
+    """A TOP with its number and place, as a tree for templates and checks. ``record`` is the
+    Drucksache it names and ``dazu`` the further ones, set when loading links the Tagesordnung
+    (``sitzungen.link_tops``)."""
 
     nummer: str
     titel: str
@@ -108,6 +118,15 @@ class TopEntry:
     record: Record | None = None
     unterpunkte: list[TopEntry] = field(default_factory=list)
     drucksache: str = ""  # the Drucksachen-Nr. the TOP names, as written
+    dazu_nummern: list[str] = field(default_factory=list)  # further Drucksachen-Nr. „dazu“, as written
+    dazu: list[Record] = field(default_factory=list)
+    hinweis: str = ""
+    abgesetzt: bool = False
+
+    @property
+    def records(self) -> list[Record]:
+        """The Drucksachen of this TOP: its own first, then those „dazu“."""
+        return ([self.record] if self.record is not None else []) + self.dazu
 
 
 @dataclass
@@ -116,6 +135,7 @@ class SitzungRecord:
     display: str
     sitzung: Sitzung
     tops: list[TopEntry] = field(default_factory=list)
+    praefix: str = "TOP"  # what documents print before a TOP number (the Körperschaft's profile)
     niederschrift: Niederschrift | None = None
     niederschrift_path: Path | None = None
 

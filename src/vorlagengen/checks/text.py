@@ -23,7 +23,7 @@ from ..yamlio import locate
 
 Loc = tuple[Any, ...]
 
-MAX_BETREFF = 300
+MAX_BETREFF = 1000  # real Betreffs run to 500 characters (Hürtgenwald); a page shows twice that
 MAX_GLYPH_REPORTS = 5  # per file; a paragraph in another script would otherwise give hundreds
 MAX_NESTING = 12  # typst stops near 16 nested quotes
 SCHEMES = ("http", "https", "mailto", "tel")

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class _State:
     path: Path | None
     markdown: dict[str, str] = field(default_factory=dict)
     sha512: dict[str, list[Any]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
@@ -54,12 +56,12 @@ class _State:
             return cls(path)
         if raw.get("version") != STATE_VERSION:
             return cls(path)
-        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}))
+        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}))
 
-    def save(self, markdown: dict[str, str], used_sha: set[str]) -> None:
+    def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str]) -> None:
         if self.path is None:
             return
-        data = {"version": STATE_VERSION, "markdown": markdown,
+        data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
                 "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
@@ -86,12 +88,14 @@ class _Dates:
         days = [d.datum for d in site.drucksachen.values()] + [s.datum for s in site.sitzungen.values()]
         last = fallback(max(days)) if days else fallback(dt.date(2000, 1, 1))
         self.ref = (min(r[0] for r in ref), max(r[1] for r in ref)) if ref else (last, last)
+        self.items: dict[int, tuple[dt.datetime, dt.datetime]] = {}
+        items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
+        for item in items:
+            found = self.git.get(item.source.resolve())
+            self.items[id(item)] = found if found else (fallback(item.datum), fallback(item.datum))
 
     def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
-        if isinstance(item, (Drucksache, Sitzung)):
-            found = self.git.get(item.source.resolve())
-            return found if found else (fallback(item.datum), fallback(item.datum))
-        return self.ref
+        return self.items.get(id(item), self.ref)
 
     def modified(self, item: object) -> dt.datetime:
         return self(item)[1]
@@ -112,20 +116,20 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     _documents(site, output)
     wappen = _assets(public.root, website, output)
     md = Renderer(cache.markdown)
-    stand = max([dates.modified(x) for x in [*site.drucksachen.values(), *site.sitzungen.values()]],
-                default=dates.ref[1]).strftime("%d.%m.%Y")
+    shards = search_shards(site)
     pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
-                  today or dt.date.today(), stand, wappen)
-    pages.all()
+                  today or dt.date.today(), dates.modified, wappen)
+    pages.previous = cache.pages
+    pages.all(list(shards))
     result.pages = sum(1 for k in output.pages if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
     feeds.write_calendars(site, output, website.base, website.titel, dates.modified)
     used_sha: set[str] = set()
     _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
-    output.commit(keep=("pagefind",))
-    _search(out, output, result)
+    output.commit(keep=(search.FOLDER,))
+    _search(out, output, shards)
     result.written, result.removed = output.written, output.removed
-    cache.save(md.kept(), used_sha)
+    cache.save(md.kept(), used_sha, pages.keys)
     return result
 
 
@@ -163,14 +167,33 @@ def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out:
         output.put(f"{oparl.ROOT}/{rel}", oparl.dump(obj))
 
 
-def _search(out: Path, output: SiteOutput, result: SiteResult) -> None:
-    indexed = [w for w in output.written + output.removed if w.startswith(("drucksachen/", "sitzungen/"))
-               and w.endswith(".html")]
-    if not indexed and (out / "pagefind" / "pagefind-entry.json").is_file():
-        return
-    bundle = SiteOutput(out / "pagefind")
-    for rel, data in search.build_index(out).items():
-        bundle.put(rel, data)
-    bundle.commit()
-    output.written += [f"pagefind/{w}" for w in bundle.written]
-    output.removed += [f"pagefind/{w}" for w in bundle.removed]
+def search_shards(site: Site) -> dict[str, list[str]]:
+    """Indexed pages by year: {"2019": ["drucksachen/…html", "sitzungen/…html"], …}."""
+    shards: dict[str, list[str]] = {}
+    items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
+    for item in items:
+        shards.setdefault(str(item.datum.year), []).append(item.url)
+    return {year: sorted(pages) for year, pages in sorted(shards.items(), reverse=True)}
+
+
+def _search(out: Path, output: SiteOutput, shards: dict[str, list[str]]) -> None:
+    """Re-index the years whose pages changed; drop bundles of years that have no pages any more."""
+    changed = set(output.written) | set(output.removed)
+    folder = out / search.FOLDER
+    for year, pages in shards.items():
+        bundle_dir = folder / year
+        if (bundle_dir / "pagefind-entry.json").is_file() and not changed.intersection(pages):
+            continue
+        bundle = SiteOutput(bundle_dir)
+        for rel, data in search.build_index(out, pages).items():
+            bundle.put(rel, data)
+        bundle.commit()
+        output.written += [f"{search.FOLDER}/{year}/{w}" for w in bundle.written]
+        output.removed += [f"{search.FOLDER}/{year}/{w}" for w in bundle.removed]
+    if folder.is_dir():
+        for stale in sorted(p for p in folder.iterdir() if p.name not in shards):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
+            output.removed.append(f"{search.FOLDER}/{stale.name}")

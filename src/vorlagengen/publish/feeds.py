@@ -74,8 +74,9 @@ def write_feeds(site: Site, out: SiteOutput, base: str, title: str, modified: Ca
     drucksachen = sorted(site.drucksachen.values(), key=lambda d: (d.datum, d.key), reverse=True)
     sitzungen = sorted(site.sitzungen.values(), key=lambda s: (s.start, s.slug), reverse=True)
 
-    def put(name: str, label: str, ds: Iterable[Drucksache], sz: Iterable[Sitzung]) -> None:
-        entries = [_ds_entry(d, base, modified(d)) for d in ds] + [_sz_entry(s, base, modified(s)) for s in sz]
+    def put(name: str, label: str, ds: list[Drucksache], sz: list[Sitzung]) -> None:
+        entries = ([_ds_entry(d, base, modified(d)) for d in ds[:FEED_LENGTH]]
+                   + [_sz_entry(s, base, modified(s)) for s in sz[:FEED_LENGTH]])
         rel = f"feeds/{name}.atom"
         out.put(rel, atom(base + rel, f"{label} – {title}", base + rel, base, entries[:FEED_LENGTH]))
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -248,7 +249,16 @@ def page_url(first: str, n: int) -> str:
 
 
 def dump(obj: Obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _json_files(folder: Path) -> list[str]:
+    out: list[str] = []
+    for current, _, files in os.walk(folder):
+        rel_dir = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        out.extend(prefix + name for name in files if name.endswith(".json"))
+    return out
 
 
 def tombstones(folder: Path, new: dict[str, Obj], when: dt.datetime) -> dict[str, Obj]:
@@ -257,12 +267,9 @@ def tombstones(folder: Path, new: dict[str, Obj], when: dt.datetime) -> dict[str
     Only the files that are not produced again are read, so an unchanged export costs a directory
     listing."""
     out: dict[str, Obj] = {}
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.rglob("*.json")):
-        rel = path.relative_to(folder).as_posix()
-        if rel in new:
-            continue
+    gone = sorted(rel for rel in _json_files(folder) if rel not in new)
+    for rel in gone:
+        path = folder / rel
         try:
             item = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

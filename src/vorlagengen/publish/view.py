@@ -243,7 +243,7 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
                 public_ref: Any = None) -> Drucksache:
     v = rec.vorlage
     slug = slugify(v.nummer)
-    steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit, s.ergebnis or "",
+    steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "", s.ergebnis or "",
                   s.top or "", sitzungen.get((s.gremium, s.datum)))
              for s in v.beratungsfolge]
     profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
