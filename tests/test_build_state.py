@@ -152,10 +152,12 @@ def test_leftovers_of_a_killed_run_are_removed(project):
     folder = project / "build/vorlagen/lueneburg"
     ours = folder / ".VO-0001-19.pdf.k3j_x9q.tmp"
     foreign = folder / ".Einladung.pdf.abcdef.tmp"
+    state = project / "build" / f".{MANIFEST}.x81_k2.tmp"
     ours.write_bytes(b"halb")
+    state.write_bytes(b"{")
     foreign.write_bytes(b"gehoert einem anderen Lauf")
     run_build(project)
-    assert not ours.exists() and foreign.exists()
+    assert not ours.exists() and not state.exists() and foreign.exists()
 
 
 def test_two_builds_at_once_keep_each_others_state(project):
@@ -316,3 +318,12 @@ def test_two_sitzung_runs_at_once_with_a_cold_cache_both_succeed(tmp_path):
     names = {Path(name).name for name in shared}
     assert {"Einladung.pdf", "Einladung.docx", "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf",
             "Sitzungsmappe-vollstaendig.pdf"} <= names
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_german_error(project):
+    (project / "build").write_text("eine Datei, kein Ordner")
+    proc = cli(project, "build")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    assert err.startswith("Fehler: ") and "Ausgabeordner nicht beschreibbar" in err

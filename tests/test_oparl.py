@@ -49,6 +49,17 @@ def test_system_body_and_paper(export: Path) -> None:
     assert "relatedPaper" not in stellungnahme  # its Bezug is in the Altbestand, not an exported Paper
 
 
+def test_members_are_persons_with_memberships(export: Path) -> None:
+    org = load(export, "body/wandsbek/organization/wandsbek-jha.json")
+    assert len(org["membership"]) == 8
+    person = load(export, "body/wandsbek/person/wandsbek-jha-krause.json")
+    [membership] = person["membership"]
+    assert membership["organization"] == org["id"] and membership["role"] == "beratendes Mitglied"
+    assert membership["votingRight"] is False
+    listed = load(export, "body/wandsbek/persons.json")["data"]
+    assert {p["id"].rsplit("/", 1)[-1] for p in listed} >= {"wandsbek-vorsitz-jha.json", "wandsbek-jha-krause.json"}
+
+
 def test_file_objects_have_size_type_and_checksum(export: Path) -> None:
     item = load(export, "body/wandsbek/file/19-0171-anlage-1.json")
     data = (export / "dokumente/wandsbek/19-0171/anlage-1.png").read_bytes()
@@ -128,5 +139,7 @@ def test_serve_cors_filters_and_deleted(tmp_path: Path) -> None:
         page = json.loads(body)
         assert page["pagination"] == {"totalElements": 3, "elementsPerPage": 1, "currentPage": 2, "totalPages": 3}
         assert page["links"]["next"] == base + "oparl/body/wandsbek/papers.json?limit=1&page=3"
+        status, _, _ = _get(url + "oparl/body/..%2F..%2F/papers.json?limit=1")
+        assert status == 404
         status, _, body = _get(url + "oparl/body/wandsbek/papers.json?modified_since=gestern")
         assert status == 400 and "Ungültiger Filterwert" in json.loads(body)["error"]

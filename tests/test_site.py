@@ -70,7 +70,7 @@ def test_lists_calendar_gremien_and_statement_exist(demo: tuple[Path, Path]) -> 
     lists = text(site, "drucksachen/jahr/2011.html")
     assert "<script" not in lists and lists.count("<tr><td><a href=") == 4  # 19/0167, 0171, 0178, DrS/2011/054
     gremium = text(site, "gremien/wandsbek-jha.html")
-    assert "Brigitte Beispiel" in gremium and "../sitzungen/wandsbek-jha-2011-05-11.html" in gremium
+    assert "<td>Brigitte Beispiel</td><td>Vorsitz</td>" in gremium and "../sitzungen/wandsbek-jha-2011-05-11.html" in gremium
     start = text(site, "index.html")
     assert "../" not in start and 'href="sitzungen/lueneburg-sga-2019-04-04.html"' in start  # next Sitzung
     assert "Erklärung zur Barrierefreiheit" in text(site, "barrierefreiheit.html")
@@ -183,3 +183,35 @@ def test_withdrawn_drucksache_leaves_no_page_behind(tmp_path: Path) -> None:
     tomb = json.loads(text(site, "oparl/body/saarbruecken/paper/0329-2018.json"))
     assert tomb["deleted"] is True and set(tomb) == {"id", "type", "created", "modified", "deleted"}
     assert b"Verfahrensregelungen" not in b"".join(site_files(site).values())
+
+
+def test_cli_site_and_serve_without_site(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from vorlagengen.cli import cli
+
+    root = copy_demo(tmp_path / "projekt")
+    runner = CliRunner()
+    missing = runner.invoke(cli, ["--projekt", str(root), "serve"])
+    assert missing.exit_code == 1 and "keine Website gefunden" in missing.output
+    done = runner.invoke(cli, ["--projekt", str(root), "site", "--basis-url", "https://ratsinfo.example.org/rat"])
+    assert done.exit_code == 0, done.output
+    assert done.output.startswith("Website: ") and "Seiten" in done.output
+    site = root / "build/oeffentlich/site"
+    system = json.loads((site / "oparl/system.json").read_text(encoding="utf-8"))
+    assert system["id"] == "https://ratsinfo.example.org/rat/oparl/system.json"
+    bad = runner.invoke(cli, ["--projekt", str(root), "site", "--basis-url", "ratsinfo.example.org"])
+    assert bad.exit_code == 1 and "muss mit http:// oder https:// beginnen" in bad.output
+
+
+def test_website_settings_are_checked(tmp_path: Path) -> None:
+    from click.testing import CliRunner
+
+    from vorlagengen.cli import cli
+
+    root = copy_demo(tmp_path / "projekt")
+    (root / "data/website.yaml").write_text("titel: Ratsinfo\nfarbe: blau\nfarbn: x\n", encoding="utf-8")
+    done = CliRunner().invoke(cli, ["--projekt", str(root), "site"])
+    assert done.exit_code == 1
+    assert "data/website.yaml:2:1: farbe:" in done.output and "data/website.yaml:3:1: farbn:" in done.output
+    assert not (root / "build/oeffentlich/site").exists()

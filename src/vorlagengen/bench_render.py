@@ -12,6 +12,7 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+from typing import Any
 
 from .bench import OPTIONS, PEER, _de, generate_project, report, runs
 
@@ -221,7 +222,7 @@ def _packet(pdfa: bool, key: str) -> dict[str, float]:
         page = "#set page(paper: \"a4\")\n#set text(lang: \"de\")\n= Anlage {n}\n\n" + "Inhalt der Anlage. " * 120
         for n in range(60):
             src = "\n#pagebreak()\n".join(page.format(n=n) for _ in range(4))
-            standards = ["a-2b"] if pdfa else []
+            standards: Any = ["a-2b"] if pdfa else []
             (anlagen / f"anlage-{n:02d}.pdf").write_bytes(typst.compile(src.encode(), pdf_standards=standards,
                                                                          timestamp=0))
         tops = []

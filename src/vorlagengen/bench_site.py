@@ -7,6 +7,7 @@ cold (``site_1000_s``) and again after one changed Drucksache (``site_one_change
 from __future__ import annotations
 
 import datetime as dt
+import resource
 import statistics
 import subprocess
 import sys
@@ -63,12 +64,19 @@ def generate_site_project(root: Path, count: int = DRUCKSACHEN, sitzungen: int =
 
 def _site(root: Path) -> float:
     cmd = [sys.executable, "-m", "vorlagengen", "--projekt", str(root), "-q", "site"]
+    cpu_before = _children_cpu()
     begin = time.perf_counter()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
     elapsed = time.perf_counter() - begin
+    print(f"    vorlagengen site: {_de(elapsed)} s, davon Rechenzeit (alle Prozesse) {_de(_children_cpu() - cpu_before)} s")
     if done.returncode != 0:
         raise SystemExit(f"vorlagengen site scheiterte (Status {done.returncode}):\n{done.stderr[-3000:]}")
     return elapsed
+
+
+def _children_cpu() -> float:
+    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return usage.ru_utime + usage.ru_stime
 
 
 def _change_one(root: Path, run: int) -> None:

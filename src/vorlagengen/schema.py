@@ -8,6 +8,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import ART_REGELN, Sitzung, Vorlage
+from .model_niederschrift import Niederschrift
 
 
 def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
@@ -42,4 +43,9 @@ def sitzung_schema_text() -> str:
 
 
 # file name in schema/ → text
-SCHEMAS = {"vorlage.schema.json": vorlage_schema_text, "sitzung.schema.json": sitzung_schema_text}
+def niederschrift_schema_text() -> str:
+    return _text(_schema(Niederschrift, "Niederschrift einer Sitzung (vorlagengen)"))
+
+
+SCHEMAS = {"vorlage.schema.json": vorlage_schema_text, "sitzung.schema.json": sitzung_schema_text,
+           "niederschrift.schema.json": niederschrift_schema_text}

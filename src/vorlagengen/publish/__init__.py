@@ -114,7 +114,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     result = SiteResult(out, 0)
     output = SiteOutput(out)
     _documents(site, output)
-    wappen = _assets(public.root, website, output)
+    wappen = _assets(public, website, output)
     md = Renderer(cache.markdown)
     shards = search_shards(site)
     pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
@@ -123,7 +123,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     pages.all(list(shards))
     result.pages = sum(1 for k in output.pages if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
-    feeds.write_calendars(site, output, website.base, website.titel, dates.modified)
+    feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
     used_sha: set[str] = set()
     _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
     output.commit(keep=(search.FOLDER,))
@@ -142,17 +142,34 @@ def _documents(site: Site, output: SiteOutput) -> None:
             output.copy(f.href, f.source)
 
 
-def _assets(root: Path, website: Website, output: SiteOutput) -> str | None:
+def _assets(public: Project, website: Website, output: SiteOutput) -> str | None:
+    root = public.root
     env = environment(root / "templates" / "site")
     output.put("assets/site.css", env.get_template("site.css.j2").render(farbe=website.farbe))
     own = root / "templates" / "site" / "suche.js"
     output.put("assets/suche.js", (own if own.is_file() else ASSETS / "suche.js").read_bytes())
+    source = _wappen(public, website)
+    if source is None:
+        return None
+    rel = f"assets/wappen{source.suffix.lower()}"
+    output.copy(rel, source)
+    return rel
+
+
+def _wappen(public: Project, website: Website) -> Path | None:
+    """The Wappen named in website.yaml, else the logo of the Körperschaft's layout in the project's
+    templates/ (the one its documents show), if the site is about one Körperschaft."""
     if website.wappen:
-        source = (root / website.wappen).resolve()
+        source = (public.root / website.wappen).resolve()
+        return source if source.is_file() else None
+    bodies = public.ref.koerperschaften
+    body = bodies.get(website.koerperschaft or "") or (next(iter(bodies.values())) if len(bodies) == 1 else None)
+    if body is None:
+        return None
+    for name in ("logo.svg", "logo.png", "wappen.svg", "wappen.png"):
+        source = public.root / "templates" / body.layout / name
         if source.is_file():
-            rel = f"assets/wappen{source.suffix.lower()}"
-            output.copy(rel, source)
-            return rel
+            return source
     return None
 
 

@@ -134,7 +134,8 @@ class Pages:
             leitung = sorted({s.leitung for s in sitzungen if s.leitung and s.leitung in self.site.personen})
             self.page(g.url, "gremium.html.j2", g.name, "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
                       sitzungen=sitzungen[::-1], items=_newest_first(self.site.drucksachen_of(g.id)),
-                      vorsitz=[self.site.personen[p] for p in leitung])
+                      vorsitz=[self.site.personen[p] for p in leitung],
+                      mitglieder=[(m, self.site.personen[m.person]) for m in g.mitglieder])
 
     def _gremien_used(self) -> list[Any]:
         used = {s.gremium for s in self.site.sitzungen.values()}

@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..writing import write_atomic
 from . import engines
@@ -211,8 +211,12 @@ def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[Non
     """Hold the build folder's lock; a second build waits until the first has finished."""
     import fcntl
 
-    out.mkdir(parents=True, exist_ok=True)
-    with open(out / LOCK, "a+b") as fh:
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({os_reason(exc)})") from None
+    with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
         except BlockingIOError:
@@ -299,8 +303,8 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     with locked(out, waiting):
         state = State(out)
         work, skipped, bases = plan(project, out, chosen, layout_name, force, state)
-        folders = {(out / b).parent for b in bases}
-        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS})
+        folders = {(out / b).parent for b in bases} | {out}
+        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
         removed = prune(state, bases) if complete else []
         try:
             built = run_jobs(project, work, state, jobs or os.cpu_count() or 1, progress)

@@ -172,12 +172,12 @@ def close_workers() -> None:
 # --- typst ------------------------------------------------------------------------------------
 
 _fonts_lock = threading.Lock()
-_fonts: dict[tuple[str, ...], object] = {}
+_fonts: dict[tuple[str, ...], Any] = {}
 _staging_lock = threading.Lock()
 _staging: dict[str, Path] = {}
 
 
-def typst_fonts(extra: tuple[str, ...] = ()) -> object:
+def typst_fonts(extra: tuple[str, ...] = ()) -> Any:
     """One font book per process: the fonts shipped with vorlagengen plus a project's own, nothing else.
 
     System fonts and typst's embedded fonts are left out, so a missing family cannot silently fall

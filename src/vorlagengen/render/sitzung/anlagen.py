@@ -121,7 +121,7 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
             proc = subprocess.run(
                 ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
                  "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
-                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300)
+                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300, check=False)
         except BaseException:
             tmp.unlink(missing_ok=True)
             raise
@@ -146,7 +146,7 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         shutil.copyfile(path, work)
         proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profil", "--headless",
                                "--convert-to", "pdf", "--outdir", tmp, str(work)],
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=300, check=False)
         produced = Path(tmp) / "anlage.pdf"
         if proc.returncode != 0 or not produced.exists():
             raise ToolError("LibreOffice", display, (proc.stderr or proc.stdout).strip()[:500])

@@ -13,6 +13,7 @@ import shutil
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import Any, cast
 
 import pikepdf
 import typst
@@ -245,7 +246,8 @@ def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str,
         main.write_text(source, encoding="utf-8")
         compiler = typst.Compiler(str(main), root=str(staging),
                                   font_paths=engines.typst_fonts(engines.project_fonts(layout)), sys_inputs=inputs)
-        pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=standards, timestamp=epoch)
+        pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=cast(Any, standards),
+                                                        timestamp=epoch)
         engines.refuse_warnings(warnings, display)
         found = json.loads(compiler.query("<vg-anlage>", field="value"))
     except (typst.TypstError, RuntimeError) as exc:
