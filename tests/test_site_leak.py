@@ -11,8 +11,8 @@ import gzip
 from pathlib import Path
 
 from click.testing import CliRunner
-from site_support import copy_demo, fake_documents
 
+from site_support import copy_demo, fake_documents
 from vorlagengen.cli import cli
 from vorlagengen.project import load_project
 from vorlagengen.public import public_project
