@@ -16,6 +16,7 @@ outputs (website, OParl, Niederschrift) rather than writing another.
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import shutil
@@ -371,6 +372,9 @@ def file_texts(path: Path) -> list[str]:
             for info in z.infolist():
                 member = z.read(info)
                 texts += [info.filename, member.decode("utf-8", "replace")]
+    if data.startswith(b"\x1f\x8b"):  # gzip: the website's search index (Pagefind fragments, index, filters)
+        inner = gzip.decompress(data)
+        texts += [inner.decode("utf-8", "replace"), inner.decode("latin-1")]
     return texts
 
 
