@@ -23,9 +23,11 @@ from render_support import (
     DEMO_SITZUNG,
     GOLDEN,
     REPO,
+    build_demo_niederschrift,
     build_demo_sitzung,
     build_project,
     docx_structure,
+    niederschrift_goldens,
     page_image,
     sitzung_goldens,
     structure_text,
@@ -46,9 +48,10 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "build"
         build_project(REPO, out)
-        for pdf in sorted(out.rglob("*.pdf")):
+        internal = out / "intern" / "vorlagen"  # the goldens show each Drucksache's internal form
+        for pdf in sorted(internal.rglob("*.pdf")):
             _write(GOLDEN / f"{pdf.parent.name}-{pdf.stem}.png", image=page_image(pdf))
-        for doc in sorted(out.rglob("*.docx")):
+        for doc in sorted(internal.rglob("*.docx")):
             _write(GOLDEN / f"{doc.parent.name}-{doc.stem}.docx.json",
                    structure_text(docx_structure(doc)).encode("utf-8"))
         project = Path(tmp) / "sitzung"
@@ -58,6 +61,10 @@ def main() -> None:
             _write(GOLDEN / name, image=page_image(pdf, page))
         _write(GOLDEN / f"sitzung-{DEMO_SITZUNG}-Einladung.docx.json",
                structure_text(docx_structure(folder / "Einladung.docx")).encode("utf-8"))
+        minutes = Path(tmp) / "niederschrift"
+        minutes.mkdir()
+        for pdf, page, name in niederschrift_goldens(build_demo_niederschrift(minutes)):
+            _write(GOLDEN / name, image=page_image(pdf, page))
 
 
 if __name__ == "__main__":

@@ -228,3 +228,48 @@ def sitzung_goldens(folder: Path) -> list[tuple[Path, int, str]]:
     mappe = folder / "Sitzungsmappe-vollstaendig.pdf"
     out.insert(2, (mappe, heading_page(mappe), f"sitzung-{DEMO_SITZUNG}-anlage-nichtoeffentlich.png"))
     return out
+
+
+# --- after the session: Niederschrift, Beschlussauszug, Beschlusskontrolle -----------------------------
+
+NIEDERSCHRIFT_TODAY = "2026-11-23"  # fixed, so the Ampel of the Beschlusskontrolle does not move with time
+
+
+def build_demo_niederschrift(dest: Path) -> Path:
+    """The demo project's Niederschriften and Beschlusskontrolle, built outside git with a fixed date;
+    returns the build folder (both trees)."""
+    import datetime as dt
+    import os
+
+    from vorlagengen.render.sitzung.protokoll import build_beschluesse, build_niederschrift
+
+    for name in ("data", "vorlagen", "sitzungen"):
+        shutil.copytree(REPO / name, dest / name)
+    today = dt.date.fromisoformat(NIEDERSCHRIFT_TODAY)
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1304380800"
+    try:
+        project = load_project(dest, jobs=1)
+        for srec in project.sitzungen:
+            if srec.niederschrift is not None:
+                build_niederschrift(project, srec, dest / "build", today)
+        build_beschluesse(project, dest / "build", today)
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+    return dest / "build"
+
+
+def niederschrift_goldens(out: Path) -> list[tuple[Path, int, str]]:
+    """(pdf, page index, golden file name): first pages of the public Niederschrift (minimal), the
+    internal non-public part, a Beschlussauszug and the internal Beschlusskontrolle."""
+    intern = out / "intern" / "sitzungen" / DEMO_SITZUNG
+    return [
+        (out / "oeffentlich" / "sitzungen" / DEMO_SITZUNG / "Niederschrift.pdf", 0,
+         f"niederschrift-{DEMO_SITZUNG}-oeffentlich.png"),
+        (intern / "Niederschrift-nichtoeffentlicher-Teil.pdf", 0, f"niederschrift-{DEMO_SITZUNG}-nichtoeffentlich.png"),
+        (intern / "Beschlussauszuege" / "Beschlussauszug-TOP-Oe-3.pdf", 0, f"beschlussauszug-{DEMO_SITZUNG}-Oe-3.png"),
+        (out / "intern" / "beschluesse" / "wandsbek" / "Beschlusskontrolle.pdf", 0, "beschlusskontrolle-wandsbek.png"),
+    ]

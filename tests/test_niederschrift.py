@@ -236,3 +236,38 @@ def test_drucksache_shows_the_result_of_the_niederschrift_and_is_rebuilt_when_it
     edit(demo, WANDSBEK, "    aenderung: Angefügt wird der Satz „Der Elternverein Rahlstedt wird an der Auswahl der "
                          "Spielgeräte beteiligt.“\n", "")
     assert "abgelehnt" in build("vorlagen/wandsbek/19-0171.yaml")  # also when only this record is built
+
+
+def test_niederschrift_documents_match_golden_pages(tmp_path: Path) -> None:
+    from render_support import GOLDEN, build_demo_niederschrift, golden_mismatch, niederschrift_goldens
+
+    (tmp_path / "p").mkdir()
+    goldens = niederschrift_goldens(build_demo_niederschrift(tmp_path / "p"))
+    problems = [golden_mismatch(pdf, page, GOLDEN / name, keep=tmp_path / name) for pdf, page, name in goldens]
+    assert not [p for p in problems if p], problems
+
+
+MORE_CASES = [
+    pytest.param(WANDSBEK, '  - top: "Ö 4"\n    ergebnis: zur Kenntnis genommen',
+                 '  - top: "Ö 4"\n    ergebnis: zur Kenntnis genommen\n    abstimmung: {einstimmig: ja}',
+                 "tops[4].abstimmung: Stimmergebnis ohne Beschluss (Ergebnis „zur Kenntnis genommen“)", id="vote-no-beschluss"),
+    pytest.param(WANDSBEK, "    ergebnis: geändert beschlossen\n    aenderung: Angefügt wird der Satz „Der Elternverein "
+                 "Rahlstedt wird an der Auswahl der Spielgeräte beteiligt.“\n", "    ergebnis: geändert beschlossen\n",
+                 "tops[3].aenderung: „geändert beschlossen“ braucht die Änderung (aenderung)", id="aenderung-missing"),
+    pytest.param(WANDSBEK, '  - top: "Ö 4"\n    ergebnis: zur Kenntnis genommen',
+                 '  - top: "Ö 4"\n    ergebnis: verwiesen', "tops[4].verwiesen_an: „verwiesen“ braucht das Gremium",
+                 id="verwiesen-ohne-gremium"),
+    pytest.param(WANDSBEK, "      amt: wandsbek-dez-sjg\n      frist: 2011-09-30",
+                 "      amt: wandsbek-dez-xyz\n      frist: 2011-09-30",
+                 "tops[3].kontrolle.amt: unbekannte Stelle „wandsbek-dez-xyz“ der Körperschaft wandsbek", id="amt"),
+    pytest.param(WANDSBEK, '  - top: "Ö 4"\n', '  - top: "Ö 3"\n', "tops[4].top: TOP „Ö 3“ hat zwei Ergebnisse",
+                 id="twice"),
+]
+
+
+@pytest.mark.parametrize(("rel", "old", "new", "expected"), MORE_CASES)
+def test_more_niederschrift_checks(demo: Path, rel: str, old: str, new: str, expected: str) -> None:
+    edit(demo, rel, old, new)
+    code, lines = validate(demo)
+    assert code == 1
+    assert any(line.startswith(rel) and expected in line for line in lines), "\n".join(lines)
