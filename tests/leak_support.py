@@ -16,6 +16,7 @@ outputs (website, OParl, Niederschrift) rather than writing another.
 
 from __future__ import annotations
 
+import gzip
 import io
 import re
 import shutil
@@ -36,7 +37,7 @@ _NAMES = (
     "NoeFragen", "OeNoeAnlageTitel", "OeNoeAnlageDatei", "OeNoeAnlageText", "OeNoeAnlageInfo",
     "PersAnlageTitel", "PersAnlageDatei", "PersAnlageText", "PersAnlageInfo", "SpanSachverhalt",
     "SpanBetreff", "SpanAbschnittTitel", "SpanAnlageTitel", "SpanTopTitel", "ListeName",
-    "NoeSchrittTop",
+    "NoeSchrittTop", "NoeNsInhalt", "NoeNsBeschluss", "NoeNsBericht", "NsGast", "NsGrund",
 )
 MARKERS: dict[str, str] = {name: PREFIX + name for name in _NAMES}
 assert not any(a != b and a.lower() in b.lower() for a in MARKERS.values() for b in MARKERS.values())
@@ -235,6 +236,46 @@ tagesordnung:
 """
 
 
+# The Niederschrift of the fixture's Sitzung: markers in the non-public part, in the guests and in a
+# reason of absence (neither may be published), and in the Beschlusskontrolle of a non-public TOP.
+NIEDERSCHRIFT = f"""stand: unterschrieben
+oeffentlich: {{beginn: "16:00", ende: "17:00"}}
+nichtoeffentlich: {{beginn: "17:10", ende: "17:40"}}
+vorsitz: lueneburg-vorsitz-sga
+schriftfuehrung: lueneburg-schriftfuehrung
+anwesenheit:
+  - person: lueneburg-vorsitz-sga
+  - person: lueneburg-sga-meyer
+  - person: lueneburg-sga-schmidt
+  - person: lueneburg-sga-neumann
+  - person: lueneburg-sga-fischer
+  - person: lueneburg-sga-weber
+    status: entschuldigt
+    grund: {M['NsGrund']}
+gaeste: [Frau {M['NsGast']}]
+tops:
+  - top: "Ö 1"
+  - top: "Ö 2"
+    ergebnis: zur Kenntnis genommen
+  - top: "Ö 3"
+    ergebnis: zur Kenntnis genommen
+  - top: "Ö 4"
+    ergebnis: zur Kenntnis genommen
+  - top: "N 1"
+    inhalt: Beraten wurde {M['NoeNsInhalt']}.
+  - top: "N 2"
+    ergebnis: geändert beschlossen
+    aenderung: Geändert.
+    beschluss: Beschlossen wird {M['NoeNsBeschluss']}.
+    abstimmung: {{einstimmig: ja}}
+    kontrolle: {{amt: lueneburg-05, frist: 2019-06-30, status: erledigt, bericht: "Erledigt: {M['NoeNsBericht']}"}}
+  - top: "N 3"
+  - top: "N 3.1"
+  - top: "N 3.2"
+    ergebnis: zur Kenntnis genommen
+"""
+
+
 def make_leak_project(root: Path) -> Path:
     """Write the attack fixture into ``root`` (created) and return it."""
     shutil.copytree(REPO / "data", root / "data")
@@ -265,6 +306,7 @@ def make_leak_project(root: Path) -> Path:
     anlage_pdf(anlagen / "brief.pdf", "Ein Brief ohne Namen.", "Brief")
     (root / "sitzungen").mkdir()
     (root / "sitzungen" / "sga.yaml").write_text(SITZUNG, encoding="utf-8")
+    (root / "sitzungen" / "sga.niederschrift.yaml").write_text(NIEDERSCHRIFT, encoding="utf-8")
     return root
 
 
@@ -330,6 +372,9 @@ def file_texts(path: Path) -> list[str]:
             for info in z.infolist():
                 member = z.read(info)
                 texts += [info.filename, member.decode("utf-8", "replace")]
+    if data.startswith(b"\x1f\x8b"):  # gzip: the website's search index (Pagefind fragments, index, filters)
+        inner = gzip.decompress(data)
+        texts += [inner.decode("utf-8", "replace"), inner.decode("latin-1")]
     return texts
 
 

@@ -3,13 +3,16 @@ reader would (text per page, page images, DOCX paragraphs and tables)."""
 
 from __future__ import annotations
 
+import json
 import re
 import shutil
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
 
 import docx
 import pypdfium2 as pdfium
-from PIL import Image, ImageChops, ImageStat
+from PIL import Image, ImageChops
 
 from vorlagengen.project import load_project
 from vorlagengen.render.build import build
@@ -48,18 +51,79 @@ def body_text(path: Path, running: tuple[str, ...] = ()) -> str:
 
 
 def page_image(path: Path, page: int = 0, scale: float = 0.75) -> Image.Image:
+    """One page in colour (RGB), 0.75 px per point (54 dpi): 446 × 631 px for A4."""
     pdf = pdfium.PdfDocument(str(path))
     try:
-        return pdf[page].render(scale=scale, grayscale=True).to_pil().convert("L")
+        return pdf[page].render(scale=scale).to_pil().convert("RGB")
     finally:
         pdf.close()
 
 
-def image_difference(a: Image.Image, b: Image.Image) -> float:
-    """Mean absolute difference of two grey images, 0 (same) … 1 (inverse)."""
-    if a.size != b.size:
-        return 1.0
-    return ImageStat.Stat(ImageChops.difference(a, b)).mean[0] / 255
+# Golden images are compared tile by tile: the page is cut into TILE × TILE pixel squares and the
+# worst square decides. A mean over the whole page hides a renamed label (it changes 0.2 % of the
+# page) – inside its square it changes a fifth of the pixels. TOLERANCE is the mean difference a
+# square may show (4 of 255 grey levels, in the colour channel that differs most): enough for
+# anti-aliasing of another FreeType build, far below a changed word, a moved line or a lighter fill.
+TILE = 16
+TOLERANCE = 4 / 255
+
+
+@dataclass(frozen=True)
+class TileDifference:
+    row: int  # 1-based, from the top
+    col: int  # 1-based, from the left
+    box: tuple[int, int, int, int]  # pixels: left, top, right, bottom (exclusive)
+    value: float  # mean difference in that tile, 0 … 1
+    tiles: int  # how many tiles differ beyond the tolerance
+
+    def __str__(self) -> str:
+        x0, y0, x1, y1 = self.box
+        return (f"Kachel Zeile {self.row}, Spalte {self.col} (Pixel x {x0}–{x1 - 1}, y {y0}–{y1 - 1}) weicht um "
+                f"{self.value:.3f} ab (erlaubt {TOLERANCE:.3f}); {self.tiles} Kachel(n) über der Toleranz")
+
+
+def tile_differences(actual: Image.Image, golden: Image.Image, tile: int = TILE) -> list[float]:
+    """Mean absolute difference of every tile (row by row), in the colour channel that differs most."""
+    diff = ImageChops.difference(actual.convert("RGB"), golden.convert("RGB"))
+    r, g, b = diff.split()
+    worst = ImageChops.lighter(ImageChops.lighter(r, g), b)
+    cols, rows = -(-worst.width // tile), -(-worst.height // tile)
+    padded = Image.new("L", (cols * tile, rows * tile), 0)
+    padded.paste(worst, (0, 0))
+    means = padded.resize((cols, rows), Image.Resampling.BOX)
+    return [v / 255 for v in means.tobytes()]
+
+
+def compare_images(actual: Image.Image, golden: Image.Image, tile: int = TILE,
+                   tolerance: float = TOLERANCE) -> TileDifference | None:
+    """None when every tile is within the tolerance, else where the worst tile is."""
+    if actual.size != golden.size:
+        w, h = actual.size
+        return TileDifference(0, 0, (0, 0, w, h), 1.0, -1)
+    values = tile_differences(actual, golden, tile)
+    cols = -(-actual.width // tile)
+    worst = max(range(len(values)), key=values.__getitem__)
+    if values[worst] <= tolerance:
+        return None
+    row, col = divmod(worst, cols)
+    box = (col * tile, row * tile, min((col + 1) * tile, actual.width), min((row + 1) * tile, actual.height))
+    return TileDifference(row + 1, col + 1, box, values[worst], sum(v > tolerance for v in values))
+
+
+def golden_mismatch(pdf: Path, page: int, golden: Path, keep: Path | None = None) -> str | None:
+    """Why page ``page`` of ``pdf`` does not match ``golden`` (with the place), or None. The page as
+    rendered now is saved to ``keep`` (if given) so that it can be looked at next to the golden one."""
+    if not golden.exists():
+        return f"{golden} fehlt: „make golden“ ausführen und das Bild ansehen"
+    actual = page_image(pdf, page)
+    found = compare_images(actual, Image.open(golden))
+    if found is None:
+        return None
+    if keep is not None:
+        actual.save(keep)
+    size = "" if found.tiles >= 0 else f" (Größe {actual.size} statt {Image.open(golden).size})"
+    return f"{pdf.name} Seite {page + 1} weicht von {golden.name} ab{size}: {found}" + (
+        f"; jetzt: {keep}" if keep is not None else "")
 
 
 def docx_text(path: Path) -> str:
@@ -74,6 +138,27 @@ def docx_text(path: Path) -> str:
         parts += [p.text for p in section.header.paragraphs]
         parts += [p.text for p in section.footer.paragraphs]
     return "\n".join(parts)
+
+
+def docx_structure(path: Path) -> dict[str, Any]:
+    """What a DOCX says and in which Word styles: body paragraphs (style, text) and tables (style,
+    cells row by row) in document order, then header and footer paragraphs. Compared exactly
+    with the structural goldens (tests/golden/*.docx.json)."""
+    d = docx.Document(str(path))
+    body: list[Any] = []
+    for block in d.iter_inner_content():
+        if isinstance(block, docx.table.Table):
+            body.append({"tabelle": block.style.name if block.style is not None else "",
+                         "zeilen": [[cell.text for cell in row.cells] for row in block.rows]})
+        else:
+            body.append([block.style.name if block.style is not None else "", block.text])
+    sections = [{"kopf": [p.text for p in s.header.paragraphs], "fuss": [p.text for p in s.footer.paragraphs]}
+                for s in d.sections]
+    return {"inhalt": body, "abschnitte": sections}
+
+
+def structure_text(structure: dict[str, Any]) -> str:
+    return json.dumps(structure, ensure_ascii=False, indent=1) + "\n"
 
 
 def norm(text: str) -> str:
@@ -94,3 +179,52 @@ def copy_project(dest: Path) -> Path:
     shutil.copytree(REPO / "data", dest / "data")
     (dest / "vorlagen").mkdir()
     return dest
+
+
+# --- goldens of a Sitzung -----------------------------------------------------------------------
+
+DEMO_SITZUNG = "wandsbek-jha-2011-05-11"
+# (file, page index, golden name): the Mappe's cover, its Tagesordnung, the first page the Mappe
+# sets around a non-public Anlage (header „– nichtöffentlich –“, heading, frame; a TOP has no
+# separator page of its own any more), the first page of the Einladung.
+SITZUNG_PAGES = [
+    ("Sitzungsmappe-vollstaendig.pdf", 0, "deckblatt"),
+    ("Sitzungsmappe-vollstaendig.pdf", 1, "tagesordnung"),
+    ("Einladung.pdf", 0, "einladung"),
+]
+SITZUNG_ANLAGE = "Anlage 1 zu 19/0175"  # that page is found by its heading
+
+
+def build_demo_sitzung(dest: Path) -> Path:
+    """The demo Sitzung built from a copy of the repository outside git, with a fixed date, so its
+    „Stand“ does not change with every commit. Returns the folder with its documents."""
+    import os
+
+    from vorlagengen.render.sitzung import build_sitzung
+
+    for name in ("data", "vorlagen", "sitzungen", "templates"):
+        if (REPO / name).is_dir():
+            shutil.copytree(REPO / name, dest / name)
+    old = os.environ.get("SOURCE_DATE_EPOCH")
+    os.environ["SOURCE_DATE_EPOCH"] = "1304380800"  # 03.05.2011
+    try:
+        project = load_project(dest, None, sitzungen=[dest / "sitzungen" / f"{DEMO_SITZUNG}.yaml"], jobs=1)
+        return build_sitzung(project, project.sitzungen[0], dest / "build").internal_folder
+    finally:
+        if old is None:
+            del os.environ["SOURCE_DATE_EPOCH"]
+        else:
+            os.environ["SOURCE_DATE_EPOCH"] = old
+
+
+def heading_page(pdf: Path, heading: str = SITZUNG_ANLAGE) -> int:
+    """Index of the first page with ``heading`` after the contents."""
+    return next(i for i, text in enumerate(pdf_pages(pdf)) if i > 1 and heading in text)
+
+
+def sitzung_goldens(folder: Path) -> list[tuple[Path, int, str]]:
+    """(pdf, page index, golden file name) of every golden page of the demo Sitzung."""
+    out = [(folder / f, page, f"sitzung-{DEMO_SITZUNG}-{name}.png") for f, page, name in SITZUNG_PAGES]
+    mappe = folder / "Sitzungsmappe-vollstaendig.pdf"
+    out.insert(2, (mappe, heading_page(mappe), f"sitzung-{DEMO_SITZUNG}-anlage-nichtoeffentlich.png"))
+    return out

@@ -107,9 +107,13 @@ def test_building_some_records_keeps_the_others(project):
     assert len(outputs(project / "build")) == 8  # both trees
 
 
+ONE_PAGE_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+                b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+
+
 @pytest.mark.parametrize("change", ["data", "layout", "fonts", "code", "anlage"])
 def test_fingerprint_covers_what_an_output_depends_on(project, change, monkeypatch):
-    (project / "vorlagen/anlage.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    (project / "vorlagen/anlage.pdf").write_bytes(ONE_PAGE_PDF)  # validate refuses a PDF without pages
     write(project, "a.yaml", "VO/0001/19", extra="anlagen:\n  - datei: anlage.pdf\n    titel: Plan\n")
     run_build(project)
     if change == "data":
@@ -125,7 +129,7 @@ def test_fingerprint_covers_what_an_output_depends_on(project, change, monkeypat
     elif change == "code":
         monkeypatch.setattr(build_mod, "code_fingerprint", lambda: "eine andere Version")
     else:
-        (project / "vorlagen/anlage.pdf").write_bytes(b"%PDF-1.4\n% anders\n%%EOF\n")
+        (project / "vorlagen/anlage.pdf").write_bytes(ONE_PAGE_PDF.replace(b"%%EOF", b"% anders\n%%EOF"))
     result = run_build(project)
     expected = 8 if change != "anlage" else 4  # public records: both trees
     assert len(result.built) == expected, change
@@ -265,10 +269,13 @@ def test_a_pandoc_that_dies_fails_its_document_by_name_and_is_started_again(tmp_
 
 
 def test_pandoc_warnings_fail_the_document():
+    """A real warning fails; the harmless ones (a second link reference, an unused footnote) do not,
+    because validate accepts them and what validates must render."""
     worker = engines.PandocWorker()
     try:
-        with pytest.raises(ToolError, match="Duplicate link reference"):
-            worker.convert("[x]\n\n[x]: a\n\n[x]: b\n", ["typst"], 0, "a.yaml", public=False)
+        with pytest.raises(ToolError, match="unclosed"):
+            worker.convert("::: {.vg-titel}\nText\n", ["typst"], 0, "a.yaml", public=False)
+        assert worker.convert("[x]\n\n[x]: a\n\n[x]: b\n\nText[^1]\n\n[^1]: a\n\n[^2]: b\n", ["typst"], 0, "a.yaml", public=False)
     finally:
         worker.close()
 

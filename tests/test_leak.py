@@ -50,6 +50,8 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], 
         logs.append(_run(root, "build", "-o", str(out), *(["--layout", layout] if layout != "allris" else [])))
         outs.append(out)
     logs.append(_run(root, "sitzung", "-o", str(outs[0])))
+    logs.append(_run(root, "niederschrift", "-o", str(outs[0])))  # public and internal Niederschrift
+    logs.append(_run(root, "beschluesse", "-o", str(outs[0])))  # Beschlusskontrolle, both trees
     logs.append(_run(root, "site", "-o", str(outs[0])))  # website, search index, feeds, OParl export
     import vorlagengen.render.sitzung.anlagen as rs
 
@@ -90,7 +92,10 @@ def test_the_public_tree_is_not_empty(attack: tuple[Path, list[Path], str]) -> N
     public = outs[0] / "oeffentlich"
     names = sorted(str(p.relative_to(public)) for p in public.rglob("*") if p.is_file() and "site" not in p.parts)
     assert (public / "site" / "index.html").is_file()
-    assert names == ["sitzungen/lueneburg-sga-2019-04-04/Bekanntmachung.pdf",
+    assert names == ["beschluesse/lueneburg/Beschlusskontrolle.csv", "beschluesse/lueneburg/Beschlusskontrolle.pdf",
+                     "sitzungen/lueneburg-sga-2019-04-04/Bekanntmachung.pdf",
+                     "sitzungen/lueneburg-sga-2019-04-04/Niederschrift.docx",
+                     "sitzungen/lueneburg-sga-2019-04-04/Niederschrift.pdf",
                      "sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf",
                      "vorlagen/lueneburg/VO-9001-19-01.docx", "vorlagen/lueneburg/VO-9001-19-01.pdf",
                      "vorlagen/lueneburg/VO-9003-19.docx", "vorlagen/lueneburg/VO-9003-19.pdf"]

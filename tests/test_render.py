@@ -3,25 +3,28 @@ accessible, reproducible; author text stays text."""
 
 from __future__ import annotations
 
+import shutil
 import zipfile
 from pathlib import Path
 
 import pikepdf
 import pytest
-
+from PIL import Image
 from render_support import (
     GOLDEN,
     REPO,
     SEEDS,
     body_text,
     build_project,
+    compare_images,
     copy_project,
+    docx_structure,
     docx_text,
-    image_difference,
+    golden_mismatch,
     markdown_sentences,
     norm,
-    page_image,
     pdf_pages,
+    structure_text,
 )
 from vorlagengen.errors import UserError
 from vorlagengen.project import load_project
@@ -91,15 +94,59 @@ def test_seed_content_complete_in_pdf_and_docx(seed, seeds_out, demo):
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
-def test_seed_first_page_matches_golden_image(seed, seeds_out, demo):
+def test_seed_first_page_matches_golden_image(seed, seeds_out, demo, tmp_path):
     record = next(r for r in demo.records if r.path == seed)
     pdf, _ = outputs(seeds_out, record)
     golden = GOLDEN / f"{record.vorlage.koerperschaft}-{slug(record.vorlage.nummer)}.png"
-    assert golden.exists(), f"{golden} fehlt: „make golden“ ausführen und das Bild ansehen"
-    from PIL import Image
+    mismatch = golden_mismatch(pdf, 0, golden, keep=tmp_path / golden.name)
+    assert mismatch is None, mismatch
 
-    diff = image_difference(page_image(pdf), Image.open(golden).convert("L"))
-    assert diff < 0.004, f"erste Seite weicht vom Vergleichsbild ab ({diff:.4f})"
+
+@pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)
+def test_seed_docx_matches_golden_structure(seed, seeds_out, demo):
+    """Paragraph styles and texts, table styles and cells, header and footer: exactly as stored."""
+    record = next(r for r in demo.records if r.path == seed)
+    _, doc = outputs(seeds_out, record)
+    golden = GOLDEN / f"{record.vorlage.koerperschaft}-{slug(record.vorlage.nummer)}.docx.json"
+    assert golden.exists(), f"{golden} fehlt: „make golden“ ausführen und die Datei lesen"
+    assert structure_text(docx_structure(doc)) == golden.read_text(encoding="utf-8")
+
+
+def test_tile_comparison_names_the_place_of_a_small_change():
+    page = Image.new("RGB", (446, 631), "white")
+    changed = page.copy()
+    changed.paste((200, 200, 200), (100, 300, 108, 306))  # 8 × 6 pixels, 0.02 % of the page
+    found = compare_images(changed, page)
+    assert found is not None and (found.row, found.col) == (19, 7)
+    assert found.box == (96, 288, 112, 304) and found.tiles == 1
+    assert "Zeile 19, Spalte 7 (Pixel x 96–111, y 288–303)" in str(found)
+    assert compare_images(page.copy(), page) is None
+    assert compare_images(page.resize((446, 630)), page) is not None
+
+
+@pytest.mark.parametrize("change", ["label", "titlebar"])
+def test_golden_comparison_sees_a_renamed_label_and_a_lighter_title_bar(tmp_path, change):
+    """A copy of the allris layout with one visible change must fail against the Lüneburg golden."""
+    from vorlagengen.render.layouts import get_layout
+
+    own = tmp_path / "templates" / "allris"
+    own.mkdir(parents=True)
+    layout = get_layout("allris", REPO)
+    if change == "label":
+        name, old, new = "vorlage.md.j2", "Federführend\n", "Federführung\n"
+    else:
+        name, old, new = "layout.typ", "fill: luma(225)", "fill: luma(238)"
+    text = layout.find(name).read_text(encoding="utf-8")
+    assert old in text
+    (own / name).write_text(text.replace(old, new), encoding="utf-8")
+    shutil.copytree(REPO / "data", tmp_path / "data")
+    seed = tmp_path / "vorlagen" / "lueneburg" / "VO-8321-19.yaml"
+    seed.parent.mkdir(parents=True)
+    shutil.copyfile(REPO / "vorlagen" / "lueneburg" / "VO-8321-19.yaml", seed)
+    build_project(tmp_path, tmp_path / "build", formats=["pdf"])
+    mismatch = golden_mismatch(tmp_path / "build/intern/vorlagen/lueneburg/VO-8321-19.pdf", 0,
+                               GOLDEN / "lueneburg-VO-8321-19.png")
+    assert mismatch is not None and "Kachel Zeile" in mismatch, mismatch
 
 
 @pytest.mark.parametrize("seed", SEEDS, ids=lambda p: p.stem)

@@ -11,6 +11,7 @@ import gzip
 from pathlib import Path
 
 from click.testing import CliRunner
+from leak_support import anlage_pdf
 from site_support import copy_demo, fake_documents
 
 from vorlagengen.cli import cli
@@ -29,7 +30,7 @@ def _attack(root: Path) -> None:
     text = text.replace("sachverhalt: |", "sachverhalt: |\n  QzxNoeSachverhalt.\n", 1)
     noe.write_text(text, encoding="utf-8")
     oe = root / "vorlagen/wandsbek/19-0171.yaml"
-    (root / "vorlagen/wandsbek/anlagen/qzxnoeanlagedatei.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    anlage_pdf(root / "vorlagen/wandsbek/anlagen/qzxnoeanlagedatei.pdf", "Wert QzxNoeAnlageText", "Anlage")
     text = oe.read_text(encoding="utf-8").replace(
         "Sicherheitsgründen gesperrt werden.",
         "Sicherheitsgründen gesperrt werden. Gemeldet von [QzxGeschwaerzt]{.geschwaerzt}.")

@@ -12,6 +12,19 @@ import pikepdf
 import pytest
 import typst
 from click.testing import CliRunner
+from render_support import (
+    DEMO_SITZUNG,
+    GOLDEN,
+    REPO,
+    build_demo_sitzung,
+    copy_project,
+    docx_structure,
+    docx_text,
+    golden_mismatch,
+    pdf_pages,
+    sitzung_goldens,
+    structure_text,
+)
 
 from render_support import REPO, copy_project, docx_text, pdf_pages
 from vorlagengen.cli import cli
@@ -420,3 +433,21 @@ def test_office_anlage_is_converted_when_libreoffice_is_there(tmp_path):
         assert "Inhalt der Word-Anlage Zeile eins" in text
     else:
         assert "Die Anlage „tabelle.docx“" in text and "LibreOffice" in text
+
+
+@pytest.fixture(scope="module")
+def demo_sitzung(tmp_path_factory) -> Path:
+    return build_demo_sitzung(tmp_path_factory.mktemp("sitzung"))
+
+
+def test_sitzung_pages_match_golden_images(demo_sitzung, tmp_path):
+    """Cover, Tagesordnung and a non-public Anlage page of the full Mappe, first page of the Einladung."""
+    goldens = sitzung_goldens(demo_sitzung)
+    assert len(goldens) == 4
+    problems = [golden_mismatch(pdf, page, GOLDEN / name, keep=tmp_path / name) for pdf, page, name in goldens]
+    assert not [p for p in problems if p], problems
+
+
+def test_einladung_docx_matches_golden_structure(demo_sitzung):
+    golden = GOLDEN / f"sitzung-{DEMO_SITZUNG}-Einladung.docx.json"
+    assert structure_text(docx_structure(demo_sitzung / "Einladung.docx")) == golden.read_text(encoding="utf-8")

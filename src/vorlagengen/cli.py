@@ -9,7 +9,7 @@ from typing import Any
 import click
 
 from . import __version__, clickde, trees
-from .errors import Problem, UserError, ValidationFailed
+from .errors import Problem, UserError, ValidationFailed, resource_error
 from .progress import Progress
 
 clickde.install()
@@ -32,6 +32,9 @@ class _Group(click.Group):
             ctx.exit(1)
         except UserError as exc:
             click.echo(f"Fehler: {exc}", err=True)
+            ctx.exit(1)
+        except OSError as exc:  # the machine refused (disk full, read-only, permission): no traceback
+            click.echo(f"Fehler: {resource_error(exc, 'Zugriff')}", err=True)
             ctx.exit(1)
         except KeyboardInterrupt:
             click.echo("\nAbgebrochen; was fertig war, ist gespeichert.", err=True)

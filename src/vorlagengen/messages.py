@@ -101,6 +101,10 @@ def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
     kind = err["type"]
     value = err.get("input")
     ctx = err.get("ctx") or {}
+    if kind == "greater_than_equal" and str(ctx.get("ge")) == "0" and not isinstance(value, bool):
+        return f"Betrag darf nicht negativ sein, ist {_short(value)}"
+    if kind == "finite_number":
+        return f"„{_short(value)}“ ist kein Betrag (keine endliche Zahl)"
     if kind in _MESSAGES:
         return _MESSAGES[kind].format(typ=_type_name(value), short=_short(value), ge=ctx.get("ge"),
                                       le=ctx.get("le"), decimal_places=ctx.get("decimal_places"))

@@ -8,6 +8,7 @@ Schema that editors use to complete and check records.
 from __future__ import annotations
 
 import datetime as dt
+import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
@@ -124,9 +125,18 @@ def _german_decimal(value: Any) -> Any:
     """Accept German amounts ``39,50``, ``3.000`` and ``1.234,50`` (YAML floats are refused: amounts
     are exact, and ``3.000`` as a YAML float would silently be three)."""
     if isinstance(value, float):
+        if math.isnan(value) or math.isinf(value):
+            word = "keine Zahl" if math.isnan(value) else "unendlich"
+            raise ValueError(f"kein Betrag ({word}); bitte einen Betrag angeben, z. B. \"39,50\"")
         raise ValueError("Betrag als Gleitkommazahl; bitte als Text angeben, z. B. \"39,50\"")
     if isinstance(value, str):
         text = value.strip()
+        special = text.lower().lstrip("+-")
+        if special in ("nan", "snan", "inf", "infinity"):
+            word = "keine Zahl" if "nan" in special else "unendlich"
+            raise ValueError(f"„{text}“ ist kein Betrag ({word}); bitte einen Betrag angeben, z. B. \"39,50\"")
+        if re.fullmatch(r"[+-]?[\d.,]*\d[eE][+-]?\d+", text):
+            raise ValueError(f"„{text}“: Beträge bitte ohne Exponent schreiben, z. B. \"100.000\"")
         if re.fullmatch(r"-?\d{1,3}(\.\d{3})+(,\d+)?", text):  # 1.234 or 1.234.567,50
             return text.replace(".", "").replace(",", ".")
         if re.fullmatch(r"-?\d+,\d+", text):  # 39,50
@@ -136,7 +146,8 @@ def _german_decimal(value: Any) -> Any:
 
 Datum = Annotated[dt.date, BeforeValidator(_german_date)]
 JaNein = Annotated[bool, BeforeValidator(_german_bool)]
-Betrag = Annotated[Decimal, BeforeValidator(_german_decimal), Field(max_digits=14, decimal_places=2)]
+# Every amount of Finanzen is a cost, an income or a sum that cannot be negative.
+Betrag = Annotated[Decimal, BeforeValidator(_german_decimal), Field(max_digits=14, decimal_places=2, ge=0)]
 Text = Annotated[str, Field(min_length=1)]
 Markdown = Annotated[str, Field(min_length=1, description="Text in Markdown")]
 Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Kurzkennung aus data/")]

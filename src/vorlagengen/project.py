@@ -22,6 +22,7 @@ from typing import Any
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from . import checks
+from .checks import text as textchecks
 from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
@@ -35,7 +36,7 @@ from .sitzungen import (
     quiet_results,
     results_of,
 )
-from .yamlio import YamlProblem, load_mapping, locate
+from .yamlio import YamlProblem, load_mapping, load_mapping_text, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
 
@@ -61,6 +62,7 @@ def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
             problems.append(exc.problem)
             ref.unreadable.add(name)
             continue
+        problems.extend(textchecks.glyph_problems(raw, path, display))
         adapter = TypeAdapter(dict[str, model])  # type: ignore[valid-type]
         try:
             setattr(ref, name, adapter.validate_python(raw))
@@ -96,7 +98,8 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     found: list[Path] = []
     for target in targets:
         if target.is_dir():
-            found.extend(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+            # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
+            found.extend(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
         elif target.exists():
             found.append(target)
         else:
@@ -107,7 +110,7 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
 def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | None, list[Problem]]:
     display = display_path(path)
     try:
-        raw = load_mapping(path, display)
+        raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
         return display, None, [exc.problem]
     try:
@@ -116,6 +119,7 @@ def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | Non
         return display, None, model_problems(exc, path, display, Vorlage)
     found = checks.check_record(vorlage, path, root, ref)
     problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
+    problems += textchecks.record_problems(raw, vorlage, path, display, text)
     return display, vorlage, problems
 
 

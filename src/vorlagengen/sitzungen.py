@@ -10,6 +10,7 @@ from pydantic import ValidationError
 
 from .checks import check_beratungsfolge_against_sitzungen, check_sitzung
 from .checks.niederschrift import Findings, check_niederschrift
+from .checks.text import glyph_problems
 from .errors import Problem
 from .messages import field_path
 from .model import Sitzung, Top
@@ -95,8 +96,9 @@ def discover_sitzungen(root: Path, folder: Path | None = None) -> list[Path]:
     folder = folder or root / SITZUNG_DIR
     if not folder.is_dir():
         return []
+    # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
     return sorted(p.absolute() for p in folder.rglob("*")
-                  if p.suffix in (".yaml", ".yml") and p.is_file() and not is_niederschrift(p))
+                  if p.suffix in (".yaml", ".yml") and not p.is_dir() and not is_niederschrift(p))
 
 
 def sitzung_file(path: Path) -> Path:
@@ -127,7 +129,8 @@ def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[P
     """One Sitzung file, typed and with numbered TOPs (not yet linked)."""
     display = display_path(path)
     try:
-        sitzung = Sitzung.model_validate(load_mapping(path, display))
+        raw = load_mapping(path, display)
+        sitzung = Sitzung.model_validate(raw)
     except YamlProblem as exc:
         return None, [exc.problem]
     except ValidationError as exc:
@@ -138,8 +141,8 @@ def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[P
     rec.tops, found = number_tops(sitzung, profil)
     if sitzung.quelle is not None:
         found = []  # imported: its numbers are the source's, in the source's order
-    return rec, niederschrift_problems + [Problem(display, *locate(path, loc), field_path(loc), msg)
-                                          for loc, msg in found]
+    return rec, glyph_problems(raw, path, display) + niederschrift_problems + [
+        Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
 
 
 def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[Path] | None = None

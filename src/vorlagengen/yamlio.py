@@ -16,6 +16,8 @@ from __future__ import annotations
 
 import functools
 import math
+import re
+import stat
 from pathlib import Path
 from typing import Any
 
@@ -28,7 +30,7 @@ from ruamel.yaml.reader import ReaderError
 from ruamel.yaml.resolver import implicit_resolvers
 from ruamel.yaml.tag import Tag
 
-from .errors import Problem
+from .errors import Problem, os_reason
 
 
 class _TextDateConstructor(SafeConstructor):
@@ -260,12 +262,39 @@ def _line_col(text: str, position: int) -> tuple[int, int]:
     return raw.count(b"\n", 0, position) + 1, len(raw[start:position].decode("utf-8", "replace")) + 1
 
 
+# Limits: a record is a few kilobytes of text; its Anlagen are files of their own. Deeper nesting
+# than MAX_DEPTH is no record (libyaml itself crashes near 30,000 levels).
+MAX_BYTES = 1_000_000
+MAX_DEPTH = 64
+# YAML 1.1 (libyaml) counts these as line breaks, editors do not: every line number after one
+# would be off. They are refused with their place, counted as editors count.
+_LINE_SEPARATORS = {"\u2028": "LINE SEPARATOR", "\u2029": "PARAGRAPH SEPARATOR", "\u0085": "NEXT LINE"}
+
+
+def _position(text: str, index: int) -> tuple[int, int]:
+    """Line and column (1-based) of a character, counting only \\n as a line break."""
+    return text.count("\n", 0, index) + 1, index - (text.rfind("\n", 0, index) + 1) + 1
+
+
+def _open_regular(path: Path, display: str) -> bytes:
+    """The bytes of a regular file; a FIFO, device or folder is refused before it is opened."""
+    try:
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode):
+            kind = "ein Ordner" if stat.S_ISDIR(st.st_mode) else "keine normale Datei (FIFO, Gerät oder Socket)"
+            raise YamlProblem(Problem(display, 0, 0, "", f"ist {kind}; erwartet wird eine YAML-Datei"))
+        if st.st_size > MAX_BYTES:
+            size, limit = (f"{n:,}".replace(",", ".") for n in (st.st_size, MAX_BYTES))
+            raise YamlProblem(Problem(display, 0, 0, "", f"Datei ist {size} Byte groß, erlaubt sind höchstens "
+                                      f"{limit} Byte (Anlagen gehören als eigene Dateien unter „anlagen“)"))
+        return path.read_bytes()
+    except OSError as exc:
+        raise YamlProblem(Problem(display, 0, 0, "", f"Datei nicht lesbar ({os_reason(exc)})")) from None
+
+
 def read_text(path: Path, display: str) -> str:
     """Read a file as UTF-8 text, or raise YamlProblem with a German message."""
-    try:
-        raw = path.read_bytes()
-    except OSError as exc:
-        raise YamlProblem(Problem(display, 0, 0, "", f"Datei nicht lesbar ({exc.strerror})")) from None
+    raw = _open_regular(path, display)
     if raw.startswith(b"\xef\xbb\xbf"):
         raw = raw[3:]
     try:
@@ -280,11 +309,54 @@ def read_text(path: Path, display: str) -> str:
         not ln.strip() or ln.lstrip().startswith("#") for ln in text.splitlines()
     ):
         raise YamlProblem(Problem(display, 1, 1, "", "Datei ist leer"))
+    if not text.isascii():
+        for ch, name in _LINE_SEPARATORS.items():
+            if ch in text:
+                line, col = _position(text, text.index(ch))
+                raise YamlProblem(Problem(display, line, col, "", f"Zeichen U+{ord(ch):04X} ({name}) ist nicht erlaubt: "
+                                          "YAML zählt es als Zeilenumbruch, Editoren nicht; bitte durch einen normalen "
+                                          "Zeilenumbruch oder ein Leerzeichen ersetzen"))
+    _check_depth(text, display)
     return text
+
+
+_BRACKETS = re.compile(r"[\[\]{}\n]")
+_DEEP_BLOCK = re.compile(rf"^(?:[ ]{{{MAX_DEPTH * 8},}}|[ ]*(?:-[ ]+){{{MAX_DEPTH + 1},}})", re.MULTILINE)
+
+
+def _check_depth(text: str, display: str) -> None:
+    """Refuse nesting deeper than MAX_DEPTH: brackets of flow style, "- " or indentation of block style."""
+    if text.count("[") + text.count("{") > MAX_DEPTH:
+        depth = 0
+        for m in _BRACKETS.finditer(text):
+            ch = m.group()
+            if ch in "[{":
+                depth += 1
+                if depth > MAX_DEPTH:
+                    raise YamlProblem(Problem(display, *_position(text, m.start()), "",
+                                              f"YAML zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"))
+            elif ch in "]}":
+                depth = max(0, depth - 1)
+            elif not _in_flow(text, m.start()):
+                depth = 0
+    deep = _DEEP_BLOCK.search(text)
+    if deep is not None:
+        raise YamlProblem(Problem(display, *_position(text, deep.start()), "",
+                                  f"YAML zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"))
+
+
+def _in_flow(text: str, newline: int) -> bool:
+    """Whether the line after ``newline`` may continue a flow collection (it is indented)."""
+    return newline + 1 < len(text) and text[newline + 1] in " \t]}"
 
 
 def load_mapping(path: Path, display: str) -> dict[str, Any]:
     """Load a YAML file whose top level must be a mapping."""
+    return load_mapping_text(path, display)[0]
+
+
+def load_mapping_text(path: Path, display: str) -> tuple[dict[str, Any], str]:
+    """Load a YAML file whose top level must be a mapping; also return its text."""
     text = read_text(path, display)
     try:
         data = load_text(text)
@@ -315,7 +387,7 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
         raise YamlProblem(
             Problem(display, 1, 1, "", f"oberste Ebene muss eine Zuordnung (Schlüssel: Wert) sein, ist aber {kind}")
         )
-    return data
+    return data, text
 
 
 @functools.lru_cache(maxsize=4)

@@ -12,6 +12,7 @@ from pathlib import Path
 from ..messages import suggest
 from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
 from ..records import Loc, RefData, anlage_path
+from .anlagen import problem as content_problem
 from .common import fmt_date, is_placeholder, scheme_of
 from .schwaerzung import check_schwaerzung
 
@@ -151,5 +152,5 @@ def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
         return f"Anlage „{datei}“ nicht gefunden"
     if not target.is_file():
         return f"„{datei}“ ist keine Datei"
-    return None
+    return content_problem(target)
 

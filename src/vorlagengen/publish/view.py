@@ -312,7 +312,7 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
     numbers = rec.anlagen_nummern or range(1, len(v.anlagen) + 1)  # an Anlage keeps its number (public.py)
     anlagen = [SiteFile(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
                         f"dokumente/{key}/anlage-{i}{anlage_path(a.datei, rec.path).suffix.lower()}", v.datum)
-               for i, a in zip(numbers, v.anlagen) if a.oeffentlich and not a.personenbezogen]
+               for i, a in zip(numbers, v.anlagen, strict=True) if a.oeffentlich and not a.personenbezogen]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, klartext(v.betreff),
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
                       v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path,

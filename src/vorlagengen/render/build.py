@@ -34,7 +34,7 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, trees
-from ..errors import UserError
+from ..errors import UserError, os_reason
 from ..public import public_project as public_projection
 from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..schwaerzung import KLASSE, klartext
@@ -258,7 +258,7 @@ def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[Non
         out.mkdir(parents=True, exist_ok=True)
         fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
     except OSError as exc:
-        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({exc.strerror or exc})") from None
+        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({os_reason(exc)})") from None
     with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)

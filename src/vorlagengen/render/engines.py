@@ -19,7 +19,7 @@ from typing import IO, Any
 from ..errors import ToolError
 from ..records import FONT_DIR, TEMPLATE_DIR
 from .layouts import FONTS, Layout
-from .markdown import READER
+from .markdown import READER, pandoc_messages
 
 FILTER = Path(__file__).with_name("vorlage.lua")
 PDF_STANDARDS = ["a-2a", "ua-1"]
@@ -58,8 +58,8 @@ def pandoc_finish(proc: subprocess.Popen[bytes], source: str) -> bytes:
     out, err = proc.communicate()
     out, err = bytes(out), bytes(err)
     if proc.returncode != 0:
-        raise ToolError("pandoc", source, err.decode("utf-8", "replace").strip())
-    warnings = err.decode("utf-8", "replace").strip()
+        raise ToolError("pandoc", source, pandoc_messages(err.decode("utf-8", "replace")))
+    warnings = pandoc_messages(err.decode("utf-8", "replace"))
     if warnings:
         raise ToolError("pandoc", source, f"Warnung: {warnings}")
     return out
@@ -115,8 +115,9 @@ class PandocWorker:
             raise self._died(display, exc) from None
         if any(len(out) != size for out, size in zip(outputs.values(), header["sizes"] or [], strict=False)):
             raise self._died(display, OSError("Antwort unvollständig"))
-        if header.get("warnings"):
-            raise ToolError("pandoc", display, "Warnung: " + "; ".join(header["warnings"]))
+        warnings = pandoc_messages("\n".join(str(w) for w in header.get("warnings") or []))
+        if warnings:
+            raise ToolError("pandoc", display, "Warnung: " + warnings.replace("\n", "; "))
         return outputs
 
     def _died(self, display: str, exc: Exception) -> ToolError:

@@ -43,9 +43,13 @@ READER = "markdown" + "".join(
 )
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^@&:;=%/])")
-_FENCE = re.compile(r"^(\s*)(:{3,})", re.MULTILINE)
+# A fence line ":::" opens a Div, the layout's own vocabulary – also behind the markers of a
+# blockquote or a list item ("> :::", "- :::", "1. :::"), so those count as the line's start.
+_FENCE = re.compile(r"^((?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)(:{3,})", re.MULTILINE)
+# "[text]{custom-style=…}" and "[text](url){…}": attributes would set any Word style or class.
+_ATTRIBUTES = re.compile(r"(?<=[\])])\{(?!\." + re.escape(KLASSE) + r"\})")  # all but a Schwärzung
 _SPACE = re.compile(r"\s+")
-_TEMPLATE_CLASS = re.compile(r"\{(?=[^}\n]*\.vg-)")
+_TEMPLATE_CLASS = re.compile(r"(?<!\\)\{(?=[^}\n]*\.vg-)")  # not one _ATTRIBUTES defused already
 
 
 def _escape(text: str) -> str:
@@ -60,9 +64,11 @@ def inline(value: object) -> Markup:
 
 
 def md(value: object) -> Markup:
-    """An author's Markdown block, with fence lines and template classes defused; ends with a blank line."""
+    """An author's Markdown block, with fence lines, attributes and template classes defused; ends with a
+    blank line."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
+    text = _ATTRIBUTES.sub(r"\\{", text)
     text = _TEMPLATE_CLASS.sub(r"\\{", text)
     return Markup(text.rstrip() + "\n")
 
@@ -166,3 +172,16 @@ def german(message: str) -> str:
             suffix = f" (offen ist noch „{still_open.group(1)}“)" if still_open else ""
             return german_text.format(*m.groups()) + suffix
     return message
+
+
+# pandoc warnings that are no fault: an unused footnote, a second definition of a link reference
+# (the first one counts, as in CommonMark). Any other warning stops the build.
+_HARMLESS = re.compile(r"^(?:\[WARNING\] )?(Note with key .* but not used\.|Duplicate link reference .*)$")
+_TEMP_PLACE = re.compile(r" (?:at|in) \S*vorlagengen-md-[^\s/]+/\S+ line \d+ column \d+"
+                         r"|\S*vorlagengen-md-[^\s/]+/\S+")
+
+
+def pandoc_messages(stderr: str) -> str:
+    """pandoc's complaints without the harmless ones and without the temporary file's place."""
+    lines = [line for line in stderr.strip().splitlines() if line.strip() and not _HARMLESS.match(line.strip())]
+    return "\n".join(_TEMP_PLACE.sub("", line) for line in lines)

@@ -276,9 +276,17 @@ function Image(img)
   return pandoc.Emph({ pandoc.Str("[Bild: " .. (alt ~= "" and alt or img.src) .. "]") })
 end
 
+-- A heading without text ("#" alone) is no heading: PDF/UA forbids empty ones.
+function Header(h)
+  if pandoc.utils.stringify(h.content):match("^%s*$") then
+    return {}
+  end
+  return inert(h)
+end
+
 return {
   { Meta = meta },
-  { Image = Image, Span = Span, Link = inert, Header = inert, Code = inert, CodeBlock = inert,
+  { Image = Image, Span = Span, Link = inert, Header = Header, Code = inert, CodeBlock = inert,
     Underline = content_only, SmallCaps = content_only },
   { Quoted = Quoted, Table = Table },
   { Div = Div },

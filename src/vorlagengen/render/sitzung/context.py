@@ -9,17 +9,14 @@ pages show something non-public (they carry the Körperschaft's confidentiality 
 
 from __future__ import annotations
 
-import datetime as dt
-import os
-import subprocess
 from dataclasses import dataclass, field, fields
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
 from ...model import Koerperschaft, Sitzung
 from ...records import Project, Record, SitzungRecord, TopEntry
 from ...schwaerzung import KLASSE, texte
+from ...stand import stand
 from ..context import PersonInfo, datum
 from ..layouts import Layout
 from .anlagen import anlagen_views
@@ -70,30 +67,6 @@ class MappeParts:
 
     cache: Path
     staging: Path
-
-
-def stand(root: Path) -> tuple[str, int]:
-    return _stand(root, os.environ.get("SOURCE_DATE_EPOCH"))
-
-
-@lru_cache(maxsize=8)
-def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
-    """„23.11.2026, Commit 1a2b3c4“ and its UNIX time: the commit the documents were made from.
-
-    SOURCE_DATE_EPOCH, if set, fixes the time; without git the time is that variable or 0."""
-    try:
-        out = subprocess.run(["git", "-C", str(root), "log", "-1", "--format=%h %ct"], capture_output=True,
-                             text=True, timeout=10)
-        commit, ts = out.stdout.split() if out.returncode == 0 and out.stdout.strip() else ("", "0")
-        dirty = subprocess.run(["git", "-C", str(root), "status", "--porcelain", "--untracked-files=no"],
-                               capture_output=True, text=True, timeout=10).stdout.strip() if commit else ""
-    except (OSError, subprocess.SubprocessError, ValueError):
-        commit, ts, dirty = "", "0", ""
-    epoch = int(epoch_env) if epoch_env else int(ts)
-    when = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%d.%m.%Y") if epoch else "ohne Datum"
-    if commit:
-        return f"{when}, Commit {commit}{' mit lokalen Änderungen' if dirty else ''}", epoch
-    return f"{when}, ohne Versionsverwaltung", epoch
 
 
 def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,

@@ -26,6 +26,7 @@ from ... import trees
 from ...errors import UserError
 from ...public import public_project
 from ...records import Project, Record, SitzungRecord
+from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
 from ..build import TYPST_MAIN, epoch_of, inputs_for_typst
@@ -35,7 +36,7 @@ from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
 from .anlagen import Placement, merge_pages, prepare_all
 from .blaetter import blaetter, inhalt
-from .context import MappeParts, SitzungContext, sitzung_context, stand
+from .context import MappeParts, SitzungContext, sitzung_context
 
 # Letters import the shared functions first, so that the layout's own definitions win.
 LETTER_MAIN = '#import "/sitzung.typ": *\n#import "/layout.typ": *\n#show: {}\n'

@@ -19,7 +19,7 @@ from .. import engines
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
-from .context import stand
+from ...stand import stand
 from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
     TEIL_OEFFENTLICH,
