@@ -15,8 +15,8 @@ from ..errors import Problem
 from ..messages import field_path, suggest
 from ..model import Gremium, Sitzung
 from ..records import Loc, Record, RefData, SitzungRecord, TopEntry
-from ..yamlio import locate
 from ..schwaerzung import unerkannt
+from ..yamlio import locate
 from .common import fmt_date
 from .schwaerzung import UNERKANNT
 
