@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+
 from leak_support import (
     MARKERS,
     NR_NOE,
@@ -21,7 +22,6 @@ from leak_support import (
     norm,
 )
 from render_support import pdf_pages
-
 from vorlagengen.cli import cli
 
 LAYOUTS = ("allris", "hamburg", "allris4", "saarbruecken")

@@ -10,6 +10,7 @@ from pathlib import Path
 import pikepdf
 import pytest
 from PIL import Image
+
 from render_support import (
     GOLDEN,
     REPO,

@@ -70,7 +70,7 @@ def public_record(record: Record) -> Record:
     nummern: list[int] = []
     anlagen: list[dict[str, Any]] = []
     vorenthalten = {NICHTOEFFENTLICH: 0, PERSONENBEZOGEN: 0}
-    for nr, (anlage, raw) in enumerate(zip(v.anlagen, data["anlagen"]), start=1):
+    for nr, (anlage, raw) in enumerate(zip(v.anlagen, data["anlagen"], strict=False), start=1):
         if anlage.personenbezogen:
             vorenthalten[PERSONENBEZOGEN] += 1
         elif not anlage.oeffentlich:

@@ -131,7 +131,8 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
 
 def record_fingerprint(record: Record, project: Project, base: str, fmt: str) -> str:
     v = record.vorlage
-    bezug = f"{project.betreff_of(v.koerperschaft, v.bezug or '')}|{project.ist_oeffentlich(v.koerperschaft, v.bezug or '')}"
+    nr = v.bezug or ""
+    bezug = f"{project.betreff_of(v.koerperschaft, nr)}|{project.ist_oeffentlich(v.koerperschaft, nr)}"
     h = hashlib.sha256()
     for part in (base, fmt, str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")

@@ -124,7 +124,7 @@ def anlagen_info(record: Record) -> list[AnlageInfo]:
     """The Anlagen with their original numbers (the public projection keeps them, see public.py)."""
     out = []
     numbers = record.anlagen_nummern or range(1, len(record.vorlage.anlagen) + 1)
-    for i, a in zip(numbers, record.vorlage.anlagen):
+    for i, a in zip(numbers, record.vorlage.anlagen, strict=False):
         path = anlage_path(a.datei, record.path)
         stat = path.stat()
         typ = path.suffix.lower().lstrip(".") or "datei"
