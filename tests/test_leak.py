@@ -155,3 +155,20 @@ def test_the_confidentiality_mark_of_the_koerperschaft(attack: tuple[Path, list[
     assert any("Anlage 1 zu VO/9003/19: Oeffentlichkeitsanlage" in p for p in unmarked)  # public pages stay plain
     public = outs[0] / "oeffentlich/sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf"
     assert not any(mark in p for p in pdf_pages(public))
+
+
+def test_validate_messages_of_a_non_public_record_quote_no_value(tmp_path: Path) -> None:
+    """A CI log is often public: a mistake in a non-public Drucksache is named by file, line and field,
+    never by the value; ``--intern`` shows it for the clerk at her desk."""
+    root = make_leak_project(tmp_path / "projekt")
+    record = next(p for p in (root / "vorlagen").rglob("*.yaml") if "status: nichtöffentlich" in p.read_text("utf-8"))
+    text = record.read_text(encoding="utf-8").replace("art: ", "art: ZlkGeheimeArt ", 1)
+    record.write_text(text, encoding="utf-8")
+    public = CliRunner().invoke(cli, ["--projekt", str(root), "validate"])
+    assert public.exit_code == 1
+    assert "ZlkGeheimeArt" not in public.output and "art: ungültiger Wert „…“" in public.output
+    assert "nichtöffentlichen Drucksache ausgelassen" in public.output
+    built = CliRunner().invoke(cli, ["--projekt", str(root), "build"])  # every command's messages
+    assert built.exit_code == 1 and "ZlkGeheimeArt" not in built.output
+    internal = CliRunner().invoke(cli, ["--projekt", str(root), "validate", "--intern"])
+    assert "ZlkGeheimeArt" in internal.output

@@ -11,6 +11,7 @@ import click
 from . import __version__, clickde, trees
 from .errors import Problem, UserError, ValidationFailed, resource_error
 from .progress import Progress
+from .reports import redact
 
 clickde.install()
 
@@ -24,7 +25,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
-            for problem in exc.problems:
+            for problem in redact(exc.problems):
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
             click.echo(f"{n} Fehler gefunden, nichts geschrieben." if n != 1
@@ -67,12 +68,16 @@ def _say(ctx: click.Context, text: str) -> None:
 @click.option("--json", "als_json", is_flag=True, help="Ergebnis als JSON auf die Standardausgabe (für Programme).")
 @click.option("--codequality", type=click.Path(dir_okay=False, path_type=Path), metavar="DATEI",
               help="Fehler zusätzlich als GitLab-Code-Quality-Bericht schreiben (Anzeige im Merge Request).")
+@click.option("--intern", is_flag=True,
+              help="Meldungen zu nichtöffentlichen Drucksachen mit allen Werten (nicht für öffentliche CI-Protokolle).")
 @click.pass_context
-def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequality: Path | None) -> None:
+def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequality: Path | None,
+             intern: bool) -> None:
     """Drucksachen prüfen (ohne PFADE: alle unter vorlagen/ und sitzungen/).
 
     Meldet jeden Fehler als „datei:zeile:spalte: feld: Meldung“ und endet mit Status 1,
-    wenn es Fehler gibt.
+    wenn es Fehler gibt. Bei nichtöffentlichen Drucksachen nennt die Meldung keine Werte
+    („…“), außer mit --intern.
     """
     from .project import discover, load_project
     from .reports import codequality_report, json_report
@@ -88,6 +93,8 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     except ValidationFailed as exc:
         problems, warnings = exc.problems, exc.warnings
         counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
+    if not intern:  # values of non-public Drucksachen stay out of logs, which CI often publishes
+        problems, warnings = redact(problems), redact(warnings)
     if codequality is not None:
         from .writing import write_atomic
 

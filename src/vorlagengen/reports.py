@@ -3,10 +3,46 @@ that a merge request shows each error at its line."""
 
 from __future__ import annotations
 
+import dataclasses
 import hashlib
 import json
+import re
+from pathlib import Path
 
 from .errors import Problem
+
+_QUOTED = re.compile(r"„[^“]*“")
+_STATUS = re.compile(r"^status:[ \t]*[\"']?(\S*)", re.MULTILINE)
+REDACTED_NOTE = ("(Angaben aus einer nichtöffentlichen Drucksache ausgelassen; "
+                 "„vorlagengen validate --intern“ zeigt sie)")
+
+
+def _nonpublic(path: str) -> bool:
+    """Whether the file a message points at is a non-public record (read as text: the record may be
+    too broken to load)."""
+    file = Path(path)
+    try:
+        if not file.is_file():  # never open a FIFO or device: reading it could block
+            return False
+        text = file.read_text(encoding="utf-8", errors="replace")[:1_000_000]
+    except OSError:
+        return False
+    first = _STATUS.search(text)
+    return first is not None and first.group(1).startswith(("nichtöffentlich", "nichtoeffentlich"))
+
+
+def redact(problems: list[Problem]) -> list[Problem]:
+    """Messages about a non-public Drucksache without the values they quote: CI logs are often public,
+    so a log names non-public items only by file, line and field (issue: Öffentlichkeit)."""
+    known: dict[str, bool] = {}
+    out = []
+    for p in problems:
+        if p.path not in known:
+            known[p.path] = _nonpublic(p.path)
+        if known[p.path] and _QUOTED.search(p.message):
+            p = dataclasses.replace(p, message=f"{_QUOTED.sub('„…“', p.message)} {REDACTED_NOTE}")
+        out.append(p)
+    return out
 
 
 def json_report(counts: dict[str, int], problems: list[Problem]) -> str:
