@@ -6,15 +6,23 @@ Record checks return ``(loc, message)`` pairs; the caller turns ``loc`` into lin
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
 from .errors import Problem
-from .messages import suggest
+from .messages import field_path, suggest
 from .model import PFLICHT_NACH_ART, Vorlage
-from .numbering import Scheme, SchemeError
+from .numbering import (
+    Scheme,
+    SchemeError,
+    matches_body,
+    pattern_for,
+    scheme_for,
+    werte_for,
+)
 from .yamlio import locate
 
 if TYPE_CHECKING:
@@ -36,6 +44,13 @@ _KIND = {
 PH_BETREFF = "(Betreff eintragen)"
 PH_BEZUG = "(Drucksachen-Nr.)"
 PH_FRAGE = "(erste Frage)"
+PH_JANEIN = "(ja oder nein)"
+PH_SITZUNGSDATUM = "(Sitzungsdatum)"
+# Placeholders in typed fields: validate reports them and reads the field as empty meanwhile.
+TYPED_PLACEHOLDERS: dict[tuple[str, ...], str] = {
+    ("finanzen", "auswirkungen"): PH_JANEIN,
+    ("beratungsfolge", "*", "datum"): PH_SITZUNGSDATUM,
+}
 
 
 def ph_text(part: str) -> str:
@@ -43,12 +58,38 @@ def ph_text(part: str) -> str:
 
 
 SKELETON_PLACEHOLDERS = frozenset(
-    {PH_BETREFF, PH_BEZUG, PH_FRAGE} | {ph_text(part) for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
+    {PH_BETREFF, PH_BEZUG, PH_FRAGE, PH_JANEIN, PH_SITZUNGSDATUM} | {ph_text(part) for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
 )
 
 
 def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and value.strip() in SKELETON_PLACEHOLDERS
+
+
+def lift_typed_placeholders(raw: Any) -> tuple[Any, list[tuple[Loc, str]]]:
+    """The raw record with the skeleton's placeholders in typed fields taken out (``auswirkungen:
+    (ja oder nein)``, ``datum: (Sitzungsdatum)``), and one "not filled in" finding for each."""
+    found: list[tuple[Loc, str]] = []
+    if not isinstance(raw, dict):
+        return raw, found
+    finanzen = raw.get("finanzen")
+    if isinstance(finanzen, dict) and is_placeholder(finanzen.get("auswirkungen")):
+        found.append((("finanzen", "auswirkungen"), _not_filled(finanzen["auswirkungen"])))
+        raw = {**raw, "finanzen": {k: v for k, v in finanzen.items() if k != "auswirkungen"} | {"auswirkungen": False}}
+    steps = raw.get("beratungsfolge")
+    if isinstance(steps, list):
+        new_steps = []
+        for i, step in enumerate(steps):
+            if isinstance(step, dict) and is_placeholder(step.get("datum")):
+                found.append((("beratungsfolge", i, "datum"), _not_filled(step["datum"])))
+                step = {k: v for k, v in step.items() if k != "datum"}
+            new_steps.append(step)
+        raw = {**raw, "beratungsfolge": new_steps}
+    return raw, found
+
+
+def _not_filled(value: str) -> str:
+    return f"noch nicht ausgefüllt: „{value.strip()}“ ist ein Platzhalter von „vorlagengen new“"
 
 
 def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
@@ -64,8 +105,8 @@ def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
     return out
 
 
-def _fmt_date(d: Any) -> str:
-    return d.strftime("%d.%m.%Y")
+def _fmt_date(d: dt.date | None) -> str:
+    return d.strftime("%d.%m.%Y") if d else "(ohne Datum)"
 
 
 def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
@@ -83,27 +124,91 @@ def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple
     return []
 
 
-def scheme_of(ref: RefData, body: str) -> Scheme | None:
+def scheme_of(ref: RefData, body: str, art: str | None = None, day: dt.date | None = None) -> Scheme | None:
+    """The scheme of a body's numbers (for this Art on this day, when given)."""
     k = ref.koerperschaften.get(body)
     if k is None:
         return None
-    return _valid_scheme(k.nummernschema)
-
-
-@functools.lru_cache(maxsize=64)
-def _valid_scheme(pattern: str) -> Scheme | None:
-    """One Scheme per pattern: its regex is compiled once, not once per record."""
-    scheme = Scheme(pattern)
-    try:
-        scheme.validate()
-    except SchemeError:
-        return None
-    return scheme
+    return scheme_for(k, art or "", day or dt.date.today())
 
 
 @functools.lru_cache(maxsize=16)
 def _resolved(root: Path) -> Path:
     return root.resolve()
+
+
+def _nummer(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
+    k = ref.koerperschaften[v.koerperschaft]
+    scheme = scheme_for(k, v.art, v.datum)
+    if scheme is None:
+        return []  # the scheme is malformed and reported in data/koerperschaften.yaml
+    pattern = pattern_for(k, v.art, v.datum)
+    werte = werte_for(k, v.art, v.datum)
+    if not scheme.matches(v.nummer):
+        example = scheme.format(nr=1, werte=werte)
+        hint = ""
+        if any(c in v.nummer for c in "IVX") and not scheme.uses("wp"):
+            hint = ("; eine römische Wahlperiode schreibt das Schema in data/koerperschaften.yaml als "
+                    "{wp:roemisch}, frühere Formen stehen unter „wahlperioden“")
+        elif matches_body(k, v.nummer):
+            hint = " (die Nummer passt zu einer anderen Form der Körperschaft – stimmen Art und Datum?)"
+        return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{pattern}“ der Körperschaft "
+                 f"{v.koerperschaft} (Beispiel: {example}){hint}")]
+    got = scheme.parse(v.nummer) or {}
+    expected = scheme.parse(scheme.format(nr=1, werte=werte)) or {}
+    if k.wahlperioden and scheme.uses("wp") and got.get("wp") != expected.get("wp"):
+        return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ nennt Wahlperiode {got.get('wp')}, das Datum "
+                 f"{_fmt_date(v.datum)} liegt aber in Wahlperiode {expected.get('wp')}")]
+    return []
+
+
+def _initiator(ref: RefData, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
+    """An initiator is a Gremium (Fraktion, Ausschuss, the Verwaltung as typ Verwaltung) or an Amt."""
+    if ident in ref.aemter or ref.unsure("aemter", ident):
+        return _ref(ref, "aemter", ident, body, loc)
+    if ident in ref.gremien or ref.unsure("gremien", ident):
+        return _ref(ref, "gremien", ident, body, loc)
+    wer = [k for k, g in ref.gremien.items() if g.koerperschaft == body and g.typ in ("Fraktion", "Verwaltung")]
+    wer += [k for k, a in ref.aemter.items() if a.koerperschaft == body]
+    return [(loc, f"unbekannter Initiator „{ident}“ (weder in data/gremien.yaml noch in data/aemter.yaml)"
+             f"{suggest(ident, wer)}. Eine Fraktion steht in data/gremien.yaml mit „typ: Fraktion“, die Verwaltung "
+             "als Ganzes (z. B. „Bezirksamt“) mit „typ: Verwaltung“, ein Amt in data/aemter.yaml")]
+
+
+def _unterschrift(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
+    u = v.unterschrift
+    if u is None:
+        return []
+    out: list[tuple[Loc, str]] = []
+    if u.person:
+        out += _ref(ref, "personen", u.person, body, ("unterschrift", "person"))
+    for i, person in enumerate(u.personen):
+        out += _ref(ref, "personen", person, body, ("unterschrift", "personen", i))
+    if u.fuer:
+        out += _ref(ref, "gremien", u.fuer, body, ("unterschrift", "fuer"))
+    return out
+
+
+def past_without_result(v: Vorlage) -> set[int]:
+    """Steps that certainly took place but have no Ergebnis: dated before the Drucksache itself or
+    before a later step that has one. Decided from the record alone, so output stays reproducible."""
+    done = [s.datum for s in v.beratungsfolge if s.datum is not None and (s.ergebnis or s.ergebnis_text or s.erledigt)]
+    latest = max(done, default=None)
+    out = set()
+    for i, step in enumerate(v.beratungsfolge):
+        if step.datum is None or step.ergebnis or step.ergebnis_text or step.erledigt:
+            continue
+        if step.datum < v.datum or (latest is not None and step.datum < latest):
+            out.add(i)
+    return out
+
+
+def record_warnings(v: Vorlage) -> list[tuple[Loc, str]]:
+    """Findings that do not stop a build: a Beratung that took place without an Ergebnis."""
+    return [(("beratungsfolge", i, "ergebnis"),
+             f"die Sitzung am {_fmt_date(v.beratungsfolge[i].datum)} liegt vor einem späteren Schritt mit "
+             "Ergebnis (oder vor der Drucksache), hat aber kein Ergebnis: „ergebnis“ eintragen oder „erledigt: ja“")
+            for i in sorted(past_without_result(v))]
 
 
 def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple[Loc, str]]:
@@ -115,13 +220,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         hint = suggest(body, ref.koerperschaften)
         out.append((("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}"))
     else:
-        scheme = scheme_of(ref, body)
-        if scheme is not None and not scheme.matches(v.nummer):
-            k = ref.koerperschaften[body]
-            example = scheme.format(nr=1, year=v.datum.year, wp=k.wahlperiode,
-                                    art=k.art_kuerzel.get(v.art))  # type: ignore[call-overload]
-            out.append((("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{k.nummernschema}“ "
-                        f"der Körperschaft {body} (Beispiel: {example})"))
+        out += _nummer(v, ref)
         if v.federfuehrend:
             out += _ref(ref, "aemter", v.federfuehrend, body, ("federfuehrend",))
         for i, amt in enumerate(v.beteiligt):
@@ -132,21 +231,27 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         for i, person in enumerate(v.verfasser):
             out += _ref(ref, "personen", person, body, ("verfasser", i))
         if v.initiator:
-            out += _ref(ref, "gremien", v.initiator, body, ("initiator",))
-        if v.unterschrift:
-            out += _ref(ref, "personen", v.unterschrift.person, body, ("unterschrift", "person"))
+            out += _initiator(ref, v.initiator, body, ("initiator",))
+        if v.ursprung and v.ursprung.initiator:
+            out += _initiator(ref, v.ursprung.initiator, body, ("ursprung", "initiator"))
+        if v.berichterstatter:
+            out += _ref(ref, "personen", v.berichterstatter, body, ("berichterstatter",))
+        out += _unterschrift(v, ref, body)
         for i, step in enumerate(v.beratungsfolge):
             out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
 
     out += _placeholders(v)
     for name in PFLICHT_NACH_ART[v.art]:
+        if name == "fragen" and v.art == "Beantwortung einer Anfrage" and v.bezuege:
+            continue  # the Fragen may come from the Anfrage it answers (checked across records)
         if not getattr(v, name):
             out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
-    if v.bezug is not None and v.bezug == v.nummer:
+    if v.nummer in v.bezuege:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
 
-    for i in range(1, len(v.beratungsfolge)):
-        before, step = v.beratungsfolge[i - 1], v.beratungsfolge[i]
+    dated = [(i, s) for i, s in enumerate(v.beratungsfolge) if s.datum is not None]
+    for (_, before), (i, step) in zip(dated, dated[1:]):
+        assert before.datum is not None and step.datum is not None
         if step.datum < before.datum:
             out.append(((("beratungsfolge", i, "datum")),
                         f"Beratungsfolge nicht in zeitlicher Reihenfolge: {_fmt_date(step.datum)} liegt vor "
@@ -197,25 +302,42 @@ def check_refdata(ref: RefData, root: Path) -> list[Problem]:
         if k.layout not in layouts:
             add("koerperschaften", (ident, "layout"),
                 f"unbekanntes Layout „{k.layout}“{suggest(k.layout, layouts)}; vorhanden: {', '.join(layouts)}")
-        try:
-            Scheme(k.nummernschema).validate()
-        except SchemeError as exc:
-            add("koerperschaften", (ident, "nummernschema"), str(exc))
-            continue
-        if Scheme(k.nummernschema).uses("wp") and k.wahlperiode is None:
-            add("koerperschaften", (ident,), "Nummernschema nutzt {wp}, aber „wahlperiode“ fehlt")
-        if Scheme(k.nummernschema).uses("art") and not k.art_kuerzel:
-            add("koerperschaften", (ident,), "Nummernschema nutzt {art}, aber „art_kuerzel“ fehlt")
+        for loc, msg in _scheme_problems(ident, k):
+            add("koerperschaften", loc, msg)
     for name in ("gremien", "aemter", "personen", "altbestand"):
         for ident, entry in getattr(ref, name).items():
             if entry.koerperschaft not in ref.koerperschaften:
                 hint = suggest(entry.koerperschaft, ref.koerperschaften)
                 add(name, (ident, "koerperschaft"), f"unbekannte Körperschaft „{entry.koerperschaft}“{hint}")
     for nummer, alt in ref.altbestand.items():
-        scheme = scheme_of(ref, alt.koerperschaft)
-        if scheme is not None and not scheme.matches(nummer):
-            add("altbestand", (nummer,), f"Drucksachen-Nr. „{nummer}“ passt nicht zum Schema der Körperschaft {alt.koerperschaft}")
+        body = ref.koerperschaften.get(alt.koerperschaft)
+        if body is not None and not matches_body(body, nummer):
+            add("altbestand", (nummer,), f"Drucksachen-Nr. „{nummer}“ passt zu keinem Nummernschema der Körperschaft "
+                f"{alt.koerperschaft} (auch nicht dem einer früheren Wahlperiode)")
     return out
+
+
+def _scheme_problems(ident: str, k: Any) -> list[tuple[Loc, str]]:
+    """Malformed schemes, and placeholders whose values the body does not give."""
+    out: list[tuple[Loc, str]] = []
+    places: list[tuple[Loc, str]] = [((ident, "nummernschema"), k.nummernschema)]
+    places += [((ident, "nummernschema_je_art", art), p) for art, p in k.nummernschema_je_art.items()]
+    places += [((ident, "wahlperioden", i, "nummernschema"), w.nummernschema)
+               for i, w in enumerate(k.wahlperioden) if w.nummernschema]
+    for loc, pattern in places:
+        scheme = Scheme(pattern, k.ergaenzung)
+        try:
+            scheme.validate()
+        except SchemeError as exc:
+            out.append((loc if "Ergänzung" not in str(exc) else (ident, "ergaenzung"), str(exc)))
+            continue
+        if scheme.uses("wp") and k.wahlperiode is None and not k.wahlperioden:
+            out.append(((ident,), f"„{pattern}“ nutzt {{wp}}, aber „wahlperiode“ (oder „wahlperioden“) fehlt"))
+        if (scheme.uses("wp_von") or scheme.uses("wp_bis")) and not k.wahlperioden:
+            out.append(((ident,), f"„{pattern}“ nutzt {{wp_von}}/{{wp_bis}}, aber „wahlperioden“ fehlt"))
+        if scheme.uses("art") and not k.art_kuerzel:
+            out.append(((ident,), f"„{pattern}“ nutzt {{art}}, aber „art_kuerzel“ fehlt"))
+    return list(dict.fromkeys(out))
 
 
 def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str]], ref: RefData) -> list[Problem]:
@@ -239,16 +361,42 @@ def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str
                                f"Drucksachen-Nr. „{rec.vorlage.nummer}“ steht schon in data/altbestand.yaml"))
     known = {n for (_, n) in seen} | set(ref.altbestand)
     for rec in records:
-        bezug = rec.vorlage.bezug
-        if bezug is None or bezug == rec.vorlage.nummer or is_placeholder(bezug):
+        for i, bezug in enumerate(rec.vorlage.bezuege):
+            if bezug == rec.vorlage.nummer or is_placeholder(bezug):
+                continue
+            body = rec.vorlage.koerperschaft
+            if (body, bezug) in seen or (bezug in ref.altbestand and ref.altbestand[bezug].koerperschaft == body):
+                continue
+            loc: Loc = ("bezug",) if isinstance(rec.vorlage.bezug, str) else ("bezug", i)
+            line, col = locate(rec.path, loc)
+            candidates = [n for (b, n) in seen if b == body and n != rec.vorlage.nummer] + list(ref.altbestand)
+            hint = suggest(bezug, candidates) if known else ""
+            out.append(Problem(rec.display, line, col, field_path(loc),
+                               f"Bezug auf unbekannte Drucksache „{bezug}“ (weder in vorlagen/ noch in "
+                               f"data/altbestand.yaml){hint}"))
+    out += _fragen_aus_anfrage(records, ref)
+    return out
+
+
+def fragen_of(records: Iterable[Record], ref: RefData) -> dict[tuple[str, str], list[str]]:
+    """(body, Nr.) → the Fragen of every Drucksache that has some (records and data/altbestand.yaml)."""
+    found = {(a.koerperschaft, n): list(a.fragen) for n, a in ref.altbestand.items() if a.fragen}
+    found.update({(r.vorlage.koerperschaft, r.vorlage.nummer): list(r.vorlage.fragen) for r in records
+                  if r.vorlage.fragen})
+    return found
+
+
+def _fragen_aus_anfrage(records: list[Record], ref: RefData) -> list[Problem]:
+    """A Beantwortung without its own Fragen takes them from the Anfrage it answers, which must have some."""
+    fragen = fragen_of(records, ref)
+    out = []
+    for rec in records:
+        v = rec.vorlage
+        if v.art != "Beantwortung einer Anfrage" or v.fragen or not v.bezuege:
             continue
-        body = rec.vorlage.koerperschaft
-        if (body, bezug) in seen or (bezug in ref.altbestand and ref.altbestand[bezug].koerperschaft == body):
-            continue
-        line, col = locate(rec.path, ("bezug",))
-        candidates = [n for (b, n) in seen if b == body and n != rec.vorlage.nummer] + list(ref.altbestand)
-        hint = suggest(bezug, candidates) if known else ""
-        out.append(Problem(rec.display, line, col, "bezug",
-                           f"Bezug auf unbekannte Drucksache „{bezug}“ (weder in vorlagen/ noch in "
-                           f"data/altbestand.yaml){hint}"))
+        if not any((v.koerperschaft, b) in fragen for b in v.bezuege):
+            line, col = locate(rec.path, ("bezug",))
+            out.append(Problem(rec.display, line, col, "bezug",
+                               f"die Beantwortung hat keine eigenen „fragen“, und die Anfrage „{v.bezuege[0]}“ hat "
+                               "auch keine; Fragen hier eintragen oder in der Anfrage (bzw. data/altbestand.yaml)"))
     return out

@@ -13,6 +13,9 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate an author most likely meant by ``word``, or None."""
     pool = list(candidates)
     match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not match and len(word) >= 3:  # a cut-off value: „Kenntnis“ for „Kenntnisnahme“
+        starting = [c for c in pool if c.lower().startswith(word.lower())]
+        match = starting if len(starting) == 1 else []
     if not match:
         lowered = {c.lower(): c for c in pool}
         match = [lowered[word.lower()]] if word.lower() in lowered else []
@@ -80,7 +83,10 @@ def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
         return f"Schlüssel muss Text sein, gefunden: {_type_name(value)}"
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
-        return f"unbekanntes Feld „{key}“{suggest(key, allowed_keys)}"
+        hint = suggest(key, allowed_keys)
+        if not hint and allowed_keys:
+            hint = f"; erlaubt: {', '.join(allowed_keys)}"
+        return f"unbekanntes Feld „{key}“{hint}"
     if kind == "literal_error":
         expected = [e.strip().strip("'") for e in str(ctx.get("expected", "")).replace(" or ", ", ").split(",")]
         expected = [e for e in expected if e]

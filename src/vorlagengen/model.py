@@ -12,7 +12,7 @@ import re
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 ART = Literal[
     "Beschlussvorlage",
@@ -25,6 +25,7 @@ ART = Literal[
     "Tischvorlage",
     "Ergänzungsvorlage",
     "Drucksache",
+    "Beschluss",
 ]
 ARTEN: tuple[str, ...] = get_args(ART)
 
@@ -58,7 +59,17 @@ PFLICHT_NACH_ART: dict[str, tuple[str, ...]] = {
     "Tischvorlage": ("sachverhalt",),
     "Ergänzungsvorlage": ("sachverhalt", "bezug"),
     "Drucksache": ("sachverhalt",),
+    "Beschluss": ("beschlussvorschlag",),
 }
+
+# The parts of a Drucksache a Körperschaft's profile can order and name (profil.teile,
+# profil.ueberschriften), and the labels of its property block (profil.bezeichnungen).
+TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", "abschnitte", "dringlichkeit",
+               "finanzen", "unterschrift", "anlagen"]
+TEILE: tuple[str, ...] = get_args(TEIL)
+BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
+                      "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
+                      "ursprung", "aktuell"]
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
@@ -112,11 +123,18 @@ class Beratungsschritt(_Strict):
     """Ein Schritt der Beratungsfolge."""
 
     gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
-    datum: Datum = Field(description="Sitzungsdatum (JJJJ-MM-TT oder TT.MM.JJJJ)")
+    datum: Datum | None = Field(
+        None, description="Sitzungsdatum (JJJJ-MM-TT oder TT.MM.JJJJ); leer, solange die Sitzung nicht feststeht")
+    sitzung: Text | None = Field(
+        None, description="Bezeichnung der Sitzung, wie das System sie zeigt, z. B. „33. öffentliche Sitzung des "
+        "Ausschusses für Haushalt“; steht eine Sitzung dieses Gremiums an diesem Tag unter sitzungen/, wird sie verlinkt")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
     zustaendigkeit: ZUSTAENDIGKEIT = Field(description="Rolle des Gremiums in diesem Schritt")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
+    ergebnis_text: Text | None = Field(
+        None, description="Ergebnis in den Worten der Körperschaft, z. B. „ohne Änderungen in der BVV beschlossen "
+        "(Beratungsfolge beendet)“; steht neben dem einheitlichen Wert aus „ergebnis“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
 
 
@@ -175,8 +193,31 @@ class Finanzen(_Strict):
 class Unterschrift(_Strict):
     """Zeichnungsblock."""
 
-    person: Id = Field(description="Unterzeichnende Person (Kennung aus data/personen.yaml)")
+    person: Id | None = Field(None, description="Unterzeichnende Person (Kennung aus data/personen.yaml)")
+    personen: list[Id] = Field(
+        default_factory=list, description="mehrere Unterzeichnende nebeneinander (statt „person“)")
+    fuer: Id | None = Field(
+        None, description="unterzeichnet für ein Gremium, z. B. eine Fraktion („Für die SPD-Fraktion“; data/gremien.yaml)")
     zusatz: ZUSATZ | None = Field(None, description="„In Vertretung“ oder „Im Auftrag“")
+    ort_datum: Text | None = Field(None, description="Ort und Datum über der Unterschrift, z. B. „Berlin, den 09.05.2007“")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Unterschrift:
+        if (self.person is None) == (not self.personen):
+            raise ValueError("genau eines von „person“ (eine Person) oder „personen“ (Liste) angeben")
+        return self
+
+    @property
+    def alle(self) -> list[str]:
+        return [self.person] if self.person else list(self.personen)
+
+
+class Ursprung(_Strict):
+    """Art und Initiator, mit denen die Drucksache eingebracht wurde, wenn sie sich im Verfahren
+    geändert haben (ALLRIS: „Ursprung“ neben „aktuell“)."""
+
+    art: ART | None = Field(None, description="ursprüngliche Art, z. B. Antrag (aktuell: Beschluss)")
+    initiator: Id | None = Field(None, description="ursprünglicher Initiator, z. B. eine Fraktion")
 
 
 class Vorlage(_Strict):
@@ -194,14 +235,22 @@ class Vorlage(_Strict):
     beteiligt: list[Id] = Field(default_factory=list, description="beteiligte Stellen (data/aemter.yaml)")
     bearbeiter: Id | None = Field(None, description="Bearbeiter/-in (data/personen.yaml)")
     verfasser: list[Id] = Field(default_factory=list, description="Verfasser/-innen (data/personen.yaml)")
-    initiator: Id | None = Field(None, description="Antragsteller, z. B. eine Fraktion (data/gremien.yaml)")
+    initiator: Id | None = Field(
+        None, description="Antragsteller/Initiator: eine Fraktion oder ein Gremium (data/gremien.yaml) oder eine "
+        "Stelle der Verwaltung (data/aemter.yaml)")
     dezernent: Id | None = Field(
         None, description="zuständige Dezernentin / fed. Senator/-in (data/personen.yaml)"
     )
     aktenzeichen: str | None = Field(None, description="Aktenzeichen")
-    bezug: str | None = Field(
-        None, description="Drucksachen-Nr., auf die sich diese bezieht (Stellungnahme, Ergänzung, Antwort)"
+    bezug: Text | list[Text] | None = Field(
+        None, description="Drucksachen-Nr., auf die sich diese bezieht (Stellungnahme, Ergänzung, Antwort), "
+        "oder eine Liste davon"
     )
+    ursprung: Ursprung | None = Field(None, description="ursprüngliche Art und Initiator, wenn sie sich geändert haben")
+    fassung: int | None = Field(None, ge=2, le=99, description="Neufassung: 2 für die 2. Fassung usw.")
+    dringlichkeit: Markdown | None = Field(
+        None, description="Begründung der Dringlichkeit; macht die Drucksache zu einer dringlichen")
+    berichterstatter: Id | None = Field(None, description="Berichterstatter/-in (data/personen.yaml)")
     beratungsfolge: list[Beratungsschritt] = Field(default_factory=list, description="Beratungsfolge")
     sachverhalt: Markdown | None = Field(None, description="Sachverhalt / Begründung")
     beschlussvorschlag: Markdown | None = Field(None, description="Beschlussvorschlag / Antragstext")
@@ -216,8 +265,38 @@ class Vorlage(_Strict):
     def oeffentlich(self) -> bool:
         return self.status == "öffentlich"
 
+    @property
+    def bezuege(self) -> list[str]:
+        if self.bezug is None:
+            return []
+        return [self.bezug] if isinstance(self.bezug, str) else list(self.bezug)
+
 
 # --- reference data ---------------------------------------------------------------------------
+
+
+class Wahlperiode(_Strict):
+    """Eine Wahlperiode der Vertretung."""
+
+    nr: int = Field(ge=1, description="Nummer der Wahlperiode (im Nummernschema {wp}, römisch mit {wp:roemisch})")
+    von: Datum = Field(description="erster Tag")
+    bis: Datum | None = Field(None, description="letzter Tag (leer: läuft noch)")
+    nummernschema: Text | None = Field(
+        None, description="Nummernschema dieser Wahlperiode, wenn es vom heutigen abweicht")
+
+
+class Profil(_Strict):
+    """Wie eine Körperschaft ihre Drucksachen gliedert und benennt – ohne eine Layout-Vorlage zu ändern."""
+
+    teile: list[TEIL] | None = Field(
+        None, description="Reihenfolge der Teile, z. B. [beschlussvorschlag, sachverhalt, finanzen, anlagen]; "
+        "nicht genannte Teile folgen in der Reihenfolge des Layouts")
+    ueberschriften: dict[TEIL, Text] = Field(
+        default_factory=dict, description="Überschrift je Teil, z. B. sachverhalt: Begründung")
+    bezeichnungen: dict[BEZEICHNUNG, Text] = Field(
+        default_factory=dict, description="Bezeichnung je Angabe im Kopf, z. B. initiator: Initiator, art: Drucksache-Art")
+    titel: dict[ART, Text] = Field(
+        default_factory=dict, description="Titelwort je Art, z. B. Beschlussvorlage: Vorlage zur Beschlussfassung")
 
 
 class Koerperschaft(_Strict):
@@ -227,7 +306,8 @@ class Koerperschaft(_Strict):
     briefkopf: list[Text] = Field(description="Zeilen des Briefkopfs, von oben nach unten")
     layout: Text = Field(description="Layout-Ordner unter templates/")
     nummernschema: Text = Field(
-        description="Schema der Drucksachen-Nr. mit {jahr}, {jj}, {wp}, {art}, {nr:N}, z. B. „VO/{nr:4}/{jj}“"
+        description="Schema der Drucksachen-Nr. mit {jahr}, {jj}, {wp}, {wp:roemisch}, {wp_von}, {wp_bis}, {art}, "
+        "{amt}, {nr:N}, z. B. „VO/{nr:4}/{jj}“ oder „{nr:4}/{wp:roemisch}“"
     )
     art_kuerzel: dict[ART, Text] = Field(
         default_factory=dict, description="Kürzel je Art für {art} im Nummernschema"
@@ -236,6 +316,16 @@ class Koerperschaft(_Strict):
         default_factory=dict, description="abweichende Bezeichnung einer Art im Dokument"
     )
     wahlperiode: int | None = Field(None, ge=1, description="laufende Wahlperiode für {wp}")
+    wahlperioden: list[Wahlperiode] = Field(
+        default_factory=list, description="Wahlperioden mit Beginn und Ende; bestimmen {wp}, {wp_von}, {wp_bis} "
+        "nach dem Datum der Drucksache und können ein älteres Nummernschema behalten")
+    nummernschema_je_art: dict[ART, Text] = Field(
+        default_factory=dict, description="eigenes Nummernschema für einzelne Arten, z. B. Anträge „{nr:3}/{jahr}“")
+    ergaenzung: Text = Field(
+        "-{e:2}", description="Form der Nummer einer Ergänzung hinter der Nummer, auf die sie sich bezieht: "
+        "„-{e:2}“ → -01, „{e:A}“ → A, „E“ → nur eine")
+    profil: Profil | None = Field(
+        None, description="Reihenfolge und Wörter der Teile, Bezeichnungen und Titelwort je Art")
     zaehlung: Literal["jährlich", "fortlaufend"] = Field(
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
@@ -243,25 +333,36 @@ class Koerperschaft(_Strict):
 
 
 class Gremium(_Strict):
+    """Ein Gremium: Ausschuss, Vertretung, Beirat, Fraktion oder die Verwaltung als Ganzes."""
+
     name: Text = Field(description="Name des Gremiums")
-    koerperschaft: Id
-    typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = "Ausschuss"
-    kurzname: str | None = None
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
+    typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = Field(
+        "Ausschuss", description="Ausschuss, Vertretung (Rat, Kreistag, BVV), Beirat, Fraktion oder Verwaltung "
+        "(z. B. „Bezirksamt“ als Initiator)")
+    kurzname: str | None = Field(None, description="Kurzname, z. B. „JHA“")
+    genitiv: Text | None = Field(
+        None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“ (sonst abgeleitet)")
 
 
 class Amt(_Strict):
+    """Ein Amt, Fachbereich, Dezernat oder eine andere Stelle der Verwaltung."""
+
     name: Text = Field(description="Bezeichnung, wie sie im Dokument erscheint")
-    koerperschaft: Id
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
+    kuerzel: str | None = Field(None, description="Kürzel für {amt} im Nummernschema, z. B. „40“ oder „Käm“")
 
 
 class Person(_Strict):
-    nachname: Text
-    vorname: str | None = None
-    anrede: Literal["Herr", "Frau"] | None = None
+    """Eine Person: Bearbeiter/-in, Verfasser/-in, Unterzeichnende, Dezernent/-in."""
+
+    nachname: Text = Field(description="Nachname")
+    vorname: str | None = Field(None, description="Vorname")
+    anrede: Literal["Herr", "Frau"] | None = Field(None, description="Herr oder Frau")
     titel: str | None = Field(None, description="akademischer Titel, z. B. „Dr.“")
     funktion: str | None = Field(None, description="Funktion, z. B. „Senator für Bau und Umwelt“")
     kuerzel: str | None = Field(None, description="Dezernatskürzel, z. B. „S 3“")
-    koerperschaft: Id
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
 
     @property
     def name(self) -> str:
@@ -279,10 +380,11 @@ class Person(_Strict):
 class Altdrucksache(_Strict):
     """Eine Drucksache, die vor vorlagengen entstand und nur als Bezug vorkommt."""
 
-    koerperschaft: Id
-    betreff: Text
-    datum: Datum | None = None
-    art: ART | None = None
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
+    betreff: Text = Field(description="Betreff")
+    datum: Datum | None = Field(None, description="Datum")
+    art: ART | None = Field(None, description="Art")
+    fragen: list[Markdown] = Field(default_factory=list, description="Fragen (einer Anfrage, für ihre Beantwortung)")
 
 
 REFERENCE_FILES: dict[str, type[BaseModel]] = {

@@ -58,6 +58,7 @@ class Project:
     records: list[Record]
     sitzungen: list[Any] = field(default_factory=list)  # sitzung.SitzungRecord
     betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff, all known
+    warnings: list[Problem] = field(default_factory=list)  # findings that do not stop a build
 
     def betreff_of(self, koerperschaft: str, nummer: str) -> str:
         return self.betreffs.get((koerperschaft, nummer), "")
@@ -84,8 +85,11 @@ def model_problems(exc: ValidationError, path: Path, display: str, model: type[B
         loc = tuple(prefix) + tuple(err["loc"])
         line, col = locate(path, loc)
         allowed = _allowed_keys(model, err["loc"][len(prefix) :] if prefix else err["loc"])
-        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"),
-                                translate(err, allowed)))
+        message = translate(err, allowed)
+        if model is Vorlage and tuple(err["loc"]) == ("art",) and err["type"] == "literal_error":
+            message += (". Nennt die Körperschaft eine Art anders (z. B. „Vorlage zur Beschlussfassung“), "
+                        "bleibt hier die Art und das Wort steht in data/koerperschaften.yaml unter art_bezeichnung")
+        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"), message))
     return problems
 
 
@@ -204,11 +208,13 @@ def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | Non
         raw = load_mapping(path, display)
     except YamlProblem as exc:
         return display, None, [exc.problem]
+    raw, lifted = checks.lift_typed_placeholders(raw)
+    lifted_problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in lifted]
     try:
         vorlage = Vorlage.model_validate(raw)
     except ValidationError as exc:
-        return display, None, model_problems(exc, path, display, Vorlage)
-    found = checks.check_record(vorlage, path, root, ref)
+        return display, None, lifted_problems + model_problems(exc, path, display, Vorlage)
+    found = lifted + checks.check_record(vorlage, path, root, ref)
     problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
     return display, vorlage, problems
 
@@ -301,7 +307,9 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     problems.extend(found)
     if problems:
         raise ValidationFailed(problems)
-    return Project(root, ref, records, sitzungen, betreffs)
+    warnings = [Problem(r.display, *locate(r.path, loc), field_path(loc), msg)
+                for r in records for loc, msg in checks.record_warnings(r.vorlage)]
+    return Project(root, ref, records, sitzungen, betreffs, sorted(warnings))
 
 
 def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None

@@ -6,12 +6,15 @@ import datetime as dt
 import json
 import os
 import re
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from .checks import PH_BETREFF, PH_BEZUG, PH_FRAGE, ph_text, scheme_of
+from .checks import PH_BETREFF, PH_BEZUG, PH_FRAGE, PH_JANEIN, PH_SITZUNGSDATUM, ph_text
 from .errors import UserError
 from .messages import suggest
 from .model import ARTEN, PFLICHT_NACH_ART
+from .numbering import next_suffix, scheme_for, werte_for
 from .project import RECORD_DIR, RefData, discover, load_refdata
 from .yamlio import YamlProblem, load_mapping
 
@@ -30,7 +33,12 @@ _OPTIONAL_TEXT = {
     "Tischvorlage": ("beschlussvorschlag",),
     "Ergänzungsvorlage": ("beschlussvorschlag",),
     "Drucksache": ("beschlussvorschlag",),
+    "Beschluss": ("sachverhalt",),
 }
+# Finanzielle Auswirkungen: must be answered for these Arts, may be for those, never for the rest
+# (an Anfrage has none, and "nein" as a default would make a Haushaltsplan claim none).
+_FINANZEN_PFLICHT = ("Beschlussvorlage", "Tischvorlage", "Ergänzungsvorlage")
+_FINANZEN_MOEGLICH = ("Mitteilungsvorlage", "Informationsvorlage", "Drucksache", "Stellungnahme")
 
 
 def slug(nummer: str) -> str:
@@ -54,13 +62,28 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefData, bezug: str | None,
+@dataclass
+class Vorgaenger:
+    """What a new Drucksache takes over from the one it refers to (``new --bezug``)."""
+
+    nummer: str
+    betreff: str | None = None
+    beratungsfolge: list[dict[str, Any]] = field(default_factory=list)  # the steps still open
+    fragen: list[str] = field(default_factory=list)
+
+
+def _wahl(ids: list[str]) -> str:
+    return f"  # Auswahl: {', '.join(ids)}" if len(ids) > 1 else ""
+
+
+def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefData, bezug: Vorgaenger | None,
                     schema_ref: str) -> str:
     aemter = [k for k, v in ref.aemter.items() if v.koerperschaft == body]
-    gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ != "Fraktion"]
+    gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ not in ("Fraktion", "Verwaltung")]
     fraktionen = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ == "Fraktion"]
     personen = [k for k, v in ref.personen.items() if v.koerperschaft == body]
     required = PFLICHT_NACH_ART[art]
+    betreff = bezug.betreff if bezug and bezug.betreff else PH_BETREFF
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
         f"# {art} – Gerüst von „vorlagengen new“. Ausfüllen, dann „vorlagengen validate“.",
@@ -70,46 +93,105 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         f"art: {art}",
         "status: öffentlich  # oder: nichtöffentlich",
         "entwurf: ja  # auf „nein“ setzen, wenn die Drucksache endgültig ist",
-        f"betreff: {_q(PH_BETREFF)}",
+        f"betreff: {_q(betreff)}",
     ]
     if aemter:
-        lines.append(f"federfuehrend: {aemter[0]}  # Auswahl: {', '.join(aemter)}")
+        lines.append(f"federfuehrend: {aemter[0]}{_wahl(aemter)}")
     lines += ["beteiligt: []", "verfasser: []"]
     if personen:
-        lines.append(f"# bearbeiter: {personen[0]}  # Auswahl: {', '.join(personen)}")
+        lines.append(f"# bearbeiter: {personen[0]}{_wahl(personen)}")
     if "initiator" in required:
-        choice = fraktionen[0] if fraktionen else (gremien[0] if gremien else "fraktion")
-        lines.append(f"initiator: {choice}  # Fraktion aus data/gremien.yaml")
+        if fraktionen:
+            lines.append(f"initiator: {fraktionen[0]}{_wahl(fraktionen) or '  # Fraktion aus data/gremien.yaml'}")
+        else:
+            lines.append("# initiator:  # keine Fraktion in data/gremien.yaml: dort mit „typ: Fraktion“ eintragen, "
+                         "dann hier ihre Kennung")
     if "bezug" in required or bezug:
-        lines.append(f"bezug: {_q(bezug or PH_BEZUG)}")
+        lines.append(f"bezug: {_q(bezug.nummer if bezug else PH_BEZUG)}")
     lines.append("# aktenzeichen: \"\"")
-    lines.append("beratungsfolge:")
-    if gremien:
-        lines += [
-            f"  - gremium: {gremien[0]}  # Auswahl: {', '.join(gremien)}",
-            f"    datum: {(datum + dt.timedelta(days=14)).isoformat()}",
-            "    zustaendigkeit: Entscheidung  # Vorberatung, Empfehlung, Kenntnisnahme, Entscheidung, Anhörung",
-        ]
-    else:
-        lines[-1] = "beratungsfolge: []"
+    lines += _beratungsfolge(datum, gremien, bezug)
     for part in _TEXT_PARTS:
         if part in required or part in _OPTIONAL_TEXT[art]:
-            prefix = "" if part in required else "# "
-            if part == "fragen":
-                lines += [f"{prefix}fragen:", f"{prefix}  - {PH_FRAGE}"]
-            else:
-                lines += [f"{prefix}{part}: |", f"{prefix}  {ph_text(part)}"]
-    lines += [
-        "abschnitte: []",
-        "finanzen:",
-        "  auswirkungen: nein",
-        "anlagen: []",
-    ]
+            lines += _text_part(part, art, required, bezug)
+    lines.append("abschnitte: []")
+    if art in _FINANZEN_PFLICHT:
+        lines += ["finanzen:", f"  auswirkungen: {_q(PH_JANEIN)}  # hat der Beschluss finanzielle Auswirkungen?"]
+    elif art in _FINANZEN_MOEGLICH:
+        lines += ["# finanzen:", "#   auswirkungen: nein"]
+    lines.append("anlagen: []")
     return "\n".join(lines) + "\n"
 
 
+def _beratungsfolge(datum: dt.date, gremien: list[str], bezug: Vorgaenger | None) -> list[str]:
+    if bezug and bezug.beratungsfolge:
+        lines = ["beratungsfolge:  # die noch offenen Schritte der Bezugsdrucksache"]
+        for step in bezug.beratungsfolge:
+            lines.append(f"  - gremium: {step.get('gremium')}")
+            for key in ("datum", "zustaendigkeit", "oeffentlich", "top", "sitzung"):
+                if step.get(key) is not None:
+                    value = step[key]
+                    shown = str(value) if key in ("datum", "oeffentlich", "zustaendigkeit") else _q(str(value))
+                    lines.append(f"    {key}: {shown}")
+        return lines
+    if not gremien:
+        return ["beratungsfolge: []"]
+    return [
+        "beratungsfolge:",
+        f"  - gremium: {gremien[0]}{_wahl(gremien)}",
+        f"    datum: {_q(PH_SITZUNGSDATUM)}  # JJJJ-MM-TT",
+        "    zustaendigkeit: Entscheidung  # Vorberatung, Empfehlung, Kenntnisnahme, Entscheidung, Anhörung",
+    ]
+
+
+def _text_part(part: str, art: str, required: tuple[str, ...], bezug: Vorgaenger | None) -> list[str]:
+    prefix = "" if part in required else "# "
+    if part != "fragen":
+        return [f"{prefix}{part}: |", f"{prefix}  {ph_text(part)}"]
+    if bezug and bezug.fragen and art == "Beantwortung einer Anfrage":
+        return [f"# fragen: die {len(bezug.fragen)} Fragen kommen aus {bezug.nummer}; eigene nur, wenn sie abweichen"]
+    if bezug and bezug.fragen:
+        return ["fragen:", *(f"  - {_q(f)}" for f in bezug.fragen)]
+    return [f"{prefix}fragen:", f"{prefix}  - {PH_FRAGE}"]
+
+
+def _vorgaenger(root: Path, body: str, nummer: str, ref: RefData, datum: dt.date) -> Vorgaenger:
+    """Betreff, the steps still open and the Fragen of the Drucksache ``nummer`` (record or Altbestand)."""
+    alt = ref.altbestand.get(nummer)
+    if alt is not None and alt.koerperschaft == body:
+        return Vorgaenger(nummer, alt.betreff, [], list(alt.fragen))
+    for path in discover(root):
+        try:
+            raw = load_mapping(path, str(path))
+        except YamlProblem:
+            continue
+        if raw.get("koerperschaft") != body or raw.get("nummer") != nummer:
+            continue
+        steps = [s for s in raw.get("beratungsfolge") or [] if isinstance(s, dict)
+                 and s.get("ergebnis") is None and not s.get("erledigt")]
+        fragen = [f for f in raw.get("fragen") or [] if isinstance(f, str)]
+        betreff = raw.get("betreff") if isinstance(raw.get("betreff"), str) else None
+        return Vorgaenger(nummer, betreff, steps, fragen)
+    return Vorgaenger(nummer)
+
+
+def _werte(k: Any, body: str, art: str, datum: dt.date, amt: str | None, ref: RefData) -> Any:
+    scheme = scheme_for(k, art, datum)
+    assert scheme is not None
+    werte = werte_for(k, art, datum)
+    if scheme.uses("art") and not werte.art:
+        raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
+    if not scheme.uses("amt"):
+        return werte
+    mit_kuerzel = [a for a, e in ref.aemter.items() if e.koerperschaft == body and e.kuerzel]
+    if amt is None or amt not in mit_kuerzel:
+        raise UserError(f"die Nummer der Körperschaft {body} nennt das Amt ({{amt}}): --amt KENNUNG angeben, eine "
+                        f"Stelle mit „kuerzel“ aus data/aemter.yaml{suggest(amt or '', mit_kuerzel)}; vorhanden: "
+                        f"{', '.join(mit_kuerzel) or 'keine'}")
+    return replace(werte, amt=ref.aemter[amt].kuerzel)
+
+
 def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, datum: dt.date | None = None,
-               out: Path | None = None) -> Path:
+               out: Path | None = None, amt: str | None = None) -> Path:
     if art not in ARTEN:
         raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN) or '.'} Erlaubt: {', '.join(ARTEN)}")
     ref, problems = load_refdata(root)
@@ -120,28 +202,25 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     if body not in ref.koerperschaften:
         raise UserError(f"unbekannte Körperschaft „{body}“{suggest(body, ref.koerperschaften)}")
     k = ref.koerperschaften[body]
-    scheme = scheme_of(ref, body)
-    assert scheme is not None  # checked with the reference data
     datum = datum or dt.date.today()
+    scheme = scheme_for(k, art, datum)
+    assert scheme is not None  # checked with the reference data
     existing = _existing_numbers(root, body, ref)
+    vorgaenger = None
     if bezug:
-        from .numbering import next_suffix
-
         if bezug not in existing:
             raise UserError(f"Bezug auf unbekannte Drucksache „{bezug}“ der Körperschaft {body}"
                             f"{suggest(bezug, existing)}")
-        nummer = next_suffix(bezug, existing)
+        nummer = next_suffix(bezug, existing, scheme)
+        vorgaenger = _vorgaenger(root, body, bezug, ref, datum)
     else:
-        kuerzel = k.art_kuerzel.get(art)  # type: ignore[call-overload]
-        if scheme.uses("art") and not kuerzel:
-            raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
-        nummer = scheme.next_free(existing, date=datum, wp=k.wahlperiode, art=kuerzel,
+        nummer = scheme.next_free(existing, werte=_werte(k, body, art, datum, amt, ref),
                                   jaehrlich=k.zaehlung == "jährlich")
     target = out or root / RECORD_DIR / body / f"{slug(nummer)}.yaml"
     if target.exists():
         raise UserError(f"{target}: Datei besteht schon, nichts geschrieben")
     schema_ref = os.path.relpath(root / SCHEMA_RELPATH, target.parent)
-    text = render_skeleton(art, body, nummer, datum, ref, bezug, schema_ref)
+    text = render_skeleton(art, body, nummer, datum, ref, vorgaenger, schema_ref)
     target.parent.mkdir(parents=True, exist_ok=True)
     from .writing import write_atomic
 
