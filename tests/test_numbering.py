@@ -9,15 +9,8 @@ import pytest
 from conftest import Projekt
 
 from vorlagengen.model import Koerperschaft
-from vorlagengen.numbering import (
-    Scheme,
-    SchemeError,
-    Werte,
-    next_suffix,
-    pattern_for,
-    roman,
-    werte_for,
-)
+from vorlagengen.numbering import Scheme, SchemeError, Werte, next_suffix, roman
+from vorlagengen.nummern import pattern_for, werte_for
 
 
 @pytest.mark.parametrize(

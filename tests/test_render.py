@@ -26,7 +26,7 @@ from render_support import (
 from vorlagengen.errors import UserError
 from vorlagengen.project import load_project
 from vorlagengen.render.build import build
-from vorlagengen.skeleton import slug
+from vorlagengen.records import slug
 
 
 @pytest.fixture(scope="module")

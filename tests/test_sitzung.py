@@ -221,7 +221,7 @@ def test_mappen_are_pdfa_2b_and_non_pdfa_anlagen_are_converted(leak_project):
 
 
 def test_without_ghostscript_a_mappe_with_non_pdfa_anlagen_is_not_labelled_pdfa(leak_project, monkeypatch):
-    import vorlagengen.render.sitzung as rs
+    import vorlagengen.render.sitzung.anlagen as rs
 
     real_which = shutil.which
     monkeypatch.setattr(rs.shutil, "which", lambda name: None if name == "gs" else real_which(name))
@@ -233,7 +233,7 @@ def test_without_ghostscript_a_mappe_with_non_pdfa_anlagen_is_not_labelled_pdfa(
 
 
 def test_office_anlage_without_libreoffice_gets_a_clear_note(tmp_path, monkeypatch):
-    import vorlagengen.render.sitzung as rs
+    import vorlagengen.render.sitzung.anlagen as rs
 
     root = copy_project(tmp_path)
     shutil.copyfile(REPO / "src/vorlagengen/templates/_base/reference.docx", root / "vorlagen" / "tabelle.docx")

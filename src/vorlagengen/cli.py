@@ -194,7 +194,7 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     """
     from .project import load_project
     from .render.sitzung import build_sitzung
-    from .sitzung import SITZUNG_DIR
+    from .records import SITZUNG_DIR
 
     root: Path = ctx.obj["root"]
     targets = list(dateien) or [root / SITZUNG_DIR]

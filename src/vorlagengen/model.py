@@ -394,3 +394,53 @@ REFERENCE_FILES: dict[str, type[BaseModel]] = {
     "personen": Person,
     "altbestand": Altdrucksache,
 }
+
+
+# --- Sitzungen --------------------------------------------------------------------------------
+
+_TIME = re.compile(r"^([01]?\d|2[0-3])[:.]([0-5]\d)$")
+
+
+def _time(value: Any) -> Any:
+    """``17:30`` or ``17.30``; YAML 1.2 leaves 17:30 as text."""
+    if isinstance(value, int):  # YAML 1.1 sexagesimal would make 17:30 → 1050
+        raise ValueError("Uhrzeit bitte in Anführungszeichen, z. B. \"17:30\"")
+    if isinstance(value, str):
+        m = _TIME.match(value.strip())
+        if not m:
+            raise ValueError(f"ungültige Uhrzeit „{value}“ (erwartet HH:MM, z. B. 17:30)")
+        return f"{int(m.group(1)):02d}:{m.group(2)}"
+    return value
+
+
+Uhrzeit = Annotated[str, BeforeValidator(_time)]
+
+
+class Top(_Strict):
+    """Ein Tagesordnungspunkt: eine Drucksache oder ein eigener Punkt (Eröffnung, Mitteilungen …)."""
+
+    titel: Text | None = Field(None, description="Titel; bei einer Drucksache ihr Betreff, wenn leer")
+    drucksache: Text | None = Field(None, description="Drucksachen-Nr., die unter diesem TOP beraten wird")
+    nummer: Text | None = Field(None, description="eigene TOP-Nummer, z. B. „12.7“ (sonst automatisch)")
+    nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
+        None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
+    unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
+
+
+class Tagesordnung(_Strict):
+    oeffentlich: list[Top] = Field(default_factory=list, description="öffentlicher Teil")
+    nichtoeffentlich: list[Top] = Field(default_factory=list, description="nichtöffentlicher Teil")
+
+
+class Sitzung(_Strict):
+    """Eine Sitzung eines Gremiums mit ihrer Tagesordnung."""
+
+    gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
+    nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
+    datum: Datum = Field(description="Sitzungstag")
+    beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
+    ort: Text = Field(description="Ort mit Anschrift")
+    raum: str | None = Field(None, description="Sitzungsraum")
+    sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
+    einladungsdatum: Datum = Field(description="Tag der Einladung (für die Ladungsfrist)")
+    tagesordnung: Tagesordnung

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import Vorlage
+from .model import REFERENCE_FILES, Sitzung, Vorlage
 
 
 def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
@@ -31,8 +31,6 @@ def vorlage_schema_text() -> str:
 
 
 def sitzung_schema_text() -> str:
-    from .sitzung import Sitzung
-
     return _text(_schema(Sitzung, "Sitzung (vorlagengen)"))
 
 
@@ -47,8 +45,6 @@ _DATA_TITLES = {
 
 def data_schema(name: str) -> dict[str, Any]:
     """A file of data/: a mapping from Kennung (or Drucksachen-Nr.) to one entry."""
-    from .model import REFERENCE_FILES
-
     entry = REFERENCE_FILES[name].model_json_schema(mode="validation", ref_template="#/$defs/{model}")
     defs = entry.pop("$defs", {})
     defs[REFERENCE_FILES[name].__name__] = entry

@@ -5,17 +5,19 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
-import re
 from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks import PH_BETREFF, PH_BEZUG, PH_FRAGE, PH_JANEIN, PH_SITZUNGSDATUM, ph_text
-from .errors import UserError
+from .checks.common import PH_BETREFF, PH_BEZUG, PH_FRAGE, PH_JANEIN, PH_SITZUNGSDATUM, ph_text
+from .errors import UserError, ValidationFailed
 from .messages import suggest
 from .model import ARTEN, PFLICHT_NACH_ART
-from .numbering import next_suffix, scheme_for, werte_for
-from .project import RECORD_DIR, RefData, discover, load_refdata
+from .numbering import next_suffix
+from .nummern import scheme_for, werte_for
+from .project import discover, load_refdata
+from .records import RECORD_DIR, RefData, slug
+from .writing import write_atomic
 from .yamlio import YamlProblem, load_mapping
 
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
@@ -39,11 +41,6 @@ _OPTIONAL_TEXT = {
 # (an Anfrage has none, and "nein" as a default would make a Haushaltsplan claim none).
 _FINANZEN_PFLICHT = ("Beschlussvorlage", "Tischvorlage", "Ergänzungsvorlage")
 _FINANZEN_MOEGLICH = ("Mitteilungsvorlage", "Informationsvorlage", "Drucksache", "Stellungnahme")
-
-
-def slug(nummer: str) -> str:
-    """File-name form of a Drucksachen-Nr.: ``VO/8321/19`` → ``VO-8321-19``."""
-    return re.sub(r"[^A-Za-z0-9ÄÖÜäöüß_.-]+", "-", nummer).strip("-")
 
 
 def _existing_numbers(root: Path, body: str, ref: RefData) -> list[str]:
@@ -196,8 +193,6 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
         raise UserError(f"unbekannte Art „{art}“{suggest(art, ARTEN) or '.'} Erlaubt: {', '.join(ARTEN)}")
     ref, problems = load_refdata(root)
     if problems:
-        from .errors import ValidationFailed
-
         raise ValidationFailed(problems)
     if body not in ref.koerperschaften:
         raise UserError(f"unbekannte Körperschaft „{body}“{suggest(body, ref.koerperschaften)}")
@@ -222,7 +217,5 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     schema_ref = os.path.relpath(root / SCHEMA_RELPATH, target.parent)
     text = render_skeleton(art, body, nummer, datum, ref, vorgaenger, schema_ref)
     target.parent.mkdir(parents=True, exist_ok=True)
-    from .writing import write_atomic
-
     write_atomic(target, text.encode("utf-8"))
     return target

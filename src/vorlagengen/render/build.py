@@ -18,11 +18,11 @@ from pathlib import Path
 
 from .. import __version__
 from ..errors import UserError
-from ..project import DATA_DIR, Project, Record
-from ..skeleton import slug
+from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..writing import write_atomic
 from . import engines
 from .context import Context, build_context
+from .docx_reference import reference_for
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -67,8 +67,6 @@ def _record_fingerprint(record: Record, layout: Layout, data_fp: str, fmt: str, 
     for part in (__version__, fmt, layout.fingerprint, data_fp, str(record.path), bezug_betreff):
         h.update(part.encode())
     h.update(record.path.read_bytes())
-    from ..checks import anlage_path
-
     for anlage in record.vorlage.anlagen:
         p = anlage_path(anlage.datei, record.path)
         st = p.stat()
@@ -122,8 +120,6 @@ def render_record(record: Record, project: Project, layout: Layout, formats: Ite
 
 
 def reference_doc(layout: Layout, entwurf: bool) -> Path:
-    from .docx_reference import reference_for
-
     return reference_for(layout, entwurf)
 
 

@@ -13,9 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..checks import anlage_path
 from ..model import Person, Vorlage
-from ..project import Record, RefData
+from ..records import Record, RefData, anlage_path
 
 
 def datum(d: dt.date | None) -> str:

@@ -9,18 +9,16 @@ from functools import cached_property
 from pathlib import Path
 
 from ..errors import UserError
+from ..messages import suggest
+from ..records import PACKAGED_TEMPLATES, TEMPLATE_DIR, layout_names
 
-PACKAGED = Path(__file__).resolve().parents[1] / "templates"
+PACKAGED = PACKAGED_TEMPLATES
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
 BASE = "_base"
 
 
 def available(project_root: Path) -> list[str]:
-    names = {p.name for p in PACKAGED.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    own = project_root / "templates"
-    if own.is_dir():
-        names |= {p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
-    return sorted(names)
+    return layout_names(project_root)
 
 
 @dataclass(frozen=True)
@@ -31,7 +29,7 @@ class Layout:
     @cached_property
     def search_path(self) -> list[Path]:
         """Folders to look in, most specific first."""
-        own = self.project_root / "templates"
+        own = self.project_root / TEMPLATE_DIR
         return [own / self.name, PACKAGED / self.name, own / BASE, PACKAGED / BASE]
 
     def find(self, filename: str) -> Path:
@@ -64,8 +62,6 @@ class Layout:
 
 def get_layout(name: str, project_root: Path) -> Layout:
     if name not in available(project_root):
-        from ..messages import suggest
-
         raise UserError(f"unbekanntes Layout „{name}“{suggest(name, available(project_root))}; "
                         f"vorhanden: {', '.join(available(project_root))}")
     return Layout(name, project_root)

@@ -15,6 +15,7 @@ from pathlib import Path
 
 import jinja2
 
+from ..errors import UserError
 from .context import betrag, datum
 from .layouts import Layout
 
@@ -70,12 +71,8 @@ def render_markdown(layout: Layout, context: dict, template: str = "vorlage.md.j
     try:
         return environment(layout).get_template(template).render(context)
     except jinja2.TemplateNotFound as exc:
-        from ..errors import UserError
-
         raise UserError(f"Layout „{layout.name}“: Vorlage „{exc.name}“ fehlt") from None
     except jinja2.TemplateError as exc:
-        from ..errors import UserError
-
         where = getattr(exc, "filename", None) or template
         line = getattr(exc, "lineno", None)
         raise UserError(f"{Path(where)}:{line or 0}: Fehler in der Layout-Vorlage: {exc.message}") from None

@@ -1,0 +1,200 @@
+"""Checks of one record beyond its types: references into data/, numbering, required parts per Art,
+order of the Beratungsfolge, Anlagen paths.
+
+Record checks return ``(loc, message)`` pairs; the caller turns ``loc`` into line and column.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import functools
+import itertools
+from pathlib import Path
+
+from ..messages import suggest
+from ..model import PFLICHT_NACH_ART, Vorlage
+from ..records import Loc, RefData, anlage_path
+from ..nummern import matches_body, pattern_for, scheme_for, werte_for
+from .common import fmt_date, is_placeholder
+
+
+# label, "unknown" with the label's grammatical gender, source file
+_KIND = {
+    "gremien": ("Gremium", "unbekanntes", "data/gremien.yaml"),
+    "aemter": ("Stelle", "unbekannte", "data/aemter.yaml"),
+    "personen": ("Person", "unbekannte", "data/personen.yaml"),
+}
+
+
+def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    for name in ("betreff", "bezug", "sachverhalt", "beschlussvorschlag", "antwort"):
+        if is_placeholder(getattr(v, name)):
+            out.append(((name,), f"noch nicht ausgefüllt: „{getattr(v, name).strip()}“ ist ein Platzhalter "
+                        "von „vorlagengen new“"))
+    for i, frage in enumerate(v.fragen):
+        if is_placeholder(frage):
+            out.append((("fragen", i), f"noch nicht ausgefüllt: „{frage.strip()}“ ist ein Platzhalter "
+                        "von „vorlagengen new“"))
+    return out
+
+
+def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
+    table = getattr(ref, kind)
+    label, unknown, source = _KIND[kind]
+    entry = table.get(ident)
+    if entry is None and ref.unsure(kind, ident):
+        return []  # its entry in data/ is broken and reported there
+    if entry is None:
+        same_body = [k for k, v in table.items() if v.koerperschaft == body]
+        hint = suggest(ident, same_body) or suggest(ident, table)
+        return [(loc, f"{unknown} {label} „{ident}“ (nicht in {source}){hint}")]
+    if entry.koerperschaft != body:
+        return [(loc, f"{label} „{ident}“ gehört zu Körperschaft „{entry.koerperschaft}“, nicht zu „{body}“")]
+    return []
+
+
+def _nummer(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
+    k = ref.koerperschaften[v.koerperschaft]
+    scheme = scheme_for(k, v.art, v.datum)
+    if scheme is None:
+        return []  # the scheme is malformed and reported in data/koerperschaften.yaml
+    pattern = pattern_for(k, v.art, v.datum)
+    werte = werte_for(k, v.art, v.datum)
+    if not scheme.matches(v.nummer):
+        example = scheme.format(nr=1, werte=werte)
+        hint = ""
+        if any(c in v.nummer for c in "IVX") and not scheme.uses("wp"):
+            hint = ("; eine römische Wahlperiode schreibt das Schema in data/koerperschaften.yaml als "
+                    "{wp:roemisch}, frühere Formen stehen unter „wahlperioden“")
+        elif matches_body(k, v.nummer):
+            hint = " (die Nummer passt zu einer anderen Form der Körperschaft – stimmen Art und Datum?)"
+        return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{pattern}“ der Körperschaft "
+                 f"{v.koerperschaft} (Beispiel: {example}){hint}")]
+    got = scheme.parse(v.nummer) or {}
+    expected = scheme.parse(scheme.format(nr=1, werte=werte)) or {}
+    if k.wahlperioden and scheme.uses("wp") and got.get("wp") != expected.get("wp"):
+        return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ nennt Wahlperiode {got.get('wp')}, das Datum "
+                 f"{fmt_date(v.datum)} liegt aber in Wahlperiode {expected.get('wp')}")]
+    return []
+
+def _initiator(ref: RefData, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
+    """An initiator is a Gremium (Fraktion, Ausschuss, the Verwaltung as typ Verwaltung) or an Amt."""
+    if ident in ref.aemter or ref.unsure("aemter", ident):
+        return _ref(ref, "aemter", ident, body, loc)
+    if ident in ref.gremien or ref.unsure("gremien", ident):
+        return _ref(ref, "gremien", ident, body, loc)
+    wer = [k for k, g in ref.gremien.items() if g.koerperschaft == body and g.typ in ("Fraktion", "Verwaltung")]
+    wer += [k for k, a in ref.aemter.items() if a.koerperschaft == body]
+    return [(loc, f"unbekannter Initiator „{ident}“ (weder in data/gremien.yaml noch in data/aemter.yaml)"
+             f"{suggest(ident, wer)}. Eine Fraktion steht in data/gremien.yaml mit „typ: Fraktion“, die Verwaltung "
+             "als Ganzes (z. B. „Bezirksamt“) mit „typ: Verwaltung“, ein Amt in data/aemter.yaml")]
+
+def _unterschrift(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
+    u = v.unterschrift
+    if u is None:
+        return []
+    out: list[tuple[Loc, str]] = []
+    if u.person:
+        out += _ref(ref, "personen", u.person, body, ("unterschrift", "person"))
+    for i, person in enumerate(u.personen):
+        out += _ref(ref, "personen", person, body, ("unterschrift", "personen", i))
+    if u.fuer:
+        out += _ref(ref, "gremien", u.fuer, body, ("unterschrift", "fuer"))
+    return out
+
+def past_without_result(v: Vorlage) -> set[int]:
+    """Steps that certainly took place but have no Ergebnis: dated before the Drucksache itself or
+    before a later step that has one. Decided from the record alone, so output stays reproducible."""
+    done = [s.datum for s in v.beratungsfolge if s.datum is not None and (s.ergebnis or s.ergebnis_text or s.erledigt)]
+    latest = max(done, default=None)
+    out = set()
+    for i, step in enumerate(v.beratungsfolge):
+        if step.datum is None or step.ergebnis or step.ergebnis_text or step.erledigt:
+            continue
+        if step.datum < v.datum or (latest is not None and step.datum < latest):
+            out.add(i)
+    return out
+
+def record_warnings(v: Vorlage) -> list[tuple[Loc, str]]:
+    """Findings that do not stop a build: a Beratung that took place without an Ergebnis."""
+    return [(("beratungsfolge", i, "ergebnis"),
+             f"die Sitzung am {fmt_date(v.beratungsfolge[i].datum)} liegt vor einem späteren Schritt mit "
+             "Ergebnis (oder vor der Drucksache), hat aber kein Ergebnis: „ergebnis“ eintragen oder „erledigt: ja“")
+            for i in sorted(past_without_result(v))]
+
+
+def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple[Loc, str]]:
+    out: list[tuple[Loc, str]] = []
+    body = v.koerperschaft
+    if body not in ref.koerperschaften and ref.unsure("koerperschaften", body):
+        pass  # its entry in data/ is broken and reported there
+    elif body not in ref.koerperschaften:
+        hint = suggest(body, ref.koerperschaften)
+        out.append((("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}"))
+    else:
+        out += _nummer(v, ref)
+        if v.federfuehrend:
+            out += _ref(ref, "aemter", v.federfuehrend, body, ("federfuehrend",))
+        for i, amt in enumerate(v.beteiligt):
+            out += _ref(ref, "aemter", amt, body, ("beteiligt", i))
+        for key in ("bearbeiter", "dezernent"):
+            if getattr(v, key):
+                out += _ref(ref, "personen", getattr(v, key), body, (key,))
+        for i, person in enumerate(v.verfasser):
+            out += _ref(ref, "personen", person, body, ("verfasser", i))
+        if v.initiator:
+            out += _initiator(ref, v.initiator, body, ("initiator",))
+        if v.ursprung and v.ursprung.initiator:
+            out += _initiator(ref, v.ursprung.initiator, body, ("ursprung", "initiator"))
+        if v.berichterstatter:
+            out += _ref(ref, "personen", v.berichterstatter, body, ("berichterstatter",))
+        out += _unterschrift(v, ref, body)
+        for i, step in enumerate(v.beratungsfolge):
+            out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
+
+    out += _placeholders(v)
+    for name in PFLICHT_NACH_ART[v.art]:
+        if name == "fragen" and v.art == "Beantwortung einer Anfrage" and v.bezuege:
+            continue  # the Fragen may come from the Anfrage it answers (checked across records)
+        if not getattr(v, name):
+            out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
+    if v.nummer in v.bezuege:
+        out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
+
+    dated = [(i, s) for i, s in enumerate(v.beratungsfolge) if s.datum is not None]
+    for (_, before), (i, step) in itertools.pairwise(dated):
+        assert before.datum is not None and step.datum is not None
+        if step.datum < before.datum:
+            out.append(((("beratungsfolge", i, "datum")),
+                        f"Beratungsfolge nicht in zeitlicher Reihenfolge: {fmt_date(step.datum)} liegt vor "
+                        f"{fmt_date(before.datum)} (Schritt {i})"))
+
+    for i, anlage in enumerate(v.anlagen):
+        problem = anlage_problem(anlage.datei, path, root)
+        if problem:
+            out.append((("anlagen", i, "datei"), problem))
+    return out
+
+
+@functools.lru_cache(maxsize=16)
+def _resolved(root: Path) -> Path:
+    return root.resolve()
+
+
+def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
+    """Why an Anlage path is not acceptable, or None."""
+    if Path(datei).is_absolute() or datei.startswith(("/", "\\")) or (len(datei) > 1 and datei[1] == ":"):
+        return f"absoluter Pfad „{datei}“ nicht erlaubt; Anlagen liegen im Projekt, Pfad relativ zur Drucksache"
+    target = anlage_path(datei, record)
+    try:
+        target.relative_to(_resolved(root))
+    except ValueError:
+        how = "über einen symbolischen Link " if ".." not in Path(datei).parts else ""
+        return f"Pfad „{datei}“ führt {how}aus dem Projektordner heraus"
+    if not target.exists():
+        return f"Anlage „{datei}“ nicht gefunden"
+    if not target.is_file():
+        return f"„{datei}“ ist keine Datei"
+    return None
+

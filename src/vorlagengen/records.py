@@ -1,0 +1,140 @@
+"""The loaded project: records with their place, the reference data of ``data/``, Sitzungen with
+their numbered TOPs, and the path rules every layer shares (where records, Sitzungen, Anlagen and
+layouts live; file-name forms).
+
+A leaf of the package: it imports only the model, so loading, checks and rendering can all use it.
+"""
+
+from __future__ import annotations
+
+import os
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .errors import Problem
+from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, Vorlage
+
+RECORD_DIR = "vorlagen"
+DATA_DIR = "data"
+SITZUNG_DIR = "sitzungen"
+TEMPLATE_DIR = "templates"
+PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
+
+Loc = tuple[Any, ...]  # a place inside a YAML file: keys and list positions
+
+
+# --- paths ----------------------------------------------------------------------------------------
+
+
+def display_path(path: Path) -> str:
+    """A path as messages show it: relative to the working folder where possible."""
+    try:
+        return os.path.relpath(path)
+    except ValueError:
+        return str(path)
+
+
+def slug(nummer: str) -> str:
+    """File-name form of a Drucksachen-Nr.: ``VO/8321/19`` → ``VO-8321-19``."""
+    return re.sub(r"[^A-Za-z0-9ÄÖÜäöüß_.-]+", "-", nummer).strip("-")
+
+
+def anlage_path(datei: str, record: Path) -> Path:
+    """Where an Anlage of the record file ``record`` lies (``datei`` is relative to the record)."""
+    return (record.parent / datei).resolve()
+
+
+def layout_names(project_root: Path) -> list[str]:
+    """The layouts a project can use: packaged ones and the project's own ``templates/<name>/``."""
+    names = {p.name for p in PACKAGED_TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_")}
+    own = project_root / TEMPLATE_DIR
+    if own.is_dir():
+        names |= {p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
+    return sorted(names)
+
+
+# --- loaded records -------------------------------------------------------------------------------
+
+
+@dataclass
+class RefData:
+    koerperschaften: dict[str, Koerperschaft] = field(default_factory=dict)
+    gremien: dict[str, Gremium] = field(default_factory=dict)
+    aemter: dict[str, Amt] = field(default_factory=dict)
+    personen: dict[str, Person] = field(default_factory=dict)
+    altbestand: dict[str, Altdrucksache] = field(default_factory=dict)
+    # Files of data/ that could not be read, and ids whose entry is invalid. Both are reported
+    # where they are defined; records that refer to them get no second, misleading "unknown id".
+    unreadable: set[str] = field(default_factory=set)
+    invalid: dict[str, set[str]] = field(default_factory=dict)
+
+    def unsure(self, kind: str, ident: str) -> bool:
+        """Whether ``ident`` of ``kind`` may exist but could not be loaded."""
+        return kind in self.unreadable or ident in self.invalid.get(kind, ())
+
+
+@dataclass
+class Record:
+    path: Path
+    display: str
+    vorlage: Vorlage
+
+
+@dataclass
+class TopEntry:
+    """A TOP with its number and place, flattened for templates and checks. ``record`` is the
+    Drucksache it names, set when loading links the Tagesordnung (``sitzungen.link_tops``)."""
+
+    nummer: str
+    titel: str
+    oeffentlich: bool
+    ebene: int
+    nachtrag: str
+    loc: Loc
+    record: Record | None = None
+    unterpunkte: list[TopEntry] = field(default_factory=list)
+    drucksache: str = ""  # the Drucksachen-Nr. the TOP names, as written
+
+
+@dataclass
+class SitzungRecord:
+    path: Path
+    display: str
+    sitzung: Sitzung
+    tops: list[TopEntry] = field(default_factory=list)
+
+    @property
+    def slug(self) -> str:
+        return f"{self.sitzung.gremium}-{self.sitzung.datum.isoformat()}"
+
+    def all_tops(self) -> list[TopEntry]:
+        out: list[TopEntry] = []
+
+        def walk(entries: list[TopEntry]) -> None:
+            for e in entries:
+                out.append(e)
+                walk(e.unterpunkte)
+
+        walk(self.tops)
+        return out
+
+
+@dataclass
+class Project:
+    root: Path
+    ref: RefData
+    records: list[Record]
+    sitzungen: list[SitzungRecord] = field(default_factory=list)
+    betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff, all known
+    warnings: list[Problem] = field(default_factory=list)  # findings that do not stop a build
+
+    def betreff_of(self, koerperschaft: str, nummer: str) -> str:
+        return self.betreffs.get((koerperschaft, nummer), "")
+
+    def by_nummer(self, koerperschaft: str, nummer: str) -> Record | None:
+        for rec in self.records:
+            if rec.vorlage.koerperschaft == koerperschaft and rec.vorlage.nummer == nummer:
+                return rec
+        return None
