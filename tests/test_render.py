@@ -289,7 +289,8 @@ def test_project_templates_override_packaged_layout(tmp_path):
     own.mkdir(parents=True)
     packaged = REPO / "src/vorlagengen/templates/allris/vorlage.md.j2"
     (own / "vorlage.md.j2").write_text(
-        packaged.read_text(encoding="utf-8").replace("# Sachverhalt", "# Sachdarstellung der Musterstadt"),
+        packaged.read_text(encoding="utf-8").replace('"sachverhalt", "Sachverhalt"',
+                                                    '"sachverhalt", "Sachdarstellung der Musterstadt"'),
         encoding="utf-8")
     write_record(root, "o.yaml", HEAD.format(nr="VO/0005/19", betreff="Eigenes Layout") + block("Text."))
     build_project(root, root / "build")

@@ -248,6 +248,7 @@ class Vorlage(_Strict):
     )
     ursprung: Ursprung | None = Field(None, description="ursprüngliche Art und Initiator, wenn sie sich geändert haben")
     fassung: int | None = Field(None, ge=2, le=99, description="Neufassung: 2 für die 2. Fassung usw.")
+    dringlich: JaNein = Field(False, description="dringliche Drucksache (z. B. „Dringliche Vorlage zur Kenntnisnahme“)")
     dringlichkeit: Markdown | None = Field(
         None, description="Begründung der Dringlichkeit; macht die Drucksache zu einer dringlichen")
     berichterstatter: Id | None = Field(None, description="Berichterstatter/-in (data/personen.yaml)")
@@ -295,8 +296,10 @@ class Profil(_Strict):
         default_factory=dict, description="Überschrift je Teil, z. B. sachverhalt: Begründung")
     bezeichnungen: dict[BEZEICHNUNG, Text] = Field(
         default_factory=dict, description="Bezeichnung je Angabe im Kopf, z. B. initiator: Initiator, art: Drucksache-Art")
+    titelwort: Text | None = Field(
+        None, description="Titelwort für alle Arten, z. B. „Drucksache“ (Titel: „Drucksache - 0305/III“)")
     titel: dict[ART, Text] = Field(
-        default_factory=dict, description="Titelwort je Art, z. B. Beschlussvorlage: Vorlage zur Beschlussfassung")
+        default_factory=dict, description="Titelwort je Art (geht „titelwort“ vor), z. B. Antrag: Antrag")
 
 
 class Koerperschaft(_Strict):

@@ -17,11 +17,12 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from .. import __version__
+from ..checks import fragen_of
 from ..errors import UserError
 from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..writing import write_atomic
 from . import engines
-from .context import Context, build_context
+from .context import Context, Verweise, build_context
 from .docx_reference import reference_for
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
@@ -79,7 +80,7 @@ def inputs_for_typst(ctx: Context) -> dict[str, str]:
         "betreff": ctx.betreff,
         "nummer": ctx.nummer,
         "art": ctx.art,
-        "autor": ctx.federfuehrend or ctx.koerperschaft.name,
+        "autor": ctx.autor,
         "koerperschaft": ctx.koerperschaft.name,
         "datum": ctx.datum,
         "status": ctx.status,
@@ -87,12 +88,28 @@ def inputs_for_typst(ctx: Context) -> dict[str, str]:
     }
 
 
+def verweise_of(project: Project) -> Verweise:
+    """What records show of each other and of the Sitzungen."""
+    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): f"Sitzung {s.sitzung.nummer}" for s in project.sitzungen}
+    return Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
+
+
+def _depends(record: Record, verweise: Verweise) -> str:
+    """What the record's output takes from other records: Betreff and Fragen of its Bezüge, Sitzungen."""
+    v = record.vorlage
+    parts = [(nr, verweise.betreffs.get((v.koerperschaft, nr), ""), verweise.fragen.get((v.koerperschaft, nr), []))
+             for nr in v.bezuege]
+    steps = [verweise.sitzungen.get((s.gremium, s.datum), "") for s in v.beratungsfolge if s.datum]
+    return json.dumps([parts, steps], ensure_ascii=False)
+
+
 TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
 
 
-def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
+def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str],
+                  verweise: Verweise | None = None) -> dict[str, bytes]:
     """Render one record into the requested formats (bytes, nothing written)."""
-    ctx = build_context(record, project.ref, project.betreffs)
+    ctx = build_context(record, project.ref, project.betreffs, verweise or verweise_of(project))
     markdown = render_markdown(layout, ctx.as_dict())
     epoch = epoch_of(record)
     formats = list(formats)
@@ -140,6 +157,7 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     work: list[Job] = []
     skipped: list[Path] = []
     layouts: dict[str, Layout] = {}
+    verweise = verweise_of(project)
     for record in project.records:
         name = layout_name or project.ref.koerperschaften[record.vorlage.koerperschaft].layout
         if name not in layouts:
@@ -147,8 +165,7 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
         layout = layouts[name]
         base = output_dir(out, record) / slug(record.vorlage.nummer)
         targets = {f: base.with_suffix(f".{f}") for f in formats}
-        bezug = project.betreff_of(record.vorlage.koerperschaft, record.vorlage.bezug or "")
-        fp = {f: _record_fingerprint(record, layout, data_fp, f, bezug) for f in formats}
+        fp = {f: _record_fingerprint(record, layout, data_fp, f, _depends(record, verweise)) for f in formats}
         todo = {f: p for f, p in targets.items()
                 if force or not p.exists() or manifest.get(str(p.relative_to(out))) != fp[f]}
         skipped.extend(p for f, p in targets.items() if f not in todo)
@@ -156,7 +173,7 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
             work.append(Job(record, layout, todo, json.dumps({f: fp[f] for f in todo})))
 
     def run(job: Job) -> list[Path]:
-        rendered = render_record(job.record, project, job.layout, job.targets)
+        rendered = render_record(job.record, project, job.layout, job.targets, verweise)
         for fmt, path in job.targets.items():
             write_atomic(path, rendered[fmt])
         if progress:

@@ -38,6 +38,18 @@ def inline(value: object) -> str:
     return _SPECIAL.sub(r"\\\1", text)
 
 
+def zeilen(value: object) -> str:
+    """A value whose line breaks matter (a Betreff „…\nhier: …“): each line escaped like ``inline``,
+    joined by hard line breaks. Inside a table cell use ``inline``, which folds them."""
+    lines = [inline(line) for line in str(value).replace("\r\n", "\n").split("\n") if line.strip()]
+    return "\\\n".join(lines)
+
+
+def eur(value: object, word: str = "EUR") -> str:
+    """An amount with its currency word, joined by a no-break space so they never part."""
+    return f"{betrag(value)}\u00a0{word}"  # type: ignore[arg-type]
+
+
 def md(value: object) -> str:
     """An author's Markdown block, with fence lines defused; ends with a blank line."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
@@ -63,7 +75,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag)
+    env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag, zeilen=zeilen, eur=eur)
     return env
 
 
