@@ -176,7 +176,7 @@ def test_unknown_key_nested(projekt: Projekt) -> None:
 def test_unknown_key_without_likeness(projekt: Projekt) -> None:
     fails_with(projekt, WANDSBEK_TEXT + "xyzzy: 1\n", f"{W}:25:1: xyzzy: unbekanntes Feld „xyzzy“; erlaubt: nummer, datum, "
                "koerperschaft, art, status, entwurf, abgeschlossen, betreff, federfuehrend, beteiligt, bearbeiter, "
-               "verfasser, initiator, dezernent, aktenzeichen, bezug, ursprung, fassung, dringlichkeit, "
+               "verfasser, initiator, dezernent, aktenzeichen, bezug, ursprung, fassung, dringlich, dringlichkeit, "
                "berichterstatter, beratungsfolge, sachverhalt, beschlussvorschlag, fragen, antwort, abschnitte, "
                "finanzen, anlagen, unterschrift")
 
