@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen test bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen site serve test bench schema golden clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -36,6 +36,12 @@ sitzung: $(STAMP) ## Einladung, Bekanntmachung und Mappen einer Sitzung (S=<date
 
 sitzungen: $(STAMP) ## Dasselbe für alle Sitzungen unter sitzungen/
 	$(PY) build.py sitzung
+
+site: vorlage sitzungen ## Bürgerinfo-Website und OParl-Export nach build/oeffentlich/site/
+	$(PY) build.py site
+
+serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)
+	$(PY) build.py serve
 
 validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
 	$(PY) build.py validate $(V)

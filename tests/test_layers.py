@@ -16,8 +16,8 @@ PACKAGE = "vorlagengen"
 # Lowest first; the same list, in German, is the README's "Aufbau". A name ending in ".*" covers a
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio"]),
-    ("Modell", ["model"]),
+    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids"]),
+    ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records", "nummern"]),
     ("Prüfen", ["checks.*"]),
     ("Laden", ["modelerrors", "project", "sitzungen"]),
@@ -26,6 +26,8 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
     ("Sitzungskontext", ["render.sitzung.context"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
+    ("Übernahme", ["oparl.*"]),
+    ("Veröffentlichen", ["public", "publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}

@@ -72,20 +72,23 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
 
     root: Path = ctx.obj["root"]
     problems: list = []
+    warnings: list = []
     counts = {"drucksachen": 0, "sitzungen": 0}
     try:
         project = load_project(root, pfade or None)
         counts = {"drucksachen": len(project.records), "sitzungen": len(project.sitzungen)}
-        if not als_json:
-            for warning in project.warnings:
-                click.echo(f"Warnung: {warning}", err=True)
+        warnings = project.warnings
     except ValidationFailed as exc:
-        problems = exc.problems
+        problems, warnings = exc.problems, exc.warnings
         counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
     if codequality is not None:
         from .writing import write_atomic
 
         write_atomic(codequality, codequality_report(problems).encode("utf-8"))
+    if not als_json:
+        for warning in warnings:
+            click.echo(f"{warning.path}:{warning.line}:{warning.col}: {warning.field}: Warnung: {warning.message}",
+                       err=True)
     if als_json:
         click.echo(json_report(counts, problems))
     elif problems:
@@ -138,6 +141,38 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
         _say(ctx, f"geschrieben: {folder / name}")
 
 
+@cli.group(options_metavar="[OPTIONEN]", subcommand_metavar="BEFEHL [ARGUMENTE]...")
+def layout() -> None:
+    """Layouts ansehen und zum Bearbeiten nach templates/ kopieren."""
+
+
+@layout.command("liste", options_metavar="[OPTIONEN]")
+@click.pass_context
+def layout_liste(ctx: click.Context) -> None:
+    """Alle Layouts, die das Projekt nutzen kann, und woher sie kommen."""
+    from .render.layouts import available, origin
+
+    root: Path = ctx.obj["root"]
+    for name in available(root):
+        click.echo(f"{name:14} {origin(name, root)}")
+
+
+@layout.command("kopieren", options_metavar="[OPTIONEN]")
+@click.argument("name")
+@click.option("--als", "neuer_name", metavar="NAME", help="Unter diesem Namen ablegen (Vorgabe: NAME).")
+@click.pass_context
+def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> None:
+    """Layout NAME zum Bearbeiten nach templates/NAME/ kopieren.
+
+    Kopiert vorlage.md.j2, layout.typ und reference.docx. Was im Projektordner liegt, ersetzt das
+    Mitgelieferte Datei für Datei; was man nicht ändert, kann man wieder löschen.
+    """
+    from .render.layouts import copy_layout
+
+    for path in copy_layout(name, ctx.obj["root"], neuer_name):
+        _say(ctx, f"kopiert: {path}")
+
+
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--format", "-f", "formate", default="docx,pdf", show_default=True, metavar="FORMATE",
@@ -175,8 +210,10 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
         with click.progressbar(length=len(project.records), label="Setze Drucksachen", file=sys.stderr) as bar:
             result = run_build(project, out, wanted, layout, jobs=jobs, force=neu,
                                progress=lambda _r: bar.update(1))
+    imported = sum(1 for r in project.records if r.vorlage.uebernommen)
+    note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
     _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
-              f"{len(result.skipped)} unverändert ({out})")
+              f"{len(result.skipped)} unverändert{note} ({out})")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -203,13 +240,129 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
         raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
-    if not chosen:
+    imported = [s for s in chosen if s.sitzung.quelle is not None]
+    if imported:  # their documents stay those of the source system
+        _say(ctx, f"{len(imported)} übernommene Sitzungen: Unterlagen stehen im Quellsystem, nichts erstellt")
+        chosen = [s for s in chosen if s.sitzung.quelle is None]
+    if not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
     for srec in chosen:
         result = build_sitzung(project, srec, out, entwurf=entwurf)
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
         _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder}")
+
+
+@cli.group("import", options_metavar="[OPTIONEN]", subcommand_metavar="QUELLE [ARGUMENTE]...")
+def import_() -> None:
+    """Bestand aus einem Ratsinformationssystem übernehmen."""
+
+
+@import_.command("oparl", options_metavar="[OPTIONEN]")
+@click.argument("quelle", metavar="URL|ORDNER|TAR.GZ")
+@click.option("--projekt", "-C", type=click.Path(file_okay=False, path_type=Path), default=None,
+              help="Zielprojekt (wird angelegt, wenn es fehlt).")
+@click.option("--kennung", metavar="KENNUNG", help="Kennung der Körperschaft (Vorgabe: aus ihrem Namen).")
+@click.option("--layout", default="allris", show_default=True, metavar="NAME",
+              help="Layout für eine neu angelegte Körperschaft.")
+@click.option("--seit", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM",
+              help="Nur Drucksachen und Sitzungen ab diesem Tag.")
+@click.option("--bis", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM",
+              help="Nur Drucksachen und Sitzungen bis zu diesem Tag.")
+@click.option("--dateien", is_flag=True, help="Dokumente und Anlagen herunterladen (Dateispeicher .cache/dateien/).")
+@click.option("--pause", type=click.FloatRange(0, 60), default=0.25, show_default=True, metavar="SEKUNDEN",
+              help="Mindestabstand zwischen zwei Anfragen an den Server.")
+@click.option("--versuche", type=click.IntRange(1, 20), default=5, show_default=True, metavar="ANZAHL",
+              help="Versuche je Anfrage bei Netz- und Serverfehlern (Wartezeit verdoppelt sich).")
+@click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, metavar="SEKUNDEN",
+              help="Zeitlimit je Anfrage.")
+@click.pass_context
+def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung: str | None, layout: str,
+                 seit: dt.datetime | None, bis: dt.datetime | None, dateien: bool, pause: float, versuche: int,
+                 timeout: float) -> None:
+    """Drucksachen, Sitzungen, Gremien und Personen aus OParl übernehmen.
+
+    QUELLE ist die Adresse eines OParl-Systems (https://…/oparl/v1.0/system), ein Ordner mit
+    abgelegten Listenseiten oder ein tar.gz-Archiv davon. Ein zweiter Lauf schreibt nur, was sich
+    geändert hat.
+    """
+    from .oparl.fetch import ClientSettings
+    from .oparl.run import ImportSettings, run_import
+
+    settings = ImportSettings(quelle, projekt or ctx.obj["root"], kennung, layout,
+                              seit.date() if seit else None, bis.date() if bis else None, dateien,
+                              ClientSettings(pause=pause, timeout=timeout, attempts=versuche))
+    report = run_import(settings, lambda text: _say(ctx, text))
+    from .schema import SCHEMAS
+    from .writing import write_atomic
+
+    for name, text in SCHEMAS.items():  # a fresh project gets the schemas its records name
+        if not (settings.root / "schema" / name).exists():
+            write_atomic(settings.root / "schema" / name, text().encode("utf-8"))
+    for line in report.lines():
+        _say(ctx, line)
+
+
+PUBLIC_TREE = Path("oeffentlich")  # below the output folder: what a council may publish
+SITE_DIR = PUBLIC_TREE / "site"
+SITE_STATE = Path("intern") / "site-cache.json"
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner; die Website entsteht in AUSGABE/oeffentlich/site/.")
+@click.option("--basis-url", metavar="URL",
+              help="Adresse, unter der die Website liegt (für OParl, Feeds und Kalender; Vorgabe: basis_url "
+                   "aus data/website.yaml, sonst http://127.0.0.1:8000/).")
+@click.pass_context
+def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
+    """Bürgerinfo-Website mit Suche, Feeds, Kalendern und OParl-Export erstellen.
+
+    Nur aus öffentlichen Drucksachen, öffentlichen TOPs und öffentlichen Anlagen, mit
+    angewandten Schwärzungen. Die PDF/DOCX-Dateien kommen aus AUSGABE/oeffentlich/ (vorher
+    „make vorlage“ und „make sitzungen“). Unverändertes wird nicht neu geschrieben.
+    """
+    from .project import load_project
+    from .public import public_project
+    from .publish import build_site
+    from .publish.config import load_website, with_base
+
+    root: Path = ctx.obj["root"]
+    website = with_base(load_website(root), basis_url)
+    public = public_project(load_project(root))
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
+                        state=out / SITE_STATE)
+    for warning in result.warnings:
+        click.echo(f"Warnung: {warning}", err=True)
+    _say(ctx, f"Website: {result.pages} Seiten, {len(result.written)} Dateien geschrieben, "
+              f"{len(result.removed)} entfernt ({result.folder})")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner, in dem „vorlagengen site“ die Website erstellt hat.")
+@click.option("--host", default="127.0.0.1", show_default=True, help="Adresse, an der der Server lauscht.")
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=8000, show_default=True, help="Port.")
+@click.option("--basis-url", metavar="URL", help="Adresse der Website, wie beim Erstellen (für die Links der Filter).")
+@click.pass_context
+def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: str | None) -> None:
+    """Die Website ausliefern, mit CORS und den Filtern der OParl-Listen (created_since, modified_since …).
+
+    Ein einfacher Webserver genügt für die Website; dieser beantwortet zusätzlich die Filter,
+    die OParl von Servern verlangt, und liefert gelöschte Objekte bei modified_since.
+    """
+    from .publish.config import load_website, with_base
+    from .publish.serve import run
+
+    root: Path = ctx.obj["root"]
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    folder = out / SITE_DIR
+    if not (folder / "index.html").is_file():
+        raise UserError(f"{folder}: keine Website gefunden – zuerst „vorlagengen site“ ausführen")
+    website = with_base(load_website(root), basis_url)
+    _say(ctx, f"Website unter http://{host}:{port}/ (Ende mit Strg+C)")
+    run(folder, website.base, host, port)
 
 
 def main() -> None:

@@ -32,8 +32,9 @@ class UserError(Exception):
 class ValidationFailed(UserError):
     """One or more records or reference files are invalid."""
 
-    def __init__(self, problems: list[Problem]):
+    def __init__(self, problems: list[Problem], warnings: list[Problem] | None = None):
         self.problems = sorted(problems)
+        self.warnings = sorted(warnings or [])
         super().__init__("\n".join(str(p) for p in self.problems))
 
 

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import re
+from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
@@ -46,30 +47,66 @@ ERGEBNIS = Literal[
 ZUSATZ = Literal["In Vertretung", "Im Auftrag"]
 RECHNUNG = Literal["Ergebnisrechnung", "Finanzrechnung investiv"]
 
-# Which text parts each Art must have (field names of Vorlage). Checked in validate.py so that the
-# message can name the missing field and the Art together.
-PFLICHT_NACH_ART: dict[str, tuple[str, ...]] = {
-    "Beschlussvorlage": ("sachverhalt", "beschlussvorschlag"),
-    "Mitteilungsvorlage": ("sachverhalt",),
-    "Informationsvorlage": ("sachverhalt",),
-    "Stellungnahme": ("sachverhalt", "bezug"),
-    "Antrag": ("initiator", "beschlussvorschlag"),
-    "Anfrage": ("initiator", "fragen"),
-    "Beantwortung einer Anfrage": ("bezug", "fragen", "antwort"),
-    "Tischvorlage": ("sachverhalt",),
-    "Ergänzungsvorlage": ("sachverhalt", "bezug"),
-    "Drucksache": ("sachverhalt",),
-    "Beschluss": ("beschlussvorschlag",),
+
+
+@dataclass(frozen=True)
+class Teil:
+    """A text part of a Drucksache (a field of :class:`Vorlage`)."""
+
+    ueberschrift: str  # its usual heading in the documents
+    stil: str  # the Word paragraph style of its text (defined in render/docx_reference.py)
+    platzhalter: str  # the fill-in text "vorlagengen new" writes; validate refuses it
+
+
+@dataclass(frozen=True)
+class ArtRegel:
+    """The rules of one Art, read by the skeleton (``new``), the checks, the JSON Schema and the
+    templates (as ``arten[v.art]``)."""
+
+    pflicht: tuple[str, ...]  # fields that must be filled (named in the message when empty)
+    angeboten: tuple[str, ...] = ()  # further text parts the skeleton offers, commented out
+    kurzwort: str = ""  # the Art's word in a page head („Mitteilung“, „Antwort“); default: the Art
+    von_initiator: bool = False  # comes from a Fraktion or Gremium (initiator), not from the Verwaltung
+
+
+TEILE: dict[str, Teil] = {
+    "sachverhalt": Teil("Sachverhalt", "Textkoerper", "(sachverhalt in Markdown)"),
+    "beschlussvorschlag": Teil("Beschlussvorschlag", "Beschlussvorschlag", "(beschlussvorschlag in Markdown)"),
+    "fragen": Teil("Fragen", "Frage", "(erste Frage)"),
+    "antwort": Teil("Antwort der Verwaltung", "Textkoerper", "(antwort in Markdown)"),
+}
+# Fill-in texts of the skeleton outside the text parts.
+PLATZHALTER: dict[str, str] = {"betreff": "(Betreff eintragen)", "bezug": "(Drucksachen-Nr.)"}
+ART_STIL = "Vorlagenart"  # Word character style of the Art's word in a page head
+
+ART_REGELN: dict[str, ArtRegel] = {
+    "Beschlussvorlage": ArtRegel(("sachverhalt", "beschlussvorschlag")),
+    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",), kurzwort="Mitteilung"),
+    "Informationsvorlage": ArtRegel(("sachverhalt",)),
+    "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
+    "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
+    "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
+    # the Fragen: its own, or those of the Anfrage it answers (checks/across.py)
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "antwort"), ("fragen",), kurzwort="Antwort"),
+    "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+    "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
+    "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+    "Beschluss": ArtRegel(("beschlussvorschlag",), ("sachverhalt",)),
 }
 
 # The parts of a Drucksache a Körperschaft's profile can order and name (profil.teile,
 # profil.ueberschriften), and the labels of its property block (profil.bezeichnungen).
-TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", "abschnitte", "dringlichkeit",
-               "finanzen", "unterschrift", "anlagen"]
-TEILE: tuple[str, ...] = get_args(TEIL)
+PROFIL_TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", "abschnitte", "dringlichkeit",
+                      "finanzen", "unterschrift", "anlagen"]
 BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
                       "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
                       "ursprung", "aktuell"]
+
+
+def kurzwort(art: str) -> str:
+    return ART_REGELN[art].kurzwort or art
+
+
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
 
@@ -129,12 +166,15 @@ class Beratungsschritt(_Strict):
         None, description="Bezeichnung der Sitzung, wie das System sie zeigt, z. B. „33. öffentliche Sitzung des "
         "Ausschusses für Haushalt“; steht eine Sitzung dieses Gremiums an diesem Tag unter sitzungen/, wird sie verlinkt")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
-    zustaendigkeit: ZUSTAENDIGKEIT = Field(description="Rolle des Gremiums in diesem Schritt")
+    zustaendigkeit: ZUSTAENDIGKEIT | None = Field(
+        None, description="Rolle des Gremiums in diesem Schritt (Pflicht außer bei übernommenen Drucksachen)")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
     ergebnis_text: Text | None = Field(
         None, description="Ergebnis in den Worten der Körperschaft, z. B. „ohne Änderungen in der BVV beschlossen "
         "(Beratungsfolge beendet)“; steht neben dem einheitlichen Wert aus „ergebnis“")
+    abstimmung: str | None = Field(
+        None, description="Abstimmungsergebnis im Wortlaut, z. B. „einstimmig, 0 Enthaltungen“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
 
 
@@ -220,6 +260,34 @@ class Ursprung(_Strict):
     initiator: Id | None = Field(None, description="ursprünglicher Initiator, z. B. eine Fraktion")
 
 
+class QuellDatei(_Strict):
+    """Eine Datei im Quellsystem (OParl File): sie bleibt unter ihrer Adresse."""
+
+    name: Text = Field(description="Bezeichnung der Datei")
+    url: Text = Field(description="Adresse der Datei im Quellsystem (accessUrl)")
+    mime: str | None = Field(None, description="Dateityp, z. B. „application/pdf“")
+    groesse: int | None = Field(None, ge=0, description="Größe in Bytes, wenn die Quelle sie nennt")
+    datum: Datum | None = Field(None, description="Datum der Datei")
+    sha256: str | None = Field(
+        None, pattern=r"^[0-9a-f]{64}$",
+        description="Prüfsumme des Inhalts, wenn mit --dateien in den Dateispeicher geladen")
+
+
+class Quelle(_Strict):
+    """Herkunft eines übernommenen Datensatzes. Übernommene Drucksachen werden nicht neu gesetzt:
+    ihr Text steht im Dokument der Quelle."""
+
+    system: Literal["oparl"] = Field(description="Art der Quelle")
+    url: Text = Field(description="Kennung (URL) des Objekts im Quellsystem")
+    web: str | None = Field(None, description="Seite des Objekts im Ratsinformationssystem")
+    art: str | None = Field(None, description="Art im Wortlaut der Quelle, wenn sie von „art“ abweicht")
+    geaendert: str | None = Field(None, description="Zeitpunkt der letzten Änderung in der Quelle")
+    dokument: QuellDatei | None = Field(None, description="Hauptdokument (bei einer Drucksache ihr Text)")
+    einladung: QuellDatei | None = Field(None, description="Einladung bzw. Bekanntmachung einer Sitzung")
+    niederschrift: QuellDatei | None = Field(None, description="Niederschrift einer Sitzung")
+    anlagen: list[QuellDatei] = Field(default_factory=list, description="weitere Dateien (Anlagen)")
+
+
 class Vorlage(_Strict):
     """Eine Drucksache (Vorlage, Antrag, Anfrage, Stellungnahme …)."""
 
@@ -261,6 +329,8 @@ class Vorlage(_Strict):
     finanzen: Finanzen | None = Field(None, description="Finanzielle Auswirkungen")
     anlagen: list[Anlage] = Field(default_factory=list, description="Anlagen")
     unterschrift: Unterschrift | None = Field(None, description="Zeichnungsblock")
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")
 
     @property
     def oeffentlich(self) -> bool:
@@ -271,6 +341,11 @@ class Vorlage(_Strict):
         if self.bezug is None:
             return []
         return [self.bezug] if isinstance(self.bezug, str) else list(self.bezug)
+
+    @property
+    def uebernommen(self) -> bool:
+        """Imported: its text lives in the source's document; it is checked leniently, never typeset."""
+        return self.quelle is not None
 
 
 # --- reference data ---------------------------------------------------------------------------
@@ -289,10 +364,10 @@ class Wahlperiode(_Strict):
 class Profil(_Strict):
     """Wie eine Körperschaft ihre Drucksachen gliedert und benennt – ohne eine Layout-Vorlage zu ändern."""
 
-    teile: list[TEIL] | None = Field(
+    teile: list[PROFIL_TEIL] | None = Field(
         None, description="Reihenfolge der Teile, z. B. [beschlussvorschlag, sachverhalt, finanzen, anlagen]; "
         "nicht genannte Teile folgen in der Reihenfolge des Layouts")
-    ueberschriften: dict[TEIL, Text] = Field(
+    ueberschriften: dict[PROFIL_TEIL, Text] = Field(
         default_factory=dict, description="Überschrift je Teil, z. B. sachverhalt: Begründung")
     bezeichnungen: dict[BEZEICHNUNG, Text] = Field(
         default_factory=dict, description="Bezeichnung je Angabe im Kopf, z. B. initiator: Initiator, art: Drucksache-Art")
@@ -300,6 +375,17 @@ class Profil(_Strict):
         None, description="Titelwort für alle Arten, z. B. „Drucksache“ (Titel: „Drucksache - 0305/III“)")
     titel: dict[ART, Text] = Field(
         default_factory=dict, description="Titelwort je Art (geht „titelwort“ vor), z. B. Antrag: Antrag")
+
+
+class NiederschriftProfil(_Strict):
+    """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
+
+    beschlussfaehigkeit: str = Field(
+        "1/2", pattern=r"^\s*\d+\s*/\s*\d+\s*$",
+        description="beschlussfähig, wenn mehr als dieser Anteil der stimmberechtigten Mitglieder anwesend ist")
+    oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
+        "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
+        "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
 
 
 class Koerperschaft(_Strict):
@@ -333,6 +419,21 @@ class Koerperschaft(_Strict):
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
+    niederschrift: NiederschriftProfil = Field(
+        default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
+
+
+class Mitgliedschaft(_Strict):
+    """Ein Mitglied eines Gremiums (für Anwesenheit, Abstimmungen und Beschlussfähigkeit)."""
+
+    person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
+    fraktion: Id | None = Field(None, description="Fraktion (Kennung eines Gremiums vom typ Fraktion)")
+    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
+        "Mitglied", description="Rolle im Gremium")
+    stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
+    stellvertretung: list[Id] = Field(default_factory=list, description="persönliche Stellvertretung (Personen)")
+    von: Datum | None = Field(None, description="Mitglied seit")
+    bis: Datum | None = Field(None, description="Mitglied bis")
 
 
 class Gremium(_Strict):
@@ -346,6 +447,7 @@ class Gremium(_Strict):
     kurzname: str | None = Field(None, description="Kurzname, z. B. „JHA“")
     genitiv: Text | None = Field(
         None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“ (sonst abgeleitet)")
+    mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 
 class Amt(_Strict):
@@ -442,8 +544,11 @@ class Sitzung(_Strict):
     nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
     datum: Datum = Field(description="Sitzungstag")
     beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
-    ort: Text = Field(description="Ort mit Anschrift")
+    ort: Text | None = Field(None, description="Ort mit Anschrift (Pflicht außer bei übernommenen Sitzungen)")
     raum: str | None = Field(None, description="Sitzungsraum")
     sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
-    einladungsdatum: Datum = Field(description="Tag der Einladung (für die Ladungsfrist)")
+    einladungsdatum: Datum | None = Field(
+        None, description="Tag der Einladung (für die Ladungsfrist; Pflicht außer bei übernommenen Sitzungen)")
     tagesordnung: Tagesordnung
+    quelle: Quelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")

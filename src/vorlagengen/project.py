@@ -7,6 +7,7 @@ place, and only then does :func:`load_project` either return the typed project o
 
 from __future__ import annotations
 
+import datetime as dt
 import multiprocessing
 import os
 import sys
@@ -26,7 +27,7 @@ from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
 from .records import (DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData,
                       display_path, layout_names)
-from .sitzungen import discover_sitzungen, load_sitzungen
+from .sitzungen import check_niederschriften, discover_sitzungen, load_sitzungen
 from .yamlio import YamlProblem, load_mapping, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
@@ -173,11 +174,14 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     problems.extend(checks.check_across(records, others, ref))
     loaded, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
+    project = Project(root, ref, records, loaded, betreffs)
+    project.warnings.extend(Problem(r.display, *locate(r.path, loc), field_path(loc), msg)
+                            for r in records for loc, msg in checks.record_warnings(r.vorlage))
+    if not problems:
+        problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:
-        raise ValidationFailed(problems)
-    warnings = [Problem(r.display, *locate(r.path, loc), field_path(loc), msg)
-                for r in records for loc, msg in checks.record_warnings(r.vorlage)]
-    return Project(root, ref, records, loaded, betreffs, sorted(warnings))
+        raise ValidationFailed(problems, project.warnings)
+    return project
 
 
 def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Path] | None

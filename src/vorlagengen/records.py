@@ -7,6 +7,7 @@ A leaf of the package: it imports only the model, so loading, checks and renderi
 
 from __future__ import annotations
 
+import datetime as dt
 import os
 import re
 from dataclasses import dataclass, field
@@ -15,11 +16,14 @@ from typing import Any
 
 from .errors import Problem
 from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, Vorlage
+from .model_niederschrift import Niederschrift
 
 RECORD_DIR = "vorlagen"
 DATA_DIR = "data"
 SITZUNG_DIR = "sitzungen"
+NIEDERSCHRIFT_SUFFIX = ".niederschrift"  # sitzungen/<name>.niederschrift.yaml beside sitzungen/<name>.yaml
 TEMPLATE_DIR = "templates"
+FONT_DIR = "fonts"  # templates/fonts/: a project's fonts, not a layout
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
 Loc = tuple[Any, ...]  # a place inside a YAML file: keys and list positions
@@ -36,6 +40,15 @@ def display_path(path: Path) -> str:
         return str(path)
 
 
+def niederschrift_path(sitzung: Path) -> Path:
+    """``sitzungen/jha-2011-05-11.yaml`` → ``sitzungen/jha-2011-05-11.niederschrift.yaml``."""
+    return sitzung.with_name(sitzung.stem + NIEDERSCHRIFT_SUFFIX + sitzung.suffix)
+
+
+def is_niederschrift(path: Path) -> bool:
+    return path.stem.endswith(NIEDERSCHRIFT_SUFFIX)
+
+
 def slug(nummer: str) -> str:
     """File-name form of a Drucksachen-Nr.: ``VO/8321/19`` → ``VO-8321-19``."""
     return re.sub(r"[^A-Za-z0-9ÄÖÜäöüß_.-]+", "-", nummer).strip("-")
@@ -47,12 +60,20 @@ def anlage_path(datei: str, record: Path) -> Path:
 
 
 def layout_names(project_root: Path) -> list[str]:
-    """The layouts a project can use: packaged ones and the project's own ``templates/<name>/``."""
-    names = {p.name for p in PACKAGED_TEMPLATES.iterdir() if p.is_dir() and not p.name.startswith("_")}
-    own = project_root / TEMPLATE_DIR
-    if own.is_dir():
-        names |= {p.name for p in own.iterdir() if p.is_dir() and not p.name.startswith(("_", "."))}
-    return sorted(names)
+    """The layouts a project can use: packaged ones and the project's own ``templates/<name>/``
+    (not ``_base``, hidden folders or ``fonts``)."""
+    return sorted(set(packaged_layout_names()) | set(_layout_dirs(project_root / TEMPLATE_DIR)))
+
+
+def packaged_layout_names() -> list[str]:
+    return _layout_dirs(PACKAGED_TEMPLATES)
+
+
+def _layout_dirs(folder: Path) -> list[str]:
+    if not folder.is_dir():
+        return []
+    return sorted(p.name for p in folder.iterdir()
+                  if p.is_dir() and not p.name.startswith(("_", ".")) and p.name != FONT_DIR)
 
 
 # --- loaded records -------------------------------------------------------------------------------
@@ -104,6 +125,8 @@ class SitzungRecord:
     display: str
     sitzung: Sitzung
     tops: list[TopEntry] = field(default_factory=list)
+    niederschrift: Niederschrift | None = None
+    niederschrift_path: Path | None = None
 
     @property
     def slug(self) -> str:
@@ -128,7 +151,10 @@ class Project:
     records: list[Record]
     sitzungen: list[SitzungRecord] = field(default_factory=list)
     betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff, all known
-    warnings: list[Problem] = field(default_factory=list)  # findings that do not stop a build
+    # Results recorded in Niederschriften, the one source of truth for a Beratungsfolge step:
+    # (body, Nr., Gremium, Sitzungsdatum) → Ergebnis
+    ergebnisse: dict[tuple[str, str, str, dt.date], str] = field(default_factory=dict)
+    warnings: list[Problem] = field(default_factory=list)  # reported by validate, do not stop a build
 
     def betreff_of(self, koerperschaft: str, nummer: str) -> str:
         return self.betreffs.get((koerperschaft, nummer), "")

@@ -8,7 +8,7 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import REFERENCE_FILES, Sitzung, Vorlage
+from .model import ART_REGELN, REFERENCE_FILES, Sitzung, Vorlage
 
 
 def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
@@ -23,7 +23,15 @@ def _text(schema: dict[str, Any]) -> str:
 
 
 def vorlage_schema() -> dict[str, Any]:
-    return _schema(Vorlage, "Drucksache (vorlagengen)")
+    """The record's schema, plus for each Art the fields it must have (model.ART_REGELN), so that
+    an editor names a missing Beschlussvorschlag as soon as the Art is chosen."""
+    schema = _schema(Vorlage, "Drucksache (vorlagengen)")
+    schema["allOf"] = [
+        {"if": {"properties": {"art": {"const": art}}, "required": ["art"]},
+         "then": {"required": list(regel.pflicht)}}
+        for art, regel in ART_REGELN.items()
+    ]
+    return schema
 
 
 def vorlage_schema_text() -> str:

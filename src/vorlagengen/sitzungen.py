@@ -3,17 +3,21 @@ Drucksache it names, then check it (``checks.sitzung``)."""
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .checks import check_beratungsfolge_against_sitzungen, check_sitzung
+from .checks.niederschrift import Findings, check_niederschrift, results_by_top
 from .errors import Problem
 from .messages import field_path
 from .model import Sitzung, Top
+from .model_niederschrift import Niederschrift
 from .modelerrors import model_problems
-from .records import SITZUNG_DIR, Loc, Record, RefData, SitzungRecord, TopEntry, display_path
+from .records import (SITZUNG_DIR, Loc, Project, Record, RefData, SitzungRecord, TopEntry, display_path,
+                      is_niederschrift, niederschrift_path)
 from .yamlio import YamlProblem, load_mapping, locate
 
 _NUM_END = re.compile(r"(\d+)\s*$")
@@ -58,7 +62,32 @@ def discover_sitzungen(root: Path) -> list[Path]:
     folder = root / SITZUNG_DIR
     if not folder.is_dir():
         return []
-    return sorted(p.absolute() for p in folder.rglob("*") if p.suffix in (".yaml", ".yml") and p.is_file())
+    return sorted(p.absolute() for p in folder.rglob("*")
+                  if p.suffix in (".yaml", ".yml") and p.is_file() and not is_niederschrift(p))
+
+
+def sitzung_file(path: Path) -> Path:
+    """The Sitzung a path stands for: a Niederschrift file stands for the Sitzung beside it."""
+    if is_niederschrift(path):
+        stem = path.stem.removesuffix(".niederschrift")
+        return path.with_name(stem + path.suffix)
+    return path
+
+
+def read_niederschrift(rec: SitzungRecord) -> list[Problem]:
+    """The Niederschrift beside the Sitzung file, if there is one (typed, not yet checked)."""
+    path = niederschrift_path(rec.path)
+    if not path.is_file():
+        return []
+    display = display_path(path)
+    try:
+        rec.niederschrift = Niederschrift.model_validate(load_mapping(path, display))
+    except YamlProblem as exc:
+        return [exc.problem]
+    except ValidationError as exc:
+        return model_problems(exc, path, display, Niederschrift)
+    rec.niederschrift_path = path
+    return []
 
 
 def read_sitzung(path: Path) -> tuple[SitzungRecord | None, list[Problem]]:
@@ -71,10 +100,11 @@ def read_sitzung(path: Path) -> tuple[SitzungRecord | None, list[Problem]]:
     except ValidationError as exc:
         return None, model_problems(exc, path, display, Sitzung)
     rec = SitzungRecord(path, display, sitzung)
+    niederschrift_problems = read_niederschrift(rec)
     rec.tops = (number_tops(sitzung.tagesordnung.oeffentlich, "Ö", "", ("tagesordnung", "oeffentlich"), True)
                 + number_tops(sitzung.tagesordnung.nichtoeffentlich, "N", "",
                               ("tagesordnung", "nichtoeffentlich"), False))
-    return rec, []
+    return rec, niederschrift_problems
 
 
 def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[Path] | None = None
@@ -82,7 +112,8 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
     """Load every Sitzung (or the given files), number and link the TOPs, check them against the records."""
     problems: list[Problem] = []
     loaded: list[SitzungRecord] = []
-    for path in paths if paths is not None else discover_sitzungen(root):
+    chosen = paths if paths is not None else discover_sitzungen(root)
+    for path in sorted({sitzung_file(p) for p in chosen}):
         rec, found = read_sitzung(path)
         problems.extend(found)
         if rec is None:
@@ -93,3 +124,23 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
         loaded.append(rec)
     problems.extend(check_beratungsfolge_against_sitzungen(loaded, records))
     return loaded, problems
+
+
+def check_niederschriften(project: Project, today: dt.date) -> list[Problem]:
+    """Check every loaded Niederschrift; record its results as the project's Beratungsfolge results and
+    its warnings (overdue Beschlüsse) as the project's warnings. Returns the errors."""
+    errors: list[Problem] = []
+    for srec in project.sitzungen:
+        if srec.niederschrift is None or srec.niederschrift_path is None:
+            continue
+        found: Findings = check_niederschrift(srec, project.ref, today)
+        path, display = srec.niederschrift_path, display_path(srec.niederschrift_path)
+        errors += [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found.errors]
+        project.warnings += [Problem(display, *locate(path, loc), field_path(loc), msg)
+                             for loc, msg in found.warnings]
+        errors += found.in_records
+        body = project.ref.gremien[srec.sitzung.gremium].koerperschaft
+        for nummer, result in results_by_top(srec).items():
+            if result.ergebnis is not None:
+                project.ergebnisse[(body, nummer, srec.sitzung.gremium, srec.sitzung.datum)] = result.ergebnis
+    return errors

@@ -9,10 +9,10 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks.common import PH_BETREFF, PH_BEZUG, PH_FRAGE, PH_JANEIN, PH_SITZUNGSDATUM, ph_text
+from .checks.common import PH_JANEIN, PH_SITZUNGSDATUM
 from .errors import UserError, ValidationFailed
 from .messages import suggest
-from .model import ARTEN, PFLICHT_NACH_ART
+from .model import ART_REGELN, ARTEN, PLATZHALTER, TEILE
 from .numbering import next_suffix
 from .nummern import scheme_for, werte_for
 from .project import discover, load_refdata
@@ -22,21 +22,6 @@ from .yamlio import YamlProblem, load_mapping
 
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
 
-# Fields every Art shows, in the order of the record; the text parts follow by Art.
-_TEXT_PARTS = ("sachverhalt", "beschlussvorschlag", "fragen", "antwort")
-_OPTIONAL_TEXT = {
-    "Beschlussvorlage": (),
-    "Mitteilungsvorlage": ("beschlussvorschlag",),
-    "Informationsvorlage": (),
-    "Stellungnahme": (),
-    "Antrag": ("sachverhalt",),
-    "Anfrage": ("sachverhalt", "antwort"),
-    "Beantwortung einer Anfrage": (),
-    "Tischvorlage": ("beschlussvorschlag",),
-    "Ergänzungsvorlage": ("beschlussvorschlag",),
-    "Drucksache": ("beschlussvorschlag",),
-    "Beschluss": ("sachverhalt",),
-}
 # Finanzielle Auswirkungen: must be answered for these Arts, may be for those, never for the rest
 # (an Anfrage has none, and "nein" as a default would make a Haushaltsplan claim none).
 _FINANZEN_PFLICHT = ("Beschlussvorlage", "Tischvorlage", "Ergänzungsvorlage")
@@ -79,8 +64,8 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
     gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ not in ("Fraktion", "Verwaltung")]
     fraktionen = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ == "Fraktion"]
     personen = [k for k, v in ref.personen.items() if v.koerperschaft == body]
-    required = PFLICHT_NACH_ART[art]
-    betreff = bezug.betreff if bezug and bezug.betreff else PH_BETREFF
+    required = ART_REGELN[art].pflicht
+    betreff = bezug.betreff if bezug and bezug.betreff else PLATZHALTER["betreff"]
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
         f"# {art} – Gerüst von „vorlagengen new“. Ausfüllen, dann „vorlagengen validate“.",
@@ -104,11 +89,11 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
             lines.append("# initiator:  # keine Fraktion in data/gremien.yaml: dort mit „typ: Fraktion“ eintragen, "
                          "dann hier ihre Kennung")
     if "bezug" in required or bezug:
-        lines.append(f"bezug: {_q(bezug.nummer if bezug else PH_BEZUG)}")
+        lines.append(f"bezug: {_q(bezug.nummer if bezug else PLATZHALTER['bezug'])}")
     lines.append("# aktenzeichen: \"\"")
     lines += _beratungsfolge(datum, gremien, bezug)
-    for part in _TEXT_PARTS:
-        if part in required or part in _OPTIONAL_TEXT[art]:
+    for part in TEILE:  # the text parts, in the order of the record
+        if part in required or part in ART_REGELN[art].angeboten:
             lines += _text_part(part, art, required, bezug)
     lines.append("abschnitte: []")
     if art in _FINANZEN_PFLICHT:
@@ -141,14 +126,16 @@ def _beratungsfolge(datum: dt.date, gremien: list[str], bezug: Vorgaenger | None
 
 
 def _text_part(part: str, art: str, required: tuple[str, ...], bezug: Vorgaenger | None) -> list[str]:
-    prefix = "" if part in required else "# "
+    # a Beantwortung without an Anfrage that has Fragen needs its own
+    own_fragen = part == "fragen" and art == "Beantwortung einer Anfrage" and not (bezug and bezug.fragen)
+    prefix = "" if part in required or own_fragen else "# "
     if part != "fragen":
-        return [f"{prefix}{part}: |", f"{prefix}  {ph_text(part)}"]
+        return [f"{prefix}{part}: |", f"{prefix}  {TEILE[part].platzhalter}"]
     if bezug and bezug.fragen and art == "Beantwortung einer Anfrage":
         return [f"# fragen: die {len(bezug.fragen)} Fragen kommen aus {bezug.nummer}; eigene nur, wenn sie abweichen"]
     if bezug and bezug.fragen:
         return ["fragen:", *(f"  - {_q(f)}" for f in bezug.fragen)]
-    return [f"{prefix}fragen:", f"{prefix}  - {PH_FRAGE}"]
+    return [f"{prefix}fragen:", f"{prefix}  - {TEILE['fragen'].platzhalter}"]
 
 
 def _vorgaenger(root: Path, body: str, nummer: str, ref: RefData, datum: dt.date) -> Vorgaenger:

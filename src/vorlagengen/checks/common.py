@@ -6,27 +6,18 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..nummern import scheme_for
+from ..model import PLATZHALTER, TEILE
 from ..numbering import Scheme
+from ..nummern import scheme_for
 from ..records import Loc, RefData
 
-# The fill-in texts "vorlagengen new" writes into a skeleton (skeleton.render_skeleton). A record
-# that still carries one is not finished: validate names each, so the skeleton's own advice
+# The fill-in texts "vorlagengen new" writes into a skeleton (model.PLATZHALTER, model.TEILE). A
+# record that still carries one is not finished: validate names each, so the skeleton's own advice
 # "Ausfüllen, dann vorlagengen validate" works as a checklist.
-PH_BETREFF = "(Betreff eintragen)"
-PH_BEZUG = "(Drucksachen-Nr.)"
-PH_FRAGE = "(erste Frage)"
-PH_JANEIN = "(ja oder nein)"
-PH_SITZUNGSDATUM = "(Sitzungsdatum)"
-
-
-def ph_text(part: str) -> str:
-    return f"({part} in Markdown)"
-
-
-SKELETON_PLACEHOLDERS = frozenset(
-    {PH_BETREFF, PH_BEZUG, PH_FRAGE, PH_JANEIN, PH_SITZUNGSDATUM} | {ph_text(part) for part in ("sachverhalt", "beschlussvorschlag", "antwort")}
-)
+PH_JANEIN = "(ja oder nein)"  # finanzen.auswirkungen of a skeleton
+PH_SITZUNGSDATUM = "(Sitzungsdatum)"  # the date of its first Beratung
+SKELETON_PLACEHOLDERS = frozenset([*PLATZHALTER.values(), *(teil.platzhalter for teil in TEILE.values()),
+                                   PH_JANEIN, PH_SITZUNGSDATUM])
 
 
 def is_placeholder(value: Any) -> bool:

@@ -12,9 +12,9 @@ import itertools
 from pathlib import Path
 
 from ..messages import suggest
-from ..model import PFLICHT_NACH_ART, Vorlage
-from ..records import Loc, RefData, anlage_path
+from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
 from ..nummern import matches_body, pattern_for, scheme_for, werte_for
+from ..records import Loc, RefData, anlage_path
 from .common import fmt_date, is_placeholder
 
 
@@ -28,14 +28,12 @@ _KIND = {
 
 def _placeholders(v: Vorlage) -> list[tuple[Loc, str]]:
     out: list[tuple[Loc, str]] = []
-    for name in ("betreff", "bezug", "sachverhalt", "beschlussvorschlag", "antwort"):
-        if is_placeholder(getattr(v, name)):
-            out.append(((name,), f"noch nicht ausgefüllt: „{getattr(v, name).strip()}“ ist ein Platzhalter "
-                        "von „vorlagengen new“"))
-    for i, frage in enumerate(v.fragen):
-        if is_placeholder(frage):
-            out.append((("fragen", i), f"noch nicht ausgefüllt: „{frage.strip()}“ ist ein Platzhalter "
-                        "von „vorlagengen new“"))
+    for name in (*PLATZHALTER, *TEILE):
+        value = getattr(v, name)
+        places = [((name, i), item) for i, item in enumerate(value)] if isinstance(value, list) else [((name,), value)]
+        for loc, text in places:
+            if is_placeholder(text):
+                out.append((loc, f"noch nicht ausgefüllt: „{text.strip()}“ ist ein Platzhalter von „vorlagengen new“"))
     return out
 
 
@@ -57,26 +55,28 @@ def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple
 def _nummer(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
     k = ref.koerperschaften[v.koerperschaft]
     scheme = scheme_for(k, v.art, v.datum)
+    nummer = _base_number(v)
     if scheme is None:
         return []  # the scheme is malformed and reported in data/koerperschaften.yaml
     pattern = pattern_for(k, v.art, v.datum)
     werte = werte_for(k, v.art, v.datum)
-    if not scheme.matches(v.nummer):
+    if not scheme.matches(nummer):
         example = scheme.format(nr=1, werte=werte)
         hint = ""
         if any(c in v.nummer for c in "IVX") and not scheme.uses("wp"):
             hint = ("; eine römische Wahlperiode schreibt das Schema in data/koerperschaften.yaml als "
                     "{wp:roemisch}, frühere Formen stehen unter „wahlperioden“")
-        elif matches_body(k, v.nummer):
+        elif matches_body(k, nummer):
             hint = " (die Nummer passt zu einer anderen Form der Körperschaft – stimmen Art und Datum?)"
         return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{pattern}“ der Körperschaft "
                  f"{v.koerperschaft} (Beispiel: {example}){hint}")]
-    got = scheme.parse(v.nummer) or {}
+    got = scheme.parse(nummer) or {}
     expected = scheme.parse(scheme.format(nr=1, werte=werte)) or {}
     if k.wahlperioden and scheme.uses("wp") and got.get("wp") != expected.get("wp"):
         return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ nennt Wahlperiode {got.get('wp')}, das Datum "
                  f"{fmt_date(v.datum)} liegt aber in Wahlperiode {expected.get('wp')}")]
     return []
+
 
 def _initiator(ref: RefData, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
     """An initiator is a Gremium (Fraktion, Ausschuss, the Verwaltung as typ Verwaltung) or an Amt."""
@@ -104,15 +104,15 @@ def _unterschrift(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
     return out
 
 def past_without_result(v: Vorlage) -> set[int]:
-    """Steps that certainly took place but have no Ergebnis: dated before the Drucksache itself or
-    before a later step that has one. Decided from the record alone, so output stays reproducible."""
+    """Steps that certainly took place but have no Ergebnis: dated before a step that has one.
+    Decided from the record alone (not from today's date), so output stays reproducible."""
     done = [s.datum for s in v.beratungsfolge if s.datum is not None and (s.ergebnis or s.ergebnis_text or s.erledigt)]
     latest = max(done, default=None)
     out = set()
     for i, step in enumerate(v.beratungsfolge):
         if step.datum is None or step.ergebnis or step.ergebnis_text or step.erledigt:
             continue
-        if step.datum < v.datum or (latest is not None and step.datum < latest):
+        if latest is not None and step.datum < latest:
             out.add(i)
     return out
 
@@ -120,7 +120,7 @@ def record_warnings(v: Vorlage) -> list[tuple[Loc, str]]:
     """Findings that do not stop a build: a Beratung that took place without an Ergebnis."""
     return [(("beratungsfolge", i, "ergebnis"),
              f"die Sitzung am {fmt_date(v.beratungsfolge[i].datum)} liegt vor einem späteren Schritt mit "
-             "Ergebnis (oder vor der Drucksache), hat aber kein Ergebnis: „ergebnis“ eintragen oder „erledigt: ja“")
+             "Ergebnis, hat aber kein Ergebnis: „ergebnis“ eintragen oder „erledigt: ja“")
             for i in sorted(past_without_result(v))]
 
 
@@ -154,11 +154,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
             out += _ref(ref, "gremien", step.gremium, body, ("beratungsfolge", i, "gremium"))
 
     out += _placeholders(v)
-    for name in PFLICHT_NACH_ART[v.art]:
-        if name == "fragen" and v.art == "Beantwortung einer Anfrage" and v.bezuege:
-            continue  # the Fragen may come from the Anfrage it answers (checked across records)
-        if not getattr(v, name):
-            out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
+    out += _required_parts(v)
     if v.nummer in v.bezuege:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
 
@@ -174,6 +170,27 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         problem = anlage_problem(anlage.datei, path, root)
         if problem:
             out.append((("anlagen", i, "datei"), problem))
+    return out
+
+
+def _base_number(v: Vorlage) -> str:
+    """The number the scheme must match. An imported record keeps its number as the source wrote
+    it; a supplement such as „180/2018 1. Ergänzung“ is checked on „180/2018“."""
+    return v.nummer.split(" ", 1)[0] if v.uebernommen else v.nummer
+
+
+def _required_parts(v: Vorlage) -> list[tuple[Loc, str]]:
+    """Parts each Art needs. An imported record has its text in the source's document, so none are
+    required of it (and none are invented for it)."""
+    if v.uebernommen:
+        return []
+    out: list[tuple[Loc, str]] = []
+    for name in ART_REGELN[v.art].pflicht:
+        if not getattr(v, name):
+            out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
+    for i, step in enumerate(v.beratungsfolge):
+        if step.zustaendigkeit is None:
+            out.append((("beratungsfolge", i, "zustaendigkeit"), "Pflichtfeld fehlt"))
     return out
 
 

@@ -42,7 +42,17 @@ def _check_head(s: Sitzung, gremium: Gremium, ref: RefData) -> list[Finding]:
             out.append((("sitzungsleitung",), f"unbekannte Person „{s.sitzungsleitung}“ (nicht in "
                         f"data/personen.yaml){suggest(s.sitzungsleitung, ref.personen)}"))
     body = gremium.koerperschaft
-    frist = ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0
+    return out + _frist(s, ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0)
+
+
+def _frist(s: Sitzung, frist: int) -> list[Finding]:
+    """Ort and Einladung are required of a Sitzung prepared here; an imported one has what its source
+    had (OParl knows no Einladungsdatum)."""
+    out: list[Finding] = []
+    if s.quelle is None:
+        out += [((name,), "Pflichtfeld fehlt") for name in ("ort", "einladungsdatum") if getattr(s, name) is None]
+    if s.einladungsdatum is None:
+        return out
     if (s.datum - s.einladungsdatum).days < frist:
         out.append((("einladungsdatum",), f"Ladungsfrist von {frist} Tagen nicht eingehalten: Einladung am "
                     f"{fmt_date(s.einladungsdatum)}, Sitzung am {fmt_date(s.datum)}"))
@@ -90,8 +100,8 @@ def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], recor
     for r in records:
         for i, step in enumerate(r.vorlage.beratungsfolge):
             s = by_key.get((step.gremium, step.datum))
-            if s is None:
-                continue
+            if s is None or (s.sitzung.quelle is not None and r.vorlage.uebernommen):
+                continue  # imported both: the source's agenda is as it was (an item may be missing)
             on_agenda = any(e.record is r for e in s.all_tops())
             if not on_agenda:
                 loc = ("beratungsfolge", i, "datum")

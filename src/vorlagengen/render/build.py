@@ -159,6 +159,8 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     layouts: dict[str, Layout] = {}
     verweise = verweise_of(project)
     for record in project.records:
+        if record.vorlage.uebernommen:
+            continue  # imported: its text lives in the source's PDF and is never re-typeset
         name = layout_name or project.ref.koerperschaften[record.vorlage.koerperschaft].layout
         if name not in layouts:
             layouts[name] = get_layout(name, project.root)

@@ -15,6 +15,7 @@ from functools import lru_cache
 from pathlib import Path
 
 from ..errors import ToolError
+from ..records import FONT_DIR, TEMPLATE_DIR
 from .layouts import FONTS, Layout
 from .markdown import READER
 
@@ -100,7 +101,7 @@ def new_staging(layout: Layout) -> Path:
 
 
 def project_fonts(layout: Layout) -> tuple[str, ...]:
-    own = layout.project_root / "templates" / "fonts"
+    own = layout.project_root / TEMPLATE_DIR / FONT_DIR
     return (str(own),) if own.is_dir() else ()
 
 

@@ -4,13 +4,15 @@
 from __future__ import annotations
 
 import hashlib
+import re
+import shutil
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
 from ..errors import UserError
 from ..messages import suggest
-from ..records import PACKAGED_TEMPLATES, TEMPLATE_DIR, layout_names
+from ..records import PACKAGED_TEMPLATES, TEMPLATE_DIR, display_path, layout_names, packaged_layout_names
 
 PACKAGED = PACKAGED_TEMPLATES
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -65,3 +67,39 @@ def get_layout(name: str, project_root: Path) -> Layout:
         raise UserError(f"unbekanntes Layout „{name}“{suggest(name, available(project_root))}; "
                         f"vorhanden: {', '.join(available(project_root))}")
     return Layout(name, project_root)
+
+
+EDITABLE = ("vorlage.md.j2", "layout.typ", "reference.docx")  # what a Kommune changes in a layout
+_NAME = re.compile(r"^[a-z0-9][a-z0-9_-]*$")
+
+
+def copy_layout(name: str, project_root: Path, new_name: str | None = None) -> list[Path]:
+    """Copy the packaged layout ``name`` into ``templates/<new_name or name>/`` for editing; the
+    Word reference document comes from ``_base`` when the layout has none of its own."""
+    packaged = packaged_layout_names()
+    if name not in packaged:
+        raise UserError(f"kein mitgeliefertes Layout „{name}“{suggest(name, packaged)}; "
+                        f"mitgeliefert: {', '.join(packaged)}")
+    target_name = new_name or name
+    if not _NAME.match(target_name) or target_name == "fonts":
+        raise UserError(f"„{target_name}“ taugt nicht als Layout-Name (Kleinbuchstaben, Ziffern, - und _; "
+                        "nicht „fonts“)")
+    target = project_root / TEMPLATE_DIR / target_name
+    if target.exists():
+        raise UserError(f"{display_path(target)}: besteht schon, nichts kopiert")
+    sources = {f.name: f for f in (PACKAGED / BASE / n for n in EDITABLE) if f.is_file()}
+    sources.update({f.name: f for f in sorted((PACKAGED / name).iterdir()) if f.is_file()})
+    target.mkdir(parents=True)
+    written = []
+    for filename, source in sorted(sources.items()):
+        shutil.copyfile(source, target / filename)
+        written.append(target / filename)
+    return written
+
+
+def origin(name: str, project_root: Path) -> str:
+    """Where a layout comes from, for ``vorlagengen layout liste``."""
+    own = project_root / TEMPLATE_DIR / name
+    if own.is_dir():
+        return f"{display_path(own)} (eigenes{', ändert das mitgelieferte' if name in packaged_layout_names() else ''})"
+    return "mitgeliefert"

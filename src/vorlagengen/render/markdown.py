@@ -10,14 +10,22 @@ Raw blocks, raw HTML/TeX, math and metadata blocks are switched off in the pando
 from __future__ import annotations
 
 import re
+import traceback
+from collections.abc import Callable
 from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 import jinja2
+from markupsafe import Markup
 
 from ..errors import UserError
+from ..model import ART_REGELN, ART_STIL, TEILE
+from ..records import display_path
 from .context import betrag, datum
-from .layouts import Layout
+from .layouts import PACKAGED, Layout
+
+PACKAGE_PREFIX = "paket"  # {% extends "paket/allris/vorlage.md.j2" %}: the packaged file
 
 READER = "markdown" + "".join(
     f"-{ext}"
@@ -30,61 +38,127 @@ READER = "markdown" + "".join(
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^@&:;=%/])")
 _FENCE = re.compile(r"^(\s*)(:{3,})", re.MULTILINE)
+_SPACE = re.compile(r"\s+")
 
 
-def inline(value: object) -> str:
+def inline(value: object) -> Markup:
     """A single-line value, every Markdown sign escaped, line breaks folded."""
     text = " ".join(str(value).split())
-    return _SPECIAL.sub(r"\\\1", text)
+    return Markup(_SPECIAL.sub(r"\\\1", text))
 
 
-def zeilen(value: object) -> str:
+def zeilen(value: object) -> Markup:
     """A value whose line breaks matter (a Betreff „…\nhier: …“): each line escaped like ``inline``,
     joined by hard line breaks. Inside a table cell use ``inline``, which folds them."""
     lines = [inline(line) for line in str(value).replace("\r\n", "\n").split("\n") if line.strip()]
-    return "\\\n".join(lines)
+    return Markup("\\\n".join(lines))
 
 
-def eur(value: object, word: str = "EUR") -> str:
+def eur(value: object, word: str = "EUR") -> Markup:
     """An amount with its currency word, joined by a no-break space so they never part."""
-    return f"{betrag(value)}\u00a0{word}"  # type: ignore[arg-type]
+    return Markup(f"{betrag(value)}\u00a0{word}")  # type: ignore[arg-type]
 
 
-def md(value: object) -> str:
+def md(value: object) -> Markup:
     """An author's Markdown block, with fence lines defused; ends with a blank line."""
     text = str(value).replace("\r\n", "\n").replace("\r", "\n")
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
-    return text.rstrip() + "\n"
+    return Markup(text.rstrip() + "\n")
 
 
-def attr(value: object) -> str:
+def attr(value: object) -> Markup:
     """A value inside a quoted pandoc attribute: ``key="…"``."""
     text = " ".join(str(value).split())
-    return text.replace("\\", "\\\\").replace('"', '\\"')
+    return Markup(text.replace("\\", "\\\\").replace('"', '\\"'))
+
+
+def _finalize(value: object) -> Markup:
+    """Every ``{{ … }}`` ends here: text marked as Markup (the filters above, macros, blocks,
+    ``|safe``) stays as it is, anything else is escaped like ``|inline``. So a template author
+    who forgets the filter gets the characters typed, never Markdown from a record."""
+    if isinstance(value, Markup):
+        return value
+    if value is None:
+        return Markup("")
+    text = _SPACE.sub(" ", str(value))  # one line; a literal's edge spaces („ (Entwurf)“) stay
+    return Markup(_SPECIAL.sub(r"\\\1", text))
+
+
+def _markup(func: Callable[..., str]) -> Callable[..., Markup]:
+    """A filter whose result is safe text by construction (German dates, amounts)."""
+    return lambda *args: Markup(func(*args))
 
 
 @lru_cache(maxsize=16)
 def environment(layout: Layout) -> jinja2.Environment:
-    """One environment per layout and process: templates are compiled once."""
-    loader = jinja2.FileSystemLoader([str(p) for p in layout.search_path if p.is_dir()])
+    """One environment per layout and process: templates are compiled once.
+
+    The layout's folders come first; ``paket/<layout>/<datei>`` names a packaged file, so that a
+    project's template can ``{% extends "paket/allris/vorlage.md.j2" %}`` and override blocks."""
+    loader = jinja2.ChoiceLoader([
+        jinja2.FileSystemLoader([str(p) for p in layout.search_path if p.is_dir()]),
+        jinja2.PrefixLoader({PACKAGE_PREFIX: jinja2.FileSystemLoader(str(PACKAGED))}),
+    ])
     env = jinja2.Environment(
         loader=loader,
         undefined=jinja2.StrictUndefined,
-        autoescape=False,
+        autoescape=True,  # with _finalize: escaping is Markdown escaping, on by default
+        finalize=_finalize,
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
     )
-    env.filters.update(inline=inline, md=md, attr=attr, datum=datum, betrag=betrag, zeilen=zeilen, eur=eur)
+    env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag), zeilen=zeilen, eur=eur)
+    # the rules of each Art and of the text parts (model.py), one source for code and templates
+    env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env
 
 
-def render_markdown(layout: Layout, context: dict, template: str = "vorlage.md.j2") -> str:
+def render_markdown(layout: Layout, context: dict[str, Any], template: str = "vorlage.md.j2") -> str:
     try:
-        return environment(layout).get_template(template).render(context)
+        return str(environment(layout).get_template(template).render(context))
     except jinja2.TemplateNotFound as exc:
         raise UserError(f"Layout „{layout.name}“: Vorlage „{exc.name}“ fehlt") from None
-    except jinja2.TemplateError as exc:
-        where = getattr(exc, "filename", None) or template
-        line = getattr(exc, "lineno", None)
-        raise UserError(f"{Path(where)}:{line or 0}: Fehler in der Layout-Vorlage: {exc.message}") from None
+    except jinja2.TemplateSyntaxError as exc:
+        where = exc.filename or template
+        raise UserError(f"{display_path(Path(where))}:{exc.lineno}: Fehler in der Layout-Vorlage: "
+                        f"{german(exc.message or str(exc))}") from None
+    except UserError:
+        raise
+    except Exception as exc:  # anything a template's code raises is a mistake in that template
+        where, line = _template_frame(exc, template)
+        message = exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
+        raise UserError(f"{where}:{line}: Fehler in der Layout-Vorlage: {german(message or str(exc))}") from None
+
+
+def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
+    """The template file and line where ``exc`` happened: Jinja puts the templates' own file names
+    and lines into the traceback."""
+    for frame in reversed(traceback.extract_tb(exc.__traceback__)):
+        if frame.filename.endswith(".j2") and frame.lineno:
+            return display_path(Path(frame.filename)), frame.lineno
+    return template, 0
+
+
+_OPEN = re.compile(r"The innermost block that needs to be closed is '([^']+)'")
+_GERMAN = [
+    (re.compile(r"^'([^']+)' is undefined$"), "„{0}“ ist nicht definiert"),
+    (re.compile(r"^'(?:[\w.]+\.)?([^'.]+?)(?: object)?' has no attribute '([^']+)'$"), "„{0}“ hat kein Feld „{1}“"),
+    (re.compile(r"^Unexpected end of template\..*", re.S), "Vorlage endet, obwohl ein Block noch offen ist"),
+    (re.compile(r"^Encountered unknown tag '([^']+)'\..*", re.S), "unbekannter oder unerwarteter Befehl „{0}“"),
+    (re.compile(r"^unexpected '(.+)'$"), "unerwartetes „{0}“"),
+    (re.compile(r"^[Nn]o filter named '([^']+)'\.?$"), "unbekannter Filter „{0}“"),
+    (re.compile(r"^[Nn]o test named '([^']+)'\.?$"), "unbekannter Test „{0}“"),
+]
+
+
+def german(message: str) -> str:
+    """Jinja's most common messages in German; others as Jinja says them."""
+    text = message.strip()
+    for pattern, german_text in _GERMAN:
+        m = pattern.match(text)
+        if m:
+            still_open = _OPEN.search(text)
+            suffix = f" (offen ist noch „{still_open.group(1)}“)" if still_open else ""
+            return german_text.format(*m.groups()) + suffix
+    return message

@@ -112,10 +112,10 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, pu
         datum=datum(s.datum),
         wochentag=WOCHENTAGE[s.datum.weekday()],
         beginn=s.beginn,
-        ort=s.ort,
+        ort=s.ort or "",
         raum=s.raum or "",
-        ort_voll=s.ort + (f", {s.raum}" if s.raum else ""),
-        einladungsdatum=datum(s.einladungsdatum),
+        ort_voll=(s.ort or "") + (f", {s.raum}" if s.raum else ""),
+        einladungsdatum=datum(s.einladungsdatum or s.datum),
         leitung=PersonInfo.of(leitung),
         tops=tops,
         nichtoeffentlich_vorhanden=any(not e.oeffentlich for e in srec.all_tops()),
@@ -133,7 +133,7 @@ def _top_view(project: Project, entry: TopEntry, layout: Layout, public: bool, m
     view.drucksache = r.vorlage.nummer
     view.drucksache_betreff = r.vorlage.betreff
     view.drucksache_oeffentlich = r.vorlage.oeffentlich and entry.oeffentlich
-    if mappe is not None:
+    if mappe is not None and not r.vorlage.uebernommen:  # imported: its text is the source's PDF
         ctx = build_context(r, project.ref, project.betreffs)
         if public:
             ctx.anlagen = [a for a in ctx.anlagen if a.oeffentlich]

@@ -70,7 +70,7 @@ def _epoch(project: Project, srec: SitzungRecord) -> int:
     """The time the documents carry: the commit's (or SOURCE_DATE_EPOCH), else noon of the Einladung."""
     _, epoch = stand(project.root)
     if not epoch:
-        d = srec.sitzung.einladungsdatum
+        d = srec.sitzung.einladungsdatum or srec.sitzung.datum
         epoch = int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
     return epoch
 

@@ -1,0 +1,131 @@
+"""The typed record of a Niederschrift (minutes): what happened in a Sitzung.
+
+A Niederschrift lives beside its Sitzung as ``sitzungen/<name>.niederschrift.yaml``: the Sitzung file
+is what was sent out with the Einladung, the Niederschrift is written after the session. It is the one
+source of truth for results: the Beratungsfolge of every Drucksache on the agenda takes its result for
+this Sitzung from here.
+"""
+
+from __future__ import annotations
+
+from typing import Literal
+
+from pydantic import BaseModel, ConfigDict, Field, model_validator
+
+from .model import ERGEBNIS, Datum, Id, JaNein, Markdown, Text, Uhrzeit
+
+ANWESENHEIT = Literal["anwesend", "entschuldigt", "abwesend"]
+STAND = Literal["Entwurf", "unterschrieben", "genehmigt"]
+KONTROLLE = Literal["offen", "in Arbeit", "erledigt"]
+# Results that carry a Beschluss (a vote); the others record what happened instead.
+MIT_BESCHLUSS = frozenset({"ungeändert beschlossen", "geändert beschlossen", "abgelehnt"})
+
+
+class Strict(BaseModel):
+    model_config = ConfigDict(extra="forbid", frozen=True)
+
+
+class Zeitraum(Strict):
+    """Beginn und Ende eines Sitzungsteils."""
+
+    beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
+    ende: Uhrzeit | None = Field(None, description="Ende, z. B. „19:05“")
+
+
+class Teilnahme(Strict):
+    """Anwesenheit eines Mitglieds (oder einer Stellvertretung)."""
+
+    person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
+    status: ANWESENHEIT = Field("anwesend", description="anwesend, entschuldigt oder abwesend")
+    grund: Text | None = Field(None, description="Grund der Entschuldigung (steht nur in der internen Niederschrift)")
+    vertreten_durch: Id | None = Field(None, description="Stellvertretung, die statt des Mitglieds teilnimmt")
+    ab_top: Text | None = Field(None, description="erst ab diesem TOP anwesend (Nummer wie in der Tagesordnung)")
+    bis_top: Text | None = Field(None, description="nur bis einschließlich zu diesem TOP anwesend")
+
+
+class NamentlicheAbstimmung(Strict):
+    """Namentliche Abstimmung: wer wie gestimmt hat (Kennungen aus data/personen.yaml)."""
+
+    ja: list[Id] = Field(default_factory=list)
+    nein: list[Id] = Field(default_factory=list)
+    enthaltung: list[Id] = Field(default_factory=list)
+
+
+class Abstimmung(Strict):
+    """Das Stimmergebnis: einstimmig, als Zahlen oder namentlich."""
+
+    einstimmig: JaNein = Field(False, description="einstimmig beschlossen (alle anwesenden Stimmberechtigten ja)")
+    ja: int | None = Field(None, ge=0, description="Ja-Stimmen")
+    nein: int | None = Field(None, ge=0, description="Nein-Stimmen")
+    enthaltung: int | None = Field(None, ge=0, description="Enthaltungen")
+    namentlich: NamentlicheAbstimmung | None = Field(None, description="namentliche Abstimmung")
+
+    @model_validator(mode="after")
+    def _one_form(self) -> Abstimmung:
+        counts = self.ja is not None or self.nein is not None or self.enthaltung is not None
+        forms = sum((self.einstimmig, counts, self.namentlich is not None))
+        if forms != 1:
+            raise ValueError("genau eine Form angeben: einstimmig, Zahlen (ja/nein/enthaltung) oder namentlich")
+        return self
+
+
+class Wahl(Strict):
+    """Eine Wahl unter einem TOP."""
+
+    amt: Text = Field(description="wofür gewählt wurde, z. B. „stellvertretende Vorsitzende“")
+    gewaehlt: Text = Field(description="Name der gewählten Person")
+    abstimmung: Abstimmung
+
+
+class GoAntrag(Strict):
+    """Ein Antrag zur Geschäftsordnung."""
+
+    antrag: Text = Field(description="z. B. „Schluss der Debatte“")
+    von: Text | None = Field(None, description="Antragsteller/-in")
+    ergebnis: Text = Field(description="z. B. „angenommen“")
+
+
+class Kontrolle(Strict):
+    """Beschlusskontrolle: wer den Beschluss ausführt, bis wann, und wie weit es ist."""
+
+    amt: Id = Field(description="ausführende Stelle (Kennung aus data/aemter.yaml)")
+    frist: Datum | None = Field(None, description="Frist der Umsetzung")
+    status: KONTROLLE = Field("offen", description="offen, in Arbeit oder erledigt")
+    bericht: Markdown | None = Field(None, description="Sachstandsbericht")
+    drucksache: Text | None = Field(None, description="Folge-Drucksache (Drucksachen-Nr.)")
+
+
+class TopErgebnis(Strict):
+    """Was unter einem TOP geschah."""
+
+    top: Text = Field(description="TOP-Nummer wie in der Tagesordnung, z. B. „Ö 3“ oder „12.7“")
+    drucksache: Text | None = Field(
+        None, description="bei mehreren Drucksachen unter einem TOP: welche (Drucksachen-Nr.)")
+    inhalt: Markdown | None = Field(None, description="wesentlicher Inhalt der Beratung")
+    ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis; leer bei einem TOP ohne Beschluss")
+    beschluss: Markdown | None = Field(
+        None, description="Beschlusstext; ohne Angabe der Beschlussvorschlag der Drucksache")
+    aenderung: Markdown | None = Field(None, description="die beschlossene Änderung (bei „geändert beschlossen“)")
+    verwiesen_an: Id | None = Field(None, description="Gremium, an das verwiesen wurde")
+    abstimmung: Abstimmung | None = Field(None, description="Stimmergebnis des Beschlusses")
+    befangen: list[Id] = Field(default_factory=list, description="Mitglieder, die befangen waren und den Raum verließen")
+    wahlen: list[Wahl] = Field(default_factory=list, description="Wahlen unter diesem TOP")
+    go_antraege: list[GoAntrag] = Field(default_factory=list, description="Anträge zur Geschäftsordnung")
+    kontrolle: Kontrolle | None = Field(None, description="Beschlusskontrolle")
+
+
+class Niederschrift(Strict):
+    """Die Niederschrift einer Sitzung."""
+
+    stand: STAND = Field("Entwurf", description="Entwurf, unterschrieben oder genehmigt")
+    genehmigt_am: Datum | None = Field(None, description="Tag der Sitzung, in der die Niederschrift genehmigt wurde")
+    genehmigt_in: Text | None = Field(None, description="Nummer der Sitzung, in der sie genehmigt wurde")
+    oeffentlich: Zeitraum = Field(description="Beginn und Ende des öffentlichen Teils")
+    nichtoeffentlich: Zeitraum | None = Field(None, description="Beginn und Ende des nichtöffentlichen Teils")
+    vorsitz: Id = Field(description="Vorsitz (Kennung aus data/personen.yaml)")
+    schriftfuehrung: Id = Field(description="Schriftführung (Kennung aus data/personen.yaml)")
+    anwesenheit: list[Teilnahme] = Field(description="Mitglieder: anwesend, entschuldigt, abwesend")
+    verwaltung: list[Text] = Field(default_factory=list, description="anwesend von der Verwaltung")
+    gaeste: list[Text] = Field(default_factory=list, description="Gäste (nur in der internen Niederschrift)")
+    einwendungen: Markdown | None = Field(None, description="Einwendungen gegen die letzte Niederschrift")
+    tops: list[TopErgebnis] = Field(description="Ergebnis je TOP der Tagesordnung")

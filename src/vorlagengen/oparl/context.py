@@ -1,0 +1,93 @@
+"""What the mapping steps share: the objects, the ids given so far, the entries of data/ and the
+indexes each step leaves for the next (Meetings before Papers before AgendaItems)."""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+from typing import Any
+
+from .files import FileStore, quell_datei
+from .ids import IdMap
+from .quirks import Quirks
+from .report import Report
+from .source import Objects
+
+
+@dataclass(frozen=True)
+class MeetingInfo:
+    datum: dt.date
+    beginn: str
+    gremium: str | None
+    held: bool
+
+
+@dataclass(frozen=True)
+class ItemInfo:
+    meeting: str
+    number: str
+    public: bool
+    result: str
+
+
+def parse_date(value: Any) -> dt.date | None:
+    if not isinstance(value, str) or len(value) < 10:
+        return None
+    try:
+        return dt.date.fromisoformat(value[:10])
+    except ValueError:
+        return None
+
+
+@dataclass
+class MapContext:
+    objects: Objects
+    quirks: Quirks
+    report: Report
+    ids: IdMap
+    today: dt.date
+    kennung: str | None = None
+    seit: dt.date | None = None
+    bis: dt.date | None = None
+    store: FileStore | None = None
+    body_of: dict[str, str] = field(default_factory=dict)
+    koerperschaften: dict[str, dict[str, Any]] = field(default_factory=dict)
+    gremien: dict[str, dict[str, Any]] = field(default_factory=dict)
+    aemter: dict[str, dict[str, Any]] = field(default_factory=dict)
+    personen: dict[str, dict[str, Any]] = field(default_factory=dict)
+    meetings: dict[str, MeetingInfo] = field(default_factory=dict)
+    agenda: dict[str, ItemInfo] = field(default_factory=dict)
+    paper_nummer: dict[str, tuple[str, str]] = field(default_factory=dict)
+    consultation_paper: dict[str, str] = field(default_factory=dict)
+    files_linked: int = 0
+
+    @property
+    def numbers(self) -> set[tuple[str, str]]:
+        return set(self.paper_nummer.values())
+
+    def body_for(self, obj: dict[str, Any]) -> str | None:
+        body = self.body_of.get(str(obj.get("body") or ""))
+        if body is None and len(self.body_of) == 1:
+            return next(iter(self.body_of.values()))
+        return body
+
+    def local(self, table: str, oparl_id: Any) -> str | None:
+        """The local id of an Organization/Person if it was imported into ``table``."""
+        local = self.ids.by_oparl.get(str(oparl_id))
+        return local if local is not None and local in getattr(self, table) else None
+
+    def date_of(self, value: Any) -> dt.date | None:
+        return parse_date(value)
+
+    def in_window(self, day: dt.date) -> bool:
+        return (self.seit is None or day >= self.seit) and (self.bis is None or day <= self.bis)
+
+    def datei(self, obj: dict[str, Any]) -> dict[str, Any] | None:
+        if obj.get("deleted"):
+            return None
+        out = quell_datei(obj, self.store)
+        if out is None:
+            self.report.skip("File", str(obj.get("id") or "?"), "ohne Adresse (accessUrl)")
+        else:
+            self.files_linked += 1
+        return out

@@ -1,0 +1,108 @@
+"""``vorlagengen import oparl``: the phases in order — fetch (endpoint → raw cache) or read the dump,
+map in dependency order, write what changed, report."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..errors import UserError
+from ..writing import write_atomic
+from .cache import RawCache, cache_dir
+from .context import MapContext
+from .fetch import Client, ClientSettings, fetch
+from .files import FileStore
+from .ids import IdMap
+from .mapping import DEFAULT_LAYOUT, map_all
+from .quirks import quirks_for
+from .report import Report
+from .source import Objects, collect, dump_pages
+from .write import own_keys, write_data, write_records
+
+GITIGNORE = ".cache/\nbuild/\n"
+
+
+@dataclass
+class ImportSettings:
+    source: str
+    root: Path
+    kennung: str | None = None
+    layout: str = DEFAULT_LAYOUT
+    seit: dt.date | None = None
+    bis: dt.date | None = None
+    dateien: bool = False
+    client: ClientSettings = field(default_factory=ClientSettings)
+    today: dt.date = field(default_factory=dt.date.today)
+
+
+def is_url(source: str) -> bool:
+    return source.startswith(("http://", "https://"))
+
+
+def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: None) -> Report:
+    root = settings.root.absolute()
+    source = settings.source if is_url(settings.source) else str(Path(settings.source).absolute())
+    if not is_url(source) and not Path(source).exists():
+        raise UserError(f"{settings.source}: Datei oder Ordner nicht gefunden")
+    folder = cache_dir(root, source)
+    state_file = folder / "uebernahme.json"
+    state = _load(state_file)
+    report = Report()
+    with Client(settings.client) as client:
+        objects = _objects(source, folder, client, say)
+        store = FileStore(root / ".cache" / "dateien", state.setdefault("downloads", {}),
+                          lambda url: client.get(url).content) if settings.dateien else None
+        ids = IdMap(state.get("ids"))
+        ids.reserve(own_keys(root))
+        system = next(iter(objects.of("System").values()), None)
+        ctx = MapContext(objects, quirks_for(system), report, ids, settings.today, settings.kennung,
+                         settings.seit, settings.bis, store)
+        say("Ordne zu …")
+        mapped = map_all(ctx, settings.layout)
+    if not mapped.koerperschaften:
+        raise UserError(f"{settings.source}: keine Körperschaft (Body) in der Quelle gefunden")
+    say("Schreibe …")
+    _prepare_project(root)
+    changed = write_data(root, mapped)
+    state["dateien"] = write_records(root, mapped, state.get("dateien") or {}, report)
+    state["ids"] = ids.by_oparl
+    write_atomic(state_file, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
+    if changed:
+        report.notes.append(f"Stammdaten geändert: {', '.join(changed)}")
+    return report
+
+
+def _objects(source: str, folder: Path, client: Client, say: Callable[[str], None]) -> Objects:
+    if not is_url(source):
+        say(f"Lese {source} …")
+        return collect(dump_pages(Path(source)))
+    cache = RawCache(folder)
+    say(f"Rufe {source} ab …")
+    pages = fetch(source, cache, client)
+    say(f"{pages} Listenseiten abgerufen ({client.requests} Anfragen)")
+    objects = collect(cache.pages())
+    cache.compact(objects)
+    return objects
+
+
+def _load(path: Path) -> dict[str, Any]:
+    try:
+        data = json.loads(path.read_text(encoding="utf-8"))
+    except (OSError, ValueError):
+        return {}
+    return data if isinstance(data, dict) else {}
+
+
+def _prepare_project(root: Path) -> None:
+    """A fresh project gets its folders and a .gitignore for the caches (the CLI adds the schemas)."""
+    for name in ("data", "vorlagen", "sitzungen"):
+        (root / name).mkdir(parents=True, exist_ok=True)
+    ignore = root / ".gitignore"
+    current = ignore.read_text(encoding="utf-8") if ignore.exists() else ""
+    if ".cache/" not in current.split():
+        write_atomic(ignore, (current + ("" if not current or current.endswith("\n") else "\n")
+                              + (GITIGNORE if not current else ".cache/\n")).encode("utf-8"))

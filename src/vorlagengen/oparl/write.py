@@ -1,0 +1,172 @@
+"""Write the mapped records into the project, touching only what changed.
+
+Records become YAML files (deterministic text, so an unchanged object gives the same bytes and is
+not written). Gremien, Ämter and Personen of an imported body go into a marked section of the files
+in ``data/``, which a later import rewrites; everything else in those files stays as it is. A
+Körperschaft is written once: its profile (layout, Briefkopf, Ladungsfrist) belongs to the clerk
+afterwards.
+"""
+
+from __future__ import annotations
+
+import json
+import re
+from pathlib import Path
+from typing import Any
+
+from ..writing import write_atomic
+from .mapping import Mapped
+from .report import Report
+
+RECORD_HEAD = {
+    "Paper": "# yaml-language-server: $schema=../../schema/vorlage.schema.json\n"
+             "# Übernommen aus OParl (vorlagengen import oparl): der Text steht im Dokument der Quelle.\n",
+    "Meeting": "# yaml-language-server: $schema=../../schema/sitzung.schema.json\n"
+               "# Übernommen aus OParl (vorlagengen import oparl).\n",
+}
+DATA_HEAD = {
+    "koerperschaften": "# Körperschaften: je Kennung Name, Briefkopf, Layout, Nummernschema und Ladungsfrist.\n",
+    "gremien": "# Gremien (Ausschüsse, Vertretungen, Beiräte, Fraktionen) je Körperschaft.\n",
+    "aemter": "# Ämter und Dienststellen je Körperschaft.\n",
+    "personen": "# Personen, auf die Drucksachen und Sitzungen verweisen.\n",
+}
+# dates, ids and plain words are written bare; anything else (digits too: they stay text) is quoted
+_PLAIN = re.compile(r"^(\d{4}-\d\d-\d\d|[a-z][a-z0-9_-]*|[A-Za-zÄÖÜäöüß][A-Za-zÄÖÜäöüß ]*[A-Za-zÄÖÜäöüß])$")
+_UNSAFE_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "ja", "nein"}
+
+
+def scalar(value: Any) -> str:
+    if value is True or value is False:
+        return "ja" if value else "nein"
+    if isinstance(value, int):
+        return str(value)
+    text = str(value)
+    if _PLAIN.match(text) and text.lower() not in _UNSAFE_WORDS:
+        return text
+    return json.dumps(text, ensure_ascii=False)
+
+
+def _empty(value: Any) -> bool:
+    return value is None or value == []
+
+
+def emit(value: dict[str, Any], indent: int = 0) -> list[str]:
+    """YAML lines of a mapping; None and empty lists are left out."""
+    pad = " " * indent
+    lines = []
+    for key, item in value.items():
+        if _empty(item):
+            continue
+        if isinstance(item, dict):
+            inner = emit(item, indent + 2)
+            lines += [f"{pad}{key}:", *inner] if inner else [f"{pad}{key}: {{}}"]
+        elif isinstance(item, list):
+            lines.append(f"{pad}{key}:")
+            for element in item:
+                if isinstance(element, dict):
+                    inner = emit(element, indent + 4)
+                    lines.append(f"{pad}  - {inner[0].lstrip()}")
+                    lines += inner[1:]
+                else:
+                    lines.append(f"{pad}  - {scalar(element)}")
+        else:
+            lines.append(f"{pad}{key}: {scalar(item)}")
+    return lines
+
+
+def record_text(kind: str, record: dict[str, Any]) -> str:
+    return RECORD_HEAD[kind] + "\n".join(emit(record)) + "\n"
+
+
+def write_file(path: Path, text: str) -> bool:
+    """Write if the content differs; returns whether it was written."""
+    data = text.encode("utf-8")
+    try:
+        if path.read_bytes() == data:
+            return False
+    except OSError:
+        pass
+    write_atomic(path, data)
+    return True
+
+
+def write_records(root: Path, mapped: Mapped, before: dict[str, str], report: Report) -> dict[str, str]:
+    """Write every record file; remove the files of the last import whose objects are gone.
+    ``before`` and the result map path → OParl id."""
+    now: dict[str, str] = {}
+    for rel, (kind, oid, record) in mapped.records.items():
+        path = root / rel
+        existed = path.exists()
+        if write_file(path, record_text(kind, record)):
+            report.count(kind, "geändert" if existed else "neu")
+        else:
+            report.count(kind, "unverändert")
+        now[rel] = oid
+    for rel, oid in sorted(before.items()):
+        if rel not in now and (root / rel).is_file():
+            (root / rel).unlink()
+            report.count("Paper" if rel.startswith("vorlagen/") else "Meeting", "entfernt")
+    return now
+
+
+# --- data/ ------------------------------------------------------------------------------------
+
+
+def _markers(tag: str) -> tuple[str, str]:
+    return (f"# >>> übernommen aus OParl: {tag} (vorlagengen import oparl schreibt diesen Abschnitt neu)",
+            f"# <<< Ende der Übernahme {tag}")
+
+
+def replace_block(text: str, tag: str, body: str) -> str:
+    begin, end = _markers(tag)
+    block = f"{begin}\n{body}{end}\n" if body else ""
+    pattern = re.compile(re.escape(begin) + r"\n.*?" + re.escape(end) + r"\n?", re.DOTALL)
+    if pattern.search(text):
+        return pattern.sub(lambda _: block, text, count=1)
+    if not block:
+        return text
+    return text + ("" if not text or text.endswith("\n") else "\n") + block
+
+
+_ANY_BLOCK = re.compile(r"^# >>> übernommen aus OParl: .*?^# <<< Ende der Übernahme [^\n]*\n?", re.DOTALL | re.MULTILINE)
+
+
+def keys_outside_blocks(text: str) -> set[str]:
+    """Top-level keys the clerk wrote (outside the import's sections): the import must not take them."""
+    outside = _ANY_BLOCK.sub("", text)
+    return {m.group(1).strip("\"'") for m in re.finditer(r"^([^\s#][^:]*):", outside, re.MULTILINE)}
+
+
+def own_keys(root: Path) -> set[str]:
+    out: set[str] = set()
+    for name in ("gremien", "aemter", "personen"):
+        path = root / "data" / f"{name}.yaml"
+        if path.exists():
+            out |= keys_outside_blocks(path.read_text(encoding="utf-8"))
+    return out
+
+
+def write_data(root: Path, mapped: Mapped) -> list[str]:
+    """Update data/ (one section per imported body); returns the files that changed."""
+    changed = []
+    for name in ("gremien", "aemter", "personen"):
+        entries: dict[str, Any] = getattr(mapped, name)
+        path = root / "data" / f"{name}.yaml"
+        text = old = path.read_text(encoding="utf-8") if path.exists() else DATA_HEAD[name]
+        for body in mapped.koerperschaften:
+            mine = {k: e for k, e in entries.items() if e["koerperschaft"] == body}
+            text = replace_block(text, body, "".join("\n".join(emit({k: e})) + "\n" for k, e in mine.items()))
+        if text != old or not path.exists():
+            write_file(path, text)
+            changed.append(f"data/{name}.yaml")
+    path = root / "data" / "koerperschaften.yaml"
+    old = path.read_text(encoding="utf-8") if path.exists() else DATA_HEAD["koerperschaften"]
+    have = keys_outside_blocks(old)
+    new = [key for key in mapped.koerperschaften if key not in have]
+    if new:
+        text = old + ("" if old.endswith("\n") else "\n") + "".join(
+            "# übernommen aus OParl: Layout, Briefkopf und Ladungsfrist bitte prüfen (die Quelle nennt sie nicht)\n"
+            + "\n".join(emit({key: mapped.koerperschaften[key]})) + "\n" for key in new)
+        write_file(path, text)
+        changed.append("data/koerperschaften.yaml")
+    return changed

@@ -1,0 +1,176 @@
+"""Publishing: the static Bürgerinfo website and the OParl 1.1 export, made from a public project only.
+
+:func:`build_site` is the single entry. It is handed a *public* project (see
+``vorlagengen.public.public_project``) and the public tree that holds the built PDF/DOCX, and writes
+the site folder: pages, search index, feeds, calendars, OParl export and the published documents.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..records import Project
+from ..writing import write_atomic
+from . import feeds, oparl, search
+from .config import Website
+from .gitdates import fallback, git_dates, head_time
+from .markdown import Renderer
+from .output import SiteOutput
+from .pages import Pages, environment
+from .view import Drucksache, Site, SiteFile, Sitzung, site_view
+
+__all__ = ["SiteResult", "Website", "build_site"]
+ASSETS = Path(__file__).parent / "templates"
+STATE_VERSION = 1
+
+
+@dataclass
+class SiteResult:
+    folder: Path
+    pages: int
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+    warnings: list[str] = field(default_factory=list)
+
+
+@dataclass
+class _State:
+    path: Path | None
+    markdown: dict[str, str] = field(default_factory=dict)
+    sha512: dict[str, list[Any]] = field(default_factory=dict)
+
+    @classmethod
+    def load(cls, path: Path | None) -> _State:
+        if path is None or not path.is_file():
+            return cls(path)
+        try:
+            raw = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            return cls(path)
+        if raw.get("version") != STATE_VERSION:
+            return cls(path)
+        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}))
+
+    def save(self, markdown: dict[str, str], used_sha: set[str]) -> None:
+        if self.path is None:
+            return
+        data = {"version": STATE_VERSION, "markdown": markdown,
+                "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}}
+        write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+
+    def checksum(self, f: SiteFile, used: set[str]) -> str:
+        st = f.source.stat()
+        key = str(f.source)
+        used.add(key)
+        cached = self.sha512.get(key)
+        if cached and cached[0] == st.st_size and cached[1] == st.st_mtime_ns:
+            return str(cached[2])
+        h = hashlib.sha512(f.source.read_bytes()).hexdigest()
+        self.sha512[key] = [st.st_size, st.st_mtime_ns, h]
+        return h
+
+
+class _Dates:
+    """created/modified of each object: git for records and Sitzungen, data/ for reference data."""
+
+    def __init__(self, public: Project, site: Site) -> None:
+        sources = [d.source for d in site.drucksachen.values()] + [s.source for s in site.sitzungen.values()]
+        data = sorted((public.root / "data").glob("*.yaml"))
+        self.git = git_dates(public.root, sources + data)
+        ref = [self.git[p.resolve()] for p in data if p.resolve() in self.git]
+        days = [d.datum for d in site.drucksachen.values()] + [s.datum for s in site.sitzungen.values()]
+        last = fallback(max(days)) if days else fallback(dt.date(2000, 1, 1))
+        self.ref = (min(r[0] for r in ref), max(r[1] for r in ref)) if ref else (last, last)
+
+    def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
+        if isinstance(item, (Drucksache, Sitzung)):
+            found = self.git.get(item.source.resolve())
+            return found if found else (fallback(item.datum), fallback(item.datum))
+        return self.ref
+
+    def modified(self, item: object) -> dt.datetime:
+        return self(item)[1]
+
+
+def build_site(public: Project, out: Path, *, documents: Path, website: Website | None = None,
+               state: Path | None = None, today: dt.date | None = None) -> SiteResult:
+    """Write the website and OParl export of ``public`` into ``out`` (a folder the builder owns).
+
+    ``documents`` is the public tree with the built Drucksachen and Sitzung documents; ``state`` a
+    file outside the public tree for caches between runs."""
+    website = website or Website.model_validate({})
+    site = site_view(public, documents)
+    cache = _State.load(state)
+    dates = _Dates(public, site)
+    result = SiteResult(out, 0)
+    output = SiteOutput(out)
+    _documents(site, output)
+    wappen = _assets(public.root, website, output)
+    md = Renderer(cache.markdown)
+    stand = max([dates.modified(x) for x in [*site.drucksachen.values(), *site.sitzungen.values()]],
+                default=dates.ref[1]).strftime("%d.%m.%Y")
+    pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
+                  today or dt.date.today(), stand, wappen)
+    pages.all()
+    result.pages = sum(1 for k in output.pages if k.endswith(".html"))
+    feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
+    feeds.write_calendars(site, output, website.base, website.titel, dates.modified)
+    used_sha: set[str] = set()
+    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
+    output.commit(keep=("pagefind",))
+    _search(out, output, result)
+    result.written, result.removed = output.written, output.removed
+    cache.save(md.kept(), used_sha)
+    return result
+
+
+def _documents(site: Site, output: SiteOutput) -> None:
+    for d in site.drucksachen.values():
+        for f in d.files + d.anlagen:
+            output.copy(f.href, f.source)
+    for s in site.sitzungen.values():
+        for f in s.files:
+            output.copy(f.href, f.source)
+
+
+def _assets(root: Path, website: Website, output: SiteOutput) -> str | None:
+    env = environment(root / "templates" / "site")
+    output.put("assets/site.css", env.get_template("site.css.j2").render(farbe=website.farbe))
+    own = root / "templates" / "site" / "suche.js"
+    output.put("assets/suche.js", (own if own.is_file() else ASSETS / "suche.js").read_bytes())
+    if website.wappen:
+        source = (root / website.wappen).resolve()
+        if source.is_file():
+            rel = f"assets/wappen{source.suffix.lower()}"
+            output.copy(rel, source)
+            return rel
+    return None
+
+
+def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out: Path, checksum: Any,
+           root: Path) -> None:
+    export = oparl.Export(site, website.base, dates, checksum, website.seitengroesse, website.lizenz, website.titel)
+    export.run()
+    files = export.files()
+    when = head_time(root) or dates.ref[1]
+    files.update(oparl.tombstones(out / oparl.ROOT, files, when))
+    for rel, obj in sorted(files.items()):
+        output.put(f"{oparl.ROOT}/{rel}", oparl.dump(obj))
+
+
+def _search(out: Path, output: SiteOutput, result: SiteResult) -> None:
+    indexed = [w for w in output.written + output.removed if w.startswith(("drucksachen/", "sitzungen/"))
+               and w.endswith(".html")]
+    if not indexed and (out / "pagefind" / "pagefind-entry.json").is_file():
+        return
+    bundle = SiteOutput(out / "pagefind")
+    for rel, data in search.build_index(out).items():
+        bundle.put(rel, data)
+    bundle.commit()
+    output.written += [f"pagefind/{w}" for w in bundle.written]
+    output.removed += [f"pagefind/{w}" for w in bundle.removed]

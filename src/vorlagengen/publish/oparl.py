@@ -1,0 +1,277 @@
+"""OParl 1.1 export: the public objects as static JSON files under ``<site>/oparl/``.
+
+Every object's ``id`` is the URL of its file below the configured base address
+(``https://…/oparl/body/wandsbek/paper/19-0171.json``), so any static host serves the export as it
+is. Lists are paginated (``links.next``). Objects that a previous export had and this one has not
+(a Drucksache withdrawn or no longer public) stay at their URL as ``{"deleted": true}``; static lists
+leave them out, ``vorlagengen serve`` returns them for ``modified_since`` as the standard asks.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+import math
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from .view import Drucksache, Site, SiteFile, Sitzung, Top
+
+VERSION = "https://schema.oparl.org/1.1/"
+ROOT = "oparl"
+Obj = dict[str, Any]
+
+ORG_TYPES = {"Ausschuss": "Gremium", "Vertretung": "Gremium", "Beirat": "Gremium", "Fraktion": "Fraktion",
+             "Verwaltung": "Verwaltungsbereich"}
+LISTS = {"Organization": "organizations", "Person": "persons", "Meeting": "meetings", "Paper": "papers",
+         "AgendaItem": "agenda-items", "Consultation": "consultations", "File": "files", "Location": "locations",
+         "LegislativeTerm": "legislative-terms"}
+BODY_FIELDS = {"Organization": "organization", "Person": "person", "Meeting": "meeting", "Paper": "paper",
+               "AgendaItem": "agendaItem", "Consultation": "consultation", "File": "file",
+               "Location": "locationList", "LegislativeTerm": "legislativeTermList"}
+
+
+def stamp(value: dt.datetime) -> str:
+    return value.astimezone(dt.UTC).isoformat(timespec="seconds")
+
+
+@dataclass
+class Export:
+    """Collects the objects of one export, body by body, then writes files and lists."""
+
+    site: Site
+    base: str  # the site's address, ending in "/"
+    dates: Callable[[object], tuple[dt.datetime, dt.datetime]]
+    checksum: Callable[[SiteFile], str]
+    page_size: int = 100
+    license: str | None = None
+    name: str = "Bürgerinformation"
+    objects: dict[str, dict[str, list[Obj]]] = field(default_factory=dict)  # body → type → objects
+
+    def url(self, *parts: str) -> str:
+        return self.base + ROOT + "/" + "/".join(parts) + ".json"
+
+    def obj(self, kind: str, ident: str, created: dt.datetime, modified: dt.datetime, **fields: Any) -> Obj:
+        out: Obj = {"id": ident, "type": f"{VERSION}{kind}"}
+        out.update({k: v for k, v in fields.items() if v not in (None, "", [])})
+        if self.license:
+            out.setdefault("license", self.license)
+        out["created"], out["modified"] = stamp(created), stamp(modified)
+        return out
+
+    def add(self, body: str, kind: str, item: Obj) -> Obj:
+        self.objects.setdefault(body, {}).setdefault(kind, []).append(item)
+        return item
+
+    # --- objects --------------------------------------------------------------------------------
+
+    def run(self) -> None:
+        for body in self.site.koerperschaften:
+            self.objects.setdefault(body, {})
+        for s in self.site.sitzungen.values():
+            self.meeting(s)
+        for d in self.site.drucksachen.values():
+            self.paper(d)
+        self.organizations()
+        self.persons()
+        self.terms()
+
+    def _ref_dates(self) -> tuple[dt.datetime, dt.datetime]:
+        return self.dates(None)
+
+    def organizations(self) -> None:
+        created, modified = self._ref_dates()
+        used = {s.gremium for s in self.site.sitzungen.values()}
+        used |= {g for d in self.site.drucksachen.values() for g in d.gremien}
+        used |= {d.initiator_id for d in self.site.drucksachen.values() if d.initiator_id}
+        for gid in sorted(u for u in used if u in self.site.gremien):
+            g = self.site.gremien[gid]
+            self.add(g.koerperschaft, "Organization", self.obj(
+                "Organization", self.url("body", g.koerperschaft, "organization", gid), created, modified,
+                body=self.url("body", g.koerperschaft), name=g.name, shortName=g.kurzname,
+                organizationType=ORG_TYPES.get(g.typ, "Sonstiges"), classification=g.typ, web=self.base + g.url))
+        amter = {d.federfuehrend_id for d in self.site.drucksachen.values() if d.federfuehrend_id}
+        for aid in sorted(a for a in amter if a in self.site.aemter):
+            a = self.site.aemter[aid]
+            self.add(a.koerperschaft, "Organization", self.obj(
+                "Organization", self.url("body", a.koerperschaft, "organization", aid), created, modified,
+                body=self.url("body", a.koerperschaft), name=a.name, organizationType="Verwaltungsbereich",
+                classification="Verwaltung"))
+
+    def persons(self) -> None:
+        """Only Mandatsträger: who chairs a public Sitzung."""
+        created, modified = self._ref_dates()
+        chairs = sorted({s.leitung for s in self.site.sitzungen.values() if s.leitung in self.site.personen})
+        for pid in chairs:
+            p = self.site.personen[pid]
+            self.add(p.koerperschaft, "Person", self.obj(
+                "Person", self.url("body", p.koerperschaft, "person", pid), created, modified,
+                body=self.url("body", p.koerperschaft), name=p.name, familyName=p.nachname, givenName=p.vorname,
+                formOfAddress=p.anrede, title=[p.titel] if p.titel else None))
+
+    def terms(self) -> None:
+        created, modified = self._ref_dates()
+        for b in self.site.koerperschaften.values():
+            if b.wahlperiode:
+                self.add(b.id, "LegislativeTerm", self.obj(
+                    "LegislativeTerm", self.url("body", b.id, "legislativeterm", str(b.wahlperiode)), created,
+                    modified, body=self.url("body", b.id), name=f"{b.wahlperiode}. Wahlperiode"))
+
+    def file(self, body: str, f: SiteFile, slug: str, modified: dt.datetime, **links: Any) -> Obj:
+        item = self.obj("File", self.url("body", body, "file", slug), modified, modified, name=f.label,
+                        fileName=Path(f.href).name, mimeType=f.mime, date=f.date.isoformat(), size=f.size,
+                        sha512Checksum=self.checksum(f), accessUrl=self.base + f.href, downloadUrl=self.base + f.href,
+                        **links)
+        return self.add(body, "File", item)
+
+    def meeting(self, s: Sitzung) -> None:
+        created, modified = self.dates(s)
+        body = s.koerperschaft
+        mid = self.url("body", body, "meeting", s.slug)
+        location = self.add(body, "Location", self.obj(
+            "Location", self.url("body", body, "location", s.slug), created, modified, description=s.ort,
+            room=s.raum, meetings=[mid]))
+        items = [self.agenda_item(s, t, i, mid, created, modified) for i, t in enumerate(s.all_tops(), start=1)]
+        files = {f.label: self.file(body, f, f"{s.slug}-{Path(f.href).stem.lower()}", modified, meeting=[mid])
+                 for f in s.files}
+        from zoneinfo import ZoneInfo
+
+        start = s.start.replace(tzinfo=ZoneInfo("Europe/Berlin"))
+        self.add(body, "Meeting", self.obj(
+            "Meeting", mid, created, modified, name=s.titel, start=start.isoformat(), location=location,
+            organization=[self.url("body", body, "organization", s.gremium)] if s.gremium in self.site.gremien else None,
+            participant=[self.url("body", body, "person", s.leitung)] if s.leitung in self.site.personen else None,
+            invitation=files.get("Bekanntmachung"), resultsProtocol=files.get("Niederschrift"),
+            auxiliaryFile=[f for k, f in files.items() if k not in ("Bekanntmachung", "Niederschrift")],
+            agendaItem=items, web=self.base + s.url))
+
+    def agenda_item(self, s: Sitzung, t: Top, order: int, mid: str, created: dt.datetime,
+                    modified: dt.datetime) -> Obj:
+        body = s.koerperschaft
+        consultation = None
+        if t.drucksache in self.site.drucksachen:
+            d = self.site.drucksachen[t.drucksache]
+            index = next((i for i, st in enumerate(d.steps, start=1) if st.sitzung == s.slug), None)
+            consultation = self.url("body", body, "consultation", f"{d.slug}-{index}") if index else None
+        return self.add(body, "AgendaItem", self.obj(
+            "AgendaItem", self.url("body", body, "agendaitem", f"{s.slug}-{order}"), created, modified,
+            meeting=mid, number=t.nummer, order=order, name=t.titel, public=True, consultation=consultation,
+            result=t.ergebnis, web=self.base + s.url))
+
+    def paper(self, d: Drucksache) -> None:
+        created, modified = self.dates(d)
+        body = d.koerperschaft
+        pid = self.url("body", body, "paper", d.slug)
+        files = [self.file(body, f, f"{d.slug}-{Path(f.href).suffix.lstrip('.')}" if i < len(d.files) else
+                           f"{d.slug}-anlage-{i - len(d.files) + 1}", modified, paper=[pid])
+                 for i, f in enumerate(d.files + d.anlagen)]
+        consultations = [self.consultation(d, i, st, pid, created, modified) for i, st in enumerate(d.steps, start=1)]
+        related = [self.url("body", body, "paper", self.site.drucksachen[d.bezug_key].slug)] if d.bezug_key else None
+        self.add(body, "Paper", self.obj(
+            "Paper", pid, created, modified, body=self.url("body", body), name=d.betreff, reference=d.nummer,
+            date=d.datum.isoformat(), paperType=d.art_label, relatedPaper=related,
+            mainFile=files[0] if d.files else None, auxiliaryFile=files[1:] if d.files else files,
+            underDirectionOf=[self.url("body", body, "organization", d.federfuehrend_id)]
+            if d.federfuehrend_id in self.site.aemter else None,
+            originatorOrganization=[self.url("body", body, "organization", d.initiator_id)]
+            if d.initiator_id in self.site.gremien else None,
+            consultation=consultations, web=self.base + d.url))
+
+    def consultation(self, d: Drucksache, index: int, st: Any, pid: str, created: dt.datetime,
+                     modified: dt.datetime) -> Obj:
+        body = d.koerperschaft
+        meeting = agenda = None
+        if st.sitzung and st.sitzung in self.site.sitzungen:
+            s = self.site.sitzungen[st.sitzung]
+            meeting = self.url("body", body, "meeting", s.slug)
+            order = next((i for i, t in enumerate(s.all_tops(), start=1) if t.drucksache == d.key), None)
+            agenda = self.url("body", body, "agendaitem", f"{s.slug}-{order}") if order else None
+        return self.add(body, "Consultation", self.obj(
+            "Consultation", self.url("body", body, "consultation", f"{d.slug}-{index}"), created, modified,
+            paper=pid, meeting=meeting, agendaItem=agenda,
+            organization=[self.url("body", body, "organization", st.gremium)] if st.gremium in self.site.gremien
+            else None, role=st.zustaendigkeit, authoritative=st.zustaendigkeit == "Entscheidung"))
+
+    # --- files ----------------------------------------------------------------------------------
+
+    def files(self) -> dict[str, Obj]:
+        """{path below oparl/: object or list page} for the whole export."""
+        out: dict[str, Obj] = {}
+        created, modified = self._ref_dates()
+        bodies = []
+        for body, kinds in sorted(self.objects.items()):
+            b = self.site.koerperschaften[body]
+            for kind, items in kinds.items():
+                for item in items:
+                    out[self.rel(item["id"])] = item
+            body_obj = self.obj(
+                "Body", self.url("body", body), created, modified, system=self.url("system"), name=b.name,
+                shortName=b.id, web=self.base + "index.html",
+                **{BODY_FIELDS[k]: self.url("body", body, LISTS[k]) for k in LISTS})
+            body_obj["legislativeTerm"] = kinds.get("LegislativeTerm", [])
+            out[self.rel(body_obj["id"])] = body_obj
+            bodies.append(body_obj)
+            for kind, name in LISTS.items():
+                out.update(self.pages(self.url("body", body, name), kinds.get(kind, [])))
+        out.update(self.pages(self.url("bodies"), bodies))
+        system = self.obj("System", self.url("system"), created, modified, oparlVersion=VERSION,
+                          body=self.url("bodies"), name=self.name, website=self.base + "index.html",
+                          product="https://pypi.org/project/vorlagengen/")
+        out[self.rel(system["id"])] = system
+        return out
+
+    def rel(self, url: str) -> str:
+        return url[len(self.base + ROOT) + 1:]
+
+    def pages(self, first: str, items: list[Obj]) -> dict[str, Obj]:
+        items = sorted(items, key=lambda o: o["id"])
+        total = max(1, math.ceil(len(items) / self.page_size))
+        out: dict[str, Obj] = {}
+        for n in range(1, total + 1):
+            links = {"first": first, "last": page_url(first, total), "self": page_url(first, n)}
+            if n > 1:
+                links["prev"] = page_url(first, n - 1)
+            if n < total:
+                links["next"] = page_url(first, n + 1)
+            out[self.rel(page_url(first, n))] = {
+                "data": items[(n - 1) * self.page_size: n * self.page_size],
+                "pagination": {"totalElements": len(items), "elementsPerPage": self.page_size, "currentPage": n,
+                               "totalPages": total},
+                "links": links}
+        return out
+
+
+def page_url(first: str, n: int) -> str:
+    return first if n == 1 else first.removesuffix(".json") + f"-{n}.json"
+
+
+def dump(obj: Obj) -> bytes:
+    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+
+
+def tombstones(folder: Path, new: dict[str, Obj], when: dt.datetime) -> dict[str, Obj]:
+    """Objects of the export on disk that this export has not: kept at their URL as deleted.
+
+    Only the files that are not produced again are read, so an unchanged export costs a directory
+    listing."""
+    out: dict[str, Obj] = {}
+    if not folder.is_dir():
+        return out
+    for path in sorted(folder.rglob("*.json")):
+        rel = path.relative_to(folder).as_posix()
+        if rel in new:
+            continue
+        try:
+            item = json.loads(path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            continue
+        if not isinstance(item, dict) or "id" not in item or str(item.get("type", "")).endswith(("/System", "/Body")):
+            continue  # a list page or a body: not an object that can be deleted
+        if item.get("deleted"):
+            out[rel] = item
+        else:
+            out[rel] = {"id": item["id"], "type": item["type"], "created": item.get("created", stamp(when)),
+                        "modified": stamp(when), "deleted": True}
+    return out

@@ -1,0 +1,113 @@
+"""Writing the site folder incrementally and completely.
+
+Every run produces the full list of the site's files in memory (pages are cheap); a file is written
+only when its bytes differ from what is on disk, so a rebuild after one changed Drucksache touches
+only the pages that show it. The site folder belongs to the builder: a file no longer produced
+(a Drucksache withdrawn or made nichtöffentlich) is deleted, never left behind.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+import shutil
+from dataclasses import dataclass, field
+from pathlib import Path
+
+from ..writing import write_atomic
+
+
+@dataclass
+class Copy:
+    source: Path
+    size: int
+    mtime_ns: int
+
+
+@dataclass
+class SiteOutput:
+    root: Path
+    pages: dict[str, bytes] = field(default_factory=dict)
+    copies: dict[str, Copy] = field(default_factory=dict)
+    written: list[str] = field(default_factory=list)
+    removed: list[str] = field(default_factory=list)
+
+    def put(self, rel: str, data: bytes | str) -> None:
+        self.pages[rel] = data.encode("utf-8") if isinstance(data, str) else data
+
+    def copy(self, rel: str, source: Path) -> None:
+        st = source.stat()
+        self.copies[rel] = Copy(source, st.st_size, st.st_mtime_ns)
+
+    def names(self) -> set[str]:
+        return set(self.pages) | set(self.copies)
+
+    def commit(self, keep: tuple[str, ...] = ()) -> None:
+        """Write what changed, remove what is no longer produced (except below ``keep`` folders)."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        for rel, data in sorted(self.pages.items()):
+            target = self.root / rel
+            if not _same_bytes(target, data):
+                write_atomic(target, data)
+                self.written.append(rel)
+        for rel, item in sorted(self.copies.items()):
+            target = self.root / rel
+            if not _same_file(target, item):
+                _place(item.source, target)
+                self.written.append(rel)
+        self._remove_stale(keep)
+
+    def _remove_stale(self, keep: tuple[str, ...]) -> None:
+        wanted = self.names()
+        for path in sorted(self.root.rglob("*"), reverse=True):
+            rel = path.relative_to(self.root).as_posix()
+            if any(rel == k or rel.startswith(k + "/") for k in keep):
+                continue
+            if path.is_dir():
+                if not any(path.iterdir()):
+                    path.rmdir()
+            elif rel not in wanted:
+                path.unlink()
+                self.removed.append(rel)
+
+
+def _same_bytes(target: Path, data: bytes) -> bool:
+    try:
+        if target.stat().st_size != len(data):
+            return False
+        return target.read_bytes() == data
+    except OSError:
+        return False
+
+
+def _same_file(target: Path, item: Copy) -> bool:
+    try:
+        st = target.stat()
+    except OSError:
+        return False
+    if st.st_size != item.size:
+        return False
+    src = item.source.stat()
+    if (st.st_dev, st.st_ino) == (src.st_dev, src.st_ino):
+        return True
+    return st.st_mtime_ns == item.mtime_ns or sha256_of(target) == sha256_of(item.source)
+
+
+def _place(source: Path, target: Path) -> None:
+    """A hard link when source and site share a file system, else a copy; both keep mtime."""
+    target.parent.mkdir(parents=True, exist_ok=True)
+    tmp = target.with_name(f".{target.name}.tmp")
+    tmp.unlink(missing_ok=True)
+    try:
+        os.link(source, tmp)
+    except OSError:
+        shutil.copy2(source, tmp)
+    os.replace(tmp, target)
+
+
+def sha256_of(path: Path) -> str:
+    h = hashlib.sha256()
+    with path.open("rb") as fh:
+        for block in iter(lambda: fh.read(1 << 20), b""):
+            h.update(block)
+    return h.hexdigest()

@@ -1,0 +1,187 @@
+"""The HTML pages of the site, from Jinja templates with autoescaping.
+
+The packaged templates live in ``publish/templates/``; a file of the same name in the project's
+``templates/site/`` replaces one (a Kommune restyles the site without code). Links between pages
+are relative, so the site works under any address and from a local folder.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import posixpath
+from collections import Counter, defaultdict
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+import jinja2
+from markupsafe import Markup
+
+from .config import Website
+from .markdown import Renderer
+from .output import SiteOutput
+from .view import Drucksache, Site, Sitzung, slugify
+
+PACKAGED = Path(__file__).parent / "templates"
+MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
+          "November", "Dezember"]
+
+
+def groesse(size: int) -> str:
+    if size < 1024:
+        return f"{size} B"
+    if size < 1024 * 1024:
+        return f"{size / 1024:.1f} kB".replace(".", ",")
+    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
+
+
+def environment(project_templates: Path | None) -> jinja2.Environment:
+    paths = [str(p) for p in (project_templates, PACKAGED) if p is not None and p.is_dir()]
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), autoescape=True,
+                             undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
+    env.filters["datum"] = lambda d: d.strftime("%d.%m.%Y")
+    env.filters["groesse"] = groesse
+    env.filters["pf"] = lambda s: " ".join(str(s).replace(",", " ").split())
+    return env
+
+
+class Pages:
+    """Renders every page of a site into a :class:`SiteOutput`."""
+
+    def __init__(self, site: Site, website: Website, env: jinja2.Environment, markdown: Renderer,
+                 out: SiteOutput, today: dt.date, stand: str, wappen: str | None) -> None:
+        self.site, self.website, self.env, self.md, self.out = site, website, env, markdown, out
+        self.today, self.stand, self.wappen = today, stand, wappen
+
+    def page(self, rel: str, template: str, title: str, section: str = "", **context: Any) -> None:
+        base = posixpath.dirname(rel)
+
+        def link(target: str) -> str:
+            return posixpath.relpath(target, base or ".")
+
+        html = self.env.get_template(template).render(
+            rel=link, page_title=title, section=section, website=self.website, stand=self.stand,
+            wappen=self.wappen, gremien=self.site.gremien, alle=self.site.drucksachen, **context)
+        self.out.put(rel, html)
+
+    def all(self) -> None:
+        self.start()
+        for d in self.site.drucksachen.values():
+            self.drucksache(d)
+        for s in self.site.sitzungen.values():
+            self.sitzung(s)
+        self.gremien()
+        self.kalender()
+        self.listen()
+        self.page("suche.html", "suche.html.j2", "Suche", "suche")
+        self.page("feeds/index.html", "feeds.html.j2", "Feeds und Kalender", gremien_liste=self._gremien_used())
+        self.barrierefreiheit()
+
+    # --- single pages ---------------------------------------------------------------------------
+
+    def start(self) -> None:
+        sitzungen = list(self.site.sitzungen.values())
+        coming = [s for s in sitzungen if s.datum >= self.today][:10]
+        past = [s for s in sitzungen if s.datum < self.today][-5:][::-1]
+        newest = sorted(self.site.drucksachen.values(), key=lambda d: (d.datum, d.key), reverse=True)[:15]
+        names = [b.name for b in self.site.koerperschaften.values()]
+        bodies_text = ("der " + names[0]) if len(names) == 1 else "der beteiligten Körperschaften"
+        self.page("index.html", "start.html.j2", "Startseite", next_sitzungen=coming, last_sitzungen=past,
+                  newest=newest, bodies_text=bodies_text)
+
+    def drucksache(self, d: Drucksache) -> None:
+        texts = [{"titel": t.titel, "html": Markup(self.md(t.markdown))} for t in d.texts]
+        bezug = self.site.drucksachen.get(d.bezug_key) if d.bezug_key else None
+        self.page(d.url, "drucksache.html.j2", f"{d.nummer}: {d.betreff}", "drucksachen", d=d, texts=texts,
+                  bezug=bezug, body=self.site.koerperschaften[d.koerperschaft])
+
+    def sitzung(self, s: Sitzung) -> None:
+        leitung = self.site.personen.get(s.leitung) if s.leitung else None
+        self.page(s.url, "sitzung.html.j2", s.titel, "kalender", s=s, gremium=self.site.gremien[s.gremium],
+                  leitung=leitung)
+
+    def gremien(self) -> None:
+        used = self._gremien_used()
+        groups = [(b, [g for g in used if g.koerperschaft == b.id]) for b in self.site.koerperschaften.values()]
+        self.page("gremien/index.html", "gremien.html.j2", "Gremien", "gremien", groups=[x for x in groups if x[1]])
+        for g in used:
+            sitzungen = self.site.sitzungen_of(g.id)
+            leitung = sorted({s.leitung for s in sitzungen if s.leitung and s.leitung in self.site.personen})
+            self.page(g.url, "gremium.html.j2", g.name, "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
+                      sitzungen=sitzungen[::-1], items=_newest_first(self.site.drucksachen_of(g.id)),
+                      vorsitz=[self.site.personen[p] for p in leitung])
+
+    def _gremien_used(self) -> list[Any]:
+        used = {s.gremium for s in self.site.sitzungen.values()}
+        used |= {g for d in self.site.drucksachen.values() for g in d.gremien}
+        return sorted((self.site.gremien[g] for g in used if g in self.site.gremien), key=lambda g: (g.koerperschaft, g.name))
+
+    # --- calendars and lists --------------------------------------------------------------------
+
+    def kalender(self) -> None:
+        by_month: dict[tuple[int, int], list[Sitzung]] = defaultdict(list)
+        for s in self.site.sitzungen.values():
+            by_month[(s.datum.year, s.datum.month)].append(s)
+        months = [_Month(y, m, len(v)) for (y, m), v in sorted(by_month.items())]
+        years = [(y, [m for m in months if m.year == y]) for y in sorted({m.year for m in months}, reverse=True)]
+        with_sitzungen = [g for g in self._gremien_used() if self.site.sitzungen_of(g.id)]
+        self.page("kalender/index.html", "kalender.html.j2", "Sitzungskalender", "kalender", years=years,
+                  gremien_mit_sitzungen=with_sitzungen)
+        for i, m in enumerate(months):
+            self.page(f"kalender/{m.key}.html", "monat.html.j2", f"Sitzungen im {m.name} {m.year}", "kalender",
+                      month_name=m.name, year=m.year, sitzungen=by_month[(m.year, m.month)],
+                      prev=months[i - 1] if i else None, next=months[i + 1] if i + 1 < len(months) else None)
+
+    def listen(self) -> None:
+        ds = list(self.site.drucksachen.values())
+        jahre = _groups(ds, lambda d: [str(d.datum.year)])
+        arten = _groups(ds, lambda d: [d.art_label])
+        gremien = Counter(g for d in ds for g in d.gremien if g in self.site.gremien)
+        self.page("drucksachen/index.html", "listen.html.j2", "Drucksachen", "drucksachen",
+                  jahre=[(k, k, len(v)) for k, v in sorted(jahre.items(), reverse=True)],
+                  arten=[(slugify(k), k, len(v)) for k, v in sorted(arten.items())],
+                  gremien_liste=sorted(((g, self.site.gremien[g].name, n) for g, n in gremien.items()),
+                                       key=lambda x: x[1]))
+        for year, items in jahre.items():
+            self.page(f"drucksachen/jahr/{year}.html", "liste.html.j2", f"Drucksachen {year}", "drucksachen",
+                      items=_newest_first(items))
+        for art, items in arten.items():
+            self.page(f"drucksachen/art/{slugify(art)}.html", "liste.html.j2", f"Drucksachen: {art}", "drucksachen",
+                      items=_newest_first(items))
+
+    def barrierefreiheit(self) -> None:
+        body = self.site.koerperschaften.get(self.website.koerperschaft or "")
+        if body is None and len(self.site.koerperschaften) == 1:
+            body = next(iter(self.site.koerperschaften.values()))
+        betreiber = body.name if body else self.website.titel
+        anschrift = self.website.kontakt_anschrift or (body.briefkopf if body else [])
+        self.page("barrierefreiheit.html", "barrierefreiheit.html.j2", "Erklärung zur Barrierefreiheit",
+                  betreiber=betreiber, anschrift=anschrift)
+
+
+@dataclass
+class _Month:
+    year: int
+    month: int
+    count: int
+
+    @property
+    def key(self) -> str:
+        return f"{self.year}-{self.month:02d}"
+
+    @property
+    def name(self) -> str:
+        return MONATE[self.month - 1]
+
+
+def _groups(items: Iterable[Drucksache], keys: Callable[[Drucksache], list[str]]) -> dict[str, list[Drucksache]]:
+    out: dict[str, list[Drucksache]] = defaultdict(list)
+    for d in items:
+        for k in keys(d):
+            out[k].append(d)
+    return dict(out)
+
+
+def _newest_first(items: Iterable[Drucksache]) -> list[Drucksache]:
+    return sorted(items, key=lambda d: (d.datum, d.key), reverse=True)

@@ -1,0 +1,317 @@
+"""The site's own view of a public project: plain values, resolved names, site paths.
+
+This is the only module of ``publish`` that looks at the project's types. It is handed a *public*
+project (only public records, public TOPs and Anlagen, Schwärzungen applied) and copies out what
+the website and the OParl export show; everything after it works on these dataclasses alone.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from ..records import Project, Record, anlage_path
+
+MIME = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
+        ".png": "image/png", ".jpg": "image/jpeg", ".jpeg": "image/jpeg", ".svg": "image/svg+xml",
+        ".xlsx": "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet",
+        ".odt": "application/vnd.oasis.opendocument.text", ".txt": "text/plain"}
+
+
+def slugify(text: str) -> str:
+    """File-name form of a number or name: „19/0167“ → „19-0167“, „Beantwortung einer Anfrage“ →
+    „beantwortung-einer-anfrage“."""
+    for umlaut, plain in (("ä", "ae"), ("ö", "oe"), ("ü", "ue"), ("ß", "ss")):
+        text = text.lower().replace(umlaut, plain)
+    return re.sub(r"[^a-z0-9]+", "-", text).strip("-") or "x"
+
+
+@dataclass
+class SiteFile:
+    """A file the site publishes: its source (public tree or public Anlage) and its place on the site."""
+
+    label: str
+    source: Path
+    href: str  # site-relative path, e.g. "dokumente/wandsbek/19-0171.pdf"
+    date: dt.date
+
+    @property
+    def size(self) -> int:
+        return self.source.stat().st_size
+
+    @property
+    def mime(self) -> str:
+        return MIME.get(self.source.suffix.lower(), "application/octet-stream")
+
+    @property
+    def kind(self) -> str:
+        return self.source.suffix.lower().lstrip(".").upper() or "Datei"
+
+
+@dataclass
+class Step:
+    """A step of a Beratungsfolge."""
+
+    gremium: str
+    gremium_name: str
+    datum: dt.date
+    zustaendigkeit: str
+    ergebnis: str
+    top: str
+    sitzung: str | None  # slug of the public Sitzung, when the site has it
+
+
+@dataclass
+class Text:
+    titel: str
+    markdown: str
+
+
+@dataclass
+class Drucksache:
+    key: str  # "<koerperschaft>/<slug>"
+    koerperschaft: str
+    nummer: str
+    slug: str
+    datum: dt.date
+    art: str
+    art_label: str
+    betreff: str
+    initiator: str
+    federfuehrend: str
+    federfuehrend_id: str | None
+    initiator_id: str | None
+    bezug: str | None
+    bezug_key: str | None
+    steps: list[Step]
+    texts: list[Text]
+    files: list[SiteFile]
+    anlagen: list[SiteFile]
+    source: Path
+
+    @property
+    def url(self) -> str:
+        return f"drucksachen/{self.key}.html"
+
+    @property
+    def gremien(self) -> list[str]:
+        return sorted({s.gremium for s in self.steps})
+
+
+@dataclass
+class Top:
+    nummer: str
+    titel: str
+    ebene: int
+    nachtrag: str
+    drucksache: str | None  # key
+    ergebnis: str
+    unterpunkte: list[Top] = field(default_factory=list)
+
+
+@dataclass
+class Sitzung:
+    slug: str
+    gremium: str
+    gremium_name: str
+    koerperschaft: str
+    nummer: str
+    datum: dt.date
+    beginn: str
+    ort: str
+    raum: str
+    leitung: str | None  # person id
+    tops: list[Top]
+    files: list[SiteFile]
+    source: Path
+
+    @property
+    def url(self) -> str:
+        return f"sitzungen/{self.slug}.html"
+
+    @property
+    def start(self) -> dt.datetime:
+        hour, minute = (int(p) for p in self.beginn.split(":"))
+        return dt.datetime.combine(self.datum, dt.time(hour, minute))
+
+    @property
+    def titel(self) -> str:
+        return f"{self.gremium_name} am {self.datum.strftime('%d.%m.%Y')}"
+
+    def all_tops(self) -> list[Top]:
+        out: list[Top] = []
+        stack = list(reversed(self.tops))
+        while stack:
+            top = stack.pop()
+            out.append(top)
+            stack.extend(reversed(top.unterpunkte))
+        return out
+
+
+@dataclass
+class Gremium:
+    id: str
+    name: str
+    kurzname: str
+    typ: str
+    koerperschaft: str
+
+    @property
+    def url(self) -> str:
+        return f"gremien/{self.id}.html"
+
+
+@dataclass
+class Amt:
+    id: str
+    name: str
+    koerperschaft: str
+
+
+@dataclass
+class Person:
+    id: str
+    name: str
+    vorname: str
+    nachname: str
+    anrede: str
+    titel: str
+    koerperschaft: str
+
+
+@dataclass
+class Koerperschaft:
+    id: str
+    name: str
+    briefkopf: list[str]
+    wahlperiode: int | None
+
+
+@dataclass
+class Site:
+    koerperschaften: dict[str, Koerperschaft]
+    gremien: dict[str, Gremium]
+    aemter: dict[str, Amt]
+    personen: dict[str, Person]
+    drucksachen: dict[str, Drucksache]
+    sitzungen: dict[str, Sitzung]
+
+    def sitzungen_of(self, gremium: str) -> list[Sitzung]:
+        return [s for s in self.sitzungen.values() if s.gremium == gremium]
+
+    def drucksachen_of(self, gremium: str) -> list[Drucksache]:
+        return [d for d in self.drucksachen.values() if gremium in d.gremien]
+
+
+# --- building the view --------------------------------------------------------------------------
+
+
+def site_view(public: Project, documents: Path) -> Site:
+    """The site's view of ``public``; ``documents`` is the public tree holding the built PDF/DOCX."""
+    ref = public.ref
+    site = Site(
+        {k: Koerperschaft(k, b.name, list(b.briefkopf), b.wahlperiode) for k, b in ref.koerperschaften.items()},
+        {g: Gremium(g, x.name, x.kurzname or "", x.typ, x.koerperschaft) for g, x in ref.gremien.items()},
+        {a: Amt(a, x.name, x.koerperschaft) for a, x in ref.aemter.items()},
+        {p: Person(p, x.name, x.vorname or "", x.nachname, x.anrede or "", x.titel or "", x.koerperschaft)
+         for p, x in ref.personen.items()},
+        {}, {},
+    )
+    sitzung_slugs = {(s.sitzung.gremium, s.sitzung.datum): s.slug for s in public.sitzungen}
+    for rec in sorted(public.records, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
+        ds = _drucksache(rec, site, sitzung_slugs, documents, ref)
+        site.drucksachen[ds.key] = ds
+    keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
+    for ds in site.drucksachen.values():
+        if ds.bezug:
+            ds.bezug_key = keys.get((ds.koerperschaft, ds.bezug))
+    for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
+        sz = _sitzung(srec, site, keys, documents)
+        site.sitzungen[sz.slug] = sz
+    return site
+
+
+def _name(table: dict[str, Any], ident: str | None) -> str:
+    item = table.get(ident) if ident else None
+    return str(item.name) if item is not None else ""
+
+
+def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], str], documents: Path,
+                public_ref: Any = None) -> Drucksache:
+    v = rec.vorlage
+    slug = slugify(v.nummer)
+    steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit, s.ergebnis or "",
+                  s.top or "", sitzungen.get((s.gremium, s.datum)))
+             for s in v.beratungsfolge]
+    profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
+    art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
+    key = f"{v.koerperschaft}/{slug}"
+    files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum)
+    anlagen = [SiteFile(f"Anlage {i}: {a.titel}", anlage_path(a.datei, rec.path),
+                        f"dokumente/{key}/anlage-{i}{anlage_path(a.datei, rec.path).suffix.lower()}", v.datum)
+               for i, a in enumerate(v.anlagen, start=1) if a.oeffentlich]
+    return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, v.betreff,
+                      _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
+                      v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path)
+
+
+def _texts(v: Any) -> list[Text]:
+    out = []
+    if v.sachverhalt:
+        out.append(Text("Sachverhalt", v.sachverhalt))
+    if v.fragen:
+        out.append(Text("Fragen", "\n".join(f"{i}. {_one_item(q)}" for i, q in enumerate(v.fragen, start=1))))
+    if v.antwort:
+        out.append(Text("Antwort", v.antwort))
+    if v.beschlussvorschlag:
+        out.append(Text("Beschlussvorschlag", v.beschlussvorschlag))
+    out.extend(Text(a.titel, a.text) for a in v.abschnitte)
+    if v.finanzen is not None and v.finanzen.beschreibung:
+        out.append(Text("Finanzielle Auswirkungen", v.finanzen.beschreibung))
+    return out
+
+
+def _one_item(text: str) -> str:
+    """A question as one list item: continuation lines indented under it."""
+    return "\n   ".join(str(text).strip().splitlines())
+
+
+def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt.date) -> list[SiteFile]:
+    name = nummer.replace("/", "-")
+    out = []
+    for ext, label in ((".pdf", "PDF"), (".docx", "Word (DOCX)")):
+        path = documents / "vorlagen" / body / f"{name}{ext}"
+        if path.is_file():
+            out.append(SiteFile(f"Drucksache {nummer} ({label})", path, f"dokumente/{key}{ext}", datum))
+    return out
+
+
+_SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"), ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe"),
+                  ("Niederschrift-oeffentlich.pdf", "Niederschrift"), ("Niederschrift.pdf", "Niederschrift"))
+
+
+def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents: Path) -> Sitzung:
+    s = srec.sitzung
+    gremium = site.gremien.get(s.gremium)
+    body = gremium.koerperschaft if gremium else ""
+    folder = documents / "sitzungen" / srec.slug
+    files = [SiteFile(label, folder / name, f"dokumente/sitzungen/{srec.slug}/{name}", s.datum)
+             for name, label in _SITZUNG_FILES if (folder / name).is_file()]
+    tops = [_top(e, s, keys, body) for e in srec.tops if e.oeffentlich]
+    return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
+                   s.ort, s.raum or "", s.sitzungsleitung, tops, files, srec.path)
+
+
+def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], body: str) -> Top:
+    key = None
+    ergebnis = ""
+    if entry.record is not None:
+        v = entry.record.vorlage
+        key = keys.get((v.koerperschaft, v.nummer))
+        step = next((st for st in v.beratungsfolge if st.gremium == s.gremium and st.datum == s.datum), None)
+        ergebnis = (step.ergebnis or "") if step else ""
+    subs = [_top(u, s, keys, body) for u in entry.unterpunkte if u.oeffentlich]
+    return Top(entry.nummer, entry.titel, entry.ebene, entry.nachtrag, key, ergebnis, subs)

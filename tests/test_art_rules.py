@@ -1,0 +1,65 @@
+"""One table of Art rules (model.ART_REGELN, model.TEILE): the checks, the skeleton of
+``vorlagengen new``, the JSON Schema and the templates all read it, so a change there is seen
+everywhere."""
+
+from __future__ import annotations
+
+import dataclasses
+from pathlib import Path
+
+import pytest
+
+from vorlagengen.errors import ValidationFailed
+from vorlagengen.model import ART_REGELN, ART_STIL, ARTEN, PLATZHALTER, TEILE, Vorlage
+from vorlagengen.project import load_project
+from vorlagengen.records import Record
+from vorlagengen.render.context import build_context
+from vorlagengen.render.docx_reference import CHARACTER_STYLES, PARAGRAPH_STYLES
+from vorlagengen.render.layouts import get_layout
+from vorlagengen.render.markdown import render_markdown
+from vorlagengen.schema import vorlage_schema
+from vorlagengen.skeleton import render_skeleton
+
+REPO = Path(__file__).resolve().parents[1]
+
+
+def test_every_art_has_rules_naming_real_fields_and_styles() -> None:
+    assert set(ART_REGELN) == set(ARTEN)
+    fields = set(Vorlage.model_fields)
+    for regel in ART_REGELN.values():
+        assert set(regel.pflicht) <= fields and set(regel.angeboten) <= set(TEILE)
+    assert set(TEILE) <= fields and set(PLATZHALTER) <= fields
+    assert {teil.stil for teil in TEILE.values()} <= set(PARAGRAPH_STYLES)
+    assert ART_STIL in CHARACTER_STYLES
+
+
+def test_schema_requires_the_parts_of_each_art() -> None:
+    rules = {rule["if"]["properties"]["art"]["const"]: rule["then"]["required"]
+             for rule in vorlage_schema()["allOf"]}
+    assert rules == {art: list(regel.pflicht) for art, regel in ART_REGELN.items()}
+
+
+@pytest.fixture
+def project():  # type: ignore[no-untyped-def]
+    return load_project(REPO, [REPO / "vorlagen" / "wandsbek" / "19-0175.yaml"])
+
+
+def test_a_changed_rule_reaches_check_skeleton_and_template(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
+    record: Record = project.records[0]
+    assert record.vorlage.art == "Mitteilungsvorlage"
+    regel = dataclasses.replace(ART_REGELN["Mitteilungsvorlage"], kurzwort="Kurzmitteilung",
+                                pflicht=("sachverhalt", "aktenzeichen"))
+    monkeypatch.setitem(ART_REGELN, "Mitteilungsvorlage", regel)
+
+    layout = get_layout("hamburg", REPO)
+    markdown = render_markdown(layout, build_context(record, project.ref, project.betreffs).as_dict())
+    assert "[**Kurzmitteilung**]{custom-style=\"Vorlagenart\"}" in markdown
+
+    with pytest.raises(ValidationFailed) as caught:
+        load_project(REPO, [record.path])
+    assert any("braucht das Feld „aktenzeichen“" in str(p) for p in caught.value.problems)
+
+    skeleton = render_skeleton("Mitteilungsvorlage", "wandsbek", "21/0001", record.vorlage.datum, project.ref,
+                               None, "schema.json")
+    assert f"sachverhalt: |\n  {TEILE['sachverhalt'].platzhalter}" in skeleton
+    assert "# beschlussvorschlag: |" in skeleton  # offered, commented out
