@@ -171,3 +171,24 @@ def test_new_without_amt_says_how(leeres_projekt: Projekt) -> None:
     result = projekt.run("new", "Mitteilungsvorlage", "-k", "kreis", "--datum", "2014-04-01")
     assert result.exit_code == 1
     assert "--amt KENNUNG angeben" in result.stderr and "vorhanden: kreis-20" in result.stderr
+
+
+def test_unknown_layout_named_after_its_system_points_to_the_layout(leeres_projekt: Projekt) -> None:
+    path = leeres_projekt.root / "data/koerperschaften.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("layout: saarbruecken", "layout: sessionnet"),
+                    encoding="utf-8")
+    result = leeres_projekt.validate()
+    assert "unbekanntes Layout „sessionnet“ – die Seiten von „sessionnet“ bildet das Layout „saarbruecken“ nach" \
+        in result.stderr
+
+
+def test_past_step_without_result_is_warned_and_not_planned(leeres_projekt: Projekt) -> None:
+    leeres_projekt.write_text("vorlagen/wandsbek/a.yaml", RECORD.format(nr="19/0001", datum="2011-05-01",
+                                                                        body="wandsbek")
+                              + "beratungsfolge:\n  - gremium: wandsbek-jha\n    datum: 2011-05-11\n"
+                              "    zustaendigkeit: Vorberatung\n  - gremium: wandsbek-bv\n    datum: 2011-05-26\n"
+                              "    zustaendigkeit: Entscheidung\n    ergebnis: abgelehnt\n")
+    result = leeres_projekt.validate()
+    assert result.exit_code == 0
+    assert "beratungsfolge[1].ergebnis: Warnung: die Sitzung am 11.05.2011 liegt vor einem späteren Schritt" \
+        in result.stderr

@@ -10,7 +10,7 @@ from ..messages import suggest
 from ..model import Koerperschaft
 from ..numbering import Scheme, SchemeError
 from ..nummern import matches_body
-from ..records import DATA_DIR, Loc, RefData, display_path
+from ..records import DATA_DIR, Loc, RefData, display_path, layout_hint
 from ..yamlio import locate
 
 
@@ -26,7 +26,8 @@ def check_refdata(ref: RefData, root: Path, layouts: Sequence[str]) -> list[Prob
     for ident, k in ref.koerperschaften.items():
         if k.layout not in layouts:
             add("koerperschaften", (ident, "layout"),
-                f"unbekanntes Layout „{k.layout}“{suggest(k.layout, layouts)}; vorhanden: {', '.join(layouts)}")
+                f"unbekanntes Layout „{k.layout}“{layout_hint(k.layout, list(layouts)) or suggest(k.layout, layouts)}; "
+                f"vorhanden: {', '.join(layouts)}")
         for loc, msg in _scheme_problems(ident, k):
             add("koerperschaften", loc, msg)
     for name in ("gremien", "aemter", "personen", "altbestand"):
