@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen site serve test bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test bench schema golden clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -17,12 +17,14 @@ $(STAMP): pyproject.toml
 	$(PY) -m pip install --quiet -e '.[test]'
 	touch $@
 
-# Everything a build depends on; make skips the build when none of it changed.
-SOURCES := $(shell find vorlagen data templates src/vorlagengen -type f -not -path '*/__pycache__/*' 2>/dev/null)
+# Everything a build depends on; make skips the build when none of it changed. Folders count too:
+# a deleted record or a deleted output changes its folder's time, and the build then catches up.
+SOURCES := $(shell find vorlagen data templates src/vorlagengen -not -path '*/__pycache__*' 2>/dev/null)
+OUTPUT_DIRS := $(shell find build/vorlagen -type d 2>/dev/null)
 
 ifeq ($(strip $(V)),)
 vorlage: build/.vorlagen.stamp ## Alle Drucksachen prüfen und als DOCX+PDF setzen (V=<datei> für eine)
-build/.vorlagen.stamp: $(STAMP) $(SOURCES)
+build/.vorlagen.stamp: $(STAMP) $(SOURCES) $(OUTPUT_DIRS)
 	$(PY) build.py build
 	@mkdir -p build && touch $@
 else
@@ -42,6 +44,12 @@ site: vorlage sitzungen ## Bürgerinfo-Website und OParl-Export nach build/oeffe
 
 serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)
 	$(PY) build.py serve
+
+niederschrift: $(STAMP) ## Niederschrift und Beschlussauszüge einer Sitzung (S=<datei>, ohne S: alle)
+	$(PY) build.py niederschrift $(S)
+
+beschluesse: $(STAMP) ## Beschlusskontrolle (PDF, CSV) aller Niederschriften
+	$(PY) build.py beschluesse
 
 validate: $(STAMP) ## Nur prüfen, nichts setzen (V=<datei> für eine)
 	$(PY) build.py validate $(V)

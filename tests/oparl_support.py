@@ -128,7 +128,9 @@ def check_export(site: Path, base: str) -> list[str]:
                 problems.append(f"{rel}{where}: leere Zeichenkette")
             elif value.startswith(f"{base}oparl/") and value.split("?")[0][len(base) + 6:] not in files:
                 problems.append(f"{rel}{where}: Verweis ins Leere: {value}")
-            elif where.endswith(("accessUrl", "downloadUrl")) and not (site / value[len(base):]).is_file():
+            # a file of the site must exist; an imported Drucksache's documents stay at their source
+            elif (where.endswith(("accessUrl", "downloadUrl")) and value.startswith(base)
+                  and not (site / value[len(base):]).is_file()):
                 problems.append(f"{rel}{where}: Datei fehlt: {value}")
     for rel, content in files.items():
         if ("data" not in content and kind_of(content) not in ("System", "Body") and not content.get("deleted")

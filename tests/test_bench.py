@@ -110,3 +110,25 @@ def test_bench_help_is_german() -> None:
     assert result.exit_code == 0
     assert result.output.startswith("Aufruf: python -m vorlagengen.bench [OPTIONEN]")
     assert "Usage" not in result.output
+
+
+def test_realistic_records_are_valid_long_and_hold_tables(tmp_path: Path) -> None:
+    bench.generate_project(tmp_path, DATA, 100, realistic=True)
+    records = [r.vorlage for r in load_project(tmp_path, jobs=1).records]
+    assert len(records) == 100
+    sizes = [len(v.sachverhalt) for v in records]
+    assert sum(1 for s in sizes if s > 20000) >= 1  # some of about 10 pages
+    assert sum(1 for s in sizes if s < 8000) >= 80  # most of 1–3 pages
+    assert sum(1 for v in records if "|:---|" in v.sachverhalt) >= 20
+
+
+def test_figures_are_printed_with_target_and_peer(capsys: pytest.CaptureFixture[str]) -> None:
+    bench.PEER["vorlagen_per_s"] = 2.0
+    try:
+        bench.report("vorlagen_per_s", 50.0, "200 Vorlagen")
+        bench.report("packet_30_s", 1.5, "Mappe")
+    finally:
+        bench.PEER.clear()
+    lines = capsys.readouterr().out.splitlines()
+    assert lines == ["  200 Vorlagen: 50,00 /s (Ziel ≥ 40,00 /s: erreicht); 25,0-mal so schnell wie LibreOffice",
+                     "  Mappe: 1,50 s (Ziel ≤ 1,00 s: verfehlt)"]

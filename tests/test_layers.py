@@ -16,7 +16,9 @@ PACKAGE = "vorlagengen"
 # Lowest first; the same list, in German, is the README's "Aufbau". A name ending in ".*" covers a
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "writing", "yamlio", "oparl", "oparl.ids"]),
+    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
+                    "oparl",
+                    "oparl.ids"]),
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records", "nummern"]),
     ("Prüfen", ["checks.*"]),
@@ -24,11 +26,13 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Kontext", ["render.context"]),
     ("Layouts", ["render.layouts", "render.markdown"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
-    ("Sitzungskontext", ["render.sitzung.context"]),
-    ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents"]),
+    ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
+    ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",
+                   "render.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["public", "publish.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "__main__"]),
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
+                 "bench_oparl", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 

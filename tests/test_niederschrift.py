@@ -4,6 +4,7 @@ lines), the vote arithmetic, and the Niederschrift as the one source of a Drucks
 from __future__ import annotations
 
 import datetime as dt
+import re
 import shutil
 from fractions import Fraction
 from pathlib import Path
@@ -122,3 +123,116 @@ def test_vote_arithmetic() -> None:
     assert not quorum_holds(3, 6, Fraction(1, 2))
     with pytest.raises(ValueError, match="genau eine Form"):
         Abstimmung(einstimmig=True, ja=3)
+
+
+def pdf_text(path: Path) -> str:
+    import pypdfium2 as pdfium
+
+    doc = pdfium.PdfDocument(str(path))
+    try:
+        text = "\n".join(page.get_textpage().get_text_range() for page in doc)
+    finally:
+        doc.close()
+    return " ".join(re.sub(r"(\w)(?:-\s*[\r\n]+|[\u00ad\ufffe\u0002]\s*)(\w)", r"\1\2", text).split())  # undo hyphenation
+
+
+def docx_text(path: Path) -> str:
+    import zipfile
+
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode("utf-8")
+    return " ".join("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", p)) for p in xml.split("</w:p>"))
+
+
+@pytest.fixture(scope="module")
+def built(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project's Niederschriften and Beschlusskontrolle, built once."""
+    root = tmp_path_factory.mktemp("nb") / "demo"
+    for folder in ("data", "vorlagen", "sitzungen"):
+        shutil.copytree(REPO / folder, root / folder)
+    for command in (["niederschrift"], ["beschluesse"]):
+        result = CliRunner().invoke(cli, ["--projekt", str(root), *command])
+        assert result.exit_code == 0, result.output
+    return root / "build"
+
+
+def test_niederschrift_goes_to_the_two_trees(built: Path) -> None:
+    pub = built / "oeffentlich" / "sitzungen" / "wandsbek-jha-2011-05-11"
+    intern = built / "intern" / "sitzungen" / "wandsbek-jha-2011-05-11"
+    assert sorted(p.name for p in pub.iterdir()) == ["Niederschrift.docx", "Niederschrift.pdf"]
+    assert {p.name for p in intern.iterdir()} == {
+        "Niederschrift-oeffentlicher-Teil.pdf", "Niederschrift-oeffentlicher-Teil.docx",
+        "Niederschrift-nichtoeffentlicher-Teil.pdf", "Niederschrift-nichtoeffentlicher-Teil.docx",
+        "Beschlussauszuege"}
+    auszuege = sorted(p.name for p in (intern / "Beschlussauszuege").iterdir() if p.suffix == ".pdf")
+    assert auszuege == ["Beschlussauszug-TOP-12.7.pdf", "Beschlussauszug-TOP-N-1.pdf", "Beschlussauszug-TOP-Oe-2.pdf",
+                        "Beschlussauszug-TOP-Oe-3.pdf", "Beschlussauszug-TOP-Oe-4.pdf"]
+
+
+def test_public_niederschrift_is_the_minimal_variant(built: Path) -> None:
+    pub = built / "oeffentlich" / "sitzungen" / "wandsbek-jha-2011-05-11"
+    for text in (pdf_text(pub / "Niederschrift.pdf"), docx_text(pub / "Niederschrift.docx")):
+        assert "Mindestinhalt" in text
+        assert "Ja 4, Nein 1, Enthaltung 1" in text  # vote results stay
+        assert "Tobias Wagner (in Vertretung für Jens Petersen)" in text
+        for absent in ("bittet darum", "Elternvereins", "Krankheit", "Urlaub", "Herr Brandt", "Frau Lorenz",  # discussion, reasons, staff
+                       "Einzelfallbezogene", "Hilfefällen", "N 1"):  # the non-public part
+            assert absent not in text, absent
+
+
+def test_internal_niederschrift_holds_discussion_reasons_and_non_public_part(built: Path) -> None:
+    intern = built / "intern" / "sitzungen" / "wandsbek-jha-2011-05-11"
+    full = pdf_text(intern / "Niederschrift-oeffentlicher-Teil.pdf")
+    assert "Der Ausschuss bittet darum, den Elternverein" in " ".join(full.split())
+    assert "Jens Petersen (Krankheit)" in full
+    assert "Elternvereins Rahlstedt" in full  # Gäste: internal documents only
+    geheim = pdf_text(intern / "Niederschrift-nichtoeffentlicher-Teil.pdf")
+    assert "TOP N 1 Einzelfallbezogene Kosten" in " ".join(geheim.split())
+    assert "Elternvereins Rahlstedt" in geheim  # Gäste
+    assert "Neugestaltung des Spielplatzes" not in geheim  # no public TOP in the non-public part
+
+
+def test_beschlussauszug_takes_the_amended_text_and_the_default_beschlussvorschlag(built: Path) -> None:
+    folder = built / "intern" / "sitzungen" / "wandsbek-jha-2011-05-11" / "Beschlussauszuege"
+    amended = " ".join(pdf_text(folder / "Beschlussauszug-TOP-Oe-3.pdf").split())
+    assert "Der Elternverein Rahlstedt wird an der Auswahl der Spielgeräte beteiligt." in amended
+    assert "geändert beschlossen" in amended and "Ja 4, Nein 1, Enthaltung 1" in amended
+    default = " ".join(pdf_text(folder / "Beschlussauszug-TOP-12.7.pdf").split())
+    assert "Der JHA wird um Kenntnisnahme gebeten." in default  # 19/0167's Beschlussvorschlag
+
+
+def test_beschlusskontrolle_lists_public_beschluesse_publicly_and_all_internally(built: Path) -> None:
+    pub = (built / "oeffentlich" / "beschluesse" / "lueneburg" / "Beschlusskontrolle.csv").read_text("utf-8-sig")
+    rows = pub.splitlines()
+    assert rows[0] == "gremium;datum;sitzung;top;drucksache;gegenstand;ergebnis;amt;frist;status;ampel;bericht"
+    assert rows[1].startswith("Sozial- und Gesundheitsausschuss;04.04.2019;SGA/2019/02;Ö 4;;Bericht der Verwaltung")
+    assert ";erledigt;grün;" in rows[1]
+    wandsbek = (built / "intern" / "beschluesse" / "wandsbek" / "Beschlusskontrolle.csv").read_text("utf-8-sig")
+    assert ";in Arbeit;rot;" in wandsbek  # 12.7: Frist 31.12.2011 passed
+    assert "Beschlusskontrolle" in pdf_text(built / "oeffentlich" / "beschluesse" / "wandsbek" / "Beschlusskontrolle.pdf")
+
+
+def test_niederschrift_pdf_is_pdfa_and_ua(built: Path) -> None:
+    import pikepdf
+
+    with pikepdf.open(built / "oeffentlich" / "sitzungen" / "wandsbek-jha-2011-05-11" / "Niederschrift.pdf") as pdf:
+        meta = pdf.open_metadata()
+        assert meta.get("pdfaid:part") == "2" and meta.get("pdfaid:conformance") == "A"
+        assert meta.get("pdfuaid:part") == "1"
+
+
+def test_drucksache_shows_the_result_of_the_niederschrift_and_is_rebuilt_when_it_changes(demo: Path) -> None:
+    def build(*paths: str) -> str:
+        result = CliRunner().invoke(cli, ["--projekt", str(demo), "build", "--format", "pdf", *paths])
+        assert result.exit_code == 0, result.output
+        pdfs = list((demo / "build").rglob("19-0171.pdf"))
+        assert len(pdfs) == 1
+        return pdf_text(pdfs[0])
+
+    assert "geändert beschlossen" in build()  # 19/0171's own record names no result
+    edit(demo, WANDSBEK, "    ergebnis: geändert beschlossen\n    aenderung: Angefügt",
+         "    ergebnis: abgelehnt\n    x: 1\n    aenderung: Angefügt")
+    edit(demo, WANDSBEK, "    x: 1\n", "")
+    edit(demo, WANDSBEK, "    aenderung: Angefügt wird der Satz „Der Elternverein Rahlstedt wird an der Auswahl der "
+                         "Spielgeräte beteiligt.“\n", "")
+    assert "abgelehnt" in build("vorlagen/wandsbek/19-0171.yaml")  # also when only this record is built

@@ -172,9 +172,8 @@ def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
     folder = build_leak(leak_project)
     full = folder / "Sitzungsmappe-vollstaendig.pdf"
     tree = outline_tree(full)
-    assert [t for lvl, t in tree if lvl == 1] == [
-        "TOP Ö 1 Eröffnung", "TOP Ö 2 Öffentliche Sache", "TOP Ö 3 Verschiedenes",
-        f"TOP N 1 {MARKER} Betreff", f"TOP N 2 {MARKER} Personalsache"]
+    # TOPs without documents are in the Tagesordnung only: no bookmark, no page of their own
+    assert [t for lvl, t in tree if lvl == 1] == ["TOP Ö 2 Öffentliche Sache", f"TOP N 1 {MARKER} Betreff"]
     assert (2, "Drucksache VO/0001/19: Öffentliche Sache") in tree
     assert (3, "Anlage 1 zu VO/0001/19: Plan") in tree and (3, f"Anlage 1 zu VO/0002/19: {MARKER} Akte") in tree
     pages = pdf_pages(full)
@@ -196,6 +195,18 @@ def test_bookmarks_follow_the_tagesordnung_and_pages_run_through(leak_project):
                          f"TOP N 2 {MARKER} Personalsache", f"Anlage 4 zu VO/0001/19: {MARKER} Foto"))]
     assert secret and set(secret) <= set(marked)
     assert not [i for i in marked if "Öffentliche Sache" in pages[i] and MARKER not in pages[i]]
+
+
+def assert_no_bare_pages(path: Path) -> None:
+    """Every page but the cover holds more than a heading: two lines of text besides header and
+    footer, or a drawn page or picture."""
+    texts = pdf_pages(path)
+    with pikepdf.open(path) as pdf:
+        for i, page in enumerate(pdf.pages[1:], start=1):
+            lines = [ln for ln in texts[i].splitlines() if ln.strip() and "Seite " not in ln
+                     and "Sitzung am" not in ln and "Sitzung " not in ln[:60]]
+            drawn = bool(page.Resources.get("/XObject", {}))
+            assert drawn or len(lines) >= 2, (path.name, i + 1, texts[i][:200])
 
 
 def test_mappen_are_pdfa_2b_and_non_pdfa_anlagen_are_converted(leak_project):
@@ -280,8 +291,6 @@ def run_validate(root: Path) -> tuple[int, str]:
                 "in ihrer Beratungsfolge keinen Schritt „Sozial- und Gesundheitsausschuss“ am 04.04.2019"),
     ("frist", "sitzungen/sga.yaml:8:1: einladungsdatum: Ladungsfrist von 7 Tagen nicht eingehalten: Einladung am "
               "01.04.2019, Sitzung am 04.04.2019"),
-    ("draft", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: Drucksache VO/0004/19 ist noch "
-              "ein Entwurf: die Sitzungsmappe kann so nicht endgültig erstellt werden"),
     ("unknown", "sitzungen/sga.yaml:{line}:7: tagesordnung.oeffentlich[3].drucksache: unbekannte Drucksache "
                 "„VO/001/19“ der Körperschaft lueneburg – meinten Sie „VO/0001/19“?"),
     ("missing_on_agenda", "vorlagen/lueneburg/a.yaml:11:5: beratungsfolge[1].datum: Sitzung am 04.04.2019 "
@@ -295,7 +304,7 @@ def test_sitzung_checks_report_located_german_errors(tmp_path, monkeypatch, case
     record(root, "c.yaml", drucksache("VO/0003/19", "Drei").replace("datum: 2019-04-04", "datum: 2019-05-02"))
     record(root, "d.yaml", drucksache("VO/0004/19", "Vier", entwurf=True))
     first = '    - drucksache: "VO/0001/19"\n'
-    second = {"noe_public": "VO/0002/19", "no_step": "VO/0003/19", "draft": "VO/0004/19", "unknown": "VO/001/19",
+    second = {"noe_public": "VO/0002/19", "no_step": "VO/0003/19", "unknown": "VO/001/19",
               "frist": None, "missing_on_agenda": None}[case]
     body = ("" if case == "missing_on_agenda" else first) + (f'    - drucksache: "{second}"' if second else "")
     noe = '    - drucksache: "VO/0002/19"' if case != "noe_public" else "    - titel: Nichts"
@@ -308,12 +317,39 @@ def test_sitzung_checks_report_located_german_errors(tmp_path, monkeypatch, case
     assert "Traceback" not in out
 
 
-def test_draft_on_the_agenda_blocks_the_final_mappe_but_not_a_draft_one(tmp_path):
+def test_a_draft_on_the_agenda_validates_and_builds_only_as_entwurf(tmp_path):
     root = copy_project(tmp_path)
     record(root, "d.yaml", drucksache("VO/0004/19", "Vier", entwurf=True))
     sitzung(root, '    - drucksache: "VO/0004/19"')
-    with pytest.raises(ValidationFailed):
-        load_project(root, None, sitzungen=[root / "sitzungen"])
+    out = tmp_path / "out"
+
+    def run(*args: str):
+        return CliRunner().invoke(cli, ["--projekt", str(root), *args])
+
+    assert run("validate").exit_code == 0
+    final = run("sitzung", "-o", str(out))
+    assert final.exit_code == 1
+    assert ("Entwürfe auf der Tagesordnung (VO/0004/19); die endgültige Mappe wird erst gebaut, wenn sie fertig "
+            "sind (oder mit --entwurf als Entwurf)") in final.output
+    assert not (out / "sitzungen").exists()
+    draft = run("sitzung", "--entwurf", "-o", str(out))
+    assert draft.exit_code == 0, draft.output
+    first_page = pdf_pages(out / "sitzungen" / "lueneburg-sga-2019-04-04" / "Sitzungsmappe-vollstaendig.pdf")[0]
+    assert "ENTWURF" in first_page
+
+
+def test_a_folder_given_to_sitzung_builds_only_the_sitzungen_in_it(tmp_path):
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Eins"))
+    sitzung(root, '    - drucksache: "VO/0001/19"')
+    may = root / "sitzungen" / "2019-05" / "sga.yaml"
+    may.parent.mkdir()
+    may.write_text(SITZUNG.format(oeffentlich="    - titel: Bericht", nichtoeffentlich="    - titel: Nichts",
+                                  einladung="2019-04-20").replace("2019-04-04", "2019-05-02"), encoding="utf-8")
+    out = tmp_path / "out"
+    result = CliRunner().invoke(cli, ["--projekt", str(root), "sitzung", str(may.parent), "-o", str(out)])
+    assert result.exit_code == 0, result.output
+    assert sorted(p.name for p in (out / "sitzungen").iterdir()) == ["lueneburg-sga-2019-05-02"]
 
 
 def test_demo_sitzungen_build_all_files(tmp_path):
@@ -322,10 +358,17 @@ def test_demo_sitzungen_build_all_files(tmp_path):
     for slug in ("wandsbek-jha-2011-05-11", "lueneburg-sga-2019-04-04"):
         folder = tmp_path / "sitzungen" / slug
         assert sorted(p.name for p in folder.iterdir()) == [
-            "Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf", "Sitzungsmappe-oeffentlich.pdf",
-            "Sitzungsmappe-vollstaendig.pdf"]
-    wandsbek = "\n".join(pdf_pages(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"))
-    assert "TOP 12.7 Sozialräumliche Hilfen" in " ".join(wandsbek.split())
+            "Bekanntmachung.pdf", "Einladung.docx", "Einladung.pdf", "Nachtrag.docx", "Nachtrag.pdf",
+            "Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"]
+        for mappe in folder.glob("Sitzungsmappe-*.pdf"):
+            assert_no_bare_pages(mappe)
+    full = tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-vollstaendig.pdf"
+    tree = outline_tree(full)
+    # the sub-item is nested under its parent, with German quotes
+    i = tree.index((1, "TOP 12 Mitteilungen des Bezirksamtes"))
+    assert tree[i + 1] == (2, "TOP 12.7 Sozialräumliche Hilfen und Angebote (vormals „Neue Hilfen“) in Wandsbek")
+    assert tree[i + 2] == (3, "Drucksache 19/0167: Sozialräumliche Hilfen und Angebote (vormals „Neue Hilfen“) "
+                              "in Wandsbek")
     public = everything_in(tmp_path / "sitzungen/wandsbek-jha-2011-05-11/Sitzungsmappe-oeffentlich.pdf")
     assert "19/0175" not in public and "Fallkosten" not in public
 

@@ -96,12 +96,26 @@ def _block(key: str, text: str, indent: str = "") -> list[str]:
     return lines
 
 
-def _markdown(rng: random.Random, size: int) -> str:
+_POSTEN = ["Personalkosten", "Sachkosten", "Mieten und Pachten", "Zuwendungen an Träger", "Fortbildung",
+           "Fahrtkosten", "Honorare", "Investitionen", "Landesmittel", "Bundesmittel"]
+
+
+def _table(rng: random.Random) -> str:
+    rows = ["| Posten | Ansatz | Ergebnis | Veränderung |", "|:---|---:|---:|---:|"]
+    for _ in range(rng.randint(3, 12)):
+        a, b = rng.randint(1000, 999999), rng.randint(1000, 999999)
+        rows.append(f"| {rng.choice(_POSTEN)} | {a:,} € | {b:,} € | {(b - a) / a:+.1%} |".replace(",", "."))
+    return "\n".join(rows)
+
+
+def _markdown(rng: random.Random, size: int, tables: bool = False) -> str:
     parts: list[str] = []
     length = 0
     while length < size:
         kind = rng.random()
-        if kind < 0.15:
+        if tables and kind < 0.06:
+            chunk = _table(rng)
+        elif kind < 0.15:
             chunk = f"## {rng.choice(_HEADINGS)}"
         elif kind < 0.3:
             chunk = "\n".join(f"- {rng.choice(_SENTENCES)}" for _ in range(rng.randint(2, 4)))
@@ -112,7 +126,15 @@ def _markdown(rng: random.Random, size: int) -> str:
     return "\n\n".join(parts)
 
 
-def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date, bezug: str | None) -> str:
+def _sachverhalt_size(rng: random.Random, realistic: bool) -> int:
+    """Characters of the Sachverhalt: realistic records are mostly 1–3 pages, some 10 pages."""
+    if not realistic:
+        return rng.randint(1000, 3000)
+    return rng.randint(25000, 30000) if rng.random() < 0.04 else rng.randint(1500, 7000)
+
+
+def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date, bezug: str | None,
+            realistic: bool = False) -> str:
     gremien, aemter, personen = _BODIES[body]
     lines = [
         "# yaml-language-server: $schema=../../schema/vorlage.schema.json",
@@ -143,7 +165,7 @@ def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date
             lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
         if rng.random() < 0.2:
             lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
-    lines += _block("sachverhalt", _markdown(rng, rng.randint(1000, 3000)))
+    lines += _block("sachverhalt", _markdown(rng, _sachverhalt_size(rng, realistic), tables=realistic))
     if art in ("Beschlussvorlage", "Antrag") or rng.random() < 0.2:
         lines += _block("beschlussvorschlag", _markdown(rng, rng.randint(150, 400)))
     if art in ("Anfrage", "Beantwortung einer Anfrage"):
@@ -167,8 +189,9 @@ def _record(rng: random.Random, body: str, nummer: str, art: str, datum: dt.date
     return "\n".join(lines) + "\n"
 
 
-def generate_project(root: Path, data: Path, count: int, seed: int = 20190321) -> None:
-    """A project of ``count`` valid, varied Drucksachen on a copy of ``data``."""
+def generate_project(root: Path, data: Path, count: int, seed: int = 20190321, realistic: bool = False) -> None:
+    """A project of ``count`` valid, varied Drucksachen on a copy of ``data``; ``realistic`` ones
+    are longer (most 1–3 pages, some 10) and hold tables."""
     rng = random.Random(seed)
     shutil.copytree(data, root / "data")
     (root / "gemeinsam").mkdir()
@@ -195,7 +218,7 @@ def generate_project(root: Path, data: Path, count: int, seed: int = 20190321) -
         bezug = rng.choice(numbers[body][-50:]) if art in _NEEDS_BEZUG else None
         numbers[body].append(nummer)
         name = nummer.replace("/", "-") + ".yaml"
-        (folder / name).write_text(_record(rng, body, nummer, art, datum, bezug), encoding="utf-8")
+        (folder / name).write_text(_record(rng, body, nummer, art, datum, bezug, realistic), encoding="utf-8")
 
 
 # --- benchmarks -------------------------------------------------------------------------------
@@ -225,9 +248,42 @@ def bench_validate() -> dict[str, Any]:
             times.append(_cold_validate(root))
             print(f"  Prüflauf {run}: {_de(times[-1])} s")
     median = statistics.median(times)
-    print(f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)}): {_de(median)} s")
+    report("validate_10k_s" if records == 10_000 else "", median,
+           f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)})")
     key = "validate_10k_s" if records == 10_000 else f"validate_{records}_s"
     return {key: round(median, 3)}
+
+
+TARGETS = {
+    # key: (target, "min" = at least / "max" = at most, unit)
+    "vorlagen_per_s": (40, "min", "/s"),
+    "realistic_per_s": (30, "min", "/s"),
+    "vorlage_cold_s": (0.2, "max", "s"),
+    "packet_30_s": (1.0, "max", "s"),
+    "validate_10k_s": (1.0, "max", "s"),
+    "one_changed_s": (0.5, "max", "s"),
+    "noop_s": (0.1, "max", "s"),
+    "noop_make_s": (0.1, "max", "s"),
+    "peak_rss_mb": (1024, "max", "MB"),
+}
+PEER: dict[str, float] = {}  # LibreOffice's figures of this run, by our key
+
+
+def runs() -> int:
+    return int(OPTIONS["runs"])
+
+
+def report(key: str, value: float, what: str) -> None:
+    """One figure as it is printed: value, target, ratio to LibreOffice where measured."""
+    target, kind, unit = TARGETS.get(key, (None, "", ""))
+    line = f"  {what}: {_de(value)} {unit}".rstrip()
+    if target is not None:
+        ok = value >= target if kind == "min" else value <= target
+        line += f" (Ziel {'≥' if kind == 'min' else '≤'} {_de(target)} {unit}: {'erreicht' if ok else 'verfehlt'})"
+    if key in PEER and PEER[key] and value:
+        ratio = value / PEER[key] if kind == "min" else PEER[key] / value
+        line += f"; {_de(ratio, 1)}-mal so schnell wie LibreOffice"
+    print(line)
 
 
 def _de(seconds: float, places: int = 2) -> str:

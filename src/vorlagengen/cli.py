@@ -3,13 +3,13 @@
 from __future__ import annotations
 
 import datetime as dt
-import sys
 from pathlib import Path
 
 import click
 
 from . import __version__, clickde
 from .errors import UserError, ValidationFailed
+from .progress import Progress
 
 clickde.install()
 
@@ -32,6 +32,9 @@ class _Group(click.Group):
         except UserError as exc:
             click.echo(f"Fehler: {exc}", err=True)
             ctx.exit(1)
+        except KeyboardInterrupt:
+            click.echo("\nAbgebrochen; was fertig war, ist gespeichert.", err=True)
+            ctx.exit(130)
 
 
 @click.group(cls=_Group, context_settings=CONTEXT, options_metavar="[OPTIONEN]",
@@ -193,7 +196,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     import os
 
     from .project import load_project
-    from .render.build import FORMATS, build as run_build
+    from .render.build import FORMATS
+    from .render.build import build as run_build
 
     wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
     unknown = [f for f in wanted if f not in FORMATS]
@@ -203,17 +207,18 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     project = load_project(root, pfade or None)
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     jobs = jobs or os.cpu_count() or 1
-    quiet = ctx.obj["quiet"] or not sys.stderr.isatty()
-    if quiet:
-        result = run_build(project, out, wanted, layout, jobs=jobs, force=neu)
-    else:
-        with click.progressbar(length=len(project.records), label="Setze Drucksachen", file=sys.stderr) as bar:
-            result = run_build(project, out, wanted, layout, jobs=jobs, force=neu,
-                               progress=lambda _r: bar.update(1))
+    bar = Progress("Setze Drucksachen", quiet=ctx.obj["quiet"])
+    try:
+        result = run_build(project, out, wanted, layout, jobs=jobs, force=neu, progress=bar.update,
+                           complete=not pfade, waiting=lambda: click.echo(
+                               f"Warte auf einen anderen Lauf in {out} …", err=True))
+    finally:
+        bar.close()
+    removed = f", {len(result.removed)} entfernt" if result.removed else ""
     imported = sum(1 for r in project.records if r.vorlage.uebernommen)
     note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
     _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
-              f"{len(result.skipped)} unverändert{note} ({out})")
+              f"{len(result.skipped)} unverändert{removed}{note} ({out})")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -230,8 +235,8 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     Bekanntmachung.pdf, Sitzungsmappe-oeffentlich.pdf, Sitzungsmappe-vollstaendig.pdf.
     """
     from .project import load_project
-    from .render.sitzung import build_sitzung
     from .records import SITZUNG_DIR
+    from .render.sitzung import build_sitzung
 
     root: Path = ctx.obj["root"]
     targets = list(dateien) or [root / SITZUNG_DIR]
@@ -365,5 +370,68 @@ def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: st
     run(folder, website.base, host, port)
 
 
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("dateien", nargs=-1, type=click.Path(path_type=Path))
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner.")
+@click.pass_context
+def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) -> None:
+    """Niederschrift und Beschlussauszüge einer Sitzung erstellen (ohne DATEIEN: alle mit Niederschrift).
+
+    DATEI ist die Sitzung (sitzungen/<name>.yaml) oder ihre Niederschrift
+    (sitzungen/<name>.niederschrift.yaml). Öffentliche Niederschrift nach
+    AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/, alles andere (beide Teile vollständig,
+    Beschlussauszüge je TOP) nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
+    """
+    from .project import load_project
+    from .records import SITZUNG_DIR
+    from .render.sitzung.protokoll import build_niederschrift
+
+    root: Path = ctx.obj["root"]
+    project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
+    chosen = [s for s in project.sitzungen if s.niederschrift is not None]
+    if not chosen:
+        raise UserError("keine Sitzung mit Niederschrift gefunden (sitzungen/<name>.niederschrift.yaml)")
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    for srec in chosen:
+        files = build_niederschrift(project, srec, out, dt.date.today())
+        _say(ctx, f"{srec.display}: Niederschrift, {len(files)} Dateien")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--gremium", "-g", metavar="KENNUNG", help="Nur Beschlüsse dieses Gremiums.")
+@click.option("--status", "-s", type=click.Choice(["offen", "in Arbeit", "erledigt"]), help="Nur Beschlüsse mit diesem Stand.")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner.")
+@click.pass_context
+def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, ausgabe: Path) -> None:
+    """Beschlusskontrolle als PDF und CSV: jeder Beschluss mit ausführender Stelle, Frist und Stand.
+
+    Schreibt AUSGABE/intern/beschluesse/<körperschaft>/ (alle Beschlüsse) und
+    AUSGABE/oeffentlich/beschluesse/<körperschaft>/ (nur die aus öffentlichen TOPs).
+    Überfällige Beschlüsse meldet auch „vorlagengen validate“ als Warnung.
+    """
+    from .messages import suggest
+    from .project import load_project
+    from .render.sitzung.protokoll import build_beschluesse
+
+    root: Path = ctx.obj["root"]
+    project = load_project(root)
+    if gremium is not None and gremium not in project.ref.gremien:
+        raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
+    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    files = build_beschluesse(project, out, dt.date.today(), gremium=gremium, status=status)
+    for path in files:
+        _say(ctx, f"geschrieben: {path}")
+
+
+def _terminated(signum: int, _frame: object) -> None:
+    """SIGTERM ends the run like Ctrl-C does: finished work saved, temporary folders removed."""
+    raise KeyboardInterrupt
+
+
 def main() -> None:
+    import signal
+
+    signal.signal(signal.SIGTERM, _terminated)
     cli.main(prog_name="vorlagengen")

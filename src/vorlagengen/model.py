@@ -15,6 +15,8 @@ from typing import Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
+from .topnummern import Profil as TopProfil
+
 ART = Literal[
     "Beschlussvorlage",
     "Mitteilungsvorlage",
@@ -421,6 +423,8 @@ class Koerperschaft(_Strict):
     system: str | None = Field(None, description="Name des Ratsinformationssystems, z. B. „Bürgerinformationssystem“")
     niederschrift: NiederschriftProfil = Field(
         default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
+    tagesordnung: TopProfil = Field(default_factory=TopProfil,
+                                    description="Nummerierung der Tagesordnungspunkte (TOP) in Sitzungen")
 
 
 class Mitgliedschaft(_Strict):
@@ -526,9 +530,16 @@ class Top(_Strict):
 
     titel: Text | None = Field(None, description="Titel; bei einer Drucksache ihr Betreff, wenn leer")
     drucksache: Text | None = Field(None, description="Drucksachen-Nr., die unter diesem TOP beraten wird")
-    nummer: Text | None = Field(None, description="eigene TOP-Nummer, z. B. „12.7“ (sonst automatisch)")
+    dazu: list[Text] = Field(default_factory=list, description="weitere Drucksachen zu diesem TOP („dazu: "
+                             "Ergänzungsvorlage, Auszüge …“), in dieser Reihenfolge in der Mappe")
+    nummer: Text | None = Field(None, description="eigene TOP-Nummer, z. B. „12.7“, „10a“, „1.“ (sonst automatisch "
+                                "nach dem Schema der Körperschaft)")
+    hinweis: Text | None = Field(None, description="Hinweis zum Punkt, z. B. „Genehmigung einer "
+                                 "Dringlichkeitsentscheidung“; steht in Tagesordnung und Mappe")
     nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
         None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
+    abgesetzt: JaNein = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
+                            "der Mappe")
     unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
 
 
@@ -537,18 +548,32 @@ class Tagesordnung(_Strict):
     nichtoeffentlich: list[Top] = Field(default_factory=list, description="nichtöffentlicher Teil")
 
 
+ANLASS = Literal["ordentliche Sitzung", "außerordentliche Sitzung", "Sondersitzung", "konstituierende Sitzung"]
+SITZUNGSSTATUS = Literal["geplant", "einberufen", "abgeschlossen", "abgesagt"]
+
+
 class Sitzung(_Strict):
     """Eine Sitzung eines Gremiums mit ihrer Tagesordnung."""
 
     gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
     nummer: Text = Field(description="Sitzungsnummer, z. B. „JHA/19/7“")
+    bezeichnung: Text | None = Field(None, description="Bezeichnung, z. B. „25. öffentliche Sitzung“")
+    anlass: ANLASS = Field("ordentliche Sitzung", description="ordentliche, außerordentliche, Sonder- oder "
+                           "konstituierende Sitzung")
+    status: SITZUNGSSTATUS = Field("einberufen", description="geplant, einberufen, abgeschlossen oder abgesagt")
     datum: Datum = Field(description="Sitzungstag")
     beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
+    beginn_nichtoeffentlich: Uhrzeit | None = Field(None, description="Beginn des nichtöffentlichen Teils, "
+                                                    "wenn er eigens angesetzt ist")
+    ende: Uhrzeit | None = Field(None, description="Ende (voraussichtlich oder tatsächlich)")
     ort: Text | None = Field(None, description="Ort mit Anschrift (Pflicht außer bei übernommenen Sitzungen)")
     raum: str | None = Field(None, description="Sitzungsraum")
     sitzungsleitung: Id | None = Field(None, description="Vorsitz (Kennung aus data/personen.yaml)")
     einladungsdatum: Datum | None = Field(
         None, description="Tag der Einladung (für die Ladungsfrist; Pflicht außer bei übernommenen Sitzungen)")
+    dringlichkeit: Text | None = Field(None, description="Grund für eine verkürzte Ladungsfrist (Dringlichkeit); "
+                                       "steht in der Einladung, die Ladungsfrist wird dann nicht geprüft")
+    nachtragsdatum: Datum | None = Field(None, description="Tag des Nachtrags zur Tagesordnung")
     tagesordnung: Tagesordnung
     quelle: Quelle | None = Field(
         None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")

@@ -27,7 +27,8 @@ from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
 from .records import (DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData,
                       display_path, layout_names)
-from .sitzungen import check_niederschriften, discover_sitzungen, load_sitzungen
+from .sitzungen import (check_niederschriften, derive_results, discover_sitzungen, load_sitzungen, quiet_results,
+                        results_of)
 from .yamlio import YamlProblem, load_mapping, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
@@ -181,6 +182,9 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
         problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:
         raise ValidationFailed(problems, project.warnings)
+    # Every Niederschrift of the project counts, also for a run that selected only some files
+    project.ergebnisse = {**quiet_results(root, ref), **results_of(loaded, ref)}
+    derive_results(project)
     return project
 
 
@@ -190,7 +194,7 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
     if sitzungen is not None:
         sitzungen = list(sitzungen)
         sitzung_paths = sorted({q.absolute() for p in sitzungen
-                                for q in ([p] if p.is_file() else discover_sitzungen(root))})
+                                for q in ([p] if p.is_file() else discover_sitzungen(root, p))})
         missing = [p for p in sitzungen if not p.exists()]
         if missing:
             raise UserError(f"{missing[0]}: Datei oder Ordner nicht gefunden")
@@ -203,7 +207,7 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
     records = [p for p in chosen if p not in in_sitzungen]
     if not in_sitzungen:
         return records, []
-    found = sorted({q for p in in_sitzungen for q in ([p] if p.is_file() else discover_sitzungen(root))})
+    found = sorted({q for p in in_sitzungen for q in ([p] if p.is_file() else discover_sitzungen(root, p))})
     return records or None, found  # Sitzungen alone need every Drucksache
 
 

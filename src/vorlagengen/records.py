@@ -119,8 +119,9 @@ class Record:
 
 @dataclass
 class TopEntry:
-    """A TOP with its number and place, flattened for templates and checks. ``record`` is the
-    Drucksache it names, set when loading links the Tagesordnung (``sitzungen.link_tops``)."""
+    """A TOP with its number and place, as a tree for templates and checks. ``record`` is the
+    Drucksache it names and ``dazu`` the further ones, set when loading links the Tagesordnung
+    (``sitzungen.link_tops``)."""
 
     nummer: str
     titel: str
@@ -131,6 +132,15 @@ class TopEntry:
     record: Record | None = None
     unterpunkte: list[TopEntry] = field(default_factory=list)
     drucksache: str = ""  # the Drucksachen-Nr. the TOP names, as written
+    dazu_nummern: list[str] = field(default_factory=list)  # further Drucksachen-Nr. „dazu“, as written
+    dazu: list[Record] = field(default_factory=list)
+    hinweis: str = ""
+    abgesetzt: bool = False
+
+    @property
+    def records(self) -> list[Record]:
+        """The Drucksachen of this TOP: its own first, then those „dazu“."""
+        return ([self.record] if self.record is not None else []) + self.dazu
 
 
 @dataclass
@@ -139,6 +149,7 @@ class SitzungRecord:
     display: str
     sitzung: Sitzung
     tops: list[TopEntry] = field(default_factory=list)
+    praefix: str = "TOP"  # what documents print before a TOP number (the Körperschaft's profile)
     niederschrift: Niederschrift | None = None
     niederschrift_path: Path | None = None
 

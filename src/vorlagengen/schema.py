@@ -9,6 +9,7 @@ from typing import Any
 from pydantic import BaseModel
 
 from .model import ART_REGELN, REFERENCE_FILES, Sitzung, Vorlage
+from .model_niederschrift import Niederschrift
 
 
 def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:
@@ -72,8 +73,13 @@ def _data_text(name: str) -> Callable[[], str]:
 
 
 # file name in schema/ → text
+def niederschrift_schema_text() -> str:
+    return _text(_schema(Niederschrift, "Niederschrift einer Sitzung (vorlagengen)"))
+
+
 SCHEMAS: dict[str, Callable[[], str]] = {
     "vorlage.schema.json": vorlage_schema_text,
     "sitzung.schema.json": sitzung_schema_text,
+    "niederschrift.schema.json": niederschrift_schema_text,
     **{f"data-{name}.schema.json": _data_text(name) for name in _DATA_TITLES},
 }

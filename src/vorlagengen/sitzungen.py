@@ -1,10 +1,9 @@
-"""Loading Sitzungen: read each file of ``sitzungen/``, number its TOPs, link each TOP to the
-Drucksache it names, then check it (``checks.sitzung``)."""
+"""Loading Sitzungen: read each file of ``sitzungen/``, number its TOPs by the Körperschaft's scheme
+(``topnummern``), link each TOP to the Drucksachen it names, then check it (``checks.sitzung``)."""
 
 from __future__ import annotations
 
 import datetime as dt
-import re
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -16,50 +15,84 @@ from .messages import field_path
 from .model import Sitzung, Top
 from .model_niederschrift import Niederschrift
 from .modelerrors import model_problems
-from .records import (SITZUNG_DIR, Loc, Project, Record, RefData, SitzungRecord, TopEntry, display_path,
-                      is_niederschrift, niederschrift_path)
+from .records import (
+    SITZUNG_DIR,
+    Loc,
+    Project,
+    Record,
+    RefData,
+    SitzungRecord,
+    TopEntry,
+    display_path,
+    is_niederschrift,
+    niederschrift_path,
+)
+from .topnummern import Nummer, Profil, Punkt, nummeriere
 from .yamlio import YamlProblem, load_mapping, locate
 
-_NUM_END = re.compile(r"(\d+)\s*$")
+
+def profil_of(sitzung: Sitzung, ref: RefData) -> Profil:
+    """The numbering scheme of the Sitzung's Körperschaft (the default when it is unknown)."""
+    gremium = ref.gremien.get(sitzung.gremium)
+    body = ref.koerperschaften.get(gremium.koerperschaft) if gremium is not None else None
+    return body.tagesordnung if body is not None else Profil.model_validate({})
 
 
-def number_tops(tops: list[Top], prefix: str, parent: str, loc: Loc, oeffentlich: bool,
-                ebene: int = 1) -> list[TopEntry]:
-    """Automatic numbers Ö 1, Ö 2 … (sub-TOPs Ö 12.1 …); a TOP's own number sets the count."""
+def _punkte(tops: list[Top]) -> list[Punkt]:
+    return [Punkt(t.nummer, t.nachtrag is not None, _punkte(t.unterpunkte)) for t in tops]
+
+
+def _entries(tops: list[Top], nummern: list[Nummer], loc: Loc, oeffentlich: bool, ebene: int = 1
+             ) -> list[TopEntry]:
     out = []
-    counter = 0
-    for i, top in enumerate(tops):
-        if top.nummer:
-            nummer = top.nummer
-            m = _NUM_END.search(nummer)
-            counter = int(m.group(1)) if m else counter + 1
-        else:
-            counter += 1
-            nummer = f"{parent}.{counter}" if parent else f"{prefix} {counter}"
-        entry = TopEntry(nummer, top.titel or "", oeffentlich, ebene, top.nachtrag or "", (*loc, i),
-                         drucksache=top.drucksache or "")
-        entry.unterpunkte = number_tops(top.unterpunkte, prefix, nummer, (*loc, i, "unterpunkte"), oeffentlich,
-                                        ebene + 1)
+    for i, (top, nr) in enumerate(zip(tops, nummern, strict=True)):
+        entry = TopEntry(nr.text, top.titel or "", oeffentlich, ebene, top.nachtrag or "", (*loc, i),
+                         drucksache=top.drucksache or "", dazu_nummern=list(top.dazu), hinweis=top.hinweis or "",
+                         abgesetzt=top.abgesetzt)
+        entry.unterpunkte = _entries(top.unterpunkte, nr.unterpunkte, (*loc, i, "unterpunkte"), oeffentlich,
+                                     ebene + 1)
         out.append(entry)
     return out
 
 
-def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData) -> None:
-    """Give each TOP that names a Drucksache of the Gremium's body its record, and the record's
-    Betreff as title where the TOP has none. Unknown numbers stay unlinked (the checks name them)."""
+def number_tops(sitzung: Sitzung, profil: Profil) -> tuple[list[TopEntry], list[tuple[Loc, str]]]:
+    """Number both parts by the scheme; the problems of own numbers (duplicates, order) with their places."""
+    to = sitzung.tagesordnung
+    oe, noe, probleme = nummeriere(_punkte(to.oeffentlich), _punkte(to.nichtoeffentlich), profil)
+    tops = (_entries(to.oeffentlich, oe, ("tagesordnung", "oeffentlich"), True)
+            + _entries(to.nichtoeffentlich, noe, ("tagesordnung", "nichtoeffentlich"), False))
+    if sitzung.quelle is not None:
+        return tops, []  # an imported agenda is history: its numbers stay as the source wrote them
+    return tops, [(("tagesordnung", *pfad), text) for pfad, text in probleme]
+
+
+def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData,
+              index: dict[str, dict[str, Record]] | None = None) -> None:
+    """Give each TOP the records of the Drucksachen it names (of the Gremium's body), and the first
+    one's Betreff as title where the TOP has none. Unknown numbers stay unlinked (the checks name them).
+    ``index`` (body → Nr. → record, from :func:`by_body`) saves a pass over all records per Sitzung."""
     gremium = ref.gremien.get(rec.sitzung.gremium)
     if gremium is None:
         return
-    by_nr = {r.vorlage.nummer: r for r in records if r.vorlage.koerperschaft == gremium.koerperschaft}
+    by_nr = (index if index is not None else by_body(records)).get(gremium.koerperschaft, {})
     for entry in rec.all_tops():
         found = by_nr.get(entry.drucksache)
         if found is not None:
             entry.record = found
             entry.titel = entry.titel or found.vorlage.betreff
+        entry.dazu = [by_nr[nr] for nr in entry.dazu_nummern if nr in by_nr]
 
 
-def discover_sitzungen(root: Path) -> list[Path]:
-    folder = root / SITZUNG_DIR
+def by_body(records: list[Record]) -> dict[str, dict[str, Record]]:
+    index: dict[str, dict[str, Record]] = {}
+    for r in records:
+        index.setdefault(r.vorlage.koerperschaft, {})[r.vorlage.nummer] = r
+    return index
+
+
+def discover_sitzungen(root: Path, folder: Path | None = None) -> list[Path]:
+    """The Sitzung files below ``folder`` (default: the project's sitzungen/)."""
+    folder = folder or root / SITZUNG_DIR
     if not folder.is_dir():
         return []
     return sorted(p.absolute() for p in folder.rglob("*")
@@ -90,7 +123,7 @@ def read_niederschrift(rec: SitzungRecord) -> list[Problem]:
     return []
 
 
-def read_sitzung(path: Path) -> tuple[SitzungRecord | None, list[Problem]]:
+def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[Problem]]:
     """One Sitzung file, typed and with numbered TOPs (not yet linked)."""
     display = display_path(path)
     try:
@@ -99,12 +132,12 @@ def read_sitzung(path: Path) -> tuple[SitzungRecord | None, list[Problem]]:
         return None, [exc.problem]
     except ValidationError as exc:
         return None, model_problems(exc, path, display, Sitzung)
-    rec = SitzungRecord(path, display, sitzung)
+    profil = profil_of(sitzung, ref)
+    rec = SitzungRecord(path, display, sitzung, praefix=profil.praefix)
     niederschrift_problems = read_niederschrift(rec)
-    rec.tops = (number_tops(sitzung.tagesordnung.oeffentlich, "Ö", "", ("tagesordnung", "oeffentlich"), True)
-                + number_tops(sitzung.tagesordnung.nichtoeffentlich, "N", "",
-                              ("tagesordnung", "nichtoeffentlich"), False))
-    return rec, niederschrift_problems
+    rec.tops, found = number_tops(sitzung, profil)
+    return rec, niederschrift_problems + [Problem(display, *locate(path, loc), field_path(loc), msg)
+                                          for loc, msg in found]
 
 
 def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[Path] | None = None
@@ -112,13 +145,14 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
     """Load every Sitzung (or the given files), number and link the TOPs, check them against the records."""
     problems: list[Problem] = []
     loaded: list[SitzungRecord] = []
+    index = by_body(records)
     chosen = paths if paths is not None else discover_sitzungen(root)
     for path in sorted({sitzung_file(p) for p in chosen}):
-        rec, found = read_sitzung(path)
+        rec, found = read_sitzung(path, ref)
         problems.extend(found)
         if rec is None:
             continue
-        link_tops(rec, records, ref)
+        link_tops(rec, records, ref, index)
         problems.extend(Problem(rec.display, *locate(path, loc), field_path(loc), msg)
                         for loc, msg in check_sitzung(rec, records, ref))
         loaded.append(rec)
@@ -127,8 +161,8 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
 
 
 def check_niederschriften(project: Project, today: dt.date) -> list[Problem]:
-    """Check every loaded Niederschrift; record its results as the project's Beratungsfolge results and
-    its warnings (overdue Beschlüsse) as the project's warnings. Returns the errors."""
+    """Check every loaded Niederschrift; its warnings (overdue Beschlüsse) become the project's
+    warnings. Returns the errors."""
     errors: list[Problem] = []
     for srec in project.sitzungen:
         if srec.niederschrift is None or srec.niederschrift_path is None:
@@ -139,8 +173,47 @@ def check_niederschriften(project: Project, today: dt.date) -> list[Problem]:
         project.warnings += [Problem(display, *locate(path, loc), field_path(loc), msg)
                              for loc, msg in found.warnings]
         errors += found.in_records
-        body = project.ref.gremien[srec.sitzung.gremium].koerperschaft
-        for nummer, result in results_by_top(srec).items():
-            if result.ergebnis is not None:
-                project.ergebnisse[(body, nummer, srec.sitzung.gremium, srec.sitzung.datum)] = result.ergebnis
     return errors
+
+
+def results_of(sitzungen: list[SitzungRecord], ref: RefData) -> dict[tuple[str, str, str, dt.date], str]:
+    """(body, Drucksachen-Nr., Gremium, Sitzungsdatum) → the result its Niederschrift records."""
+    out = {}
+    for srec in sitzungen:
+        gremium = ref.gremien.get(srec.sitzung.gremium)
+        if srec.niederschrift is None or gremium is None:
+            continue
+        by_top = {t.top: t for t in srec.niederschrift.tops}
+        for entry in srec.all_tops():
+            result = by_top.get(entry.nummer)
+            if entry.drucksache and result is not None and result.ergebnis is not None:
+                key = (gremium.koerperschaft, entry.drucksache, srec.sitzung.gremium, srec.sitzung.datum)
+                out[key] = result.ergebnis
+    return out
+
+
+def quiet_results(root: Path, ref: RefData) -> dict[tuple[str, str, str, dt.date], str]:
+    """The results of every readable Niederschrift, for a run that did not select the Sitzungen
+    (a build of single Drucksachen must show what a build of all shows). Faults are validate's to report."""
+    loaded = []
+    for path in discover_sitzungen(root):
+        if niederschrift_path(path).is_file():
+            rec, problems = read_sitzung(path, ref)
+            if rec is not None and not problems:
+                loaded.append(rec)
+    return results_of(loaded, ref)
+
+
+def derive_results(project: Project) -> None:
+    """Give each Beratungsfolge step of a Sitzung with a Niederschrift the result recorded there (the
+    one source of truth), so every document, page and export shows the same result."""
+    for rec in project.records:
+        v = rec.vorlage
+        steps = []
+        for step in v.beratungsfolge:
+            decided = project.ergebnisse.get((v.koerperschaft, v.nummer, step.gremium, step.datum))
+            if decided is not None and step.ergebnis is None:
+                step = step.model_copy(update={"ergebnis": decided, "erledigt": True})
+            steps.append(step)
+        if steps != list(v.beratungsfolge):
+            rec.vorlage = v.model_copy(update={"beratungsfolge": steps})

@@ -1,11 +1,15 @@
 """Checks of a Sitzung and of its ties to the Drucksachen: Gremium and Vorsitz known, Ladungsfrist,
 every TOP's Drucksache known, once on the agenda, in its Beratungsfolge, öffentlich only when it may
-be, no Entwurf; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
+be; and every Beratungsfolge step that names a loaded Sitzung finds its Drucksache there.
 
-The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read.
+The TOPs arrive linked to their Drucksachen (``sitzungen.link_tops``); the checks only read. A
+Drucksache that is still an Entwurf is no error here: ``vorlagengen sitzung`` refuses the final
+documents and builds them with ``--entwurf`` as drafts.
 """
 
 from __future__ import annotations
+
+from collections.abc import Callable
 
 from ..errors import Problem
 from ..messages import field_path, suggest
@@ -27,10 +31,10 @@ def check_sitzung(rec: SitzungRecord, records: list[Record], ref: RefData) -> li
                  f"{suggest(s.gremium, ref.gremien)}")]
     out = _check_head(s, gremium, ref)
     body = gremium.koerperschaft
-    known = [r.vorlage.nummer for r in records if r.vorlage.koerperschaft == body]
     seen: dict[str, str] = {}
     for entry in rec.all_tops():
-        out += _check_top(entry, s, gremium, known, seen)
+        out += _check_top(entry, s, gremium, lambda: [r.vorlage.nummer for r in records
+                                                      if r.vorlage.koerperschaft == body], seen, rec.praefix)
     return out
 
 
@@ -42,53 +46,70 @@ def _check_head(s: Sitzung, gremium: Gremium, ref: RefData) -> list[Finding]:
             out.append((("sitzungsleitung",), f"unbekannte Person „{s.sitzungsleitung}“ (nicht in "
                         f"data/personen.yaml){suggest(s.sitzungsleitung, ref.personen)}"))
     body = gremium.koerperschaft
-    return out + _frist(s, ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0)
+    return out + _check_dates(s, ref.koerperschaften[body].ladungsfrist if body in ref.koerperschaften else 0)
 
 
-def _frist(s: Sitzung, frist: int) -> list[Finding]:
-    """Ort and Einladung are required of a Sitzung prepared here; an imported one has what its source
-    had (OParl knows no Einladungsdatum)."""
+def _check_dates(s: Sitzung, frist: int) -> list[Finding]:
+    """Ort and Einladung are required of a Sitzung prepared here (an imported one has what its source
+    had: OParl knows no Einladungsdatum); Ladungsfrist (unless a Dringlichkeit is given), Nachtrag,
+    end and non-public start."""
     out: list[Finding] = []
     if s.quelle is None:
         out += [((name,), "Pflichtfeld fehlt") for name in ("ort", "einladungsdatum") if getattr(s, name) is None]
+    if s.ende is not None and s.ende <= s.beginn:
+        out.append((("ende",), f"Ende {s.ende} Uhr liegt nicht nach dem Beginn {s.beginn} Uhr"))
+    if s.beginn_nichtoeffentlich is not None and s.beginn_nichtoeffentlich < s.beginn:
+        out.append((("beginn_nichtoeffentlich",), f"nichtöffentlicher Teil beginnt ({s.beginn_nichtoeffentlich} "
+                    f"Uhr) vor der Sitzung ({s.beginn} Uhr)"))
     if s.einladungsdatum is None:
         return out
-    if (s.datum - s.einladungsdatum).days < frist:
+    if s.dringlichkeit is None and (s.datum - s.einladungsdatum).days < frist:
         out.append((("einladungsdatum",), f"Ladungsfrist von {frist} Tagen nicht eingehalten: Einladung am "
-                    f"{fmt_date(s.einladungsdatum)}, Sitzung am {fmt_date(s.datum)}"))
+                    f"{fmt_date(s.einladungsdatum)}, Sitzung am {fmt_date(s.datum)} (bei Dringlichkeit den Grund "
+                    "unter „dringlichkeit“ angeben)"))
     if s.einladungsdatum > s.datum:
         out.append((("einladungsdatum",), "Einladung liegt nach der Sitzung"))
+    if s.nachtragsdatum is not None and not s.einladungsdatum <= s.nachtragsdatum <= s.datum:
+        out.append((("nachtragsdatum",), f"Nachtrag am {fmt_date(s.nachtragsdatum)} liegt nicht zwischen "
+                    f"Einladung ({fmt_date(s.einladungsdatum)}) und Sitzung ({fmt_date(s.datum)})"))
     return out
 
 
-def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: list[str], seen: dict[str, str]
-               ) -> list[Finding]:
-    if not entry.drucksache:
-        return [] if entry.titel else [(entry.loc, "TOP braucht einen Titel oder eine Drucksache")]
-    where = (*entry.loc, "drucksache")
-    r = entry.record
-    if r is None:
-        return [(where, f"unbekannte Drucksache „{entry.drucksache}“ der Körperschaft "
-                 f"{gremium.koerperschaft}{suggest(entry.drucksache, known)}")]
+def _check_top(entry: TopEntry, s: Sitzung, gremium: Gremium, known: Callable[[], list[str]],
+               seen: dict[str, str], praefix: str) -> list[Finding]:
+    """``known`` gives the body's numbers, only asked for when a TOP names an unknown one."""
+    if not entry.drucksache and not entry.titel:
+        return [(entry.loc, "TOP braucht einen Titel oder eine Drucksache")]
+    named = [((*entry.loc, "drucksache"), entry.drucksache)] if entry.drucksache else []
+    named += [((*entry.loc, "dazu", j), nr) for j, nr in enumerate(entry.dazu_nummern)]
+    by_nr = {r.vorlage.nummer: r for r in entry.records}
     out: list[Finding] = []
-    if entry.drucksache in seen:
-        out.append((where, f"Drucksache {entry.drucksache} steht zweimal auf der "
-                    f"Tagesordnung (auch unter TOP {seen[entry.drucksache]})"))
-    seen[entry.drucksache] = entry.nummer
+    for where, nr in named:
+        r = by_nr.get(nr)
+        if r is None:
+            out.append((where, f"unbekannte Drucksache „{nr}“ der Körperschaft {gremium.koerperschaft}"
+                        f"{suggest(nr, known())}"))
+            continue
+        if nr in seen:
+            out.append((where, f"Drucksache {nr} steht zweimal auf der Tagesordnung (auch unter "
+                        f"{praefix + ' ' if praefix else ''}{seen[nr]})"))
+        seen[nr] = entry.nummer
+        out += [(where, msg) for msg in _check_drucksache(r, entry, s, gremium)]
+    return out
+
+
+def _check_drucksache(r: Record, entry: TopEntry, s: Sitzung, gremium: Gremium) -> list[str]:
     v = r.vorlage
+    out = []
     steps = [st for st in v.beratungsfolge if st.gremium == s.gremium and st.datum == s.datum]
     if not steps:
-        out.append((where, f"Drucksache {v.nummer} hat in ihrer Beratungsfolge keinen "
-                    f"Schritt „{gremium.name}“ am {fmt_date(s.datum)}"))
+        out.append(f"Drucksache {v.nummer} hat in ihrer Beratungsfolge keinen Schritt „{gremium.name}“ am "
+                   f"{fmt_date(s.datum)}")
     if entry.oeffentlich and not v.oeffentlich:
-        out.append((where, f"nichtöffentliche Drucksache {v.nummer} im öffentlichen Teil "
-                    "der Tagesordnung"))
+        out.append(f"nichtöffentliche Drucksache {v.nummer} im öffentlichen Teil der Tagesordnung")
     elif entry.oeffentlich and steps and not steps[0].oeffentlich:
-        out.append((where, f"Drucksache {v.nummer} soll laut Beratungsfolge "
-                    "nichtöffentlich beraten werden, steht aber im öffentlichen Teil"))
-    if v.entwurf:
-        out.append((where, f"Drucksache {v.nummer} ist noch ein Entwurf: die "
-                    "Sitzungsmappe kann so nicht endgültig erstellt werden"))
+        out.append(f"Drucksache {v.nummer} soll laut Beratungsfolge nichtöffentlich beraten werden, steht aber im "
+                   "öffentlichen Teil")
     return out
 
 
@@ -102,7 +123,7 @@ def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], recor
             s = by_key.get((step.gremium, step.datum))
             if s is None or (s.sitzung.quelle is not None and r.vorlage.uebernommen):
                 continue  # imported both: the source's agenda is as it was (an item may be missing)
-            on_agenda = any(e.record is r for e in s.all_tops())
+            on_agenda = any(any(x is r for x in e.records) for e in s.all_tops())
             if not on_agenda:
                 loc = ("beratungsfolge", i, "datum")
                 out.append(Problem(r.display, *locate(r.path, loc), field_path(loc),

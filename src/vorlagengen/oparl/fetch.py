@@ -169,6 +169,8 @@ def _walk(list_url: str, run: dict[str, Any], state: dict[str, Any], cache: RawC
         cache.append(list_url.rstrip("/").rsplit("/", 1)[-1], page)
         pages += 1
         next_url = (page.get("links") or {}).get("next")
+        if isinstance(next_url, str) and run["seit"] and "modified_since=" not in next_url:
+            next_url = with_param(next_url, "modified_since", run["seit"])  # some servers drop the filter
         entry["naechste"] = next_url
         cache.save_state(state)
     entry["fertig"] = True

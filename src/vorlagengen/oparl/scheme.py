@@ -10,7 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import re
 from collections import Counter
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
 from ..numbering import Scheme, SchemeError
@@ -74,13 +74,18 @@ def _position(i: int, kind: str, rows: list[tuple[list[str], Sample]]) -> str:
         return kind.replace("{", "").replace("}", "")
     if kind == "A":
         return values[0] if len(set(values)) == 1 else "{art}"
-    dated = [(v, s.datum) for v, s in zip(values, (s for _, s in rows)) if s.datum]
-    if dated and all(len(v) == 4 for v in values) and sum(int(v) == d.year for v, d in dated) >= 0.8 * len(dated):
+    dated = [(int(v), s.datum) for v, s in zip(values, (s for _, s in rows)) if s.datum]
+    # a year part is (nearly) the Paper's year; a supplement may be dated early the next year
+    if dated and all(len(v) == 4 for v in values) and _mostly(abs(v - d.year) <= 1 for v, d in dated):
         return "{jahr}"
-    if dated and all(len(v) == 2 for v in values) and (
-            sum(int(v) == d.year % 100 for v, d in dated) >= 0.8 * len(dated)):
+    if dated and all(len(v) == 2 for v in values) and _mostly((v - d.year) % 100 in (0, 1, 99) for v, d in dated):
         return "{jj}"
     return values[0] if len(set(values)) == 1 else "{num}"
+
+
+def _mostly(hits: Iterable[bool]) -> bool:
+    flags = list(hits)
+    return sum(flags) >= 0.8 * len(flags)
 
 
 def _width(i: int, rows: list[tuple[list[str], Sample]]) -> int:

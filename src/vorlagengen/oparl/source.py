@@ -86,7 +86,9 @@ def dump_pages(path: Path) -> Iterator[Page]:
 def _page(name: str, data: bytes) -> Iterator[Page]:
     try:
         page = json.loads(data)
-    except ValueError as exc:
-        raise UserError(f"{name}: kein gültiges JSON ({exc})") from None
+    except json.JSONDecodeError as exc:
+        raise UserError(f"{name}: kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno})") from None
+    except ValueError:
+        raise UserError(f"{name}: kein gültiges JSON (Zeichenkodierung)") from None
     if isinstance(page, dict) and (isinstance(page.get("data"), list) or "type" in page):
         yield name.rsplit("/", 1)[-1], page

@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -43,6 +44,7 @@ class _State:
     path: Path | None
     markdown: dict[str, str] = field(default_factory=dict)
     sha512: dict[str, list[Any]] = field(default_factory=dict)
+    pages: dict[str, str] = field(default_factory=dict)
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
@@ -54,12 +56,12 @@ class _State:
             return cls(path)
         if raw.get("version") != STATE_VERSION:
             return cls(path)
-        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}))
+        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}))
 
-    def save(self, markdown: dict[str, str], used_sha: set[str]) -> None:
+    def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str]) -> None:
         if self.path is None:
             return
-        data = {"version": STATE_VERSION, "markdown": markdown,
+        data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
                 "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
@@ -86,12 +88,14 @@ class _Dates:
         days = [d.datum for d in site.drucksachen.values()] + [s.datum for s in site.sitzungen.values()]
         last = fallback(max(days)) if days else fallback(dt.date(2000, 1, 1))
         self.ref = (min(r[0] for r in ref), max(r[1] for r in ref)) if ref else (last, last)
+        self.items: dict[int, tuple[dt.datetime, dt.datetime]] = {}
+        items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
+        for item in items:
+            found = self.git.get(item.source.resolve())
+            self.items[id(item)] = found if found else (fallback(item.datum), fallback(item.datum))
 
     def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
-        if isinstance(item, (Drucksache, Sitzung)):
-            found = self.git.get(item.source.resolve())
-            return found if found else (fallback(item.datum), fallback(item.datum))
-        return self.ref
+        return self.items.get(id(item), self.ref)
 
     def modified(self, item: object) -> dt.datetime:
         return self(item)[1]
@@ -110,22 +114,22 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     result = SiteResult(out, 0)
     output = SiteOutput(out)
     _documents(site, output)
-    wappen = _assets(public.root, website, output)
+    wappen = _assets(public, website, output)
     md = Renderer(cache.markdown)
-    stand = max([dates.modified(x) for x in [*site.drucksachen.values(), *site.sitzungen.values()]],
-                default=dates.ref[1]).strftime("%d.%m.%Y")
+    shards = search_shards(site)
     pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
-                  today or dt.date.today(), stand, wappen)
-    pages.all()
+                  today or dt.date.today(), dates.modified, wappen)
+    pages.previous = cache.pages
+    pages.all(list(shards))
     result.pages = sum(1 for k in output.pages if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
-    feeds.write_calendars(site, output, website.base, website.titel, dates.modified)
+    feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
     used_sha: set[str] = set()
     _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
-    output.commit(keep=("pagefind",))
-    _search(out, output, result)
+    output.commit(keep=(search.FOLDER,))
+    _search(out, output, shards)
     result.written, result.removed = output.written, output.removed
-    cache.save(md.kept(), used_sha)
+    cache.save(md.kept(), used_sha, pages.keys)
     return result
 
 
@@ -138,17 +142,34 @@ def _documents(site: Site, output: SiteOutput) -> None:
             output.copy(f.href, f.source)
 
 
-def _assets(root: Path, website: Website, output: SiteOutput) -> str | None:
+def _assets(public: Project, website: Website, output: SiteOutput) -> str | None:
+    root = public.root
     env = environment(root / "templates" / "site")
     output.put("assets/site.css", env.get_template("site.css.j2").render(farbe=website.farbe))
     own = root / "templates" / "site" / "suche.js"
     output.put("assets/suche.js", (own if own.is_file() else ASSETS / "suche.js").read_bytes())
+    source = _wappen(public, website)
+    if source is None:
+        return None
+    rel = f"assets/wappen{source.suffix.lower()}"
+    output.copy(rel, source)
+    return rel
+
+
+def _wappen(public: Project, website: Website) -> Path | None:
+    """The Wappen named in website.yaml, else the logo of the Körperschaft's layout in the project's
+    templates/ (the one its documents show), if the site is about one Körperschaft."""
     if website.wappen:
-        source = (root / website.wappen).resolve()
+        source = (public.root / website.wappen).resolve()
+        return source if source.is_file() else None
+    bodies = public.ref.koerperschaften
+    body = bodies.get(website.koerperschaft or "") or (next(iter(bodies.values())) if len(bodies) == 1 else None)
+    if body is None:
+        return None
+    for name in ("logo.svg", "logo.png", "wappen.svg", "wappen.png"):
+        source = public.root / "templates" / body.layout / name
         if source.is_file():
-            rel = f"assets/wappen{source.suffix.lower()}"
-            output.copy(rel, source)
-            return rel
+            return source
     return None
 
 
@@ -163,14 +184,33 @@ def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out:
         output.put(f"{oparl.ROOT}/{rel}", oparl.dump(obj))
 
 
-def _search(out: Path, output: SiteOutput, result: SiteResult) -> None:
-    indexed = [w for w in output.written + output.removed if w.startswith(("drucksachen/", "sitzungen/"))
-               and w.endswith(".html")]
-    if not indexed and (out / "pagefind" / "pagefind-entry.json").is_file():
-        return
-    bundle = SiteOutput(out / "pagefind")
-    for rel, data in search.build_index(out).items():
-        bundle.put(rel, data)
-    bundle.commit()
-    output.written += [f"pagefind/{w}" for w in bundle.written]
-    output.removed += [f"pagefind/{w}" for w in bundle.removed]
+def search_shards(site: Site) -> dict[str, list[str]]:
+    """Indexed pages by year: {"2019": ["drucksachen/…html", "sitzungen/…html"], …}."""
+    shards: dict[str, list[str]] = {}
+    items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
+    for item in items:
+        shards.setdefault(str(item.datum.year), []).append(item.url)
+    return {year: sorted(pages) for year, pages in sorted(shards.items(), reverse=True)}
+
+
+def _search(out: Path, output: SiteOutput, shards: dict[str, list[str]]) -> None:
+    """Re-index the years whose pages changed; drop bundles of years that have no pages any more."""
+    changed = set(output.written) | set(output.removed)
+    folder = out / search.FOLDER
+    for year, pages in shards.items():
+        bundle_dir = folder / year
+        if (bundle_dir / "pagefind-entry.json").is_file() and not changed.intersection(pages):
+            continue
+        bundle = SiteOutput(bundle_dir)
+        for rel, data in search.build_index(out, pages).items():
+            bundle.put(rel, data)
+        bundle.commit()
+        output.written += [f"{search.FOLDER}/{year}/{w}" for w in bundle.written]
+        output.removed += [f"{search.FOLDER}/{year}/{w}" for w in bundle.removed]
+    if folder.is_dir():
+        for stale in sorted(p for p in folder.iterdir() if p.name not in shards):
+            if stale.is_dir():
+                shutil.rmtree(stale)
+            else:
+                stale.unlink()
+            output.removed.append(f"{search.FOLDER}/{stale.name}")

@@ -60,6 +60,5 @@ def with_base(site: Website, base: str | None) -> Website:
     if not base:
         return site
     if not re.match(r"^https?://", base):
-
         raise UserError(f"Basis-URL „{base}“ muss mit http:// oder https:// beginnen")
     return site.model_copy(update={"basis_url": base})

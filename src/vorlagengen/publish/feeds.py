@@ -74,8 +74,9 @@ def write_feeds(site: Site, out: SiteOutput, base: str, title: str, modified: Ca
     drucksachen = sorted(site.drucksachen.values(), key=lambda d: (d.datum, d.key), reverse=True)
     sitzungen = sorted(site.sitzungen.values(), key=lambda s: (s.start, s.slug), reverse=True)
 
-    def put(name: str, label: str, ds: Iterable[Drucksache], sz: Iterable[Sitzung]) -> None:
-        entries = [_ds_entry(d, base, modified(d)) for d in ds] + [_sz_entry(s, base, modified(s)) for s in sz]
+    def put(name: str, label: str, ds: list[Drucksache], sz: list[Sitzung]) -> None:
+        entries = ([_ds_entry(d, base, modified(d)) for d in ds[:FEED_LENGTH]]
+                   + [_sz_entry(s, base, modified(s)) for s in sz[:FEED_LENGTH]])
         rel = f"feeds/{name}.atom"
         out.put(rel, atom(base + rel, f"{label} – {title}", base + rel, base, entries[:FEED_LENGTH]))
 
@@ -110,11 +111,14 @@ def calendar(name: str, sitzungen: Iterable[Sitzung], base: str, modified: Calla
 
 
 def write_calendars(site: Site, out: SiteOutput, base: str, title: str,
-                    modified: Callable[[object], dt.datetime]) -> None:
+                    modified: Callable[[object], dt.datetime], unchanged: Callable[..., bool]) -> None:
+    """The calendars; one whose Sitzungen are as in the last run is left as it is (``unchanged``)."""
     sitzungen = list(site.sitzungen.values())
-    out.put("kalender/sitzungen.ics", calendar(f"Sitzungen – {title}", sitzungen, base, modified))
     used = {s.gremium for s in sitzungen} | {g for d in site.drucksachen.values() for g in d.gremien}
-    for g in sorted(used):
-        name = site.gremien[g].name if g in site.gremien else g
-        out.put(f"kalender/{g}.ics", calendar(f"{name} – {title}", [s for s in sitzungen if s.gremium == g], base,
-                                              modified))
+    plans = [("kalender/sitzungen.ics", f"Sitzungen – {title}", sitzungen)]
+    plans += [(f"kalender/{g}.ics", f"{site.gremien[g].name if g in site.gremien else g} – {title}",
+               [s for s in sitzungen if s.gremium == g]) for g in sorted(used)]
+    for rel, name, items in plans:
+        if not unchanged(rel, name, base, [(s.slug, s.titel, s.start, s.ort, s.raum, s.nummer, modified(s))
+                                           for s in items]):
+            out.put(rel, calendar(name, items, base, modified))

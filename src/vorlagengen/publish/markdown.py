@@ -10,7 +10,6 @@ its placeholder is marked ``data-pagefind-ignore`` so that no search index holds
 from __future__ import annotations
 
 import hashlib
-from collections.abc import Sequence
 from typing import Any
 
 from markdown_it import MarkdownIt
@@ -101,7 +100,3 @@ class Renderer:
     def kept(self) -> dict[str, str]:
         """The cache without entries this run did not use."""
         return {k: v for k, v in sorted(self.cache.items()) if k in self.used}
-
-
-def render_all(renderer: Renderer, texts: Sequence[str]) -> list[str]:
-    return [renderer(t) for t in texts]

@@ -12,12 +12,13 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import os
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from .view import Drucksache, Site, SiteFile, Sitzung, Top
+from .view import Drucksache, Site, SiteFile, Sitzung, SourceFile, Top
 
 VERSION = "https://schema.oparl.org/1.1/"
 ROOT = "oparl"
@@ -27,10 +28,10 @@ ORG_TYPES = {"Ausschuss": "Gremium", "Vertretung": "Gremium", "Beirat": "Gremium
              "Verwaltung": "Verwaltungsbereich"}
 LISTS = {"Organization": "organizations", "Person": "persons", "Meeting": "meetings", "Paper": "papers",
          "AgendaItem": "agenda-items", "Consultation": "consultations", "File": "files", "Location": "locations",
-         "LegislativeTerm": "legislative-terms"}
+         "LegislativeTerm": "legislative-terms", "Membership": "memberships"}
 BODY_FIELDS = {"Organization": "organization", "Person": "person", "Meeting": "meeting", "Paper": "paper",
                "AgendaItem": "agendaItem", "Consultation": "consultation", "File": "file",
-               "Location": "locationList", "LegislativeTerm": "legislativeTermList"}
+               "Location": "locationList", "LegislativeTerm": "legislativeTermList", "Membership": "membership"}
 
 
 def stamp(value: dt.datetime) -> str:
@@ -86,6 +87,8 @@ class Export:
         used = {s.gremium for s in self.site.sitzungen.values()}
         used |= {g for d in self.site.drucksachen.values() for g in d.gremien}
         used |= {d.initiator_id for d in self.site.drucksachen.values() if d.initiator_id}
+        used |= {m.fraktion for g in list(used) if g in self.site.gremien for m in self.site.gremien[g].mitglieder
+                 if m.fraktion}
         for gid in sorted(u for u in used if u in self.site.gremien):
             g = self.site.gremien[gid]
             self.add(g.koerperschaft, "Organization", self.obj(
@@ -101,15 +104,36 @@ class Export:
                 classification="Verwaltung"))
 
     def persons(self) -> None:
-        """Only Mandatsträger: who chairs a public Sitzung."""
+        """Only Mandatsträger: the members of the Gremien on the site and who chairs a public Sitzung."""
         created, modified = self._ref_dates()
-        chairs = sorted({s.leitung for s in self.site.sitzungen.values() if s.leitung in self.site.personen})
-        for pid in chairs:
+        memberships = self.memberships(created, modified)
+        chairs = {s.leitung for s in self.site.sitzungen.values() if s.leitung in self.site.personen}
+        for pid in sorted(chairs | set(memberships)):
             p = self.site.personen[pid]
             self.add(p.koerperschaft, "Person", self.obj(
                 "Person", self.url("body", p.koerperschaft, "person", pid), created, modified,
                 body=self.url("body", p.koerperschaft), name=p.name, familyName=p.nachname, givenName=p.vorname,
-                formOfAddress=p.anrede, title=[p.titel] if p.titel else None))
+                formOfAddress=p.anrede, title=[p.titel] if p.titel else None, membership=memberships.get(pid)))
+
+    def memberships(self, created: dt.datetime, modified: dt.datetime) -> dict[str, list[Obj]]:
+        """Membership objects by person, for the Gremien this export has as Organization."""
+        out: dict[str, list[Obj]] = {}
+        for objs in list(self.objects.values()):
+            for org in objs.get("Organization", []):
+                g = self.site.gremien.get(org["id"].rsplit("/", 1)[-1].removesuffix(".json"))
+                if g is None:
+                    continue
+                for m in g.mitglieder:
+                    item = self.add(g.koerperschaft, "Membership", self.obj(
+                        "Membership", self.url("body", g.koerperschaft, "membership", f"{g.id}-{m.person}"), created,
+                        modified, person=self.url("body", g.koerperschaft, "person", m.person), organization=org["id"],
+                        role=m.rolle, votingRight=m.stimmberechtigt,
+                        onBehalfOf=self.url("body", g.koerperschaft, "organization", m.fraktion)
+                        if m.fraktion in self.site.gremien else None,
+                        startDate=m.von.isoformat() if m.von else None, endDate=m.bis.isoformat() if m.bis else None))
+                    org.setdefault("membership", []).append(item["id"])
+                    out.setdefault(m.person, []).append(item)
+        return out
 
     def terms(self) -> None:
         created, modified = self._ref_dates()
@@ -124,6 +148,12 @@ class Export:
                         fileName=Path(f.href).name, mimeType=f.mime, date=f.date.isoformat(), size=f.size,
                         sha512Checksum=self.checksum(f), accessUrl=self.base + f.href, downloadUrl=self.base + f.href,
                         **links)
+        return self.add(body, "File", item)
+
+    def source_file(self, body: str, f: SourceFile, slug: str, modified: dt.datetime, pid: str) -> Obj:
+        """A document of an imported Drucksache, at its address in the former system."""
+        item = self.obj("File", self.url("body", body, "file", slug), modified, modified, name=f.label,
+                        mimeType=f.mime, date=f.date.isoformat(), size=f.size, accessUrl=f.url, paper=[pid])
         return self.add(body, "File", item)
 
     def meeting(self, s: Sitzung) -> None:
@@ -167,12 +197,13 @@ class Export:
         files = [self.file(body, f, f"{d.slug}-{Path(f.href).suffix.lstrip('.')}" if i < len(d.files) else
                            f"{d.slug}-anlage-{i - len(d.files) + 1}", modified, paper=[pid])
                  for i, f in enumerate(d.files + d.anlagen)]
+        files += [self.source_file(body, f, f"{d.slug}-quelle-{i}", modified, pid) for i, f in enumerate(d.quelle, 1)]
         consultations = [self.consultation(d, i, st, pid, created, modified) for i, st in enumerate(d.steps, start=1)]
         related = [self.url("body", body, "paper", self.site.drucksachen[d.bezug_key].slug)] if d.bezug_key else None
         self.add(body, "Paper", self.obj(
             "Paper", pid, created, modified, body=self.url("body", body), name=d.betreff, reference=d.nummer,
             date=d.datum.isoformat(), paperType=d.art_label, relatedPaper=related,
-            mainFile=files[0] if d.files else None, auxiliaryFile=files[1:] if d.files else files,
+            mainFile=files[0] if d.files or d.quelle else None, auxiliaryFile=files[1:] if d.files or d.quelle else files,
             underDirectionOf=[self.url("body", body, "organization", d.federfuehrend_id)]
             if d.federfuehrend_id in self.site.aemter else None,
             originatorOrganization=[self.url("body", body, "organization", d.initiator_id)]
@@ -248,7 +279,16 @@ def page_url(first: str, n: int) -> str:
 
 
 def dump(obj: Obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, indent=1, sort_keys=False) + "\n").encode("utf-8")
+    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+
+
+def _json_files(folder: Path) -> list[str]:
+    out: list[str] = []
+    for current, _, files in os.walk(folder):
+        rel_dir = os.path.relpath(current, folder).replace(os.sep, "/")
+        prefix = "" if rel_dir == "." else rel_dir + "/"
+        out.extend(prefix + name for name in files if name.endswith(".json"))
+    return out
 
 
 def tombstones(folder: Path, new: dict[str, Obj], when: dt.datetime) -> dict[str, Obj]:
@@ -257,12 +297,9 @@ def tombstones(folder: Path, new: dict[str, Obj], when: dt.datetime) -> dict[str
     Only the files that are not produced again are read, so an unchanged export costs a directory
     listing."""
     out: dict[str, Obj] = {}
-    if not folder.is_dir():
-        return out
-    for path in sorted(folder.rglob("*.json")):
-        rel = path.relative_to(folder).as_posix()
-        if rel in new:
-            continue
+    gone = sorted(rel for rel in _json_files(folder) if rel not in new)
+    for rel in gone:
+        path = folder / rel
         try:
             item = json.loads(path.read_text(encoding="utf-8"))
         except (OSError, ValueError):

@@ -14,8 +14,6 @@ import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..writing import write_atomic
-
 
 @dataclass
 class Copy:
@@ -29,6 +27,7 @@ class SiteOutput:
     root: Path
     pages: dict[str, bytes] = field(default_factory=dict)
     copies: dict[str, Copy] = field(default_factory=dict)
+    kept: set[str] = field(default_factory=set)  # unchanged files not rendered again
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
 
@@ -39,8 +38,11 @@ class SiteOutput:
         st = source.stat()
         self.copies[rel] = Copy(source, st.st_size, st.st_mtime_ns)
 
+    def keep(self, rel: str) -> None:
+        self.kept.add(rel)
+
     def names(self) -> set[str]:
-        return set(self.pages) | set(self.copies)
+        return set(self.pages) | set(self.copies) | self.kept
 
     def commit(self, keep: tuple[str, ...] = ()) -> None:
         """Write what changed, remove what is no longer produced (except below ``keep`` folders)."""
@@ -48,7 +50,7 @@ class SiteOutput:
         for rel, data in sorted(self.pages.items()):
             target = self.root / rel
             if not _same_bytes(target, data):
-                write_atomic(target, data)
+                _write(target, data)
                 self.written.append(rel)
         for rel, item in sorted(self.copies.items()):
             target = self.root / rel
@@ -59,16 +61,29 @@ class SiteOutput:
 
     def _remove_stale(self, keep: tuple[str, ...]) -> None:
         wanted = self.names()
-        for path in sorted(self.root.rglob("*"), reverse=True):
-            rel = path.relative_to(self.root).as_posix()
-            if any(rel == k or rel.startswith(k + "/") for k in keep):
+        for folder, dirs, files in os.walk(self.root, topdown=False):
+            rel_dir = os.path.relpath(folder, self.root).replace(os.sep, "/")
+            prefix = "" if rel_dir == "." else rel_dir + "/"
+            if any(prefix.startswith(k + "/") for k in keep):
                 continue
-            if path.is_dir():
-                if not any(path.iterdir()):
-                    path.rmdir()
-            elif rel not in wanted:
-                path.unlink()
-                self.removed.append(rel)
+            for name in files:
+                if prefix + name not in wanted:
+                    os.unlink(os.path.join(folder, name))
+                    self.removed.append(prefix + name)
+            if prefix and not os.listdir(folder):
+                os.rmdir(folder)
+
+
+def _write(target: Path, data: bytes) -> None:
+    """Atomic like writing.write_atomic, with a fixed temporary name: the site folder belongs to one
+    builder at a time, and mkstemp's random names cost more than the write for small pages."""
+    tmp = target.with_name(f".{target.name}.tmp")
+    try:
+        tmp.write_bytes(data)
+    except FileNotFoundError:
+        target.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_bytes(data)
+    os.replace(tmp, target)
 
 
 def _same_bytes(target: Path, data: bytes) -> bool:

@@ -8,12 +8,13 @@ are relative, so the site works under any address and from a local folder.
 from __future__ import annotations
 
 import datetime as dt
-import posixpath
+import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
+from zoneinfo import ZoneInfo
 
 import jinja2
 from markupsafe import Markup
@@ -50,22 +51,26 @@ class Pages:
     """Renders every page of a site into a :class:`SiteOutput`."""
 
     def __init__(self, site: Site, website: Website, env: jinja2.Environment, markdown: Renderer,
-                 out: SiteOutput, today: dt.date, stand: str, wappen: str | None) -> None:
+                 out: SiteOutput, today: dt.date, modified: Callable[[object], dt.datetime],
+                 wappen: str | None) -> None:
         self.site, self.website, self.env, self.md, self.out = site, website, env, markdown, out
-        self.today, self.stand, self.wappen = today, stand, wappen
+        self.today, self.modified, self.wappen = today, modified, wappen
+        self.previous: dict[str, str] = {}  # page → key of its inputs, from the last run
+        self.keys: dict[str, str] = {}
+        self.fingerprint = (repr(website), wappen, _templates_fingerprint(env))
 
     def page(self, rel: str, template: str, title: str, section: str = "", **context: Any) -> None:
-        base = posixpath.dirname(rel)
+        up = "../" * rel.count("/")  # links are relative: the site works under any address
 
         def link(target: str) -> str:
-            return posixpath.relpath(target, base or ".")
+            return up + target
 
         html = self.env.get_template(template).render(
-            rel=link, page_title=title, section=section, website=self.website, stand=self.stand,
+            rel=link, page_title=title, section=section, website=self.website,
             wappen=self.wappen, gremien=self.site.gremien, alle=self.site.drucksachen, **context)
         self.out.put(rel, html)
 
-    def all(self) -> None:
+    def all(self, search_years: list[str]) -> None:
         self.start()
         for d in self.site.drucksachen.values():
             self.drucksache(d)
@@ -74,7 +79,7 @@ class Pages:
         self.gremien()
         self.kalender()
         self.listen()
-        self.page("suche.html", "suche.html.j2", "Suche", "suche")
+        self.page("suche.html", "suche.html.j2", "Suche", "suche", jahre=search_years)
         self.page("feeds/index.html", "feeds.html.j2", "Feeds und Kalender", gremien_liste=self._gremien_used())
         self.barrierefreiheit()
 
@@ -90,16 +95,35 @@ class Pages:
         self.page("index.html", "start.html.j2", "Startseite", next_sitzungen=coming, last_sitzungen=past,
                   newest=newest, bodies_text=bodies_text)
 
+    def unchanged(self, rel: str, *inputs: object) -> bool:
+        """Whether a page's inputs are those of the last run (then its file stays as it is)."""
+        key = hashlib.sha256(repr((self.fingerprint, inputs)).encode("utf-8")).hexdigest()[:24]
+        self.keys[rel] = key
+        if self.previous.get(rel) == key and (self.out.root / rel).is_file():
+            self.out.keep(rel)
+            return True
+        return False
+
     def drucksache(self, d: Drucksache) -> None:
+        bezug_d = self.site.drucksachen.get(d.bezug_key) if d.bezug_key else None
+        gremien = [self.site.gremien.get(g) for g in d.gremien]
+        sizes = [f.size for f in d.files + d.anlagen]
+        if self.unchanged(d.url, d, sizes, bezug_d and (bezug_d.url, bezug_d.nummer, bezug_d.betreff), gremien,
+                          self.site.koerperschaften[d.koerperschaft], self._changed(d)):
+            return
         texts = [{"titel": t.titel, "html": Markup(self.md(t.markdown))} for t in d.texts]
         bezug = self.site.drucksachen.get(d.bezug_key) if d.bezug_key else None
         self.page(d.url, "drucksache.html.j2", f"{d.nummer}: {d.betreff}", "drucksachen", d=d, texts=texts,
-                  bezug=bezug, body=self.site.koerperschaften[d.koerperschaft])
+                  bezug=bezug, body=self.site.koerperschaften[d.koerperschaft], geaendert=self._changed(d))
 
     def sitzung(self, s: Sitzung) -> None:
         leitung = self.site.personen.get(s.leitung) if s.leitung else None
         self.page(s.url, "sitzung.html.j2", s.titel, "kalender", s=s, gremium=self.site.gremien[s.gremium],
-                  leitung=leitung)
+                  leitung=leitung, geaendert=self._changed(s))
+
+    def _changed(self, item: object) -> str:
+        """The page's own date of change (from git): a change elsewhere does not rewrite it."""
+        return self.modified(item).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
 
     def gremien(self) -> None:
         used = self._gremien_used()
@@ -110,7 +134,8 @@ class Pages:
             leitung = sorted({s.leitung for s in sitzungen if s.leitung and s.leitung in self.site.personen})
             self.page(g.url, "gremium.html.j2", g.name, "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
                       sitzungen=sitzungen[::-1], items=_newest_first(self.site.drucksachen_of(g.id)),
-                      vorsitz=[self.site.personen[p] for p in leitung])
+                      vorsitz=[self.site.personen[p] for p in leitung],
+                      mitglieder=[(m, self.site.personen[m.person]) for m in g.mitglieder])
 
     def _gremien_used(self) -> list[Any]:
         used = {s.gremium for s in self.site.sitzungen.values()}
@@ -158,6 +183,14 @@ class Pages:
         anschrift = self.website.kontakt_anschrift or (body.briefkopf if body else [])
         self.page("barrierefreiheit.html", "barrierefreiheit.html.j2", "Erklärung zur Barrierefreiheit",
                   betreiber=betreiber, anschrift=anschrift)
+
+
+def _templates_fingerprint(env: jinja2.Environment) -> str:
+    h = hashlib.sha256()
+    for folder in getattr(env.loader, "searchpath", []):
+        for path in sorted(Path(folder).glob("*")):
+            h.update(path.name.encode() + b"\0" + path.read_bytes())
+    return h.hexdigest()
 
 
 @dataclass

@@ -12,6 +12,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import math
+import re
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -29,6 +30,7 @@ from .oparl import LISTS, ROOT
 FILTERS = ("created_since", "created_until", "modified_since", "modified_until")
 FOLDERS = {name: kind.lower() for kind, name in LISTS.items()}
 MAX_LIMIT = 1000
+BODY = re.compile(r"^[a-z0-9][a-z0-9_-]*$")  # a Körperschaft's id, nothing that climbs out of the folder
 
 
 class Cors:
@@ -107,7 +109,7 @@ def create_app(site: Path, base: str) -> ASGIApp:
     async def oparl_list(request: Request) -> Response:
         body, name = request.path_params["body"], request.path_params["name"]
         params = dict(request.query_params)
-        if name not in FOLDERS or not (set(params) & {*FILTERS, "limit", "page"}):
+        if name not in FOLDERS or not BODY.match(body) or not (set(params) & {*FILTERS, "limit", "page"}):
             return await static.get_response(f"{ROOT}/body/{body}/{name}.json", request.scope)
         try:
             page = filtered(site, body, name, params, f"{base}{ROOT}/body/{body}/{name}.json")

@@ -8,6 +8,7 @@ the website and the OParl export show; everything after it works on these datacl
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -70,6 +71,18 @@ class Text:
     markdown: str
 
 
+@dataclass(frozen=True)
+class SourceFile:
+    """A document of an imported Drucksache: it stays in the former council system and is linked, not
+    copied (its text was never typeset here)."""
+
+    label: str
+    url: str
+    mime: str
+    size: int | None
+    date: dt.date
+
+
 @dataclass
 class Drucksache:
     key: str  # "<koerperschaft>/<slug>"
@@ -91,12 +104,13 @@ class Drucksache:
     files: list[SiteFile]
     anlagen: list[SiteFile]
     source: Path
+    quelle: list[SourceFile] = field(default_factory=list)  # imported: documents at the source
 
     @property
     def url(self) -> str:
         return f"drucksachen/{self.key}.html"
 
-    @property
+    @functools.cached_property
     def gremien(self) -> list[str]:
         return sorted({s.gremium for s in self.steps})
 
@@ -152,12 +166,23 @@ class Sitzung:
 
 
 @dataclass
+class Mitglied:
+    person: str
+    rolle: str
+    stimmberechtigt: bool
+    fraktion: str | None
+    von: dt.date | None
+    bis: dt.date | None
+
+
+@dataclass
 class Gremium:
     id: str
     name: str
     kurzname: str
     typ: str
     koerperschaft: str
+    mitglieder: list[Mitglied] = field(default_factory=list)
 
     @property
     def url(self) -> str:
@@ -214,24 +239,32 @@ def site_view(public: Project, documents: Path) -> Site:
     ref = public.ref
     site = Site(
         {k: Koerperschaft(k, b.name, list(b.briefkopf), b.wahlperiode) for k, b in ref.koerperschaften.items()},
-        {g: Gremium(g, x.name, x.kurzname or "", x.typ, x.koerperschaft) for g, x in ref.gremien.items()},
+        {g: _gremium(g, x, ref.personen) for g, x in ref.gremien.items()},
         {a: Amt(a, x.name, x.koerperschaft) for a, x in ref.aemter.items()},
         {p: Person(p, x.name, x.vorname or "", x.nachname, x.anrede or "", x.titel or "", x.koerperschaft)
          for p, x in ref.personen.items()},
         {}, {},
     )
     sitzung_slugs = {(s.sitzung.gremium, s.sitzung.datum): s.slug for s in public.sitzungen}
+    results: Results = dict(getattr(public, "ergebnisse", {}))
     for rec in sorted(public.records, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
-        ds = _drucksache(rec, site, sitzung_slugs, documents, ref)
+        ds = _drucksache(rec, site, sitzung_slugs, documents, ref, results)
         site.drucksachen[ds.key] = ds
     keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
     for ds in site.drucksachen.values():
         if ds.bezug:
             ds.bezug_key = keys.get((ds.koerperschaft, ds.bezug))
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
-        sz = _sitzung(srec, site, keys, documents)
+        sz = _sitzung(srec, site, keys, documents, results)
         site.sitzungen[sz.slug] = sz
     return site
+
+
+def _gremium(ident: str, g: Any, personen: dict[str, Any]) -> Gremium:
+    """A Gremium with its members (Mandatsträger), as far as the public reference data has them."""
+    members = [Mitglied(m.person, m.rolle, m.stimmberechtigt, m.fraktion, m.von, m.bis)
+               for m in getattr(g, "mitglieder", []) if m.person in personen]
+    return Gremium(ident, g.name, g.kurzname or "", g.typ, g.koerperschaft, members)
 
 
 def _name(table: dict[str, Any], ident: str | None) -> str:
@@ -239,12 +272,22 @@ def _name(table: dict[str, Any], ident: str | None) -> str:
     return str(item.name) if item is not None else ""
 
 
+Results = dict[tuple[str, str, str, dt.date], str]
+
+
+def _result(step: Any, v: Any, results: Results) -> str:
+    """The step's Ergebnis, or the one its (public) Niederschrift records; none for a non-public step."""
+    if not step.oeffentlich:
+        return ""
+    return str(step.ergebnis or results.get((v.koerperschaft, v.nummer, step.gremium, step.datum), ""))
+
+
 def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], str], documents: Path,
-                public_ref: Any = None) -> Drucksache:
+                public_ref: Any, results: Results) -> Drucksache:
     v = rec.vorlage
     slug = slugify(v.nummer)
-    steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit, s.ergebnis or "",
-                  s.top or "", sitzungen.get((s.gremium, s.datum)))
+    steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "",
+                  _result(s, v, results), s.top or "", sitzungen.get((s.gremium, s.datum)))
              for s in v.beratungsfolge]
     profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
     art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
@@ -255,7 +298,15 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
                for i, a in enumerate(v.anlagen, start=1) if a.oeffentlich]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, v.betreff,
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
-                      v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path)
+                      v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path,
+                      _source_files(v))
+
+
+def _source_files(v: Any) -> list[SourceFile]:
+    if v.quelle is None:
+        return []
+    main = [v.quelle.dokument] if v.quelle.dokument is not None else []
+    return [SourceFile(f.name, f.url, f.mime or "", f.groesse, f.datum or v.datum) for f in main + v.quelle.anlagen]
 
 
 def _texts(v: Any) -> list[Text]:
@@ -293,25 +344,25 @@ _SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"), ("Sitzungsmappe-oeff
                   ("Niederschrift-oeffentlich.pdf", "Niederschrift"), ("Niederschrift.pdf", "Niederschrift"))
 
 
-def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents: Path) -> Sitzung:
+def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents: Path, results: Results) -> Sitzung:
     s = srec.sitzung
     gremium = site.gremien.get(s.gremium)
     body = gremium.koerperschaft if gremium else ""
     folder = documents / "sitzungen" / srec.slug
     files = [SiteFile(label, folder / name, f"dokumente/sitzungen/{srec.slug}/{name}", s.datum)
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
-    tops = [_top(e, s, keys, body) for e in srec.tops if e.oeffentlich]
+    tops = [_top(e, s, keys, results) for e in srec.tops if e.oeffentlich]
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort, s.raum or "", s.sitzungsleitung, tops, files, srec.path)
 
 
-def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], body: str) -> Top:
+def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results) -> Top:
     key = None
     ergebnis = ""
     if entry.record is not None:
         v = entry.record.vorlage
         key = keys.get((v.koerperschaft, v.nummer))
         step = next((st for st in v.beratungsfolge if st.gremium == s.gremium and st.datum == s.datum), None)
-        ergebnis = (step.ergebnis or "") if step else ""
-    subs = [_top(u, s, keys, body) for u in entry.unterpunkte if u.oeffentlich]
+        ergebnis = _result(step, v, results) if step else ""
+    subs = [_top(u, s, keys, results) for u in entry.unterpunkte if u.oeffentlich]
     return Top(entry.nummer, entry.titel, entry.ebene, entry.nachtrag, key, ergebnis, subs)

@@ -1,8 +1,16 @@
 """Build Vorlagen: for each record, context → Markdown → DOCX and PDF, written atomically.
 
-A build is incremental: each output remembers a fingerprint of everything it was made from (the
-record, its Anlagen, data/, the layout's files, the vorlagengen version) in ``build/.vorlagen.json``;
-an output whose fingerprint did not change is not made again.
+A build is incremental and always equals a clean build:
+
+- each output is remembered in ``build/.vorlagen.json`` with a fingerprint of everything it was
+  made from (the record, its Anlagen, the Betreff it refers to, data/, the layout's files and the
+  project's fonts, vorlagengen's own code, filter, fonts and templates, the versions of pandoc
+  and typst) and with the output's size and time, so a deleted or replaced output is made again;
+- the outputs of a record that no longer exists are removed (when the whole project is built);
+- the state is saved as outputs are finished and on Ctrl-C; an output written without its entry
+  is simply made again, an entry never vouches for a file it did not see;
+- a lock (``build/.vorlagen.lock``) makes a second build on the same folder wait for the first;
+- temporary files left in the output folders by a killed build are removed by the next one.
 """
 
 from __future__ import annotations
@@ -10,11 +18,15 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
-import tempfile
-from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
-from dataclasses import dataclass
+import os
+import time
+from collections.abc import Callable, Iterable, Iterator
+from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
+from contextlib import contextmanager
+from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
+from typing import Any
 
 from .. import __version__
 from ..checks import fragen_of
@@ -29,6 +41,9 @@ from .markdown import render_markdown
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vorlagen.json"
+LOCK = ".vorlagen.lock"
+SAVE_EVERY_S = 2.0  # how often a long build saves what it finished (a kill loses at most this)
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -36,13 +51,14 @@ class Job:
     record: Record
     layout: Layout
     targets: dict[str, Path]
-    fingerprint: str
+    fingerprints: dict[str, str]
 
 
 @dataclass
 class BuildResult:
     built: list[Path]
     skipped: list[Path]
+    removed: list[Path] = field(default_factory=list)
 
 
 def output_dir(out: Path, record: Record) -> Path:
@@ -52,27 +68,80 @@ def output_dir(out: Path, record: Record) -> Path:
 def epoch_of(record: Record) -> int:
     """The document date as UNIX time: fixed by the record, so builds are reproducible."""
     d = record.vorlage.datum
-    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.timezone.utc).timestamp())
+    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
 
 
-def _data_fingerprint(root: Path) -> str:
-    h = hashlib.sha256()
-    for path in sorted((root / DATA_DIR).glob("*.yaml")):
-        h.update(path.name.encode())
-        h.update(path.read_bytes())
+# --- fingerprints --------------------------------------------------------------------------------
+
+
+def _hash_files(h: Any, paths: Iterable[Path], base: Path) -> None:
+    for path in sorted(paths):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(base)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@lru_cache(maxsize=1)
+def code_fingerprint() -> str:
+    """vorlagengen's own code, Lua filter, templates and fonts, and the engines' versions."""
+    from importlib.metadata import PackageNotFoundError, version
+
+    h = hashlib.sha256(__version__.encode())
+    for dist in ("typst", "pypandoc-binary"):
+        try:
+            h.update(f"{dist}={version(dist)}".encode())
+        except PackageNotFoundError:
+            h.update(dist.encode())
+    h.update(engines.pandoc_binary().encode())
+    _hash_files(h, PACKAGE.rglob("*"), PACKAGE)
     return h.hexdigest()
 
 
-def _record_fingerprint(record: Record, layout: Layout, data_fp: str, fmt: str, bezug_betreff: str) -> str:
+def project_fingerprint(root: Path, layout: Layout) -> str:
+    """data/, the layout's files and the project's own fonts."""
+    h = hashlib.sha256(layout.fingerprint.encode())
+    _hash_files(h, (root / DATA_DIR).glob("*.yaml"), root)
+    for fonts in engines.project_fonts(layout):
+        _hash_files(h, Path(fonts).rglob("*"), root)
+    return h.hexdigest()
+
+
+def record_fingerprint(record: Record, base: str, fmt: str, bezug_betreff: str) -> str:
     h = hashlib.sha256()
-    for part in (__version__, fmt, layout.fingerprint, data_fp, str(record.path), bezug_betreff):
-        h.update(part.encode())
+    for part in (base, fmt, str(record.path), bezug_betreff):
+        h.update(part.encode() + b"\0")
     h.update(record.path.read_bytes())
+    # results derived from Niederschriften live in another file: the result itself counts
+    h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
     for anlage in record.vorlage.anlagen:
         p = anlage_path(anlage.datei, record.path)
         st = p.stat()
         h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
     return h.hexdigest()
+
+
+_VERWEISE: dict[int, tuple[Project, Verweise]] = {}
+
+
+def verweise_of(project: Project) -> Verweise:
+    """What records show of each other and of the Sitzungen (computed once per project object)."""
+    cached = _VERWEISE.get(id(project))
+    if cached is not None and cached[0] is project:
+        return cached[1]
+    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): f"Sitzung {s.sitzung.nummer}" for s in project.sitzungen}
+    verweise = Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
+    _VERWEISE.clear()
+    _VERWEISE[id(project)] = (project, verweise)
+    return verweise
+
+
+def _depends(record: Record, verweise: Verweise) -> str:
+    """What the record's output takes from other records: Betreff and Fragen of its Bezüge, Sitzungen."""
+    v = record.vorlage
+    parts = [(nr, verweise.betreffs.get((v.koerperschaft, nr), ""), verweise.fragen.get((v.koerperschaft, nr), []))
+             for nr in v.bezuege]
+    steps = [verweise.sitzungen.get((s.gremium, s.datum), "") for s in v.beratungsfolge if s.datum]
+    return json.dumps([parts, steps], ensure_ascii=False)
 
 
 def inputs_for_typst(ctx: Context) -> dict[str, str]:
@@ -88,51 +157,23 @@ def inputs_for_typst(ctx: Context) -> dict[str, str]:
     }
 
 
-def verweise_of(project: Project) -> Verweise:
-    """What records show of each other and of the Sitzungen."""
-    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): f"Sitzung {s.sitzung.nummer}" for s in project.sitzungen}
-    return Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
-
-
-def _depends(record: Record, verweise: Verweise) -> str:
-    """What the record's output takes from other records: Betreff and Fragen of its Bezüge, Sitzungen."""
-    v = record.vorlage
-    parts = [(nr, verweise.betreffs.get((v.koerperschaft, nr), ""), verweise.fragen.get((v.koerperschaft, nr), []))
-             for nr in v.bezuege]
-    steps = [verweise.sitzungen.get((s.gremium, s.datum), "") for s in v.beratungsfolge if s.datum]
-    return json.dumps([parts, steps], ensure_ascii=False)
-
-
 TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
 
 
-def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str],
-                  verweise: Verweise | None = None) -> dict[str, bytes]:
+def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
     """Render one record into the requested formats (bytes, nothing written)."""
-    ctx = build_context(record, project.ref, project.betreffs, verweise or verweise_of(project))
+    ctx = build_context(record, project.ref, project.betreffs, verweise_of(project))
     markdown = render_markdown(layout, ctx.as_dict())
     epoch = epoch_of(record)
-    formats = list(formats)
+    wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
+    converted = engines.pandoc_worker().convert(markdown, wanted, epoch, record.display,
+                                                reference_doc(layout, ctx.entwurf) if "docx" in wanted else None)
     out: dict[str, bytes] = {}
-    with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
-        source = Path(tmp) / "vorlage.md"
-        source.write_text(markdown, encoding="utf-8")
-        procs = {}
-        if "docx" in formats:
-            procs["docx"] = engines.pandoc_start(source, "docx", epoch, reference_doc(layout, ctx.entwurf))
-        if "pdf" in formats:
-            procs["typst"] = engines.pandoc_start(source, "typst", epoch)
-        try:
-            if "pdf" in formats:
-                body = engines.pandoc_finish(procs.pop("typst"), record.display).decode("utf-8")
-                out["pdf"] = engines.typst_pdf(TYPST_MAIN + body, layout, inputs_for_typst(ctx), epoch,
-                                               record.display)
-            if "docx" in formats:
-                out["docx"] = engines.pandoc_finish(procs.pop("docx"), record.display)
-        finally:
-            for proc in procs.values():
-                proc.kill()
-                proc.wait()
+    if "typst" in converted:
+        out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout,
+                                       inputs_for_typst(ctx), epoch, record.display)
+    if "docx" in converted:
+        out["docx"] = converted["docx"]
     return out
 
 
@@ -140,62 +181,206 @@ def reference_doc(layout: Layout, entwurf: bool) -> Path:
     return reference_for(layout, entwurf)
 
 
-def _load_manifest(out: Path) -> dict[str, str]:
+# --- state -------------------------------------------------------------------------------------
+
+
+def _stamp(path: Path) -> list[int]:
+    st = path.stat()
+    return [st.st_size, st.st_mtime_ns, st.st_ino]
+
+
+class State:
+    """``.vorlagen.json``: output (relative to the build folder) → fingerprint and the output's
+    size, time and inode when it was written."""
+
+    def __init__(self, out: Path) -> None:
+        self.out = out
+        self.path = out / MANIFEST
+        self.entries: dict[str, dict[str, Any]] = {}
+        try:
+            loaded = json.loads(self.path.read_text(encoding="utf-8"))
+        except (OSError, ValueError):
+            loaded = {}
+        if isinstance(loaded, dict):
+            self.entries = {k: v for k, v in loaded.items() if isinstance(v, dict)}
+        self.dirty = False
+
+    def key(self, path: Path) -> str:
+        return path.relative_to(self.out).as_posix()
+
+    def current(self, path: Path, fingerprint: str) -> bool:
+        entry = self.entries.get(self.key(path))
+        if not entry or entry.get("fp") != fingerprint:
+            return False
+        try:
+            return bool(entry.get("stat") == _stamp(path))
+        except OSError:
+            return False
+
+    def record(self, path: Path, fingerprint: str) -> None:
+        self.entries[self.key(path)] = {"fp": fingerprint, "stat": _stamp(path)}
+        self.dirty = True
+
+    def forget(self, key: str) -> None:
+        self.entries.pop(key, None)
+        self.dirty = True
+
+    def save(self) -> None:
+        if self.dirty:
+            write_atomic(self.path, json.dumps(self.entries, indent=0, sort_keys=True).encode("utf-8"))
+            self.dirty = False
+
+
+@contextmanager
+def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the build folder's lock; a second build waits until the first has finished."""
+    import fcntl
+
     try:
-        return json.loads((out / MANIFEST).read_text(encoding="utf-8"))
-    except (OSError, ValueError):
-        return {}
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({exc.strerror or exc})") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
-def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_name: str | None = None,
-          jobs: int = 2, force: bool = False, progress: Callable[[Record], None] | None = None) -> BuildResult:
-    formats = [f for f in FORMATS if f in set(formats)]
-    if not formats:
-        raise UserError("kein Ausgabeformat gewählt (docx, pdf)")
-    manifest = _load_manifest(out)
-    data_fp = _data_fingerprint(project.root)
+def remove_leftovers(folders: Iterable[Path], names: set[str]) -> None:
+    """Temporary files of :func:`write_atomic` for our outputs, left by a killed build."""
+    for folder in folders:
+        try:
+            entries = list(os.scandir(folder))
+        except OSError:
+            continue
+        for entry in entries:
+            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
+                target = entry.name[1:].rsplit(".", 2)[0]
+                if target in names:
+                    Path(entry.path).unlink(missing_ok=True)
+
+
+def prune(state: State, keep: set[str]) -> list[Path]:
+    """Remove outputs (and their entries) of records that no longer exist."""
+    removed = []
+    for key in sorted(state.entries):
+        if key.rsplit(".", 1)[0] not in keep:
+            path = state.out / key
+            try:
+                path.unlink()
+                removed.append(path)
+            except FileNotFoundError:
+                pass
+            state.forget(key)
+    return removed
+
+
+# --- the build -----------------------------------------------------------------------------------
+
+
+def plan(project: Project, out: Path, formats: list[str], layout_name: str | None, force: bool,
+         state: State) -> tuple[list[Job], list[Path], set[str]]:
+    """What to make: jobs, outputs that are current, and the outputs' bases (for pruning)."""
+    base_fp = code_fingerprint()
+    layouts: dict[str, tuple[Layout, str]] = {}
     work: list[Job] = []
     skipped: list[Path] = []
-    layouts: dict[str, Layout] = {}
-    verweise = verweise_of(project)
+    bases: set[str] = set()
     for record in project.records:
         if record.vorlage.uebernommen:
             continue  # imported: its text lives in the source's PDF and is never re-typeset
         name = layout_name or project.ref.koerperschaften[record.vorlage.koerperschaft].layout
         if name not in layouts:
-            layouts[name] = get_layout(name, project.root)
-        layout = layouts[name]
+            layout = get_layout(name, project.root)
+            layouts[name] = (layout, base_fp + project_fingerprint(project.root, layout))
+        layout, fp_base = layouts[name]
         base = output_dir(out, record) / slug(record.vorlage.nummer)
-        targets = {f: base.with_suffix(f".{f}") for f in formats}
-        fp = {f: _record_fingerprint(record, layout, data_fp, f, _depends(record, verweise)) for f in formats}
-        todo = {f: p for f, p in targets.items()
-                if force or not p.exists() or manifest.get(str(p.relative_to(out))) != fp[f]}
+        bases.add(state.key(base))
+        bezug = _depends(record, verweise_of(project))
+        fps = {f: record_fingerprint(record, fp_base, f, bezug) for f in formats}
+        targets = {f: base.parent / f"{base.name}.{f}" for f in formats}  # a Nr. may hold dots
+        todo = {f: p for f, p in targets.items() if force or not state.current(p, fps[f])}
         skipped.extend(p for f, p in targets.items() if f not in todo)
         if todo:
-            work.append(Job(record, layout, todo, json.dumps({f: fp[f] for f in todo})))
+            work.append(Job(record, layout, todo, fps))
+    return work, skipped, bases
 
-    def run(job: Job) -> list[Path]:
-        rendered = render_record(job.record, project, job.layout, job.targets, verweise)
-        for fmt, path in job.targets.items():
-            write_atomic(path, rendered[fmt])
-        if progress:
-            progress(job.record)
-        return list(job.targets.values())
 
+def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_name: str | None = None,
+          jobs: int | None = None, force: bool = False, progress: Callable[[int, int], None] | None = None,
+          complete: bool = False, waiting: Callable[[], None] | None = None) -> BuildResult:
+    """Make the outputs of ``project.records`` that are not current.
+
+    ``complete`` says the records are the whole project: outputs of other records are removed.
+    ``progress(done, total)`` is called from this thread as jobs finish.
+    """
+    chosen = [f for f in FORMATS if f in set(formats)]
+    if not chosen:
+        raise UserError("kein Ausgabeformat gewählt (docx, pdf)")
+    with locked(out, waiting):
+        state = State(out)
+        work, skipped, bases = plan(project, out, chosen, layout_name, force, state)
+        folders = {(out / b).parent for b in bases} | {out}
+        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
+        removed = prune(state, bases) if complete else []
+        try:
+            built = run_jobs(project, work, state, jobs or os.cpu_count() or 1, progress)
+        finally:
+            state.save()
+    return BuildResult(built, skipped, removed)
+
+
+def _make(project: Project, job: Job) -> list[Path]:
+    rendered = render_record(job.record, project, job.layout, job.targets)
+    for fmt, path in job.targets.items():
+        write_atomic(path, rendered[fmt])
+    return list(job.targets.values())
+
+
+def run_jobs(project: Project, work: list[Job], state: State, jobs: int,
+             progress: Callable[[int, int], None] | None) -> list[Path]:
+    """Render the jobs on ``jobs`` threads (each with its own pandoc); errors are collected.
+
+    On Ctrl-C (or any exception here) the queued jobs are dropped and the pandoc processes
+    stopped, so the running ones end at once; what finished is kept in the state."""
     built: list[Path] = []
     errors: list[UserError] = []
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        futures = [(job, pool.submit(run, job)) for job in work]
-        for job, fut in futures:
-            try:
-                built.extend(fut.result())
-                fps = json.loads(job.fingerprint)
-                for fmt, path in job.targets.items():
-                    manifest[str(path.relative_to(out))] = fps[fmt]
-            except UserError as exc:
-                errors.append(exc)
-    if work:
-        write_atomic(out / MANIFEST, json.dumps(manifest, indent=1, sort_keys=True).encode("utf-8"))
+    last_save = time.monotonic()
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work) or 1)), thread_name_prefix="vorlage")
+    try:
+        pending: dict[Future[list[Path]], Job] = {pool.submit(_make, project, job): job for job in work}
+        done_count = 0
+        while pending:
+            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            for fut in done:
+                job = pending.pop(fut)
+                try:
+                    built.extend(fut.result())
+                    for fmt, path in job.targets.items():
+                        state.record(path, job.fingerprints[fmt])
+                except UserError as exc:
+                    errors.append(exc)
+                done_count += 1
+            if progress:
+                progress(done_count, len(work))
+            if time.monotonic() - last_save > SAVE_EVERY_S:
+                state.save()
+                last_save = time.monotonic()
+    except BaseException:
+        pool.shutdown(wait=False, cancel_futures=True)
+        engines.close_workers()
+        raise
+    finally:
+        pool.shutdown(wait=True)
+        engines.close_workers()
     if errors:
         raise UserError("\n".join(str(e) for e in errors))
-    return BuildResult(built, skipped)
+    return built

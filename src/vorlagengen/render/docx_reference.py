@@ -12,6 +12,7 @@ fly and kept for the run.
 from __future__ import annotations
 
 import atexit
+import io
 import shutil
 import sys
 import tempfile
@@ -193,8 +194,24 @@ def _with_stamp(base: Path) -> Path:
     folder = Path(tempfile.mkdtemp(prefix="vorlagengen-ref-"))
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     target = folder / "reference-entwurf.docx"
-    doc.save(str(target))
+    buffer = io.BytesIO()
+    doc.save(buffer)
+    target.write_bytes(_fixed_times(buffer.getvalue()))
     return target
+
+
+def _fixed_times(docx_bytes: bytes) -> bytes:
+    """The same zip with every entry dated 1980-01-01: python-docx stamps the local time, and
+    pandoc copies parts of a reference document (with their times) into each DOCX it writes."""
+    import zipfile
+
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(docx_bytes)) as src, zipfile.ZipFile(out, "w", zipfile.ZIP_DEFLATED) as dst:
+        for info in src.infolist():
+            fixed = zipfile.ZipInfo(info.filename, date_time=(1980, 1, 1, 0, 0, 0))
+            fixed.compress_type = zipfile.ZIP_DEFLATED
+            dst.writestr(fixed, src.read(info.filename))
+    return out.getvalue()
 
 
 if __name__ == "__main__":

@@ -6,6 +6,7 @@ from __future__ import annotations
 
 import atexit
 import importlib.util
+import json
 import os
 import shutil
 import subprocess
@@ -13,6 +14,7 @@ import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
+from typing import IO, Any
 
 from ..errors import ToolError
 from ..records import FONT_DIR, TEMPLATE_DIR
@@ -38,7 +40,7 @@ def pandoc_binary() -> str:
     return found
 
 
-def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen:
+def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None) -> subprocess.Popen[bytes]:
     """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`."""
     args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none"]
     if reference_doc is not None:
@@ -48,8 +50,9 @@ def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None =
     return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
 
 
-def pandoc_finish(proc: subprocess.Popen, source: str) -> bytes:
+def pandoc_finish(proc: subprocess.Popen[bytes], source: str) -> bytes:
     out, err = proc.communicate()
+    out, err = bytes(out), bytes(err)
     if proc.returncode != 0:
         raise ToolError("pandoc", source, err.decode("utf-8", "replace").strip())
     warnings = err.decode("utf-8", "replace").strip()
@@ -58,15 +61,122 @@ def pandoc_finish(proc: subprocess.Popen, source: str) -> bytes:
     return out
 
 
+# --- the persistent pandoc ---------------------------------------------------------------------
+
+WORKER = Path(__file__).with_name("worker.lua")
+TAB_STOP = 4  # what pandoc's command line expands tabs to before reading
+
+
+class PandocWorker:
+    """One long-lived ``pandoc lua worker.lua``: parses a document once and writes every format
+    from that one AST. Not thread-safe: each thread uses its own (see :func:`pandoc_worker`).
+
+    A pandoc that dies fails the one document it was working on (a :class:`ToolError` naming it)
+    and is started again for the next.
+    """
+
+    def __init__(self) -> None:
+        self.proc: subprocess.Popen[bytes] | None = None
+        self.errors: IO[bytes] | None = None
+        self.tmp: str | None = None
+
+    def _start(self) -> subprocess.Popen[bytes]:
+        self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
+        # pandoc lua leaves a history file in $TMPDIR when it is killed: give it a folder of ours
+        self.tmp = tempfile.mkdtemp(prefix="vorlagengen-pandoc-")
+        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()],
+                                     stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
+                                     start_new_session=True, env=dict(os.environ, TMPDIR=self.tmp))
+        return self.proc
+
+    def convert(self, markdown: str, formats: list[str], epoch: int, display: str,
+                reference_doc: Path | None = None) -> dict[str, bytes]:
+        """``markdown`` (Pandoc Markdown as vorlagengen's reader takes it) in each of ``formats``."""
+        body = markdown.expandtabs(TAB_STOP).encode("utf-8")
+        request = {"size": len(body), "reader": READER, "formats": formats, "epoch": str(epoch),
+                   "reference_doc": str(reference_doc or "")}
+        proc = self.proc if self.proc is not None and self.proc.poll() is None else self._start()
+        assert proc.stdin is not None and proc.stdout is not None
+        try:
+            proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n" + body)
+            proc.stdin.flush()
+            header = json.loads(proc.stdout.readline() or b"null")
+            if not isinstance(header, dict):
+                raise OSError("keine Antwort")
+            if not header.get("ok"):
+                raise ToolError("pandoc", display, str(header.get("error", "")).strip())
+            outputs = {fmt: proc.stdout.read(size) for fmt, size in zip(formats, header["sizes"] or [])}
+        except (OSError, ValueError) as exc:
+            raise self._died(display, exc) from None
+        if any(len(out) != size for out, size in zip(outputs.values(), header["sizes"] or [])):
+            raise self._died(display, OSError("Antwort unvollständig"))
+        if header.get("warnings"):
+            raise ToolError("pandoc", display, "Warnung: " + "; ".join(header["warnings"]))
+        return outputs
+
+    def _died(self, display: str, exc: Exception) -> ToolError:
+        """Kill what is left of the process and describe why it stopped."""
+        detail = self._stderr_tail() or str(exc)
+        self.close()
+        return ToolError("pandoc", display, f"pandoc ist unerwartet beendet worden: {detail}")
+
+    def _stderr_tail(self) -> str:
+        if self.errors is None:
+            return ""
+        self.errors.seek(0)
+        return self.errors.read()[-2000:].decode("utf-8", "replace").strip()
+
+    def close(self) -> None:
+        proc, self.proc = self.proc, None
+        if proc is not None:
+            if proc.poll() is None:
+                proc.kill()
+            proc.wait()
+            for stream in (proc.stdin, proc.stdout):
+                if stream is not None:
+                    stream.close()
+        if self.errors is not None:
+            self.errors.close()
+            self.errors = None
+        if self.tmp is not None:
+            shutil.rmtree(self.tmp, ignore_errors=True)
+            self.tmp = None
+
+
+_workers_lock = threading.Lock()
+_workers: list[PandocWorker] = []
+_local = threading.local()
+
+
+def pandoc_worker() -> PandocWorker:
+    """The calling thread's persistent pandoc."""
+    worker: PandocWorker | None = getattr(_local, "pandoc", None)
+    if worker is None:
+        worker = _local.pandoc = PandocWorker()
+        with _workers_lock:
+            if not _workers:
+                atexit.register(close_workers)
+            _workers.append(worker)
+    return worker
+
+
+def close_workers() -> None:
+    """Stop every persistent pandoc of this process (at exit, on Ctrl-C)."""
+    with _workers_lock:
+        workers = list(_workers)
+    for worker in workers:
+        worker.close()
+
+
 # --- typst ------------------------------------------------------------------------------------
 
 _fonts_lock = threading.Lock()
-_fonts: dict[tuple[str, ...], object] = {}
+_fonts: dict[tuple[str, ...], Any] = {}
 _staging_lock = threading.Lock()
 _staging: dict[str, Path] = {}
 
 
-def typst_fonts(extra: tuple[str, ...] = ()) -> object:
+def typst_fonts(extra: tuple[str, ...] = ()) -> Any:
     """One font book per process: the fonts shipped with vorlagengen plus a project's own, nothing else.
 
     System fonts and typst's embedded fonts are left out, so a missing family cannot silently fall
@@ -112,18 +222,15 @@ def typst_failure(exc: Exception, display: str) -> ToolError:
     return ToolError("typst", display, detail)
 
 
-def refuse_warnings(warnings: list, display: str) -> None:
+def refuse_warnings(warnings: list[Any], display: str) -> None:
     """A typst warning (unknown font, …) fails the build: nothing falls back silently."""
     if warnings:
         raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
 
 
 def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None) -> bytes:
-    """One pandoc run from Markdown text; for running several at once use pandoc_start/finish."""
-    with tempfile.TemporaryDirectory(prefix="vorlagengen-md-") as tmp:
-        source = Path(tmp) / "dokument.md"
-        source.write_text(markdown, encoding="utf-8")
-        return pandoc_finish(pandoc_start(source, to, epoch, reference_doc), display)
+    """Markdown text in one format, by the calling thread's persistent pandoc."""
+    return pandoc_worker().convert(markdown, [to], epoch, display, reference_doc)[to]
 
 
 def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, display: str,
@@ -131,7 +238,8 @@ def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, d
     import typst
 
     try:
-        pdf, warnings = typst.compile_with_warnings(
+        compile_: Any = typst.compile_with_warnings  # its stub types the standards as literals
+        pdf, warnings = compile_(
             source.encode("utf-8"),
             root=str(staging_root(layout)),
             font_paths=typst_fonts(project_fonts(layout)),

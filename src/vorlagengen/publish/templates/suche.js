@@ -1,7 +1,18 @@
-// Pagefind's search UI with the filters Gremium, Art and Jahr; ?q= from the start page's form.
+// Pagefind's search UI over the index of every year (one bundle per year, merged), with the
+// filters Gremium, Art and Jahr; ?q= from the start page's form. Paths are computed from this
+// page's address, so the site works under any sub-path.
 window.addEventListener("DOMContentLoaded", function () {
-  var ui = new PagefindUI({ element: "#suche", showSubResults: true, showImages: false,
-                            translations: { placeholder: "Suchbegriff, z. B. Spielplatz" } });
+  var element = document.getElementById("suche");
+  var root = new URL(".", window.location.href).pathname;
+  var bundles = element.dataset.jahre.split(" ").map(function (jahr) {
+    return root + "pagefind/" + jahr + "/";
+  });
+  var ui = new PagefindUI({
+    element: "#suche", bundlePath: bundles[0], baseUrl: root,
+    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
+    showSubResults: true, showImages: false,
+    translations: { placeholder: "Suchbegriff, z. B. Spielplatz" }
+  });
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) { ui.triggerSearch(q); }
 });

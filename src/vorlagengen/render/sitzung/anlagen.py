@@ -15,6 +15,7 @@ import os
 import shutil
 import subprocess
 import tempfile
+import threading
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -47,11 +48,13 @@ class AnlageSeiten:
 @dataclass(frozen=True)
 class Placement:
     """Where typst put a placeholder: page ``page`` (from 1) of the Mappe shows page ``seite``
-    (from 0) of Anlage ``id``."""
+    (from 0) of document ``id`` (a Drucksache's own PDF, drawn in whole, or an Anlage, scaled
+    into its frame)."""
 
     id: str
     seite: int
     page: int
+    ganz: bool = False
 
 
 def _sha(path: Path) -> str:
@@ -66,9 +69,36 @@ def _claims_pdfa(path: Path) -> bool:
         return False
 
 
+_prepared_lock = threading.Lock()
+_prepared: dict[tuple[str, str, int, int], tuple[Path, int, bool]] = {}
+
+
 def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
     """An Anlage PDF ready to be drawn into the Mappe: already PDF/A, or converted with Ghostscript
-    (cached by content). Returns the file, its page count and whether it is PDF/A."""
+    (cached by content). Returns the file, its page count and whether it is PDF/A. Within a run
+    each file is looked at once, however many Mappen show it."""
+    st = path.stat()
+    key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
+    with _prepared_lock:
+        known = _prepared.get(key)
+    if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
+        known = _prepare_pdf(path, cache, display)
+        with _prepared_lock:
+            _prepared[key] = known
+    return known
+
+
+def prepare_all(anlagen: list[tuple[Path, str]], cache: Path, jobs: int) -> None:
+    """Prepare many PDF Anlagen at once (Ghostscript runs ``jobs`` conversions side by side); the
+    results wait in :func:`prepare_pdf`'s memory. The first failure is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display in anlagen]:
+            future.result()
+
+
+def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
     source, is_pdfa = path, _claims_pdfa(path)
     if not is_pdfa and shutil.which("gs"):
         source, is_pdfa = _ghostscript_pdfa(path, cache, display), True
@@ -83,12 +113,19 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
     target = cache / f"{_sha(path)}.pdf"
     if not target.exists():
         cache.mkdir(parents=True, exist_ok=True)
-        tmp = target.with_suffix(".tmp.pdf")
-        proc = subprocess.run(
-            ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
-             "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
-             f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300)
-        if proc.returncode != 0 or not tmp.exists():
+        # a name of its own: another run may convert the same file into the same cache right now
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{target.stem}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            proc = subprocess.run(
+                ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
+                 "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
+                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300, check=False)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        if proc.returncode != 0 or not tmp.exists() or not tmp.stat().st_size:
             tmp.unlink(missing_ok=True)
             raise ToolError("ghostscript", display, (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen")
         os.replace(tmp, target)
@@ -109,11 +146,14 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         shutil.copyfile(path, work)
         proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profil", "--headless",
                                "--convert-to", "pdf", "--outdir", tmp, str(work)],
-                              capture_output=True, text=True, timeout=300)
+                              capture_output=True, text=True, timeout=300, check=False)
         produced = Path(tmp) / "anlage.pdf"
         if proc.returncode != 0 or not produced.exists():
             raise ToolError("LibreOffice", display, (proc.stderr or proc.stdout).strip()[:500])
-        shutil.copyfile(produced, target)
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{target.stem}.", suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(produced, name)
+        os.replace(name, target)  # whole or not at all, also when another run does the same
     return target
 
 
@@ -158,42 +198,50 @@ def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path) -
     return view
 
 
-def merge_anlagen(pdf_bytes: bytes, placements: list[Placement], anlagen: dict[str, AnlageSeiten]) -> bytes:
-    """Draw each Anlage page, scaled to fit, into its placeholder frame. Names and IDs are fixed, so
-    the same inputs give the same bytes."""
+def merge_pages(pdf_bytes: bytes, placements: list[Placement], sources: dict[str, bytes | Path]) -> bytes:
+    """Draw the pages of the Drucksachen (whole, under the Mappe's header line) and of the PDF
+    Anlagen (scaled into their frame) into the placeholder pages. Names and IDs are fixed, so the
+    same inputs give the same bytes."""
     out = io.BytesIO()
     with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        sources: dict[str, pikepdf.Pdf] = {}
+        opened: dict[str, pikepdf.Pdf] = {}
         try:
             for n, place in enumerate(placements):
-                anlage = anlagen[place.id]
-                assert anlage.pdf is not None
-                if place.id not in sources:
-                    sources[place.id] = pikepdf.open(anlage.pdf)
-                _draw(pdf, pdf.pages[place.page - 1], sources[place.id].pages[place.seite], n)
+                if place.id not in opened:
+                    source = sources[place.id]
+                    opened[place.id] = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+                _draw(pdf, pdf.pages[place.page - 1], opened[place.id].pages[place.seite], n, place.ganz)
             pdf.save(out, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:
-            for src in sources.values():
-                src.close()
+            for done in opened.values():
+                done.close()
     return out.getvalue()
 
 
-def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src_page: pikepdf.Page, n: int) -> None:
-    """Page ``src_page`` of an Anlage as form XObject ``/VgAnlage<n>``, scaled into FRAME of ``page``."""
-    form = pdf.copy_foreign(src_page.as_form_xobject())
-    bx0, by0, bx1, by1 = (float(v) for v in form.BBox)
+def _fit(bbox: tuple[float, float, float, float]) -> tuple[float, float, float]:
+    """Scale and offset that fit a page of this box into FRAME, centred."""
+    bx0, by0, bx1, by1 = bbox
     x0, y0, x1, y1 = FRAME
     inset = 3.0
     w, h = (x1 - x0 - 2 * inset), (y1 - y0 - 2 * inset)
     scale = min(w / (bx1 - bx0), h / (by1 - by0))
     tx = x0 + inset + (w - (bx1 - bx0) * scale) / 2 - bx0 * scale
     ty = y0 + inset + (h - (by1 - by0) * scale) / 2 - by0 * scale
-    name = pikepdf.Name(f"/VgAnlage{n}")
+    return scale, tx, ty
+
+
+def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src_page: pikepdf.Page, n: int, whole: bool) -> None:
+    """``src_page`` as form XObject ``/VgSeite<n>`` on ``page``: a Drucksache page as it is, below
+    the Mappe's own marks; an Anlage page scaled into FRAME."""
+    form = pdf.copy_foreign(src_page.as_form_xobject())
+    bbox = tuple(float(v) for v in form.BBox)
+    scale, tx, ty = (1.0, 0.0, 0.0) if whole else _fit((bbox[0], bbox[1], bbox[2], bbox[3]))
+    name = pikepdf.Name(f"/VgSeite{n}")
     if "/Resources" not in page.obj:
         page.obj.Resources = pikepdf.Dictionary()
     if "/XObject" not in page.obj.Resources:
         page.obj.Resources.XObject = pikepdf.Dictionary()
     page.obj.Resources.XObject[name] = form
     draw = f"q {scale:.5f} 0 0 {scale:.5f} {tx:.3f} {ty:.3f} cm {name} Do Q\n".encode()
-    page.contents_add(pdf.make_stream(draw), prepend=False)
+    page.contents_add(pdf.make_stream(draw), prepend=whole)

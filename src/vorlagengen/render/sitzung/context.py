@@ -17,25 +17,12 @@ from typing import Any
 
 from ...model import Koerperschaft, Sitzung
 from ...records import Project, SitzungRecord, TopEntry
-from ..context import PersonInfo, build_context, datum
+from ..context import PersonInfo, datum
 from ..layouts import Layout
-from ..markdown import render_markdown
-from .anlagen import AnlageSeiten, anlagen_views
+from .anlagen import anlagen_views
+from .blaetter import Blatt, DokumentView, InhaltZeile, TopView, anfuehrung, mark_unterlagen
 
 WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
-
-
-@dataclass
-class TopView:
-    nummer: str
-    titel: str
-    oeffentlich: bool
-    nachtrag: str
-    drucksache: str = ""
-    drucksache_betreff: str = ""
-    drucksache_oeffentlich: bool = True
-    body: str = ""
-    anlagen: list[AnlageSeiten] = field(default_factory=list)
 
 
 @dataclass
@@ -45,18 +32,27 @@ class SitzungContext:
     koerperschaft: Koerperschaft
     gremium: str
     sitzung: Sitzung
+    bezeichnung: str
     datum: str
     wochentag: str
     beginn: str
+    zeit: str  # „16:00 Uhr“ or „16:00 Uhr bis 18:30 Uhr“
+    beginn_nichtoeffentlich: str
     ort: str
     raum: str
     ort_voll: str
     einladungsdatum: str
+    nachtragsdatum: str
     leitung: PersonInfo | None
     tops: list[TopView]
+    praefix: str
+    nachtraege: list[TopView]
     nichtoeffentlich_vorhanden: bool
+    nichtoeffentlich_im_inhalt: bool
     stand: str
     art: str
+    inhalt: list[InhaltZeile] = field(default_factory=list)  # a Mappe's, once its documents are set
+    blaetter: list[Blatt] = field(default_factory=list)
 
     def as_dict(self) -> dict[str, Any]:
         """The template variables (shallow: the values stay typed objects)."""
@@ -98,47 +94,66 @@ def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
 def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *, public: bool | None,
                     mappe: MappeParts | None = None) -> SitzungContext:
     """The context of a Sitzung's documents. ``public`` True keeps only what may be published;
-    with ``mappe`` each Drucksache's TOP carries its rendered body and its Anlagen."""
+    with ``mappe`` each TOP carries its Drucksachen and their Anlagen (the Drucksachen's own PDFs
+    are set by the documents layer)."""
     s = srec.sitzung
     gremium = project.ref.gremien[s.gremium]
-    counter = [0]
-    tops = [_top_view(project, entry, layout, bool(public), mappe, counter)
-            for entry in srec.all_tops() if not (public and not entry.oeffentlich)]
+    tops = _top_views(srec, bool(public), mappe)
     leitung = project.ref.personen.get(s.sitzungsleitung or "")
     return SitzungContext(
         koerperschaft=project.ref.koerperschaften[gremium.koerperschaft],
         gremium=gremium.name,
         sitzung=s,
+        bezeichnung=s.bezeichnung or "",
         datum=datum(s.datum),
         wochentag=WOCHENTAGE[s.datum.weekday()],
         beginn=s.beginn,
+        zeit=f"{s.beginn} Uhr" + (f" bis {s.ende} Uhr" if s.ende else ""),
+        beginn_nichtoeffentlich=s.beginn_nichtoeffentlich or "",
         ort=s.ort or "",
         raum=s.raum or "",
         ort_voll=(s.ort or "") + (f", {s.raum}" if s.raum else ""),
         einladungsdatum=datum(s.einladungsdatum or s.datum),
+        nachtragsdatum=datum(s.nachtragsdatum),
         leitung=PersonInfo.of(leitung),
         tops=tops,
+        praefix=srec.praefix,
+        nachtraege=[t for t in tops if t.nachtrag],
         nichtoeffentlich_vorhanden=any(not e.oeffentlich for e in srec.all_tops()),
+        nichtoeffentlich_im_inhalt=any(not t.oeffentlich for t in tops),
         stand=stand(project.root)[0],
-        art="öffentlicher Teil" if public else "vollständig, mit nichtöffentlichem Teil",
+        art="öffentlicher Teil" if public else ("vollständig, mit nichtöffentlichem Teil"
+                                                 if any(not t.oeffentlich for t in tops) else "vollständig"),
     )
 
 
-def _top_view(project: Project, entry: TopEntry, layout: Layout, public: bool, mappe: MappeParts | None,
-              counter: list[int]) -> TopView:
-    view = TopView(entry.nummer, entry.titel, entry.oeffentlich, entry.nachtrag)
-    r = entry.record
-    if r is None:
-        return view
-    view.drucksache = r.vorlage.nummer
-    view.drucksache_betreff = r.vorlage.betreff
-    view.drucksache_oeffentlich = r.vorlage.oeffentlich and entry.oeffentlich
-    if mappe is not None and not r.vorlage.uebernommen:  # imported: its text is the source's PDF
-        ctx = build_context(r, project.ref, project.betreffs)
-        if public:
-            ctx.anlagen = [a for a in ctx.anlagen if a.oeffentlich]
-        view.body = render_markdown(layout, ctx.as_dict())
-        view.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter)
-        for a in view.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
-            a.oeffentlich = a.oeffentlich and view.drucksache_oeffentlich
-    return view
+def _top_views(srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
+    counter = [0]
+    tops: list[TopView] = []
+    for i, entry in enumerate(srec.all_tops()):
+        if public and not entry.oeffentlich:
+            continue
+        view = TopView(entry.nummer, anfuehrung(entry.titel), entry.oeffentlich, entry.nachtrag, entry.ebene,
+                       anfuehrung(entry.hinweis), entry.abgesetzt, [r.vorlage.nummer for r in entry.records],
+                       ziel=f"t{i}")
+        if mappe is not None and not entry.abgesetzt:
+            view.dokumente = _dokumente(entry, public, mappe, counter)
+        tops.append(view)
+    mark_unterlagen(tops)
+    return tops
+
+
+def _dokumente(entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]) -> list[DokumentView]:
+    out = []
+    for r in entry.records:
+        if r.vorlage.uebernommen:  # imported: its text is the source's PDF, not set here
+            continue
+        counter[0] += 1
+        doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
+                           r.vorlage.oeffentlich and entry.oeffentlich, r)
+        doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter)
+        for a in doc.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
+            a.oeffentlich = a.oeffentlich and doc.oeffentlich
+            a.ueberschrift = anfuehrung(a.ueberschrift)
+        out.append(doc)
+    return out

@@ -1,0 +1,293 @@
+"""The typed context of a Niederschrift, its Beschlussauszüge and the Beschlusskontrolle list.
+
+A context is made for one *part* of a Sitzung: ``oeffentlich`` holds only the public TOPs' results,
+``nichtoeffentlich`` only the non-public ones. The public website variant (``minimal``) leaves out
+everything but the Mindestinhalt: no discussion text, no guests, no reasons of absence, no names of
+the Verwaltung, votes as counts only. What a context does not hold cannot reach its document.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field, fields
+from typing import Any
+
+from ...model import Koerperschaft
+from ...model_niederschrift import MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis
+from ...records import Project, RefData, SitzungRecord, TopEntry
+from ..context import PersonInfo, datum
+from .context import WOCHENTAGE
+
+TEIL_OEFFENTLICH = "oeffentlich"
+TEIL_NICHTOEFFENTLICH = "nichtoeffentlich"
+
+
+@dataclass
+class KontrolleView:
+    amt: str
+    frist: str
+    status: str
+    bericht: str
+    drucksache: str
+    ueberfaellig: bool
+
+
+@dataclass
+class ErgebnisView:
+    """One TOP of the Niederschrift. Markdown fields hold the author's text (rendered with |md)."""
+
+    nummer: str
+    titel: str
+    oeffentlich: bool
+    ebene: int
+    drucksache: str
+    inhalt: str
+    ergebnis: str
+    beschluss: str
+    aenderung: str
+    verwiesen_an: str
+    abstimmung: str
+    namentlich: list[tuple[str, str]]  # ("Ja", "A, B"), …
+    befangen: list[str]
+    wahlen: list[str]
+    go_antraege: list[str]
+    kontrolle: KontrolleView | None
+
+
+@dataclass
+class NiederschriftContext:
+    """Field names are the names the templates use."""
+
+    koerperschaft: Koerperschaft
+    gremium: str
+    sitzung_nummer: str
+    datum: str
+    wochentag: str
+    ort_voll: str
+    teil: str  # "öffentlicher Teil" / "nichtöffentlicher Teil"
+    oeffentlich: bool
+    minimal: bool
+    beginn: str
+    ende: str
+    vorsitz: PersonInfo | None
+    schriftfuehrung: PersonInfo | None
+    anwesend: list[str]
+    entschuldigt: list[str]
+    abwesend: list[str]
+    verwaltung: list[str]
+    gaeste: list[str]
+    einwendungen: str
+    tops: list[ErgebnisView]
+    stand: str
+    entwurf: bool
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def stand_text(n: Niederschrift) -> str:
+    if n.stand == "genehmigt":
+        when = f" am {datum(n.genehmigt_am)}" if n.genehmigt_am else ""
+        where = f" in Sitzung {n.genehmigt_in}" if n.genehmigt_in else ""
+        return f"genehmigt{where}{when}"
+    return n.stand
+
+
+def abstimmung_text(a: Abstimmung | None) -> str:
+    if a is None:
+        return ""
+    if a.einstimmig:
+        return "einstimmig"
+    if a.namentlich is not None:
+        nm = a.namentlich
+        return f"Ja {len(nm.ja)}, Nein {len(nm.nein)}, Enthaltung {len(nm.enthaltung)} (namentlich)"
+    return f"Ja {a.ja or 0}, Nein {a.nein or 0}, Enthaltung {a.enthaltung or 0}"
+
+
+def _name(ref: RefData, pid: str) -> str:
+    p = ref.personen.get(pid)
+    return p.name if p else pid
+
+
+def _namentlich(ref: RefData, a: Abstimmung | None) -> list[tuple[str, str]]:
+    if a is None or a.namentlich is None:
+        return []
+    nm = a.namentlich
+    return [(label, ", ".join(_name(ref, p) for p in ids))
+            for label, ids in (("Ja", nm.ja), ("Nein", nm.nein), ("Enthaltung", nm.enthaltung)) if ids]
+
+
+def beschluss_text(top: TopErgebnis, entry: TopEntry) -> str:
+    """The Beschluss: the text the Niederschrift states, else the Drucksache's Beschlussvorschlag."""
+    if top.ergebnis not in MIT_BESCHLUSS:
+        return top.beschluss or ""
+    if top.beschluss:
+        return top.beschluss
+    r = entry.record
+    return (r.vorlage.beschlussvorschlag or "") if r is not None else ""
+
+
+def _kontrolle(ref: RefData, top: TopErgebnis, today: dt.date) -> KontrolleView | None:
+    k = top.kontrolle
+    if k is None:
+        return None
+    amt = ref.aemter.get(k.amt)
+    return KontrolleView(amt.name if amt else k.amt, datum(k.frist), k.status, k.bericht or "",
+                         k.drucksache or "", bool(k.frist and k.frist < today and k.status != "erledigt"))
+
+
+def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minimal: bool,
+                  today: dt.date) -> ErgebnisView:
+    empty = top is None
+    t = top or TopErgebnis(top=entry.nummer)
+    verwiesen = ref.gremien.get(t.verwiesen_an or "")
+    return ErgebnisView(
+        nummer=entry.nummer, titel=entry.titel, oeffentlich=entry.oeffentlich, ebene=entry.ebene,
+        drucksache=entry.record.vorlage.nummer if entry.record is not None else "",
+        inhalt="" if (minimal or empty) else (t.inhalt or ""),
+        ergebnis=t.ergebnis or "",
+        beschluss=beschluss_text(t, entry),
+        aenderung=t.aenderung or "",
+        verwiesen_an=verwiesen.name if verwiesen else "",
+        abstimmung=abstimmung_text(t.abstimmung),
+        namentlich=[] if minimal else _namentlich(ref, t.abstimmung),
+        befangen=[_name(ref, p) for p in t.befangen],
+        wahlen=[f"{w.amt}: {w.gewaehlt} ({abstimmung_text(w.abstimmung)})" for w in t.wahlen],
+        go_antraege=[] if minimal else [f"{g.antrag}{f' ({g.von})' if g.von else ''}: {g.ergebnis}"
+                                        for g in t.go_antraege],
+        kontrolle=None if minimal else _kontrolle(ref, t, today),
+    )
+
+
+def _attendance(ref: RefData, n: Niederschrift, reasons: bool) -> tuple[list[str], list[str], list[str]]:
+    """Names present, excused, absent; the reason of an absence (often health) only where ``reasons``."""
+    anwesend, entschuldigt, abwesend = [], [], []
+    for t in n.anwesenheit:
+        name = _name(ref, t.person)
+        window = ", ".join(p for p in ((f"ab TOP {t.ab_top}" if t.ab_top else ""),
+                                       (f"bis TOP {t.bis_top}" if t.bis_top else "")) if p)
+        if t.status == "anwesend":
+            anwesend.append(f"{name} ({window})" if window else name)
+            continue
+        if t.vertreten_durch:
+            anwesend.append(f"{_name(ref, t.vertreten_durch)} (in Vertretung für {name})")
+        if t.status == "entschuldigt":
+            entschuldigt.append(f"{name} ({t.grund})" if reasons and t.grund else name)
+        else:
+            abwesend.append(name)
+    return anwesend, entschuldigt, abwesend
+
+
+def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, minimal: bool, intern: bool,
+                          today: dt.date) -> NiederschriftContext:
+    """The context of one part of the Niederschrift (only that part's TOPs are read). Reasons of
+    absence and guests only go into ``intern`` documents, never into a published one."""
+    n = srec.niederschrift
+    assert n is not None
+    public = teil == TEIL_OEFFENTLICH
+    ref = project.ref
+    s = srec.sitzung
+    gremium = ref.gremien[s.gremium]
+    by_top = {t.top: t for t in n.tops}
+    entries = [e for e in srec.all_tops() if e.oeffentlich == public]
+    zeit = n.oeffentlich if public else (n.nichtoeffentlich or n.oeffentlich)
+    anwesend, entschuldigt, abwesend = _attendance(ref, n, reasons=intern)
+    return NiederschriftContext(
+        koerperschaft=ref.koerperschaften[gremium.koerperschaft],
+        gremium=gremium.name, sitzung_nummer=s.nummer, datum=datum(s.datum),
+        wochentag=WOCHENTAGE[s.datum.weekday()],
+        ort_voll=(s.ort or "") + (f", {s.raum}" if s.raum else ""),
+        teil="öffentlicher Teil" if public else "nichtöffentlicher Teil",
+        oeffentlich=public, minimal=minimal, beginn=zeit.beginn, ende=zeit.ende or "",
+        vorsitz=PersonInfo.of(ref.personen.get(n.vorsitz)),
+        schriftfuehrung=PersonInfo.of(ref.personen.get(n.schriftfuehrung)),
+        anwesend=anwesend, entschuldigt=entschuldigt, abwesend=abwesend,
+        verwaltung=[] if minimal else list(n.verwaltung),
+        gaeste=list(n.gaeste) if intern and not minimal else [],
+        einwendungen="" if (minimal or not public) else (n.einwendungen or ""),
+        tops=[ergebnis_view(ref, e, by_top.get(e.nummer), minimal, today) for e in entries],
+        stand=stand_text(n), entwurf=n.stand == "Entwurf",
+    )
+
+
+@dataclass
+class AuszugContext:
+    """One Beschlussauszug: the Beschluss of one TOP for the Amt that carries it out."""
+
+    koerperschaft: Koerperschaft
+    gremium: str
+    sitzung_nummer: str
+    datum: str
+    top: ErgebnisView
+    drucksache_betreff: str
+    stand: str
+    schriftfuehrung: PersonInfo | None
+    extra: dict[str, Any] = field(default_factory=dict)
+
+    def as_dict(self) -> dict[str, Any]:
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+def auszug_contexts(project: Project, srec: SitzungRecord, today: dt.date) -> list[AuszugContext]:
+    """One Auszug per TOP that has a result (internal documents: both parts)."""
+    n = srec.niederschrift
+    assert n is not None
+    ref = project.ref
+    gremium = ref.gremien[srec.sitzung.gremium]
+    by_top = {t.top: t for t in n.tops}
+    out = []
+    for e in srec.all_tops():
+        top = by_top.get(e.nummer)
+        if top is None or top.ergebnis is None:
+            continue
+        out.append(AuszugContext(
+            koerperschaft=ref.koerperschaften[gremium.koerperschaft], gremium=gremium.name,
+            sitzung_nummer=srec.sitzung.nummer, datum=datum(srec.sitzung.datum),
+            top=ergebnis_view(ref, e, top, False, today),
+            drucksache_betreff=e.record.vorlage.betreff if e.record is not None else "",
+            stand=stand_text(n), schriftfuehrung=PersonInfo.of(ref.personen.get(n.schriftfuehrung))))
+    return out
+
+
+@dataclass
+class KontrollZeile:
+    koerperschaft: str
+    gremium: str
+    gremium_id: str
+    datum: str
+    sitzung: str
+    top: str
+    oeffentlich: bool
+    drucksache: str
+    gegenstand: str
+    ergebnis: str
+    amt: str
+    frist: str
+    status: str
+    ampel: str  # grün (erledigt), gelb (offen/in Arbeit, in der Frist), rot (überfällig)
+    bericht: str
+
+
+def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[KontrollZeile]:
+    """Every Beschluss with a Beschlusskontrolle, in Sitzung and agenda order. ``public`` keeps only
+    Beschlüsse of public TOPs."""
+    rows = []
+    for srec in sorted(project.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.gremium)):
+        n = srec.niederschrift
+        if n is None:
+            continue
+        by_top = {t.top: t for t in n.tops}
+        gremium = project.ref.gremien[srec.sitzung.gremium]
+        for e in srec.all_tops():
+            top = by_top.get(e.nummer)
+            if top is None or top.kontrolle is None or (public and not e.oeffentlich):
+                continue
+            k = _kontrolle(project.ref, top, today)
+            assert k is not None
+            ampel = "grün" if k.status == "erledigt" else ("rot" if k.ueberfaellig else "gelb")
+            rows.append(KontrollZeile(gremium.koerperschaft, gremium.name, srec.sitzung.gremium, datum(srec.sitzung.datum),
+                                      srec.sitzung.nummer, e.nummer, e.oeffentlich,
+                                      e.record.vorlage.nummer if e.record is not None else "", e.titel,
+                                      top.ergebnis or "", k.amt, k.frist, k.status, ampel, k.bericht))
+    return rows

@@ -1,0 +1,92 @@
+-- A long-lived pandoc: ``pandoc lua worker.lua FILTER`` reads requests on stdin and answers on
+-- stdout, so a build starts pandoc once per worker instead of twice per Drucksache.
+--
+-- Request:  one line of JSON {"size": n, "reader": "markdown-…", "formats": ["typst", "docx"],
+--           "epoch": "1234567890", "reference_doc": "/path/or/empty"}, then n bytes of Markdown.
+-- Answer:   one line of JSON {"ok": true, "sizes": [..], "warnings": [..]}, then the outputs in
+--           the order of "formats"; or {"ok": false, "error": "…"}.
+--
+-- The Markdown is parsed once; each format gets its own copy of that AST, run through the shared
+-- filter (vorlage.lua) with FORMAT set as pandoc's command line would set it (walk makes copies).
+
+local filter_path = arg[1]
+
+-- The command line reads its abbreviations ("Mr.", "z. B." …: a no-break space follows them)
+-- from this data file; pandoc.read would otherwise use a shorter built-in list.
+local abbreviations = {}
+for line in pandoc.pipe(arg[2], { "--print-default-data-file", "abbreviations" }, ""):gmatch("[^\n]+") do
+  abbreviations[line] = true
+end
+
+local function warnings_since(first)
+  local out = {}
+  for i = first, #PANDOC_STATE.log do
+    local m = pandoc.json.decode(pandoc.json.encode(PANDOC_STATE.log[i]))
+    if m.verbosity == "WARNING" or m.verbosity == "ERROR" then
+      table.insert(out, m.pretty)
+    end
+  end
+  return out
+end
+
+-- The filter is loaded once per format (it reads FORMAT when loaded) and applied as pandoc's
+-- command line applies a filter file: each table of its list in turn, over the whole document.
+local filters = {}
+local function filters_for(fmt)
+  if filters[fmt] == nil then
+    local env = setmetatable({ FORMAT = fmt }, { __index = _G })
+    filters[fmt] = assert(loadfile(filter_path, "t", env))()
+  end
+  return filters[fmt]
+end
+
+local function convert(doc, fmt, req)
+  local filtered = doc
+  for _, filter in ipairs(filters_for(fmt)) do
+    filtered = filtered:walk(filter)
+  end
+  local opts = { wrap_text = "none" }
+  if fmt == "docx" and req.reference_doc ~= "" then
+    opts.reference_doc = req.reference_doc
+  end
+  local out = pandoc.write(filtered, fmt, opts)
+  if fmt ~= "docx" and out:sub(-1) ~= "\n" then
+    out = out .. "\n" -- as the command line ends text output
+  end
+  return out
+end
+
+local function answer(req, markdown)
+  local first = #PANDOC_STATE.log + 1
+  local outputs = {}
+  pandoc.system.with_environment({ SOURCE_DATE_EPOCH = req.epoch }, function()
+    local doc = pandoc.read(markdown, req.reader, { abbreviations = abbreviations })
+    for _, fmt in ipairs(req.formats) do
+      table.insert(outputs, convert(doc, fmt, req))
+    end
+  end)
+  return outputs, warnings_since(first)
+end
+
+while true do
+  local line = io.stdin:read("l")
+  if line == nil then
+    break
+  end
+  local req = pandoc.json.decode(line)
+  local markdown = req.size > 0 and io.stdin:read(req.size) or ""
+  local ok, outputs, warnings = pcall(answer, req, markdown)
+  if ok then
+    local sizes = {}
+    for _, o in ipairs(outputs) do
+      table.insert(sizes, #o)
+    end
+    io.stdout:write(pandoc.json.encode({ ok = true, sizes = sizes, warnings = warnings }), "\n")
+    for _, o in ipairs(outputs) do
+      io.stdout:write(o)
+    end
+  else
+    io.stdout:write(pandoc.json.encode({ ok = false, error = tostring(outputs) }), "\n")
+  end
+  io.stdout:flush()
+end

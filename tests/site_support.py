@@ -1,0 +1,106 @@
+"""Building the website in tests: the repository's demo project (or any project folder), made public
+with ``public_project``, the documents of the public tree stood in by small PDFs, and a loopback
+server running ``vorlagengen serve``'s application in a thread."""
+
+from __future__ import annotations
+
+import datetime as dt
+import re
+import shutil
+import socket
+import threading
+import time
+from collections.abc import Iterator
+from contextlib import contextmanager
+from pathlib import Path
+from urllib.parse import unquote, urlparse
+
+from vorlagengen.project import Project, load_project
+from vorlagengen.public import public_project
+from vorlagengen.publish import SiteResult, build_site
+from vorlagengen.publish.config import Website
+
+REPO = Path(__file__).resolve().parents[1]
+SMALL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
+             b"endobj\n3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\ntrailer<</Root 1 0 R>>\n%%EOF\n")
+TODAY = dt.date(2019, 4, 1)  # the start page's "next Sitzungen" depend on the day
+
+
+def copy_demo(target: Path) -> Path:
+    """The repository's demo project (data, vorlagen, sitzungen) in ``target``."""
+    for name in ("data", "vorlagen", "sitzungen"):
+        shutil.copytree(REPO / name, target / name)
+    return target
+
+
+def fake_documents(public: Project, documents: Path) -> None:
+    """Stand-ins for the built PDF/DOCX of the public tree (the site only links and lists them)."""
+    for rec in public.records:
+        folder = documents / "vorlagen" / rec.vorlage.koerperschaft
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / f"{rec.vorlage.nummer.replace('/', '-')}.pdf").write_bytes(SMALL_PDF)
+    for srec in public.sitzungen:
+        folder = documents / "sitzungen" / srec.slug
+        folder.mkdir(parents=True, exist_ok=True)
+        (folder / "Bekanntmachung.pdf").write_bytes(SMALL_PDF)
+
+
+def build(root: Path, out: Path, base: str = "https://ratsinfo.example.org/", **website: object) -> SiteResult:
+    public = public_project(load_project(root))
+    documents = out / "oeffentlich"
+    if not (documents / "vorlagen").exists():
+        fake_documents(public, documents)
+    settings = Website.model_validate({"basis_url": base, **website})
+    return build_site(public, documents / "site", documents=documents, website=settings,
+                      state=out / "intern" / "site-cache.json", today=TODAY)
+
+
+def site_files(site: Path) -> dict[str, bytes]:
+    return {p.relative_to(site).as_posix(): p.read_bytes() for p in sorted(site.rglob("*")) if p.is_file()}
+
+
+_HREF = re.compile(r'(?:href|src)="([^"]+)"')
+
+
+def broken_links(site: Path) -> list[str]:
+    """Every internal href/src of every HTML page that does not resolve to a file of the site."""
+    out = []
+    for page in sorted(site.rglob("*.html")):
+        for target in _HREF.findall(page.read_text(encoding="utf-8")):
+            parts = urlparse(target)
+            if parts.scheme or target.startswith(("#", "mailto:")):
+                continue
+            resolved = (page.parent / unquote(parts.path)).resolve()
+            if resolved.is_dir():
+                resolved = resolved / "index.html"
+            if not resolved.is_file() or site.resolve() not in resolved.parents:
+                out.append(f"{page.relative_to(site)}: {target}")
+    return out
+
+
+@contextmanager
+def serving(site: Path, base: str | None = None, port: int = 0) -> Iterator[str]:
+    """``vorlagengen serve``'s application on 127.0.0.1 (``port``, or a free one) in a thread; yields
+    its URL."""
+    import uvicorn
+
+    from vorlagengen.publish.serve import create_app
+
+    sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+    sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+    sock.bind(("127.0.0.1", port))
+    url = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    server = uvicorn.Server(uvicorn.Config(create_app(site, base or url), log_level="warning", lifespan="off"))
+    thread = threading.Thread(target=server.run, kwargs={"sockets": [sock]}, daemon=True)
+    thread.start()
+    deadline = time.monotonic() + 20
+    while not server.started:
+        if time.monotonic() > deadline or not thread.is_alive():
+            raise RuntimeError("Testserver startet nicht")
+        time.sleep(0.02)
+    try:
+        yield url
+    finally:
+        server.should_exit = True
+        thread.join(10)
+        sock.close()

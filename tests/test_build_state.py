@@ -1,0 +1,322 @@
+"""The incremental build is always right: ``build/`` equals what a clean build would give, whatever
+was deleted, replaced, changed, interrupted or killed, and two runs at once do not lose each
+other's work. Also the persistent pandoc's lifecycle and the progress line."""
+
+from __future__ import annotations
+
+import io
+import json
+import os
+import random
+import signal
+import subprocess
+import sys
+import time
+import zipfile
+from pathlib import Path
+
+import pytest
+from render_support import REPO, copy_project
+
+from vorlagengen.bench import generate_project
+from vorlagengen.errors import ToolError
+from vorlagengen.progress import Progress
+from vorlagengen.project import load_project
+from vorlagengen.render import build as build_mod
+from vorlagengen.render import engines
+from vorlagengen.render.build import MANIFEST, build
+
+RECORD = """nummer: "{nr}"
+datum: 2019-03-21
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: öffentlich
+betreff: {betreff}
+federfuehrend: lueneburg-05
+beschlussvorschlag: Der Ausschuss beschließt.
+sachverhalt: Text von {nr}.
+"""
+
+
+def write(root: Path, name: str, nr: str, betreff: str = "Ein Betreff", extra: str = "") -> Path:
+    path = root / "vorlagen" / name
+    path.write_text(RECORD.format(nr=nr, betreff=betreff) + extra, encoding="utf-8")
+    return path
+
+
+def run_build(root: Path, *paths: Path, **kw):
+    return build(load_project(root, list(paths) or None, jobs=1), root / "build", complete=not paths, **kw)
+
+
+def cli(root: Path, *args: str, **kw) -> subprocess.Popen[str]:
+    return subprocess.Popen([sys.executable, "-m", "vorlagengen", "-q", "--projekt", str(root), *args],
+                            stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, **kw)
+
+
+def outputs(out: Path) -> dict[str, bytes]:
+    """Every file a reader sees (not the hidden state, lock and cache)."""
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
+            if p.is_file() and not any(part.startswith(".") for part in p.relative_to(out).parts)}
+
+
+def names(paths) -> list[str]:
+    return sorted(p.name for p in paths)
+
+
+@pytest.fixture
+def project(tmp_path) -> Path:
+    root = copy_project(tmp_path / "p")
+    write(root, "a.yaml", "VO/0001/19")
+    write(root, "b.yaml", "VO/0002/19")
+    return root
+
+
+def test_deleted_or_replaced_output_is_made_again(project):
+    run_build(project)
+    pdf = project / "build/vorlagen/lueneburg/VO-0001-19.pdf"
+    docx = pdf.with_suffix(".docx")
+    good = pdf.read_bytes()
+    pdf.unlink()
+    docx.write_bytes(b"kaputt")
+    again = run_build(project)
+    assert names(again.built) == ["VO-0001-19.docx", "VO-0001-19.pdf"]
+    assert pdf.read_bytes() == good
+    assert zipfile.is_zipfile(docx)
+    assert not run_build(project).built
+
+
+def test_outputs_of_a_deleted_record_are_removed(project):
+    run_build(project)
+    (project / "vorlagen/b.yaml").unlink()
+    result = run_build(project)
+    assert names(result.removed) == ["VO-0002-19.docx", "VO-0002-19.pdf"]
+    assert sorted(outputs(project / "build")) == ["vorlagen/lueneburg/VO-0001-19.docx",
+                                                  "vorlagen/lueneburg/VO-0001-19.pdf"]
+    state = json.loads((project / "build" / MANIFEST).read_text())
+    assert sorted(state) == ["vorlagen/lueneburg/VO-0001-19.docx", "vorlagen/lueneburg/VO-0001-19.pdf"]
+
+
+def test_building_some_records_keeps_the_others(project):
+    run_build(project)
+    write(project, "a.yaml", "VO/0001/19", "Geändert")
+    result = run_build(project, project / "vorlagen/a.yaml")
+    assert names(result.built) == ["VO-0001-19.docx", "VO-0001-19.pdf"] and not result.removed
+    assert len(outputs(project / "build")) == 4
+
+
+@pytest.mark.parametrize("change", ["data", "layout", "fonts", "code", "anlage"])
+def test_fingerprint_covers_what_an_output_depends_on(project, change, monkeypatch):
+    (project / "vorlagen/anlage.pdf").write_bytes(b"%PDF-1.4\n%%EOF\n")
+    write(project, "a.yaml", "VO/0001/19", extra="anlagen:\n  - datei: anlage.pdf\n    titel: Plan\n")
+    run_build(project)
+    if change == "data":
+        with open(project / "data/personen.yaml", "a", encoding="utf-8") as fh:
+            fh.write("\n# ein Kommentar ändert nichts am Inhalt, aber die Datei\n")
+    elif change == "layout":
+        own = project / "templates/allris"
+        own.mkdir(parents=True)
+        (own / "notiz.txt").write_text("neu")
+    elif change == "fonts":
+        (project / "templates/fonts").mkdir(parents=True)
+        (project / "templates/fonts/Hausschrift.ttf").write_bytes(b"\0")
+    elif change == "code":
+        monkeypatch.setattr(build_mod, "code_fingerprint", lambda: "eine andere Version")
+    else:
+        (project / "vorlagen/anlage.pdf").write_bytes(b"%PDF-1.4\n% anders\n%%EOF\n")
+    result = run_build(project)
+    expected = 4 if change != "anlage" else 2
+    assert len(result.built) == expected, change
+
+
+def test_code_fingerprint_covers_filter_templates_and_fonts():
+    package = Path(build_mod.__file__).resolve().parents[1]
+    hashed = set()
+
+    class Recorder:
+        def update(self, data: bytes) -> None:
+            if data.endswith(b"\0"):
+                hashed.add(data[:-1].decode())
+
+    build_mod._hash_files(Recorder(), package.rglob("*"), package)
+    for part in ("render/vorlage.lua", "render/worker.lua", "render/engines.py",
+                 "fonts/LiberationSans-Regular.ttf", "templates/allris/layout.typ"):
+        assert part in hashed, part
+
+
+def test_leftovers_of_a_killed_run_are_removed(project):
+    run_build(project)
+    folder = project / "build/vorlagen/lueneburg"
+    ours = folder / ".VO-0001-19.pdf.k3j_x9q.tmp"
+    foreign = folder / ".Einladung.pdf.abcdef.tmp"
+    state = project / "build" / f".{MANIFEST}.x81_k2.tmp"
+    ours.write_bytes(b"halb")
+    state.write_bytes(b"{")
+    foreign.write_bytes(b"gehoert einem anderen Lauf")
+    run_build(project)
+    assert not ours.exists() and not state.exists() and foreign.exists()
+
+
+def test_two_builds_at_once_keep_each_others_state(project):
+    for i in range(3, 9):
+        write(project, f"r{i}.yaml", f"VO/{i:04d}/19")
+    first = cli(project, "build", "vorlagen/a.yaml", "vorlagen/r3.yaml", "vorlagen/r4.yaml", cwd=project)
+    second = cli(project, "build", "vorlagen/b.yaml", "vorlagen/r5.yaml", "vorlagen/r6.yaml", cwd=project)
+    for proc in (first, second):
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+    state = json.loads((project / "build" / MANIFEST).read_text())
+    assert len(state) == 12
+    again = cli(project, "build", *(f"vorlagen/{n}.yaml" for n in ("a", "b", "r3", "r4", "r5", "r6")),
+                cwd=project)
+    _out, err = again.communicate(timeout=300)
+    assert again.returncode == 0, err
+    result = run_build(project, *(project / f"vorlagen/{n}.yaml" for n in ("a", "b", "r3", "r4", "r5", "r6")))
+    assert not result.built and len(result.skipped) == 12
+
+
+def test_entwurf_docx_is_identical_across_runs_and_time_zones(tmp_path):
+    root = copy_project(tmp_path / "p")
+    write(root, "a.yaml", "VO/0001/19", extra="entwurf: ja\n")
+    made = []
+    for n, tz in enumerate(("UTC", "Pacific/Kiritimati", "America/Los_Angeles")):
+        proc = cli(root, "build", "--neu", "-o", str(tmp_path / f"out{n}"), env=dict(os.environ, TZ=tz))
+        _, err = proc.communicate(timeout=300)
+        assert proc.returncode == 0, err
+        made.append((tmp_path / f"out{n}/vorlagen/lueneburg/VO-0001-19.docx").read_bytes())
+    assert made[0] == made[1] == made[2]
+    with zipfile.ZipFile(io.BytesIO(made[0])) as z:
+        core = z.read("docProps/core.xml").decode()
+        assert "ENTWURF" in z.read("word/header1.xml").decode() or any(
+            "ENTWURF" in z.read(n).decode() for n in z.namelist() if n.startswith("word/header"))
+    assert "2019-03-21T12:00:00Z" in core  # dated by the record, not 1970-01-01
+
+
+def test_sigterm_stops_keeping_finished_work_and_removes_temporary_folders(tmp_path):
+    root = tmp_path / "p"
+    generate_project(root, REPO / "data", 60, seed=7)
+    tmpdir = tmp_path / "tmp"
+    tmpdir.mkdir()
+    proc = cli(root, "build", env=dict(os.environ, TMPDIR=str(tmpdir)))
+    state = root / "build" / MANIFEST
+    deadline = time.monotonic() + 120
+    while not state.exists() and proc.poll() is None and time.monotonic() < deadline:
+        time.sleep(0.05)
+    proc.send_signal(signal.SIGTERM)
+    _, err = proc.communicate(timeout=30)
+    assert proc.returncode in (0, 130), err
+    assert "Traceback" not in err
+    assert list(tmpdir.iterdir()) == []
+    assert not list((root / "build").rglob("*.tmp"))
+    entries = json.loads(state.read_text())
+    assert entries, "nothing finished was kept"
+    for key, entry in entries.items():  # each entry vouches for the file as it is
+        st = (root / "build" / key).stat()
+        assert entry["stat"][:2] == [st.st_size, st.st_mtime_ns]
+
+
+def test_killed_builds_end_in_the_same_build_folder_as_a_clean_build(tmp_path):
+    """A build over 100 records is killed (SIGKILL) at random moments, a record is deleted and one
+    changed in between; the next build makes ``build/`` byte-identical to a clean one."""
+    root = tmp_path / "p"
+    generate_project(root, REPO / "data", 100, seed=11)
+    rng = random.Random(15)
+    for kill in range(4):
+        proc = cli(root, "build")
+        time.sleep(rng.uniform(0.5, 3.0))
+        proc.kill()
+        proc.communicate()
+        if kill == 1:
+            (max((root / "vorlagen/wandsbek").glob("*.yaml"))).unlink()
+            rec = min((root / "vorlagen/rostock").glob("*.yaml"))
+            rec.write_text(rec.read_text(encoding="utf-8").replace('betreff: "', 'betreff: "Neu: ', 1),
+                           encoding="utf-8")
+    for out in ("build", str(tmp_path / "sauber")):
+        proc = cli(root, "build", "-o", out)
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    got, want = outputs(root / "build"), outputs(tmp_path / "sauber")
+    assert sorted(got) == sorted(want)
+    assert [k for k in want if got[k] != want[k]] == []
+    assert not list((root / "build").rglob("*.tmp"))
+
+
+def test_a_pandoc_that_dies_fails_its_document_by_name_and_is_started_again(tmp_path, monkeypatch):
+    crashing = tmp_path / "pandoc"
+    crashing.write_text("#!/bin/sh\nread line\necho 'pandoc: Speicher erschöpft' >&2\nexit 251\n")
+    crashing.chmod(0o755)
+    real = engines.pandoc_binary()
+    worker = engines.PandocWorker()
+    try:
+        monkeypatch.setattr(engines, "pandoc_binary", lambda: str(crashing))
+        with pytest.raises(ToolError) as err:
+            worker.convert("Welt", ["typst"], 0, "vorlagen/b.yaml")
+        assert str(err.value) == ("vorlagen/b.yaml: pandoc: pandoc ist unerwartet beendet worden: "
+                                  "pandoc: Speicher erschöpft")
+        monkeypatch.setattr(engines, "pandoc_binary", lambda: real)
+        assert b"Welt" in worker.convert("Welt", ["typst"], 0, "c.yaml")["typst"]
+        worker.proc.kill()  # dead between two documents: the next one does not notice
+        worker.proc.wait()
+        assert b"Hallo" in worker.convert("Hallo", ["typst"], 0, "d.yaml")["typst"]
+    finally:
+        worker.close()
+
+
+def test_pandoc_warnings_fail_the_document():
+    worker = engines.PandocWorker()
+    try:
+        with pytest.raises(ToolError, match="Duplicate link reference"):
+            worker.convert("[x]\n\n[x]: a\n\n[x]: b\n", ["typst"], 0, "a.yaml")
+    finally:
+        worker.close()
+
+
+class Terminal(io.StringIO):
+    def isatty(self) -> bool:
+        return True
+
+
+def test_progress_shows_count_and_rate_only_on_a_terminal_after_a_delay():
+    shown = Terminal()
+    bar = Progress("Setze Drucksachen", stream=shown, delay=0)
+    bar.update(3, 10)
+    bar.close()
+    assert "3/10" in shown.getvalue() and "/s" in shown.getvalue()
+    for stream, quiet, delay in ((Terminal(), True, 0), (io.StringIO(), False, 0), (Terminal(), False, 60)):
+        bar = Progress("Setze Drucksachen", quiet=quiet, stream=stream, delay=delay)
+        bar.update(3, 10)
+        bar.close()
+        assert stream.getvalue() == ""
+
+
+def test_two_sitzung_runs_at_once_with_a_cold_cache_both_succeed(tmp_path):
+    """The wandsbek Anlagen are not PDF/A: both runs convert them into the same cache at once."""
+    import shutil
+
+    root = tmp_path / "p"
+    for part in ("data", "vorlagen"):
+        shutil.copytree(REPO / part, root / part)
+    (root / "sitzungen").mkdir()
+    shutil.copy(REPO / "sitzungen/wandsbek-jha-2011-05-11.yaml", root / "sitzungen")
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1300000000")
+    runs = [cli(root, "sitzung", env=env) for _ in range(2)]
+    for proc in runs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+        assert "Traceback" not in err
+    shared = outputs(root / "build")
+    single = cli(root, "sitzung", "-o", str(tmp_path / "allein"), env=env)
+    _, err = single.communicate(timeout=600)
+    assert single.returncode == 0, err
+    assert shared == outputs(tmp_path / "allein")
+    names = {Path(name).name for name in shared}
+    assert {"Einladung.pdf", "Einladung.docx", "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf",
+            "Sitzungsmappe-vollstaendig.pdf"} <= names
+
+
+def test_an_output_folder_that_cannot_be_made_is_a_german_error(project):
+    (project / "build").write_text("eine Datei, kein Ordner")
+    proc = cli(project, "build")
+    _, err = proc.communicate(timeout=300)
+    assert proc.returncode == 1
+    assert "Traceback" not in err
+    assert err.startswith("Fehler: ") and "Ausgabeordner nicht beschreibbar" in err

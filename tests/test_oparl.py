@@ -1,0 +1,145 @@
+"""The OParl 1.1 export: valid against the official schema, references resolve and are listed, ids are
+their URLs, lists paginate, files carry size and checksum, deleted objects stay as tombstones; and
+``vorlagengen serve`` over loopback: CORS, filters, deleted objects for modified_since."""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import socket
+import urllib.request
+from pathlib import Path
+
+import pytest
+from oparl_support import check_export, follow_pages
+from site_support import build, copy_demo, serving
+
+BASE = "https://ratsinfo.example.org/"
+
+
+@pytest.fixture(scope="module")
+def export(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    base = tmp_path_factory.mktemp("oparl")
+    root = copy_demo(base / "projekt")
+    build(root, base / "build", BASE, seitengroesse=10)
+    return base / "build" / "oeffentlich" / "site"
+
+
+def load(site: Path, rel: str) -> dict:
+    return json.loads((site / "oparl" / rel).read_text(encoding="utf-8"))
+
+
+def test_export_is_valid_and_consistent(export: Path) -> None:
+    assert check_export(export, BASE) == []
+
+
+def test_system_body_and_paper(export: Path) -> None:
+    system = load(export, "system.json")
+    assert system["oparlVersion"] == "https://schema.oparl.org/1.1/"
+    bodies = load(export, "bodies.json")["data"]
+    assert [b["shortName"] for b in bodies] == ["lueneburg", "rostock", "saarbruecken", "segeberg", "wandsbek"]
+    paper = load(export, "body/wandsbek/paper/19-0171.json")
+    assert paper["reference"] == "19/0171" and paper["paperType"] == "Beschlussvorlage"
+    assert paper["mainFile"]["accessUrl"] == BASE + "dokumente/wandsbek/19-0171.pdf"
+    assert [f["name"] for f in paper["auxiliaryFile"]] == ["Anlage 1: Lageplan Spielplatz Rahlstedter Höhe"]
+    consultation = paper["consultation"][0]
+    assert consultation["meeting"] == BASE + "oparl/body/wandsbek/meeting/wandsbek-jha-2011-05-11.json"
+    assert consultation["role"] == "Empfehlung" and consultation["authoritative"] is False
+    stellungnahme = load(export, "body/rostock/paper/2017-an-2460-01.json")
+    assert "relatedPaper" not in stellungnahme  # its Bezug is in the Altbestand, not an exported Paper
+
+
+def test_members_are_persons_with_memberships(export: Path) -> None:
+    org = load(export, "body/wandsbek/organization/wandsbek-jha.json")
+    assert len(org["membership"]) == 8
+    person = load(export, "body/wandsbek/person/wandsbek-jha-krause.json")
+    [membership] = person["membership"]
+    assert membership["organization"] == org["id"] and membership["role"] == "beratendes Mitglied"
+    assert membership["votingRight"] is False
+    listed = load(export, "body/wandsbek/persons.json")["data"]
+    assert {p["id"].rsplit("/", 1)[-1] for p in listed} >= {"wandsbek-vorsitz-jha.json", "wandsbek-jha-krause.json"}
+
+
+def test_file_objects_have_size_type_and_checksum(export: Path) -> None:
+    item = load(export, "body/wandsbek/file/19-0171-anlage-1.json")
+    data = (export / "dokumente/wandsbek/19-0171/anlage-1.png").read_bytes()
+    assert item["size"] == len(data) and item["mimeType"] == "image/png"
+    assert item["sha512Checksum"] == hashlib.sha512(data).hexdigest()
+    assert item["paper"] == [BASE + "oparl/body/wandsbek/paper/19-0171.json"]
+
+
+def test_meeting_has_public_agenda_only(export: Path) -> None:
+    meeting = load(export, "body/wandsbek/meeting/wandsbek-jha-2011-05-11.json")
+    numbers = [a["number"] for a in meeting["agendaItem"]]
+    assert numbers == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
+    assert all(a["public"] for a in meeting["agendaItem"])
+    assert meeting["invitation"]["name"] == "Bekanntmachung"
+    assert meeting["start"] == "2011-05-11T17:30:00+02:00"
+
+
+def test_lists_paginate(export: Path) -> None:
+    first = load(export, "body/wandsbek/agenda-items.json")
+    assert first["pagination"]["totalPages"] == 1
+    files = load(export, "body/wandsbek/consultations.json")
+    items = follow_pages(export, BASE, BASE + "oparl/body/wandsbek/agenda-items.json")
+    assert len(items) == first["pagination"]["totalElements"] == 7
+    assert files["links"]["self"] == BASE + "oparl/body/wandsbek/consultations.json"
+    big = load(export, "body/lueneburg/agenda-items.json")  # 5 TOPs; the page size is 10 here
+    assert "next" not in big["links"]
+
+
+def test_pagination_follows_next(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "projekt")
+    build(root, tmp_path / "build", BASE, seitengroesse=10)
+    site = tmp_path / "build/oeffentlich/site"
+    for n in range(2, 14):  # more Drucksachen in Wandsbek than one page holds
+        text = (root / "vorlagen/wandsbek/19-0167.yaml").read_text(encoding="utf-8")
+        text = text.replace('nummer: "19/0167"', f'nummer: "19/09{n:02d}"').replace(
+            "- gremium: wandsbek-jha\n    datum: 2011-05-11", "- gremium: wandsbek-jha\n    datum: 2011-06-30")
+        (root / f"vorlagen/wandsbek/19-09{n:02d}.yaml").write_text(text, encoding="utf-8")
+    build(root, tmp_path / "build", BASE, seitengroesse=10)
+    first = load(site, "body/wandsbek/papers.json")
+    assert first["pagination"]["totalPages"] == 2 and first["links"]["next"] == BASE + "oparl/body/wandsbek/papers-2.json"
+    assert len(follow_pages(site, BASE, first["links"]["first"])) == first["pagination"]["totalElements"] == 15
+    assert check_export(site, BASE) == []
+
+
+def _get(url: str, origin: bool = True) -> tuple[int, dict[str, str], bytes]:
+    request = urllib.request.Request(url, headers={"Origin": "https://example.com"} if origin else {})
+    try:
+        with urllib.request.urlopen(request, timeout=10) as response:
+            return response.status, dict(response.headers), response.read()
+    except urllib.error.HTTPError as exc:
+        return exc.code, dict(exc.headers), exc.read()
+
+
+def test_serve_cors_filters_and_deleted(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "projekt")
+    sock = socket.socket()
+    sock.bind(("127.0.0.1", 0))
+    base = f"http://127.0.0.1:{sock.getsockname()[1]}/"
+    sock.close()
+    build(root, tmp_path / "build", base)
+    (root / "vorlagen/saarbruecken/0329-2018.yaml").unlink()  # withdrawn: a tombstone from now on
+    build(root, tmp_path / "build", base)
+    site = tmp_path / "build/oeffentlich/site"
+    with serving(site, base, port=int(base.rsplit(":", 1)[1].strip("/"))) as url:
+        assert url == base
+        status, headers, body = _get(url + "index.html", origin=False)
+        assert status == 200 and headers["access-control-allow-origin"] == "*" and b'lang="de"' in body
+        status, headers, body = _get(url + "oparl/body/saarbruecken/papers.json")
+        assert headers["access-control-allow-origin"] == "*" and json.loads(body)["data"] == []
+        status, _, body = _get(url + "oparl/body/saarbruecken/papers.json?modified_since=2000-01-01T00:00:00Z")
+        page = json.loads(body)
+        assert [(p["id"], p.get("deleted")) for p in page["data"]] == [
+            (base + "oparl/body/saarbruecken/paper/0329-2018.json", True)]
+        status, _, body = _get(url + "oparl/body/wandsbek/papers.json?created_until=2011-05-01T00:00:00%2B00:00")
+        assert [p["reference"] for p in json.loads(body)["data"]] == ["19/0171"]  # dated 28.04.2011, no git
+        status, _, body = _get(url + "oparl/body/wandsbek/papers.json?limit=1&page=2")
+        page = json.loads(body)
+        assert page["pagination"] == {"totalElements": 3, "elementsPerPage": 1, "currentPage": 2, "totalPages": 3}
+        assert page["links"]["next"] == base + "oparl/body/wandsbek/papers.json?limit=1&page=3"
+        status, _, _ = _get(url + "oparl/body/..%2F..%2F/papers.json?limit=1")
+        assert status == 404
+        status, _, body = _get(url + "oparl/body/wandsbek/papers.json?modified_since=gestern")
+        assert status == 400 and "Ungültiger Filterwert" in json.loads(body)["error"]

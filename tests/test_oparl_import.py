@@ -1,0 +1,271 @@
+"""``vorlagengen import oparl``: the real Hürtgenwald dump (tar.gz and over HTTP from a loopback
+server), incremental runs, the HTTP client's retries, --dateien, and how imported records behave in
+validate, build and as a Bezug."""
+
+from __future__ import annotations
+
+import datetime as dt
+import json
+from pathlib import Path
+from typing import Any
+
+import pytest
+from click.testing import CliRunner, Result
+from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, page, sample, serving, unpack, write_dump
+from pydantic import BaseModel
+
+from vorlagengen.cli import cli
+from vorlagengen.model import Sitzung, Vorlage
+from vorlagengen.oparl.fetch import ClientSettings
+from vorlagengen.oparl.run import ImportSettings, run_import
+from vorlagengen.project import load_project
+from vorlagengen.yamlio import load_mapping
+
+HUERTGENWALD_PREFIX = "/rim4220/webservice/oparl/v1.0"
+TODAY = dt.date(2026, 1, 1)
+
+
+def run(*args: str) -> Result:
+    return CliRunner().invoke(cli, list(args), catch_exceptions=False)
+
+
+def files_of(root: Path) -> dict[str, bytes]:
+    return {p.relative_to(root).as_posix(): p.read_bytes()
+            for folder in ("vorlagen", "sitzungen", "data") for p in sorted((root / folder).rglob("*.yaml"))}
+
+
+def stamps(root: Path) -> dict[str, int]:
+    return {p.relative_to(root).as_posix(): p.stat().st_mtime_ns
+            for folder in ("vorlagen", "sitzungen", "data") for p in (root / folder).rglob("*.yaml")}
+
+
+@pytest.fixture(scope="module")
+def huertgenwald(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result, Result]:
+    """The acceptance case, once per run: import the real dump into a fresh project, validate it."""
+    assert HUERTGENWALD.is_file(), f"the acceptance dump is missing: {HUERTGENWALD}"
+    root = tmp_path_factory.mktemp("huertgenwald") / "projekt"
+    imported = run("import", "oparl", str(HUERTGENWALD), "-C", str(root))
+    return root, imported, run("-C", str(root), "validate")
+
+
+def load(path: Path, model: type[BaseModel]) -> Any:
+    return model.model_validate(load_mapping(path, str(path)))
+
+
+def test_huertgenwald_dump_becomes_a_valid_project(huertgenwald: tuple[Path, Result, Result]) -> None:
+    root, result, checked = huertgenwald
+    assert result.exit_code == 0, result.output
+    papers = list((root / "vorlagen" / "huertgenwald").glob("*.yaml"))
+    sitzungen = list((root / "sitzungen" / "huertgenwald").glob("*.yaml"))
+    assert len(papers) == 2092 and len(sitzungen) == 346
+    assert "Drucksachen: 2092 neu, 23 übersprungen (18 gelöscht, 5 ohne gültiges Datum (date))" in result.output
+    assert "Sitzungen: 346 neu, 21 übersprungen (21 gelöscht)" in result.output
+    assert f"{HUERTGENWALD_HOST}{HUERTGENWALD_PREFIX}/body/1/paper/60: übersprungen: ohne gültiges Datum (date)" \
+        in result.output
+    assert checked.exit_code == 0, checked.output[-3000:]
+    assert checked.output == "2092 Drucksachen, 346 Sitzungen geprüft, 0 Fehler\n"
+    profile = (root / "data" / "koerperschaften.yaml").read_text(encoding="utf-8")
+    assert 'nummernschema: "{nr:1}/{jahr}"' in profile and "name: Gemeinde Hürtgenwald" in profile
+
+
+def test_huertgenwald_records_keep_what_the_source_says(huertgenwald: tuple[Path, Result, Result]) -> None:
+    root = huertgenwald[0]
+    supplement = load(root / "vorlagen/huertgenwald/180-2018-1.-Ergaenzung.yaml", Vorlage)
+    assert (supplement.nummer, supplement.art, supplement.bezug, supplement.betreff) == (
+        "180/2018 1. Ergänzung", "Ergänzungsvorlage", "180/2018", "Förderschule Nordeifel hier:Fortbestand bis 2023")
+    assert supplement.quelle is not None and supplement.quelle.art == "Beschlussvorlage"
+    assert supplement.quelle.dokument is not None
+    assert supplement.quelle.dokument.url.endswith("/Beschlussvorlage_180-2018_1._Ergaenzung.pdf")
+    assert supplement.sachverhalt is None and supplement.beschlussvorschlag is None  # nothing invented
+    sitzung = load(root / "sitzungen/huertgenwald/2017-03-16-ba.yaml", Sitzung)
+    assert [t.drucksache or t.titel for t in sitzung.tagesordnung.oeffentlich] == [
+        "23/2017", "22/2017", "24/2017", "Mitteilungen", "Fragen"]
+    assert [t.nummer for t in sitzung.tagesordnung.nichtoeffentlich] == ["6", "6.1", "6.11", "6.2", "7"]
+    assert (sitzung.beginn, sitzung.raum) == ("18:00", "Rathaus Gemeinde Hürtgenwald, großer Sitzungssaal des Rathauses")
+
+
+def test_huertgenwald_over_http_gives_the_same_project(huertgenwald: tuple[Path, Result, Result],
+                                                       tmp_path: Path) -> None:
+    root = huertgenwald[0]
+    folder = unpack(HUERTGENWALD, tmp_path / "dump")
+    target = tmp_path / "http"
+    with serving(folder, HUERTGENWALD_PREFIX, HUERTGENWALD_HOST) as server:
+        result = run("import", "oparl", f"{server.url}{HUERTGENWALD_PREFIX}/system", "-C", str(target), "--pause", "0")
+        assert result.exit_code == 0, result.output
+        assert len(server.requests) == 105  # the system, the body list and 103 list pages
+    ours = {k: v.replace(server.url.encode(), HUERTGENWALD_HOST.encode()) for k, v in files_of(target).items()}
+    assert ours == files_of(root)
+
+
+def test_second_run_writes_nothing_and_a_change_touches_only_its_file(tmp_path: Path) -> None:
+    lists = sample()
+    dump = write_dump(tmp_path / "dump", lists)
+    root = tmp_path / "projekt"
+    first = run_import(ImportSettings(str(dump), root, client=ClientSettings(pause=0), today=TODAY))
+    assert first.counts["Paper"]["neu"] == 3 and first.counts["Meeting"]["neu"] == 2
+    before = stamps(root)
+    second = run_import(ImportSettings(str(dump), root, client=ClientSettings(pause=0), today=TODAY))
+    assert second.counts["Paper"] == {"unverändert": 3} and second.counts["Meeting"] == {"unverändert": 2}
+    assert stamps(root) == before
+
+    lists["paper"][1]["date"] = "2024-02-03"
+    lists["paper"] = [p for p in lists["paper"] if p["id"] != f"{BASE}/paper/3"]
+    write_dump(tmp_path / "dump", lists)
+    third = run_import(ImportSettings(str(dump), root, client=ClientSettings(pause=0), today=TODAY))
+    assert third.counts["Paper"] == {"geändert": 1, "unverändert": 1, "entfernt": 1}
+    after = stamps(root)
+    assert {k for k in before if before[k] != after.get(k)} == {
+        "vorlagen/musterdorf/BV-2024-0008.yaml", "vorlagen/musterdorf/BV-2024-0007-1.-Ergaenzung.yaml"}
+    assert not (root / "vorlagen/musterdorf/BV-2024-0007-1.-Ergaenzung.yaml").exists()
+    load_project(root)
+
+
+def test_sample_maps_every_part(tmp_path: Path) -> None:
+    root = tmp_path / "projekt"
+    run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
+                              client=ClientSettings(pause=0), today=TODAY))
+    project = load_project(root)
+    v = next(r.vorlage for r in project.records if r.vorlage.nummer == "BV/2024/0007")
+    assert (v.art, v.federfuehrend, v.status) == ("Beschlussvorlage", "musterdorf-fachbereich-bauen", "öffentlich")
+    assert [(s.gremium, s.datum.isoformat(), s.top, s.zustaendigkeit, s.oeffentlich, s.ergebnis, s.abstimmung)
+            for s in v.beratungsfolge] == [
+        ("musterdorf-ba", "2024-02-15", "2", "Vorberatung", True, "zur Kenntnis genommen",
+         "einstimmig zur Kenntnis genommen"),
+        ("musterdorf-gr", "2024-03-07", "1", "Entscheidung", True, None, None)]
+    assert v.quelle is not None and [(a.name, a.groesse, a.mime) for a in v.quelle.anlagen] == [
+        ("Lageplan", 1002, "application/pdf")]
+    assert v.quelle.web == "https://ris.example.org/oparl/vo020?VOLFDNR=7"
+    antrag = next(r.vorlage for r in project.records if r.vorlage.nummer == "BV/2024/0008")
+    assert (antrag.art, antrag.initiator, antrag.bezug) == ("Antrag", "musterdorf-fraktion-gruene", "BV/2024/0007")
+    assert project.ref.gremien["musterdorf-gr"].typ == "Vertretung"
+    assert project.ref.gremien["musterdorf-fraktion-gruene"].typ == "Fraktion"
+    assert project.ref.personen["musterdorf-muster-eva"].name_mit_anrede == "Frau Dr. Eva Muster"
+    sitzung = next(s.sitzung for s in project.sitzungen if s.sitzung.gremium == "musterdorf-ba")
+    assert (sitzung.ort, sitzung.raum, sitzung.einladungsdatum) == ("Markt 1, 12345 Musterdorf", "Ratssaal", None)
+    assert [t.titel for t in sitzung.tagesordnung.nichtoeffentlich] == [None, "Grundstücke"]
+
+
+def test_imported_records_are_not_typeset_and_can_be_a_bezug(tmp_path: Path) -> None:
+    root = tmp_path / "projekt"
+    run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
+                              client=ClientSettings(pause=0), today=TODAY))
+    (root / "vorlagen" / "musterdorf" / "neu.yaml").write_text(
+        'nummer: "BV/2026/0001"\ndatum: 2026-01-10\nkoerperschaft: musterdorf\nart: Stellungnahme\n'
+        "status: öffentlich\nbetreff: Stellungnahme zum Antrag\nbezug: BV/2024/0008\nsachverhalt: Text.\n",
+        encoding="utf-8")
+    assert run("-C", str(root), "validate").exit_code == 0
+    (root / "vorlagen" / "musterdorf" / "neu.yaml").unlink()
+    built = run("-C", str(root), "build", "-o", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    assert "3 Drucksachen: 0 Dateien geschrieben, 0 unverändert, 3 übernommene nicht neu gesetzt" in built.output
+    sitzungen = run("-C", str(root), "sitzung", "-o", str(tmp_path / "out"))
+    assert sitzungen.exit_code == 0, sitzungen.output
+    assert "2 übernommene Sitzungen: Unterlagen stehen im Quellsystem, nichts erstellt" in sitzungen.output
+    assert not (tmp_path / "out").exists() or not any((tmp_path / "out").rglob("*.pdf"))
+
+
+def test_imported_record_without_quelle_is_checked_in_full(tmp_path: Path) -> None:
+    root = tmp_path / "projekt"
+    run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
+                              client=ClientSettings(pause=0), today=TODAY))
+    path = root / "vorlagen/musterdorf/BV-2024-0008.yaml"
+    text = path.read_text(encoding="utf-8")
+    path.write_text(text[: text.index("quelle:")], encoding="utf-8")
+    result = run("-C", str(root), "validate")
+    assert result.exit_code == 1
+    assert "BV-2024-0008.yaml:6:1: art: eine Antrag braucht das Feld „beschlussvorschlag“, es fehlt oder ist leer\n" \
+        in result.output
+    assert "beratungsfolge[0].zustaendigkeit: Pflichtfeld fehlt" not in result.output  # the sample has roles
+
+
+def test_http_client_retries_and_fails_in_german(tmp_path: Path) -> None:
+    folder = write_dump(tmp_path / "dump", sample())
+    for each in folder.rglob("*.json"):
+        each.write_text(each.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
+    with serving(folder, "/oparl/v1.1", "http://HOST") as server:
+        server.failures = {"/oparl/v1.1/body/1/paper": 503}
+        settings = ClientSettings(pause=0, backoff=0.01)
+        report = run_import(ImportSettings(f"{server.url}/oparl/v1.1/system", tmp_path / "p", client=settings,
+                                           today=TODAY))
+        assert report.counts["Paper"]["neu"] == 3
+        assert server.requests.count("/oparl/v1.1/body/1/paper") == 2  # failed once, then fetched
+        server.requests.clear()
+        before = stamps(tmp_path / "p")
+        again = run_import(ImportSettings(f"{server.url}/oparl/v1.1/system", tmp_path / "p", client=settings,
+                                          today=TODAY))
+        assert again.counts["Paper"] == {"unverändert": 3} and stamps(tmp_path / "p") == before
+        lists = [r for r in server.requests if "/body/1/" in r]
+        assert len(lists) == 4 and all("modified_since=" in r for r in lists)  # only what changed is asked for
+        missing = run("import", "oparl", f"{server.url}/oparl/v1.1/nichts", "-C", str(tmp_path / "q"))
+        assert missing.exit_code == 1
+        assert missing.output.endswith(f"Fehler: {server.url}/oparl/v1.1/nichts: HTTP 404 Not Found\n")
+    gone = run("import", "oparl", server.url + "/oparl/v1.1/system", "-C", str(tmp_path / "r"), "--versuche", "2",
+               "--timeout", "1")
+    assert gone.exit_code == 1 and "nach 2 Versuchen nicht erreichbar (ConnectError" in gone.output
+
+
+def test_interrupted_fetch_resumes_at_the_page_where_it_stopped(tmp_path: Path) -> None:
+    lists = sample()
+    folder = write_dump(tmp_path / "dump", {**lists, "paper": lists["paper"][:2]})
+    paper = folder / "body" / "1" / "paper.json"
+    first = json.loads(paper.read_text(encoding="utf-8"))
+    first["links"] = {"next": f"{BASE}/body/1/paper?page=2"}
+    paper.write_text(json.dumps(first), encoding="utf-8")
+    (folder / "body" / "1" / "paper?page=2.json").write_text(json.dumps(page(lists["paper"][2:])), encoding="utf-8")
+    for each in folder.rglob("*.json"):
+        each.write_text(each.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
+    root = tmp_path / "projekt"
+    with serving(folder, "/oparl/v1.1", "http://HOST") as server:
+        url = f"{server.url}/oparl/v1.1/system"
+        server.failures = {"/oparl/v1.1/body/1/paper?page=2": 404}
+        broken = run("import", "oparl", url, "-C", str(root), "--pause", "0")
+        assert broken.exit_code == 1 and "paper?page=2: HTTP 404" in broken.output
+        assert not (root / "vorlagen").exists()  # nothing half-written: mapping waits for a complete fetch
+        server.requests.clear()
+        resumed = run("import", "oparl", url, "-C", str(root), "--pause", "0")
+        assert resumed.exit_code == 0, resumed.output
+        lists_asked = [r for r in server.requests if "/body/1/" in r]
+        assert lists_asked == ["/oparl/v1.1/body/1/paper?page=2"]  # the finished lists are not fetched again
+        assert "Drucksachen: 3 neu" in resumed.output
+
+
+def test_dateien_go_into_a_content_addressed_store_once(tmp_path: Path) -> None:
+    folder = write_dump(tmp_path / "dump", sample())
+    for each in folder.rglob("*.json"):
+        each.write_text(each.read_text(encoding="utf-8").replace(BASE, "http://HOST/oparl/v1.1"), encoding="utf-8")
+    root = tmp_path / "projekt"
+    with serving(folder, "/oparl/v1.1", "http://HOST") as server:
+        url = f"{server.url}/oparl/v1.1/system"
+        result = run("import", "oparl", url, "-C", str(root), "--dateien", "--pause", "0")
+        assert result.exit_code == 0, result.output
+        assert "Dateien: 3 verknüpft (bleiben unter ihrer Adresse), 3 neu heruntergeladen" in result.output
+        v = next(r.vorlage for r in load_project(root).records if r.vorlage.nummer == "BV/2024/0007")
+        assert v.quelle is not None and v.quelle.dokument is not None and v.quelle.dokument.sha256
+        digest = v.quelle.dokument.sha256
+        stored = root / ".cache" / "dateien" / "sha256" / digest[:2] / digest
+        assert stored.read_bytes() == b"%PDF-1.4 files/1.pdf"
+        server.requests.clear()
+        again = run("import", "oparl", url, "-C", str(root), "--dateien", "--pause", "0")
+        assert "0 neu heruntergeladen" in again.output
+        assert not [r for r in server.requests if "/files/" in r]
+    assert ".cache/" in (root / ".gitignore").read_text(encoding="utf-8").split()
+
+
+def test_window_seit_bis(tmp_path: Path) -> None:
+    root = tmp_path / "projekt"
+    report = run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root, seit=dt.date(2024, 2, 2),
+                                       bis=dt.date(2024, 2, 28), client=ClientSettings(pause=0), today=TODAY))
+    assert report.counts["Paper"]["neu"] == 2 and report.skipped["Paper"]["außerhalb des Zeitraums"] == 1
+    assert report.counts["Meeting"]["neu"] == 1
+    load_project(root)
+
+
+def test_unknown_source_is_a_german_error(tmp_path: Path) -> None:
+    result = run("import", "oparl", str(tmp_path / "fehlt.tar.gz"), "-C", str(tmp_path / "p"))
+    assert result.exit_code == 1
+    assert result.output == f"Fehler: {tmp_path / 'fehlt.tar.gz'}: Datei oder Ordner nicht gefunden\n"
+    (tmp_path / "kaputt").mkdir()
+    (tmp_path / "kaputt" / "body.json").write_text("{kein json", encoding="utf-8")
+    result = run("import", "oparl", str(tmp_path / "kaputt"), "-C", str(tmp_path / "p"))
+    assert result.exit_code == 1 and result.output.endswith("\nFehler: body.json: kein gültiges JSON (Zeile 1, Spalte 2)\n")
+    assert not (tmp_path / "p").exists()  # nothing half-written

@@ -1,0 +1,101 @@
+"""The website in a real browser: Debian's chromium driven by Playwright (no browser download), one
+browser for all pages. axe-core (vendored, tests/vendor/) finds no WCAG 2.1 A/AA violation on any
+page type; the search finds a known Drucksache; the skip link is the first stop and visibly focused."""
+
+from __future__ import annotations
+
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+from typing import Any
+
+import pytest
+from playwright.sync_api import Browser, Page, sync_playwright
+from site_support import build, copy_demo, serving
+
+CHROMIUM = "/usr/bin/chromium"
+ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
+        "--disable-component-update", "--no-first-run", "--disable-sync"]
+AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+PAGE_TYPES = {
+    "Startseite": "index.html",
+    "Drucksache": "drucksachen/wandsbek/19-0171.html",
+    "Drucksache mit Fragen": "drucksachen/rostock/2017-an-2460-01.html",
+    "Sitzung": "sitzungen/wandsbek-jha-2011-05-11.html",
+    "Gremium": "gremien/wandsbek-jha.html",
+    "Gremien": "gremien/index.html",
+    "Sitzungskalender": "kalender/index.html",
+    "Monat": "kalender/2011-05.html",
+    "Listen": "drucksachen/index.html",
+    "Liste nach Jahr": "drucksachen/jahr/2011.html",
+    "Liste nach Art": "drucksachen/art/beschlussvorlage.html",
+    "Suche": "suche.html?q=Spielplatz",
+    "Barrierefreiheit": "barrierefreiheit.html",
+    "Feeds": "feeds/index.html",
+}
+
+
+@pytest.fixture(scope="module")
+def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
+        pytest.fail("Debian-Paket chromium fehlt (apt-get install chromium; .ci/run installiert es)")
+    base = tmp_path_factory.mktemp("browser")
+    root = copy_demo(base / "projekt")
+    (root / "wappen.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 12">'
+                                     '<path d="M0 0h10v7l-5 5-5-5z" fill="#b00"/></svg>', encoding="utf-8")
+    build(root, base / "build", wappen="wappen.svg", wappen_text="Wappen der Teststadt")
+    with serving(base / "build" / "oeffentlich" / "site") as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def browser() -> Iterator[Browser]:
+    with sync_playwright() as p:
+        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        yield launched
+        launched.close()
+
+
+@pytest.fixture(scope="module")
+def page(browser: Browser) -> Iterator[Page]:
+    tab = browser.new_page(locale="de-DE")
+    yield tab
+    tab.close()
+
+
+def axe_violations(page: Page) -> list[dict[str, Any]]:
+    page.add_script_tag(path=str(AXE))
+    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
+            for v in result["violations"]]
+
+
+@pytest.mark.parametrize("name", list(PAGE_TYPES))
+def test_no_axe_violations(served: str, page: Page, name: str) -> None:
+    page.goto(served + PAGE_TYPES[name])
+    if name == "Suche":
+        page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    assert page.evaluate("document.documentElement.lang") == "de"
+    assert axe_violations(page) == []
+
+
+def test_search_finds_a_known_drucksache(served: str, page: Page) -> None:
+    page.goto(served + "suche.html")
+    page.fill(".pagefind-ui__search-input", "Spielplätze")  # German stemming: Spielplatz, Spielplatzes
+    page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
+    links = page.eval_on_selector_all(".pagefind-ui__result-link", "els => els.map(e => e.getAttribute('href'))")
+    assert "/drucksachen/wandsbek/19-0171.html" in links
+    page.click("text=Gremium")
+    assert page.locator(".pagefind-ui__filter-label", has_text="Jugendhilfeausschuss").count() == 1
+
+
+def test_skip_link_first_and_visibly_focused(served: str, page: Page) -> None:
+    page.goto(served + "drucksachen/wandsbek/19-0171.html")
+    page.keyboard.press("Tab")
+    focused = page.evaluate("""() => { const e = document.activeElement; const s = getComputedStyle(e);
+        const r = e.getBoundingClientRect();
+        return {text: e.textContent, outline: s.outlineStyle, width: s.outlineWidth, left: r.left}; }""")
+    assert focused["text"] == "Zum Inhalt springen" and focused["outline"] == "solid" and focused["left"] >= 0
+    page.keyboard.press("Enter")
+    assert page.evaluate("document.activeElement.id") == "inhalt"
