@@ -16,8 +16,8 @@ import zipfile
 from pathlib import Path
 
 import pytest
-from render_support import REPO, copy_project
 
+from render_support import REPO, copy_project
 from vorlagengen import trees
 from vorlagengen.bench import generate_project
 from vorlagengen.errors import ToolError

@@ -18,8 +18,8 @@ import pikepdf
 import pytest
 import typst
 from click.testing import CliRunner
-from render_support import REPO, build_project, docx_text, pdf_pages
 
+from render_support import REPO, build_project, docx_text, pdf_pages
 from vorlagengen.cli import cli
 
 # The record every case starts from. Line 10 is the first line of the Sachverhalt (column 3).

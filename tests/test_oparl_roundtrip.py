@@ -11,12 +11,11 @@ from typing import Any
 
 from oparl_import_support import sample, write_dump
 from oparl_support import check_export, follow_pages
-from vorlagengen.public import public_project
-
 from vorlagengen.oparl.fetch import ClientSettings
 from vorlagengen.oparl.quirks import one_line
 from vorlagengen.oparl.run import ImportSettings, run_import
 from vorlagengen.project import load_project
+from vorlagengen.public import public_project
 from vorlagengen.publish import build_site
 from vorlagengen.publish.config import Website
 

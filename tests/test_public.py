@@ -10,9 +10,9 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from leak_support import MARKERS, NR_NOE, NR_NOE2, NR_OEFF, NR_STELLUNGNAHME, find_in_text, make_leak_project
 from pydantic import BaseModel
 
+from leak_support import MARKERS, NR_NOE, NR_NOE2, NR_OEFF, NR_STELLUNGNAHME, find_in_text, make_leak_project
 from vorlagengen.project import Project, load_project
 from vorlagengen.public import public_project
 

@@ -12,9 +12,9 @@ from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
-from render_support import REPO
 
 import vorlagengen.writing
+from render_support import REPO
 from vorlagengen.cli import cli
 from vorlagengen.stand import _stand
 

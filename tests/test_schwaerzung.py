@@ -8,10 +8,10 @@ import zipfile
 from pathlib import Path
 
 import pytest
+
 from conftest import Projekt
 from leak_support import MARKERS, NR_NOE, make_leak_project
 from render_support import pdf_pages
-
 from vorlagengen.project import load_project
 from vorlagengen.public import public_project
 from vorlagengen.render.build import render_record

@@ -11,9 +11,9 @@ import gzip
 from pathlib import Path
 
 from click.testing import CliRunner
+
 from leak_support import anlage_pdf
 from site_support import copy_demo, fake_documents
-
 from vorlagengen.cli import cli
 from vorlagengen.project import load_project
 from vorlagengen.public import public_project

@@ -12,6 +12,7 @@ import pikepdf
 import pytest
 import typst
 from click.testing import CliRunner
+
 from render_support import (
     DEMO_SITZUNG,
     GOLDEN,
@@ -25,8 +26,6 @@ from render_support import (
     sitzung_goldens,
     structure_text,
 )
-
-from render_support import REPO, copy_project, docx_text, pdf_pages
 from vorlagengen.cli import cli
 from vorlagengen.project import load_project
 from vorlagengen.render.sitzung import build_sitzung

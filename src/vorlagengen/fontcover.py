@@ -49,7 +49,7 @@ def _format4(data: bytes, at: int) -> set[int]:
     ends = struct.unpack_from(f">{segments}H", data, at + 14)
     starts = struct.unpack_from(f">{segments}H", data, at + 16 + 2 * segments)
     out: set[int] = set()
-    for start, end in zip(starts, ends):
+    for start, end in zip(starts, ends, strict=False):
         if start != 0xFFFF:
             out.update(range(start, end + 1))
     return out
@@ -82,7 +82,7 @@ def _first_uncovered() -> re.Pattern[str]:
     """A pattern that finds a character outside the fonts (one scan in C instead of a set per text)."""
     points = sorted(ord(ch) for ch in covered())
     ranges, start = [], points[0]
-    for prev, cur in zip(points, points[1:] + [-1]):
+    for prev, cur in zip(points, [*points[1:], -1], strict=True):
         if cur != prev + 1:
             ranges.append(re.escape(chr(start)) + ("-" + re.escape(chr(prev)) if prev > start else ""))
             start = cur

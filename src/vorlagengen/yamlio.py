@@ -313,7 +313,8 @@ def read_text(path: Path, display: str) -> str:
         for ch, name in _LINE_SEPARATORS.items():
             if ch in text:
                 line, col = _position(text, text.index(ch))
-                raise YamlProblem(Problem(display, line, col, "", f"Zeichen U+{ord(ch):04X} ({name}) ist nicht erlaubt: "
+                raise YamlProblem(Problem(display, line, col, "",
+                                          f"Zeichen U+{ord(ch):04X} ({name}) ist nicht erlaubt: "
                                           "YAML zählt es als Zeilenumbruch, Editoren nicht; bitte durch einen normalen "
                                           "Zeilenumbruch oder ein Leerzeichen ersetzen"))
     _check_depth(text, display)

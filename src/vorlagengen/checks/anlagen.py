@@ -134,7 +134,8 @@ def _svg_problem(path: Path) -> str | None:
     for m in _SVG_REF.finditer(data):
         target = (m.group(1) or m.group(2) or b"").decode("utf-8", "replace")
         if not target.startswith(("#", "data:")):
-            return f"SVG verweist auf eine andere Datei oder Adresse („{target or '@import'}“); nur eingebettete Inhalte"
+            return (f"SVG verweist auf eine andere Datei oder Adresse („{target or '@import'}“); "
+                    "nur eingebettete Inhalte")
     try:
         ET.fromstring(data)
     except ET.ParseError as exc:
@@ -146,7 +147,8 @@ def _image_problem(path: Path, kind: str, size: int) -> str | None:
     with path.open("rb") as fh:
         fh.seek(max(0, size - 32))
         tail = fh.read()
-    complete = {"PNG": b"IEND\xaeB`\x82" in tail, "JPEG": b"\xff\xd9" in tail, "GIF": tail.rstrip(b"\x00").endswith(b";")}
+    complete = {"PNG": b"IEND\xaeB`\x82" in tail, "JPEG": b"\xff\xd9" in tail,
+                "GIF": tail.rstrip(b"\x00").endswith(b";")}
     if not complete[kind]:
         return f"{kind}-Bild ist unvollständig (abgeschnitten)"
     return None

@@ -171,7 +171,7 @@ def _table_blocks(md: str, lines: list[str]) -> Iterator[tuple[int, list[list[st
             start, j = i - 1, i + 1
             while j < len(lines) and "|" in lines[j]:
                 j += 1
-            rows = [[c for c in re.split(r"(?<!\\)\|", row.strip().strip("|"))] for k, row in
+            rows = [list(re.split(r"(?<!\\)\|", row.strip().strip("|"))) for k, row in
                     enumerate(lines[start:j]) if k != 1]
             yield start, rows
             i = j

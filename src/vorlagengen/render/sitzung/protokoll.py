@@ -14,12 +14,12 @@ from pathlib import Path
 
 from ... import trees
 from ...records import Project, SitzungRecord, slug
+from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
-from ...stand import stand
 from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
     TEIL_OEFFENTLICH,
