@@ -202,7 +202,7 @@ art: Stellungnahme
 status: öffentlich
 betreff: Stellungnahme zur Wegebeleuchtung
 federfuehrend: lueneburg-05
-bezug: "{NR_NOE}"
+bezug: ["{NR_NOE}", "{NR_OEFF}"]  # several Bezüge: the rule holds for each
 beratungsfolge:
   - gremium: lueneburg-sga
     datum: 2019-04-04

@@ -48,7 +48,7 @@ def main() -> None:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "build"
         build_project(REPO, out)
-        internal = out / "intern" / "vorlagen"  # the goldens show each Drucksache's internal form
+        internal = out / "intern"  # the tests compare the internal form (every Drucksache has one)
         for pdf in sorted(internal.rglob("*.pdf")):
             _write(GOLDEN / f"{pdf.parent.name}-{pdf.stem}.png", image=page_image(pdf))
         for doc in sorted(internal.rglob("*.docx")):

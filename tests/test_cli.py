@@ -13,11 +13,12 @@ from click.testing import CliRunner
 from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
 from vorlagengen.cli import cli
 from vorlagengen.model import ARTEN, Vorlage
-from vorlagengen.schema import vorlage_schema_text
+from vorlagengen.schema import SCHEMAS, vorlage_schema_text
 
 REPO = Path(__file__).resolve().parents[1]
 PLACEHOLDER = re.compile(r"^(\s*(?:- )?(?:(\w+): )?)\"?(\((?:Betreff eintragen|Drucksachen-Nr\.|erste Frage|"
-                         r"\w+ in Markdown)\))\"?$")
+                         r"ja oder nein|Sitzungsdatum|\w+ in Markdown)\))\"?(?:  #.*)?$")
+NESTED = {"auswirkungen": "finanzen.auswirkungen", "datum": "beratungsfolge[1].datum"}
 
 
 def new(projekt: Projekt, *args: str) -> Path:
@@ -109,7 +110,8 @@ def placeholders(path: Path) -> list[tuple[int, int, str, str]]:
                 key = lines[number - 2].split(":")[0]
                 found.append((number - 1, 1, key, match.group(3)))
             else:
-                found.append((number, 1, key, match.group(3)))
+                column = len(line) - len(line.lstrip()) + 1
+                found.append((number, column, NESTED.get(key, key) if column > 1 else key, match.group(3)))
     return found
 
 
@@ -117,12 +119,15 @@ def fill_in(path: Path, bezug: str) -> None:
     text = path.read_text(encoding="utf-8")
     text = text.replace('"(Drucksachen-Nr.)"', f'"{bezug}"').replace('"(Betreff eintragen)"', "Spielplatz Rahlstedt")
     text = text.replace("(erste Frage)", "Wie viele Spielplätze gibt es?")
+    text = text.replace('"(ja oder nein)"', "nein").replace('"(Sitzungsdatum)"', "2030-01-15")
     text = re.sub(r"\((\w+) in Markdown\)", r"Text des Feldes \1.", text)
     path.write_text(text, encoding="utf-8")
 
 
 @pytest.mark.parametrize("art", ARTEN)
 def test_skeleton_fails_only_on_its_placeholders(leeres_projekt: Projekt, art: str) -> None:
+    with (leeres_projekt.root / "data/gremien.yaml").open("a", encoding="utf-8") as f:
+        f.write("rostock-spd:\n  name: SPD-Fraktion\n  koerperschaft: rostock\n  typ: Fraktion\n")
     path = new(leeres_projekt, art, "-k", "rostock", "--datum", "2017-03-01")
     rel = path.relative_to(leeres_projekt.root).as_posix()
     found = placeholders(path)
@@ -146,6 +151,43 @@ def test_skeleton_of_every_body_validates_once_filled_in(leeres_projekt: Projekt
     assert (result.exit_code, result.stderr) == (0, "")
 
 
+def test_antrag_skeleton_without_fraktion_takes_no_committee(leeres_projekt: Projekt) -> None:
+    path = new(leeres_projekt, "Antrag", "-k", "rostock", "--datum", "2017-03-01")
+    text = path.read_text(encoding="utf-8")
+    assert "\ninitiator:" not in text
+    assert "# initiator:  # keine Fraktion in data/gremien.yaml: dort mit „typ: Fraktion“ eintragen" in text
+    fill_in(path, bezug="")
+    result = leeres_projekt.validate()
+    assert result.stderr.splitlines()[0].endswith("art: eine Antrag braucht das Feld „initiator“, es fehlt oder ist leer")
+
+
+def test_anfrage_skeleton_has_no_finanzen_and_beschlussvorlage_must_answer(leeres_projekt: Projekt) -> None:
+    anfrage = new(leeres_projekt, "Anfrage", "-k", "rostock", "--datum", "2017-03-01").read_text(encoding="utf-8")
+    assert "finanzen" not in anfrage
+    vorlage = new(leeres_projekt, "Beschlussvorlage", "-k", "rostock", "--datum", "2017-03-01")
+    assert '  auswirkungen: "(ja oder nein)"' in vorlage.read_text(encoding="utf-8")
+
+
+def test_new_bezug_copies_betreff_open_steps_and_fragen(projekt: Projekt) -> None:
+    projekt.write_text(
+        "vorlagen/rostock/2017-AF-0001.yaml",
+        "nummer: 2017/AF/0001\ndatum: 2017-03-01\nkoerperschaft: rostock\nart: Anfrage\nstatus: öffentlich\n"
+        "betreff: Spielplätze in Evershagen\ninitiator: rostock-spd\nfragen:\n  - Wie viele?\n  - Wo?\n"
+        "beratungsfolge:\n  - gremium: rostock-jha\n    datum: 2017-03-10\n    zustaendigkeit: Vorberatung\n"
+        "    ergebnis: vertagt\n  - gremium: rostock-bs\n    datum: 2017-04-05\n    zustaendigkeit: Kenntnisnahme\n")
+    with (projekt.root / "data/gremien.yaml").open("a", encoding="utf-8") as f:
+        f.write("rostock-spd:\n  name: SPD-Fraktion\n  koerperschaft: rostock\n  typ: Fraktion\n")
+    path = new(projekt, "Beantwortung einer Anfrage", "-k", "rostock", "--bezug", "2017/AF/0001")
+    text = path.read_text(encoding="utf-8")
+    assert nummer_of(path) == "2017/AF/0001-01"
+    assert 'betreff: "Spielplätze in Evershagen"' in text
+    assert "  - gremium: rostock-bs\n    datum: 2017-04-05\n" in text and "rostock-jha" not in text
+    assert "# fragen: die 2 Fragen kommen aus 2017/AF/0001" in text
+    fill_in(path, bezug="2017/AF/0001")
+    result = projekt.validate()
+    assert result.exit_code == 0, result.stderr
+
+
 def test_skeleton_points_editors_at_the_schema(leeres_projekt: Projekt) -> None:
     path = new(leeres_projekt, "Antrag", "-k", "rostock", "--datum", "2017-03-01")
     assert path.read_text(encoding="utf-8").splitlines()[0] == \
@@ -162,7 +204,7 @@ def test_new_unknown_art(leeres_projekt: Projekt) -> None:
     assert result.stderr == (
         "Fehler: unbekannte Art „Beschlusvorlage“ – meinten Sie „Beschlussvorlage“? Erlaubt: Beschlussvorlage, "
         "Mitteilungsvorlage, Informationsvorlage, Stellungnahme, Antrag, Anfrage, Beantwortung einer Anfrage, "
-        "Tischvorlage, Ergänzungsvorlage, Drucksache\n")
+        "Tischvorlage, Ergänzungsvorlage, Drucksache, Beschluss\n")
     assert not list((leeres_projekt.root / "vorlagen").rglob("*.yaml"))
 
 
@@ -228,6 +270,27 @@ def test_committed_schema_matches_model() -> None:
     After changing model.py run ``make schema`` (or ``python build.py schema``)."""
     committed = (REPO / "schema" / "vorlage.schema.json").read_text(encoding="utf-8")
     assert committed == vorlage_schema_text()
+
+
+@pytest.mark.parametrize("name", sorted(SCHEMAS))
+def test_every_committed_schema_matches_and_describes_each_field(name: str) -> None:
+    """The schemas of data/ too (editors complete data/*.yaml through the first comment line)."""
+    import json
+
+    assert (REPO / "schema" / name).read_text(encoding="utf-8") == SCHEMAS[name]()
+    if not name.startswith("data-"):
+        return  # the record schemas' descriptions are checked above
+    for model, definition in json.loads(SCHEMAS[name]()).get("$defs", {}).items():
+        for field, prop in definition.get("properties", {}).items():
+            assert prop.get("description"), f"{model}.{field}"
+
+
+def test_data_files_point_editors_at_their_schema() -> None:
+    from vorlagengen.model import REFERENCE_FILES
+
+    for path in sorted(REPO / "data" / f"{name}.yaml" for name in REFERENCE_FILES):
+        first = path.read_text(encoding="utf-8").splitlines()[0]
+        assert first == f"# yaml-language-server: $schema=../schema/data-{path.stem}.schema.json"
 
 
 # --- everything a user reads is German ----------------------------------------------------------

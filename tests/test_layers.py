@@ -19,7 +19,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
                     "oparl", "oparl.ids", "schwaerzung", "trees", "fontcover", "stand"]),
     ("Modell", ["model", "model_niederschrift"]),
-    ("Datensätze", ["records"]),
+    ("Datensätze", ["records", "nummern"]),
     ("Prüfen", ["checks.*"]),
     ("Laden", ["modelerrors", "project", "sitzungen"]),
     ("Öffentlich", ["public"]),

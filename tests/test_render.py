@@ -134,7 +134,7 @@ def test_golden_comparison_sees_a_renamed_label_and_a_lighter_title_bar(tmp_path
     own.mkdir(parents=True)
     layout = get_layout("allris", REPO)
     if change == "label":
-        name, old, new = "vorlage.md.j2", "Federführend\n", "Federführung\n"
+        name, old, new = "vorlage.md.j2", "\"Federführend\")", "\"Federführung\")"
     else:
         name, old, new = "layout.typ", "fill: luma(225)", "fill: luma(238)"
     text = layout.find(name).read_text(encoding="utf-8")
@@ -337,7 +337,8 @@ def test_project_templates_override_packaged_layout(tmp_path):
     own.mkdir(parents=True)
     packaged = REPO / "src/vorlagengen/templates/allris/vorlage.md.j2"
     (own / "vorlage.md.j2").write_text(
-        packaged.read_text(encoding="utf-8").replace("# Sachverhalt", "# Sachdarstellung der Musterstadt"),
+        packaged.read_text(encoding="utf-8").replace('"sachverhalt", "Sachverhalt"',
+                                                    '"sachverhalt", "Sachdarstellung der Musterstadt"'),
         encoding="utf-8")
     write_record(root, "o.yaml", HEAD.format(nr="VO/0005/19", betreff="Eigenes Layout") + block("Text."))
     build_project(root, root / "build")

@@ -16,6 +16,7 @@ from conftest import (
     WANDSBEK_TEXT,
     Projekt,
 )
+from vorlagengen.model import Vorlage
 
 W = WANDSBEK_PATH
 
@@ -175,7 +176,8 @@ def test_unknown_key_nested(projekt: Projekt) -> None:
 
 
 def test_unknown_key_without_likeness(projekt: Projekt) -> None:
-    fails_with(projekt, WANDSBEK_TEXT + "xyzzy: 1\n", f"{W}:25:1: xyzzy: unbekanntes Feld „xyzzy“")
+    fails_with(projekt, WANDSBEK_TEXT + "xyzzy: 1\n", f"{W}:25:1: xyzzy: unbekanntes Feld „xyzzy“; erlaubt: "
+               + ", ".join(Vorlage.model_fields))
 
 
 def test_missing_required_field(projekt: Projekt) -> None:
@@ -207,7 +209,9 @@ def test_missing_required_field_points_at_its_mapping(projekt: Projekt) -> None:
         ("art: Beschlussvorlage", "art: Beschlusvorlage",
          f"{W}:4:1: art: ungültiger Wert „Beschlusvorlage“ – meinten Sie „Beschlussvorlage“? Erlaubt: "
          "Beschlussvorlage, Mitteilungsvorlage, Informationsvorlage, Stellungnahme, Antrag, Anfrage, "
-         "Beantwortung einer Anfrage, Tischvorlage, Ergänzungsvorlage, Drucksache"),
+         "Beantwortung einer Anfrage, Tischvorlage, Ergänzungsvorlage, Drucksache, Beschluss. Nennt die "
+         "Körperschaft eine Art anders (z. B. „Vorlage zur Beschlussfassung“), bleibt hier die Art und das Wort "
+         "steht in data/koerperschaften.yaml unter art_bezeichnung"),
     ],
     ids=["liste-statt-text", "zahl-statt-text", "leer-statt-text", "text-statt-janein", "status", "art"],
 )
@@ -426,7 +430,7 @@ def test_bad_nummernschema_in_data(projekt: Projekt) -> None:
     path = projekt.root / "data/koerperschaften.yaml"
     path.write_text(replaced('nummernschema: "{wp}/{nr:4}"', 'nummernschema: "{wp}/{nummer:4}"', path.read_text()))
     assert_fails(projekt.validate(), [
-        "data/koerperschaften.yaml:9:3: wandsbek.nummernschema: Nummernschema „{wp}/{nummer:4}“ braucht genau "
+        "data/koerperschaften.yaml:10:3: wandsbek.nummernschema: Nummernschema „{wp}/{nummer:4}“ braucht genau "
         "einen Platzhalter {nr:N}"], checked=2)
 
 

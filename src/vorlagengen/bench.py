@@ -26,7 +26,7 @@ from typing import Any
 import click
 
 from . import clickde
-from .numbering import Scheme
+from .numbering import Scheme, Werte
 
 clickde.install()
 
@@ -219,7 +219,7 @@ def generate_project(root: Path, data: Path, count: int, seed: int = 20190321, r
             art = "Beschlussvorlage"
         datum = start + dt.timedelta(days=i * 3000 // max(count, 1))
         pattern, wp = _SCHEMES[body]
-        nummer = Scheme(pattern).format(nr=counters[body], year=datum.year, wp=wp, art=_RK[art])
+        nummer = Scheme(pattern).format(nr=counters[body], werte=Werte(datum.year, wp, _RK[art]))
         bezug = rng.choice(numbers[body][-50:]) if art in _NEEDS_BEZUG else None
         numbers[body].append(nummer)
         name = nummer.replace("/", "-") + ".yaml"

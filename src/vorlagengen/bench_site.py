@@ -44,7 +44,7 @@ def generate_site_project(root: Path, count: int = DRUCKSACHEN, sitzungen: int =
     project = load_project(root)
     steps: dict[tuple[str, dt.date], list[Any]] = defaultdict(list)
     for rec in project.records:
-        for step in {(s.gremium, s.datum) for s in rec.vorlage.beratungsfolge}:
+        for step in {(s.gremium, s.datum) for s in rec.vorlage.beratungsfolge if s.datum is not None}:
             steps[step].append(rec.vorlage)
     chosen = sorted(steps, key=lambda k: (-len(steps[k]), k))[:sitzungen]
     folder = root / "sitzungen"

@@ -125,11 +125,12 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
 @click.option("--bezug", metavar="NR",
               help="Drucksachen-Nr., auf die sich die neue bezieht (ergibt Nr. mit -01, -02 …).")
 @click.option("--datum", type=click.DateTime(["%Y-%m-%d", "%d.%m.%Y"]), metavar="DATUM", help="Datum (Vorgabe: heute).")
+@click.option("--amt", metavar="KENNUNG", help="Stelle aus data/aemter.yaml, deren Kürzel die Nummer nennt ({amt}).")
 @click.option("--ausgabe", "-o", type=click.Path(dir_okay=False, path_type=Path),
               help="Zieldatei (Vorgabe: vorlagen/<körperschaft>/<nr>.yaml).")
 @click.pass_context
 def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, datum: dt.datetime | None,
-        ausgabe: Path | None) -> None:
+        amt: str | None, ausgabe: Path | None) -> None:
     """Neue Drucksache der Art ART anlegen, mit der nächsten freien Nummer.
 
     ART ist z. B. Beschlussvorlage, Mitteilungsvorlage, Antrag, Anfrage, Stellungnahme.
@@ -137,7 +138,7 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
     from .skeleton import new_record
 
     target, oeffentlich = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
-                                     datum=datum.date() if datum else None, out=ausgabe)
+                                     datum=datum.date() if datum else None, out=ausgabe, amt=amt)
     _say(ctx, f"angelegt: {target}")
     if not oeffentlich:
         click.echo(f"Hinweis: der Bezug {bezug} ist nichtöffentlich, darum ist die neue Drucksache als "

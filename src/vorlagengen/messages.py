@@ -13,6 +13,9 @@ def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate an author most likely meant by ``word``, or None."""
     pool = list(candidates)
     match = difflib.get_close_matches(word, pool, n=1, cutoff=0.6)
+    if not match and len(word) >= 3:  # a cut-off value: „Kenntnis“ for „Kenntnisnahme“
+        starting = [c for c in pool if c.lower().startswith(word.lower())]
+        match = starting if len(starting) == 1 else []
     if not match:
         lowered = {c.lower(): c for c in pool}
         match = [lowered[word.lower()]] if word.lower() in lowered else []
@@ -110,7 +113,10 @@ def translate(err: ErrorDetails, allowed_keys: Iterable[str] = ()) -> str:
                                       le=ctx.get("le"), decimal_places=ctx.get("decimal_places"))
     if kind == "extra_forbidden":
         key = str(err["loc"][-1])
-        return f"unbekanntes Feld „{key}“{suggest(key, allowed_keys)}"
+        hint = suggest(key, allowed_keys)
+        if not hint and allowed_keys:
+            hint = f"; erlaubt: {', '.join(allowed_keys)}"
+        return f"unbekanntes Feld „{key}“{hint}"
     if kind == "literal_error":
         return _literal_message(value, ctx)
     if kind.startswith("date"):

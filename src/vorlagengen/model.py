@@ -14,7 +14,7 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .topnummern import Profil as TopProfil
 
@@ -29,6 +29,7 @@ ART = Literal[
     "Tischvorlage",
     "Ergänzungsvorlage",
     "Drucksache",
+    "Beschluss",
 ]
 ARTEN: tuple[str, ...] = get_args(ART)
 
@@ -88,15 +89,26 @@ ART_REGELN: dict[str, ArtRegel] = {
     "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
     "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
     "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
-    "Beantwortung einer Anfrage": ArtRegel(("bezug", "fragen", "antwort"), kurzwort="Antwort"),
+    # the Fragen: its own, or those of the Anfrage it answers (checks/across.py)
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "antwort"), ("fragen",), kurzwort="Antwort"),
     "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
     "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
     "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
+    "Beschluss": ArtRegel(("beschlussvorschlag",), ("sachverhalt",)),
 }
+
+# The parts of a Drucksache a Körperschaft's profile can order and name (profil.teile,
+# profil.ueberschriften), and the labels of its property block (profil.bezeichnungen).
+PROFIL_TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", "abschnitte", "dringlichkeit",
+                      "finanzen", "unterschrift", "anlagen"]
+BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
+                      "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
+                      "ursprung", "aktuell"]
 
 
 def kurzwort(art: str) -> str:
     return ART_REGELN[art].kurzwort or art
+
 
 
 _GERMAN_DATE = re.compile(r"^\s*(\d{1,2})\.(\d{1,2})\.(\d{4})\s*$")
@@ -161,12 +173,20 @@ class Beratungsschritt(_Strict):
     """Ein Schritt der Beratungsfolge."""
 
     gremium: Id = Field(description="Gremium (Kennung aus data/gremien.yaml)")
-    datum: Datum = Field(description="Sitzungsdatum (JJJJ-MM-TT oder TT.MM.JJJJ)")
+    datum: Datum | None = Field(
+        None, description="Sitzungsdatum (JJJJ-MM-TT oder TT.MM.JJJJ); leer, solange die Sitzung nicht feststeht")
+    sitzung: Text | None = Field(
+        None, description="Bezeichnung der Sitzung, wie das System sie zeigt, z. B. „33. öffentliche Sitzung des "
+        "Ausschusses für Haushalt“; steht eine Sitzung dieses Gremiums an diesem Tag unter sitzungen/, "
+        "wird sie verlinkt")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
     zustaendigkeit: ZUSTAENDIGKEIT | None = Field(
         None, description="Rolle des Gremiums in diesem Schritt (Pflicht außer bei übernommenen Drucksachen)")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
+    ergebnis_text: Text | None = Field(
+        None, description="Ergebnis in den Worten der Körperschaft, z. B. „ohne Änderungen in der BVV beschlossen "
+        "(Beratungsfolge beendet)“; steht neben dem einheitlichen Wert aus „ergebnis“")
     abstimmung: str | None = Field(
         None, description="Abstimmungsergebnis im Wortlaut, z. B. „einstimmig, 0 Enthaltungen“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
@@ -229,8 +249,33 @@ class Finanzen(_Strict):
 class Unterschrift(_Strict):
     """Zeichnungsblock."""
 
-    person: Id = Field(description="Unterzeichnende Person (Kennung aus data/personen.yaml)")
+    person: Id | None = Field(None, description="Unterzeichnende Person (Kennung aus data/personen.yaml)")
+    personen: list[Id] = Field(
+        default_factory=list, description="mehrere Unterzeichnende nebeneinander (statt „person“)")
+    fuer: Id | None = Field(
+        None, description="unterzeichnet für ein Gremium, z. B. eine Fraktion "
+                          "(„Für die SPD-Fraktion“; data/gremien.yaml)")
     zusatz: ZUSATZ | None = Field(None, description="„In Vertretung“ oder „Im Auftrag“")
+    ort_datum: Text | None = Field(
+        None, description="Ort und Datum über der Unterschrift, z. B. „Berlin, den 09.05.2007“")
+
+    @model_validator(mode="after")
+    def _one_kind(self) -> Unterschrift:
+        if (self.person is None) == (not self.personen):
+            raise ValueError("genau eines von „person“ (eine Person) oder „personen“ (Liste) angeben")
+        return self
+
+    @property
+    def alle(self) -> list[str]:
+        return [self.person] if self.person else list(self.personen)
+
+
+class Ursprung(_Strict):
+    """Art und Initiator, mit denen die Drucksache eingebracht wurde, wenn sie sich im Verfahren
+    geändert haben (ALLRIS: „Ursprung“ neben „aktuell“)."""
+
+    art: ART | None = Field(None, description="ursprüngliche Art, z. B. Antrag (aktuell: Beschluss)")
+    initiator: Id | None = Field(None, description="ursprünglicher Initiator, z. B. eine Fraktion")
 
 
 class QuellDatei(_Strict):
@@ -276,14 +321,23 @@ class Vorlage(_Strict):
     beteiligt: list[Id] = Field(default_factory=list, description="beteiligte Stellen (data/aemter.yaml)")
     bearbeiter: Id | None = Field(None, description="Bearbeiter/-in (data/personen.yaml)")
     verfasser: list[Id] = Field(default_factory=list, description="Verfasser/-innen (data/personen.yaml)")
-    initiator: Id | None = Field(None, description="Antragsteller, z. B. eine Fraktion (data/gremien.yaml)")
+    initiator: Id | None = Field(
+        None, description="Antragsteller/Initiator: eine Fraktion oder ein Gremium (data/gremien.yaml) oder eine "
+        "Stelle der Verwaltung (data/aemter.yaml)")
     dezernent: Id | None = Field(
         None, description="zuständige Dezernentin / fed. Senator/-in (data/personen.yaml)"
     )
     aktenzeichen: str | None = Field(None, description="Aktenzeichen")
-    bezug: str | None = Field(
-        None, description="Drucksachen-Nr., auf die sich diese bezieht (Stellungnahme, Ergänzung, Antwort)"
+    bezug: Text | list[Text] | None = Field(
+        None, description="Drucksachen-Nr., auf die sich diese bezieht (Stellungnahme, Ergänzung, Antwort), "
+        "oder eine Liste davon"
     )
+    ursprung: Ursprung | None = Field(None, description="ursprüngliche Art und Initiator, wenn sie sich geändert haben")
+    fassung: int | None = Field(None, ge=2, le=99, description="Neufassung: 2 für die 2. Fassung usw.")
+    dringlich: JaNein = Field(False, description="dringliche Drucksache (z. B. „Dringliche Vorlage zur Kenntnisnahme“)")
+    dringlichkeit: Markdown | None = Field(
+        None, description="Begründung der Dringlichkeit; macht die Drucksache zu einer dringlichen")
+    berichterstatter: Id | None = Field(None, description="Berichterstatter/-in (data/personen.yaml)")
     beratungsfolge: list[Beratungsschritt] = Field(default_factory=list, description="Beratungsfolge")
     sachverhalt: Markdown | None = Field(None, description="Sachverhalt / Begründung")
     beschlussvorschlag: Markdown | None = Field(None, description="Beschlussvorschlag / Antragstext")
@@ -303,6 +357,12 @@ class Vorlage(_Strict):
     @property
     def oeffentlich(self) -> bool:
         return self.status == "öffentlich"
+
+    @property
+    def bezuege(self) -> list[str]:
+        if self.bezug is None:
+            return []
+        return [self.bezug] if isinstance(self.bezug, str) else list(self.bezug)
 
     @property
     def uebernommen(self) -> bool:
@@ -325,6 +385,35 @@ class Oeffentlichkeit(_Strict):
     bezug_nichtoeffentlich: Text = Field(
         "nichtöffentliche Drucksache",
         description="steht in öffentlichen Dokumenten statt des Betreffs, wenn der Bezug nichtöffentlich ist")
+
+
+class Wahlperiode(_Strict):
+    """Eine Wahlperiode der Vertretung."""
+
+    nr: int = Field(ge=1, description="Nummer der Wahlperiode (im Nummernschema {wp}, römisch mit {wp:roemisch})")
+    von: Datum = Field(description="erster Tag")
+    bis: Datum | None = Field(None, description="letzter Tag (leer: läuft noch)")
+    nummernschema: Text | None = Field(
+        None, description="Nummernschema dieser Wahlperiode, wenn es vom heutigen abweicht")
+
+
+class Profil(_Strict):
+    """Wie eine Körperschaft ihre Drucksachen gliedert und benennt – ohne eine Layout-Vorlage zu ändern."""
+
+    teile: list[PROFIL_TEIL] | None = Field(
+        None, description="Reihenfolge der Teile, z. B. [beschlussvorschlag, sachverhalt, finanzen, anlagen]; "
+        "nicht genannte Teile folgen in der Reihenfolge des Layouts")
+    ueberschriften: dict[PROFIL_TEIL, Text] = Field(
+        default_factory=dict, description="Überschrift je Teil, z. B. sachverhalt: Begründung")
+    bezeichnungen: dict[BEZEICHNUNG, Text] = Field(
+        default_factory=dict,
+        description="Bezeichnung je Angabe im Kopf, z. B. initiator: Initiator, art: Drucksache-Art")
+    titelwort: Text | None = Field(
+        None, description="Titelwort für alle Arten, z. B. „Drucksache“ (Titel: „Drucksache - 0305/III“)")
+    titel: dict[ART, Text] = Field(
+        default_factory=dict, description="Titelwort je Art (geht „titelwort“ vor), z. B. Antrag: Antrag")
+
+
 class NiederschriftProfil(_Strict):
     """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
 
@@ -343,7 +432,8 @@ class Koerperschaft(_Strict):
     briefkopf: list[Text] = Field(description="Zeilen des Briefkopfs, von oben nach unten")
     layout: Text = Field(description="Layout-Ordner unter templates/")
     nummernschema: Text = Field(
-        description="Schema der Drucksachen-Nr. mit {jahr}, {jj}, {wp}, {art}, {nr:N}, z. B. „VO/{nr:4}/{jj}“"
+        description="Schema der Drucksachen-Nr. mit {jahr}, {jj}, {wp}, {wp:roemisch}, {wp_von}, {wp_bis}, {art}, "
+        "{amt}, {nr:N}, z. B. „VO/{nr:4}/{jj}“ oder „{nr:4}/{wp:roemisch}“"
     )
     art_kuerzel: dict[ART, Text] = Field(
         default_factory=dict, description="Kürzel je Art für {art} im Nummernschema"
@@ -352,6 +442,16 @@ class Koerperschaft(_Strict):
         default_factory=dict, description="abweichende Bezeichnung einer Art im Dokument"
     )
     wahlperiode: int | None = Field(None, ge=1, description="laufende Wahlperiode für {wp}")
+    wahlperioden: list[Wahlperiode] = Field(
+        default_factory=list, description="Wahlperioden mit Beginn und Ende; bestimmen {wp}, {wp_von}, {wp_bis} "
+        "nach dem Datum der Drucksache und können ein älteres Nummernschema behalten")
+    nummernschema_je_art: dict[ART, Text] = Field(
+        default_factory=dict, description="eigenes Nummernschema für einzelne Arten, z. B. Anträge „{nr:3}/{jahr}“")
+    ergaenzung: Text = Field(
+        "-{e:2}", description="Form der Nummer einer Ergänzung hinter der Nummer, auf die sie sich bezieht: "
+        "„-{e:2}“ → -01, „{e:A}“ → A, „E“ → nur eine")
+    profil: Profil | None = Field(
+        None, description="Reihenfolge und Wörter der Teile, Bezeichnungen und Titelwort je Art")
     zaehlung: Literal["jährlich", "fortlaufend"] = Field(
         "jährlich", description="{nr} beginnt jedes Jahr neu oder läuft über die Jahre fort")
     ladungsfrist: int = Field(ge=0, le=60, description="Ladungsfrist in Tagen")
@@ -379,26 +479,37 @@ class Mitgliedschaft(_Strict):
 
 
 class Gremium(_Strict):
+    """Ein Gremium: Ausschuss, Vertretung, Beirat, Fraktion oder die Verwaltung als Ganzes."""
+
     name: Text = Field(description="Name des Gremiums")
-    koerperschaft: Id
-    typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = "Ausschuss"
-    kurzname: str | None = None
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
+    typ: Literal["Ausschuss", "Vertretung", "Beirat", "Fraktion", "Verwaltung"] = Field(
+        "Ausschuss", description="Ausschuss, Vertretung (Rat, Kreistag, BVV), Beirat, Fraktion oder Verwaltung "
+        "(z. B. „Bezirksamt“ als Initiator)")
+    kurzname: str | None = Field(None, description="Kurzname, z. B. „JHA“")
+    genitiv: Text | None = Field(
+        None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“ (sonst abgeleitet)")
     mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 
 class Amt(_Strict):
+    """Ein Amt, Fachbereich, Dezernat oder eine andere Stelle der Verwaltung."""
+
     name: Text = Field(description="Bezeichnung, wie sie im Dokument erscheint")
-    koerperschaft: Id
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
+    kuerzel: str | None = Field(None, description="Kürzel für {amt} im Nummernschema, z. B. „40“ oder „Käm“")
 
 
 class Person(_Strict):
-    nachname: Text
-    vorname: str | None = None
-    anrede: Literal["Herr", "Frau"] | None = None
+    """Eine Person: Bearbeiter/-in, Verfasser/-in, Unterzeichnende, Dezernent/-in."""
+
+    nachname: Text = Field(description="Nachname")
+    vorname: str | None = Field(None, description="Vorname")
+    anrede: Literal["Herr", "Frau"] | None = Field(None, description="Herr oder Frau")
     titel: str | None = Field(None, description="akademischer Titel, z. B. „Dr.“")
     funktion: str | None = Field(None, description="Funktion, z. B. „Senator für Bau und Umwelt“")
     kuerzel: str | None = Field(None, description="Dezernatskürzel, z. B. „S 3“")
-    koerperschaft: Id
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
 
     @property
     def name(self) -> str:
@@ -416,11 +527,12 @@ class Person(_Strict):
 class Altdrucksache(_Strict):
     """Eine Drucksache, die vor vorlagengen entstand und nur als Bezug vorkommt."""
 
-    koerperschaft: Id
-    betreff: Text
-    datum: Datum | None = None
-    art: ART | None = None
+    koerperschaft: Id = Field(description="Körperschaft (Kennung aus data/koerperschaften.yaml)")
+    betreff: Text = Field(description="Betreff")
+    datum: Datum | None = Field(None, description="Datum")
+    art: ART | None = Field(None, description="Art")
     status: STATUS = Field("öffentlich", description="nichtöffentlich: öffentliche Dokumente zeigen nur die Nummer")
+    fragen: list[Markdown] = Field(default_factory=list, description="Fragen (einer Anfrage, für ihre Beantwortung)")
 
 
 REFERENCE_FILES: dict[str, type[BaseModel]] = {

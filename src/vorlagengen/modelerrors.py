@@ -22,8 +22,11 @@ def model_problems(exc: ValidationError, path: Path, display: str, model: type[B
         loc = tuple(prefix) + tuple(err["loc"])
         line, col = locate(path, loc)
         allowed = _allowed_keys(model, err["loc"][len(prefix) :] if prefix else err["loc"])
-        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"),
-                                translate(err, allowed)))
+        message = translate(err, allowed)
+        if model.__name__ == "Vorlage" and tuple(err["loc"]) == ("art",) and err["type"] == "literal_error":
+            message += (". Nennt die Körperschaft eine Art anders (z. B. „Vorlage zur Beschlussfassung“), "
+                        "bleibt hier die Art und das Wort steht in data/koerperschaften.yaml unter art_bezeichnung")
+        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"), message))
     return problems
 
 

@@ -113,11 +113,13 @@ def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | Non
         raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
         return display, None, [exc.problem]
+    raw, lifted = checks.lift_typed_placeholders(raw)
+    lifted_problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in lifted]
     try:
         vorlage = Vorlage.model_validate(raw)
     except ValidationError as exc:
-        return display, None, model_problems(exc, path, display, Vorlage)
-    found = checks.check_record(vorlage, path, root, ref)
+        return display, None, lifted_problems + model_problems(exc, path, display, Vorlage)
+    found = lifted + checks.check_record(vorlage, path, root, ref)
     problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
     problems += textchecks.record_problems(raw, vorlage, path, display, text)
     return display, vorlage, problems
@@ -187,6 +189,8 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     loaded, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
     project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
+    project.warnings.extend(Problem(r.display, *locate(r.path, loc), field_path(loc), msg)
+                            for r in records for loc, msg in checks.record_warnings(r.vorlage))
     if not problems:
         problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:

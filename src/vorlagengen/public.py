@@ -10,10 +10,10 @@ Rules (README, „Öffentlich und intern“):
   - Anlagen: only public ones that are not ``personenbezogen``; the others are counted
     (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
   - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
-    Zuständigkeit but loses its TOP and its Ergebnis.
+    Zuständigkeit but loses its TOP and its Ergebnis (``ergebnis`` and ``ergebnis_text``).
   - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
     ``[geschwärzt]{.geschwaerzt}``; the ``schwaerzen`` list itself is dropped.
-  - Bezug: the number stays; a non-public target is known by number only (no Betreff).
+  - Bezug (each of them): the number stays; a non-public target is known by number only (no Betreff).
 - ``betreffs``: only of public Drucksachen (redacted); ``oeffentlich``: the public numbers and the
   non-public numbers a public Bezug names.
 - Sitzungen: every Sitzung, with its public TOPs only, and whether it has a non-public part. Its
@@ -89,15 +89,15 @@ def public_record(record: Record) -> Record:
 def _public_step(step: dict[str, Any]) -> dict[str, Any]:
     if step["oeffentlich"]:
         return step
-    return {**step, "top": None, "ergebnis": None}
+    return {**step, "top": None, "ergebnis": None, "ergebnis_text": None}
 
 
 def _public_status(project: Project, kept: list[Record]) -> dict[tuple[str, str], bool]:
     status = {key: True for key, public in project.oeffentlich.items() if public}
     for r in kept:
         status[(r.vorlage.koerperschaft, r.vorlage.nummer)] = True
-        if r.vorlage.bezug:
-            key = (r.vorlage.koerperschaft, r.vorlage.bezug)
+        for nr in r.vorlage.bezuege:
+            key = (r.vorlage.koerperschaft, nr)
             status[key] = project.oeffentlich.get(key, False)
     return status
 
@@ -149,14 +149,18 @@ def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungR
     bezuege: set[str] = set()
     for r in records:
         v = r.vorlage
-        personen.update(p for p in (v.bearbeiter, v.dezernent, v.unterschrift.person if v.unterschrift else None) if p)
+        personen.update(p for p in (v.bearbeiter, v.dezernent, v.berichterstatter) if p)
+        personen.update(v.unterschrift.alle if v.unterschrift else [])
         personen.update(v.verfasser)
         gremien.update(step.gremium for step in v.beratungsfolge)
-        gremien.update([v.initiator] if v.initiator else [])
+        gremien.update([v.unterschrift.fuer] if v.unterschrift and v.unterschrift.fuer else [])
+        # an initiator is a Gremium or an Amt: the one it is not is not in that table and is not copied
+        initiatoren = [i for i in (v.initiator, v.ursprung.initiator if v.ursprung else None) if i]
+        gremien.update(initiatoren)
+        aemter.update(initiatoren)
         aemter.update([v.federfuehrend] if v.federfuehrend else [])
         aemter.update(v.beteiligt)
-        if v.bezug and oeffentlich.get((v.koerperschaft, v.bezug)):
-            bezuege.add(v.bezug)
+        bezuege.update(nr for nr in v.bezuege if oeffentlich.get((v.koerperschaft, nr)))
     for s in sitzungen:
         gremien.add(s.sitzung.gremium)
         personen.update([s.sitzung.sitzungsleitung] if s.sitzung.sitzungsleitung else [])

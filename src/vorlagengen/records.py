@@ -26,6 +26,20 @@ TEMPLATE_DIR = "templates"
 FONT_DIR = "fonts"  # templates/fonts/: a project's fonts, not a layout
 PACKAGED_TEMPLATES = Path(__file__).resolve().parent / "templates"
 
+# The packaged layouts by the system they imitate: an unknown layout named after a system
+# („sessionnet“) is pointed to the layout that imitates it.
+LAYOUT_FUER_SYSTEM = {"sessionnet": "saarbruecken", "allris-net": "allris", "allris-classic": "allris",
+                      "allris-4": "allris4", "allris 4": "allris4", "hamburg-druckform": "hamburg"}
+
+
+def layout_hint(name: str, names: list[str]) -> str:
+    """„ – meinten Sie …?“ or the layout that imitates the system named, or nothing."""
+    meant = LAYOUT_FUER_SYSTEM.get(name.strip().lower())
+    if meant and meant in names:
+        return f" – die Seiten von „{name}“ bildet das Layout „{meant}“ nach"
+    return ""
+
+
 Loc = tuple[Any, ...]  # a place inside a YAML file: keys and list positions
 
 

@@ -3,11 +3,12 @@
 from __future__ import annotations
 
 import json
+from collections.abc import Callable
 from typing import Any
 
 from pydantic import BaseModel
 
-from .model import ART_REGELN, Sitzung, Vorlage
+from .model import ART_REGELN, REFERENCE_FILES, Sitzung, Vorlage
 from .model_niederschrift import Niederschrift
 
 
@@ -42,10 +43,44 @@ def sitzung_schema_text() -> str:
     return _text(_schema(Sitzung, "Sitzung (vorlagengen)"))
 
 
+_DATA_TITLES = {
+    "koerperschaften": ("Körperschaften (data/koerperschaften.yaml): je Kennung Name, Briefkopf, Layout, "
+                        "Nummernschema, Profil"),
+    "gremien": "Gremien (data/gremien.yaml): Ausschüsse, Vertretungen, Beiräte, Fraktionen, Verwaltung",
+    "aemter": "Ämter und Stellen (data/aemter.yaml)",
+    "personen": "Personen (data/personen.yaml)",
+    "altbestand": "Ältere Drucksachen (data/altbestand.yaml): je Drucksachen-Nr. Körperschaft und Betreff",
+}
+
+
+def data_schema(name: str) -> dict[str, Any]:
+    """A file of data/: a mapping from Kennung (or Drucksachen-Nr.) to one entry."""
+    entry = REFERENCE_FILES[name].model_json_schema(mode="validation", ref_template="#/$defs/{model}")
+    defs = entry.pop("$defs", {})
+    defs[REFERENCE_FILES[name].__name__] = entry
+    key = {"type": "string"} if name == "altbestand" else {"type": "string", "pattern": "^[a-z0-9][a-z0-9_-]*$"}
+    return {
+        "$schema": "https://json-schema.org/draft/2020-12/schema",
+        "title": _DATA_TITLES[name],
+        "type": "object",
+        "propertyNames": key,
+        "additionalProperties": {"$ref": f"#/$defs/{REFERENCE_FILES[name].__name__}"},
+        "$defs": defs,
+    }
+
+
+def _data_text(name: str) -> Callable[[], str]:
+    return lambda: _text(data_schema(name))
+
+
 # file name in schema/ → text
 def niederschrift_schema_text() -> str:
     return _text(_schema(Niederschrift, "Niederschrift einer Sitzung (vorlagengen)"))
 
 
-SCHEMAS = {"vorlage.schema.json": vorlage_schema_text, "sitzung.schema.json": sitzung_schema_text,
-           "niederschrift.schema.json": niederschrift_schema_text}
+SCHEMAS: dict[str, Callable[[], str]] = {
+    "vorlage.schema.json": vorlage_schema_text,
+    "sitzung.schema.json": sitzung_schema_text,
+    "niederschrift.schema.json": niederschrift_schema_text,
+    **{f"data-{name}.schema.json": _data_text(name) for name in _DATA_TITLES},
+}

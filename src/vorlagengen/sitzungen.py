@@ -216,7 +216,8 @@ def derive_results(project: Project) -> None:
         v = rec.vorlage
         steps = []
         for step in v.beratungsfolge:
-            decided = project.ergebnisse.get((v.koerperschaft, v.nummer, step.gremium, step.datum))
+            decided = (project.ergebnisse.get((v.koerperschaft, v.nummer, step.gremium, step.datum))
+                       if step.datum is not None else None)
             if decided is not None and step.ergebnis is None:
                 step = step.model_copy(update={"ergebnis": decided, "erledigt": True})
             steps.append(step)

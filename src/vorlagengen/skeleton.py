@@ -5,19 +5,27 @@ from __future__ import annotations
 import datetime as dt
 import json
 import os
+from dataclasses import dataclass, field, replace
 from pathlib import Path
+from typing import Any
 
-from .checks import scheme_of
+from .checks.common import PH_JANEIN, PH_SITZUNGSDATUM
 from .errors import UserError, ValidationFailed
 from .messages import suggest
 from .model import ART_REGELN, ARTEN, PLATZHALTER, TEILE
 from .numbering import next_suffix
+from .nummern import scheme_for, werte_for
 from .project import discover, load_refdata
 from .records import RECORD_DIR, RefData, slug
 from .writing import write_atomic
 from .yamlio import YamlProblem, load_mapping
 
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
+
+# Finanzielle Auswirkungen: must be answered for these Arts, may be for those, never for the rest
+# (an Anfrage has none, and "nein" as a default would make a Haushaltsplan claim none).
+_FINANZEN_PFLICHT = ("Beschlussvorlage", "Tischvorlage", "Ergänzungsvorlage")
+_FINANZEN_MOEGLICH = ("Mitteilungsvorlage", "Informationsvorlage", "Drucksache", "Stellungnahme")
 
 
 def _existing_numbers(root: Path, body: str, ref: RefData) -> dict[str, bool]:
@@ -37,13 +45,28 @@ def _q(text: str) -> str:
     return json.dumps(text, ensure_ascii=False)
 
 
-def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefData, bezug: str | None,
+@dataclass
+class Vorgaenger:
+    """What a new Drucksache takes over from the one it refers to (``new --bezug``)."""
+
+    nummer: str
+    betreff: str | None = None
+    beratungsfolge: list[dict[str, Any]] = field(default_factory=list)  # the steps still open
+    fragen: list[str] = field(default_factory=list)
+
+
+def _wahl(ids: list[str]) -> str:
+    return f"  # Auswahl: {', '.join(ids)}" if len(ids) > 1 else ""
+
+
+def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefData, bezug: Vorgaenger | None,
                     schema_ref: str, oeffentlich: bool = True) -> str:
     aemter = [k for k, v in ref.aemter.items() if v.koerperschaft == body]
-    gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ != "Fraktion"]
+    gremien = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ not in ("Fraktion", "Verwaltung")]
     fraktionen = [k for k, v in ref.gremien.items() if v.koerperschaft == body and v.typ == "Fraktion"]
     personen = [k for k, v in ref.personen.items() if v.koerperschaft == body]
     required = ART_REGELN[art].pflicht
+    betreff = bezug.betreff if bezug and bezug.betreff else PLATZHALTER["betreff"]
     lines = [
         f"# yaml-language-server: $schema={schema_ref}",
         f"# {art} – Gerüst von „vorlagengen new“. Ausfüllen, dann „vorlagengen validate“.",
@@ -52,60 +75,110 @@ def render_skeleton(art: str, body: str, nummer: str, datum: dt.date, ref: RefDa
         f"koerperschaft: {body}",
         f"art: {art}",
         "status: öffentlich  # oder: nichtöffentlich" if oeffentlich else
-        f"status: nichtöffentlich  # wie der Bezug {bezug}; öffentlich nur, wenn nichts Vertrauliches darin steht",
+        f"status: nichtöffentlich  # wie der Bezug {bezug.nummer if bezug else ''}; öffentlich nur, "
+        "wenn nichts Vertrauliches darin steht",
         "entwurf: ja  # auf „nein“ setzen, wenn die Drucksache endgültig ist",
-        f"betreff: {_q(PLATZHALTER['betreff'])}",
+        f"betreff: {_q(betreff)}",
     ]
     if aemter:
-        lines.append(f"federfuehrend: {aemter[0]}  # Auswahl: {', '.join(aemter)}")
+        lines.append(f"federfuehrend: {aemter[0]}{_wahl(aemter)}")
     lines += ["beteiligt: []", "verfasser: []"]
     if personen:
-        lines.append(f"# bearbeiter: {personen[0]}  # Auswahl: {', '.join(personen)}")
+        lines.append(f"# bearbeiter: {personen[0]}{_wahl(personen)}")
     if "initiator" in required:
-        choice = fraktionen[0] if fraktionen else (gremien[0] if gremien else "fraktion")
-        lines.append(f"initiator: {choice}  # Fraktion aus data/gremien.yaml")
+        if fraktionen:
+            lines.append(f"initiator: {fraktionen[0]}{_wahl(fraktionen) or '  # Fraktion aus data/gremien.yaml'}")
+        else:
+            lines.append("# initiator:  # keine Fraktion in data/gremien.yaml: dort mit „typ: Fraktion“ eintragen, "
+                         "dann hier ihre Kennung")
     if "bezug" in required or bezug:
-        lines.append(f"bezug: {_q(bezug or PLATZHALTER['bezug'])}")
+        lines.append(f"bezug: {_q(bezug.nummer if bezug else PLATZHALTER['bezug'])}")
     lines.append("# aktenzeichen: \"\"")
-    lines += _beratungsfolge(gremien, datum)
-    lines += _text_parts(art)
-    lines += [
-        "abschnitte: []",
-        "finanzen:",
-        "  auswirkungen: nein",
-        "anlagen: []",
-    ]
+    lines += _beratungsfolge(datum, gremien, bezug)
+    for part in TEILE:  # the text parts, in the order of the record
+        if part in required or part in ART_REGELN[art].angeboten:
+            lines += _text_part(part, art, required, bezug)
+    lines.append("abschnitte: []")
+    if art in _FINANZEN_PFLICHT:
+        lines += ["finanzen:", f"  auswirkungen: {_q(PH_JANEIN)}  # hat der Beschluss finanzielle Auswirkungen?"]
+    elif art in _FINANZEN_MOEGLICH:
+        lines += ["# finanzen:", "#   auswirkungen: nein"]
+    lines.append("anlagen: []")
     return "\n".join(lines) + "\n"
 
 
-def _beratungsfolge(gremien: list[str], datum: dt.date) -> list[str]:
-    """One step in the body's first Gremium two weeks after the date, the others named as choices."""
+def _beratungsfolge(datum: dt.date, gremien: list[str], bezug: Vorgaenger | None) -> list[str]:
+    if bezug and bezug.beratungsfolge:
+        lines = ["beratungsfolge:  # die noch offenen Schritte der Bezugsdrucksache"]
+        for step in bezug.beratungsfolge:
+            lines.append(f"  - gremium: {step.get('gremium')}")
+            for key in ("datum", "zustaendigkeit", "oeffentlich", "top", "sitzung"):
+                if step.get(key) is not None:
+                    value = step[key]
+                    shown = str(value) if key in ("datum", "oeffentlich", "zustaendigkeit") else _q(str(value))
+                    lines.append(f"    {key}: {shown}")
+        return lines
     if not gremien:
         return ["beratungsfolge: []"]
     return [
         "beratungsfolge:",
-        f"  - gremium: {gremien[0]}  # Auswahl: {', '.join(gremien)}",
-        f"    datum: {(datum + dt.timedelta(days=14)).isoformat()}",
+        f"  - gremium: {gremien[0]}{_wahl(gremien)}",
+        f"    datum: {_q(PH_SITZUNGSDATUM)}  # JJJJ-MM-TT",
         "    zustaendigkeit: Entscheidung  # Vorberatung, Empfehlung, Kenntnisnahme, Entscheidung, Anhörung",
     ]
 
 
-def _text_parts(art: str) -> list[str]:
-    """The required text parts of the Art with their fill-in text, the offered ones commented out."""
-    regel = ART_REGELN[art]
-    lines: list[str] = []
-    for part, teil in TEILE.items():  # the text parts, in the order of the record
-        if part in regel.pflicht or part in regel.angeboten:
-            prefix = "" if part in regel.pflicht else "# "
-            if part == "fragen":
-                lines += [f"{prefix}fragen:", f"{prefix}  - {teil.platzhalter}"]
-            else:
-                lines += [f"{prefix}{part}: |", f"{prefix}  {teil.platzhalter}"]
-    return lines
+def _text_part(part: str, art: str, required: tuple[str, ...], bezug: Vorgaenger | None) -> list[str]:
+    # a Beantwortung without an Anfrage that has Fragen needs its own
+    own_fragen = part == "fragen" and art == "Beantwortung einer Anfrage" and not (bezug and bezug.fragen)
+    prefix = "" if part in required or own_fragen else "# "
+    if part != "fragen":
+        return [f"{prefix}{part}: |", f"{prefix}  {TEILE[part].platzhalter}"]
+    if bezug and bezug.fragen and art == "Beantwortung einer Anfrage":
+        return [f"# fragen: die {len(bezug.fragen)} Fragen kommen aus {bezug.nummer}; eigene nur, wenn sie abweichen"]
+    if bezug and bezug.fragen:
+        return ["fragen:", *(f"  - {_q(f)}" for f in bezug.fragen)]
+    return [f"{prefix}fragen:", f"{prefix}  - {TEILE['fragen'].platzhalter}"]
+
+
+def _vorgaenger(root: Path, body: str, nummer: str, ref: RefData, datum: dt.date) -> Vorgaenger:
+    """Betreff, the steps still open and the Fragen of the Drucksache ``nummer`` (record or Altbestand)."""
+    alt = ref.altbestand.get(nummer)
+    if alt is not None and alt.koerperschaft == body:
+        return Vorgaenger(nummer, alt.betreff, [], list(alt.fragen))
+    for path in discover(root):
+        try:
+            raw = load_mapping(path, str(path))
+        except YamlProblem:
+            continue
+        if raw.get("koerperschaft") != body or raw.get("nummer") != nummer:
+            continue
+        steps = [s for s in raw.get("beratungsfolge") or [] if isinstance(s, dict)
+                 and s.get("ergebnis") is None and not s.get("erledigt")]
+        fragen = [f for f in raw.get("fragen") or [] if isinstance(f, str)]
+        betreff = raw.get("betreff") if isinstance(raw.get("betreff"), str) else None
+        return Vorgaenger(nummer, betreff, steps, fragen)
+    return Vorgaenger(nummer)
+
+
+def _werte(k: Any, body: str, art: str, datum: dt.date, amt: str | None, ref: RefData) -> Any:
+    scheme = scheme_for(k, art, datum)
+    assert scheme is not None
+    werte = werte_for(k, art, datum)
+    if scheme.uses("art") and not werte.art:
+        raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ (art_kuerzel in data/koerperschaften.yaml)")
+    if not scheme.uses("amt"):
+        return werte
+    mit_kuerzel = [a for a, e in ref.aemter.items() if e.koerperschaft == body and e.kuerzel]
+    if amt is None or amt not in mit_kuerzel:
+        raise UserError(f"die Nummer der Körperschaft {body} nennt das Amt ({{amt}}): --amt KENNUNG angeben, eine "
+                        f"Stelle mit „kuerzel“ aus data/aemter.yaml{suggest(amt or '', mit_kuerzel)}; vorhanden: "
+                        f"{', '.join(mit_kuerzel) or 'keine'}")
+    return replace(werte, amt=ref.aemter[amt].kuerzel)
 
 
 def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, datum: dt.date | None = None,
-               out: Path | None = None) -> tuple[Path, bool]:
+               out: Path | None = None, amt: str | None = None) -> tuple[Path, bool]:
     """Write the skeleton; returns its path and whether it was proposed as public (a Bezug to a
     non-public Drucksache makes the new one nichtöffentlich)."""
     if art not in ARTEN:
@@ -116,28 +189,26 @@ def new_record(root: Path, art: str, body: str, *, bezug: str | None = None, dat
     if body not in ref.koerperschaften:
         raise UserError(f"unbekannte Körperschaft „{body}“{suggest(body, ref.koerperschaften)}")
     k = ref.koerperschaften[body]
-    scheme = scheme_of(ref, body)
-    assert scheme is not None  # checked with the reference data
     datum = datum or dt.date.today()
+    scheme = scheme_for(k, art, datum)
+    assert scheme is not None  # checked with the reference data
     existing = _existing_numbers(root, body, ref)
+    vorgaenger = None
     if bezug:
         if bezug not in existing:
             raise UserError(f"Bezug auf unbekannte Drucksache „{bezug}“ der Körperschaft {body}"
                             f"{suggest(bezug, existing)}")
-        nummer = next_suffix(bezug, list(existing))
+        nummer = next_suffix(bezug, list(existing), scheme)
+        vorgaenger = _vorgaenger(root, body, bezug, ref, datum)
     else:
-        kuerzel = k.art_kuerzel.get(art)  # type: ignore[call-overload]
-        if scheme.uses("art") and not kuerzel:
-            raise UserError(f"Körperschaft {body} hat kein Kürzel für „{art}“ "
-                            "(art_kuerzel in data/koerperschaften.yaml)")
-        nummer = scheme.next_free(list(existing), date=datum, wp=k.wahlperiode, art=kuerzel,
+        nummer = scheme.next_free(list(existing), werte=_werte(k, body, art, datum, amt, ref),
                                   jaehrlich=k.zaehlung == "jährlich")
     target = out or root / RECORD_DIR / body / f"{slug(nummer)}.yaml"
     if target.exists():
         raise UserError(f"{target}: Datei besteht schon, nichts geschrieben")
     schema_ref = os.path.relpath(root / SCHEMA_RELPATH, target.parent)
     oeffentlich = existing[bezug] if bezug else True
-    text = render_skeleton(art, body, nummer, datum, ref, bezug, schema_ref, oeffentlich)
+    text = render_skeleton(art, body, nummer, datum, ref, vorgaenger, schema_ref, oeffentlich)
     target.parent.mkdir(parents=True, exist_ok=True)
     write_atomic(target, text.encode("utf-8"))
     return target, oeffentlich

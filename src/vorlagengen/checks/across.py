@@ -5,8 +5,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..errors import Problem
-from ..messages import suggest
-from ..records import Record, RefData
+from ..messages import field_path, suggest
+from ..records import Loc, Record, RefData
 from ..yamlio import locate
 from .common import is_placeholder
 
@@ -32,16 +32,42 @@ def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str
                                f"Drucksachen-Nr. „{rec.vorlage.nummer}“ steht schon in data/altbestand.yaml"))
     known = {n for (_, n) in seen} | set(ref.altbestand)
     for rec in records:
-        bezug = rec.vorlage.bezug
-        if bezug is None or bezug == rec.vorlage.nummer or is_placeholder(bezug):
+        for i, bezug in enumerate(rec.vorlage.bezuege):
+            if bezug == rec.vorlage.nummer or is_placeholder(bezug):
+                continue
+            body = rec.vorlage.koerperschaft
+            if (body, bezug) in seen or (bezug in ref.altbestand and ref.altbestand[bezug].koerperschaft == body):
+                continue
+            loc: Loc = ("bezug",) if isinstance(rec.vorlage.bezug, str) else ("bezug", i)
+            line, col = locate(rec.path, loc)
+            candidates = [n for (b, n) in seen if b == body and n != rec.vorlage.nummer] + list(ref.altbestand)
+            hint = suggest(bezug, candidates) if known else ""
+            out.append(Problem(rec.display, line, col, field_path(loc),
+                               f"Bezug auf unbekannte Drucksache „{bezug}“ (weder in vorlagen/ noch in "
+                               f"data/altbestand.yaml){hint}"))
+    out += _fragen_aus_anfrage(records, ref)
+    return out
+
+
+def fragen_of(records: Iterable[Record], ref: RefData) -> dict[tuple[str, str], list[str]]:
+    """(body, Nr.) → the Fragen of every Drucksache that has some (records and data/altbestand.yaml)."""
+    found = {(a.koerperschaft, n): list(a.fragen) for n, a in ref.altbestand.items() if a.fragen}
+    found.update({(r.vorlage.koerperschaft, r.vorlage.nummer): list(r.vorlage.fragen) for r in records
+                  if r.vorlage.fragen})
+    return found
+
+
+def _fragen_aus_anfrage(records: list[Record], ref: RefData) -> list[Problem]:
+    """A Beantwortung without its own Fragen takes them from the Anfrage it answers, which must have some."""
+    fragen = fragen_of(records, ref)
+    out = []
+    for rec in records:
+        v = rec.vorlage
+        if v.art != "Beantwortung einer Anfrage" or v.fragen or not v.bezuege:
             continue
-        body = rec.vorlage.koerperschaft
-        if (body, bezug) in seen or (bezug in ref.altbestand and ref.altbestand[bezug].koerperschaft == body):
-            continue
-        line, col = locate(rec.path, ("bezug",))
-        candidates = [n for (b, n) in seen if b == body and n != rec.vorlage.nummer] + list(ref.altbestand)
-        hint = suggest(bezug, candidates) if known else ""
-        out.append(Problem(rec.display, line, col, "bezug",
-                           f"Bezug auf unbekannte Drucksache „{bezug}“ (weder in vorlagen/ noch in "
-                           f"data/altbestand.yaml){hint}"))
+        if not any((v.koerperschaft, b) in fragen for b in v.bezuege):
+            line, col = locate(rec.path, ("bezug",))
+            out.append(Problem(rec.display, line, col, "bezug",
+                               f"die Beantwortung hat keine eigenen „fragen“, und die Anfrage „{v.bezuege[0]}“ hat "
+                               "auch keine; Fragen hier eintragen oder in der Anfrage (bzw. data/altbestand.yaml)"))
     return out

@@ -4,42 +4,59 @@ body."""
 from __future__ import annotations
 
 import datetime as dt
-import functools
 from typing import Any
 
 from ..model import PLATZHALTER, TEILE
-from ..numbering import Scheme, SchemeError
-from ..records import RefData
+from ..numbering import Scheme
+from ..nummern import scheme_for
+from ..records import Loc, RefData
 
 # The fill-in texts "vorlagengen new" writes into a skeleton (model.PLATZHALTER, model.TEILE). A
 # record that still carries one is not finished: validate names each, so the skeleton's own advice
 # "Ausfüllen, dann vorlagengen validate" works as a checklist.
-SKELETON_PLACEHOLDERS = frozenset([*PLATZHALTER.values(), *(teil.platzhalter for teil in TEILE.values())])
+PH_JANEIN = "(ja oder nein)"  # finanzen.auswirkungen of a skeleton
+PH_SITZUNGSDATUM = "(Sitzungsdatum)"  # the date of its first Beratung
+SKELETON_PLACEHOLDERS = frozenset([*PLATZHALTER.values(), *(teil.platzhalter for teil in TEILE.values()),
+                                   PH_JANEIN, PH_SITZUNGSDATUM])
 
 
 def is_placeholder(value: Any) -> bool:
     return isinstance(value, str) and value.strip() in SKELETON_PLACEHOLDERS
 
 
-def fmt_date(d: dt.date) -> str:
-    return d.strftime("%d.%m.%Y")
+def fmt_date(d: dt.date | None) -> str:
+    return d.strftime("%d.%m.%Y") if d else "(ohne Datum)"
 
 
-def scheme_of(ref: RefData, body: str) -> Scheme | None:
+def scheme_of(ref: RefData, body: str, art: str | None = None, day: dt.date | None = None) -> Scheme | None:
+    """The scheme of a body's numbers (for this Art on this day, when given); None if malformed."""
     k = ref.koerperschaften.get(body)
     if k is None:
         return None
-    return _valid_scheme(k.nummernschema)
+    return scheme_for(k, art or "", day or dt.date.today())
 
 
-@functools.lru_cache(maxsize=64)
-def _valid_scheme(pattern: str) -> Scheme | None:
-    """One Scheme per pattern: its regex is compiled once, not once per record."""
-    scheme = Scheme(pattern)
-    try:
-        scheme.validate()
-    except SchemeError:
-        return None
-    return scheme
+def lift_typed_placeholders(raw: Any) -> tuple[Any, list[tuple[Loc, str]]]:
+    """The raw record with the skeleton's placeholders in typed fields taken out (``auswirkungen:
+    (ja oder nein)``, ``datum: (Sitzungsdatum)``), and one "not filled in" finding for each."""
+    found: list[tuple[Loc, str]] = []
+    if not isinstance(raw, dict):
+        return raw, found
+    finanzen = raw.get("finanzen")
+    if isinstance(finanzen, dict) and is_placeholder(finanzen.get("auswirkungen")):
+        found.append((("finanzen", "auswirkungen"), _not_filled(finanzen["auswirkungen"])))
+        raw = {**raw, "finanzen": {k: v for k, v in finanzen.items() if k != "auswirkungen"} | {"auswirkungen": False}}
+    steps = raw.get("beratungsfolge")
+    if isinstance(steps, list):
+        new_steps = []
+        for i, step in enumerate(steps):
+            if isinstance(step, dict) and is_placeholder(step.get("datum")):
+                found.append((("beratungsfolge", i, "datum"), _not_filled(step["datum"])))
+                step = {k: v for k, v in step.items() if k != "datum"}
+            new_steps.append(step)
+        raw = {**raw, "beratungsfolge": new_steps}
+    return raw, found
 
 
+def _not_filled(value: str) -> str:
+    return f"noch nicht ausgefüllt: „{value.strip()}“ ist ein Platzhalter von „vorlagengen new“"

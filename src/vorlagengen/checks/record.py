@@ -7,13 +7,15 @@ Record checks return ``(loc, message)`` pairs; the caller turns ``loc`` into lin
 from __future__ import annotations
 
 import functools
+import itertools
 from pathlib import Path
 
 from ..messages import suggest
 from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
+from ..nummern import matches_body, pattern_for, scheme_for, werte_for
 from ..records import Loc, RefData, anlage_path
 from .anlagen import problem as content_problem
-from .common import fmt_date, is_placeholder, scheme_of
+from .common import fmt_date, is_placeholder
 from .schwaerzung import check_schwaerzung
 
 # label, "unknown" with the label's grammatical gender, source file
@@ -50,12 +52,84 @@ def _ref(ref: RefData, kind: str, ident: str, body: str, loc: Loc) -> list[tuple
     return []
 
 
+def _nummer(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
+    k = ref.koerperschaften[v.koerperschaft]
+    scheme = scheme_for(k, v.art, v.datum)
+    nummer = _base_number(v)
+    if scheme is None:
+        return []  # the scheme is malformed and reported in data/koerperschaften.yaml
+    pattern = pattern_for(k, v.art, v.datum)
+    werte = werte_for(k, v.art, v.datum)
+    if not scheme.matches(nummer):
+        example = scheme.format(nr=1, werte=werte)
+        hint = ""
+        if any(c in v.nummer for c in "IVX") and not scheme.uses("wp"):
+            hint = ("; eine römische Wahlperiode schreibt das Schema in data/koerperschaften.yaml als "
+                    "{wp:roemisch}, frühere Formen stehen unter „wahlperioden“")
+        elif matches_body(k, nummer):
+            hint = " (die Nummer passt zu einer anderen Form der Körperschaft – stimmen Art und Datum?)"
+        return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{pattern}“ der Körperschaft "
+                 f"{v.koerperschaft} (Beispiel: {example}){hint}")]
+    got = scheme.parse(nummer) or {}
+    expected = scheme.parse(scheme.format(nr=1, werte=werte)) or {}
+    if k.wahlperioden and scheme.uses("wp") and got.get("wp") != expected.get("wp"):
+        return [(("nummer",), f"Drucksachen-Nr. „{v.nummer}“ nennt Wahlperiode {got.get('wp')}, das Datum "
+                 f"{fmt_date(v.datum)} liegt aber in Wahlperiode {expected.get('wp')}")]
+    return []
+
+
+def _initiator(ref: RefData, ident: str, body: str, loc: Loc) -> list[tuple[Loc, str]]:
+    """An initiator is a Gremium (Fraktion, Ausschuss, the Verwaltung as typ Verwaltung) or an Amt."""
+    if ident in ref.aemter or ref.unsure("aemter", ident):
+        return _ref(ref, "aemter", ident, body, loc)
+    if ident in ref.gremien or ref.unsure("gremien", ident):
+        return _ref(ref, "gremien", ident, body, loc)
+    wer = [k for k, g in ref.gremien.items() if g.koerperschaft == body and g.typ in ("Fraktion", "Verwaltung")]
+    wer += [k for k, a in ref.aemter.items() if a.koerperschaft == body]
+    return [(loc, f"unbekannter Initiator „{ident}“ (weder in data/gremien.yaml noch in data/aemter.yaml)"
+             f"{suggest(ident, wer)}. Eine Fraktion steht in data/gremien.yaml mit „typ: Fraktion“, die Verwaltung "
+             "als Ganzes (z. B. „Bezirksamt“) mit „typ: Verwaltung“, ein Amt in data/aemter.yaml")]
+
+def _unterschrift(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
+    u = v.unterschrift
+    if u is None:
+        return []
+    out: list[tuple[Loc, str]] = []
+    if u.person:
+        out += _ref(ref, "personen", u.person, body, ("unterschrift", "person"))
+    for i, person in enumerate(u.personen):
+        out += _ref(ref, "personen", person, body, ("unterschrift", "personen", i))
+    if u.fuer:
+        out += _ref(ref, "gremien", u.fuer, body, ("unterschrift", "fuer"))
+    return out
+
+def past_without_result(v: Vorlage) -> set[int]:
+    """Steps that certainly took place but have no Ergebnis: dated before a step that has one.
+    Decided from the record alone (not from today's date), so output stays reproducible."""
+    done = [s.datum for s in v.beratungsfolge if s.datum is not None and (s.ergebnis or s.ergebnis_text or s.erledigt)]
+    latest = max(done, default=None)
+    out = set()
+    for i, step in enumerate(v.beratungsfolge):
+        if step.datum is None or step.ergebnis or step.ergebnis_text or step.erledigt:
+            continue
+        if latest is not None and step.datum < latest:
+            out.add(i)
+    return out
+
+def record_warnings(v: Vorlage) -> list[tuple[Loc, str]]:
+    """Findings that do not stop a build: a Beratung that took place without an Ergebnis."""
+    return [(("beratungsfolge", i, "ergebnis"),
+             f"die Sitzung am {fmt_date(v.beratungsfolge[i].datum)} liegt vor einem späteren Schritt mit "
+             "Ergebnis, hat aber kein Ergebnis: „ergebnis“ eintragen oder „erledigt: ja“")
+            for i in sorted(past_without_result(v))]
+
+
 def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple[Loc, str]]:
     out = _body_checks(v, ref)
     out += _placeholders(v)
     out += check_schwaerzung(v)
     out += _required_parts(v)
-    if v.bezug is not None and v.bezug == v.nummer:
+    if v.nummer in v.bezuege:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
     out += _order(v)
     for i, anlage in enumerate(v.anlagen):
@@ -63,6 +137,7 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple
         if problem:
             out.append((("anlagen", i, "datei"), problem))
     return out
+
 
 
 def _body_checks(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
@@ -73,15 +148,7 @@ def _body_checks(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
             return []  # its entry in data/ is broken and reported there
         hint = suggest(body, ref.koerperschaften)
         return [(("koerperschaft",), f"unbekannte Körperschaft „{body}“ (nicht in data/koerperschaften.yaml){hint}")]
-    out: list[tuple[Loc, str]] = []
-    scheme = scheme_of(ref, body)
-    if scheme is not None and not scheme.matches(_base_number(v)):
-        k = ref.koerperschaften[body]
-        example = scheme.format(nr=1, year=v.datum.year, wp=k.wahlperiode,
-                                art=k.art_kuerzel.get(v.art))
-        out.append((("nummer",), f"Drucksachen-Nr. „{v.nummer}“ passt nicht zum Schema „{k.nummernschema}“ "
-                    f"der Körperschaft {body} (Beispiel: {example})"))
-    return out + _references(v, ref, body)
+    return _nummer(v, ref) + _references(v, ref, body)
 
 
 def _references(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
@@ -89,22 +156,25 @@ def _references(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
     wanted += [("aemter", amt, ("beteiligt", i)) for i, amt in enumerate(v.beteiligt)]
     wanted += [("personen", v.bearbeiter, ("bearbeiter",)), ("personen", v.dezernent, ("dezernent",))]
     wanted += [("personen", p, ("verfasser", i)) for i, p in enumerate(v.verfasser)]
-    wanted.append(("gremien", v.initiator, ("initiator",)))
-    if v.unterschrift:
-        wanted.append(("personen", v.unterschrift.person, ("unterschrift", "person")))
+    wanted.append(("personen", v.berichterstatter, ("berichterstatter",)))
     wanted += [("gremien", step.gremium, ("beratungsfolge", i, "gremium")) for i, step in enumerate(v.beratungsfolge)]
     out: list[tuple[Loc, str]] = []
     for kind, ident, loc in wanted:
         if ident:
             out += _ref(ref, kind, ident, body, loc)
-    return out
+    if v.initiator:
+        out += _initiator(ref, v.initiator, body, ("initiator",))
+    if v.ursprung and v.ursprung.initiator:
+        out += _initiator(ref, v.ursprung.initiator, body, ("ursprung", "initiator"))
+    return out + _unterschrift(v, ref, body)
 
 
 def _order(v: Vorlage) -> list[tuple[Loc, str]]:
-    """The Beratungsfolge runs forward in time."""
+    """The dated steps of the Beratungsfolge run forward in time (an open date is left out)."""
     out: list[tuple[Loc, str]] = []
-    for i in range(1, len(v.beratungsfolge)):
-        before, step = v.beratungsfolge[i - 1], v.beratungsfolge[i]
+    dated = [(i, s) for i, s in enumerate(v.beratungsfolge) if s.datum is not None]
+    for (_, before), (i, step) in itertools.pairwise(dated):
+        assert before.datum is not None and step.datum is not None
         if step.datum < before.datum:
             out.append(((("beratungsfolge", i, "datum")),
                         f"Beratungsfolge nicht in zeitlicher Reihenfolge: {fmt_date(step.datum)} liegt vor "

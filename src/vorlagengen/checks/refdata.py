@@ -7,10 +7,11 @@ from pathlib import Path
 
 from ..errors import Problem
 from ..messages import suggest
+from ..model import Koerperschaft
 from ..numbering import Scheme, SchemeError
-from ..records import DATA_DIR, Loc, RefData, display_path
+from ..nummern import matches_body
+from ..records import DATA_DIR, Loc, RefData, display_path, layout_hint
 from ..yamlio import locate
-from .common import scheme_of
 
 
 def check_refdata(ref: RefData, root: Path, layouts: Sequence[str]) -> list[Problem]:
@@ -25,25 +26,42 @@ def check_refdata(ref: RefData, root: Path, layouts: Sequence[str]) -> list[Prob
     for ident, k in ref.koerperschaften.items():
         if k.layout not in layouts:
             add("koerperschaften", (ident, "layout"),
-                f"unbekanntes Layout „{k.layout}“{suggest(k.layout, layouts)}; vorhanden: {', '.join(layouts)}")
-        try:
-            Scheme(k.nummernschema).validate()
-        except SchemeError as exc:
-            add("koerperschaften", (ident, "nummernschema"), str(exc))
-            continue
-        if Scheme(k.nummernschema).uses("wp") and k.wahlperiode is None:
-            add("koerperschaften", (ident,), "Nummernschema nutzt {wp}, aber „wahlperiode“ fehlt")
-        if Scheme(k.nummernschema).uses("art") and not k.art_kuerzel:
-            add("koerperschaften", (ident,), "Nummernschema nutzt {art}, aber „art_kuerzel“ fehlt")
+                f"unbekanntes Layout „{k.layout}“{layout_hint(k.layout, list(layouts)) or suggest(k.layout, layouts)}; "
+                f"vorhanden: {', '.join(layouts)}")
+        for loc, msg in _scheme_problems(ident, k):
+            add("koerperschaften", loc, msg)
     for name in ("gremien", "aemter", "personen", "altbestand"):
         for ident, entry in getattr(ref, name).items():
             if entry.koerperschaft not in ref.koerperschaften:
                 hint = suggest(entry.koerperschaft, ref.koerperschaften)
                 add(name, (ident, "koerperschaft"), f"unbekannte Körperschaft „{entry.koerperschaft}“{hint}")
     for nummer, alt in ref.altbestand.items():
-        scheme = scheme_of(ref, alt.koerperschaft)
-        if scheme is not None and not scheme.matches(nummer):
-            add("altbestand", (nummer,),
-                f"Drucksachen-Nr. „{nummer}“ passt nicht zum Schema der Körperschaft {alt.koerperschaft}")
+        body = ref.koerperschaften.get(alt.koerperschaft)
+        if body is not None and not matches_body(body, nummer):
+            add("altbestand", (nummer,), f"Drucksachen-Nr. „{nummer}“ passt zu keinem Nummernschema der Körperschaft "
+                f"{alt.koerperschaft} (auch nicht dem einer früheren Wahlperiode)")
     return out
+
+
+def _scheme_problems(ident: str, k: Koerperschaft) -> list[tuple[Loc, str]]:
+    """Malformed schemes, and placeholders whose values the body does not give."""
+    out: list[tuple[Loc, str]] = []
+    places: list[tuple[Loc, str]] = [((ident, "nummernschema"), k.nummernschema)]
+    places += [((ident, "nummernschema_je_art", art), p) for art, p in k.nummernschema_je_art.items()]
+    places += [((ident, "wahlperioden", i, "nummernschema"), w.nummernschema)
+               for i, w in enumerate(k.wahlperioden) if w.nummernschema]
+    for loc, pattern in places:
+        scheme = Scheme(pattern, k.ergaenzung)
+        try:
+            scheme.validate()
+        except SchemeError as exc:
+            out.append((loc if "Ergänzung" not in str(exc) else (ident, "ergaenzung"), str(exc)))
+            continue
+        if scheme.uses("wp") and k.wahlperiode is None and not k.wahlperioden:
+            out.append(((ident,), f"„{pattern}“ nutzt {{wp}}, aber „wahlperiode“ (oder „wahlperioden“) fehlt"))
+        if (scheme.uses("wp_von") or scheme.uses("wp_bis")) and not k.wahlperioden:
+            out.append(((ident,), f"„{pattern}“ nutzt {{wp_von}}/{{wp_bis}}, aber „wahlperioden“ fehlt"))
+        if scheme.uses("art") and not k.art_kuerzel:
+            out.append(((ident,), f"„{pattern}“ nutzt {{art}}, aber „art_kuerzel“ fehlt"))
+    return list(dict.fromkeys(out))
 

@@ -125,7 +125,7 @@ def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], recor
     out = []
     for r in records:
         for i, step in enumerate(r.vorlage.beratungsfolge):
-            s = by_key.get((step.gremium, step.datum))
+            s = by_key.get((step.gremium, step.datum)) if step.datum is not None else None
             if s is None or (s.sitzung.quelle is not None and r.vorlage.uebernommen):
                 continue  # imported both: the source's agenda is as it was (an item may be missing)
             on_agenda = any(any(x is r for x in e.records) for e in s.all_tops())

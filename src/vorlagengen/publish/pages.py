@@ -41,7 +41,7 @@ def environment(project_templates: Path | None) -> jinja2.Environment:
     paths = [str(p) for p in (project_templates, PACKAGED) if p is not None and p.is_dir()]
     env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), autoescape=True,
                              undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
-    env.filters["datum"] = lambda d: d.strftime("%d.%m.%Y")
+    env.filters["datum"] = lambda d: d.strftime("%d.%m.%Y") if d else "Termin offen"
     env.filters["groesse"] = groesse
     env.filters["pf"] = lambda s: " ".join(str(s).replace(",", " ").split())
     return env

@@ -59,7 +59,7 @@ class Step:
 
     gremium: str
     gremium_name: str
-    datum: dt.date
+    datum: dt.date | None  # None: the date is still open
     zustaendigkeit: str
     ergebnis: str
     top: str
@@ -295,6 +295,8 @@ def _result(step: Any, v: Any, results: Results) -> str:
     """The step's Ergebnis, or the one its (public) Niederschrift records; none for a non-public step."""
     if not step.oeffentlich:
         return ""
+    if step.datum is None:
+        return str(step.ergebnis or "")
     return str(step.ergebnis or results.get((v.koerperschaft, v.nummer, step.gremium, step.datum), ""))
 
 
@@ -303,7 +305,7 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
     v = rec.vorlage
     slug = slugify(v.nummer)
     steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "",
-                  _result(s, v, results), s.top or "", sitzungen.get((s.gremium, s.datum)))
+                  _result(s, v, results), s.top or "", sitzungen.get((s.gremium, s.datum)) if s.datum else None)
              for s in v.beratungsfolge]
     profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
     art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
@@ -315,7 +317,8 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
                for i, a in zip(numbers, v.anlagen, strict=True) if a.oeffentlich and not a.personenbezogen]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, klartext(v.betreff),
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
-                      v.initiator, v.bezug, None, steps, _texts(v), files, anlagen, rec.path,
+                      v.initiator, v.bezuege[0] if v.bezuege else None, None, steps, _texts(v), files, anlagen,
+                      rec.path,
                       _source_files(v))
 
 

@@ -34,13 +34,14 @@ from pathlib import Path
 from typing import Any
 
 from .. import __version__, trees
+from ..checks import fragen_of
 from ..errors import UserError, os_reason
 from ..public import public_project as public_projection
 from ..records import DATA_DIR, Project, Record, anlage_path, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
-from .context import Context, build_context
+from .context import Context, Verweise, build_context
 from .docx_reference import reference_for
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
@@ -131,8 +132,8 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
 
 def record_fingerprint(record: Record, project: Project, base: str, fmt: str) -> str:
     v = record.vorlage
-    nr = v.bezug or ""
-    bezug = f"{project.betreff_of(v.koerperschaft, nr)}|{project.ist_oeffentlich(v.koerperschaft, nr)}"
+    status = [project.ist_oeffentlich(v.koerperschaft, nr) for nr in v.bezuege]
+    bezug = f"{_depends(record, verweise_of(project))}|{status}"
     h = hashlib.sha256()
     for part in (base, fmt, str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
@@ -146,13 +147,38 @@ def record_fingerprint(record: Record, project: Project, base: str, fmt: str) ->
     return h.hexdigest()
 
 
+_VERWEISE: dict[int, tuple[Project, Verweise]] = {}
+
+
+def verweise_of(project: Project) -> Verweise:
+    """What records show of each other and of the Sitzungen (computed once per project object)."""
+    cached = _VERWEISE.get(id(project))
+    if cached is not None and cached[0] is project:
+        return cached[1]
+    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): f"Sitzung {s.sitzung.nummer}" for s in project.sitzungen}
+    verweise = Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
+    if len(_VERWEISE) >= 4:  # the full project and its public projection alternate
+        _VERWEISE.clear()
+    _VERWEISE[id(project)] = (project, verweise)
+    return verweise
+
+
+def _depends(record: Record, verweise: Verweise) -> str:
+    """What the record's output takes from other records: Betreff and Fragen of its Bezüge, Sitzungen."""
+    v = record.vorlage
+    parts = [(nr, verweise.betreffs.get((v.koerperschaft, nr), ""), verweise.fragen.get((v.koerperschaft, nr), []))
+             for nr in v.bezuege]
+    steps = [verweise.sitzungen.get((s.gremium, s.datum), "") for s in v.beratungsfolge if s.datum]
+    return json.dumps([parts, steps], ensure_ascii=False)
+
+
 def inputs_for_typst(ctx: Context) -> dict[str, str]:
     """PDF metadata and running texts; a Schwärzung in its one-line form („[geschwärzt]“ when public)."""
     return {key: klartext(value) for key, value in {
         "betreff": ctx.betreff,
         "nummer": ctx.nummer,
         "art": ctx.art,
-        "autor": ctx.federfuehrend or ctx.koerperschaft.name,
+        "autor": ctx.autor,
         "koerperschaft": ctx.koerperschaft.name,
         "datum": ctx.datum,
         "status": ctx.status,
@@ -165,7 +191,8 @@ TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
 
 def prepare(record: Record, project: Project, layout: Layout) -> Prepared:
     """Context and Markdown of one record of ``project`` (public if ``project`` is the projection)."""
-    ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public)
+    ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public,
+                        verweise=verweise_of(project))
     markdown = render_markdown(layout, ctx.as_dict())
     return Prepared(markdown, inputs_for_typst(ctx), epoch_of(record), ctx.entwurf, project.public, record.display)
 

@@ -13,7 +13,8 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
-from ..model import Koerperschaft, Person, Vorlage
+from ..checks import past_without_result
+from ..model import Gremium, Koerperschaft, Person, Profil, Vorlage
 from ..records import Record, RefData, anlage_path
 
 
@@ -71,8 +72,49 @@ class Schritt:
     top: str
     zustaendigkeit: str
     oeffentlich: bool
-    ergebnis: str
-    status: str
+    ergebnis: str  # the council's own words when given, else the normalised value
+    status: str  # Erledigt, Geplant, ohne Ergebnis
+    sitzung: str = ""  # "33. öffentliche Sitzung des …", or the Sitzung record's number
+    ergebnis_wert: str = ""  # the normalised value (ergebnis)
+
+
+@dataclass
+class Gruppe:
+    """Consecutive steps of one Gremium in one role, as ALLRIS classic groups them."""
+
+    gremium: str
+    zustaendigkeit: str
+    schritte: list[Schritt]
+
+
+@dataclass
+class BezugInfo:
+    nummer: str
+    betreff: str  # for a non-public Bezug in a public document: the Körperschaft's note, never the Betreff
+    oeffentlich: bool = True
+
+
+class ProfilView:
+    """A Körperschaft's profile for the templates: each call names the layout's own default."""
+
+    def __init__(self, profil: Profil | None):
+        self._p = profil
+
+    def teile(self, default: list[str]) -> list[str]:
+        """The order of the parts: the profile's, then the layout's parts it does not name."""
+        chosen = list(self._p.teile) if self._p and self._p.teile else []
+        return chosen + [t for t in default if t not in chosen]
+
+    def ueberschrift(self, teil: str, default: str) -> str:
+        return self._p.ueberschriften.get(teil, default) if self._p else default  # type: ignore[call-overload]
+
+    def bezeichnung(self, key: str, default: str) -> str:
+        return self._p.bezeichnungen.get(key, default) if self._p else default  # type: ignore[call-overload]
+
+    def titel(self, art: str, default: str) -> str:
+        if not self._p:
+            return default
+        return self._p.titel.get(art, self._p.titelwort or default)  # type: ignore[call-overload,no-any-return]
 
 
 @dataclass
@@ -114,10 +156,29 @@ class Context:
     unterschrift_zusatz: str
     unterschrift: PersonInfo | None
     entwurf: bool
+    profil: ProfilView
+    art_roh: str  # the Art of the model (the profile's title words are keyed by it)
+    initiator_genitiv: str  # "der SPD-Fraktion", "des Bezirksamtes"
+    initiator_ist_verwaltung: bool
+    bezuege: list[BezugInfo]
+    beratungsgruppen: list[Gruppe]
+    ursprung_art: str
+    ursprung_initiator: str
+    fragen: list[str]  # own, or taken from the Anfrage it answers
+    dringlichkeit: str
+    fassung: int | None
+    berichterstatter: PersonInfo | None
+    unterschriften: list[PersonInfo]
+    unterschrift_fuer: str  # "Für die SPD-Fraktion"
+    ort_datum: str
+    autor: str  # PDF author: the Fraktion of an Antrag, else the federführende Stelle or the body
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
-        return {name: getattr(self, name) for name in self.__dataclass_fields__}
+        """The template's variables; ``self_ctx`` hands the whole context to shared macros."""
+        out = {name: getattr(self, name) for name in self.__dataclass_fields__}
+        out["self_ctx"] = self
+        return out
 
 
 def anlagen_info(record: Record) -> list[AnlageInfo]:
@@ -153,14 +214,12 @@ def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft) -> str:
     return ("und " if record.vorlage.anlagen else "") + " und ".join(parts)
 
 
-def bezug_text(v: Vorlage, ref: RefData, betreffs: dict[tuple[str, str], str],
+def bezug_text(v: Vorlage, nr: str, ref: RefData, betreffs: dict[tuple[str, str], str],
                oeffentlich: dict[tuple[str, str], bool], public: bool) -> tuple[str, bool]:
-    """(what follows the Bezug's number, whether the Bezug is public). A public document never
+    """(what follows the number of the Bezug ``nr``, whether it is public). A public document never
     shows the Betreff of a non-public Drucksache: only the Körperschaft's note."""
-    if not v.bezug:
-        return "", True
-    key = (v.koerperschaft, v.bezug)
-    alt = ref.altbestand.get(v.bezug)
+    key = (v.koerperschaft, nr)
+    alt = ref.altbestand.get(nr)
     known = oeffentlich.get(key, alt.status == "öffentlich" if alt else False)
     note = ref.koerperschaften[v.koerperschaft].oeffentlichkeit.bezug_nichtoeffentlich
     if not known and public:
@@ -169,39 +228,145 @@ def bezug_text(v: Vorlage, ref: RefData, betreffs: dict[tuple[str, str], str],
     return (betreff if known else f"{betreff} ({note})".strip()), known
 
 
+def genitiv(g: Gremium | None, name: str) -> str:
+    """„der SPD-Fraktion“, „des Jugendhilfeausschusses“: data/ wins, else derived from the name."""
+    if g is not None and g.genitiv:
+        return g.genitiv
+    words = name.split()
+    if not words:
+        return ""
+    first, last, rest = words[0].lower(), words[-1].lower(), " ".join(words[1:])
+    if first in ("der", "des", "von"):
+        return name
+    female = ("fraktion", "gruppe", "ung", "schaft", "konferenz", "kommission", "partei", "runde", "kammer",
+              "versammlung", "vertretung")
+    if (g is not None and g.typ == "Fraktion") or last.endswith(female) or first.endswith(female):
+        return f"der {name}"
+    if first.endswith(("ausschuss", "amt", "kreis", "tag")):
+        return f"des {words[0]}es{' ' + rest if rest else ''}"
+    if first.endswith(("rat", "gremium", "senat", "vorstand")):
+        return f"des {words[0]}s{' ' + rest if rest else ''}"
+    return f"von {name}"
+
+
+def _wer(ref: RefData, ident: str | None) -> tuple[str, Gremium | None, bool]:
+    """Name of an initiator (Gremium or Amt), its Gremium entry, whether it is the Verwaltung."""
+    if not ident:
+        return "", None, False
+    if ident in ref.aemter:
+        return ref.aemter[ident].name, None, True
+    g = ref.gremien[ident]
+    return g.name, g, g.typ == "Verwaltung"
+
+
+def _schritte(v: Vorlage, ref: RefData, sitzungen: dict[tuple[str, dt.date], str]) -> list[Schritt]:
+    past = past_without_result(v)
+    steps = []
+    for i, s in enumerate(v.beratungsfolge):
+        erledigt = s.erledigt or s.ergebnis is not None or s.ergebnis_text is not None
+        status = "Erledigt" if erledigt else ("ohne Ergebnis" if i in past else "Geplant")
+        sitzung = s.sitzung or (sitzungen.get((s.gremium, s.datum), "") if s.datum else "")
+        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
+                             s.oeffentlich, s.ergebnis_text or s.ergebnis or "", status, sitzung, s.ergebnis or ""))
+    return steps
+
+
+def _gruppen(steps: list[Schritt]) -> list[Gruppe]:
+    out: list[Gruppe] = []
+    for step in steps:
+        if out and (out[-1].gremium, out[-1].zustaendigkeit) == (step.gremium, step.zustaendigkeit):
+            out[-1].schritte.append(step)
+        else:
+            out.append(Gruppe(step.gremium, step.zustaendigkeit, [step]))
+    return out
+
+
+@dataclass
+class Verweise:
+    """What a record's context needs from the rest of the project."""
+
+    betreffs: dict[tuple[str, str], str] = field(default_factory=dict)  # (body, Nr.) → Betreff
+    fragen: dict[tuple[str, str], list[str]] = field(default_factory=dict)  # (body, Nr.) → Fragen
+    sitzungen: dict[tuple[str, dt.date], str] = field(default_factory=dict)  # (Gremium, Tag) → Sitzung
+
+
 def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], str] | None = None,
-                  oeffentlich: dict[tuple[str, str], bool] | None = None, public: bool = False) -> Context:
+                  oeffentlich: dict[tuple[str, str], bool] | None = None, public: bool = False,
+                  verweise: Verweise | None = None) -> Context:
     """The context of one Drucksache. ``public``: the record comes from the public projection."""
     v = record.vorlage
     k = ref.koerperschaften[v.koerperschaft]
-    bezug_betreff, bezug_oeffentlich = bezug_text(v, ref, betreffs or {}, oeffentlich or {}, public)
-    steps = []
-    for s in v.beratungsfolge:
-        erledigt = s.erledigt or s.ergebnis is not None
-        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
-                             s.oeffentlich, s.ergebnis or "", "Erledigt" if erledigt else "Geplant"))
+    links = verweise or Verweise(betreffs or {})
+    known = links.betreffs or betreffs or {}
+    bezuege = []
+    for nr in v.bezuege:
+        text, offen = bezug_text(v, nr, ref, known, oeffentlich or {}, public)
+        bezuege.append(BezugInfo(nr, text, offen))
+    fragen = list(v.fragen) or next((links.fragen[(v.koerperschaft, nr)] for nr in v.bezuege
+                                     if (v.koerperschaft, nr) in links.fragen), [])
+    steps = _schritte(v, ref, links.sitzungen)
+    initiator, gremium, verwaltung = _wer(ref, v.initiator)
+    ursprung_initiator = _wer(ref, v.ursprung.initiator if v.ursprung else None)[0]
     u = v.unterschrift
+    unterzeichnende = [PersonInfo.of(ref.personen[p]) for p in u.alle] if u else []
+    fuer = ref.gremien[u.fuer] if u and u.fuer else None
+    federfuehrend = ref.aemter[v.federfuehrend].name if v.federfuehrend else ""
+    fraktion = gremium is not None and (gremium.typ == "Fraktion" or v.art in ("Antrag", "Anfrage"))
     return Context(
         v=v,
         koerperschaft=k,
-        art=k.art_bezeichnung.get(v.art, v.art),
+        art=_dringlich(k.art_bezeichnung.get(v.art, v.art), v.dringlich or bool(v.dringlichkeit)),
         status=v.status,
         nummer=v.nummer,
         datum=datum(v.datum),
         betreff=v.betreff,
-        federfuehrend=ref.aemter[v.federfuehrend].name if v.federfuehrend else "",
+        federfuehrend=federfuehrend,
         beteiligt=[ref.aemter[a].name for a in v.beteiligt],
         bearbeiter=PersonInfo.of(ref.personen.get(v.bearbeiter or "")),
         verfasser=[PersonInfo.of(ref.personen[p]) for p in v.verfasser],  # type: ignore[misc]
         dezernent=PersonInfo.of(ref.personen.get(v.dezernent or "")),
-        initiator=ref.gremien[v.initiator].name if v.initiator else "",
-        bezug=v.bezug or "",
-        bezug_betreff=bezug_betreff,
-        bezug_oeffentlich=bezug_oeffentlich,
+        initiator=initiator,
+        bezug=bezuege[0].nummer if bezuege else "",
+        bezug_betreff=bezuege[0].betreff if bezuege else "",
+        bezug_oeffentlich=all(b.oeffentlich for b in bezuege),
         beratungsfolge=steps,
         anlagen=anlagen_info(record),
         anlagen_hinweis=anlagen_hinweis(record, k) if public else "",
         unterschrift_zusatz=(u.zusatz or "") if u else "",
-        unterschrift=PersonInfo.of(ref.personen[u.person]) if u else None,
+        unterschrift=unterzeichnende[0] if len(unterzeichnende) == 1 and not (u and u.fuer) else None,
         entwurf=v.entwurf,
+        profil=ProfilView(k.profil),
+        art_roh=v.art,
+        initiator_genitiv=genitiv(gremium, initiator),
+        initiator_ist_verwaltung=verwaltung,
+        bezuege=bezuege,
+        beratungsgruppen=_gruppen(steps),
+        ursprung_art=k.art_bezeichnung.get(v.ursprung.art, v.ursprung.art) if v.ursprung and v.ursprung.art else "",
+        ursprung_initiator=ursprung_initiator,
+        fragen=fragen,
+        dringlichkeit=v.dringlichkeit or "",
+        fassung=v.fassung,
+        berichterstatter=PersonInfo.of(ref.personen.get(v.berichterstatter or "")),
+        unterschriften=[p for p in unterzeichnende if p is not None],
+        unterschrift_fuer=f"Für {_fuer(fuer)}" if fuer else "",
+        ort_datum=(u.ort_datum or "") if u else "",
+        autor=initiator if fraktion else (federfuehrend or initiator or k.name),
     )
+
+
+def _dringlich(art: str, dringlich: bool) -> str:
+    """„Dringliche Vorlage zur Kenntnisnahme“, „Dringlicher Antrag“."""
+    if not dringlich:
+        return art
+    first = art.split()[0].lower() if art.split() else ""
+    return ("Dringlicher " if first in ("antrag", "beschluss", "bericht") else "Dringliche ") + art
+
+
+def _fuer(g: Gremium) -> str:
+    """„die SPD-Fraktion“, „den Ausschuss …“: the accusative after „Für“."""
+    gen = genitiv(g, g.name)
+    if gen.startswith("der "):
+        return "die " + gen[4:]
+    if gen.startswith("des "):
+        return "den " + g.name
+    return g.name

@@ -12,7 +12,7 @@ from pathlib import Path
 
 from ..errors import UserError
 from ..messages import suggest
-from ..records import PACKAGED_TEMPLATES, TEMPLATE_DIR, display_path, layout_names, packaged_layout_names
+from ..records import PACKAGED_TEMPLATES, TEMPLATE_DIR, display_path, layout_hint, layout_names, packaged_layout_names
 
 PACKAGED = PACKAGED_TEMPLATES
 FONTS = Path(__file__).resolve().parents[1] / "fonts"
@@ -64,7 +64,8 @@ class Layout:
 
 def get_layout(name: str, project_root: Path) -> Layout:
     if name not in available(project_root):
-        raise UserError(f"unbekanntes Layout „{name}“{suggest(name, available(project_root))}; "
+        names = available(project_root)
+        raise UserError(f"unbekanntes Layout „{name}“{layout_hint(name, names) or suggest(name, names)}; "
                         f"vorhanden: {', '.join(available(project_root))}")
     return Layout(name, project_root)
 

@@ -63,6 +63,18 @@ def inline(value: object) -> Markup:
                           for marked, part in teile(text)))
 
 
+def zeilen(value: object) -> Markup:
+    """A value whose line breaks matter (a Betreff „…\nhier: …“): each line escaped like ``inline``,
+    joined by hard line breaks. Inside a table cell use ``inline``, which folds them."""
+    lines = [inline(line) for line in str(value).replace("\r\n", "\n").split("\n") if line.strip()]
+    return Markup("\\\n".join(lines))
+
+
+def eur(value: object, word: str = "EUR") -> Markup:
+    """An amount with its currency word, joined by a no-break space so they never part."""
+    return Markup(f"{betrag(value)}\u00a0{word}")  # type: ignore[arg-type]
+
+
 def md(value: object) -> Markup:
     """An author's Markdown block, with fence lines, attributes and template classes defused; ends with a
     blank line."""
@@ -118,7 +130,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag),
-                       klartext=klartext)
+                       klartext=klartext, zeilen=zeilen, eur=eur)
     # the rules of each Art and of the text parts (model.py), one source for code and templates
     env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env

@@ -188,11 +188,75 @@ end
 
 -- Tables: cells align left unless the template says otherwise (pandoc's typst writer would
 -- centre them inside its figure).
+-- In Word, a table without widths gets equal columns (a "Nr." column as wide as "Betreff"): an
+-- author's table gets widths after the length of its longest cell per column instead (typst sizes
+-- such columns by their content anyway). A layout's vg-table sets its own widths afterwards.
+local function has_widths(tbl)
+  for _, spec in ipairs(tbl.colspecs) do
+    if type(spec[2]) == "number" and spec[2] > 0 then
+      return true
+    end
+  end
+  return false
+end
+
+local function content_widths(tbl)
+  local longest = {}
+  local function measure(rows)
+    for _, row in ipairs(rows) do
+      for i, cell in ipairs(row.cells) do
+        local n = utf8.len(pandoc.utils.stringify(cell.contents)) or 0
+        longest[i] = math.max(longest[i] or 0, math.min(math.max(n, 4), 40))
+      end
+    end
+  end
+  measure(tbl.head.rows)
+  for _, body in ipairs(tbl.bodies) do
+    measure(body.body)
+  end
+  local total = 0
+  for i = 1, #tbl.colspecs do
+    total = total + (longest[i] or 4)
+  end
+  for i, spec in ipairs(tbl.colspecs) do
+    tbl.colspecs[i] = { spec[1], (longest[i] or 4) / total }
+  end
+end
+
+-- pandoc's typst writer does not escape a number with a full stop at the start of a table cell
+-- („33. öffentliche Sitzung …“): typst would read it as a numbered list. Escape it by hand.
+local function escape_enum_start(cell)
+  local first = cell.contents[1]
+  if first and (first.t == "Plain" or first.t == "Para") then
+    local word = first.content[1]
+    if word and word.t == "Str" and word.text:match("^%d+%.$") then
+      first.content[1] = pandoc.RawInline("typst", word.text:sub(1, -2) .. "\\.")
+    end
+  end
+end
+
+local function escape_cells(tbl)
+  for _, row in ipairs(tbl.head.rows) do
+    for _, cell in ipairs(row.cells) do escape_enum_start(cell) end
+  end
+  for _, body in ipairs(tbl.bodies) do
+    for _, row in ipairs(body.body) do
+      for _, cell in ipairs(row.cells) do escape_enum_start(cell) end
+    end
+  end
+end
+
 function Table(tbl)
+  if is_typst then
+    escape_cells(tbl)
+  end
   for i, spec in ipairs(tbl.colspecs) do
     if spec[1] == pandoc.AlignDefault then
       tbl.colspecs[i] = { pandoc.AlignLeft, spec[2] }
     end
+  end
+  if is_docx and not has_widths(tbl) then
+    content_widths(tbl)
   end
   return tbl
 end

@@ -116,7 +116,7 @@ def shows_internal(record: Record, project: Project) -> bool:
     v = record.vorlage
     if not v.oeffentlich or v.schwaerzen or any(not a.oeffentlich or a.personenbezogen for a in v.anlagen):
         return True
-    if v.bezug and not project.ist_oeffentlich(v.koerperschaft, v.bezug):
+    if any(not project.ist_oeffentlich(v.koerperschaft, nr) for nr in v.bezuege):
         return True
     return any(KLASSE in text for _, text in texte(v.model_dump()))
 
