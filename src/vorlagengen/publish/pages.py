@@ -19,6 +19,7 @@ from zoneinfo import ZoneInfo
 import jinja2
 from markupsafe import Markup
 
+from ..render.context import groesse
 from .config import Website
 from .markdown import Renderer
 from .output import SiteOutput
@@ -27,14 +28,6 @@ from .view import Drucksache, Site, Sitzung, slugify
 PACKAGED = Path(__file__).parent / "templates"
 MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August", "September", "Oktober",
           "November", "Dezember"]
-
-
-def groesse(size: int) -> str:
-    if size < 1024:
-        return f"{size} B"
-    if size < 1024 * 1024:
-        return f"{size / 1024:.1f} kB".replace(".", ",")
-    return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
 def environment(project_templates: Path | None) -> jinja2.Environment:
