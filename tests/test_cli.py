@@ -360,3 +360,18 @@ def test_validate_json_of_a_valid_project(projekt):
     result = projekt.run("validate", "--json")
     assert result.exit_code == 0
     assert json.loads(result.stdout) == {"drucksachen": 2, "sitzungen": 0, "fehler": []}
+
+
+def test_validate_data_checks_the_project_instead_of_reading_data_as_records(tmp_path, monkeypatch):
+    import shutil as _shutil
+
+    root = tmp_path / "p"
+    for name in ("data", "vorlagen", "sitzungen"):
+        _shutil.copytree(REPO / name, root / name)
+    monkeypatch.chdir(root)
+    result = CliRunner().invoke(cli, ["validate", "data/"])
+    assert result.exit_code == 0, result.output
+    assert "0 Fehler" in result.output and "Drucksachen" in result.output
+    (root / "data/gremien.yaml").write_text("kaputt: [", encoding="utf-8")
+    broken = CliRunner().invoke(cli, ["validate", "data/gremien.yaml"])
+    assert broken.exit_code == 1 and "data/gremien.yaml:" in broken.output

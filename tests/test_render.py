@@ -402,3 +402,17 @@ def test_worked_example_of_a_kommune_design_builds(tmp_path):
     assert "Wappen der Stadt Musterstadt" in alts, "Wappen (mit Alternativtext) fehlt"
     with zipfile.ZipFile(tmp_path / "oeffentlich/vorlagen/musterstadt/BV-2026-001.docx") as z:
         assert "1D5F3A" in z.read("word/styles.xml").decode()
+
+
+def test_docx_footer_names_koerperschaft_and_drucksache_like_the_pdf(tmp_path):
+    import zipfile
+
+    project = load_project(REPO, [REPO / "vorlagen" / "wandsbek" / "19-0167.yaml"])
+    from vorlagengen.render.build import build as run_build
+
+    run_build(project, tmp_path, ["docx"], jobs=1)
+    docx = tmp_path / "intern" / "vorlagen" / "wandsbek" / "19-0167.docx"
+    with zipfile.ZipFile(docx) as z:
+        footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
+    assert "Bezirksversammlung Wandsbek · Drucksache 19/0167 · " in footers
+    assert "PAGE" in footers and "NUMPAGES" in footers  # Seite X von Y stays

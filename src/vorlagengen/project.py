@@ -212,10 +212,13 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
         if missing:
             raise UserError(f"{missing[0]}: Datei oder Ordner nicht gefunden")
         return (list(paths) or None) if paths else None, sitzung_paths
-    if not paths:
+    data_dir = root / DATA_DIR
+    given = [p.absolute() for p in paths or []]
+    # data/ is no record: it is checked with every run, so "validate data/" checks the whole project
+    chosen = [p for p in given if p != data_dir and data_dir not in p.parents]
+    if not chosen:
         return None, None
     sitzung_dir = root / SITZUNG_DIR
-    chosen = [p.absolute() for p in paths]
     in_sitzungen = [p for p in chosen if p == sitzung_dir or sitzung_dir in p.parents]
     records = [p for p in chosen if p not in in_sitzungen]
     if not in_sitzungen:

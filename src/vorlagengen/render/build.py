@@ -42,7 +42,7 @@ from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
 from .context import Context, Verweise, build_context
-from .docx_reference import reference_for
+from .docx_reference import reference_for, with_footer_text
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 
@@ -207,8 +207,9 @@ def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str,
     if "typst" in converted:
         out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout, prep.inputs,
                                        prep.epoch, prep.display)
-    if "docx" in converted:
-        out["docx"] = converted["docx"]
+    if "docx" in converted:  # the footer names what the PDF's names
+        out["docx"] = with_footer_text(converted["docx"], f"{prep.inputs['koerperschaft']} · Drucksache "
+                                                          f"{prep.inputs['nummer']}")
     return out
 
 

@@ -12,11 +12,14 @@ fly and kept for the run.
 from __future__ import annotations
 
 import atexit
+import html
 import io
+import re
 import shutil
 import sys
 import tempfile
 import threading
+import zipfile
 from pathlib import Path
 from typing import Any
 
@@ -218,3 +221,31 @@ def _fixed_times(docx_bytes: bytes) -> bytes:
 
 if __name__ == "__main__":
     make_reference(Path(sys.argv[1]))
+
+
+_FOOTER_PART = re.compile(r"word/footer\d*\.xml")
+
+
+def with_footer_text(data: bytes, text: str) -> bytes:
+    """The DOCX with ``text`` and a separator put before the first line of each footer (the reference
+    document's „Seite X von Y“ stays), as the PDF's footer names the Körperschaft and the Drucksache.
+    Entries keep their order, times and compression, so the bytes stay reproducible."""
+    run = ('<w:r><w:t xml:space="preserve">' + html.escape(text, quote=False) + " · </w:t></w:r>").encode()
+    out = io.BytesIO()
+    with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
+        for info in src.infolist():
+            body = src.read(info)
+            if _FOOTER_PART.fullmatch(info.filename):
+                body = _prepend_run(body, run)
+            dst.writestr(info, body)
+    return out.getvalue()
+
+
+def _prepend_run(xml: bytes, run: bytes) -> bytes:
+    start = re.search(rb"<w:p[ >]", xml)
+    if start is None:
+        return xml
+    at = xml.index(b">", start.start()) + 1
+    if xml[at:].startswith(b"<w:pPr"):
+        at = xml.index(b"</w:pPr>", at) + len(b"</w:pPr>")
+    return xml[:at] + run + xml[at:]
