@@ -196,7 +196,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     if problems:
         raise ValidationFailed(problems, project.warnings)
     # Every Niederschrift of the project counts, also for a run that selected only some files
-    project.ergebnisse = {**quiet_results(root, ref), **results_of(loaded, ref)}
+    project.ergebnisse = {**quiet_results(root, ref, {s.path for s in loaded}), **results_of(loaded, ref)}
     derive_results(project)
     return project
 

@@ -197,12 +197,13 @@ def results_of(sitzungen: list[SitzungRecord], ref: RefData) -> dict[tuple[str, 
     return out
 
 
-def quiet_results(root: Path, ref: RefData) -> dict[tuple[str, str, str, dt.date], str]:
-    """The results of every readable Niederschrift, for a run that did not select the Sitzungen
-    (a build of single Drucksachen must show what a build of all shows). Faults are validate's to report."""
+def quiet_results(root: Path, ref: RefData, skip: set[Path]) -> dict[tuple[str, str, str, dt.date], str]:
+    """The results of every readable Niederschrift of a Sitzung not in ``skip`` (those already loaded),
+    for a run that did not select all Sitzungen (a build of single Drucksachen must show what a build of
+    all shows). Faults are validate's to report."""
     loaded = []
     for path in discover_sitzungen(root):
-        if niederschrift_path(path).is_file():
+        if path not in skip and niederschrift_path(path).is_file():
             rec, problems = read_sitzung(path, ref)
             if rec is not None and not problems:
                 loaded.append(rec)
