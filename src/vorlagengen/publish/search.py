@@ -20,6 +20,7 @@ from collections.abc import Iterable
 from pathlib import Path
 
 from ..errors import ToolError
+from . import pagefind_order
 
 FOLDER = "pagefind"
 
@@ -52,4 +53,5 @@ def build_index(site: Path, pages: Iterable[str]) -> dict[str, bytes]:
         done = subprocess.run(cmd, capture_output=True, text=True, check=False)
         if done.returncode != 0:
             raise ToolError("pagefind", site, (done.stderr or done.stdout).strip()[:2000])
-        return {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+        files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
+        return pagefind_order.normalise(files)
