@@ -52,6 +52,8 @@ def test_filter_order_does_not_change_the_bundle(bundle: dict[str, bytes]) -> No
     other = _shuffled(bundle)
     assert other != bundle
     assert pagefind_order.normalise(other) == bundle
+    assert {"pagefind.js", "pagefind-ui.js", "pagefind-entry.json", "wasm.de.pagefind"} <= set(bundle)
+    assert sum(k.endswith(".pf_meta") for k in bundle) == 1 and sum(k.startswith("filter/") for k in bundle) == 2
     values = [pagefind_order._payload(v) for k, v in bundle.items() if k.startswith("filter/")]
     gremium = next(v for v in values if v[0] == "Gremium")
     assert [v[0] for v in gremium[1]] == [f"Ausschuss {i}" for i in range(5)]

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
 
@@ -61,6 +62,20 @@ def test_sitzung_page_has_public_agenda_with_links_and_results(demo: tuple[Path,
     assert "19/0175" not in html and "Verschiedenes (nichtöffentlich)" not in html
 
 
+def test_sitzung_page_shows_result_and_vote_of_each_public_top(demo: tuple[Path, Path]) -> None:
+    _, site = demo
+    html = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S)}
+    assert list(rows) == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
+    assert rows["Ö 2"].endswith("<td>ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
+                                "Enthaltung 1</span></td>")  # no Drucksache: the result is the Niederschrift's
+    assert "geändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 1, Enthaltung 1" in rows["Ö 3"]
+    assert "Abstimmung: einstimmig" in rows["12.7"]
+    assert rows["Ö 1"].endswith("<td>–</td>") and rows["Ö 4"].endswith("<td>zur Kenntnis genommen</td>")
+    assert html.count("Abstimmung:") == 3  # N 1's result stays in the non-public part
+    assert '<a href="../dokumente/sitzungen/wandsbek-jha-2011-05-11/Niederschrift.pdf">Niederschrift</a>' in html
+
+
 def test_lists_calendar_gremien_and_statement_exist(demo: tuple[Path, Path]) -> None:
     _, site = demo
     for rel in ("index.html", "kalender/index.html", "kalender/2011-05.html", "kalender/2019-04.html",
@@ -108,7 +123,7 @@ def test_search_index_by_year_german_with_filters(demo: tuple[Path, Path]) -> No
     counts = {y: json.loads(text(site, f"pagefind/{y}/pagefind-entry.json"))["languages"]["de"]["page_count"]
               for y in years}
     assert counts == {"2011": 5, "2017": 1, "2018": 1, "2019": 2}  # Drucksachen and Sitzungen of each year
-    assert 'data-jahre="2019 2018 2017 2011"' in text(site, "suche.html")
+    assert 'data-teile="2019 2018 2017 2011"' in text(site, "suche.html")
     filters = b"".join(gzip.decompress(p.read_bytes()) for p in (site / "pagefind").glob("*/filter/*"))
     for word in (b"Gremium", b"Jugendhilfeausschuss", b"Art", b"Beschlussvorlage", b"Jahr", b"2011"):
         assert word in filters

@@ -30,12 +30,13 @@ class SiteOutput:
     kept: set[str] = field(default_factory=set)  # unchanged files not rendered again
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    stamps: dict[str, str] = field(default_factory=dict)  # page → "size:mtime:digest" when last written or read
 
     def put(self, rel: str, data: bytes | str) -> None:
         self.pages[rel] = data.encode("utf-8") if isinstance(data, str) else data
 
-    def copy(self, rel: str, source: Path) -> None:
-        st = source.stat()
+    def copy(self, rel: str, source: Path, st: os.stat_result | None = None) -> None:
+        st = st or source.stat()
         self.copies[rel] = Copy(source, st.st_size, st.st_mtime_ns)
 
     def keep(self, rel: str) -> None:
@@ -46,18 +47,40 @@ class SiteOutput:
 
     def commit(self, keep: tuple[str, ...] = ()) -> None:
         """Write what changed, remove what is no longer produced (except below ``keep`` folders)."""
+        self.write()
+        self._remove_stale(keep)
+
+    def write(self) -> None:
+        """Write the files put so far whose bytes differ from the disk; they stay part of the site."""
         self.root.mkdir(parents=True, exist_ok=True)
         for rel, data in sorted(self.pages.items()):
             target = self.root / rel
+            digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+            if self._stamped(rel, target, digest):
+                continue
             if not _same_bytes(target, data):
                 _write(target, data)
                 self.written.append(rel)
+            st = target.stat()
+            self.stamps[rel] = f"{st.st_size}:{st.st_mtime_ns}:{digest}"
         for rel, item in sorted(self.copies.items()):
             target = self.root / rel
             if not _same_file(target, item):
                 _place(item.source, target)
                 self.written.append(rel)
-        self._remove_stale(keep)
+        self.kept.update(self.pages, self.copies)
+        self.pages, self.copies = {}, {}
+
+    def _stamped(self, rel: str, target: Path, digest: str) -> bool:
+        """Whether the file on disk is the one this builder wrote with these bytes (no need to read it)."""
+        known = self.stamps.get(rel)
+        if known is None or not known.endswith(digest):
+            return False
+        try:
+            st = target.stat()
+        except OSError:
+            return False
+        return known == f"{st.st_size}:{st.st_mtime_ns}:{digest}"
 
     def _remove_stale(self, keep: tuple[str, ...]) -> None:
         wanted = self.names()

@@ -32,7 +32,7 @@ Cbor = int | str | list[Any]
 def normalise(bundle: dict[str, bytes]) -> dict[str, bytes]:
     """The bundle ({path: bytes} as Pagefind wrote it) with its filter files in a fixed order."""
     entry = json.loads(bundle["pagefind-entry.json"])
-    out = {k: v for k, v in bundle.items() if not k.startswith("filter/") and not k.startswith("pagefind.")}
+    out = {k: v for k, v in bundle.items() if not k.startswith("filter/") and not _is_meta(k)}
     text = bundle["pagefind-entry.json"].decode("utf-8")
     for lang, info in sorted(entry["languages"].items()):
         old_meta = f"pagefind.{info['hash']}.pf_meta"
@@ -52,6 +52,10 @@ def normalise(bundle: dict[str, bytes]) -> dict[str, bytes]:
         text = text.replace(f'"hash":"{info["hash"]}"', f'"hash":"{new_meta}"')
     out["pagefind-entry.json"] = text.encode("utf-8")
     return dict(sorted(out.items()))
+
+
+def _is_meta(name: str) -> bool:
+    return name.startswith("pagefind.") and name.endswith(".pf_meta")
 
 
 def pagefind_hash(data: bytes) -> str:

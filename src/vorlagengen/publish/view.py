@@ -9,11 +9,13 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model_niederschrift import TopErgebnis, abstimmung_text
 from ..records import Project, Record, anlage_path
 from ..schwaerzung import klartext
 
@@ -40,9 +42,14 @@ class SiteFile:
     href: str  # site-relative path, e.g. "dokumente/wandsbek/19-0171.pdf"
     date: dt.date
 
+    @functools.cached_property
+    def stat(self) -> os.stat_result:
+        """The source's stat, taken once per build (size, checksum and copy all need it)."""
+        return self.source.stat()
+
     @property
     def size(self) -> int:
-        return self.source.stat().st_size
+        return self.stat.st_size
 
     @property
     def mime(self) -> str:
@@ -85,6 +92,15 @@ class SourceFile:
 
 
 @dataclass
+class Bezug:
+    """A Drucksache this one refers to: its number, and its key when it is public (else it is shown
+    by number only; the public project does not know its Betreff)."""
+
+    nummer: str
+    key: str | None = None
+
+
+@dataclass
 class Drucksache:
     key: str  # "<koerperschaft>/<slug>"
     koerperschaft: str
@@ -98,8 +114,7 @@ class Drucksache:
     federfuehrend: str
     federfuehrend_id: str | None
     initiator_id: str | None
-    bezug: str | None
-    bezug_key: str | None
+    bezuege: list[Bezug]
     steps: list[Step]
     texts: list[Text]
     files: list[SiteFile]
@@ -125,6 +140,7 @@ class Top:
     drucksache: str | None  # key
     ergebnis: str
     unterpunkte: list[Top] = field(default_factory=list)
+    abstimmung: str = ""  # the vote as the public Niederschrift records it, e.g. "Ja 12, Nein 3, Enthaltung 1"
 
 
 @dataclass
@@ -254,8 +270,8 @@ def site_view(public: Project, documents: Path) -> Site:
         site.drucksachen[ds.key] = ds
     keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
     for ds in site.drucksachen.values():
-        if ds.bezug:
-            ds.bezug_key = keys.get((ds.koerperschaft, ds.bezug))
+        for bezug in ds.bezuege:
+            bezug.key = keys.get((ds.koerperschaft, bezug.nummer))
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
         sz = _sitzung(srec, site, keys, documents, results)
         site.sitzungen[sz.slug] = sz
@@ -312,14 +328,17 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
     key = f"{v.koerperschaft}/{slug}"
     files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum)
     numbers = rec.anlagen_nummern or range(1, len(v.anlagen) + 1)  # an Anlage keeps its number (public.py)
-    anlagen = [SiteFile(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
-                        f"dokumente/{key}/anlage-{i}{anlage_path(a.datei, rec.path).suffix.lower()}", v.datum)
+    anlagen = [_anlage(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
+                       f"dokumente/{key}/anlage-{i}", v.datum)
                for i, a in zip(numbers, v.anlagen, strict=True) if a.oeffentlich and not a.personenbezogen]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, klartext(v.betreff),
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
-                      v.initiator, v.bezuege[0] if v.bezuege else None, None, steps, _texts(v), files, anlagen,
-                      rec.path,
+                      v.initiator, [Bezug(nr) for nr in v.bezuege], steps, _texts(v), files, anlagen, rec.path,
                       _source_files(v))
+
+
+def _anlage(label: str, source: Path, href: str, datum: dt.date) -> SiteFile:
+    return SiteFile(label, source, href + source.suffix.lower(), datum)
 
 
 def _source_files(v: Any) -> list[SourceFile]:
@@ -371,12 +390,15 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
     folder = documents / "sitzungen" / srec.slug
     files = [SiteFile(label, folder / name, f"dokumente/sitzungen/{srec.slug}/{name}", s.datum)
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
-    tops = [_top(e, s, keys, results) for e in srec.tops if e.oeffentlich]
+    tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich]
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort, s.raum or "", s.sitzungsleitung, tops, files, srec.path)
 
 
-def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results) -> Top:
+def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
+         minutes: dict[str, TopErgebnis]) -> Top:
+    """A public TOP with its result: the Beratungsfolge's (which the Niederschrift decides), else what
+    the public Niederschrift records for it; the vote from the Niederschrift."""
     key = None
     ergebnis = ""
     if entry.record is not None:
@@ -384,5 +406,9 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results)
         key = keys.get((v.koerperschaft, v.nummer))
         step = next((st for st in v.beratungsfolge if st.gremium == s.gremium and st.datum == s.datum), None)
         ergebnis = _result(step, v, results) if step else ""
-    subs = [_top(u, s, keys, results) for u in entry.unterpunkte if u.oeffentlich]
-    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs)
+    minute = minutes.get(entry.nummer)
+    if minute is not None:
+        ergebnis = ergebnis or (minute.ergebnis or "")
+    subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich]
+    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs,
+               abstimmung_text(minute.abstimmung) if minute is not None else "")
