@@ -129,13 +129,15 @@ def _markdown(rng: random.Random, size: int, tables: bool = False) -> str:
 def _beratungsfolge(rng: random.Random, gremien: list[str], datum: dt.date) -> list[str]:
     lines = ["beratungsfolge:"]
     day = datum
+    decided = True  # results only on a first run of steps, as a real Beratungsfolge has them
     for _ in range(rng.randint(1, 4)):
         day += dt.timedelta(days=rng.randint(0, 21))
         lines += [f"  - gremium: {rng.choice(gremien)}", f"    datum: {day.isoformat()}",
                   f"    zustaendigkeit: {rng.choice(['Vorberatung', 'Kenntnisnahme', 'Entscheidung'])}"]
         if rng.random() < 0.3:
             lines += [f"    top: {_q(f'{rng.randint(1, 15)}.{rng.randint(1, 9)}')}", "    oeffentlich: ja"]
-        if rng.random() < 0.2:
+        decided = decided and rng.random() < 0.3
+        if decided:
             lines += ["    ergebnis: ungeändert beschlossen", "    erledigt: ja"]
     return lines
 
