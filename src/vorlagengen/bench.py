@@ -14,6 +14,7 @@ import importlib
 import json
 import pkgutil
 import random
+import resource
 import shutil
 import statistics
 import subprocess
@@ -232,15 +233,21 @@ def generate_project(root: Path, data: Path, count: int, seed: int = 20190321, r
 # --- benchmarks -------------------------------------------------------------------------------
 
 
-def _cold_validate(root: Path) -> float:
+def _children_cpu() -> float:
+    used = resource.getrusage(resource.RUSAGE_CHILDREN)
+    return used.ru_utime + used.ru_stime
+
+
+def _cold_validate(root: Path) -> tuple[float, float]:
+    """Wall time and CPU time (all processes) of one cold validate."""
     cmd = [sys.executable, "-m", "vorlagengen", "--projekt", str(root), "-q", "validate"]
-    begin = time.perf_counter()
+    begin, cpu = time.perf_counter(), _children_cpu()
     done = subprocess.run(cmd, capture_output=True, text=True, check=False)
-    elapsed = time.perf_counter() - begin
+    elapsed, cpu = time.perf_counter() - begin, _children_cpu() - cpu
     if done.returncode != 0:
         shown = "\n".join(done.stderr.splitlines()[:20])
         raise SystemExit(f"Prüfung der erzeugten Drucksachen fehlgeschlagen (Status {done.returncode}):\n{shown}")
-    return elapsed
+    return elapsed, cpu
 
 
 def bench_validate() -> dict[str, Any]:
@@ -251,15 +258,18 @@ def bench_validate() -> dict[str, Any]:
         begin = time.perf_counter()
         generate_project(root, OPTIONS["data"], records)
         print(f"{records} Drucksachen erzeugt in {_de(time.perf_counter() - begin, 1)} s")
-        times = []
+        times, cpus = [], []
         for run in range(1, runs + 1):
-            times.append(_cold_validate(root))
-            print(f"  Prüflauf {run}: {_de(times[-1])} s")
+            elapsed, cpu = _cold_validate(root)
+            times.append(elapsed)
+            cpus.append(cpu)
+            print(f"  Prüflauf {run}: {_de(elapsed)} s (Rechenzeit aller Prozesse {_de(cpu)} s)")
     median = statistics.median(times)
-    report("validate_10k_s" if records == 10_000 else "", median,
-           f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)})")
     key = "validate_10k_s" if records == 10_000 else f"validate_{records}_s"
-    return {key: round(median, 3)}
+    report(key, median,
+           f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)})")
+    # CPU time is what a shared, noisy machine distorts least
+    return {key: round(median, 3), key.removesuffix("_s") + "_cpu_s": round(statistics.median(cpus), 3)}
 
 
 TARGETS = {
@@ -283,7 +293,7 @@ def runs() -> int:
 
 def report(key: str, value: float, what: str) -> None:
     """One figure as it is printed: value, target, ratio to LibreOffice where measured."""
-    target, kind, unit = TARGETS.get(key, (None, "", ""))
+    target, kind, unit = TARGETS.get(key, (None, "", "/s" if key.endswith("_per_s") else "s"))
     line = f"  {what}: {_de(value)} {unit}".rstrip()
     if target is not None:
         ok = value >= target if kind == "min" else value <= target
