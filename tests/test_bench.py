@@ -125,8 +125,9 @@ def test_bench_command_small_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                              "--ausgabe", str(out)], prog_name="python -m vorlagengen.bench")
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert set(figures) == {"anderer_s", "validate_40_s"}
+    assert set(figures) == {"anderer_s", "validate_40_s", "validate_40_cpu_s"}
     assert 0 < figures["validate_40_s"] < 30
+    assert 0 < figures["validate_40_cpu_s"] < 60
     assert "Prüfung von 40 Drucksachen" in result.output
 
 
