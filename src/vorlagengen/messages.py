@@ -9,6 +9,11 @@ from typing import Any
 from pydantic_core import ErrorDetails
 
 
+def anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    """``1 Datei``, ``2 Dateien``."""
+    return f"{n} {einzahl if n == 1 else mehrzahl}"
+
+
 def closest(word: str, candidates: Iterable[str]) -> str | None:
     """The candidate an author most likely meant by ``word``, or None."""
     pool = list(candidates)
