@@ -33,6 +33,9 @@ def load(site: Path, rel: str) -> dict:
 
 def test_export_is_valid_and_consistent(export: Path) -> None:
     assert check_export(export, BASE) == []
+    for path in sorted((export / "oparl").rglob("*.json")):  # compact UTF-8 JSON, one line each
+        data = path.read_bytes()
+        assert data == (json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def test_system_body_and_paper(export: Path) -> None:

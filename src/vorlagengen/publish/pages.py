@@ -8,6 +8,7 @@ are relative, so the site works under any address and from a local folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
@@ -138,7 +139,7 @@ class Pages:
 
     def _changed(self, item: object) -> str:
         """The page's own date of change (from git): a change elsewhere does not rewrite it."""
-        return self.modified(item).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
+        return _berlin_day(self.modified(item))
 
     def gremien(self) -> None:
         used = self._gremien_used()
@@ -211,6 +212,11 @@ class Pages:
         anschrift = self.website.kontakt_anschrift or (body.briefkopf if body else [])
         self.page("barrierefreiheit.html", "barrierefreiheit.html.j2", "Erklärung zur Barrierefreiheit",
                   betreiber=betreiber, anschrift=anschrift)
+
+
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct dates for thousands of pages
+def _berlin_day(when: dt.datetime) -> str:
+    return when.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
 
 
 def _templates_fingerprint(env: jinja2.Environment) -> str:

@@ -265,8 +265,9 @@ def site_view(public: Project, documents: Path) -> Site:
     )
     sitzung_slugs = {(s.sitzung.gremium, s.sitzung.datum): s.slug for s in public.sitzungen}
     results: Results = dict(getattr(public, "ergebnisse", {}))
+    listing = _Listing()
     for rec in sorted(public.records, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
-        ds = _drucksache(rec, site, sitzung_slugs, documents, ref, results)
+        ds = _drucksache(rec, site, sitzung_slugs, documents, ref, results, listing)
         site.drucksachen[ds.key] = ds
     keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
     for ds in site.drucksachen.values():
@@ -317,7 +318,7 @@ def _result(step: Any, v: Any, results: Results) -> str:
 
 
 def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], str], documents: Path,
-                public_ref: Any, results: Results) -> Drucksache:
+                public_ref: Any, results: Results, listing: _Listing) -> Drucksache:
     v = rec.vorlage
     slug = slugify(v.nummer)
     steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "",
@@ -326,7 +327,7 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
     profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
     art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
     key = f"{v.koerperschaft}/{slug}"
-    files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum)
+    files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum, listing)
     numbers = rec.anlagen_nummern or range(1, len(v.anlagen) + 1)  # an Anlage keeps its number (public.py)
     anlagen = [_anlage(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
                        f"dokumente/{key}/anlage-{i}", v.datum)
@@ -369,13 +370,40 @@ def _one_item(text: str) -> str:
     return "\n   ".join(str(text).strip().splitlines())
 
 
-def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt.date) -> list[SiteFile]:
+class _Listing:
+    """The files of the public tree's folders, each folder listed once (a thousand Drucksachen need
+    two thousand look-ups), with their stat for :attr:`SiteFile.stat`."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, dict[str, os.stat_result]] = {}
+
+    def files(self, folder: str) -> dict[str, os.stat_result]:
+        found = self.folders.get(folder)
+        if found is None:
+            found = self.folders[folder] = {}
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file():
+                            found[entry.name] = entry.stat()
+            except OSError:
+                pass
+        return found
+
+
+def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt.date,
+                    listing: _Listing) -> list[SiteFile]:
     name = nummer.replace("/", "-")
+    folder = os.path.join(documents, "vorlagen", body)
+    present = listing.files(folder)
     out = []
     for ext, label in ((".pdf", "PDF"), (".docx", "Word (DOCX)")):
-        path = documents / "vorlagen" / body / f"{name}{ext}"
-        if path.is_file():
-            out.append(SiteFile(f"Drucksache {nummer} ({label})", path, f"dokumente/{key}{ext}", datum))
+        st = present.get(f"{name}{ext}")
+        if st is not None:
+            item = SiteFile(f"Drucksache {nummer} ({label})", Path(folder, f"{name}{ext}"), f"dokumente/{key}{ext}",
+                            datum)
+            item.__dict__["stat"] = st  # the listing's stat: SiteFile.stat is not taken again
+            out.append(item)
     return out
 
 
