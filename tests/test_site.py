@@ -175,6 +175,18 @@ def test_rebuild_is_reproducible_and_incremental(tmp_path: Path) -> None:
     assert "drucksachen/segeberg/drs-2011-054.html" in renamed.written
     assert "JHA Segeberg" in (site_a / "drucksachen/segeberg/drs-2011-054.html").read_text(encoding="utf-8")
     assert "drucksachen/wandsbek/19-0171.html" not in renamed.written
+    organization = json.loads(text(site_a, "oparl/body/segeberg/organization/segeberg-jha.json"))
+    assert organization["name"] == "JHA Segeberg"  # the export, left alone for a Sachverhalt, follows this
+    record.write_text(record.read_text(encoding="utf-8").replace("betreff: ", "betreff: Neu – ", 1), encoding="utf-8")
+    retitled = build(root, tmp_path / "a")
+    assert "oparl/body/segeberg/paper/drs-2011-054.json" in retitled.written
+    assert json.loads(text(site_a, "oparl/body/segeberg/paper/drs-2011-054.json"))["name"].startswith("Neu – ")
+    assert site_files(site_a) == site_files(_clean(root, tmp_path / "c"))  # as a build from scratch makes it
+
+
+def _clean(root: Path, out: Path) -> Path:
+    build(root, out)
+    return out / "oeffentlich/site"
 
 
 def test_withdrawn_drucksache_leaves_no_page_behind(tmp_path: Path) -> None:

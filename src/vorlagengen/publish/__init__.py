@@ -10,8 +10,9 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
@@ -20,6 +21,7 @@ import jinja2
 from ..records import Project
 from ..writing import write_atomic
 from . import feeds, oparl, search
+from . import view as view_module
 from .config import Website
 from .gitdates import fallback, git_dates, head_time
 from .markdown import Renderer
@@ -49,6 +51,7 @@ class _State:
     pages: dict[str, str] = field(default_factory=dict)
     bundles: dict[str, list[str]] = field(default_factory=dict)  # search bundle → its pages
     stamps: dict[str, str] = field(default_factory=dict)  # site file → what SiteOutput wrote
+    oparl: dict[str, Any] = field(default_factory=dict)  # {"key": inputs' digest, "files": [paths]}
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
@@ -61,7 +64,7 @@ class _State:
         if raw.get("version") != STATE_VERSION:
             return cls(path)
         return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}), raw.get("bundles", {}),
-                   raw.get("stamps", {}))
+                   raw.get("stamps", {}), raw.get("oparl", {}))
 
     def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str],
              bundles: dict[str, list[str]], output: SiteOutput) -> None:
@@ -70,7 +73,7 @@ class _State:
         names = output.names()
         data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
                 "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}, "bundles": bundles,
-                "stamps": {k: v for k, v in sorted(output.stamps.items()) if k in names}}
+                "stamps": {k: v for k, v in sorted(output.stamps.items()) if k in names}, "oparl": self.oparl}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def checksum(self, f: SiteFile, used: set[str]) -> str:
@@ -99,7 +102,7 @@ class _Dates:
         self.items: dict[int, tuple[dt.datetime, dt.datetime]] = {}
         items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
         for item in items:
-            found = self.git.get(item.source.resolve())
+            found = self.git.get(item.source.resolve()) if self.git else None
             self.items[id(item)] = found if found else (fallback(item.datum), fallback(item.datum))
 
     def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
@@ -136,7 +139,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
     feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
     used_sha: set[str] = set()
-    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
+    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root, cache)
     output.commit(keep=(search.FOLDER,))
     _search(out, output, shards, indexer.result())
     result.written, result.removed = output.written, output.removed
@@ -186,15 +189,52 @@ def _wappen(public: Project, website: Website) -> Path | None:
 
 
 def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out: Path, checksum: Any,
-           root: Path) -> None:
+           root: Path, cache: _State) -> None:
+    """The export; left as it is when none of its inputs changed (a changed Sachverhalt is not one)."""
+    when = head_time(root) or dates.ref[1]
+    key = _oparl_key(site, website, dates, when)
+    kept = cache.oparl.get("files", [])
+    if cache.oparl.get("key") == key and all(os.path.isfile(os.path.join(out, oparl.ROOT, rel)) for rel in kept):
+        for rel in kept:
+            output.keep(f"{oparl.ROOT}/{rel}")
+        for f in _site_files(site):  # the checksums stay in the cache
+            checksum(f)
+        return
     export = oparl.Export(site, website.base, dates, checksum, website.seitengroesse, website.lizenz, website.titel,
                           website.kontakt_email)
     export.run()
     files = export.files()
-    when = head_time(root) or dates.ref[1]
     files.update(oparl.tombstones(out / oparl.ROOT, files, when))
     for rel, obj in sorted(files.items()):
         output.put(f"{oparl.ROOT}/{rel}", oparl.dump(obj))
+    cache.oparl = {"key": key, "files": sorted(files)}
+
+
+def _code() -> str:
+    """The export's own code: a new version of it makes the export again."""
+    h = hashlib.blake2b(digest_size=16)
+    for module in (oparl, view_module):
+        h.update(Path(str(module.__file__)).read_bytes())
+    return h.hexdigest()
+
+
+def _site_files(site: Site) -> list[SiteFile]:
+    out = [f for d in site.drucksachen.values() for f in d.files + d.anlagen]
+    return out + [f for s in site.sitzungen.values() for f in s.files]
+
+
+def _oparl_key(site: Site, website: Website, dates: _Dates, when: dt.datetime) -> str:
+    """A digest of everything the export is made of: the site's view (the Drucksachen without their
+    texts, which no OParl field holds), dates, the files' stat (their checksums) and the settings."""
+    h = hashlib.blake2b(repr((_code(), website, when, dates.ref, site.koerperschaften, site.gremien,
+                              site.aemter, site.personen, site.beschluesse)).encode("utf-8"), digest_size=16)
+    for d in site.drucksachen.values():
+        h.update(repr((replace(d, texts=[]), dates(d))).encode("utf-8"))
+    for s in site.sitzungen.values():
+        h.update(repr((s, dates(s))).encode("utf-8"))
+    for f in _site_files(site):
+        h.update(f"{f.source}\0{f.stat.st_size}\0{f.stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()
 
 
 def _stale_bundles(out: Path, shards: dict[str, list[str]], before: dict[str, list[str]],

@@ -102,10 +102,10 @@ class Pages:
         return self._check(rel, key)
 
     def shared(self, obj: object) -> str:
-        """``repr(obj)`` once per build for an object that the keys of many pages contain."""
+        """A digest of ``repr(obj)``, once per build, for an object that the keys of many pages contain."""
         text = self._shared.get(id(obj))
         if text is None:
-            text = self._shared[id(obj)] = repr(obj)
+            text = self._shared[id(obj)] = hashlib.blake2b(repr(obj).encode("utf-8"), digest_size=16).hexdigest()
         return text
 
     def _check(self, rel: str, key: str) -> bool:
