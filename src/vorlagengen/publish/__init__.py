@@ -12,7 +12,7 @@ import hashlib
 import json
 import os
 import shutil
-from dataclasses import dataclass, field, replace
+from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
@@ -139,7 +139,7 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
     feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
     used_sha: set[str] = set()
-    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root, cache)
+    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root, cache, pages)
     output.commit(keep=(search.FOLDER,))
     _search(out, output, shards, indexer.result())
     result.written, result.removed = output.written, output.removed
@@ -189,10 +189,10 @@ def _wappen(public: Project, website: Website) -> Path | None:
 
 
 def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out: Path, checksum: Any,
-           root: Path, cache: _State) -> None:
+           root: Path, cache: _State, pages: Pages) -> None:
     """The export; left as it is when none of its inputs changed (a changed Sachverhalt is not one)."""
     when = head_time(root) or dates.ref[1]
-    key = _oparl_key(site, website, dates, when)
+    key = _oparl_key(site, website, dates, when, pages)
     kept = cache.oparl.get("files", [])
     if cache.oparl.get("key") == key and all(os.path.isfile(os.path.join(out, oparl.ROOT, rel)) for rel in kept):
         for rel in kept:
@@ -223,15 +223,15 @@ def _site_files(site: Site) -> list[SiteFile]:
     return out + [f for s in site.sitzungen.values() for f in s.files]
 
 
-def _oparl_key(site: Site, website: Website, dates: _Dates, when: dt.datetime) -> str:
+def _oparl_key(site: Site, website: Website, dates: _Dates, when: dt.datetime, pages: Pages) -> str:
     """A digest of everything the export is made of: the site's view (the Drucksachen without their
     texts, which no OParl field holds), dates, the files' stat (their checksums) and the settings."""
     h = hashlib.blake2b(repr((_code(), website, when, dates.ref, site.koerperschaften, site.gremien,
                               site.aemter, site.personen, site.beschluesse)).encode("utf-8"), digest_size=16)
     for d in site.drucksachen.values():
-        h.update(repr((replace(d, texts=[]), dates(d))).encode("utf-8"))
+        h.update(repr((pages.meta(d), dates(d))).encode("utf-8"))
     for s in site.sitzungen.values():
-        h.update(repr((s, dates(s))).encode("utf-8"))
+        h.update(repr((pages.shared(s), dates(s))).encode("utf-8"))
     for f in _site_files(site):
         h.update(f"{f.source}\0{f.stat.st_size}\0{f.stat.st_mtime_ns}\0".encode())
     return h.hexdigest()

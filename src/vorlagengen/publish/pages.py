@@ -12,7 +12,7 @@ import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -58,7 +58,8 @@ class Pages:
         self.previous: dict[str, str] = {}  # page → key of its inputs, from the last run
         self.keys: dict[str, str] = {}
         self.fingerprint = repr((repr(website), wappen, _templates_fingerprint(env)))
-        self._shared: dict[int, str] = {}  # repr of objects many pages name (Gremien, Körperschaften)
+        self._shared: dict[int, str] = {}  # digests of objects many pages name (Gremien, Körperschaften)
+        self._meta: dict[int, str] = {}
 
     def page(self, rel: str, template: str, title: str, section: str = "", **context: Any) -> None:
         up = "../" * rel.count("/")  # links are relative: the site works under any address
@@ -102,10 +103,19 @@ class Pages:
         return self._check(rel, key)
 
     def shared(self, obj: object) -> str:
-        """A digest of ``repr(obj)``, once per build, for an object that the keys of many pages contain."""
+        """A digest of ``repr(obj)``, once per build, for an object that the keys of many pages contain.
+        A Drucksache's is made of :meth:`meta` and its texts."""
         text = self._shared.get(id(obj))
         if text is None:
-            text = self._shared[id(obj)] = hashlib.blake2b(repr(obj).encode("utf-8"), digest_size=16).hexdigest()
+            shown = (self.meta(obj), obj.texts) if isinstance(obj, Drucksache) else obj
+            text = self._shared[id(obj)] = _digest(repr(shown))
+        return text
+
+    def meta(self, d: Drucksache) -> str:
+        """A digest of a Drucksache without its texts: what lists, feeds and the OParl export show of it."""
+        text = self._meta.get(id(d))
+        if text is None:
+            text = self._meta[id(d)] = _digest(repr(replace(d, texts=[])))
         return text
 
     def _check(self, rel: str, key: str) -> bool:
@@ -212,6 +222,10 @@ class Pages:
         anschrift = self.website.kontakt_anschrift or (body.briefkopf if body else [])
         self.page("barrierefreiheit.html", "barrierefreiheit.html.j2", "Erklärung zur Barrierefreiheit",
                   betreiber=betreiber, anschrift=anschrift)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
 
 
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates for thousands of pages
