@@ -24,7 +24,7 @@ from concurrent.futures import Future, ThreadPoolExecutor
 from pathlib import Path
 
 from ..errors import ToolError
-from . import pagefind_order
+from .pagefind_order import normalise
 
 FOLDER = "pagefind"
 LIMIT = 40  # pages per bundle: Pagefind takes ~3 ms a page, the browser one request more per bundle
@@ -94,4 +94,4 @@ def build_index(site: Path, pages: Iterable[str]) -> dict[str, bytes]:
         if done.returncode != 0:
             raise ToolError("pagefind", site, (done.stderr or done.stdout).strip()[:2000])
         files = {p.relative_to(bundle).as_posix(): p.read_bytes() for p in sorted(bundle.rglob("*")) if p.is_file()}
-        return pagefind_order.normalise(files)
+        return normalise(files)
