@@ -51,6 +51,8 @@ def test_drucksache_page_shows_its_parts(demo: tuple[Path, Path]) -> None:
     assert '<a href="../../dokumente/wandsbek/19-0171/anlage-1.png">Anlage 1: Lageplan' in html
     assert "Kostenschätzung (Angebotspreise" not in html  # its non-public Anlage
     assert not (site / "dokumente/wandsbek/19-0171/anlage-2.pdf").exists()
+    stellungnahme = text(site, "drucksachen/rostock/2017-an-2460-01.html")  # its Bezug is in the public Altbestand
+    assert "<dt>Bezug</dt>\n  <dd>2017/AN/2460 – Fachkonzept Sozialraumorientierung</dd>" in stellungnahme
 
 
 def test_sitzung_page_has_public_agenda_with_links_and_results(demo: tuple[Path, Path]) -> None:

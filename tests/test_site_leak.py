@@ -82,4 +82,4 @@ def test_no_marker_in_the_website_and_the_public_words_are_there(tmp_path: Path)
     page = (site / "drucksachen/wandsbek/19-0178.html").read_text(encoding="utf-8")
     assert ('<dt>Bezüge</dt>\n  <dd><a href="../../drucksachen/wandsbek/19-0171.html">19/0171 – Neugestaltung des '
             'Spielplatzes Rahlstedter Höhe</a></dd>') in page  # the public Bezug: linked, with its Betreff
-    assert "<dd>19/0175</dd>" in page and "19-0175" not in page  # the non-public one: its number only
+    assert "<dd>19/0175 – nichtöffentliche Drucksache</dd>" in page and "19-0175" not in page  # number and note only

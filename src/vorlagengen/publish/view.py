@@ -17,6 +17,7 @@ from typing import Any
 
 from ..model_niederschrift import TopErgebnis, abstimmung_text
 from ..records import Project, Record, anlage_path
+from ..render.context import bezug_text
 from ..schwaerzung import klartext
 
 MIME = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -97,6 +98,7 @@ class Bezug:
     by number only; the public project does not know its Betreff)."""
 
     nummer: str
+    text: str = ""  # what follows the number: a Betreff, or the note „nichtöffentliche Drucksache“
     key: str | None = None
 
 
@@ -267,7 +269,7 @@ def site_view(public: Project, documents: Path) -> Site:
     results: Results = dict(getattr(public, "ergebnisse", {}))
     listing = _Listing()
     for rec in sorted(public.records, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
-        ds = _drucksache(rec, site, sitzung_slugs, documents, ref, results, listing)
+        ds = _drucksache(rec, site, sitzung_slugs, documents, public, results, listing)
         site.drucksachen[ds.key] = ds
     keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
     for ds in site.drucksachen.values():
@@ -318,12 +320,13 @@ def _result(step: Any, v: Any, results: Results) -> str:
 
 
 def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], str], documents: Path,
-                public_ref: Any, results: Results, listing: _Listing) -> Drucksache:
+                public: Project, results: Results, listing: _Listing) -> Drucksache:
     v = rec.vorlage
     slug = slugify(v.nummer)
     steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "",
                   _result(s, v, results), s.top or "", sitzungen.get((s.gremium, s.datum)) if s.datum else None)
              for s in v.beratungsfolge]
+    public_ref = public.ref
     profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
     art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
     key = f"{v.koerperschaft}/{slug}"
@@ -334,8 +337,15 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
                for i, a in zip(numbers, v.anlagen, strict=True) if a.oeffentlich and not a.personenbezogen]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, klartext(v.betreff),
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
-                      v.initiator, [Bezug(nr) for nr in v.bezuege], steps, _texts(v), files, anlagen, rec.path,
-                      _source_files(v))
+                      v.initiator, [_bezug(v, nr, public) for nr in v.bezuege], steps, _texts(v), files, anlagen,
+                      rec.path, _source_files(v))
+
+
+def _bezug(v: Any, nr: str, public: Project) -> Bezug:
+    """A Bezug as the public documents word it (``bezug_text``): the Betreff of a public one, the
+    Körperschaft's note for a non-public one; the link to a public one is set later."""
+    text, _known = bezug_text(v, nr, public.ref, public.betreffs, public.oeffentlich, True)
+    return Bezug(nr, klartext(text))
 
 
 def _anlage(label: str, source: Path, href: str, datum: dt.date) -> SiteFile:
