@@ -81,6 +81,21 @@ def link_cases() -> Iterator[Case]:
                        f"{PATH}:{SACHVERHALT_LINE + 2}:{col}: sachverhalt: Link auf „{scheme}:“ ist nicht erlaubt")
 
 
+def markdown_cases() -> Iterator[Case]:
+    """Markdown pandoc would warn about (and the build fail on), in every field typed Markdown."""
+    twice = "sachverhalt: Fußnote „[^1]“ ist zweimal erklärt; jede Fußnote braucht ihre eigene Marke"
+    yield Case("footnote-twice", {PATH: record(1, "Text[^1].\n\n[^1]: Eins.\n\n[^1]: Zwei.")},
+               f"{PATH}:{SACHVERHALT_LINE + 4}:3: {twice}")
+    yield Case("footnote-twice-in-quote", {PATH: record(1, "Text[^1].\n\n[^1]: Eins.\n\n> [^1]: Zwei.")},
+               f"{PATH}:{SACHVERHALT_LINE + 4}:5: {twice}")
+    yield Case("link-dringlichkeit", {PATH: record(1, "Text.", tail='dringlichkeit: "[x](javascript:alert(1))"\n')},
+               f"{PATH}:11:21: dringlichkeit: Link auf „javascript:“ ist nicht erlaubt")
+    altbestand = (REPO / "data/altbestand.yaml").read_text(encoding="utf-8")
+    yield Case("link-data-altbestand", {PATH: record(1, "Text."), "data/altbestand.yaml": altbestand + (
+        "VO/0500/18:\n  koerperschaft: lueneburg\n  betreff: Alt\n  fragen:\n    - \"Siehe [hier](file:///etc/passwd).\"\n")},
+        f"data/altbestand.yaml:{altbestand.count(chr(10)) + 5}:21: VO/0500/18.fragen[1]: Link auf „file:“ ist nicht erlaubt")
+
+
 def separator_cases() -> Iterator[Case]:
     for ch, name in (("\u2028", "LINE SEPARATOR"), ("\u2029", "PARAGRAPH SEPARATOR"), ("\u0085", "NEXT LINE")):
         yield Case(f"sep-block-{ord(ch):x}", {PATH: record(1, f"Erste Zeile.\nzweite{ch}Hälfte")},
@@ -164,7 +179,7 @@ def fifo_cases() -> Iterator[Case]:
                f"{PATH}:12:5: anlagen[1].datei: „anlagen/p.pdf“ ist keine Datei", fifo="vorlagen/anlagen/p.pdf")
 
 
-REFUSED = [*glyph_cases(), *link_cases(), *separator_cases(), *limit_cases(), *number_cases(), *anlage_cases()]
+REFUSED = [*glyph_cases(), *link_cases(), *markdown_cases(), *separator_cases(), *limit_cases(), *number_cases(), *anlage_cases()]
 
 
 def make(root: Path, case: Case) -> Path:
@@ -271,9 +286,19 @@ RENDERED: list[tuple[str, str, list[str]]] = [
     ("custom-style", '[Stiltext]{custom-style="Heading 1"} und [Link](https://example.org){.vg-titel}',
      ['[Stiltext]{custom-style=', "Heading 1", "{.vg-titel}"]),
     ("leere-ueberschrift", "#\n\nText nach leerer Überschrift.", ["Text nach leerer Überschrift"]),
+    ("fussnoten-je-feld", "Erster Teil[^1].\n\n[^1]: Die erste Fußnote.", ["Die erste Fußnote", "Die zweite Fußnote"]),
+    ("anker", "# Ziel {#ziel}\n\n# Noch ein Ziel {#ziel}\n\n[Zum Ziel](#ziel) und [ins Leere](#nirgends).",
+     ["Noch ein Ziel", "Zum Ziel und ins Leere."]),
+    ("html-div", "<div>\nIm HTML-Block\n</div>\n\n<div class=x>Noch einer", ["<div>", "Im HTML-Block", "</div>",
+                                                                        "<div class=x>Noch einer"]),
     ("breite-tabelle", "|" + "|".join(f"S{i}" for i in range(8)) + "|\n|" + "---|" * 8 + "\n|"
      + "|".join(f"W{i}" for i in range(8)) + "|", ["S7", "W7"]),
 ]
+
+
+# More fields of a case: the same footnote mark in a second Markdown field is a footnote of its own.
+TAILS = {"fussnoten-je-feld": "abschnitte:\n  - titel: Zweiter Teil\n    text: |\n      Zweiter Teil[^1].\n\n"
+                              "      [^1]: Die zweite Fußnote.\n"}
 
 
 @pytest.fixture(scope="module")
@@ -285,7 +310,7 @@ def rendered(tmp_path_factory) -> Path:
     for i, (name, md, _) in enumerate(RENDERED, start=1):
         path = root / "vorlagen" / f"{name}.yaml"
         path.parent.mkdir(parents=True, exist_ok=True)
-        path.write_text(record(100 + i, md, betreff=f"Fall {name}"), encoding="utf-8")
+        path.write_text(record(100 + i, md, betreff=f"Fall {name}", tail=TAILS.get(name, "")), encoding="utf-8")
     result = run(root, "validate")
     assert result.exit_code == 0, result.output + result.stderr
     build_project(root, root / "build")
