@@ -273,7 +273,7 @@ def test_pandoc_warnings_fail_the_document():
     because validate accepts them and what validates must render."""
     worker = engines.PandocWorker()
     try:
-        with pytest.raises(ToolError, match="unclosed"):
+        with pytest.raises(ToolError, match=r"a\.yaml: Warnung: Block „:::“ wird nicht geschlossen"):
             worker.convert("::: {.vg-titel}\nText\n", ["typst"], 0, "a.yaml", public=False)
         assert worker.convert("[x]\n\n[x]: a\n\n[x]: b\n\nText[^1]\n\n[^1]: a\n\n[^2]: b\n", ["typst"], 0, "a.yaml", public=False)
     finally:

@@ -316,9 +316,11 @@ def test_what_validates_in_a_niederschrift_renders(demo: Path) -> None:
     edit(demo, LUENEBURG, "    inhalt: Der Ausschuss wird über",
          "    inhalt: |\n      <div>Der Ausschuss[^1] wird über")
     edit(demo, LUENEBURG, "im Fachbereich 5a unterrichtet.", "im Fachbereich 5a unterrichtet.\n\n      [^1]: Zweite Notiz.")
+    edit(demo, LUENEBURG, "      bericht: Der Bericht", "      bericht: Der [Bericht](#nirgends)[^1]")
     assert validate(demo)[0] == 0
-    result = CliRunner().invoke(cli, ["--projekt", str(demo), "niederschrift"])
-    assert result.exit_code == 0, result.output
+    for command in ("niederschrift", "beschluesse"):
+        result = CliRunner().invoke(cli, ["--projekt", str(demo), command])
+        assert result.exit_code == 0, result.output
     folder = demo / "build/intern/sitzungen/lueneburg-sga-2019-04-04"
     public_part = "".join(pdf_text(folder / "Niederschrift-oeffentlicher-Teil.pdf").split())  # no spaces
     assert "KeineAnfragen✓1,sieheoben." in public_part and "1ErsteNotiz." in public_part

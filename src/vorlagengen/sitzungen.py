@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -112,8 +113,8 @@ def sitzung_file(path: Path) -> Path:
 def read_niederschrift(rec: SitzungRecord) -> list[Problem]:
     """The Niederschrift beside the Sitzung file, if there is one (typed, not yet checked)."""
     path = niederschrift_path(rec.path)
-    if not path.is_file():
-        return []
+    if not os.path.lexists(path):
+        return []  # a FIFO, folder or dangling link of that name is refused when read, not skipped
     display = display_path(path)
     try:
         raw = load_mapping(path, display)

@@ -293,7 +293,7 @@ def markdown_issues(md: str) -> list[tuple[str, str]]:
 # --- where it is ----------------------------------------------------------------------------
 
 
-def _pinpoint(path: Path, loc: Loc, snippet: str) -> tuple[int, int]:
+def pinpoint(path: Path, loc: Loc, snippet: str) -> tuple[int, int]:
     """Line and column of ``snippet`` in the file, searched from the field at ``loc`` on."""
     line, col = locate(path, loc)
     try:
@@ -321,7 +321,7 @@ def glyph_problems(raw: Any, path: Path, display: str, text: str | None = None) 
             seen.add(ch)
             if len(seen) > MAX_GLYPH_REPORTS:
                 continue
-            out.append(Problem(display, *_pinpoint(path, loc, ch), field_path(loc),
+            out.append(Problem(display, *pinpoint(path, loc, ch), field_path(loc),
                                f"Zeichen {describe(ch)} ist in keiner Schrift enthalten, mit der gesetzt wird "
                                "(Liberation Sans, DejaVu Sans); bitte ersetzen oder umschreiben"))
     if len(seen) > MAX_GLYPH_REPORTS:
@@ -334,7 +334,7 @@ def glyph_problems(raw: Any, path: Path, display: str, text: str | None = None) 
 def markdown_problems(loaded: Any, path: Path, display: str) -> list[Problem]:
     """What the renderer cannot take in the Markdown fields of a loaded file (a model, or a dict or
     list of models), each with its place."""
-    return [Problem(display, *_pinpoint(path, loc, snippet), field_path(loc), message)
+    return [Problem(display, *pinpoint(path, loc, snippet), field_path(loc), message)
             for loc, md in markdown_values(loaded) for snippet, message in markdown_issues(md)]
 
 
