@@ -20,7 +20,7 @@ $(STAMP): pyproject.toml
 # Everything a build depends on; make skips the build when none of it changed. Folders count too:
 # a deleted record or a deleted output changes its folder's time, and the build then catches up.
 SOURCES := $(shell find vorlagen data templates src/vorlagengen -not -path '*/__pycache__*' 2>/dev/null)
-OUTPUT_DIRS := $(shell find build/vorlagen -type d 2>/dev/null)
+OUTPUT_DIRS := $(shell find build/oeffentlich/vorlagen build/intern/vorlagen -type d 2>/dev/null)
 
 ifeq ($(strip $(V)),)
 vorlage: build/.vorlagen.stamp ## Alle Drucksachen prüfen und als DOCX+PDF setzen (V=<datei> für eine)

@@ -77,6 +77,31 @@ def test_parallel_problems_equal_serial(generated: Path, tmp_path: Path) -> None
     assert len(parallel) == 30
 
 
+def test_parallel_warnings_equal_serial_and_are_located(generated: Path, tmp_path: Path) -> None:
+    import shutil
+
+    import vorlagengen.project as project_module
+
+    root = tmp_path / "warnungen"
+    shutil.copytree(generated, root)
+    for i in range(12):  # a Beratung that took place without an Ergebnis before one that has it
+        (root / "vorlagen" / "wandsbek" / f"w{i}.yaml").write_text(
+            f'nummer: "19/9{i:03d}"\ndatum: 2011-05-01\nkoerperschaft: wandsbek\nart: Mitteilungsvorlage\n'
+            "status: öffentlich\nbetreff: Test\nfederfuehrend: wandsbek-dez-sjg\nsachverhalt: Text.\n"
+            "beratungsfolge:\n  - gremium: wandsbek-jha\n    datum: 2011-05-11\n    zustaendigkeit: Vorberatung\n"
+            "  - gremium: wandsbek-bv\n    datum: 2011-05-26\n    zustaendigkeit: Entscheidung\n"
+            "    ergebnis: abgelehnt\n", encoding="utf-8")
+    threshold = project_module.PARALLEL_THRESHOLD
+    project_module.PARALLEL_THRESHOLD = 10
+    try:
+        parallel = load_project(root, jobs=2).warnings
+    finally:
+        project_module.PARALLEL_THRESHOLD = threshold
+    assert parallel == load_project(root, jobs=1).warnings
+    assert len(parallel) == 12
+    assert all((p.line, p.col, p.field) == (10, 5, "beratungsfolge[1].ergebnis") for p in parallel)
+
+
 def test_merge_keeps_other_keys(tmp_path: Path) -> None:
     out = tmp_path / "build" / "bench.json"
     out.parent.mkdir()
@@ -100,8 +125,9 @@ def test_bench_command_small_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
                                              "--ausgabe", str(out)], prog_name="python -m vorlagengen.bench")
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert set(figures) == {"anderer_s", "validate_40_s"}
+    assert set(figures) == {"anderer_s", "validate_40_s", "validate_40_cpu_s"}
     assert 0 < figures["validate_40_s"] < 30
+    assert 0 < figures["validate_40_cpu_s"] < 60
     assert "Prüfung von 40 Drucksachen" in result.output
 
 

@@ -190,5 +190,5 @@ def test_past_step_without_result_is_warned_and_not_planned(leeres_projekt: Proj
                               "    zustaendigkeit: Entscheidung\n    ergebnis: abgelehnt\n")
     result = leeres_projekt.validate()
     assert result.exit_code == 0
-    assert "beratungsfolge[1].ergebnis: Warnung: die Sitzung am 11.05.2011 liegt vor einem späteren Schritt" \
+    assert "a.yaml:9:5: beratungsfolge[1].ergebnis: Warnung: die Sitzung am 11.05.2011 liegt vor einem späteren Schritt" \
         in result.stderr

@@ -51,6 +51,16 @@ def test_validate_refuses_a_mark_the_projection_would_not_recognise(leeres_proje
     assert "vorlagen/lueneburg/a.yaml:9:1: sachverhalt: Schwärzung nicht erkannt" in err
 
 
+@pytest.mark.parametrize("betreff", ['"Herr [Max]{.\\x67eschwaerzt #p} kam"', '"Herr [Max]{.geschw\\\n  aerzt #p} kam"',
+                                     "Herr [Max]{.GESCHWAERZT #p} kam"])
+def test_a_mark_spelled_with_escapes_or_capitals_is_found_without_a_list_of_terms(leeres_projekt: Projekt,
+                                                                                  betreff: str) -> None:
+    # without "schwaerzen" validate takes a shortcut when the YAML text cannot spell the mark
+    record = RECORD.format(status="öffentlich", text="Nichts.").replace('schwaerzen: ["Mustermann"]\n', "")
+    leeres_projekt.write_text("vorlagen/lueneburg/a.yaml", record.replace("betreff: Bericht", f"betreff: {betreff}"))
+    assert "vorlagen/lueneburg/a.yaml:6:1: betreff: Schwärzung nicht erkannt" in leeres_projekt.validate().stderr
+
+
 def test_validate_wants_every_listed_term_marked_in_a_public_drucksache(leeres_projekt: Projekt) -> None:
     err = _validate(leeres_projekt, "Herr Mustermann kam.")
     assert ("vorlagen/lueneburg/a.yaml:9:1: sachverhalt: Eintrag 1 von „schwaerzen“ steht hier ungeschwärzt; "

@@ -35,7 +35,7 @@ def bench_import_huertgenwald() -> dict[str, Any]:
     for run in range(1, RUNS + 1):
         with tempfile.TemporaryDirectory(prefix="vorlagengen-bench-oparl-") as tmp:
             imports.append(_cold_import(Path(tmp) / "projekt"))
-            validations.append(_cold_validate(Path(tmp) / "projekt"))
+            validations.append(_cold_validate(Path(tmp) / "projekt")[0])
         print(f"  Lauf {run}: Übernahme {_de(imports[-1])} s, Prüfung {_de(validations[-1])} s")
     result = {"import_huertgenwald_s": round(statistics.median(imports), 3),
               "validate_huertgenwald_s": round(statistics.median(validations), 3)}

@@ -10,6 +10,7 @@ import click
 
 from . import __version__, clickde, trees
 from .errors import Problem, UserError, ValidationFailed, resource_error
+from .messages import anzahl
 from .progress import Progress
 from .reports import redact
 
@@ -234,11 +235,11 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
                                f"Warte auf einen anderen Lauf in {out} …", err=True))
     finally:
         bar.close()
-    removed = f", {len(result.removed)} entfernt" if result.removed else ""
+    removed = f", {len(result.removed)} entfernt" if result.removed else ""  # deleted or no longer public
     imported = sum(1 for r in project.records if r.vorlage.uebernommen)
     note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
-    note += f", {len(result.removed)} nicht mehr öffentliche entfernt" if result.removed else ""
-    _say(ctx, f"{len(project.records)} Drucksachen: {len(result.built)} Dateien geschrieben, "
+    _say(ctx, f"{anzahl(len(project.records), 'Drucksache', 'Drucksachen')}: "
+              f"{anzahl(len(result.built), 'Datei', 'Dateien')} geschrieben, "
               f"{len(result.skipped)} unverändert{removed}{note} ({out})")
 
 
@@ -364,7 +365,8 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
                         state=out / SITE_STATE)
     for warning in result.warnings:
         click.echo(f"Warnung: {warning}", err=True)
-    _say(ctx, f"Website: {result.pages} Seiten, {len(result.written)} Dateien geschrieben, "
+    _say(ctx, f"Website: {anzahl(result.pages, 'Seite', 'Seiten')}, "
+              f"{anzahl(len(result.written), 'Datei', 'Dateien')} geschrieben, "
               f"{len(result.removed)} entfernt ({result.folder})")
 
 

@@ -4,9 +4,15 @@ from __future__ import annotations
 
 import difflib
 from collections.abc import Iterable
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
-from pydantic_core import ErrorDetails
+if TYPE_CHECKING:  # only a type: the CLI's help stays free of pydantic
+    from pydantic_core import ErrorDetails
+
+
+def anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
+    """``1 Datei``, ``2 Dateien``."""
+    return f"{n} {einzahl if n == 1 else mehrzahl}"
 
 
 def closest(word: str, candidates: Iterable[str]) -> str | None:

@@ -96,34 +96,42 @@ def _ref_problems(exc: ValidationError, path: Path, display: str, model: type[Ba
 def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     """Record files: the given files, the YAML files below given folders, or all of vorlagen/."""
     targets = list(paths) if paths else [root / RECORD_DIR]
-    found: list[Path] = []
+    found: set[str] = set()
     for target in targets:
         if target.is_dir():
             # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
-            found.extend(p for p in target.rglob("*") if p.suffix in (".yaml", ".yml") and not p.is_dir())
+            for folder, _, files in os.walk(target.absolute()):
+                found.update(os.path.join(folder, f) for f in files
+                             if f.endswith((".yaml", ".yml")) and f not in (".yaml", ".yml"))
         elif target.exists():
-            found.append(target)
+            found.add(str(target.absolute()))
         else:
             raise UserError(f"{display_path(target)}: Datei oder Ordner nicht gefunden")
-    return sorted({p.absolute() for p in found})
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
 
 
-def _check_one(path: Path, root: Path, ref: RefData) -> tuple[str, Vorlage | None, list[Problem]]:
+Checked = tuple[str, Vorlage | None, list[Problem], list[Problem]]
+"""display path, the record if valid, its problems, its warnings"""
+
+
+def _check_one(path: Path, root: Path, ref: RefData) -> Checked:
     display = display_path(path)
     try:
         raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
-        return display, None, [exc.problem]
+        return display, None, [exc.problem], []
+
+    def located(found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
+        return [Problem(display, *locate(path, loc, text), field_path(loc), msg) for loc, msg in found]
+
     raw, lifted = checks.lift_typed_placeholders(raw)
-    lifted_problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in lifted]
     try:
         vorlage = Vorlage.model_validate(raw)
     except ValidationError as exc:
-        return display, None, lifted_problems + model_problems(exc, path, display, Vorlage)
-    found = lifted + checks.check_record(vorlage, path, root, ref)
-    problems = [Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
+        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), []
+    problems = located(lifted + checks.check_record(vorlage, path, root, ref, text))
     problems += textchecks.record_problems(raw, vorlage, path, display, text)
-    return display, vorlage, problems
+    return display, vorlage, problems, located(checks.record_warnings(vorlage))
 
 
 _WORKER: dict[str, Any] = {}
@@ -134,7 +142,7 @@ def _worker_init(root: Path, ref: RefData) -> None:
     _WORKER["ref"] = ref
 
 
-def _worker_check(paths: list[Path]) -> list[tuple[str, Vorlage | None, list[Problem]]]:
+def _worker_check(paths: list[Path]) -> list[Checked]:
     return [_check_one(p, _WORKER["root"], _WORKER["ref"]) for p in paths]
 
 
@@ -144,9 +152,6 @@ def _pool_context() -> BaseContext | None:
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return None
-
-
-Checked = tuple[str, Vorlage | None, list[Problem]]  # display path, the record if valid, its problems
 
 
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[Checked]:
@@ -177,9 +182,11 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)
     selected = discover(root, record_paths)
     results = _check_all(selected, root, ref, jobs or os.cpu_count() or 1)
-    records = [Record(p, d, v) for p, (d, v, _) in zip(selected, results, strict=False) if v is not None]
-    for _, _, found in results:
+    records = [Record(p, d, v) for p, (d, v, _, _) in zip(selected, results, strict=False) if v is not None]
+    warnings = []
+    for _, _, found, warned in results:
         problems.extend(found)
+        warnings.extend(warned)
     # Cross-record checks see every record of the project, even when only some were selected.
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
@@ -190,8 +197,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     loaded, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
     project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
-    project.warnings.extend(Problem(r.display, *locate(r.path, loc), field_path(loc), msg)
-                            for r in records for loc, msg in checks.record_warnings(r.vorlage))
+    project.warnings.extend(warnings)
     if not problems:
         problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:

@@ -48,6 +48,9 @@ Loc = tuple[Any, ...]  # a place inside a YAML file: keys and list positions
 
 def display_path(path: Path) -> str:
     """A path as messages show it: relative to the working folder where possible."""
+    text, here = os.fspath(path), os.getcwd()
+    if text.startswith(here + os.sep) and os.path.normpath(text) == text:
+        return text[len(here) + 1 :]  # what relpath gives, without its work
     try:
         return os.path.relpath(path)
     except ValueError:

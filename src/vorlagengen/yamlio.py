@@ -92,6 +92,7 @@ if CParser is not None:
             return _SEQ if kind is SequenceNode else _MAP
 
 
+@functools.lru_cache(maxsize=4096)  # keys and short values repeat across records
 def _plain(text: str) -> Any:
     """The value of a plain scalar, as ruamel's safe loader would make it (timestamps stay text)."""
     for kind, regexp in _IMPLICIT.get(text[:1], ()):
@@ -165,7 +166,7 @@ def load_text(text: str) -> Any:
     if CParser is None:
         return _SAFE.load(text)
     try:
-        node = compose(text)
+        node = _tree(text)  # kept: the problems of this text ask for positions in the same nodes
         return None if node is None else _value(node, set())
     except _BadNumber:
         raise
@@ -391,10 +392,20 @@ def load_mapping_text(path: Path, display: str) -> tuple[dict[str, Any], str]:
     return data, text
 
 
-@functools.lru_cache(maxsize=4)
+_TREES: dict[str, Node | None] = {}
+_TREES_KEPT = 4
+
+
 def _tree(text: str) -> Node | None:
-    """Nodes of a text; cached because every problem of a file asks for a position."""
-    return compose(text) if CParser is not None else None
+    """Nodes of a text; the last few are kept because every problem of a file asks for a position.
+    Raises what libyaml raises for a broken text (then nothing is kept)."""
+    if text in _TREES:
+        return _TREES[text]
+    node = compose(text) if CParser is not None else None
+    if len(_TREES) >= _TREES_KEPT:
+        del _TREES[next(iter(_TREES))]
+    _TREES[text] = node
+    return node
 
 
 def _key(node: Node) -> Any:
@@ -404,14 +415,15 @@ def _key(node: Node) -> Any:
         return node.value
 
 
-def locate(path: Path, loc: tuple[Any, ...]) -> tuple[int, int]:
+def locate(path: Path, loc: tuple[Any, ...], text: str | None = None) -> tuple[int, int]:
     """Line and column (1-based) of the node at ``loc`` in a YAML file; the deepest that exists.
 
     For a key that is present the position of the key is returned; for a list item the position of
-    the item; for a missing key, the position of the mapping that lacks it.
+    the item; for a missing key, the position of the mapping that lacks it. ``text`` is the file's
+    text when the caller has already read it.
     """
     try:
-        node = _tree(path.read_text(encoding="utf-8-sig"))
+        node = _tree(path.read_text(encoding="utf-8-sig") if text is None else text)
     except Exception:
         return (1, 1)
     if node is None:

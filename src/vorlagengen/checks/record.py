@@ -124,10 +124,12 @@ def record_warnings(v: Vorlage) -> list[tuple[Loc, str]]:
             for i in sorted(past_without_result(v))]
 
 
-def check_record(v: Vorlage, path: Path, root: Path, ref: RefData) -> list[tuple[Loc, str]]:
+def check_record(v: Vorlage, path: Path, root: Path, ref: RefData, source: str | None = None
+                 ) -> list[tuple[Loc, str]]:
+    """Problems of one record on its own; ``source`` is its YAML text when known (saves work)."""
     out = _body_checks(v, ref)
     out += _placeholders(v)
-    out += check_schwaerzung(v)
+    out += check_schwaerzung(v, source)
     out += _required_parts(v)
     if v.nummer in v.bezuege:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))

@@ -6,13 +6,17 @@ from __future__ import annotations
 
 from ..model import Vorlage
 from ..records import Loc
-from ..schwaerzung import texte, unerkannt, unmarkiert
+from ..schwaerzung import KLASSE, texte, unerkannt, unmarkiert
 
 UNERKANNT = ("Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} schreiben, ohne weitere Angaben in "
              "den geschweiften Klammern")
 
 
-def check_schwaerzung(v: Vorlage) -> list[tuple[Loc, str]]:
+def check_schwaerzung(v: Vorlage, source: str | None = None) -> list[tuple[Loc, str]]:
+    """``source`` is the YAML text the record was read from, when known: a record without terms
+    whose text cannot spell the mark has nothing to check."""
+    if source is not None and not v.schwaerzen and _cannot_spell_mark(source):
+        return []
     out: list[tuple[Loc, str]] = []
     found = list(texte(v.model_dump()))
     out += [(loc, UNERKANNT) for loc, text in found if unerkannt(text)]
@@ -27,3 +31,9 @@ def check_schwaerzung(v: Vorlage) -> list[tuple[Loc, str]]:
                 out.append((loc, f"Eintrag {n} von „schwaerzen“ steht hier ungeschwärzt; bitte als "
                                  + "[Text]{.geschwaerzt} markieren"))
     return out
+
+
+def _cannot_spell_mark(source: str) -> bool:
+    """No value read from this YAML text can contain the mark's class: the word is not in the text,
+    and without a backslash no escape can spell it (folding only ever joins lines with a space)."""
+    return "\\" not in source and KLASSE not in source.lower()
