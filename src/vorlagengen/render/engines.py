@@ -8,6 +8,7 @@ import atexit
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,7 +18,7 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ToolError
-from ..records import FONT_DIR, TEMPLATE_DIR
+from ..records import FONT_DIR, TEMPLATE_DIR, display_path
 from .layouts import FONTS, Layout
 from .markdown import READER, pandoc_messages
 from .origins import Origin, warnings_error
@@ -207,10 +208,25 @@ def typst_failure(exc: Exception, display: str) -> ToolError:
     return ToolError("typst", display, detail)
 
 
-def refuse_warnings(warnings: list[Any], display: str) -> None:
+_TYPST_PLACE = re.compile(r"┌─ (\S+):(\d+):(\d+)")
+
+
+def _typst_warning(warning: Any, display: str, layout: Layout | None) -> str:
+    """One typst warning: at its place in the layout's file where it points into one (typst sees a
+    private copy of the layout), else naming the document; never a temporary path."""
+    message = getattr(warning, "message", str(warning))
+    m = _TYPST_PLACE.search(str(getattr(warning, "diagnostic", "")))
+    source = layout.files().get(Path(m.group(1)).name) if m and layout is not None else None
+    if m is None or source is None:
+        return f"{display}: typst: Warnung: {message}"
+    return f"{display_path(source)}:{m.group(2)}:{m.group(3)}: Warnung: {message} (typst, beim Setzen von {display})"
+
+
+def refuse_warnings(warnings: list[Any], display: str, layout: Layout | None = None) -> None:
     """A typst warning (unknown font, …) fails the build: nothing falls back silently."""
     if warnings:
-        raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
+        lines = [_typst_warning(w, display, layout) for w in warnings]
+        raise ToolError("typst", display, "Warnung", "\n".join(lines))
 
 
 def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None, *,
@@ -237,6 +253,6 @@ def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, d
         )
     except typst.TypstError as exc:
         raise typst_failure(exc, display) from None
-    refuse_warnings(warnings, display)
+    refuse_warnings(warnings, display, layout)
     assert isinstance(pdf, bytes)
     return pdf

@@ -257,7 +257,7 @@ def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str,
                                   font_paths=engines.typst_fonts(engines.project_fonts(layout)), sys_inputs=inputs)
         pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=cast(Any, standards),
                                                         timestamp=epoch)
-        engines.refuse_warnings(warnings, display)
+        engines.refuse_warnings(warnings, display, layout)
         found = json.loads(compiler.query("<vg-anlage>", field="value"))
     except (typst.TypstError, RuntimeError) as exc:
         raise engines.typst_failure(exc, display) from None
