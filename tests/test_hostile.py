@@ -450,3 +450,12 @@ def test_pandoc_warning_in_a_niederschrift_names_its_file_line_and_field(tmp_pat
     out = result.output + result.stderr
     assert result.exit_code == 1 and "Traceback" not in out
     assert f"{rel}:68:7: tops[5].inhalt: Warnung: Fußnote „[^1]“ ist zweimal erklärt (pandoc)\n" in out, out
+
+
+def test_what_validates_also_makes_the_website(rendered):
+    """validate ⇒ site: the same hostile-but-valid texts make the Bürgerinfo pages, literally."""
+    result = run(rendered, "site")
+    assert result.exit_code == 0, result.output + result.stderr
+    pages = {p: p.read_text(encoding="utf-8") for p in (rendered / "build/oeffentlich/site").rglob("*.html")}
+    html = next(text for text in pages.values() if "Im HTML-Block" in text)
+    assert "<p>&lt;div&gt;\nIm HTML-Block\n&lt;/div&gt;</p>" in html
