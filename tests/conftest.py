@@ -7,7 +7,10 @@ The tests run with the project folder as working directory, so paths in messages
 
 from __future__ import annotations
 
+import atexit
+import os
 import shutil
+import tempfile
 from dataclasses import dataclass
 from io import StringIO
 from pathlib import Path
@@ -20,6 +23,12 @@ from ruamel.yaml import YAML
 from vorlagengen.cli import cli
 
 DATA = Path(__file__).resolve().parents[1] / "data"
+
+# The check cache (pruefcache) writes to the user's cache folder; the tests keep theirs in a folder
+# of their own, removed at the end. It stays on, so every test also runs through it.
+_CACHE = tempfile.mkdtemp(prefix="vorlagengen-testcache-")
+os.environ["VORLAGENGEN_CACHE"] = _CACHE
+atexit.register(shutil.rmtree, _CACHE, ignore_errors=True)
 
 # A minimal PDF: enough to be a real, small Anlage file.
 SMALL_PDF = (

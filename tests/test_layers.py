@@ -21,7 +21,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records", "nummern"]),
     ("Prüfen", ["checks.*"]),
-    ("Laden", ["modelerrors", "project", "sitzungen"]),
+    ("Laden", ["modelerrors", "project", "sitzungen", "pruefcache"]),
     ("Öffentlich", ["public"]),
     ("Öffentlich", ["public"]),
     ("Kontext", ["render.context"]),

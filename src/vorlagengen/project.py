@@ -9,8 +9,10 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import json
 import multiprocessing
 import os
+import stat
 import sys
 import threading
 from collections.abc import Iterable
@@ -27,6 +29,7 @@ from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
+from .pruefcache import CheckCache, digest
 from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
 from .sitzungen import (
     check_niederschriften,
@@ -110,16 +113,17 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
 
 
-Checked = tuple[str, Vorlage | None, list[Problem], list[Problem]]
-"""display path, the record if valid, its problems, its warnings"""
+Checked = tuple[str, Vorlage | None, list[Problem], list[Problem], tuple[str, str] | None]
+"""display path, the record if valid, its problems, its warnings, and for a record without problems
+(when the cache is on) the digest of its text and its values as JSON, to be kept"""
 
 
-def _check_one(path: Path, root: Path, ref: RefData) -> Checked:
+def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Checked:
     display = display_path(path)
     try:
         raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
-        return display, None, [exc.problem], []
+        return display, None, [exc.problem], [], None
 
     def located(found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
         return [Problem(display, *locate(path, loc, text), field_path(loc), msg) for loc, msg in found]
@@ -128,22 +132,22 @@ def _check_one(path: Path, root: Path, ref: RefData) -> Checked:
     try:
         vorlage = Vorlage.model_validate(raw)
     except ValidationError as exc:
-        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), []
+        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], None
     problems = located(lifted + checks.check_record(vorlage, path, root, ref, text))
     problems += textchecks.record_problems(raw, vorlage, path, display, text)
-    return display, vorlage, problems, located(checks.record_warnings(vorlage))
+    kept = (digest(text.encode("utf-8")), json.dumps(raw, ensure_ascii=False)) if keep and not problems else None
+    return display, vorlage, problems, located(checks.record_warnings(vorlage)), kept
 
 
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(root: Path, ref: RefData) -> None:
-    _WORKER["root"] = root
-    _WORKER["ref"] = ref
+def _worker_init(root: Path, ref: RefData, keep: bool) -> None:
+    _WORKER.update(root=root, ref=ref, keep=keep)
 
 
 def _worker_check(paths: list[Path]) -> list[Checked]:
-    return [_check_one(p, _WORKER["root"], _WORKER["ref"]) for p in paths]
+    return [_check_one(p, _WORKER["root"], _WORKER["ref"], _WORKER["keep"]) for p in paths]
 
 
 def _pool_context() -> BaseContext | None:
@@ -154,16 +158,47 @@ def _pool_context() -> BaseContext | None:
     return None
 
 
-def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int) -> list[Checked]:
+def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: bool) -> list[Checked]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return [_check_one(p, root, ref) for p in paths]
+        return [_check_one(p, root, ref, keep) for p in paths]
     # Small chunks let the results stream back while the workers still read; the pool gets one
     # worker per core, and this process unpickles the results in between.
     size = max(50, len(paths) // (jobs * 8))
     chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
     with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_worker_init,
-                             initargs=(root, ref)) as pool:
+                             initargs=(root, ref, keep)) as pool:
         return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
+
+
+def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
+    """The kept result of an unchanged record, or None (then it is read and checked afresh)."""
+    try:
+        if not stat.S_ISREG(path.stat().st_mode):
+            return None  # a FIFO or device is refused by the fresh check, never opened here
+        data = path.read_bytes()
+    except OSError:
+        return None
+    hit = cache.lookup(path, digest(data.removeprefix(b"\xef\xbb\xbf")))
+    if hit is None:
+        return None
+    try:
+        vorlage = Vorlage.model_validate(hit.raw)
+    except ValidationError:
+        return None
+    display = display_path(path)
+    return display, vorlage, [], [Problem(display, *w) for w in hit.warnings], None
+
+
+def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
+    """Every record's own checks: from the cache where nothing changed, else afresh (and kept)."""
+    kept = {i: c for i, p in enumerate(paths) if (c := _from_cache(p, cache)) is not None} if cache.file else {}
+    todo = [i for i in range(len(paths)) if i not in kept]
+    fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, keep=cache.file is not None)
+    for i, checked in zip(todo, fresh, strict=True):
+        if checked[4] is not None:
+            cache.store(paths[i], *checked[4], [(w.line, w.col, w.field, w.message) for w in checked[3]])
+        kept[i] = checked
+    return [kept[i] for i in range(len(paths))]
 
 
 def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None,
@@ -181,10 +216,14 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     ref, problems = load_refdata(root)
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)
     selected = discover(root, record_paths)
-    results = _check_all(selected, root, ref, jobs or os.cpu_count() or 1)
-    records = [Record(p, d, v) for p, (d, v, _, _) in zip(selected, results, strict=False) if v is not None]
+    cache = CheckCache.open(root)
+    results = _check_all(selected, root, ref, jobs or os.cpu_count() or 1, cache)
+    if record_paths is None:
+        cache.keep_only(selected)
+    cache.save()
+    records = [Record(p, d, v) for p, (d, v, _, _, _) in zip(selected, results, strict=False) if v is not None]
     warnings = []
-    for _, _, found, warned in results:
+    for _, _, found, warned, _ in results:
         problems.extend(found)
         warnings.extend(warned)
     # Cross-record checks see every record of the project, even when only some were selected.

@@ -1,0 +1,183 @@
+"""What the checks found out about a record, kept between runs so that an unchanged record is not
+read and checked again (``validate``, and every ``build``, ``sitzung`` and ``site`` that validates
+first).
+
+Only records that passed every check of their own are kept: their values as read from YAML, and
+their warnings. Such a record is taken from the cache when
+
+- its file has the same bytes (SHA-256),
+- each of its Anlagen has the same size, time and inode, and
+- the context is the same: vorlagengen's own code and version, the versions of pydantic and the
+  YAML reader, every file of ``data/`` (by content) and of ``templates/`` (fonts, layouts).
+
+Its model is then built from the kept values, exactly as from the file, and the checks across
+records run on every record as always. Everything else is checked afresh.
+
+The cache lives in the user's cache folder (``$XDG_CACHE_HOME/vorlagengen`` or
+``~/.cache/vorlagengen``), one JSON file per project folder, never inside the project: a cache
+file checked into a repository could otherwise make a record look different from its file.
+``VORLAGENGEN_CACHE`` names another folder; ``VORLAGENGEN_CACHE=aus`` turns the cache off. A cache
+that cannot be read or written is ignored.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+import os
+import sys
+import tempfile
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from functools import lru_cache
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+from typing import Any
+
+from . import __version__
+from .records import DATA_DIR, TEMPLATE_DIR, anlage_path
+
+PACKAGE = Path(__file__).resolve().parent
+FORMAT = 1
+Warning_ = tuple[int, int, str, str]  # line, column, field, message
+
+
+def cache_folder() -> Path | None:
+    setting = os.environ.get("VORLAGENGEN_CACHE", "")
+    if setting.lower() in ("aus", "0", "nein", "off"):
+        return None
+    if setting:
+        return Path(setting)
+    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
+    return Path(base) / "vorlagengen"
+
+
+@lru_cache(maxsize=1)
+def _code_key() -> str:
+    """vorlagengen's code and the libraries that read and check a record."""
+    h = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
+    for dist in ("pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib"):
+        try:
+            h.update(f"{dist}={version(dist)};".encode())
+        except PackageNotFoundError:
+            h.update(f"{dist}=?;".encode())
+    for path in sorted(PACKAGE.rglob("*")):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(PACKAGE)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest() if path.suffix == ".py" else
+                     str(path.stat().st_size).encode())
+    return h.hexdigest()
+
+
+def context_key(root: Path) -> str:
+    h = hashlib.sha256(_code_key().encode())
+    h.update(str(root).encode())
+    for path in sorted((root / DATA_DIR).rglob("*")):
+        if path.is_file():
+            h.update(str(path.relative_to(root)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
+    for path in sorted((root / TEMPLATE_DIR).rglob("*")):
+        st = path.stat()
+        h.update(f"{path.relative_to(root)}\0{st.st_size}:{st.st_mtime_ns}:{path.is_dir()};".encode())
+        if path.is_file() and st.st_size <= _HASHED_BYTES:  # layouts by content, big fonts by size and time
+            h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+_HASHED_BYTES = 1_000_000
+# A file changed twice within the file system's clock step keeps its time: an Anlage younger than
+# this is not trusted to its size and time, and its record is not kept (as git does with its index).
+_RACY_NS = 2_000_000_000
+
+
+def anlagen_stamp(raw: dict[str, Any], record: Path) -> list[Any]:
+    """Size, time and inode of each Anlage a record names (None where there is no file)."""
+    out: list[Any] = []
+    for anlage in raw.get("anlagen") or []:
+        datei = anlage.get("datei") if isinstance(anlage, dict) else None
+        try:
+            st = anlage_path(str(datei), record).stat()
+            out.append([datei, st.st_size, st.st_mtime_ns, st.st_ino])
+        except (OSError, ValueError):
+            out.append([datei, None])
+    return out
+
+
+@dataclass
+class Hit:
+    raw: dict[str, Any]
+    warnings: list[Warning_]
+
+
+@dataclass
+class CheckCache:
+    """The kept results of one project (empty when there is no usable cache)."""
+
+    file: Path | None
+    context: str
+    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    changed: bool = False
+
+    @classmethod
+    def open(cls, root: Path) -> CheckCache:
+        folder = cache_folder()
+        try:
+            context = context_key(root)
+        except OSError:
+            return cls(None, "")
+        if folder is None:
+            return cls(None, context)
+        file = folder / f"pruefungen-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.json"
+        cache = cls(file, context)
+        try:
+            stored = json.loads(file.read_bytes())
+            if isinstance(stored, dict) and stored.get("context") == context:
+                cache.entries = stored["records"]
+        except (OSError, ValueError, KeyError, TypeError):
+            pass
+        return cache
+
+    def lookup(self, path: Path, digest: str) -> Hit | None:
+        entry = self.entries.get(str(path))
+        if not entry or entry.get("sha256") != digest:
+            return None
+        raw = entry["raw"]
+        if anlagen_stamp(raw, path) != entry["anlagen"]:
+            return None
+        return Hit(raw, [(int(w[0]), int(w[1]), str(w[2]), str(w[3])) for w in entry["warnings"]])
+
+    def store(self, path: Path, digest: str, raw_json: str, warnings: Iterable[Warning_]) -> None:
+        raw = json.loads(raw_json)
+        stamp = anlagen_stamp(raw, path)
+        if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in stamp):
+            return  # an Anlage just written could change again unseen
+        self.entries[str(path)] = {"sha256": digest, "raw": raw, "anlagen": stamp,
+                                   "warnings": [list(w) for w in warnings]}
+        self.changed = True
+
+    def keep_only(self, paths: Iterable[Path]) -> None:
+        """Forget records that are gone (only when the whole project was read)."""
+        wanted = {str(p) for p in paths}
+        gone = [k for k in self.entries if k not in wanted]
+        for key in gone:
+            del self.entries[key]
+        self.changed = self.changed or bool(gone)
+
+    def save(self) -> None:
+        if self.file is None or not self.changed:
+            return
+        data = json.dumps({"context": self.context, "records": self.entries}, ensure_ascii=False)
+        tmp = None
+        try:  # readable by the user alone: it holds the values of non-public records
+            self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.file.parent, prefix=".pruefungen-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(data.encode("utf-8"))
+            os.replace(tmp, self.file)
+        except OSError:  # a cache that cannot be written is no fault of the project
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def digest(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()

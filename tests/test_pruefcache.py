@@ -1,0 +1,156 @@
+"""The check cache: an unchanged record is not read again, and anything it depends on that changes
+(its file, an Anlage, data/, templates/, the cache file itself) makes it be checked afresh."""
+
+from __future__ import annotations
+
+import json
+import os
+import stat
+from pathlib import Path
+
+import pytest
+
+import vorlagengen.project as project_module
+from conftest import LUENEBURG_PATH, WANDSBEK_PATH, Projekt
+from vorlagengen.project import load_project
+from vorlagengen.pruefcache import cache_folder
+
+
+@pytest.fixture
+def cache(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    folder = tmp_path / "cache"
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(folder))
+    return folder
+
+
+@pytest.fixture
+def reads(monkeypatch: pytest.MonkeyPatch) -> list[str]:
+    """Names of the record files read and checked afresh."""
+    seen: list[str] = []
+    fresh = project_module._check_one
+
+    def counting(path: Path, *args: object) -> project_module.Checked:
+        seen.append(path.name)
+        return fresh(path, *args)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project_module, "_check_one", counting)
+    return seen
+
+
+def _age(path: Path, seconds: int = 10) -> None:
+    """Make a file look older than the cache's window for files just written."""
+    st = path.stat()
+    os.utime(path, ns=(st.st_atime_ns - seconds * 10**9, st.st_mtime_ns - seconds * 10**9))
+
+
+def test_an_unchanged_project_is_not_read_again(projekt: Projekt, cache: Path, reads: list[str]) -> None:
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    first = load_project(projekt.root, jobs=1)
+    assert sorted(reads) == ["19-0167.yaml", "VO-8321-19.yaml"]
+    reads.clear()
+    second = load_project(projekt.root, jobs=1)
+    assert reads == []
+    assert [r.vorlage for r in second.records] == [r.vorlage for r in first.records]
+    assert [r.display for r in second.records] == [r.display for r in first.records]
+    (file,) = cache.iterdir()
+    assert stat.S_IMODE(file.stat().st_mode) == 0o600  # it holds non-public values too
+
+
+def test_a_changed_record_is_checked_again(projekt: Projekt, cache: Path, reads: list[str]) -> None:
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    load_project(projekt.root, jobs=1)
+    path = projekt.root / LUENEBURG_PATH
+    path.write_text(path.read_text(encoding="utf-8").replace("koerperschaft: lueneburg", "koerperschaft: nirgendwo"),
+                    encoding="utf-8")
+    reads.clear()
+    result = projekt.validate()
+    assert reads == ["VO-8321-19.yaml"]
+    assert "VO-8321-19.yaml:3:1: koerperschaft: unbekannte Körperschaft „nirgendwo“" in result.stderr
+
+
+def test_a_change_in_data_is_seen_by_an_unchanged_record(projekt: Projekt, cache: Path) -> None:
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    assert projekt.validate().exit_code == 0
+    aemter = projekt.root / "data" / "aemter.yaml"
+    text = aemter.read_text(encoding="utf-8")
+    aemter.write_text(text.replace("wandsbek-dez-sjg:", "wandsbek-dez-weg:"), encoding="utf-8")
+    result = projekt.validate()
+    assert result.exit_code == 1
+    assert "19-0167.yaml" in result.stderr and "wandsbek-dez-sjg" in result.stderr
+
+
+def test_a_replaced_anlage_is_checked_again(projekt: Projekt, cache: Path) -> None:
+    anlage = projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf"
+    _age(anlage)
+    assert projekt.validate().exit_code == 0
+    anlage.write_bytes(b"kein PDF")
+    result = projekt.validate()
+    assert result.exit_code == 1
+    assert "19-0167.yaml" in result.stderr and "anlagen[1].datei" in result.stderr
+
+
+def test_an_anlage_just_written_is_not_trusted_to_its_time(projekt: Projekt, cache: Path, reads: list[str]) -> None:
+    # the Anlage of the Wandsbek record was written a moment ago: its record is checked again next time
+    load_project(projekt.root, jobs=1)
+    reads.clear()
+    load_project(projekt.root, jobs=1)
+    assert reads == ["19-0167.yaml"]
+
+
+def test_a_changed_layout_file_is_seen(projekt: Projekt, cache: Path, reads: list[str]) -> None:
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    projekt.write_text("templates/README.md", "eigene Layouts\n")
+    load_project(projekt.root, jobs=1)
+    projekt.write_text("templates/README.md", "eigene Layouts, geändert\n")
+    reads.clear()
+    load_project(projekt.root, jobs=1)
+    assert sorted(reads) == ["19-0167.yaml", "VO-8321-19.yaml"]
+
+
+@pytest.mark.parametrize("content", [b"", b"{kaputt", b"[]", json.dumps({"context": 1, "records": 2}).encode()])
+def test_a_broken_cache_file_is_ignored(projekt: Projekt, cache: Path, content: bytes) -> None:
+    assert projekt.validate().exit_code == 0
+    (file,) = cache.iterdir()
+    file.write_bytes(content)
+    result = projekt.validate()
+    assert result.exit_code == 0, result.stderr
+
+
+def test_a_cache_entry_for_other_bytes_is_not_used(projekt: Projekt, cache: Path) -> None:
+    # an entry whose values differ from the file (written by hand) is not used: the key is the file's hash
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    assert projekt.validate().exit_code == 0
+    (file,) = cache.iterdir()
+    stored = json.loads(file.read_text(encoding="utf-8"))
+    entry = stored["records"][str(projekt.root / WANDSBEK_PATH)]
+    entry["raw"]["betreff"] = "Untergeschoben"
+    file.write_text(json.dumps(stored), encoding="utf-8")
+    assert load_project(projekt.root, jobs=1).records[1].vorlage.betreff == "Untergeschoben"  # same bytes: kept
+    path = projekt.root / WANDSBEK_PATH
+    path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
+    assert all(r.vorlage.betreff != "Untergeschoben" for r in load_project(projekt.root, jobs=1).records)
+
+
+def test_cache_off_and_unwritable(projekt: Projekt, tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.setenv("VORLAGENGEN_CACHE", "aus")
+    assert cache_folder() is None
+    assert projekt.validate().exit_code == 0
+    blocked = tmp_path / "datei"
+    blocked.write_text("kein Ordner", encoding="utf-8")
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(blocked / "cache"))
+    result = projekt.validate()
+    assert result.exit_code == 0 and result.stderr == ""
+
+
+def test_parallel_check_fills_and_uses_the_cache(projekt: Projekt, cache: Path, reads: list[str],
+                                                 monkeypatch: pytest.MonkeyPatch) -> None:
+    for i in range(12):
+        text = (projekt.root / LUENEBURG_PATH).read_text(encoding="utf-8")
+        projekt.write_text(f"vorlagen/lueneburg/k{i}.yaml", text.replace("VO/8321/19", f"VO/{8400 + i}/19"))
+    monkeypatch.setattr(project_module, "PARALLEL_THRESHOLD", 5)
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    first = load_project(projekt.root, jobs=2)
+    reads.clear()
+    second = load_project(projekt.root, jobs=2)
+    assert reads == []
+    assert [r.vorlage for r in second.records] == [r.vorlage for r in first.records]
