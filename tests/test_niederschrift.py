@@ -309,10 +309,13 @@ def test_niederschrift_text_the_fonts_or_pandoc_cannot_take_is_refused_at_valida
 
 
 def test_what_validates_in_a_niederschrift_renders(demo: Path) -> None:
-    """Symbols of the fallback font, the same footnote mark in two TOPs (two footnotes, not a pandoc
-    warning), a <div> and an anchor to nowhere: validate says yes, so niederschrift succeeds."""
+    """Symbols of the fallback font, the same footnote mark in two TOPs of one part (two footnotes, not
+    a pandoc warning), a <div> and an anchor to nowhere: validate says yes, so niederschrift and
+    beschluesse succeed."""
+    edit(demo, LUENEBURG, "    inhalt: Der Vorsitzende eröffnet die Sitzung",
+         "    inhalt: |\n      Eröffnung[^1].\n\n      [^1]: Erste Notiz.\n\n      Der Vorsitzende eröffnet die Sitzung")
     edit(demo, LUENEBURG, "    inhalt: Keine Anfragen.",
-         "    inhalt: |\n      Keine Anfragen ✓[^1], siehe [oben](#nirgends).\n\n      [^1]: Erste Notiz.\n")
+         "    inhalt: |\n      Keine Anfragen ✓[^1], siehe [oben](#nirgends).\n\n      [^1]: Andere Notiz.\n")
     edit(demo, LUENEBURG, "    inhalt: Der Ausschuss wird über",
          "    inhalt: |\n      <div>Der Ausschuss[^1] wird über")
     edit(demo, LUENEBURG, "im Fachbereich 5a unterrichtet.", "im Fachbereich 5a unterrichtet.\n\n      [^1]: Zweite Notiz.")
@@ -323,6 +326,7 @@ def test_what_validates_in_a_niederschrift_renders(demo: Path) -> None:
         assert result.exit_code == 0, result.output
     folder = demo / "build/intern/sitzungen/lueneburg-sga-2019-04-04"
     public_part = "".join(pdf_text(folder / "Niederschrift-oeffentlicher-Teil.pdf").split())  # no spaces
-    assert "KeineAnfragen✓1,sieheoben." in public_part and "1ErsteNotiz." in public_part
+    assert "Eröffnung1." in public_part and "1ErsteNotiz." in public_part
+    assert "KeineAnfragen✓2,sieheoben." in public_part and "2AndereNotiz." in public_part
     other = "".join(pdf_text(folder / "Niederschrift-nichtoeffentlicher-Teil.pdf").split())
     assert "<div>DerAusschuss1wirdüber" in other and "1ZweiteNotiz." in other
