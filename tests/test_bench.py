@@ -121,13 +121,15 @@ def test_bench_command_small_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     out = tmp_path / "bench.json"
     out.write_text(json.dumps({"anderer_s": 3.0}), encoding="utf-8")
     monkeypatch.setattr(bench, "OPTIONS", dict(bench.OPTIONS))
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))  # main() replaces it with its own
     result = CliRunner().invoke(bench.main, ["--nur", "bench_validate", "--anzahl", "40", "--laeufe", "1",
                                              "--ausgabe", str(out)], prog_name="python -m vorlagengen.bench")
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
-    assert set(figures) == {"anderer_s", "validate_40_s", "validate_40_cpu_s"}
+    assert set(figures) == {"anderer_s", "validate_40_s", "validate_40_cpu_s", "validate_40_warm_s"}
     assert 0 < figures["validate_40_s"] < 30
     assert 0 < figures["validate_40_cpu_s"] < 60
+    assert 0 < figures["validate_40_warm_s"] < 30
     assert "Prüfung von 40 Drucksachen" in result.output
 
 

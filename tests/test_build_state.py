@@ -355,3 +355,28 @@ def test_an_output_folder_that_cannot_be_made_is_a_german_error(project):
     assert proc.returncode == 1
     assert "Traceback" not in err
     assert err.startswith("Fehler: ") and "Ausgabeordner nicht beschreibbar" in err
+
+
+def test_temporary_folders_of_killed_runs_are_swept_by_the_next(tmp_path, monkeypatch):
+    """SIGKILL leaves no chance to clean up: the next run removes the folders of dead processes and
+    keeps those of running ones and of other programs."""
+    from vorlagengen import writing
+
+    dead = subprocess.Popen(["true"])
+    dead.wait()
+    stale = tmp_path / f"vorlagengen-pandoc-p{dead.pid}-abc123"
+    running = tmp_path / f"vorlagengen-layout-allris-p{os.getpid()}-def456"
+    foreign = tmp_path / "vorlagengen-irgendwas"
+    other = tmp_path / f"anderes-p{dead.pid}-xyz"
+    for folder in (stale, running, foreign, other):
+        folder.mkdir()
+        (folder / "datei").write_text("x")
+    assert writing.sweep_tempdirs(tmp_path) == [stale]
+    assert sorted(p.name for p in tmp_path.iterdir()) == sorted(p.name for p in (running, foreign, other))
+    monkeypatch.setenv("TMPDIR", str(tmp_path))
+    monkeypatch.setattr(writing.tempfile, "tempdir", None)  # tempfile reads TMPDIR again
+    monkeypatch.setattr(writing, "_swept", False)
+    stale.mkdir()
+    made = writing.private_tempdir("ref")
+    assert made.parent == tmp_path and made.name.startswith(f"vorlagengen-ref-p{os.getpid()}-")
+    assert not stale.exists()

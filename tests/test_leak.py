@@ -141,7 +141,7 @@ def test_a_drucksache_made_non_public_leaves_the_public_tree(tmp_path: Path) -> 
     record.write_text(record.read_text(encoding="utf-8").replace("status: öffentlich", "status: nichtöffentlich"),
                       encoding="utf-8")
     log = _run(root, "build", "-f", "pdf", str(root / "vorlagen"))
-    assert not public.exists() and "1 nicht mehr öffentliche entfernt" in log
+    assert not public.exists() and "1 entfernt (gelöscht oder nicht mehr öffentlich)" in log
     assert (root / "build/intern/vorlagen/lueneburg/VO-9001-19-01.pdf").exists()
 
 

@@ -107,7 +107,8 @@ def test_a_changed_layout_file_is_seen(projekt: Projekt, cache: Path, reads: lis
     assert sorted(reads) == ["19-0167.yaml", "VO-8321-19.yaml"]
 
 
-@pytest.mark.parametrize("content", [b"", b"{kaputt", b"[]", json.dumps({"context": 1, "records": 2}).encode()])
+@pytest.mark.parametrize("content", [b"", b"{kaputt", b"[]", b"\xff\xfe", json.dumps({"context": 1}).encode(),
+                                     b'{"format": 1, "context": "x"}\n["a"]\tnull\n'])
 def test_a_broken_cache_file_is_ignored(projekt: Projekt, cache: Path, content: bytes) -> None:
     assert projekt.validate().exit_code == 0
     (file,) = cache.iterdir()
@@ -121,10 +122,12 @@ def test_a_cache_entry_for_other_bytes_is_not_used(projekt: Projekt, cache: Path
     _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
     assert projekt.validate().exit_code == 0
     (file,) = cache.iterdir()
-    stored = json.loads(file.read_text(encoding="utf-8"))
-    entry = stored["records"][str(projekt.root / WANDSBEK_PATH)]
-    entry["raw"]["betreff"] = "Untergeschoben"
-    file.write_text(json.dumps(stored), encoding="utf-8")
+    lines = file.read_text(encoding="utf-8").splitlines()
+    for n, line in enumerate(lines):
+        head, raw = line.split("\t", 1) if "\t" in line else (line, "")
+        if raw and json.loads(head)[0] == str(projekt.root / WANDSBEK_PATH):
+            lines[n] = head + "\t" + json.dumps({**json.loads(raw), "betreff": "Untergeschoben"})
+    file.write_text("\n".join(lines) + "\n", encoding="utf-8")
     assert load_project(projekt.root, jobs=1).records[1].vorlage.betreff == "Untergeschoben"  # same bytes: kept
     path = projekt.root / WANDSBEK_PATH
     path.write_text(path.read_text(encoding="utf-8") + "\n", encoding="utf-8")
@@ -154,3 +157,16 @@ def test_parallel_check_fills_and_uses_the_cache(projekt: Projekt, cache: Path, 
     second = load_project(projekt.root, jobs=2)
     assert reads == []
     assert [r.vorlage for r in second.records] == [r.vorlage for r in first.records]
+
+
+@pytest.mark.parametrize("garbage", ['["a"]\tnull', "[1, 2]", "kein json\tauch nicht", '["p", "s", 3, [[1]]]\t{}'])
+def test_garbage_lines_under_a_valid_head_are_ignored(projekt: Projekt, cache: Path, garbage: str) -> None:
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    before = [r.vorlage for r in load_project(projekt.root, jobs=1).records]
+    (file,) = cache.iterdir()
+    head, *lines = file.read_text(encoding="utf-8").splitlines()
+    file.write_text("\n".join([head, garbage, *[ln.split("\t")[0] + "\t" + garbage for ln in lines]]) + "\n",
+                    encoding="utf-8")
+    result = projekt.validate()
+    assert result.exit_code == 0, result.stderr
+    assert [r.vorlage for r in load_project(projekt.root, jobs=1).records] == before

@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .bench import OPTIONS, PEER, _de, generate_project, report, runs
+from .bench import OPTIONS, PEER, _de, forget_cache, generate_project, report, runs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -77,6 +77,16 @@ def _run_measured(args: list[str]) -> tuple[float, float]:
     return elapsed, peak / 1024
 
 
+def _cold_run(args: list[str]) -> float:
+    forget_cache()
+    return _run(args)
+
+
+def _cold_run_measured(args: list[str]) -> tuple[float, float]:
+    forget_cache()
+    return _run_measured(args)
+
+
 def _cli(*args: str) -> list[str]:
     return [sys.executable, "-m", "vorlagengen", *args]
 
@@ -116,6 +126,7 @@ def bench_vorlage_cold() -> dict[str, float]:
     times = []
     with tempfile.TemporaryDirectory() as tmp:
         for _ in range(max(5, runs())):
+            forget_cache()
             times.append(_run(_cli("-q", "--projekt", str(REPO), "build", "--neu", "-o", tmp,
                                    str(REPO / "vorlagen/lueneburg/VO-8321-19.yaml"))))
     value = statistics.median(times)
@@ -143,7 +154,7 @@ def bench_vorlagen_per_s() -> dict[str, float]:
         root = _project(Path(tmp))
         for i in range(1, 201):
             (root / "vorlagen" / f"vo-{i:04d}.yaml").write_text(_record(i), encoding="utf-8")
-        times = [_run(_cli("-q", "--projekt", str(root), "build", "--neu")) for _ in range(runs())]
+        times = [_cold_run(_cli("-q", "--projekt", str(root), "build", "--neu")) for _ in range(runs())]
         rate = 200 / statistics.median(times)
         lo = _libreoffice(sorted((root / "build/intern/vorlagen/lueneburg").glob("*.docx"))[:50], Path(tmp))
     if lo:
@@ -166,7 +177,7 @@ def bench_realistic() -> dict[str, float]:
         with tempfile.TemporaryDirectory() as tmp:
             root = Path(tmp)
             generate_project(root, OPTIONS["data"], count, realistic=True)
-            cold = [_run_measured(_cli("-q", "--projekt", str(root), "build", "--neu")) for _ in range(runs())]
+            cold = [_cold_run_measured(_cli("-q", "--projekt", str(root), "build", "--neu")) for _ in range(runs())]
             rate = count / statistics.median(t for t, _ in cold)
             if count == 200:
                 out["realistic_200_per_s"] = round(rate, 2)
@@ -240,6 +251,7 @@ def _packet(pdfa: bool, key: str) -> dict[str, float]:
         times = []
         for _ in range(runs()):
             shutil.rmtree(root / "build", ignore_errors=True)
+            forget_cache()
             times.append(_run(_cli("-q", "--projekt", str(root), "sitzung")))
         import pikepdf
 

@@ -17,7 +17,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .bench import OPTIONS, _de, generate_project
+from .bench import OPTIONS, _de, forget_cache, generate_project
 from .project import load_project
 
 DRUCKSACHEN = 1000
@@ -97,6 +97,7 @@ def bench_site() -> dict[str, Any]:
         for run in range(1, OPTIONS["runs"] + 1):
             site = root / "build" / "oeffentlich" / "site"
             subprocess.run(["rm", "-rf", str(site), str(root / "build" / "intern")], check=True)
+            forget_cache()
             cold.append(_site(root))
             _change_one(root, run)
             changed.append(_site(root))

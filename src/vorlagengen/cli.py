@@ -235,7 +235,7 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
                                f"Warte auf einen anderen Lauf in {out} …", err=True))
     finally:
         bar.close()
-    removed = f", {len(result.removed)} entfernt" if result.removed else ""  # deleted or no longer public
+    removed = f", {len(result.removed)} entfernt (gelöscht oder nicht mehr öffentlich)" if result.removed else ""
     imported = sum(1 for r in project.records if r.vorlage.uebernommen)
     note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
     _say(ctx, f"{anzahl(len(project.records), 'Drucksache', 'Drucksachen')}: "

@@ -29,7 +29,7 @@ from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
-from .pruefcache import CheckCache, digest
+from .pruefcache import CheckCache, anlagen_stamp, digest
 from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
 from .sitzungen import (
     check_niederschriften,
@@ -178,15 +178,17 @@ def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
         data = path.read_bytes()
     except OSError:
         return None
-    hit = cache.lookup(path, digest(data.removeprefix(b"\xef\xbb\xbf")))
-    if hit is None:
+    entry = cache.lookup(path, digest(data.removeprefix(b"\xef\xbb\xbf")))
+    if entry is None:
         return None
     try:
-        vorlage = Vorlage.model_validate(hit.raw)
-    except ValidationError:
+        vorlage = Vorlage.model_validate(json.loads(entry.raw_json))  # as from the file: same values
+    except (ValidationError, ValueError):
+        return None
+    if anlagen_stamp([a.datei for a in vorlage.anlagen], path) != entry.anlagen:
         return None
     display = display_path(path)
-    return display, vorlage, [], [Problem(display, *w) for w in hit.warnings], None
+    return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], None
 
 
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
@@ -195,8 +197,9 @@ def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: Ch
     todo = [i for i in range(len(paths)) if i not in kept]
     fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, keep=cache.file is not None)
     for i, checked in zip(todo, fresh, strict=True):
-        if checked[4] is not None:
-            cache.store(paths[i], *checked[4], [(w.line, w.col, w.field, w.message) for w in checked[3]])
+        if checked[4] is not None and checked[1] is not None:
+            cache.store(paths[i], *checked[4], [a.datei for a in checked[1].anlagen],
+                        [(w.line, w.col, w.field, w.message) for w in checked[3]])
         kept[i] = checked
     return [kept[i] for i in range(len(paths))]
 

@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .records import DATA_DIR, TEMPLATE_DIR, anlage_path
+from .records import DATA_DIR, TEMPLATE_DIR
 
 PACKAGE = Path(__file__).resolve().parent
 FORMAT = 1
@@ -90,13 +90,13 @@ _HASHED_BYTES = 1_000_000
 _RACY_NS = 2_000_000_000
 
 
-def anlagen_stamp(raw: dict[str, Any], record: Path) -> list[Any]:
-    """Size, time and inode of each Anlage a record names (None where there is no file)."""
+def anlagen_stamp(dateien: Iterable[str], record: Path) -> list[Any]:
+    """Size, time and inode of each Anlage of a record (None where there is no file)."""
     out: list[Any] = []
-    for anlage in raw.get("anlagen") or []:
-        datei = anlage.get("datei") if isinstance(anlage, dict) else None
+    folder = os.path.dirname(record)
+    for datei in dateien:
         try:
-            st = anlage_path(str(datei), record).stat()
+            st = os.stat(os.path.join(folder, datei))  # follows links as the check does
             out.append([datei, st.st_size, st.st_mtime_ns, st.st_ino])
         except (OSError, ValueError):
             out.append([datei, None])
@@ -104,18 +104,25 @@ def anlagen_stamp(raw: dict[str, Any], record: Path) -> list[Any]:
 
 
 @dataclass
-class Hit:
-    raw: dict[str, Any]
+class Entry:
+    """A kept record: its values as JSON text, its Anlagen's stamp and its warnings."""
+
+    raw_json: str
+    anlagen: list[Any]
     warnings: list[Warning_]
 
 
 @dataclass
 class CheckCache:
-    """The kept results of one project (empty when there is no usable cache)."""
+    """The kept results of one project (empty when there is no usable cache).
+
+    The file is text: a first line of JSON with the context, then one line per record, a JSON list
+    (path, digest, Anlagen, warnings), a tab and the record's values as JSON. Values are parsed only
+    for the records that are looked up."""
 
     file: Path | None
     context: str
-    entries: dict[str, dict[str, Any]] = field(default_factory=dict)
+    lines: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → (digest, the line)
     changed: bool = False
 
     @classmethod
@@ -127,46 +134,50 @@ class CheckCache:
             return cls(None, "")
         if folder is None:
             return cls(None, context)
-        file = folder / f"pruefungen-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.json"
+        file = folder / f"pruefungen-{hashlib.sha256(str(root).encode()).hexdigest()[:16]}.txt"
         cache = cls(file, context)
         try:
-            stored = json.loads(file.read_bytes())
-            if isinstance(stored, dict) and stored.get("context") == context:
-                cache.entries = stored["records"]
-        except (OSError, ValueError, KeyError, TypeError):
-            pass
+            head, *lines = file.read_text(encoding="utf-8").splitlines()
+            if json.loads(head) == {"format": FORMAT, "context": context}:
+                for line in lines:
+                    path, sha = json.loads(line.split("\t", 1)[0])[:2]
+                    cache.lines[path] = (sha, line)
+        except (OSError, ValueError, TypeError, IndexError, UnicodeDecodeError):
+            cache.lines = {}
         return cache
 
-    def lookup(self, path: Path, digest: str) -> Hit | None:
-        entry = self.entries.get(str(path))
-        if not entry or entry.get("sha256") != digest:
+    def lookup(self, path: Path, digest: str) -> Entry | None:
+        kept = self.lines.get(str(path))
+        if kept is None or kept[0] != digest:
             return None
-        raw = entry["raw"]
-        if anlagen_stamp(raw, path) != entry["anlagen"]:
+        try:
+            head, raw_json = kept[1].split("\t", 1)
+            _, _, anlagen, warnings = json.loads(head)
+            return Entry(raw_json, anlagen, [(int(a), int(b), str(c), str(d)) for a, b, c, d in warnings])
+        except (ValueError, TypeError):
             return None
-        return Hit(raw, [(int(w[0]), int(w[1]), str(w[2]), str(w[3])) for w in entry["warnings"]])
 
-    def store(self, path: Path, digest: str, raw_json: str, warnings: Iterable[Warning_]) -> None:
-        raw = json.loads(raw_json)
-        stamp = anlagen_stamp(raw, path)
+    def store(self, path: Path, digest: str, raw_json: str, dateien: list[str], warnings: Iterable[Warning_]) -> None:
+        stamp = anlagen_stamp(dateien, path)
         if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in stamp):
             return  # an Anlage just written could change again unseen
-        self.entries[str(path)] = {"sha256": digest, "raw": raw, "anlagen": stamp,
-                                   "warnings": [list(w) for w in warnings]}
+        head = json.dumps([str(path), digest, stamp, [list(w) for w in warnings]], ensure_ascii=False)
+        self.lines[str(path)] = (digest, head + "\t" + raw_json)
         self.changed = True
 
     def keep_only(self, paths: Iterable[Path]) -> None:
         """Forget records that are gone (only when the whole project was read)."""
         wanted = {str(p) for p in paths}
-        gone = [k for k in self.entries if k not in wanted]
+        gone = [k for k in self.lines if k not in wanted]
         for key in gone:
-            del self.entries[key]
+            del self.lines[key]
         self.changed = self.changed or bool(gone)
 
     def save(self) -> None:
         if self.file is None or not self.changed:
             return
-        data = json.dumps({"context": self.context, "records": self.entries}, ensure_ascii=False)
+        head = json.dumps({"format": FORMAT, "context": self.context})
+        data = "\n".join([head, *(line for _, line in self.lines.values())]) + "\n"
         tmp = None
         try:  # readable by the user alone: it holds the values of non-public records
             self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)

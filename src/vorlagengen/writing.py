@@ -29,3 +29,62 @@ def write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- private temporary folders ------------------------------------------------------------------
+
+_TEMP_PREFIX = "vorlagengen-"
+_swept = False
+
+
+def private_tempdir(kind: str) -> Path:
+    """A new folder in $TMPDIR for this process: ``vorlagengen-<kind>-p<pid>-<random>``. The first
+    call of a process removes the folders of vorlagengen processes that no longer run (killed with
+    SIGKILL or by a power cut, which no clean-up at exit survives)."""
+    global _swept
+    if not _swept:
+        _swept = True
+        sweep_tempdirs()
+    return Path(tempfile.mkdtemp(prefix=f"{_TEMP_PREFIX}{kind}-p{os.getpid()}-"))
+
+
+def sweep_tempdirs(folder: Path | None = None) -> list[Path]:
+    """Remove this user's vorlagengen temporary folders whose process is gone; return them."""
+    import shutil
+
+    removed = []
+    base = Path(folder or tempfile.gettempdir())
+    try:
+        entries = list(os.scandir(base))
+    except OSError:
+        return []
+    for entry in entries:
+        pid = _owner_pid(entry.name)
+        if pid is None or _alive(pid):
+            continue
+        try:
+            if entry.is_dir(follow_symlinks=False) and entry.stat(follow_symlinks=False).st_uid == os.getuid():
+                shutil.rmtree(entry.path, ignore_errors=True)
+                removed.append(Path(entry.path))
+        except OSError:
+            continue
+    return removed
+
+
+def _owner_pid(name: str) -> int | None:
+    """The pid in ``vorlagengen-<kind>-p<pid>-<random>`` (mkdtemp's random part has no "-")."""
+    parts = name.split("-")
+    if not name.startswith(_TEMP_PREFIX) or len(parts) < 4:
+        return None
+    pid = parts[-2]
+    return int(pid[1:]) if pid.startswith("p") and pid[1:].isdigit() else None
+
+
+def _alive(pid: int) -> bool:
+    try:
+        os.kill(pid, 0)
+    except ProcessLookupError:
+        return False
+    except OSError:
+        return True  # it exists, but belongs to someone else
+    return True

@@ -17,12 +17,12 @@ import io
 import re
 import shutil
 import sys
-import tempfile
 import threading
 import zipfile
 from pathlib import Path
 from typing import Any
 
+from ..writing import private_tempdir
 from .layouts import Layout
 
 FONT = "Arial"  # Liberation Sans on systems without Arial: the same metrics
@@ -196,7 +196,7 @@ def _with_stamp(base: Path) -> Path:
         run.font.size = Pt(28)
         run.font.bold = True
         run.font.color.rgb = RGBColor(0xC8, 0x1E, 0x1E)
-    folder = Path(tempfile.mkdtemp(prefix="vorlagengen-ref-"))
+    folder = private_tempdir("ref")
     atexit.register(shutil.rmtree, folder, ignore_errors=True)
     target = folder / "reference-entwurf.docx"
     buffer = io.BytesIO()

@@ -19,6 +19,7 @@ from typing import IO, Any
 
 from ..errors import ToolError
 from ..records import FONT_DIR, TEMPLATE_DIR, display_path
+from ..writing import private_tempdir
 from .layouts import FONTS, Layout
 from .markdown import READER, pandoc_messages
 from .origins import Origin, warnings_error
@@ -64,7 +65,7 @@ class PandocWorker:
     def _start(self) -> subprocess.Popen[bytes]:
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
         # pandoc lua leaves a history file in $TMPDIR when it is killed: give it a folder of ours
-        self.tmp = tempfile.mkdtemp(prefix="vorlagengen-pandoc-")
+        self.tmp = str(private_tempdir("pandoc"))
         self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      start_new_session=True, env=dict(os.environ, TMPDIR=self.tmp))
@@ -190,7 +191,7 @@ def staging_root(layout: Layout) -> Path:
 
 def new_staging(layout: Layout) -> Path:
     """A fresh private folder with a copy of the layout's files (typst's root)."""
-    folder = Path(tempfile.mkdtemp(prefix=f"vorlagengen-{layout.name}-"))
+    folder = private_tempdir(f"layout-{layout.name}")
     for name, path in layout.files().items():
         shutil.copyfile(path, folder / name)
     return folder
