@@ -135,7 +135,7 @@ def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Chec
         return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], None
     problems = located(lifted + checks.check_record(vorlage, path, root, ref, text))
     problems += textchecks.record_problems(raw, vorlage, path, display, text)
-    kept = (digest(text.encode("utf-8")), json.dumps(raw, ensure_ascii=False)) if keep and not problems else None
+    kept = (digest(text.encode("utf-8")), json.dumps(raw)) if keep and not problems else None
     return display, vorlage, problems, located(checks.record_warnings(vorlage)), kept
 
 

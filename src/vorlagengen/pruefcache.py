@@ -161,7 +161,7 @@ class CheckCache:
         stamp = anlagen_stamp(dateien, path)
         if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in stamp):
             return  # an Anlage just written could change again unseen
-        head = json.dumps([str(path), digest, stamp, [list(w) for w in warnings]], ensure_ascii=False)
+        head = json.dumps([str(path), digest, stamp, [list(w) for w in warnings]])  # ASCII: any path, any text
         self.lines[str(path)] = (digest, head + "\t" + raw_json)
         self.changed = True
 
@@ -185,7 +185,7 @@ class CheckCache:
             with os.fdopen(fd, "wb") as fh:
                 fh.write(data.encode("utf-8"))
             os.replace(tmp, self.file)
-        except OSError:  # a cache that cannot be written is no fault of the project
+        except (OSError, ValueError):  # a cache that cannot be written is no fault of the project
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
 
