@@ -329,6 +329,8 @@ def test_unknown_command_is_german(projekt: Projekt) -> None:
     assert result.exit_code == 2
     assert "Fehler: Unbekannter Befehl „valdate“." in result.stderr
     assert "Meinten Sie" in result.stderr
+    several = projekt.run("sitzungen")  # two commands come close
+    assert "Meinten Sie einen von: 'site', 'sitzung'?" in several.stderr and "Did you" not in several.stderr
 
 
 def test_version() -> None:

@@ -25,7 +25,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Öffentlich", ["public"]),
     ("Öffentlich", ["public"]),
     ("Kontext", ["render.context"]),
-    ("Layouts", ["render.layouts", "render.markdown"]),
+    ("Layouts", ["render.layouts", "render.markdown", "render.origins"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
     ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",

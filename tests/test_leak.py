@@ -188,3 +188,32 @@ def test_validate_messages_of_a_non_public_record_quote_no_value(tmp_path: Path)
     assert built.exit_code == 1 and "ZlkGeheimeArt" not in built.output
     internal = CliRunner().invoke(cli, ["--projekt", str(root), "validate", "--intern"])
     assert "ZlkGeheimeArt" in internal.output
+
+
+def test_a_renderer_error_about_a_non_public_record_quotes_nothing(tmp_path: Path,
+                                                                   monkeypatch: pytest.MonkeyPatch) -> None:
+    """pandoc and typst may quote any part of a text in their messages: a failed build of a
+    non-public Drucksache names only the place in the log; ``--intern`` shows the whole message."""
+    import vorlagengen.render.engines as engines
+    from vorlagengen.errors import ToolError
+
+    root = make_leak_project(tmp_path / "projekt")
+    real = engines.PandocWorker.convert
+
+    def failing(self, markdown, formats, epoch, display, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if MARKERS["NoeSachverhalt"] in markdown:
+            raise ToolError("pandoc", display, "x",
+                            text=f"{display}:12:3: sachverhalt: Warnung: unbekannt „{MARKERS['NoeSachverhalt']}“ "
+                                 f"'{MARKERS['NoeBetreff']}'\n{display}: typst: {MARKERS['NoeBeschluss']} geht nicht")
+        return real(self, markdown, formats, epoch, display, *args, **kwargs)
+
+    monkeypatch.setattr(engines.PandocWorker, "convert", failing)
+    logged = CliRunner().invoke(cli, ["--projekt", str(root), "build", "-f", "pdf"])
+    assert logged.exit_code == 1 and isinstance(logged.exception, SystemExit | None)
+    assert ":12:3: sachverhalt: Fehler beim Setzen (Einzelheiten aus einer nichtöffentlichen Drucksache" in logged.output
+    second = logged.output.split("\n")[1]  # "datei: typst: …" keeps only the file
+    assert second.endswith(".yaml: Fehler beim Setzen (Einzelheiten aus einer nichtöffentlichen Drucksache ausgelassen; "
+                           "„vorlagengen --intern …“ zeigt sie)"), second
+    assert not [m for m in MARKERS.values() if m in logged.output]
+    intern = CliRunner().invoke(cli, ["--projekt", str(root), "--intern", "build", "-f", "pdf", "--neu"])
+    assert intern.exit_code == 1 and MARKERS["NoeSachverhalt"] in intern.output and MARKERS["NoeBeschluss"] in intern.output

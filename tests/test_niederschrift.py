@@ -271,3 +271,62 @@ def test_more_niederschrift_checks(demo: Path, rel: str, old: str, new: str, exp
     code, lines = validate(demo)
     assert code == 1
     assert any(line.startswith(rel) and expected in line for line in lines), "\n".join(lines)
+
+
+GLYPHS = [  # (old, new, expected line) in the Lüneburg Niederschrift
+    pytest.param("    inhalt: Keine Anfragen.", "    inhalt: Keine Anfragen 🦀.",
+                 f"{LUENEBURG}:63:28: tops[5].inhalt: Zeichen „🦀“ (U+1F980 CRAB) ist in keiner Schrift "
+                 "enthalten, mit der gesetzt wird (Liberation Sans, DejaVu Sans); bitte ersetzen oder umschreiben",
+                 id="emoji-inhalt"),
+    pytest.param("      der Stadtteilhäuser ab 2020 vorzulegen.", "      der Stadtteilhäuser (中心) ab 2020 vorzulegen.",
+                 f"{LUENEBURG}:47:28: tops[4].beschluss: Zeichen „中“ (U+4E2D CJK UNIFIED IDEOGRAPH-4E2D) ist in "
+                 "keiner Schrift enthalten", id="cjk-beschluss"),
+    pytest.param("        von: Herr Schmidt", "        von: Herr ᚠ Schmidt",
+                 f"{LUENEBURG}:55:19: tops[4].go_antraege[1].von: Zeichen „ᚠ“ (U+16A0 RUNIC LETTER FEHU FEOH FE F)",
+                 id="rune-go-antrag"),
+    pytest.param("      bericht: Der Bericht wurde", "      bericht: Der [Bericht](javascript:alert(1)) wurde",
+                 f"{LUENEBURG}:61:30: tops[4].kontrolle.bericht: Link auf „javascript:“ ist nicht erlaubt",
+                 id="link-bericht"),
+    pytest.param("    inhalt: Keine Anfragen.", "    inhalt: |\n      Keine[^1] Anfragen.\n\n      [^1]: A\n\n"
+                 "      [^1]: B",
+                 f"{LUENEBURG}:68:7: tops[5].inhalt: Fußnote „[^1]“ ist zweimal erklärt; jede Fußnote braucht ihre "
+                 "eigene Marke", id="footnote-twice"),
+]
+
+
+@pytest.mark.parametrize("old, new, expected", GLYPHS)
+def test_niederschrift_text_the_fonts_or_pandoc_cannot_take_is_refused_at_validate(
+        demo: Path, old: str, new: str, expected: str) -> None:
+    """Every text of a Niederschrift ends up in a PDF: a character no shipped font has, or Markdown the
+    renderer cannot take, is a located error at validate (and niederschrift refuses to start)."""
+    edit(demo, LUENEBURG, old, new)
+    code, lines = validate(demo)
+    assert code == 1
+    assert any(line.startswith(expected) for line in lines), lines
+    result = CliRunner().invoke(cli, ["--projekt", str(demo), "niederschrift"])
+    assert result.exit_code == 1 and expected.split(": Zeichen")[0] in result.output + result.stderr
+    assert not (demo / "build").exists() or not any((demo / "build").rglob("*.pdf"))
+
+
+def test_what_validates_in_a_niederschrift_renders(demo: Path) -> None:
+    """Symbols of the fallback font, the same footnote mark in two TOPs of one part (two footnotes, not
+    a pandoc warning), a <div> and an anchor to nowhere: validate says yes, so niederschrift and
+    beschluesse succeed."""
+    edit(demo, LUENEBURG, "    inhalt: Der Vorsitzende eröffnet die Sitzung",
+         "    inhalt: |\n      Eröffnung[^1].\n\n      [^1]: Erste Notiz.\n\n      Der Vorsitzende eröffnet die Sitzung")
+    edit(demo, LUENEBURG, "    inhalt: Keine Anfragen.",
+         "    inhalt: |\n      Keine Anfragen ✓[^1], siehe [oben](#nirgends).\n\n      [^1]: Andere Notiz.\n")
+    edit(demo, LUENEBURG, "    inhalt: Der Ausschuss wird über",
+         "    inhalt: |\n      <div>Der Ausschuss[^1] wird über")
+    edit(demo, LUENEBURG, "im Fachbereich 5a unterrichtet.", "im Fachbereich 5a unterrichtet.\n\n      [^1]: Zweite Notiz.")
+    edit(demo, LUENEBURG, "      bericht: Der Bericht", "      bericht: Der [Bericht](#nirgends)[^1]")
+    assert validate(demo)[0] == 0
+    for command in ("niederschrift", "beschluesse"):
+        result = CliRunner().invoke(cli, ["--projekt", str(demo), command])
+        assert result.exit_code == 0, result.output
+    folder = demo / "build/intern/sitzungen/lueneburg-sga-2019-04-04"
+    public_part = "".join(pdf_text(folder / "Niederschrift-oeffentlicher-Teil.pdf").split())  # no spaces
+    assert "Eröffnung1." in public_part and "1ErsteNotiz." in public_part
+    assert "KeineAnfragen✓2,sieheoben." in public_part and "2AndereNotiz." in public_part
+    other = "".join(pdf_text(folder / "Niederschrift-nichtoeffentlicher-Teil.pdf").split())
+    assert "<div>DerAusschuss1wirdüber" in other and "1ZweiteNotiz." in other

@@ -416,3 +416,23 @@ def test_docx_footer_names_koerperschaft_and_drucksache_like_the_pdf(tmp_path):
         footers = "".join(z.read(n).decode() for n in z.namelist() if n.startswith("word/footer"))
     assert "Bezirksversammlung Wandsbek · Drucksache 19/0167 · " in footers
     assert "PAGE" in footers and "NUMPAGES" in footers  # Seite X von Y stays
+
+
+def test_typst_warning_of_an_own_layout_names_the_layout_file_and_line(tmp_path, monkeypatch):
+    """A project's layout asks for a font nobody has: typst warns, the build fails naming the
+    project's file and line (not typst's private copy in a temporary folder) and the Drucksache."""
+    root = copy_project(tmp_path)
+    monkeypatch.chdir(root)
+    own = root / "templates" / "allris"
+    own.mkdir(parents=True)
+    base = (REPO / "src/vorlagengen/templates/_base/base.typ").read_text(encoding="utf-8")
+    assert base.splitlines()[8] == '#let vg-font = ("Liberation Sans", "DejaVu Sans")'
+    (own / "base.typ").write_text(base.replace('("Liberation Sans", "DejaVu Sans")', '("Nix Sans",)'),
+                                  encoding="utf-8")
+    write_record(root, "o.yaml", HEAD.format(nr="VO/0005/19", betreff="Eigenes Layout") + block("Text."))
+    with pytest.raises(UserError) as err:
+        build_project(root, root / "build")
+    lines = str(err.value).splitlines()
+    assert "templates/allris/base.typ:36:17: Warnung: unknown font family: nix sans (typst, beim Setzen von " \
+           "vorlagen/o.yaml)" in lines, lines
+    assert "/tmp" not in str(err.value)

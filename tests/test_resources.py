@@ -197,3 +197,16 @@ def test_repository_of_another_user_says_why_there_is_no_commit(tmp_path, monkey
     text, _ = _stand(root, "1553256000")
     assert text == ("22.03.2019, ohne Commit: das Repository gehört einem anderen Benutzer, git liest es nicht "
                     "(freigeben mit „git config --global --add safe.directory PFAD“)"), text
+
+
+@pytest.mark.parametrize("command", ["niederschrift", "beschluesse", "site"])
+def test_forbidden_output_folder_after_the_session_is_a_german_error(tmp_path, command):
+    """The commands after the session (Niederschriften, Beschlusskontrolle, website) refuse a folder
+    they may not write like build does: German, naming the path, exit 1, nothing made."""
+    root = tmp_path / "demo"
+    for folder in ("data", "vorlagen", "sitzungen"):
+        shutil.copytree(REPO / folder, root / folder)
+    code, out = run(root, command, "-o", str(FORBIDDEN))
+    assert code == 1
+    assert str(FORBIDDEN) in out and any(r in out for r in REFUSALS), out
+    assert not FORBIDDEN.exists()

@@ -12,7 +12,7 @@ from . import __version__, clickde, trees
 from .errors import Problem, UserError, ValidationFailed, resource_error
 from .messages import anzahl
 from .progress import Progress
-from .reports import redact
+from .reports import redact, redact_text
 
 clickde.install()
 
@@ -33,7 +33,8 @@ class _Group(click.Group):
                        else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
-            click.echo(f"Fehler: {exc}", err=True)
+            shown = str(exc) if (ctx.obj or {}).get("intern") else redact_text(str(exc))
+            click.echo(f"Fehler: {shown}", err=True)
             ctx.exit(1)
         except OSError as exc:  # the machine refused (disk full, read-only, permission): no traceback
             click.echo(f"Fehler: {resource_error(exc, 'Zugriff')}", err=True)
@@ -49,14 +50,17 @@ class _Group(click.Group):
 @click.option("--projekt", "-C", type=click.Path(file_okay=False, path_type=Path), default=Path("."),
               show_default=True, help="Projektordner mit data/, vorlagen/ und templates/.")
 @click.option("--quiet", "-q", is_flag=True, help="Nur Fehler ausgeben (für CI).")
+@click.option("--intern", is_flag=True,
+              help="Fehler zu nichtöffentlichen Drucksachen mit allen Einzelheiten zeigen "
+                   "(nicht für öffentliche CI-Logs).")
 @click.pass_context
-def cli(ctx: click.Context, projekt: Path, quiet: bool) -> None:
+def cli(ctx: click.Context, projekt: Path, quiet: bool, intern: bool) -> None:
     """Drucksachen als YAML-Datensätze prüfen, anlegen und setzen.
 
     Jede Drucksache ist eine YAML-Datei unter vorlagen/; Körperschaften, Gremien, Ämter und
     Personen stehen in data/.
     """
-    ctx.obj = {"root": projekt, "quiet": quiet}
+    ctx.obj = {"root": projekt, "quiet": quiet, "intern": intern}
 
 
 def _say(ctx: click.Context, text: str) -> None:

@@ -39,6 +39,7 @@ GERMAN = {
     "Option {name!r} does not take a value.": "Option „{name}“ nimmt keinen Wert.",
     "Argument {name!r} takes {nargs} values.": "Argument „{name}“ nimmt {nargs} Werte.",
     "Did you mean {possibility}?": "Meinten Sie {possibility}?",
+    "(Did you mean one of: {possibilities}?)": "(Meinten Sie einen von: {possibilities}?)",
     "(Possible options: {possibilities})": "(Mögliche Optionen: {possibilities})",
     "{value!r} is not one of {choices}.": "„{value}“ ist keiner von {choices}.",
     "{value!r} is not {choice}.": "„{value}“ ist nicht {choice}.",

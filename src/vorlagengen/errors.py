@@ -56,9 +56,10 @@ class ValidationFailed(UserError):
 class ToolError(UserError):
     """An external renderer (pandoc, typst) refused its input."""
 
-    def __init__(self, tool: str, source: Path | str, message: str):
+    def __init__(self, tool: str, source: Path | str, message: str, text: str | None = None):
+        """``text``: the whole message, when it is told otherwise than „source: tool: message“."""
         self.tool = tool
-        super().__init__(f"{source}: {tool}: {message}")
+        super().__init__(text if text is not None else f"{source}: {tool}: {message}")
 
 
 _OS_REASONS = {

@@ -77,6 +77,7 @@ def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
                     valid[key] = model.model_validate(value)
             setattr(ref, name, valid)
             ref.invalid[name] = {str(key) for key in raw if key not in valid}
+        problems.extend(textchecks.markdown_problems(getattr(ref, name), path, display))
     problems.extend(checks.check_refdata(ref, root, layout_names(root)))
     return ref, problems
 

@@ -45,6 +45,28 @@ def redact(problems: list[Problem]) -> list[Problem]:
     return out
 
 
+_LOCATION = re.compile(r"^([^:\n]+):(?:(\d+):(\d+): ([^:\n]*): )?")
+TOOL_NOTE = ("Fehler beim Setzen (Einzelheiten aus einer nichtöffentlichen Drucksache ausgelassen; "
+             "„vorlagengen --intern …“ zeigt sie)")
+
+
+def redact_text(text: str) -> str:
+    """An error text of a run (one message per line) with every line about a non-public Drucksache
+    cut to its place (file, line, column, field): a renderer may quote any part of the text."""
+    known: dict[str, bool] = {}
+    out = []
+    for line in text.split("\n"):
+        m = _LOCATION.match(line)
+        if m is not None:
+            path = m.group(1).strip()
+            if path not in known:
+                known[path] = _nonpublic(path)
+            if known[path]:
+                line = f"{m.group(0)}{'' if m.group(4) is not None else ' '}{TOOL_NOTE}"
+        out.append(line)
+    return "\n".join(out)
+
+
 def json_report(counts: dict[str, int], problems: list[Problem]) -> str:
     return json.dumps({
         **counts,

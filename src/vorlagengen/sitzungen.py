@@ -4,13 +4,14 @@
 from __future__ import annotations
 
 import datetime as dt
+import os
 from pathlib import Path
 
 from pydantic import ValidationError
 
 from .checks import check_beratungsfolge_against_sitzungen, check_sitzung
 from .checks.niederschrift import Findings, check_niederschrift
-from .checks.text import glyph_problems
+from .checks.text import text_problems
 from .errors import Problem
 from .messages import field_path
 from .model import Sitzung, Top
@@ -112,17 +113,18 @@ def sitzung_file(path: Path) -> Path:
 def read_niederschrift(rec: SitzungRecord) -> list[Problem]:
     """The Niederschrift beside the Sitzung file, if there is one (typed, not yet checked)."""
     path = niederschrift_path(rec.path)
-    if not path.is_file():
-        return []
+    if not os.path.lexists(path):
+        return []  # a FIFO, folder or dangling link of that name is refused when read, not skipped
     display = display_path(path)
     try:
-        rec.niederschrift = Niederschrift.model_validate(load_mapping(path, display))
+        raw = load_mapping(path, display)
+        rec.niederschrift = Niederschrift.model_validate(raw)
     except YamlProblem as exc:
         return [exc.problem]
     except ValidationError as exc:
         return model_problems(exc, path, display, Niederschrift)
     rec.niederschrift_path = path
-    return []
+    return text_problems(raw, rec.niederschrift, path, display)
 
 
 def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[Problem]]:
@@ -141,7 +143,7 @@ def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[P
     rec.tops, found = number_tops(sitzung, profil)
     if sitzung.quelle is not None:
         found = []  # imported: its numbers are the source's, in the source's order
-    return rec, glyph_problems(raw, path, display) + niederschrift_problems + [
+    return rec, text_problems(raw, sitzung, path, display) + niederschrift_problems + [
         Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
 
 

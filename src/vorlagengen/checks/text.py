@@ -12,13 +12,17 @@ from __future__ import annotations
 
 import html
 import re
+import typing
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
+from pydantic import BaseModel
+
 from ..errors import Problem
 from ..fontcover import describe, uncovered
 from ..messages import field_path
+from ..model import Markdown
 from ..yamlio import locate
 
 Loc = tuple[Any, ...]
@@ -41,19 +45,71 @@ _GRID_RULE = re.compile(r"^[ \t]*\+(?:[-=:]+\+){2,}[ \t]*$")
 _SIMPLE_RULE = re.compile(r"^[ \t]*-{3,}(?:[ \t]+-{3,})+[ \t]*$")
 _BREAKS = re.compile(r"[\s\-/\u00ad\u200b]+")
 _WIDE = frozenset("MWmw@%ÄÖÜŒÆ—")
+# A footnote's definition "[^marke]: …" at a line's start (also in a quote or a list item), its
+# references "[^marke]" anywhere; code (fenced blocks, `spans`) shows such text literally.
+NOTE_DEFINITION = re.compile(r"^(?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t])))*[ \t]*\[\^([^\s^\[\]]+)\]:",
+                             re.MULTILINE)
+_CODE = re.compile(r"^[ \t]*(`{3,}|~{3,}).*?(?:^[ \t]*\1[`~]*[ \t]*$|\Z)|(`+).+?(?<!`)\2(?!`)",
+                   re.MULTILINE | re.DOTALL)
+
+
+def outside_code(text: str) -> Iterator[tuple[bool, str]]:
+    """(is code, part) of a Markdown text, in order: fenced code blocks and code spans are code."""
+    pos = 0
+    for m in _CODE.finditer(text):
+        yield False, text[pos:m.start()]
+        yield True, m.group(0)
+        pos = m.end()
+    yield False, text[pos:]
+
+
+def _holds_markdown(annotation: Any) -> bool:
+    return bool(annotation == Markdown or any(_holds_markdown(a) for a in typing.get_args(annotation)))
+
+
+def _holds_model(annotation: Any) -> list[type[BaseModel]]:
+    if isinstance(annotation, type) and issubclass(annotation, BaseModel):
+        return [annotation]
+    return [m for a in typing.get_args(annotation) for m in _holds_model(a)]
+
+
+_PLANS: dict[type[BaseModel], tuple[tuple[str, bool], ...] | None] = {}
+
+
+def _markdown_plan(model: type[BaseModel]) -> tuple[tuple[str, bool], ...] | None:
+    """(field, is Markdown) of the fields of ``model`` that are or may hold Markdown (in a sub-model);
+    None while ``model`` is being planned (a model holding itself may hold Markdown)."""
+    if model not in _PLANS:
+        _PLANS[model] = None
+        plan = []
+        hints = typing.get_type_hints(model, include_extras=True)  # keeps Annotated (model.Markdown)
+        for name in model.model_fields:
+            if _holds_markdown(hints[name]):
+                plan.append((name, True))
+            elif any(_markdown_plan(m) != () for m in _holds_model(hints[name])):
+                plan.append((name, False))
+        _PLANS[model] = tuple(plan)
+    return _PLANS[model]
+
+
+def markdown_values(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
+    """(location, text) of every field typed Markdown (model.Markdown) in a loaded model, in lists and
+    dicts of them: what the templates let through as an author's Markdown."""
+    if isinstance(value, BaseModel):
+        for name, is_markdown in _markdown_plan(type(value)) or ():
+            item = getattr(value, name)
+            yield from (strings(item, (*loc, name)) if is_markdown else markdown_values(item, (*loc, name)))
+    elif isinstance(value, (list, tuple)):
+        for i, item in enumerate(value):
+            yield from markdown_values(item, (*loc, i))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            yield from markdown_values(item, (*loc, key))
 
 
 def markdown_fields(v: Any) -> Iterator[tuple[Loc, str]]:
     """(location, text) of every Markdown field of a Vorlage."""
-    for name in ("sachverhalt", "beschlussvorschlag", "antwort"):
-        if getattr(v, name):
-            yield (name,), getattr(v, name)
-    for i, frage in enumerate(v.fragen):
-        yield ("fragen", i), frage
-    for i, abschnitt in enumerate(v.abschnitte):
-        yield ("abschnitte", i, "text"), abschnitt.text
-    if v.finanzen is not None and v.finanzen.beschreibung:
-        yield ("finanzen", "beschreibung"), v.finanzen.beschreibung
+    return markdown_values(v)
 
 
 def strings(value: Any, loc: Loc = ()) -> Iterator[tuple[Loc, str]]:
@@ -212,14 +268,32 @@ def width_issues(md: str) -> list[tuple[str, str]]:
     return out
 
 
+def note_issues(md: str) -> list[tuple[str, str]]:
+    """A footnote mark explained twice: pandoc would keep one of the two texts (and warn)."""
+    if "[^" not in md:
+        return []
+    out: list[tuple[str, str]] = []
+    seen: set[str] = set()
+    for code, part in outside_code(md):
+        for m in NOTE_DEFINITION.finditer("" if code else part):
+            label = m.group(1)
+            if label in seen:
+                line_end = part.find("\n", m.end())
+                snippet = part[m.start(1) - 2:line_end if line_end >= 0 else len(part)].strip()
+                out.append((snippet, f"Fußnote „[^{label}]“ ist zweimal erklärt; jede Fußnote braucht ihre "
+                                     "eigene Marke"))
+            seen.add(label)
+    return out
+
+
 def markdown_issues(md: str) -> list[tuple[str, str]]:
-    return link_issues(md) + nesting_issues(md) + width_issues(md)
+    return link_issues(md) + nesting_issues(md) + width_issues(md) + note_issues(md)
 
 
 # --- where it is ----------------------------------------------------------------------------
 
 
-def _pinpoint(path: Path, loc: Loc, snippet: str) -> tuple[int, int]:
+def pinpoint(path: Path, loc: Loc, snippet: str) -> tuple[int, int]:
     """Line and column of ``snippet`` in the file, searched from the field at ``loc`` on."""
     line, col = locate(path, loc)
     try:
@@ -247,7 +321,7 @@ def glyph_problems(raw: Any, path: Path, display: str, text: str | None = None) 
             seen.add(ch)
             if len(seen) > MAX_GLYPH_REPORTS:
                 continue
-            out.append(Problem(display, *_pinpoint(path, loc, ch), field_path(loc),
+            out.append(Problem(display, *pinpoint(path, loc, ch), field_path(loc),
                                f"Zeichen {describe(ch)} ist in keiner Schrift enthalten, mit der gesetzt wird "
                                "(Liberation Sans, DejaVu Sans); bitte ersetzen oder umschreiben"))
     if len(seen) > MAX_GLYPH_REPORTS:
@@ -257,12 +331,21 @@ def glyph_problems(raw: Any, path: Path, display: str, text: str | None = None) 
     return out
 
 
+def markdown_problems(loaded: Any, path: Path, display: str) -> list[Problem]:
+    """What the renderer cannot take in the Markdown fields of a loaded file (a model, or a dict or
+    list of models), each with its place."""
+    return [Problem(display, *pinpoint(path, loc, snippet), field_path(loc), message)
+            for loc, md in markdown_values(loaded) for snippet, message in markdown_issues(md)]
+
+
+def text_problems(raw: Any, loaded: Any, path: Path, display: str, text: str | None = None) -> list[Problem]:
+    """Characters and Markdown of any file whose texts end up in a document."""
+    return glyph_problems(raw, path, display, text) + markdown_problems(loaded, path, display)
+
+
 def record_problems(raw: Any, vorlage: Any, path: Path, display: str, text: str | None = None) -> list[Problem]:
     """Everything of this module for one Drucksache."""
-    out = glyph_problems(raw, path, display, text)
-    for loc, md in markdown_fields(vorlage):
-        for snippet, message in markdown_issues(md):
-            out.append(Problem(display, *_pinpoint(path, loc, snippet), field_path(loc), message))
+    out = text_problems(raw, vorlage, path, display, text)
     if len(vorlage.betreff) > MAX_BETREFF:
         out.append(Problem(display, *locate(path, ("betreff",)), "betreff",
                            f"Betreff ist {len(vorlage.betreff)} Zeichen lang, höchstens {MAX_BETREFF} passen in "

@@ -45,6 +45,7 @@ from .context import Context, Verweise, build_context
 from .docx_reference import reference_for, with_footer_text
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
+from .origins import Origin, origins_of
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vorlagen.json"
@@ -75,6 +76,7 @@ class Prepared:
     entwurf: bool
     public: bool
     display: str
+    origins: list[Origin] = field(default_factory=list)  # the record's Markdown fields (for pandoc's warnings)
 
 
 @dataclass
@@ -194,7 +196,8 @@ def prepare(record: Record, project: Project, layout: Layout) -> Prepared:
     ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public,
                         verweise=verweise_of(project))
     markdown = render_markdown(layout, ctx.as_dict())
-    return Prepared(markdown, inputs_for_typst(ctx), epoch_of(record), ctx.entwurf, project.public, record.display)
+    return Prepared(markdown, inputs_for_typst(ctx), epoch_of(record), ctx.entwurf, project.public, record.display,
+                    origins_of(record.vorlage, record.path, record.display))
 
 
 def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
@@ -202,7 +205,7 @@ def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str,
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
     converted = engines.pandoc_worker().convert(prep.markdown, wanted, prep.epoch, prep.display,
                                                 reference_doc(layout, prep.entwurf) if "docx" in wanted else None,
-                                                public=prep.public)
+                                                public=prep.public, origins=prep.origins)
     out: dict[str, bytes] = {}
     if "typst" in converted:
         out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout, prep.inputs,

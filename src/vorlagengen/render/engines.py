@@ -8,6 +8,7 @@ import atexit
 import importlib.util
 import json
 import os
+import re
 import shutil
 import subprocess
 import tempfile
@@ -17,10 +18,11 @@ from pathlib import Path
 from typing import IO, Any
 
 from ..errors import ToolError
-from ..records import FONT_DIR, TEMPLATE_DIR
+from ..records import FONT_DIR, TEMPLATE_DIR, display_path
 from ..writing import private_tempdir
 from .layouts import FONTS, Layout
 from .markdown import READER, pandoc_messages
+from .origins import Origin, warnings_error
 
 FILTER = Path(__file__).with_name("vorlage.lua")
 PDF_STANDARDS = ["a-2a", "ua-1"]
@@ -39,31 +41,6 @@ def pandoc_binary() -> str:
     if not found:
         raise ToolError("pandoc", "Installation", "pandoc nicht gefunden (Paket pypandoc-binary fehlt)")
     return found
-
-
-def pandoc_start(source: Path, to: str, epoch: int, reference_doc: Path | None = None, *,
-                 public: bool) -> subprocess.Popen[bytes]:
-    """Start pandoc on a Markdown file; several can run at once. Finish with :func:`pandoc_finish`.
-
-    ``public``: a public document; the filter draws every Schwärzung as a bar, whatever it holds."""
-    args = [pandoc_binary(), "--sandbox", "-f", READER, "-t", to, "--lua-filter", str(FILTER), "--wrap=none",
-            "-M", f"vg-oeffentlich={'ja' if public else 'nein'}"]
-    if reference_doc is not None:
-        args += ["--reference-doc", str(reference_doc)]
-    args += ["-o", "-", str(source)]
-    env = dict(os.environ, SOURCE_DATE_EPOCH=str(epoch))
-    return subprocess.Popen(args, stdin=subprocess.DEVNULL, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
-
-
-def pandoc_finish(proc: subprocess.Popen[bytes], source: str) -> bytes:
-    out, err = proc.communicate()
-    out, err = bytes(out), bytes(err)
-    if proc.returncode != 0:
-        raise ToolError("pandoc", source, pandoc_messages(err.decode("utf-8", "replace")))
-    warnings = pandoc_messages(err.decode("utf-8", "replace"))
-    if warnings:
-        raise ToolError("pandoc", source, f"Warnung: {warnings}")
-    return out
 
 
 # --- the persistent pandoc ---------------------------------------------------------------------
@@ -95,9 +72,12 @@ class PandocWorker:
         return self.proc
 
     def convert(self, markdown: str, formats: list[str], epoch: int, display: str,
-                reference_doc: Path | None = None, *, public: bool) -> dict[str, bytes]:
+                reference_doc: Path | None = None, *, public: bool, origins: list[Origin] | None = None
+                ) -> dict[str, bytes]:
         """``markdown`` (Pandoc Markdown as vorlagengen's reader takes it) in each of ``formats``;
-        ``public`` sets the metadata vg-oeffentlich the filter reads (Schwärzung as a bar)."""
+        ``public`` sets the metadata vg-oeffentlich the filter reads (Schwärzung as a bar). A warning
+        fails the document, told at the place in a file of ``origins`` (the Markdown fields set in)
+        that caused it, else naming ``display``."""
         body = markdown.expandtabs(TAB_STOP).encode("utf-8")
         request = {"size": len(body), "reader": READER, "formats": formats, "epoch": str(epoch),
                    "reference_doc": str(reference_doc or ""), "oeffentlich": "ja" if public else "nein"}
@@ -118,7 +98,7 @@ class PandocWorker:
             raise self._died(display, OSError("Antwort unvollständig"))
         warnings = pandoc_messages("\n".join(str(w) for w in header.get("warnings") or []))
         if warnings:
-            raise ToolError("pandoc", display, "Warnung: " + warnings.replace("\n", "; "))
+            raise warnings_error(display, warnings.split("\n"), markdown, origins or [])
         return outputs
 
     def _died(self, display: str, exc: Exception) -> ToolError:
@@ -229,17 +209,33 @@ def typst_failure(exc: Exception, display: str) -> ToolError:
     return ToolError("typst", display, detail)
 
 
-def refuse_warnings(warnings: list[Any], display: str) -> None:
+_TYPST_PLACE = re.compile(r"┌─ (\S+):(\d+):(\d+)")
+
+
+def _typst_warning(warning: Any, display: str, layout: Layout | None) -> str:
+    """One typst warning: at its place in the layout's file where it points into one (typst sees a
+    private copy of the layout), else naming the document; never a temporary path."""
+    message = getattr(warning, "message", str(warning))
+    m = _TYPST_PLACE.search(str(getattr(warning, "diagnostic", "")))
+    source = layout.files().get(Path(m.group(1)).name) if m and layout is not None else None
+    if m is None or source is None:
+        return f"{display}: typst: Warnung: {message}"
+    return f"{display_path(source)}:{m.group(2)}:{m.group(3)}: Warnung: {message} (typst, beim Setzen von {display})"
+
+
+def refuse_warnings(warnings: list[Any], display: str, layout: Layout | None = None) -> None:
     """A typst warning (unknown font, …) fails the build: nothing falls back silently."""
     if warnings:
-        raise ToolError("typst", display, "Warnung: " + "; ".join(getattr(w, "message", str(w)) for w in warnings))
+        lines = [_typst_warning(w, display, layout) for w in warnings]
+        raise ToolError("typst", display, "Warnung", "\n".join(lines))
 
 
 def pandoc_convert(markdown: str, to: str, epoch: int, display: str, reference_doc: Path | None = None, *,
-                   public: bool) -> bytes:
+                   public: bool, origins: list[Origin] | None = None) -> bytes:
     """Markdown text in one format, by the calling thread's persistent pandoc. ``public``: a public
-    document (every Schwärzung drawn as a bar)."""
-    return pandoc_worker().convert(markdown, [to], epoch, display, reference_doc, public=public)[to]
+    document (every Schwärzung drawn as a bar); ``origins``: where its Markdown fields came from."""
+    return pandoc_worker().convert(markdown, [to], epoch, display, reference_doc, public=public,
+                                   origins=origins)[to]
 
 
 def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, display: str,
@@ -258,6 +254,6 @@ def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, d
         )
     except typst.TypstError as exc:
         raise typst_failure(exc, display) from None
-    refuse_warnings(warnings, display)
+    refuse_warnings(warnings, display, layout)
     assert isinstance(pdf, bytes)
     return pdf

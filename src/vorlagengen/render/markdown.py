@@ -14,9 +14,11 @@ writes inert. The ``vg-`` classes belong to the templates, so ``md`` defuses the
 
 from __future__ import annotations
 
+import itertools
 import re
 import traceback
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextvars import ContextVar
 from functools import lru_cache
 from pathlib import Path
 from typing import Any
@@ -24,6 +26,7 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from ..checks.text import NOTE_DEFINITION, outside_code
 from ..errors import UserError
 from ..model import ART_REGELN, ART_STIL, TEILE
 from ..records import display_path
@@ -38,7 +41,7 @@ READER = "markdown" + "".join(
     for ext in (
         "raw_attribute", "raw_html", "raw_tex", "yaml_metadata_block", "pandoc_title_block",
         "tex_math_dollars", "tex_math_single_backslash", "tex_math_double_backslash",
-        "implicit_figures", "auto_identifiers", "citations", "native_spans",
+        "implicit_figures", "auto_identifiers", "citations", "native_spans", "native_divs",
     )
 )
 
@@ -50,6 +53,10 @@ _FENCE = re.compile(r"^((?:[ \t]*(?:>|(?:[-*+]|\d{1,9}[.)])(?=[ \t]|$)))*[ \t]*)
 _ATTRIBUTES = re.compile(r"(?<=[\])])\{(?!\." + re.escape(KLASSE) + r"\})")  # all but a Schwärzung
 _SPACE = re.compile(r"\s+")
 _TEMPLATE_CLASS = re.compile(r"(?<!\\)\{(?=[^}\n]*\.vg-)")  # not one _ATTRIBUTES defused already
+_NOTE_REFERENCE = re.compile(r"(?<!\\)\[\^([^\s^\[\]]+)\]")
+# Each Markdown value of a document gets its own footnote marks: „[^1]“ in two fields (two TOPs of a
+# Niederschrift, Sachverhalt and Beschlussvorschlag) are two footnotes, not a duplicate (see md).
+_FIELD_NUMBERS: ContextVar[Iterator[int] | None] = ContextVar("vorlagengen_md_fields", default=None)
 
 
 def _escape(text: str) -> str:
@@ -75,10 +82,25 @@ def eur(value: object, word: str = "EUR") -> Markup:
     return Markup(f"{betrag(value)}\u00a0{word}")  # type: ignore[arg-type]
 
 
+def own_notes(text: str) -> str:
+    """The text with the marks of the footnotes it defines made its own within the document being
+    rendered („[^1]“ → „[^3.1]“ in the third Markdown value); a mark it does not define stays as typed."""
+    numbers = _FIELD_NUMBERS.get()
+    if numbers is None or "[^" not in text:
+        return text
+    parts = list(outside_code(text))
+    defined = {label for code, part in parts if not code for label in NOTE_DEFINITION.findall(part)}
+    if not defined:
+        return text
+    n = next(numbers)
+    return "".join(part if code else _NOTE_REFERENCE.sub(
+        lambda m: f"[^{n}.{m.group(1)}]" if m.group(1) in defined else m.group(0), part) for code, part in parts)
+
+
 def md(value: object) -> Markup:
-    """An author's Markdown block, with fence lines, attributes and template classes defused; ends with a
-    blank line."""
-    text = str(value).replace("\r\n", "\n").replace("\r", "\n")
+    """An author's Markdown block, with fence lines, attributes and template classes defused and its
+    footnotes its own; ends with a blank line."""
+    text = own_notes(str(value).replace("\r\n", "\n").replace("\r", "\n"))
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     text = _ATTRIBUTES.sub(r"\\{", text)
     text = _TEMPLATE_CLASS.sub(r"\\{", text)
@@ -137,6 +159,7 @@ def environment(layout: Layout) -> jinja2.Environment:
 
 
 def render_markdown(layout: Layout, context: dict[str, Any], template: str = "vorlage.md.j2") -> str:
+    numbers = _FIELD_NUMBERS.set(itertools.count(1))
     try:
         return str(environment(layout).get_template(template).render(context))
     except jinja2.TemplateNotFound as exc:
@@ -151,6 +174,8 @@ def render_markdown(layout: Layout, context: dict[str, Any], template: str = "vo
         where, line = _template_frame(exc, template)
         message = exc.message if isinstance(exc, jinja2.TemplateError) else f"{type(exc).__name__}: {exc}"
         raise UserError(f"{where}:{line}: Fehler in der Layout-Vorlage: {german(message or str(exc))}") from None
+    finally:
+        _FIELD_NUMBERS.reset(numbers)
 
 
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:
@@ -187,8 +212,10 @@ def german(message: str) -> str:
 
 
 # pandoc warnings that are no fault: an unused footnote, a second definition of a link reference
-# (the first one counts, as in CommonMark). Any other warning stops the build.
-_HARMLESS = re.compile(r"^(?:\[WARNING\] )?(Note with key .* but not used\.|Duplicate link reference .*)$")
+# (the first one counts, as in CommonMark), a second identifier of the same name (the filter drops
+# it). Any other warning stops the build.
+_HARMLESS = re.compile(r"^(?:\[WARNING\] )?(Note with key .* but not used\.|Duplicate link reference .*"
+                       r"|Duplicate identifier .*)$")
 _TEMP_PLACE = re.compile(r" (?:at|in) \S*vorlagengen-md-[^\s/]+/\S+ line \d+ column \d+"
                          r"|\S*vorlagengen-md-[^\s/]+/\S+")
 

@@ -348,7 +348,35 @@ function Header(h)
   return inert(h)
 end
 
+-- An identifier an author gives ("# Titel {#ziel}") names one place: a second one of the same name
+-- is dropped (pandoc keeps both and warns), and a link to a place ("[siehe](#ziel)") that does not
+-- exist becomes its text (typst would stop: no such label).
+local function anchors(doc)
+  local seen = {}
+  local function once(el)
+    if el.identifier and el.identifier ~= "" then
+      if seen[el.identifier] then
+        el.identifier = ""
+      else
+        seen[el.identifier] = true
+      end
+      return el
+    end
+  end
+  local unique = { Block = once, Inline = once, traverse = "topdown" }
+  doc = doc:walk(unique)
+  return doc:walk({
+    Link = function(link)
+      local target = link.target:match("^#(.*)$")
+      if target ~= nil and not seen[target] then
+        return link.content
+      end
+    end,
+  })
+end
+
 return {
+  { Pandoc = anchors },
   { Meta = meta },
   { Image = Image, Span = Span, Link = inert, Header = Header, Code = inert, CodeBlock = inert,
     Underline = content_only, SmallCaps = content_only },

@@ -29,8 +29,8 @@ from ...records import Project, Record, SitzungRecord
 from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
-from ..build import TYPST_MAIN, epoch_of, inputs_for_typst, verweise_of
-from ..context import anlagen_info, build_context
+from ..build import convert, prepare
+from ..context import anlagen_info
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
@@ -203,12 +203,7 @@ def drucksache_pdf(project: Project, record: Record) -> bytes:
     """The Drucksache's own PDF, exactly as ``build`` sets it in the tree ``project`` stands for (the
     public projection gives its public form)."""
     layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
-    ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public,
-                        verweise=verweise_of(project))
-    epoch = epoch_of(record)
-    body = engines.pandoc_convert(render_markdown(layout, ctx.as_dict()), "typst", epoch, record.display,
-                                  public=project.public)
-    return engines.typst_pdf(TYPST_MAIN + body.decode("utf-8"), layout, inputs_for_typst(ctx), epoch, record.display)
+    return convert(prepare(record, project, layout), layout, ["pdf"])["pdf"]
 
 
 def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
@@ -262,7 +257,7 @@ def _compile_mappe(source: str, layout: Layout, staging: Path, inputs: dict[str,
                                   font_paths=engines.typst_fonts(engines.project_fonts(layout)), sys_inputs=inputs)
         pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=cast(Any, standards),
                                                         timestamp=epoch)
-        engines.refuse_warnings(warnings, display)
+        engines.refuse_warnings(warnings, display, layout)
         found = json.loads(compiler.query("<vg-anlage>", field="value"))
     except (typst.TypstError, RuntimeError) as exc:
         raise engines.typst_failure(exc, display) from None

@@ -13,13 +13,14 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ... import trees
-from ...records import Project, SitzungRecord, slug
+from ...records import Project, SitzungRecord, display_path, slug
 from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
 from ..markdown import render_markdown
+from ..origins import Origin, origins_of
 from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
     TEIL_OEFFENTLICH,
@@ -42,6 +43,7 @@ class Target:
     title: str
     nummer: str
     entwurf: bool
+    origins: tuple[Origin, ...] = ()  # where its Markdown fields came from (for pandoc's warnings)
 
 
 def file_part(nummer: str) -> str:
@@ -60,11 +62,13 @@ def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, disp
               "autor": koerperschaft, "koerperschaft": koerperschaft, "datum": "", "status": "",
               "beschreibung": target.title, "entwurf": "ja" if target.entwurf else "nein",
               "fusszeile": target.title}
-    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display, public=public).decode("utf-8")
+    origins = list(target.origins)
+    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display, public=public,
+                                        origins=origins).decode("utf-8")
     return {
         "pdf": engines.typst_pdf(LETTER_MAIN + typst_body, layout, inputs, epoch, display),
         "docx": engines.pandoc_convert(target.markdown, "docx", epoch, display,
-                                       reference_for(layout, target.entwurf), public=public),
+                                       reference_for(layout, target.entwurf), public=public, origins=origins),
     }
 
 
@@ -75,8 +79,12 @@ def _layout(project: Project, srec: SitzungRecord) -> tuple[Layout, str]:
 
 def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date) -> list[Path]:
     """Write the Niederschrift documents and Beschlussauszüge of one Sitzung into the two trees."""
-    n = srec.niederschrift
-    assert n is not None
+    n, path = srec.niederschrift, srec.niederschrift_path
+    assert n is not None and path is not None
+    display = display_path(path)
+    own = tuple(origins_of(n, path, display))
+    drucksachen = tuple(o for e in srec.all_tops() for r in e.records
+                        for o in origins_of(r.vorlage, r.path, r.display))  # an Auszug shows their Beschlussvorschlag
     layout, body = _layout(project, srec)
     profile = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].niederschrift
     epoch = _epoch(project, srec.sitzung.datum)
@@ -88,7 +96,7 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
     def niederschrift(teil: str, minimal: bool, intern: bool) -> Target:
         ctx = niederschrift_context(project, srec, teil, minimal=minimal, intern=intern, today=today)
         md = render_markdown(layout, ctx.as_dict(), "niederschrift.md.j2")
-        return Target(md, f"{head} ({ctx.teil})", srec.sitzung.nummer, ctx.entwurf)
+        return Target(md, f"{head} ({ctx.teil})", srec.sitzung.nummer, ctx.entwurf, own)
 
     plan.append((public_dir / "Niederschrift",
                  niederschrift(TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal", intern=False)))
@@ -101,11 +109,11 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
         md = render_markdown(layout, ctx.as_dict(), "beschlussauszug.md.j2")
         plan.append((internal_dir / "Beschlussauszuege" / f"Beschlussauszug-TOP-{file_part(ctx.top.nummer)}",
                      Target(md, f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}",
-                            srec.sitzung.nummer, n.stand == "Entwurf")))
+                            srec.sitzung.nummer, n.stand == "Entwurf", own + drucksachen)))
     written = []
     for base, target in plan:
         public = base.is_relative_to(out / PUBLIC_TREE)
-        for fmt, data in _render(target, layout, body, epoch, srec.display, public=public).items():
+        for fmt, data in _render(target, layout, body, epoch, display, public=public).items():
             path = base.with_name(base.name + "." + fmt)
             write_atomic(path, data)
             written.append(path)
