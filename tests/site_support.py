@@ -19,6 +19,7 @@ from vorlagengen.project import Project, load_project
 from vorlagengen.public import public_project
 from vorlagengen.publish import SiteResult, build_site
 from vorlagengen.publish.config import Website
+from vorlagengen.records import niederschrift_path
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
@@ -43,6 +44,8 @@ def fake_documents(public: Project, documents: Path) -> None:
         folder = documents / "sitzungen" / srec.slug
         folder.mkdir(parents=True, exist_ok=True)
         (folder / "Bekanntmachung.pdf").write_bytes(SMALL_PDF)
+        if niederschrift_path(srec.path).is_file():  # `vorlagengen niederschrift` writes the public one here
+            (folder / "Niederschrift.pdf").write_bytes(SMALL_PDF)
 
 
 def build(root: Path, out: Path, base: str = "https://ratsinfo.example.org/", **website: object) -> SiteResult:

@@ -123,6 +123,13 @@ def test_public_bezug_shows_the_number_and_the_note_only(attack: tuple[Path, lis
     assert MARKERS["NoeBetreff"] in internal and "(nichtöffentliche Drucksache)" in internal
 
 
+def test_website_shows_every_bezug_as_the_public_pdf_does(attack: tuple[Path, list[Path], str]) -> None:
+    _, outs, _ = attack
+    page = (outs[0] / "oeffentlich/site/drucksachen/lueneburg/vo-9001-19-01.html").read_text(encoding="utf-8")
+    assert f"<dd>{NR_NOE} – nichtöffentliche Drucksache</dd>" in page  # number and note, no link, no Betreff
+    assert f'<dd><a href="../../drucksachen/lueneburg/vo-9003-19.html">{NR_OEFF} – Spielplatzsanierung' in page
+
+
 def test_public_drucksache_shows_bars_and_the_withheld_anlagen(attack: tuple[Path, list[Path], str]) -> None:
     _, outs, _ = attack
     text = " ".join(" ".join(pdf_pages(outs[0] / "oeffentlich/vorlagen/lueneburg/VO-9003-19.pdf")).split())

@@ -33,6 +33,9 @@ def load(site: Path, rel: str) -> dict:
 
 def test_export_is_valid_and_consistent(export: Path) -> None:
     assert check_export(export, BASE) == []
+    for path in sorted((export / "oparl").rglob("*.json")):  # compact UTF-8 JSON, one line each
+        data = path.read_bytes()
+        assert data == (json.dumps(json.loads(data), ensure_ascii=False, separators=(",", ":")) + "\n").encode()
 
 
 def test_system_body_and_paper(export: Path) -> None:
@@ -78,6 +81,34 @@ def test_meeting_has_public_agenda_only(export: Path) -> None:
     assert all(a["public"] for a in meeting["agendaItem"])
     assert meeting["invitation"]["name"] == "Bekanntmachung"
     assert meeting["start"] == "2011-05-11T17:30:00+02:00"
+
+
+def test_meeting_results_protocol_is_the_public_niederschrift(export: Path) -> None:
+    meeting = load(export, "body/wandsbek/meeting/wandsbek-jha-2011-05-11.json")
+    protocol = meeting["resultsProtocol"]
+    assert protocol["accessUrl"] == BASE + "dokumente/sitzungen/wandsbek-jha-2011-05-11/Niederschrift.pdf"
+    assert protocol["mimeType"] == "application/pdf" and protocol["meeting"] == [meeting["id"]]
+    data = (export / "dokumente/sitzungen/wandsbek-jha-2011-05-11/Niederschrift.pdf").read_bytes()
+    assert protocol["size"] == len(data) and protocol["sha512Checksum"] == hashlib.sha512(data).hexdigest()
+    assert protocol["id"] in {f["id"] for f in follow_pages(export, BASE, BASE + "oparl/body/wandsbek/files.json")}
+    assert "auxiliaryFile" not in meeting  # the Niederschrift is not listed twice
+    results = {a["number"]: a.get("result") for a in meeting["agendaItem"]}
+    assert results["Ö 2"] == "ungeändert beschlossen"  # a TOP without Drucksache: from the Niederschrift
+    assert results["12.7"] == "ungeändert beschlossen"
+    everything = [m for body in ("lueneburg", "rostock", "saarbruecken", "segeberg", "wandsbek")
+                  for m in follow_pages(export, BASE, BASE + f"oparl/body/{body}/meetings.json")]
+    assert len(everything) == 2 and all("verbatimProtocol" not in m for m in everything)  # no Wortprotokoll kept
+
+
+def test_meeting_without_niederschrift_has_no_results_protocol(tmp_path: Path) -> None:
+    root = copy_demo(tmp_path / "projekt")
+    (root / "sitzungen/lueneburg-sga-2019-04-04.niederschrift.yaml").unlink()
+    build(root, tmp_path / "build", BASE)
+    site = tmp_path / "build/oeffentlich/site"
+    meeting = load(site, "body/lueneburg/meeting/lueneburg-sga-2019-04-04.json")
+    assert "resultsProtocol" not in meeting and "verbatimProtocol" not in meeting
+    assert meeting["invitation"]["name"] == "Bekanntmachung"
+    assert "resultsProtocol" in load(site, "body/wandsbek/meeting/wandsbek-jha-2011-05-11.json")
 
 
 def test_lists_paginate(export: Path) -> None:

@@ -108,6 +108,12 @@ def test_sitzung_keeps_public_tops_and_knows_of_the_non_public_part(public: Proj
     assert s.all_tops()[3].titel == "Bericht zu [geschwärzt]{.geschwaerzt}"
     by_nr = {r.vorlage.nummer: r for r in public.records}
     assert s.all_tops()[1].record is by_nr[NR_OEFF]
+    assert s.niederschrift is None  # of the Niederschrift only what it records for each public TOP:
+    assert {k: (t.ergebnis, t.abstimmung) for k, t in s.oeffentliche_ergebnisse.items()} == {
+        "Ö 2": ("zur Kenntnis genommen", None), "Ö 3": ("zur Kenntnis genommen", None),
+        "Ö 4": ("zur Kenntnis genommen", None)}
+    assert all(t.inhalt is None and t.beschluss is None and t.kontrolle is None
+               for t in s.oeffentliche_ergebnisse.values())
 
 
 def test_reference_data_only_what_public_records_use(full: Project, public: Project) -> None:
@@ -134,9 +140,9 @@ def test_non_public_beratung_loses_top_and_ergebnis(tmp_path: Path) -> None:
         "status": "öffentlich", "betreff": "B", "sachverhalt": "S",
         "beratungsfolge": [
             {"gremium": "g", "datum": "2019-02-01", "top": "N 3", "zustaendigkeit": "Vorberatung",
-             "oeffentlich": False, "ergebnis": "abgelehnt"},
+             "oeffentlich": False, "ergebnis": "abgelehnt", "abstimmung": "3 Ja, 9 Nein"},
             {"gremium": "g", "datum": "2019-03-01", "top": "Ö 2", "zustaendigkeit": "Entscheidung",
-             "ergebnis": "ungeändert beschlossen"}]})
+             "ergebnis": "ungeändert beschlossen", "abstimmung": "einstimmig"}]})
     steps = public_record(Record(tmp_path / "x.yaml", "x.yaml", v)).vorlage.beratungsfolge
-    assert [(s.top, s.ergebnis, s.gremium, s.zustaendigkeit) for s in steps] == [
-        (None, None, "g", "Vorberatung"), ("Ö 2", "ungeändert beschlossen", "g", "Entscheidung")]
+    assert [(s.top, s.ergebnis, s.abstimmung, s.gremium, s.zustaendigkeit) for s in steps] == [
+        (None, None, None, "g", "Vorberatung"), ("Ö 2", "ungeändert beschlossen", "einstimmig", "g", "Entscheidung")]

@@ -36,6 +36,10 @@ def _attack(root: Path) -> None:
         "Sicherheitsgründen gesperrt werden. Gemeldet von [QzxGeschwaerzt]{.geschwaerzt}.")
     text += ("  - datei: anlagen/qzxnoeanlagedatei.pdf\n    titel: QzxNoeAnlageTitel\n    oeffentlich: nein\n")
     oe.write_text(text, encoding="utf-8")
+    ergaenzung = root / "vorlagen/wandsbek/19-0178.yaml"  # several Bezüge, one of them non-public
+    ergaenzung.write_text(ergaenzung.read_text(encoding="utf-8").replace('bezug: "19/0171"',
+                                                                         'bezug: ["19/0171", "19/0175"]'),
+                          encoding="utf-8")
     sitzung = root / "sitzungen/wandsbek-jha-2011-05-11.yaml"
     sitzung.write_text(sitzung.read_text(encoding="utf-8").replace("Verschiedenes (nichtöffentlich)", "QzxNoeTop"),
                        encoding="utf-8")
@@ -75,3 +79,7 @@ def test_no_marker_in_the_website_and_the_public_words_are_there(tmp_path: Path)
         everything = "".join(_texts(p) for p in paths)
         assert all(word.lower() in everything for word in PUBLIC), kind
     assert "jugendhilfeausschuss am 11.05.2011" in _texts(site / "kalender/wandsbek-jha.ics")
+    page = (site / "drucksachen/wandsbek/19-0178.html").read_text(encoding="utf-8")
+    assert ('<dt>Bezüge</dt>\n  <dd><a href="../../drucksachen/wandsbek/19-0171.html">19/0171 – Neugestaltung des '
+            'Spielplatzes Rahlstedter Höhe</a></dd>') in page  # the public Bezug: linked, with its Betreff
+    assert "<dd>19/0175 – nichtöffentliche Drucksache</dd>" in page and "19-0175" not in page  # number and note only

@@ -69,6 +69,18 @@ class Abstimmung(Strict):
         return self
 
 
+def abstimmung_text(a: Abstimmung | None) -> str:
+    """A vote as every document and the website word it: „einstimmig“ or the counts."""
+    if a is None:
+        return ""
+    if a.einstimmig:
+        return "einstimmig"
+    if a.namentlich is not None:
+        nm = a.namentlich
+        return f"Ja {len(nm.ja)}, Nein {len(nm.nein)}, Enthaltung {len(nm.enthaltung)} (namentlich)"
+    return f"Ja {a.ja or 0}, Nein {a.nein or 0}, Enthaltung {a.enthaltung or 0}"
+
+
 class Wahl(Strict):
     """Eine Wahl unter einem TOP."""
 

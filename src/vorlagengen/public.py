@@ -10,14 +10,16 @@ Rules (README, „Öffentlich und intern“):
   - Anlagen: only public ones that are not ``personenbezogen``; the others are counted
     (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
   - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
-    Zuständigkeit but loses its TOP and its Ergebnis (``ergebnis`` and ``ergebnis_text``).
+    Zuständigkeit but loses its TOP, its Ergebnis (``ergebnis`` and ``ergebnis_text``) and its
+    ``abstimmung``.
   - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
     ``[geschwärzt]{.geschwaerzt}``; the ``schwaerzen`` list itself is dropped.
   - Bezug (each of them): the number stays; a non-public target is known by number only (no Betreff).
 - ``betreffs``: only of public Drucksachen (redacted); ``oeffentlich``: the public numbers and the
   non-public numbers a public Bezug names.
 - Sitzungen: every Sitzung, with its public TOPs only, and whether it has a non-public part. Its
-  Niederschrift is left out (a public form of it is the Niederschrift's to define); ``ergebnisse``
+  Niederschrift is left out (a public form of it is the Niederschrift's to define) except, for each
+  public TOP, the Ergebnis and Abstimmung it records (``oeffentliche_ergebnisse``); ``ergebnisse``
   only of public Drucksachen in public Beratung; no ``warnings`` (they may name anything).
 - Reference data: Körperschaften; Gremien, Ämter and Personen only where a public record or a
   Sitzung uses them, and the members of those Gremien (membership is public); Altbestand only where
@@ -32,6 +34,7 @@ import copy
 from typing import Any
 
 from .model import Sitzung, Tagesordnung, Top, Vorlage
+from .model_niederschrift import TopErgebnis
 from .records import Project, Record, RefData, SitzungRecord, TopEntry
 from .schwaerzung import ersetze_texte, schwaerzen
 
@@ -89,7 +92,7 @@ def public_record(record: Record) -> Record:
 def _public_step(step: dict[str, Any]) -> dict[str, Any]:
     if step["oeffentlich"]:
         return step
-    return {**step, "top": None, "ergebnis": None, "ergebnis_text": None}
+    return {**step, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None}
 
 
 def _public_status(project: Project, kept: list[Record]) -> dict[tuple[str, str], bool]:
@@ -112,7 +115,18 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
     sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(oeffentlich=public_tops)})
     tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
     return SitzungRecord(srec.path, srec.display, sitzung, tops, praefix=srec.praefix,
-                         nichtoeffentlicher_teil=srec.hat_nichtoeffentlichen_teil())
+                         nichtoeffentlicher_teil=srec.hat_nichtoeffentlichen_teil(),
+                         oeffentliche_ergebnisse=_public_results(srec))
+
+
+def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
+    """Ergebnis and Abstimmung of each public TOP as its Niederschrift records them; nothing else of it."""
+    if srec.niederschrift is None:
+        return {}
+    public = {e.nummer for e in srec.all_tops() if e.oeffentlich}
+    return {t.top: TopErgebnis(top=t.top, ergebnis=t.ergebnis,
+                               abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None)
+            for t in srec.niederschrift.tops if t.top in public and (t.ergebnis or t.abstimmung)}
 
 
 def _copy_fields(model: Sitzung) -> dict[str, Any]:

@@ -16,7 +16,7 @@ from typing import Any
 
 from .errors import Problem
 from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, Vorlage
-from .model_niederschrift import Niederschrift
+from .model_niederschrift import Niederschrift, TopErgebnis
 
 RECORD_DIR = "vorlagen"
 DATA_DIR = "data"
@@ -162,6 +162,9 @@ class SitzungRecord:
     # Set by the public projection, which keeps no non-public TOP: whether the Sitzung has a
     # non-public part at all (the Bekanntmachung names its heading).
     nichtoeffentlicher_teil: bool | None = None
+    # Set by the public projection instead of the Niederschrift: TOP number → what the public
+    # Niederschrift states for that public TOP (only Ergebnis and Abstimmung).
+    oeffentliche_ergebnisse: dict[str, TopErgebnis] = field(default_factory=dict)
 
     def hat_nichtoeffentlichen_teil(self) -> bool:
         if self.nichtoeffentlicher_teil is not None:

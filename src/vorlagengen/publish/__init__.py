@@ -10,14 +10,18 @@ from __future__ import annotations
 import datetime as dt
 import hashlib
 import json
+import os
 import shutil
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+import jinja2
+
 from ..records import Project
 from ..writing import write_atomic
 from . import feeds, oparl, search
+from . import view as view_module
 from .config import Website
 from .gitdates import fallback, git_dates, head_time
 from .markdown import Renderer
@@ -27,7 +31,7 @@ from .view import Drucksache, Site, SiteFile, Sitzung, site_view
 
 __all__ = ["SiteResult", "Website", "build_site"]
 ASSETS = Path(__file__).parent / "templates"
-STATE_VERSION = 1
+STATE_VERSION = 2
 
 
 @dataclass
@@ -45,6 +49,9 @@ class _State:
     markdown: dict[str, str] = field(default_factory=dict)
     sha512: dict[str, list[Any]] = field(default_factory=dict)
     pages: dict[str, str] = field(default_factory=dict)
+    bundles: dict[str, list[str]] = field(default_factory=dict)  # search bundle → its pages
+    stamps: dict[str, str] = field(default_factory=dict)  # site file → what SiteOutput wrote
+    oparl: dict[str, Any] = field(default_factory=dict)  # {"key": inputs' digest, "files": [paths]}
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
@@ -56,17 +63,21 @@ class _State:
             return cls(path)
         if raw.get("version") != STATE_VERSION:
             return cls(path)
-        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}))
+        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}), raw.get("bundles", {}),
+                   raw.get("stamps", {}), raw.get("oparl", {}))
 
-    def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str]) -> None:
+    def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str],
+             bundles: dict[str, list[str]], output: SiteOutput) -> None:
         if self.path is None:
             return
+        names = output.names()
         data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
-                "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}}
+                "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}, "bundles": bundles,
+                "stamps": {k: v for k, v in sorted(output.stamps.items()) if k in names}, "oparl": self.oparl}
         write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
 
     def checksum(self, f: SiteFile, used: set[str]) -> str:
-        st = f.source.stat()
+        st = f.stat
         key = str(f.source)
         used.add(key)
         cached = self.sha512.get(key)
@@ -91,7 +102,7 @@ class _Dates:
         self.items: dict[int, tuple[dt.datetime, dt.datetime]] = {}
         items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
         for item in items:
-            found = self.git.get(item.source.resolve())
+            found = self.git.get(item.source.resolve()) if self.git else None
             self.items[id(item)] = found if found else (fallback(item.datum), fallback(item.datum))
 
     def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
@@ -112,41 +123,43 @@ def build_site(public: Project, out: Path, *, documents: Path, website: Website 
     cache = _State.load(state)
     dates = _Dates(public, site)
     result = SiteResult(out, 0)
-    output = SiteOutput(out)
+    output = SiteOutput(out, stamps=cache.stamps)
     _documents(site, output)
-    wappen = _assets(public, website, output)
+    env = environment(public.root / "templates" / "site", state.parent / "site-templates" if state else None)
+    wappen = _assets(public, website, output, env)
     md = Renderer(cache.markdown)
-    shards = search_shards(site)
-    pages = Pages(site, website, environment(public.root / "templates" / "site"), md, output,
-                  today or dt.date.today(), dates.modified, wappen)
+    shards = search.bundles([(d.datum, d.url) for d in site.drucksachen.values()]
+                            + [(s.datum, s.url) for s in site.sitzungen.values()])
+    pages = Pages(site, website, env, md, output, today or dt.date.today(), dates.modified, wappen)
     pages.previous = cache.pages
     pages.all(list(shards))
-    result.pages = sum(1 for k in output.pages if k.endswith(".html"))
+    output.write()  # the pages Pagefind reads; it indexes while feeds and the export are made
+    indexer = search.Indexer(out, _stale_bundles(out, shards, cache.bundles, set(output.written)))
+    result.pages = sum(1 for k in output.names() if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
     feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
     used_sha: set[str] = set()
-    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root)
+    _oparl(site, website, dates, output, out, lambda f: cache.checksum(f, used_sha), public.root, cache, pages)
     output.commit(keep=(search.FOLDER,))
-    _search(out, output, shards)
+    _search(out, output, shards, indexer.result())
     result.written, result.removed = output.written, output.removed
-    cache.save(md.kept(), used_sha, pages.keys)
+    cache.save(md.kept(), used_sha, pages.keys, shards, output)
     return result
 
 
 def _documents(site: Site, output: SiteOutput) -> None:
     for d in site.drucksachen.values():
         for f in d.files + d.anlagen:
-            output.copy(f.href, f.source)
+            output.copy(f.href, f.source, f.stat)
     for s in site.sitzungen.values():
         for f in s.files:
-            output.copy(f.href, f.source)
+            output.copy(f.href, f.source, f.stat)
     for f in site.beschluesse:
-        output.copy(f.href, f.source)
+        output.copy(f.href, f.source, f.stat)
 
 
-def _assets(public: Project, website: Website, output: SiteOutput) -> str | None:
+def _assets(public: Project, website: Website, output: SiteOutput, env: jinja2.Environment) -> str | None:
     root = public.root
-    env = environment(root / "templates" / "site")
     output.put("assets/site.css", env.get_template("site.css.j2").render(farbe=website.farbe))
     own = root / "templates" / "site" / "suche.js"
     output.put("assets/suche.js", (own if own.is_file() else ASSETS / "suche.js").read_bytes())
@@ -176,40 +189,73 @@ def _wappen(public: Project, website: Website) -> Path | None:
 
 
 def _oparl(site: Site, website: Website, dates: _Dates, output: SiteOutput, out: Path, checksum: Any,
-           root: Path) -> None:
+           root: Path, cache: _State, pages: Pages) -> None:
+    """The export; left as it is when none of its inputs changed (a changed Sachverhalt is not one)."""
+    when = head_time(root) or dates.ref[1]
+    key = _oparl_key(site, website, dates, when, pages)
+    kept = cache.oparl.get("files", [])
+    if cache.oparl.get("key") == key and all(os.path.isfile(os.path.join(out, oparl.ROOT, rel)) for rel in kept):
+        for rel in kept:
+            output.keep(f"{oparl.ROOT}/{rel}")
+        for f in _site_files(site):  # the checksums stay in the cache
+            checksum(f)
+        return
     export = oparl.Export(site, website.base, dates, checksum, website.seitengroesse, website.lizenz, website.titel,
                           website.kontakt_email)
     export.run()
     files = export.files()
-    when = head_time(root) or dates.ref[1]
     files.update(oparl.tombstones(out / oparl.ROOT, files, when))
     for rel, obj in sorted(files.items()):
         output.put(f"{oparl.ROOT}/{rel}", oparl.dump(obj))
+    cache.oparl = {"key": key, "files": sorted(files)}
 
 
-def search_shards(site: Site) -> dict[str, list[str]]:
-    """Indexed pages by year: {"2019": ["drucksachen/…html", "sitzungen/…html"], …}."""
-    shards: dict[str, list[str]] = {}
-    items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
-    for item in items:
-        shards.setdefault(str(item.datum.year), []).append(item.url)
-    return {year: sorted(pages) for year, pages in sorted(shards.items(), reverse=True)}
+def _code() -> str:
+    """The export's own code: a new version of it makes the export again."""
+    h = hashlib.blake2b(digest_size=16)
+    for module in (oparl, view_module):
+        h.update(Path(str(module.__file__)).read_bytes())
+    return h.hexdigest()
 
 
-def _search(out: Path, output: SiteOutput, shards: dict[str, list[str]]) -> None:
-    """Re-index the years whose pages changed; drop bundles of years that have no pages any more."""
-    changed = set(output.written) | set(output.removed)
+def _site_files(site: Site) -> list[SiteFile]:
+    out = [f for d in site.drucksachen.values() for f in d.files + d.anlagen]
+    return out + [f for s in site.sitzungen.values() for f in s.files]
+
+
+def _oparl_key(site: Site, website: Website, dates: _Dates, when: dt.datetime, pages: Pages) -> str:
+    """A digest of everything the export is made of: the site's view (the Drucksachen without their
+    texts, which no OParl field holds), dates, the files' stat (their checksums) and the settings."""
+    h = hashlib.blake2b(repr((_code(), website, when, dates.ref, site.koerperschaften, site.gremien,
+                              site.aemter, site.personen, site.beschluesse)).encode("utf-8"), digest_size=16)
+    for d in site.drucksachen.values():
+        h.update(repr((pages.meta(d), dates(d))).encode("utf-8"))
+    for s in site.sitzungen.values():
+        h.update(repr((pages.shared(s), dates(s))).encode("utf-8"))
+    for f in _site_files(site):
+        h.update(f"{f.source}\0{f.stat.st_size}\0{f.stat.st_mtime_ns}\0".encode())
+    return h.hexdigest()
+
+
+def _stale_bundles(out: Path, shards: dict[str, list[str]], before: dict[str, list[str]],
+                   written: set[str]) -> dict[str, list[str]]:
+    """The search bundles to index again: new, with other pages than last time, or with a page written."""
     folder = out / search.FOLDER
-    for year, pages in shards.items():
-        bundle_dir = folder / year
-        if (bundle_dir / "pagefind-entry.json").is_file() and not changed.intersection(pages):
-            continue
-        bundle = SiteOutput(bundle_dir)
-        for rel, data in search.build_index(out, pages).items():
+    return {name: pages for name, pages in shards.items()
+            if before.get(name) != pages or written.intersection(pages)
+            or not (folder / name / "pagefind-entry.json").is_file()}
+
+
+def _search(out: Path, output: SiteOutput, shards: dict[str, list[str]], built: dict[str, dict[str, bytes]]) -> None:
+    """Place the bundles indexed again; drop bundles no longer made."""
+    folder = out / search.FOLDER
+    for name, files in built.items():
+        bundle = SiteOutput(folder / name)
+        for rel, data in files.items():
             bundle.put(rel, data)
         bundle.commit()
-        output.written += [f"{search.FOLDER}/{year}/{w}" for w in bundle.written]
-        output.removed += [f"{search.FOLDER}/{year}/{w}" for w in bundle.removed]
+        output.written += [f"{search.FOLDER}/{name}/{w}" for w in bundle.written]
+        output.removed += [f"{search.FOLDER}/{name}/{w}" for w in bundle.removed]
     if folder.is_dir():
         for stale in sorted(p for p in folder.iterdir() if p.name not in shards):
             if stale.is_dir():

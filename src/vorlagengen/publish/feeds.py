@@ -13,8 +13,6 @@ import xml.etree.ElementTree as ET
 from collections.abc import Callable, Iterable
 from zoneinfo import ZoneInfo
 
-import icalendar
-
 from .output import SiteOutput
 from .view import Drucksache, Site, Sitzung
 
@@ -89,6 +87,8 @@ def write_feeds(site: Site, out: SiteOutput, base: str, title: str, modified: Ca
 
 
 def calendar(name: str, sitzungen: Iterable[Sitzung], base: str, modified: Callable[[object], dt.datetime]) -> bytes:
+    import icalendar  # only when a calendar changed: the library takes longer to load than the rest of a rebuild
+
     cal = icalendar.Calendar()
     cal.add("prodid", "-//vorlagengen//Bürgerinfo//DE")
     cal.add("version", "2.0")

@@ -14,8 +14,8 @@ Dates = dict[Path, tuple[dt.datetime, dt.datetime]]
 
 def git_dates(root: Path, paths: Iterable[Path]) -> Dates:
     """(created, modified) per path, for the paths git has a commit of."""
-    wanted = {p.resolve() for p in paths}
     top = _toplevel(root)
+    wanted = {p.resolve() for p in paths} if top is not None else set()
     if top is None or not wanted:
         return {}
     try:

@@ -10,6 +10,7 @@ leave them out, ``vorlagengen serve`` returns them for ``modified_since`` as the
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import math
 import os
@@ -17,6 +18,8 @@ from collections.abc import Callable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
+
+import orjson
 
 from .view import Drucksache, Site, SiteFile, Sitzung, SourceFile, Top
 
@@ -34,6 +37,7 @@ BODY_FIELDS = {"Organization": "organization", "Person": "person", "Meeting": "m
                "Location": "locationList", "LegislativeTerm": "legislativeTermList", "Membership": "membership"}
 
 
+@functools.lru_cache(maxsize=4096)  # few distinct dates, thousands of objects
 def stamp(value: dt.datetime) -> str:
     return value.astimezone(dt.UTC).isoformat(timespec="seconds")
 
@@ -201,7 +205,7 @@ class Export:
                  for i, f in enumerate(d.files + d.anlagen)]
         files += [self.source_file(body, f, f"{d.slug}-quelle-{i}", modified, pid) for i, f in enumerate(d.quelle, 1)]
         consultations = [self.consultation(d, i, st, pid, created, modified) for i, st in enumerate(d.steps, start=1)]
-        related = [self.url("body", body, "paper", self.site.drucksachen[d.bezug_key].slug)] if d.bezug_key else None
+        related = [self.url("body", body, "paper", self.site.drucksachen[b.key].slug) for b in d.bezuege if b.key]
         self.add(body, "Paper", self.obj(
             "Paper", pid, created, modified, body=self.url("body", body), name=d.betreff, reference=d.nummer,
             date=d.datum.isoformat(), paperType=d.art_label, relatedPaper=related,
@@ -283,7 +287,9 @@ def page_url(first: str, n: int) -> str:
 
 
 def dump(obj: Obj) -> bytes:
-    return (json.dumps(obj, ensure_ascii=False, separators=(",", ":")) + "\n").encode("utf-8")
+    """Compact UTF-8 JSON, the bytes ``json.dumps(obj, ensure_ascii=False, separators=(",", ":"))``
+    gives, made by orjson: the export encodes every object once alone and again in its lists."""
+    return orjson.dumps(obj) + b"\n"
 
 
 def _json_files(folder: Path) -> list[str]:

@@ -20,6 +20,7 @@ class Copy:
     source: Path
     size: int
     mtime_ns: int
+    inode: tuple[int, int] = (0, 0)  # st_dev, st_ino of the source
 
 
 @dataclass
@@ -30,13 +31,14 @@ class SiteOutput:
     kept: set[str] = field(default_factory=set)  # unchanged files not rendered again
     written: list[str] = field(default_factory=list)
     removed: list[str] = field(default_factory=list)
+    stamps: dict[str, str] = field(default_factory=dict)  # page → "size:mtime:digest" when last written or read
 
     def put(self, rel: str, data: bytes | str) -> None:
         self.pages[rel] = data.encode("utf-8") if isinstance(data, str) else data
 
-    def copy(self, rel: str, source: Path) -> None:
-        st = source.stat()
-        self.copies[rel] = Copy(source, st.st_size, st.st_mtime_ns)
+    def copy(self, rel: str, source: Path, st: os.stat_result | None = None) -> None:
+        st = st or source.stat()
+        self.copies[rel] = Copy(source, st.st_size, st.st_mtime_ns, (st.st_dev, st.st_ino))
 
     def keep(self, rel: str) -> None:
         self.kept.add(rel)
@@ -46,18 +48,41 @@ class SiteOutput:
 
     def commit(self, keep: tuple[str, ...] = ()) -> None:
         """Write what changed, remove what is no longer produced (except below ``keep`` folders)."""
-        self.root.mkdir(parents=True, exist_ok=True)
-        for rel, data in sorted(self.pages.items()):
-            target = self.root / rel
-            if not _same_bytes(target, data):
-                _write(target, data)
-                self.written.append(rel)
-        for rel, item in sorted(self.copies.items()):
-            target = self.root / rel
-            if not _same_file(target, item):
-                _place(item.source, target)
-                self.written.append(rel)
+        self.write()
         self._remove_stale(keep)
+
+    def write(self) -> None:
+        """Write the files put so far whose bytes differ from the disk; they stay part of the site."""
+        self.root.mkdir(parents=True, exist_ok=True)
+        root = str(self.root)  # plain strings: pathlib costs more than the stat for thousands of files
+        for rel, data in sorted(self.pages.items()):
+            target = os.path.join(root, rel)
+            digest = hashlib.blake2b(data, digest_size=12).hexdigest()
+            if self._stamped(rel, target, digest):
+                continue
+            if not _same_bytes(target, data):
+                _write(Path(target), data)
+                self.written.append(rel)
+            st = os.stat(target)
+            self.stamps[rel] = f"{st.st_size}:{st.st_mtime_ns}:{digest}"
+        for rel, item in sorted(self.copies.items()):
+            target = os.path.join(root, rel)
+            if not _same_file(target, item):
+                _place(item.source, Path(target))
+                self.written.append(rel)
+        self.kept.update(self.pages, self.copies)
+        self.pages, self.copies = {}, {}
+
+    def _stamped(self, rel: str, target: str, digest: str) -> bool:
+        """Whether the file on disk is the one this builder wrote with these bytes (no need to read it)."""
+        known = self.stamps.get(rel)
+        if known is None or not known.endswith(digest):
+            return False
+        try:
+            st = os.stat(target)
+        except OSError:
+            return False
+        return known == f"{st.st_size}:{st.st_mtime_ns}:{digest}"
 
     def _remove_stale(self, keep: tuple[str, ...]) -> None:
         wanted = self.names()
@@ -86,26 +111,26 @@ def _write(target: Path, data: bytes) -> None:
     os.replace(tmp, target)
 
 
-def _same_bytes(target: Path, data: bytes) -> bool:
+def _same_bytes(target: str, data: bytes) -> bool:
     try:
-        if target.stat().st_size != len(data):
+        if os.stat(target).st_size != len(data):
             return False
-        return target.read_bytes() == data
+        with open(target, "rb") as fh:
+            return fh.read() == data
     except OSError:
         return False
 
 
-def _same_file(target: Path, item: Copy) -> bool:
+def _same_file(target: str, item: Copy) -> bool:
     try:
-        st = target.stat()
+        st = os.stat(target)
     except OSError:
         return False
     if st.st_size != item.size:
         return False
-    src = item.source.stat()
-    if (st.st_dev, st.st_ino) == (src.st_dev, src.st_ino):
+    if (st.st_dev, st.st_ino) == item.inode or st.st_mtime_ns == item.mtime_ns:
         return True
-    return st.st_mtime_ns == item.mtime_ns or sha256_of(target) == sha256_of(item.source)
+    return sha256_of(Path(target)) == sha256_of(item.source)
 
 
 def _place(source: Path, target: Path) -> None:

@@ -8,10 +8,11 @@ are relative, so the site works under any address and from a local folder.
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import hashlib
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 from typing import Any
 from zoneinfo import ZoneInfo
@@ -30,9 +31,15 @@ MONATE = ["Januar", "Februar", "März", "April", "Mai", "Juni", "Juli", "August"
           "November", "Dezember"]
 
 
-def environment(project_templates: Path | None) -> jinja2.Environment:
+def environment(project_templates: Path | None, cache: Path | None = None) -> jinja2.Environment:
+    """Templates of the project's ``templates/site/`` before the packaged ones; ``cache`` a folder
+    (outside the public tree) for their compiled form between runs."""
     paths = [str(p) for p in (project_templates, PACKAGED) if p is not None and p.is_dir()]
-    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), autoescape=True,
+    bytecode = None
+    if cache is not None:
+        cache.mkdir(parents=True, exist_ok=True)
+        bytecode = jinja2.FileSystemBytecodeCache(str(cache))
+    env = jinja2.Environment(loader=jinja2.FileSystemLoader(paths), autoescape=True, bytecode_cache=bytecode,
                              undefined=jinja2.StrictUndefined, trim_blocks=False, keep_trailing_newline=True)
     env.filters["datum"] = lambda d: d.strftime("%d.%m.%Y") if d else "Termin offen"
     env.filters["groesse"] = groesse
@@ -50,7 +57,9 @@ class Pages:
         self.today, self.modified, self.wappen = today, modified, wappen
         self.previous: dict[str, str] = {}  # page → key of its inputs, from the last run
         self.keys: dict[str, str] = {}
-        self.fingerprint = (repr(website), wappen, _templates_fingerprint(env))
+        self.fingerprint = repr((repr(website), wappen, _templates_fingerprint(env)))
+        self._shared: dict[int, str] = {}  # digests of objects many pages name (Gremien, Körperschaften)
+        self._meta: dict[int, str] = {}
 
     def page(self, rel: str, template: str, title: str, section: str = "", **context: Any) -> None:
         up = "../" * rel.count("/")  # links are relative: the site works under any address
@@ -63,7 +72,7 @@ class Pages:
             wappen=self.wappen, gremien=self.site.gremien, alle=self.site.drucksachen, **context)
         self.out.put(rel, html)
 
-    def all(self, search_years: list[str]) -> None:
+    def all(self, search_bundles: list[str]) -> None:
         self.start()
         for d in self.site.drucksachen.values():
             self.drucksache(d)
@@ -72,7 +81,7 @@ class Pages:
         self.gremien()
         self.kalender()
         self.listen()
-        self.page("suche.html", "suche.html.j2", "Suche", "suche", jahre=search_years)
+        self.page("suche.html", "suche.html.j2", "Suche", "suche", teile=search_bundles)
         self.page("feeds/index.html", "feeds.html.j2", "Feeds und Kalender", gremien_liste=self._gremien_used())
         self.barrierefreiheit()
 
@@ -91,6 +100,25 @@ class Pages:
     def unchanged(self, rel: str, *inputs: object) -> bool:
         """Whether a page's inputs are those of the last run (then its file stays as it is)."""
         key = hashlib.sha256(repr((self.fingerprint, inputs)).encode("utf-8")).hexdigest()[:24]
+        return self._check(rel, key)
+
+    def shared(self, obj: object) -> str:
+        """A digest of ``repr(obj)``, once per build, for an object that the keys of many pages contain.
+        A Drucksache's is made of :meth:`meta` and its texts."""
+        text = self._shared.get(id(obj))
+        if text is None:
+            shown = (self.meta(obj), obj.texts) if isinstance(obj, Drucksache) else obj
+            text = self._shared[id(obj)] = _digest(repr(shown))
+        return text
+
+    def meta(self, d: Drucksache) -> str:
+        """A digest of a Drucksache without its texts: what lists, feeds and the OParl export show of it."""
+        text = self._meta.get(id(d))
+        if text is None:
+            text = self._meta[id(d)] = _digest(repr(replace(d, texts=[])))
+        return text
+
+    def _check(self, rel: str, key: str) -> bool:
         self.keys[rel] = key
         if self.previous.get(rel) == key and (self.out.root / rel).is_file():
             self.out.keep(rel)
@@ -98,25 +126,30 @@ class Pages:
         return False
 
     def drucksache(self, d: Drucksache) -> None:
-        bezug_d = self.site.drucksachen.get(d.bezug_key) if d.bezug_key else None
-        gremien = [self.site.gremien.get(g) for g in d.gremien]
+        bezuege = [(b, self.site.drucksachen.get(b.key) if b.key else None) for b in d.bezuege]
+        shown = [(b.nummer, t.url, t.nummer, t.betreff) if t else b.nummer for b, t in bezuege]
+        gremien = [self.shared(self.site.gremien.get(g)) for g in d.gremien]
         sizes = [f.size for f in d.files + d.anlagen]
-        if self.unchanged(d.url, d, sizes, bezug_d and (bezug_d.url, bezug_d.nummer, bezug_d.betreff), gremien,
-                          self.site.koerperschaften[d.koerperschaft], self._changed(d)):
+        if self.unchanged(d.url, self.shared(d), sizes, shown, gremien,
+                          self.shared(self.site.koerperschaften[d.koerperschaft]), self._changed(d)):
             return
         texts = [{"titel": t.titel, "html": Markup(self.md(t.markdown))} for t in d.texts]
-        bezug = self.site.drucksachen.get(d.bezug_key) if d.bezug_key else None
         self.page(d.url, "drucksache.html.j2", f"{d.nummer}: {d.betreff}", "drucksachen", d=d, texts=texts,
-                  bezug=bezug, body=self.site.koerperschaften[d.koerperschaft], geaendert=self._changed(d))
+                  bezuege=bezuege, body=self.site.koerperschaften[d.koerperschaft], geaendert=self._changed(d))
 
     def sitzung(self, s: Sitzung) -> None:
         leitung = self.site.personen.get(s.leitung) if s.leitung else None
+        shown = [self.shared(self.site.drucksachen[t.drucksache]) for t in s.all_tops()
+                 if t.drucksache in self.site.drucksachen]
+        if self.unchanged(s.url, self.shared(s), self.shared(self.site.gremien[s.gremium]), leitung, shown,
+                          [f.size for f in s.files], self._changed(s)):
+            return
         self.page(s.url, "sitzung.html.j2", s.titel, "kalender", s=s, gremium=self.site.gremien[s.gremium],
                   leitung=leitung, geaendert=self._changed(s))
 
     def _changed(self, item: object) -> str:
         """The page's own date of change (from git): a change elsewhere does not rewrite it."""
-        return self.modified(item).astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
+        return _berlin_day(self.modified(item))
 
     def gremien(self) -> None:
         used = self._gremien_used()
@@ -125,8 +158,14 @@ class Pages:
         for g in used:
             sitzungen = self.site.sitzungen_of(g.id)
             leitung = sorted({s.leitung for s in sitzungen if s.leitung and s.leitung in self.site.personen})
+            items = _newest_first(self.site.drucksachen_of(g.id))
+            if self.unchanged(g.url, self.shared(g), self.shared(self.site.gremien), sitzungen,
+                              [self.shared(d) for d in items], [self.site.personen[p] for p in leitung],
+                              [self.site.personen[m.person] for m in g.mitglieder],
+                              self.shared(self.site.koerperschaften[g.koerperschaft])):
+                continue
             self.page(g.url, "gremium.html.j2", g.name, "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
-                      sitzungen=sitzungen[::-1], items=_newest_first(self.site.drucksachen_of(g.id)),
+                      sitzungen=sitzungen[::-1], items=items,
                       vorsitz=[self.site.personen[p] for p in leitung],
                       mitglieder=[(m, self.site.personen[m.person]) for m in g.mitglieder])
 
@@ -148,6 +187,9 @@ class Pages:
         self.page("kalender/index.html", "kalender.html.j2", "Sitzungskalender", "kalender", years=years,
                   gremien_mit_sitzungen=with_sitzungen)
         for i, m in enumerate(months):
+            if self.unchanged(f"kalender/{m.key}.html", [self.shared(x) for x in by_month[(m.year, m.month)]],
+                              months[i - 1 if i else i], months[i + 1 if i + 1 < len(months) else i]):
+                continue
             self.page(f"kalender/{m.key}.html", "monat.html.j2", f"Sitzungen im {m.name} {m.year}", "kalender",
                       month_name=m.name, year=m.year, sitzungen=by_month[(m.year, m.month)],
                       prev=months[i - 1] if i else None, next=months[i + 1] if i + 1 < len(months) else None)
@@ -163,11 +205,14 @@ class Pages:
                   gremien_liste=sorted(((g, self.site.gremien[g].name, n) for g, n in gremien.items()),
                                        key=lambda x: x[1]))
         for year, items in jahre.items():
-            self.page(f"drucksachen/jahr/{year}.html", "liste.html.j2", f"Drucksachen {year}", "drucksachen",
-                      items=_newest_first(items))
+            self.liste(f"drucksachen/jahr/{year}.html", f"Drucksachen {year}", items)
         for art, items in arten.items():
-            self.page(f"drucksachen/art/{slugify(art)}.html", "liste.html.j2", f"Drucksachen: {art}", "drucksachen",
-                      items=_newest_first(items))
+            self.liste(f"drucksachen/art/{slugify(art)}.html", f"Drucksachen: {art}", items)
+
+    def liste(self, rel: str, title: str, items: list[Drucksache]) -> None:
+        items = _newest_first(items)
+        if not self.unchanged(rel, title, [self.shared(d) for d in items]):
+            self.page(rel, "liste.html.j2", title, "drucksachen", items=items)
 
     def barrierefreiheit(self) -> None:
         body = self.site.koerperschaften.get(self.website.koerperschaft or "")
@@ -177,6 +222,15 @@ class Pages:
         anschrift = self.website.kontakt_anschrift or (body.briefkopf if body else [])
         self.page("barrierefreiheit.html", "barrierefreiheit.html.j2", "Erklärung zur Barrierefreiheit",
                   betreiber=betreiber, anschrift=anschrift)
+
+
+def _digest(text: str) -> str:
+    return hashlib.blake2b(text.encode("utf-8"), digest_size=16).hexdigest()
+
+
+@functools.lru_cache(maxsize=4096)  # a few hundred distinct dates for thousands of pages
+def _berlin_day(when: dt.datetime) -> str:
+    return when.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
 
 
 def _templates_fingerprint(env: jinja2.Environment) -> str:

@@ -9,12 +9,15 @@ from __future__ import annotations
 
 import datetime as dt
 import functools
+import os
 import re
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
+from ..model_niederschrift import TopErgebnis, abstimmung_text
 from ..records import Project, Record, anlage_path
+from ..render.context import bezug_text
 from ..schwaerzung import klartext
 
 MIME = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -40,9 +43,14 @@ class SiteFile:
     href: str  # site-relative path, e.g. "dokumente/wandsbek/19-0171.pdf"
     date: dt.date
 
+    @functools.cached_property
+    def stat(self) -> os.stat_result:
+        """The source's stat, taken once per build (size, checksum and copy all need it)."""
+        return self.source.stat()
+
     @property
     def size(self) -> int:
-        return self.source.stat().st_size
+        return self.stat.st_size
 
     @property
     def mime(self) -> str:
@@ -85,6 +93,16 @@ class SourceFile:
 
 
 @dataclass
+class Bezug:
+    """A Drucksache this one refers to: its number, and its key when it is public (else it is shown
+    by number only; the public project does not know its Betreff)."""
+
+    nummer: str
+    text: str = ""  # what follows the number: a Betreff, or the note „nichtöffentliche Drucksache“
+    key: str | None = None
+
+
+@dataclass
 class Drucksache:
     key: str  # "<koerperschaft>/<slug>"
     koerperschaft: str
@@ -98,8 +116,7 @@ class Drucksache:
     federfuehrend: str
     federfuehrend_id: str | None
     initiator_id: str | None
-    bezug: str | None
-    bezug_key: str | None
+    bezuege: list[Bezug]
     steps: list[Step]
     texts: list[Text]
     files: list[SiteFile]
@@ -125,6 +142,7 @@ class Top:
     drucksache: str | None  # key
     ergebnis: str
     unterpunkte: list[Top] = field(default_factory=list)
+    abstimmung: str = ""  # the vote as the public Niederschrift records it, e.g. "Ja 12, Nein 3, Enthaltung 1"
 
 
 @dataclass
@@ -249,13 +267,14 @@ def site_view(public: Project, documents: Path) -> Site:
     )
     sitzung_slugs = {(s.sitzung.gremium, s.sitzung.datum): s.slug for s in public.sitzungen}
     results: Results = dict(getattr(public, "ergebnisse", {}))
+    listing = _Listing()
     for rec in sorted(public.records, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
-        ds = _drucksache(rec, site, sitzung_slugs, documents, ref, results)
+        ds = _drucksache(rec, site, sitzung_slugs, documents, public, results, listing)
         site.drucksachen[ds.key] = ds
     keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
     for ds in site.drucksachen.values():
-        if ds.bezug:
-            ds.bezug_key = keys.get((ds.koerperschaft, ds.bezug))
+        for bezug in ds.bezuege:
+            bezug.key = keys.get((ds.koerperschaft, bezug.nummer))
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
         sz = _sitzung(srec, site, keys, documents, results)
         site.sitzungen[sz.slug] = sz
@@ -301,25 +320,36 @@ def _result(step: Any, v: Any, results: Results) -> str:
 
 
 def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], str], documents: Path,
-                public_ref: Any, results: Results) -> Drucksache:
+                public: Project, results: Results, listing: _Listing) -> Drucksache:
     v = rec.vorlage
     slug = slugify(v.nummer)
     steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "",
                   _result(s, v, results), s.top or "", sitzungen.get((s.gremium, s.datum)) if s.datum else None)
              for s in v.beratungsfolge]
+    public_ref = public.ref
     profile = public_ref.koerperschaften.get(v.koerperschaft) if public_ref else None
     art_label = profile.art_bezeichnung.get(v.art, v.art) if profile else v.art
     key = f"{v.koerperschaft}/{slug}"
-    files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum)
+    files = _document_files(documents, v.koerperschaft, v.nummer, key, v.datum, listing)
     numbers = rec.anlagen_nummern or range(1, len(v.anlagen) + 1)  # an Anlage keeps its number (public.py)
-    anlagen = [SiteFile(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
-                        f"dokumente/{key}/anlage-{i}{anlage_path(a.datei, rec.path).suffix.lower()}", v.datum)
+    anlagen = [_anlage(f"Anlage {i}: {klartext(a.titel)}", anlage_path(a.datei, rec.path),
+                       f"dokumente/{key}/anlage-{i}", v.datum)
                for i, a in zip(numbers, v.anlagen, strict=True) if a.oeffentlich and not a.personenbezogen]
     return Drucksache(key, v.koerperschaft, v.nummer, slug, v.datum, v.art, art_label, klartext(v.betreff),
                       _name(site.gremien, v.initiator), _name(site.aemter, v.federfuehrend), v.federfuehrend,
-                      v.initiator, v.bezuege[0] if v.bezuege else None, None, steps, _texts(v), files, anlagen,
-                      rec.path,
-                      _source_files(v))
+                      v.initiator, [_bezug(v, nr, public) for nr in v.bezuege], steps, _texts(v), files, anlagen,
+                      rec.path, _source_files(v))
+
+
+def _bezug(v: Any, nr: str, public: Project) -> Bezug:
+    """A Bezug as the public documents word it (``bezug_text``): the Betreff of a public one, the
+    Körperschaft's note for a non-public one; the link to a public one is set later."""
+    text, _known = bezug_text(v, nr, public.ref, public.betreffs, public.oeffentlich, True)
+    return Bezug(nr, klartext(text))
+
+
+def _anlage(label: str, source: Path, href: str, datum: dt.date) -> SiteFile:
+    return SiteFile(label, source, href + source.suffix.lower(), datum)
 
 
 def _source_files(v: Any) -> list[SourceFile]:
@@ -350,13 +380,40 @@ def _one_item(text: str) -> str:
     return "\n   ".join(str(text).strip().splitlines())
 
 
-def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt.date) -> list[SiteFile]:
+class _Listing:
+    """The files of the public tree's folders, each folder listed once (a thousand Drucksachen need
+    two thousand look-ups), with their stat for :attr:`SiteFile.stat`."""
+
+    def __init__(self) -> None:
+        self.folders: dict[str, dict[str, os.stat_result]] = {}
+
+    def files(self, folder: str) -> dict[str, os.stat_result]:
+        found = self.folders.get(folder)
+        if found is None:
+            found = self.folders[folder] = {}
+            try:
+                with os.scandir(folder) as entries:
+                    for entry in entries:
+                        if entry.is_file():
+                            found[entry.name] = entry.stat()
+            except OSError:
+                pass
+        return found
+
+
+def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt.date,
+                    listing: _Listing) -> list[SiteFile]:
     name = nummer.replace("/", "-")
+    folder = os.path.join(documents, "vorlagen", body)
+    present = listing.files(folder)
     out = []
     for ext, label in ((".pdf", "PDF"), (".docx", "Word (DOCX)")):
-        path = documents / "vorlagen" / body / f"{name}{ext}"
-        if path.is_file():
-            out.append(SiteFile(f"Drucksache {nummer} ({label})", path, f"dokumente/{key}{ext}", datum))
+        st = present.get(f"{name}{ext}")
+        if st is not None:
+            item = SiteFile(f"Drucksache {nummer} ({label})", Path(folder, f"{name}{ext}"), f"dokumente/{key}{ext}",
+                            datum)
+            item.__dict__["stat"] = st  # the listing's stat: SiteFile.stat is not taken again
+            out.append(item)
     return out
 
 
@@ -371,12 +428,15 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
     folder = documents / "sitzungen" / srec.slug
     files = [SiteFile(label, folder / name, f"dokumente/sitzungen/{srec.slug}/{name}", s.datum)
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
-    tops = [_top(e, s, keys, results) for e in srec.tops if e.oeffentlich]
+    tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich]
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort, s.raum or "", s.sitzungsleitung, tops, files, srec.path)
 
 
-def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results) -> Top:
+def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
+         minutes: dict[str, TopErgebnis]) -> Top:
+    """A public TOP with its result: the Beratungsfolge's (which the Niederschrift decides), else what
+    the public Niederschrift records for it; the vote from the Niederschrift."""
     key = None
     ergebnis = ""
     if entry.record is not None:
@@ -384,5 +444,9 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results)
         key = keys.get((v.koerperschaft, v.nummer))
         step = next((st for st in v.beratungsfolge if st.gremium == s.gremium and st.datum == s.datum), None)
         ergebnis = _result(step, v, results) if step else ""
-    subs = [_top(u, s, keys, results) for u in entry.unterpunkte if u.oeffentlich]
-    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs)
+    minute = minutes.get(entry.nummer)
+    if minute is not None:
+        ergebnis = ergebnis or (minute.ergebnis or "")
+    subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich]
+    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs,
+               abstimmung_text(minute.abstimmung) if minute is not None else "")

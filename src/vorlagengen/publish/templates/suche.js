@@ -1,11 +1,11 @@
-// Pagefind's search UI over the index of every year (one bundle per year, merged), with the
+// Pagefind's search UI over the index of every year (one bundle per year or part of a year, merged), with the
 // filters Gremium, Art and Jahr; ?q= from the start page's form. Paths are computed from this
 // page's address, so the site works under any sub-path.
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("suche");
   var root = new URL(".", window.location.href).pathname;
-  var bundles = element.dataset.jahre.split(" ").map(function (jahr) {
-    return root + "pagefind/" + jahr + "/";
+  var bundles = element.dataset.teile.split(" ").map(function (teil) {
+    return root + "pagefind/" + teil + "/";
   });
   var ui = new PagefindUI({
     element: "#suche", bundlePath: bundles[0], baseUrl: root,

@@ -13,7 +13,7 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ...model import Koerperschaft
-from ...model_niederschrift import MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis
+from ...model_niederschrift import MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis, abstimmung_text
 from ...records import Project, RefData, SitzungRecord, TopEntry
 from ..context import PersonInfo, datum
 from .context import WOCHENTAGE
@@ -92,17 +92,6 @@ def stand_text(n: Niederschrift) -> str:
         where = f" in Sitzung {n.genehmigt_in}" if n.genehmigt_in else ""
         return f"genehmigt{where}{when}"
     return n.stand
-
-
-def abstimmung_text(a: Abstimmung | None) -> str:
-    if a is None:
-        return ""
-    if a.einstimmig:
-        return "einstimmig"
-    if a.namentlich is not None:
-        nm = a.namentlich
-        return f"Ja {len(nm.ja)}, Nein {len(nm.nein)}, Enthaltung {len(nm.enthaltung)} (namentlich)"
-    return f"Ja {a.ja or 0}, Nein {a.nein or 0}, Enthaltung {a.enthaltung or 0}"
 
 
 def _name(ref: RefData, pid: str) -> str:
