@@ -37,7 +37,7 @@ from .. import __version__, trees
 from ..checks import fragen_of
 from ..errors import UserError, os_reason
 from ..public import public_project as public_projection
-from ..records import DATA_DIR, Project, Record, anlage_path, slug
+from ..records import DATA_DIR, Project, Record, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
@@ -132,21 +132,29 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
     return h.hexdigest()
 
 
-def record_fingerprint(record: Record, project: Project, base: str, fmt: str) -> str:
+def record_digest(record: Record, project: Project) -> bytes:
+    """Everything of one record an output depends on, in the tree ``project`` stands for: its file,
+    its Anlagen (size, time, inode), what it shows of other records, its results."""
     v = record.vorlage
     status = [project.ist_oeffentlich(v.koerperschaft, nr) for nr in v.bezuege]
     bezug = f"{_depends(record, verweise_of(project))}|{status}"
     h = hashlib.sha256()
-    for part in (base, fmt, str(record.path), bezug, str(project.public)):
+    for part in (str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
     h.update(record.path.read_bytes())
     # results derived from Niederschriften live in another file: the result itself counts
     h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
+    folder = os.path.dirname(record.path)
     for anlage in record.vorlage.anlagen:
-        p = anlage_path(anlage.datei, record.path)
-        st = p.stat()
-        h.update(f"{p}:{st.st_size}:{st.st_mtime_ns}".encode())
-    return h.hexdigest()
+        path = os.path.join(folder, anlage.datei)
+        st = os.stat(path)  # follows links: a link pointed elsewhere changes the inode
+        h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+    return h.digest()
+
+
+def record_fingerprint(digest: bytes, base: str, fmt: str) -> str:
+    """The fingerprint of one output: the code, data and layout (``base``), the format, the record."""
+    return hashlib.sha256(f"{base}\0{fmt}\0".encode() + digest).hexdigest()
 
 
 _VERWEISE: dict[int, tuple[Project, Verweise]] = {}
@@ -377,9 +385,10 @@ def plan(project: Project, public: Project, out: Path, formats: list[str], layou
             assert rec is not None
             base = output_dir(out, rec, tree) / slug(rec.vorlage.nummer)
             bases.add(state.key(base))
+            digest = record_digest(rec, proj)
             for f in formats:
                 path = base.parent / f"{base.name}.{f}"  # a Nr. may hold dots
-                fp = record_fingerprint(rec, proj, fp_base, f)
+                fp = record_fingerprint(digest, fp_base, f)
                 if force or not state.current(path, fp):
                     targets[(tree, f)], fps[(tree, f)] = path, fp
                 else:
