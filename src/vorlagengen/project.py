@@ -39,7 +39,7 @@ from .sitzungen import (
     quiet_results,
     results_of,
 )
-from .yamlio import YamlProblem, load_mapping, load_mapping_text, locate
+from .yamlio import MAX_BYTES, YamlProblem, load_mapping, load_mapping_text, locate
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
 
@@ -173,8 +173,9 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: b
 def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
     """The kept result of an unchanged record, or None (then it is read and checked afresh)."""
     try:
-        if not stat.S_ISREG(path.stat().st_mode):
-            return None  # a FIFO or device is refused by the fresh check, never opened here
+        st = path.stat()
+        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+            return None  # a FIFO, device or huge file is refused by the fresh check, never read here
         data = path.read_bytes()
     except OSError:
         return None
