@@ -38,6 +38,18 @@ SMALL_PDF = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
+# A Sitzung of the Lüneburg SGA with one public TOP: VO/0001/19.
+SITZUNG_SGA = """gremium: lueneburg-sga
+nummer: SGA/2019/02
+datum: 2019-04-04
+beginn: "16:00"
+ort: Rathaus
+einladungsdatum: 2019-03-22
+tagesordnung:
+  oeffentlich:
+    - drucksache: "VO/0001/19"
+"""
+
 WANDSBEK_PATH = "vorlagen/wandsbek/19-0167.yaml"
 LUENEBURG_PATH = "vorlagen/lueneburg/VO-8321-19.yaml"
 

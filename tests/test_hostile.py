@@ -19,6 +19,7 @@ import pytest
 import typst
 from click.testing import CliRunner
 
+from conftest import SITZUNG_SGA
 from render_support import REPO, build_project, docx_text, pdf_pages
 from vorlagengen.cli import cli
 
@@ -171,16 +172,7 @@ def anlage_cases() -> Iterator[Case]:
                f"{PATH}:12:5: anlagen[1].datei: „anlagen“ ist keine Datei")
 
 
-SITZUNG = """gremium: lueneburg-sga
-nummer: SGA/2019/02
-datum: 2019-04-04
-beginn: "16:00"
-ort: Rathaus
-einladungsdatum: 2019-03-22
-tagesordnung:
-  oeffentlich:
-    - drucksache: "VO/0001/19"
-"""
+SITZUNG = SITZUNG_SGA
 BERATUNG = "beratungsfolge:\n  - gremium: lueneburg-sga\n    datum: 2019-04-04\n    zustaendigkeit: Entscheidung\n"
 NIEDERSCHRIFT = """oeffentlich:
   beginn: "16:00"
@@ -284,16 +276,7 @@ def test_anlage_faults_are_located_in_sitzung_too(tmp_path, monkeypatch):
     root = make(tmp_path, case)
     monkeypatch.chdir(root)
     (root / "sitzungen").mkdir()
-    (root / "sitzungen/s.yaml").write_text("""gremium: lueneburg-sga
-nummer: SGA/2019/02
-datum: 2019-04-04
-beginn: "16:00"
-ort: Rathaus
-einladungsdatum: 2019-03-22
-tagesordnung:
-  oeffentlich:
-    - drucksache: "VO/0001/19"
-""", encoding="utf-8")
+    (root / "sitzungen/s.yaml").write_text(SITZUNG_SGA, encoding="utf-8")
     (root / PATH).write_text(record(1, "Text.", tail="""beratungsfolge:
   - gremium: lueneburg-sga
     datum: 2019-04-04

@@ -14,6 +14,7 @@ import pytest
 from click.testing import CliRunner
 
 import vorlagengen.writing
+from conftest import SITZUNG_SGA
 from render_support import REPO
 from vorlagengen.cli import cli
 from vorlagengen.stand import _stand
@@ -32,16 +33,7 @@ beratungsfolge:
     datum: 2019-04-04
     zustaendigkeit: Entscheidung
 """
-SITZUNG = """gremium: lueneburg-sga
-nummer: SGA/2019/02
-datum: 2019-04-04
-beginn: "16:00"
-ort: Rathaus
-einladungsdatum: 2019-03-22
-tagesordnung:
-  oeffentlich:
-    - drucksache: "VO/0001/19"
-"""
+SITZUNG = SITZUNG_SGA
 # Where even root may not write (a real refusal, no simulation): EPERM or EROFS.
 FORBIDDEN = Path("/sys/vorlagengen-test")
 REFUSALS = ("keine Berechtigung", "Dateisystem ist schreibgeschützt")
