@@ -38,6 +38,18 @@ SMALL_PDF = (
     b"trailer<</Root 1 0 R>>\n%%EOF\n"
 )
 
+# The first eight lines of a public Lüneburg Beschlussvorlage; the tests add the Sachverhalt and
+# what else they need ({nr} and {betreff} to fill in).
+LUENEBURG_HEAD = """nummer: "{nr}"
+datum: 2019-03-21
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: öffentlich
+betreff: {betreff}
+federfuehrend: lueneburg-05
+beschlussvorschlag: Der Ausschuss beschließt.
+"""
+
 # A Sitzung of the Lüneburg SGA with one public TOP: VO/0001/19.
 SITZUNG_SGA = """gremium: lueneburg-sga
 nummer: SGA/2019/02

@@ -17,6 +17,7 @@ from pathlib import Path
 
 import pytest
 
+from conftest import LUENEBURG_HEAD
 from render_support import REPO, copy_project
 from vorlagengen import trees
 from vorlagengen.bench import generate_project
@@ -27,16 +28,7 @@ from vorlagengen.render import build as build_mod
 from vorlagengen.render import engines
 from vorlagengen.render.build import MANIFEST, build
 
-RECORD = """nummer: "{nr}"
-datum: 2019-03-21
-koerperschaft: lueneburg
-art: Beschlussvorlage
-status: öffentlich
-betreff: {betreff}
-federfuehrend: lueneburg-05
-beschlussvorschlag: Der Ausschuss beschließt.
-sachverhalt: Text von {nr}.
-"""
+RECORD = LUENEBURG_HEAD + "sachverhalt: Text von {nr}.\n"
 
 
 def write(root: Path, name: str, nr: str, betreff: str = "Ein Betreff", extra: str = "") -> Path:
@@ -144,7 +136,7 @@ def test_code_fingerprint_covers_filter_templates_and_fonts():
             if data.endswith(b"\0"):
                 hashed.add(data[:-1].decode())
 
-    build_mod._hash_files(Recorder(), package.rglob("*"), package)
+    build_mod.hash_files(Recorder(), package.rglob("*"), package)
     for part in ("render/vorlage.lua", "render/worker.lua", "render/engines.py",
                  "fonts/LiberationSans-Regular.ttf", "templates/allris/layout.typ"):
         assert part in hashed, part

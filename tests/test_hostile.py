@@ -19,21 +19,12 @@ import pytest
 import typst
 from click.testing import CliRunner
 
-from conftest import SITZUNG_SGA
+from conftest import LUENEBURG_HEAD, SITZUNG_SGA
 from render_support import REPO, build_project, docx_text, pdf_pages
 from vorlagengen.cli import cli
 
 # The record every case starts from. Line 10 is the first line of the Sachverhalt (column 3).
-HEAD = """nummer: "VO/{nr:04d}/19"
-datum: 2019-03-21
-koerperschaft: lueneburg
-art: Beschlussvorlage
-status: öffentlich
-betreff: {betreff}
-federfuehrend: lueneburg-05
-beschlussvorschlag: Der Ausschuss beschließt.
-sachverhalt: |
-"""
+HEAD = LUENEBURG_HEAD.replace("{nr}", "VO/{nr:04d}/19") + "sachverhalt: |\n"
 SACHVERHALT_LINE = 10
 
 

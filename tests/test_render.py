@@ -11,6 +11,7 @@ import pikepdf
 import pytest
 from PIL import Image
 
+from conftest import LUENEBURG_HEAD
 from render_support import (
     GOLDEN,
     REPO,
@@ -212,15 +213,7 @@ def write_record(root: Path, name: str, text: str) -> Path:
     return path
 
 
-HEAD = """nummer: "{nr}"
-datum: 2019-03-21
-koerperschaft: lueneburg
-art: Beschlussvorlage
-status: öffentlich
-betreff: {betreff}
-federfuehrend: lueneburg-05
-beschlussvorschlag: Der Ausschuss beschließt.
-"""
+HEAD = LUENEBURG_HEAD
 
 
 def block(text: str) -> str:

@@ -14,20 +14,12 @@ import pytest
 from click.testing import CliRunner
 
 import vorlagengen.writing
-from conftest import SITZUNG_SGA
+from conftest import LUENEBURG_HEAD, SITZUNG_SGA
 from render_support import REPO
 from vorlagengen.cli import cli
 from vorlagengen.stand import _stand
 
-RECORD = """nummer: "VO/0001/19"
-datum: 2019-03-21
-koerperschaft: lueneburg
-art: Beschlussvorlage
-status: öffentlich
-betreff: {betreff}
-federfuehrend: lueneburg-05
-beschlussvorschlag: Der Ausschuss beschließt.
-sachverhalt: Text.
+RECORD = LUENEBURG_HEAD.replace("{nr}", "VO/0001/19") + """sachverhalt: Text.
 beratungsfolge:
   - gremium: lueneburg-sga
     datum: 2019-04-04

@@ -7,7 +7,6 @@ cold (``site_1000_s``) and again after one changed Drucksache (``site_one_change
 from __future__ import annotations
 
 import datetime as dt
-import resource
 import statistics
 import subprocess
 import sys
@@ -17,7 +16,7 @@ from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
-from .bench import OPTIONS, _de, forget_cache, generate_project
+from .bench import OPTIONS, _children_cpu, _de, forget_cache, generate_project
 from .project import load_project
 
 DRUCKSACHEN = 1000
@@ -73,11 +72,6 @@ def _site(root: Path) -> float:
     if done.returncode != 0:
         raise SystemExit(f"vorlagengen site scheiterte (Status {done.returncode}):\n{done.stderr[-3000:]}")
     return elapsed
-
-
-def _children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
 
 
 def _change_one(root: Path, run: int) -> None:

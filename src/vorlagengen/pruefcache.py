@@ -8,7 +8,7 @@ their warnings. Such a record is taken from the cache when
 - its file has the same bytes (SHA-256),
 - each of its Anlagen has the same size, time and inode, and
 - the context is the same: vorlagengen's own code and version, the versions of pydantic and the
-  YAML reader, every file of ``data/`` (by content) and of ``templates/`` (fonts, layouts).
+  YAML reader, every file of ``data/`` and of ``templates/`` (fonts, layouts), by content.
 
 Its model is then built from the kept values, exactly as from the file, and the checks across
 records run on every record as always. Everything else is checked afresh.
@@ -36,7 +36,7 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .records import DATA_DIR, TEMPLATE_DIR
+from .records import DATA_DIR, TEMPLATE_DIR, hash_files
 
 PACKAGE = Path(__file__).resolve().parent
 FORMAT = 1
@@ -62,29 +62,19 @@ def _code_key() -> str:
             h.update(f"{dist}={version(dist)};".encode())
         except PackageNotFoundError:
             h.update(f"{dist}=?;".encode())
-    for path in sorted(PACKAGE.rglob("*")):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(PACKAGE)).encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest() if path.suffix == ".py" else
-                     str(path.stat().st_size).encode())
+    hash_files(h, PACKAGE.rglob("*"), PACKAGE)
     return h.hexdigest()
 
 
 def context_key(root: Path) -> str:
+    """The code, the project folder, data/ and templates/ (layouts and fonts), all by content."""
     h = hashlib.sha256(_code_key().encode())
     h.update(str(root).encode())
-    for path in sorted((root / DATA_DIR).rglob("*")):
-        if path.is_file():
-            h.update(str(path.relative_to(root)).encode() + b"\0" + hashlib.sha256(path.read_bytes()).digest())
-    for path in sorted((root / TEMPLATE_DIR).rglob("*")):
-        st = path.stat()
-        h.update(f"{path.relative_to(root)}\0{st.st_size}:{st.st_mtime_ns}:{path.is_dir()};".encode())
-        if path.is_file() and st.st_size <= _HASHED_BYTES:  # layouts by content, big fonts by size and time
-            h.update(hashlib.sha256(path.read_bytes()).digest())
+    hash_files(h, (root / DATA_DIR).rglob("*"), root)
+    hash_files(h, (root / TEMPLATE_DIR).rglob("*"), root)
     return h.hexdigest()
 
 
-_HASHED_BYTES = 1_000_000
 # A file changed twice within the file system's clock step keeps its time: an Anlage younger than
 # this is not trusted to its size and time, and its record is not kept (as git does with its index).
 _RACY_NS = 2_000_000_000

@@ -8,8 +8,10 @@ A leaf of the package: it imports only the model, so loading, checks and renderi
 from __future__ import annotations
 
 import datetime as dt
+import hashlib
 import os
 import re
+from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -55,6 +57,15 @@ def display_path(path: Path) -> str:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+def hash_files(h: Any, paths: Iterable[Path], base: Path) -> None:
+    """Feed the names (relative to ``base``) and contents of the files among ``paths`` into ``h``, in
+    a fixed order (bytecode caches left out)."""
+    for path in sorted(paths):
+        if path.is_file() and "__pycache__" not in path.parts:
+            h.update(str(path.relative_to(base)).encode() + b"\0")
+            h.update(hashlib.sha256(path.read_bytes()).digest())
 
 
 def niederschrift_path(sitzung: Path) -> Path:

@@ -36,8 +36,9 @@ from typing import Any
 from .. import __version__, trees
 from ..checks import fragen_of
 from ..errors import UserError, os_reason
+from ..pruefcache import anlagen_stamp
 from ..public import public_project as public_projection
-from ..records import DATA_DIR, Project, Record, slug
+from ..records import DATA_DIR, Project, Record, hash_files, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
@@ -100,13 +101,6 @@ def epoch_of(record: Record) -> int:
 # --- fingerprints --------------------------------------------------------------------------------
 
 
-def _hash_files(h: Any, paths: Iterable[Path], base: Path) -> None:
-    for path in sorted(paths):
-        if path.is_file() and "__pycache__" not in path.parts:
-            h.update(str(path.relative_to(base)).encode() + b"\0")
-            h.update(hashlib.sha256(path.read_bytes()).digest())
-
-
 @lru_cache(maxsize=1)
 def code_fingerprint() -> str:
     """vorlagengen's own code, Lua filter, templates and fonts, and the engines' versions."""
@@ -119,16 +113,16 @@ def code_fingerprint() -> str:
         except PackageNotFoundError:
             h.update(dist.encode())
     h.update(engines.pandoc_binary().encode())
-    _hash_files(h, PACKAGE.rglob("*"), PACKAGE)
+    hash_files(h, PACKAGE.rglob("*"), PACKAGE)
     return h.hexdigest()
 
 
 def project_fingerprint(root: Path, layout: Layout) -> str:
     """data/, the layout's files and the project's own fonts."""
     h = hashlib.sha256(layout.fingerprint.encode())
-    _hash_files(h, (root / DATA_DIR).glob("*.yaml"), root)
+    hash_files(h, (root / DATA_DIR).glob("*.yaml"), root)
     for fonts in engines.project_fonts(layout):
-        _hash_files(h, Path(fonts).rglob("*"), root)
+        hash_files(h, Path(fonts).rglob("*"), root)
     return h.hexdigest()
 
 
@@ -144,11 +138,7 @@ def record_digest(record: Record, project: Project) -> bytes:
     h.update(record.path.read_bytes())
     # results derived from Niederschriften live in another file: the result itself counts
     h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
-    folder = os.path.dirname(record.path)
-    for anlage in record.vorlage.anlagen:
-        path = os.path.join(folder, anlage.datei)
-        st = os.stat(path)  # follows links: a link pointed elsewhere changes the inode
-        h.update(f"{path}:{st.st_size}:{st.st_mtime_ns}:{st.st_ino}".encode())
+    h.update(json.dumps(anlagen_stamp([a.datei for a in v.anlagen], record.path)).encode())
     return h.digest()
 
 
