@@ -3,6 +3,7 @@ the tar.gz into a fresh project, cold, as a new process; then a cold ``validate`
 
 from __future__ import annotations
 
+import os
 import statistics
 import subprocess
 import sys
@@ -11,10 +12,11 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .bench import REPO, Benchmark, _cold_validate, _de
+from .bench import REPO, Benchmark, _cold_validate, _de, runs
 
-RUNS = 3  # fixed: python -m vorlagengen.bench runs as __main__, its OPTIONS are not this module's
-DUMP = REPO.parent / "shared" / "oparl" / "real" / "huertgenwald-oparl-1.0.tar.gz"
+# the shared folder next to the project, as CI has it; VORLAGENGEN_OPARL_ABZUG names the dump elsewhere
+DUMP = Path(os.environ.get("VORLAGENGEN_OPARL_ABZUG")
+            or REPO.parent / "shared" / "oparl" / "real" / "huertgenwald-oparl-1.0.tar.gz")
 
 
 def _cold_import(root: Path) -> float:
@@ -32,7 +34,7 @@ def bench_import_huertgenwald() -> dict[str, Any]:
     if not DUMP.is_file():
         raise SystemExit(f"OParl-Abzug fehlt: {DUMP}")
     imports, validations = [], []
-    for run in range(1, RUNS + 1):
+    for run in range(1, runs() + 1):
         with tempfile.TemporaryDirectory(prefix="vorlagengen-bench-oparl-") as tmp:
             imports.append(_cold_import(Path(tmp) / "projekt"))
             validations.append(_cold_validate(Path(tmp) / "projekt")[0])
