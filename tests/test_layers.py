@@ -17,7 +17,7 @@ PACKAGE = "vorlagengen"
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
-                    "oparl", "oparl.ids", "schwaerzung", "trees", "fontcover", "stand"]),
+                    "oparl", "oparl.ids", "schwaerzung", "lesetext", "trees", "fontcover", "stand"]),
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records", "nummern"]),
     ("Prüfen", ["checks.*"]),

@@ -385,6 +385,10 @@ class Oeffentlichkeit(_Strict):
     bezug_nichtoeffentlich: Text = Field(
         "nichtöffentliche Drucksache",
         description="steht in öffentlichen Dokumenten statt des Betreffs, wenn der Bezug nichtöffentlich ist")
+    nichtoeffentlicher_teil: Text = Field(
+        "Im Anschluss an den öffentlichen Teil findet ein nichtöffentlicher Teil statt.",
+        description="Satz der Bekanntmachung unter der Überschrift des nichtöffentlichen Teils (dessen "
+                    "Tagesordnung sie nicht nennt)")
 
 
 class Wahlperiode(_Strict):

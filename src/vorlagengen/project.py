@@ -241,6 +241,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     problems.extend(found)
     project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
     project.warnings.extend(warnings)
+    project.warnings.extend(checks.check_public_part(loaded, records))
     if not problems:
         problems.extend(check_niederschriften(project, dt.date.today()))
     if problems:

@@ -1,8 +1,11 @@
-"""The public projection: a Project that holds only what may be published.
+"""The public projection: a ``PublicProject`` that holds only what may be published.
 
-Every public artifact (public Drucksachen, Bekanntmachung, public Mappe, website, OParl export) is
-made from ``public_project(project)`` by code that never receives the full project. What is not in
-the projection cannot leak into a page, a bookmark, metadata, a file name or a log line.
+Every public artifact (public Drucksachen, Bekanntmachung, public Mappe, public Niederschrift,
+Beschlusskontrolle PDF and CSV, website, search index, feeds, calendars, OParl export) is made from
+``public_project(project)`` by code that never receives the full project: its planners take a
+``PublicProject``, a type of its own, so ``mypy --strict`` refuses the full project there. What is
+not in the projection cannot leak into a page, a bookmark, metadata, a file name, a CSV cell or a
+log line.
 
 Rules (README, „Öffentlich und intern“):
 
@@ -11,16 +14,21 @@ Rules (README, „Öffentlich und intern“):
     (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
   - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
     Zuständigkeit but loses its TOP, its Ergebnis (``ergebnis`` and ``ergebnis_text``) and its
-    ``abstimmung``.
+    ``abstimmung``. The agenda decides, not the record: a step whose Sitzung has the Drucksache in
+    its non-public part is non-public whatever the step says (validate warns about the record).
   - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
-    ``[geschwärzt]{.geschwaerzt}``; the ``schwaerzen`` list itself is dropped.
+    ``[geschwärzt]{.geschwaerzt}``, in every free-text field (Anlagen titles, link texts, image
+    alt texts included); a link or image holding a marked span loses its address; the
+    ``schwaerzen`` list itself is dropped.
   - Bezug (each of them): the number stays; a non-public target is known by number only (no Betreff).
 - ``betreffs``: only of public Drucksachen (redacted); ``oeffentlich``: the public numbers and the
   non-public numbers a public Bezug names.
-- Sitzungen: every Sitzung, with its public TOPs only, and whether it has a non-public part. Its
-  Niederschrift is left out (a public form of it is the Niederschrift's to define) except, for each
-  public TOP, the Ergebnis and Abstimmung it records (``oeffentliche_ergebnisse``); ``ergebnisse``
-  only of public Drucksachen in public Beratung; no ``warnings`` (they may name anything).
+- Sitzungen: every Sitzung, with its public TOPs only (their ``hinweis``, ``abgesetzt`` and public
+  Drucksachen ``dazu`` kept, titles and notes redacted), and whether it has a non-public part. Its
+  Niederschrift in public form: the public TOPs only, texts redacted (with the terms of the TOP's
+  Drucksachen), no guests, no reasons of absence; for each public TOP the Ergebnis and Abstimmung
+  (``oeffentliche_ergebnisse``); ``ergebnisse`` only of public Drucksachen in public Beratung; no
+  ``warnings`` (they may name anything).
 - Reference data: Körperschaften; Gremien, Ämter and Personen only where a public record or a
   Sitzung uses them, and the members of those Gremien (membership is public); Altbestand only where
   public and named by a public Bezug.
@@ -31,20 +39,25 @@ Everything is copied: the result shares no mutable object with the input.
 from __future__ import annotations
 
 import copy
+from collections.abc import Callable
 from typing import Any
 
 from .model import Sitzung, Tagesordnung, Top, Vorlage
-from .model_niederschrift import TopErgebnis
-from .records import Project, Record, RefData, SitzungRecord, TopEntry
+from .model_niederschrift import Niederschrift, TopErgebnis
+from .records import Project, PublicProject, Record, RefData, SitzungRecord, TopEntry
 from .schwaerzung import ersetze_texte, schwaerzen
+
+# (Körperschaft, Drucksachen-Nr., Gremium, Sitzungsdatum)
+Beratung = tuple[str, str, str, Any]
 
 NICHTOEFFENTLICH = "nichtöffentlich"
 PERSONENBEZOGEN = "personenbezogen"
 
 
-def public_project(project: Project) -> Project:
-    """A new Project holding only what may be published (see the module's rules)."""
-    records = {id(r): public_record(r) for r in project.records if r.vorlage.oeffentlich}
+def public_project(project: Project) -> PublicProject:
+    """A new PublicProject holding only what may be published (see the module's rules)."""
+    geheim = nichtoeffentlich_beraten(project)
+    records = {id(r): public_record(r, geheim) for r in project.records if r.vorlage.oeffentlich}
     sitzungen = [public_sitzung(s, records) for s in project.sitzungen]
     kept = list(records.values())
     oeffentlich = _public_status(project, kept)
@@ -52,7 +65,17 @@ def public_project(project: Project) -> Project:
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in kept})
     ref = public_refdata(project.ref, kept, sitzungen, oeffentlich)
     ergebnisse = {key: value for key, value in project.ergebnisse.items() if _public_result(key, kept)}
-    return Project(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich, public=True)
+    return PublicProject(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich)
+
+
+def nichtoeffentlich_beraten(project: Project) -> set[Beratung]:
+    """Each Beratung that a Sitzung of the project holds in its non-public part."""
+    out: set[Beratung] = set()
+    for srec in project.sitzungen:
+        s = srec.sitzung
+        out.update((r.vorlage.koerperschaft, r.vorlage.nummer, s.gremium, s.datum)
+                   for e in srec.all_tops() if not e.oeffentlich for r in e.records)
+    return out
 
 
 def _public_result(key: tuple[str, str, str, Any], kept: list[Record]) -> bool:
@@ -65,8 +88,9 @@ def _public_result(key: tuple[str, str, str, Any], kept: list[Record]) -> bool:
 # --- Drucksachen ----------------------------------------------------------------------------------
 
 
-def public_record(record: Record) -> Record:
-    """A public Drucksache as it may be published (raises nothing; call only for public ones)."""
+def public_record(record: Record, geheim: set[Beratung] | frozenset[Beratung] = frozenset()) -> Record:
+    """A public Drucksache as it may be published (raises nothing; call only for public ones).
+    ``geheim``: the Beratungen held in a non-public part (``nichtoeffentlich_beraten``)."""
     v = record.vorlage
     assert v.oeffentlich, "only public Drucksachen have a public form"
     data = v.model_dump()
@@ -82,17 +106,18 @@ def public_record(record: Record) -> Record:
             nummern.append(nr)
             anlagen.append(raw)
     data["anlagen"] = anlagen
-    data["beratungsfolge"] = [_public_step(step) for step in data["beratungsfolge"]]
+    data["beratungsfolge"] = [_public_step(step, (v.koerperschaft, v.nummer, step["gremium"], step["datum"]) in geheim)
+                              for step in data["beratungsfolge"]]
     data["schwaerzen"] = []
     data = ersetze_texte(data, lambda text: schwaerzen(text, v.schwaerzen))
     return Record(record.path, record.display, Vorlage.model_validate(data), nummern,
                   {k: n for k, n in vorenthalten.items() if n})
 
 
-def _public_step(step: dict[str, Any]) -> dict[str, Any]:
-    if step["oeffentlich"]:
+def _public_step(step: dict[str, Any], geheim: bool) -> dict[str, Any]:
+    if step["oeffentlich"] and not geheim:
         return step
-    return {**step, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None}
+    return {**step, "oeffentlich": False, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None}
 
 
 def _public_status(project: Project, kept: list[Record]) -> dict[tuple[str, str], bool]:
@@ -115,8 +140,28 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
     sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(oeffentlich=public_tops)})
     tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
     return SitzungRecord(srec.path, srec.display, sitzung, tops, praefix=srec.praefix,
+                         niederschrift=_public_niederschrift(srec),
+                         niederschrift_path=srec.niederschrift_path,
                          nichtoeffentlicher_teil=srec.hat_nichtoeffentlichen_teil(),
                          oeffentliche_ergebnisse=_public_results(srec))
+
+
+def _public_niederschrift(srec: SitzungRecord) -> Niederschrift | None:
+    """The Niederschrift of the public TOPs only, redacted, without guests and reasons of absence."""
+    n = srec.niederschrift
+    if n is None:
+        return None
+    terms = {e.nummer: [b for r in e.records for b in r.vorlage.schwaerzen] for e in srec.all_tops() if e.oeffentlich}
+    tops = [ersetze_texte(t.model_dump(), _redactor(terms[t.top])) for t in n.tops if t.top in terms]
+    data = n.model_dump()
+    data.update(tops=tops, gaeste=[], einwendungen=schwaerzen(n.einwendungen) if n.einwendungen else None,
+                anwesenheit=[{**a, "grund": None} for a in data["anwesenheit"]],
+                verwaltung=[schwaerzen(x) for x in n.verwaltung])
+    return Niederschrift.model_validate(data)
+
+
+def _redactor(terms: list[str]) -> Callable[[str], str]:
+    return lambda text: schwaerzen(text, terms)
 
 
 def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
@@ -141,14 +186,20 @@ def _public_top(top: Top) -> Top:
 
 
 def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
-    record = records.get(id(entry.record)) if entry.record is not None else None
-    if entry.record is not None and record is None:
+    own = [entry.record] if entry.record is not None else []
+    public = [records.get(id(r)) for r in [*own, *entry.dazu]]
+    if any(r is None for r in public):
         # a non-public Drucksache under a public TOP is refused by validate; never carry it along
         raise AssertionError(f"TOP {entry.nummer}: nichtöffentliche Drucksache im öffentlichen Teil")
-    terms = entry.record.vorlage.schwaerzen if entry.record is not None else []
-    return TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
-                    tuple(entry.loc), record, [_public_entry(e, records) for e in entry.unterpunkte],
-                    entry.drucksache)
+    terms = [b for r in entry.records for b in r.vorlage.schwaerzen]
+    out = TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
+                   tuple(entry.loc), public[0] if own else None,
+                   [_public_entry(e, records) for e in entry.unterpunkte], entry.drucksache)
+    out.dazu = [r for r in public[len(own):] if r is not None]
+    out.dazu_nummern = [r.vorlage.nummer for r in out.dazu]
+    out.hinweis = schwaerzen(entry.hinweis, terms)
+    out.abgesetzt = entry.abgesetzt
+    return out
 
 
 # --- reference data -------------------------------------------------------------------------------
@@ -178,6 +229,16 @@ def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungR
     for s in sitzungen:
         gremien.add(s.sitzung.gremium)
         personen.update([s.sitzung.sitzungsleitung] if s.sitzung.sitzungsleitung else [])
+        n = s.niederschrift  # its public form: the people and bodies its public part names
+        if n is not None:
+            personen.update([n.vorsitz, n.schriftfuehrung])
+            personen.update(p for a in n.anwesenheit for p in (a.person, a.vertreten_durch) if p)
+            for t in n.tops:
+                personen.update(t.befangen)
+                nm = t.abstimmung.namentlich if t.abstimmung else None
+                personen.update([*nm.ja, *nm.nein, *nm.enthaltung] if nm else [])
+                gremien.update([t.verwiesen_an] if t.verwiesen_an else [])
+                aemter.update([t.kontrolle.amt] if t.kontrolle else [])
     for key in list(gremien):
         for m in ref.gremien[key].mitglieder if key in ref.gremien else []:
             personen.update([m.person, *m.stellvertretung])

@@ -14,7 +14,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, ClassVar
 
 from .errors import Problem
 from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, Vorlage
@@ -199,7 +199,13 @@ class SitzungRecord:
 
 
 @dataclass
-class Project:
+class ProjectData:
+    """What every document is made from: records, reference data, Sitzungen. Two kinds exist and
+    neither is the other: the full ``Project`` (internal documents, checks) and its public
+    projection ``PublicProject`` (public.py). A function that writes anything public takes a
+    ``PublicProject``, so ``mypy --strict`` refuses the full project there; a renderer that serves
+    both trees takes ``ProjectData`` and asks ``public``."""
+
     root: Path
     ref: RefData
     records: list[Record]
@@ -212,7 +218,7 @@ class Project:
     # (body, Nr.) → whether that Drucksache is public, for every Drucksache the project knows of
     # (records, records not selected, Altbestand). Unknown or unreadable counts as non-public.
     oeffentlich: dict[tuple[str, str], bool] = field(default_factory=dict)
-    public: bool = False  # True for the result of public.public_project: nothing non-public inside
+    public: ClassVar[bool] = False
 
     def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:
         return self.oeffentlich.get((koerperschaft, nummer), False)
@@ -225,3 +231,16 @@ class Project:
             if rec.vorlage.koerperschaft == koerperschaft and rec.vorlage.nummer == nummer:
                 return rec
         return None
+
+
+@dataclass
+class Project(ProjectData):
+    """The full project as loaded: everything, public or not."""
+
+
+@dataclass
+class PublicProject(ProjectData):
+    """The public projection (public.public_project, its only maker): nothing non-public inside,
+    every Schwärzung already replaced by its placeholder, no warnings."""
+
+    public: ClassVar[bool] = True

@@ -28,9 +28,24 @@ STRUKTUR = frozenset({
 })
 
 
+_SPAN_SRC = r"\[(?:[^\[\]\\]|\\.)*\]\{[ \t]*\.geschwaerzt[ \t]*\}"
+# A link or image whose text holds a marked span, with its address: ``[text](ziel)``, ``[text][ref]``,
+# ``[text]`` followed by nothing is no link. The address goes with the marked text.
+LINK_MIT_SPAN = re.compile(
+    r"(!?)\[((?:[^\[\]\\]|\\.|" + _SPAN_SRC + r")*" + _SPAN_SRC + r"(?:[^\[\]\\]|\\.|" + _SPAN_SRC + r")*)\]"
+    r"(\((?:[^()\\]|\\.|\([^()]*\))*\)|\[(?:[^\[\]\\]|\\.)*\])")
+
+
+def _ohne_adresse(m: re.Match[str]) -> str:
+    """A link holding a Schwärzung becomes its text without an address; such an image becomes the
+    placeholder (its picture may show what was redacted)."""
+    return ERSATZ if m.group(1) else m.group(2)
+
+
 def schwaerzen(text: str, begriffe: Sequence[str] = ()) -> str:
     """``text`` with every marked span and every occurrence of ``begriffe`` (any case) replaced by
-    the placeholder span."""
+    the placeholder span; a link or image holding a marked span loses its address."""
+    text = LINK_MIT_SPAN.sub(_ohne_adresse, text)
     text = SPAN.sub(lambda _m: ERSATZ, text)
     for begriff in sorted((b for b in begriffe if b.strip()), key=len, reverse=True):
         text = re.sub(re.escape(begriff), lambda _m: ERSATZ, text, flags=re.IGNORECASE)

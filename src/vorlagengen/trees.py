@@ -3,8 +3,10 @@
 ``oeffentlich/`` holds only what may be published and is made only from the public projection
 (public.py): public Drucksachen, Bekanntmachungen, public Mappen (later website and OParl export).
 ``intern/`` holds everything else: every Drucksache in its internal form, Einladungen, full Mappen,
-the cache of converted Anlagen and the build state. A council uploads ``oeffentlich/`` and nothing
-else.
+the cache of converted Anlagen and the build state. ``entwurf/`` holds the public forms of drafts
+(a Drucksache with ``entwurf: ja``, the Bekanntmachung and public Mappe of ``sitzung --entwurf``),
+stamped ENTWURF, for review: nothing unfinished is ever in ``oeffentlich/``. A council uploads
+``oeffentlich/`` and nothing else.
 """
 
 from __future__ import annotations
@@ -13,6 +15,7 @@ from pathlib import Path
 
 PUBLIC = "oeffentlich"
 INTERNAL = "intern"
+DRAFT = "entwurf"
 
 
 def public_dir(out: Path) -> Path:
@@ -21,6 +24,10 @@ def public_dir(out: Path) -> Path:
 
 def internal_dir(out: Path) -> Path:
     return out / INTERNAL
+
+
+def draft_dir(out: Path) -> Path:
+    return out / DRAFT
 
 
 def cache_dir(out: Path) -> Path:

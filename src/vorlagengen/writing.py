@@ -3,8 +3,11 @@ the previous file intact and never a truncated one."""
 
 from __future__ import annotations
 
+import csv
+import io
 import os
 import tempfile
+from collections.abc import Iterable, Sequence
 from pathlib import Path
 
 from .errors import ResourceError
@@ -29,6 +32,29 @@ def write_atomic(target: Path, data: bytes) -> None:
     except BaseException:
         Path(tmp).unlink(missing_ok=True)
         raise
+
+
+# --- CSV ---------------------------------------------------------------------------------------
+
+# A cell starting with one of these is a formula to Excel and LibreOffice („=HYPERLINK(…)“, „@SUM“,
+# „+cmd|…“); a leading apostrophe makes it text, as both programs show it.
+_FORMEL = ("=", "+", "-", "@", "\t", "\r")
+
+
+def csv_zelle(value: object) -> str:
+    """One cell as text that no spreadsheet evaluates."""
+    text = "" if value is None else str(value)
+    return "'" + text if text.startswith(_FORMEL) else text
+
+
+def csv_bytes(header: Sequence[str], rows: Iterable[Sequence[object]]) -> bytes:
+    """A CSV file as every CSV of the project is written: semicolons (German Excel), CRLF, UTF-8 with
+    BOM (Excel opens it correctly), every cell neutralised against formulas (``csv_zelle``)."""
+    buf = io.StringIO()
+    writer = csv.writer(buf, delimiter=";", lineterminator="\r\n")
+    writer.writerow([csv_zelle(h) for h in header])
+    writer.writerows([csv_zelle(c) for c in row] for row in rows)
+    return ("\ufeff" + buf.getvalue()).encode("utf-8")
 
 
 # --- private temporary folders ------------------------------------------------------------------

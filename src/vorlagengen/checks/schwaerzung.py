@@ -1,12 +1,15 @@
 """Schwärzungen in a record: only the one recognised mark, and the terms of ``schwaerzen`` occur and,
-in a public Drucksache, are marked wherever they occur. Messages name a term by its place in the
-list, never by itself: a validation log may be public (CI)."""
+in a public Drucksache, are marked wherever a reader would see them: in the text as it reads once
+Markdown, entities, escapes and emphasis are resolved (``lesetext.sichtbar``), and in every link and
+image address. Messages name a term by its place in the list, never by itself: a validation log may
+be public (CI)."""
 
 from __future__ import annotations
 
+from ..lesetext import norm, sichtbar
 from ..model import Vorlage
 from ..records import Loc
-from ..schwaerzung import KLASSE, texte, unerkannt, unmarkiert
+from ..schwaerzung import KLASSE, schwaerzen, texte, unerkannt
 
 UNERKANNT = ("Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} schreiben, ohne weitere Angaben in "
              "den geschweiften Klammern")
@@ -20,16 +23,38 @@ def check_schwaerzung(v: Vorlage, source: str | None = None) -> list[tuple[Loc, 
     out: list[tuple[Loc, str]] = []
     found = list(texte(v.model_dump()))
     out += [(loc, UNERKANNT) for loc, text in found if unerkannt(text)]
+    if not v.schwaerzen:
+        return out
     everything = "\n".join(text for _, text in found).lower()
+    gesehen = [(loc, sichtbar(text)) for loc, text in found]
+    alles = norm("\n".join(s.text + "\n" + "\n".join(s.adressen) for _, s in gesehen))
     for i, term in enumerate(v.schwaerzen):
-        if term.lower() not in everything:
+        if term.lower() not in everything and norm(term) not in alles:
             out.append((("schwaerzen", i), f"Eintrag {i + 1} der Liste kommt in keinem Text der Drucksache vor"))
     if v.oeffentlich:
         for loc, text in found:
-            for term in unmarkiert(text, v.schwaerzen):
-                n = v.schwaerzen.index(term) + 1
-                out.append((loc, f"Eintrag {n} von „schwaerzen“ steht hier ungeschwärzt; bitte als "
-                                 + "[Text]{.geschwaerzt} markieren"))
+            out += [(loc, message) for message in _ungeschwaerzt(text, v.schwaerzen)]
+    return out
+
+
+def _ungeschwaerzt(text: str, begriffe: list[str]) -> list[str]:
+    """A message for each term a reader of the public form could still read in ``text``: in its
+    visible text or in a link address, after the marked spans (and links holding one) are gone."""
+    if not any(b.strip() for b in begriffe):
+        return []
+    gesehen = sichtbar(schwaerzen(text))
+    lesbar, adressen = norm(gesehen.text), norm("\n".join(gesehen.adressen))
+    out = []
+    for n, term in enumerate(begriffe, start=1):
+        t = norm(term)
+        if not t:
+            continue
+        if t in lesbar:
+            out.append(f"Eintrag {n} von „schwaerzen“ steht hier ungeschwärzt; bitte als [Text]{{.geschwaerzt}} "
+                       "markieren")
+        elif t in adressen:
+            out.append(f"Eintrag {n} von „schwaerzen“ steht hier in einer Link- oder Bildadresse; bitte die "
+                       "Adresse entfernen (eine Schwärzung im Linktext entfernt auch die Adresse)")
     return out
 
 

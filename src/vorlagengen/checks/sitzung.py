@@ -135,3 +135,33 @@ def check_beratungsfolge_against_sitzungen(sitzungen: list[SitzungRecord], recor
                                    f"Sitzung am {fmt_date(step.datum)} ({s.display}) hat Drucksache "
                                    f"{r.vorlage.nummer} nicht auf der Tagesordnung"))
     return out
+
+
+def check_public_part(sitzungen: list[SitzungRecord], records: list[Record]) -> list[Problem]:
+    """Warnings where the agenda and a public Drucksache disagree about publicness: a public
+    Drucksache on the non-public part (its result there is not published: the agenda decides), and
+    the Beratungsfolge step of that Sitzung when it says (or lets default) „oeffentlich: ja“."""
+    out = []
+    by_id = {id(r): r for r in records}
+    for s in sitzungen:
+        for e in s.all_tops():
+            if e.oeffentlich:
+                continue
+            named = [((*e.loc, "drucksache"), e.record)] if e.record is not None else []
+            named += [((*e.loc, "dazu", j), r) for j, r in enumerate(e.dazu)]
+            for loc, r in named:
+                if not r.vorlage.oeffentlich or id(r) not in by_id:
+                    continue
+                v = r.vorlage
+                out.append(Problem(s.display, *locate(s.path, loc), field_path(loc),
+                                   f"öffentliche Drucksache {v.nummer} im nichtöffentlichen Teil: ihre Beratung "
+                                   "und ihr Ergebnis in dieser Sitzung werden nicht veröffentlicht"))
+                for i, step in enumerate(v.beratungsfolge):
+                    if step.gremium == s.sitzung.gremium and step.datum == s.sitzung.datum and step.oeffentlich:
+                        where: Loc = ("beratungsfolge", i, "oeffentlich")  # its step when the key is left out
+                        out.append(Problem(r.display, *locate(r.path, where), field_path(where),
+                                           f"Sitzung am {fmt_date(step.datum)} ({s.display}) berät die Drucksache "
+                                           f"im nichtöffentlichen Teil ({s.praefix + ' ' if s.praefix else ''}"
+                                           f"{e.nummer}); der Schritt gilt dort als nichtöffentlich – bitte "
+                                           "„oeffentlich: nein“ eintragen"))
+    return out

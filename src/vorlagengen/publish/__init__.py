@@ -18,7 +18,7 @@ from typing import Any
 
 import jinja2
 
-from ..records import Project
+from ..records import PublicProject
 from ..writing import write_atomic
 from . import feeds, oparl, search
 from . import view as view_module
@@ -91,7 +91,7 @@ class _State:
 class _Dates:
     """created/modified of each object: git for records and Sitzungen, data/ for reference data."""
 
-    def __init__(self, public: Project, site: Site) -> None:
+    def __init__(self, public: PublicProject, site: Site) -> None:
         sources = [d.source for d in site.drucksachen.values()] + [s.source for s in site.sitzungen.values()]
         data = sorted((public.root / "data").glob("*.yaml"))
         self.git = git_dates(public.root, sources + data)
@@ -112,7 +112,7 @@ class _Dates:
         return self(item)[1]
 
 
-def build_site(public: Project, out: Path, *, documents: Path, website: Website | None = None,
+def build_site(public: PublicProject, out: Path, *, documents: Path, website: Website | None = None,
                state: Path | None = None, today: dt.date | None = None) -> SiteResult:
     """Write the website and OParl export of ``public`` into ``out`` (a folder the builder owns).
 
@@ -158,7 +158,7 @@ def _documents(site: Site, output: SiteOutput) -> None:
         output.copy(f.href, f.source, f.stat)
 
 
-def _assets(public: Project, website: Website, output: SiteOutput, env: jinja2.Environment) -> str | None:
+def _assets(public: PublicProject, website: Website, output: SiteOutput, env: jinja2.Environment) -> str | None:
     root = public.root
     output.put("assets/site.css", env.get_template("site.css.j2").render(farbe=website.farbe))
     own = root / "templates" / "site" / "suche.js"
@@ -171,7 +171,7 @@ def _assets(public: Project, website: Website, output: SiteOutput, env: jinja2.E
     return rel
 
 
-def _wappen(public: Project, website: Website) -> Path | None:
+def _wappen(public: PublicProject, website: Website) -> Path | None:
     """The Wappen named in website.yaml, else the logo of the Körperschaft's layout in the project's
     templates/ (the one its documents show), if the site is about one Körperschaft."""
     if website.wappen:

@@ -14,7 +14,8 @@ from typing import Any
 
 from markdown_it import MarkdownIt
 from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_plugin
+
+from ..lesetext import parser
 
 REDACTED_CLASS = "geschwaerzt"
 PLACEHOLDER = "[geschwärzt]"
@@ -68,8 +69,7 @@ def _clean_token(token: Token) -> None:
 
 
 def _parser() -> MarkdownIt:
-    md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
-    md.use(attrs_plugin, spans=True)
+    md = parser()  # the project's reading of Markdown, as validate's Schwärzung check uses it
     md.core.ruler.push("vg_headings", _shift_headings)
     md.core.ruler.push("vg_attrs", _clean_attrs)
     return md

@@ -16,7 +16,7 @@ from pathlib import Path
 from typing import Any
 
 from ..model_niederschrift import TopErgebnis, abstimmung_text
-from ..records import Project, Record, anlage_path
+from ..records import PublicProject, Record, anlage_path
 from ..render.context import bezug_text
 from ..schwaerzung import klartext
 
@@ -254,7 +254,7 @@ class Site:
 # --- building the view --------------------------------------------------------------------------
 
 
-def site_view(public: Project, documents: Path) -> Site:
+def site_view(public: PublicProject, documents: Path) -> Site:
     """The site's view of ``public``; ``documents`` is the public tree holding the built PDF/DOCX."""
     ref = public.ref
     site = Site(
@@ -320,7 +320,7 @@ def _result(step: Any, v: Any, results: Results) -> str:
 
 
 def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], str], documents: Path,
-                public: Project, results: Results, listing: _Listing) -> Drucksache:
+                public: PublicProject, results: Results, listing: _Listing) -> Drucksache:
     v = rec.vorlage
     slug = slugify(v.nummer)
     steps = [Step(s.gremium, _name(site.gremien, s.gremium), s.datum, s.zustaendigkeit or "",
@@ -341,7 +341,7 @@ def _drucksache(rec: Record, site: Site, sitzungen: dict[tuple[str, dt.date], st
                       rec.path, _source_files(v))
 
 
-def _bezug(v: Any, nr: str, public: Project) -> Bezug:
+def _bezug(v: Any, nr: str, public: PublicProject) -> Bezug:
     """A Bezug as the public documents word it (``bezug_text``): the Betreff of a public one, the
     Körperschaft's note for a non-public one; the link to a public one is set later."""
     text, _known = bezug_text(v, nr, public.ref, public.betreffs, public.oeffentlich, True)

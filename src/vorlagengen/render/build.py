@@ -1,9 +1,11 @@
 """Build Vorlagen: for each record, context → Markdown → DOCX and PDF, written atomically.
 
 Two trees (trees.py): every public Drucksache is rendered from the public projection
-(public.public_project) into ``oeffentlich/vorlagen/<k>/``; every Drucksache, in its internal form
+(public.public_project, a ``PublicProject``) into ``oeffentlich/vorlagen/<k>/``, or while it is a
+draft (``entwurf: ja``) into ``entwurf/vorlagen/<k>/``; every Drucksache, in its internal form
 (non-public Anlagen listed, Schwärzungen visible on grey), into ``intern/vorlagen/<k>/``. Files of
-Drucksachen that are no longer public are removed from the public tree.
+Drucksachen that are no longer public (or are drafts again) are removed from the public tree, files
+of drafts that are finished from the draft tree.
 
 A build is incremental and always equals a clean build:
 
@@ -38,7 +40,7 @@ from ..checks import fragen_of
 from ..errors import UserError, os_reason
 from ..pruefcache import anlagen_stamp
 from ..public import public_project as public_projection
-from ..records import DATA_DIR, Project, Record, hash_files, slug
+from ..records import DATA_DIR, Project, ProjectData, PublicProject, Record, hash_files, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
@@ -126,7 +128,7 @@ def project_fingerprint(root: Path, layout: Layout) -> str:
     return h.hexdigest()
 
 
-def record_digest(record: Record, project: Project) -> bytes:
+def record_digest(record: Record, project: ProjectData) -> bytes:
     """Everything of one record an output depends on, in the tree ``project`` stands for: its file,
     its Anlagen (size, time, inode), what it shows of other records, its results."""
     v = record.vorlage
@@ -147,10 +149,10 @@ def record_fingerprint(digest: bytes, base: str, fmt: str) -> str:
     return hashlib.sha256(f"{base}\0{fmt}\0".encode() + digest).hexdigest()
 
 
-_VERWEISE: dict[int, tuple[Project, Verweise]] = {}
+_VERWEISE: dict[int, tuple[ProjectData, Verweise]] = {}
 
 
-def verweise_of(project: Project) -> Verweise:
+def verweise_of(project: ProjectData) -> Verweise:
     """What records show of each other and of the Sitzungen (computed once per project object)."""
     cached = _VERWEISE.get(id(project))
     if cached is not None and cached[0] is project:
@@ -189,7 +191,7 @@ def inputs_for_typst(ctx: Context) -> dict[str, str]:
 TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
 
 
-def prepare(record: Record, project: Project, layout: Layout) -> Prepared:
+def prepare(record: Record, project: ProjectData, layout: Layout) -> Prepared:
     """Context and Markdown of one record of ``project`` (public if ``project`` is the projection)."""
     ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public,
                         verweise=verweise_of(project))
@@ -214,7 +216,7 @@ def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str,
     return out
 
 
-def render_record(record: Record, project: Project, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
+def render_record(record: Record, project: ProjectData, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
     """Render one record of ``project`` into the requested formats (bytes, nothing written)."""
     return convert(prepare(record, project, layout), layout, formats)
 
@@ -331,27 +333,31 @@ def prune(state: State, keep: set[str]) -> list[Path]:
     return removed
 
 
-def prune_public(public: Project, out: Path, state: State) -> list[Path]:
-    """Remove from the public tree every Drucksache file that is not a public Drucksache (any more):
-    one made non-public, renamed or deleted since the last build, also when only some are built."""
-    folder = trees.public_dir(out) / "vorlagen"
-    keep = {(k, slug(nr)) for (k, nr), is_public in public.oeffentlich.items() if is_public}
+def prune_public(public: PublicProject, out: Path, state: State) -> list[Path]:
+    """Remove from the public tree every Drucksache file that is not a finished public Drucksache
+    (any more): one made non-public or a draft, renamed or deleted since the last build, also when
+    only some are built; and from the draft tree every file that is not a public draft."""
+    finished = {(k, slug(nr)) for (k, nr), is_public in public.oeffentlich.items() if is_public}
+    drafts = {(r.vorlage.koerperschaft, slug(r.vorlage.nummer)) for r in public.records if r.vorlage.entwurf}
     removed = []
-    for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
-        if path.is_file() and not path.name.startswith(".") and (path.parent.name, path.stem) not in keep:
-            path.unlink()
-            state.forget(state.key(path))
-            removed.append(path)
+    for tree, keep in ((trees.PUBLIC, finished - drafts), (trees.DRAFT, drafts)):
+        folder = out / tree / "vorlagen"
+        for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
+            if path.is_file() and not path.name.startswith(".") and (path.parent.name, path.stem) not in keep:
+                path.unlink()
+                state.forget(state.key(path))
+                removed.append(path)
     return removed
 
 
 # --- the build -----------------------------------------------------------------------------------
 
 
-def plan(project: Project, public: Project, out: Path, formats: list[str], layout_name: str | None, force: bool,
+def plan(project: Project, public: PublicProject, out: Path, formats: list[str], layout_name: str | None, force: bool,
          state: State) -> tuple[list[Job], list[Path], set[str]]:
     """What to make: jobs, outputs that are current, and the outputs' bases (for pruning). A public
-    Drucksache has outputs in both trees, its public form made from the projection ``public``."""
+    Drucksache has outputs in both trees, its public form made from the projection ``public`` (into
+    the draft tree while it is a draft)."""
     base_fp = code_fingerprint()
     layouts: dict[str, tuple[Layout, str]] = {}
     public_forms = {r.path: r for r in public.records}
@@ -367,7 +373,8 @@ def plan(project: Project, public: Project, out: Path, formats: list[str], layou
             layouts[name] = (layout, base_fp + project_fingerprint(project.root, layout))
         layout, fp_base = layouts[name]
         pub = public_forms.get(record.path)
-        sources = [(trees.PUBLIC, pub, public)] if pub is not None else []
+        public_tree = trees.DRAFT if record.vorlage.entwurf else trees.PUBLIC
+        sources: list[tuple[str, Record | None, ProjectData]] = [(public_tree, pub, public)] if pub is not None else []
         sources.append((trees.INTERNAL, record, project))
         targets: dict[tuple[str, str], Path] = {}
         fps: dict[tuple[str, str], str] = {}
@@ -414,18 +421,19 @@ def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_
     return BuildResult(built, skipped, removed)
 
 
-def _make(project: Project, public: Project, job: Job) -> list[Path]:
+def _make(project: Project, public: PublicProject, job: Job) -> list[Path]:
     """Render a job: the public form from the projection, the internal one from the full project
     (copied from the public bytes when both documents are the same), and write them."""
-    wanted = {tree: [f for t, f in job.targets if t == tree] for tree in (trees.PUBLIC, trees.INTERNAL)}
+    pt = trees.DRAFT if job.internal.vorlage.entwurf else trees.PUBLIC  # where the public form goes
+    wanted = {tree: [f for t, f in job.targets if t == tree] for tree in (pt, trees.INTERNAL)}
     made: dict[tuple[str, str], bytes] = {}
     pub = prepare(job.public, public, job.layout) if job.public is not None else None
-    if pub is not None and wanted[trees.PUBLIC]:
-        made.update({(trees.PUBLIC, f): b for f, b in convert(pub, job.layout, wanted[trees.PUBLIC]).items()})
+    if pub is not None and wanted[pt]:
+        made.update({(pt, f): b for f, b in convert(pub, job.layout, wanted[pt]).items()})
     if wanted[trees.INTERNAL]:
         internal = prepare(job.internal, project, job.layout)
         same = _same_document(pub, internal)
-        reuse = {f: made[(trees.PUBLIC, f)] for f in wanted[trees.INTERNAL] if same and (trees.PUBLIC, f) in made}
+        reuse = {f: made[(pt, f)] for f in wanted[trees.INTERNAL] if same and (pt, f) in made}
         rest = [f for f in wanted[trees.INTERNAL] if f not in reuse]
         docs = {**reuse, **(convert(internal, job.layout, rest) if rest else {})}
         made.update({(trees.INTERNAL, f): b for f, b in docs.items()})
@@ -434,7 +442,7 @@ def _make(project: Project, public: Project, job: Job) -> list[Path]:
     return list(job.targets.values())
 
 
-def run_jobs(project: Project, public: Project, work: list[Job], state: State, jobs: int,
+def run_jobs(project: Project, public: PublicProject, work: list[Job], state: State, jobs: int,
              progress: Callable[[int, int], None] | None) -> list[Path]:
     """Render the jobs on ``jobs`` threads (each with its own pandoc); errors are collected.
 

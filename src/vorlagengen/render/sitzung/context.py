@@ -1,7 +1,7 @@
 """The typed context of a Sitzung's documents: what the templates einladung, bekanntmachung and
 sitzungsmappe may show, resolved from the loaded Sitzung and data/.
 
-Given the public projection (``project.public``, see public.py) the context holds only what may be
+Given the public projection (a ``PublicProject``, see public.py) the context holds only what may be
 published: the projection has no non-public TOP, Drucksache or Anlage to put in, so none can leak
 into a page, a bookmark or the metadata. Given the full project it holds everything, and says which
 pages show something non-public (they carry the Körperschaft's confidentiality mark).
@@ -14,7 +14,7 @@ from pathlib import Path
 from typing import Any
 
 from ...model import Koerperschaft, Sitzung
-from ...records import Project, Record, SitzungRecord, TopEntry
+from ...records import ProjectData, Record, SitzungRecord, TopEntry
 from ...schwaerzung import KLASSE, texte
 from ...stand import stand
 from ..context import PersonInfo, datum
@@ -69,7 +69,7 @@ class MappeParts:
     staging: Path
 
 
-def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
+def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *,
                     mappe: MappeParts | None = None) -> SitzungContext:
     """The context of a Sitzung's documents: public when ``project`` is the public projection; with
     ``mappe`` each TOP carries its Drucksachen and their Anlagen (the Drucksachen's own PDFs are set
@@ -110,7 +110,7 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
     )
 
 
-def shows_internal(record: Record, project: Project) -> bool:
+def shows_internal(record: Record, project: ProjectData) -> bool:
     """Whether a Drucksache's internal form shows anything its public form does not: non-public or
     personenbezogene Anlagen, Schwärzungen, a non-public Bezug."""
     v = record.vorlage
@@ -121,7 +121,7 @@ def shows_internal(record: Record, project: Project) -> bool:
     return any(KLASSE in text for _, text in texte(v.model_dump()))
 
 
-def _top_views(project: Project, srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
+def _top_views(project: ProjectData, srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
     counter = [0]
     tops: list[TopView] = []
     for i, entry in enumerate(srec.all_tops()):
@@ -137,7 +137,7 @@ def _top_views(project: Project, srec: SitzungRecord, public: bool, mappe: Mappe
     return tops
 
 
-def _dokumente(project: Project, entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]
+def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]
                ) -> list[DokumentView]:
     """The Drucksachen of a TOP for the Mappe. In the full Mappe a Drucksache whose internal form shows
     what its public one does not (Schwärzungen on grey, non-public Anlagen) counts as non-public: its

@@ -3,9 +3,9 @@ Tagesordnung (DOCX, PDF) when items were added after the Einladung, and the publ
 Sitzungsmappe (PDF/A-2b, one typst document: cover, the Tagesordnung as linked contents, then each
 Drucksache as its own PDF, exactly as ``build`` sets it, followed by its Anlagen).
 
-Bekanntmachung and public Mappe are made from the public projection (public.py) only and written to
-the public tree; Einladung, Nachtrag and full Mappe from the full project into the internal tree
-(trees.py)."""
+Bekanntmachung and public Mappe are made from the public projection (a ``PublicProject``, public.py)
+only and written to the public tree, or, made as drafts (``--entwurf``), to the draft tree;
+Einladung, Nachtrag and full Mappe from the full project into the internal tree (trees.py)."""
 
 from __future__ import annotations
 
@@ -25,7 +25,7 @@ import typst
 from ... import trees
 from ...errors import UserError
 from ...public import public_project
-from ...records import Project, Record, SitzungRecord
+from ...records import Project, ProjectData, PublicProject, Record, SitzungRecord
 from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
@@ -49,7 +49,7 @@ PUBLIC_FILES = {"Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"}  # the re
 
 @dataclass
 class SitzungResult:
-    folder: Path  # the public documents (trees.PUBLIC)
+    folder: Path  # the public documents (trees.PUBLIC; trees.DRAFT for drafts)
     internal_folder: Path  # Einladung, Nachtrag and full Mappe (trees.INTERNAL)
     files: list[Path]
     warnings: list[str]
@@ -61,7 +61,7 @@ class Job:
     public projection with ``public_srec`` the Sitzung as the projection holds it."""
 
     project: Project
-    public: Project
+    public: PublicProject
     public_srec: SitzungRecord
     srec: SitzungRecord
     layout: Layout
@@ -93,7 +93,7 @@ def _docx(markdown: str, layout: Layout, epoch: int, display: str, entwurf: bool
     return engines.pandoc_convert(markdown, "docx", epoch, display, reference_for(layout, entwurf), public=False)
 
 
-def _epoch(project: Project, srec: SitzungRecord) -> int:
+def _epoch(project: ProjectData, srec: SitzungRecord) -> int:
     """The time the documents carry: the commit's (or SOURCE_DATE_EPOCH), else noon of the Einladung."""
     _, epoch = stand(project.root)
     if not epoch:
@@ -103,15 +103,15 @@ def _epoch(project: Project, srec: SitzungRecord) -> int:
 
 
 def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False,
-                  public: Project | None = None) -> SitzungResult:
+                  public: PublicProject | None = None) -> SitzungResult:
     """Einladung, a Nachtrag (when items were added after the Einladung) and the full Mappe from the
     full project into the internal tree; Bekanntmachung and public Mappe (no Mappen for a cancelled
-    Sitzung) from the public projection (``public``, made here if not given) into the public tree."""
+    Sitzung) from the public projection (``public``, made here if not given) into the public tree,
+    or as drafts (``entwurf``) into the draft tree, never the public one."""
     drafts = [r.vorlage.nummer for e in srec.all_tops() for r in e.records if r.vorlage.entwurf]
     if drafts and not entwurf:
         raise UserError(f"{srec.display}: Entwürfe auf der Tagesordnung ({', '.join(drafts)}); die endgültige "
                         "Mappe wird erst gebaut, wenn sie fertig sind (oder mit --entwurf als Entwurf)")
-    assert not project.public
     public = public if public is not None else public_project(project)
     public_srec = next(p for p in public.sitzungen if p.path == srec.path)
     gremium = project.ref.gremien[srec.sitzung.gremium]
@@ -119,13 +119,26 @@ def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: 
     job = Job(project, public, public_srec, srec, layout, _epoch(project, srec), entwurf, trees.cache_dir(out))
     warnings: list[str] = []
     results = _render_all(job, warnings)
-    folders = (trees.public_dir(out) / "sitzungen" / srec.slug, trees.internal_dir(out) / "sitzungen" / srec.slug)
+    draft_folder = trees.draft_dir(out) / "sitzungen" / srec.slug
+    folders = (draft_folder if entwurf else trees.public_dir(out) / "sitzungen" / srec.slug,
+               trees.internal_dir(out) / "sitzungen" / srec.slug)
     files = []
     for fname, data in results.items():
         folder = folders[0] if fname in PUBLIC_FILES else folders[1]
         write_atomic(folder / fname, data)
         files.append(folder / fname)
+    if not entwurf:  # the final documents replace the drafts
+        for fname in PUBLIC_FILES:
+            (draft_folder / fname).unlink(missing_ok=True)
+        _remove_empty(draft_folder, trees.draft_dir(out))
     return SitzungResult(folders[0], folders[1], files, warnings)
+
+
+def _remove_empty(folder: Path, top: Path) -> None:
+    """Remove ``folder`` and its parents up to ``top`` (included) while they are empty."""
+    while folder.is_relative_to(top) and folder.is_dir() and not any(folder.iterdir()):
+        folder.rmdir()
+        folder = folder.parent
 
 
 def _render_all(job: Job, warnings: list[str]) -> dict[str, bytes]:
@@ -169,7 +182,7 @@ def _drucksachen(srec: SitzungRecord) -> list[Record]:
 def _prepare_drucksachen(job: Job, jobs: int) -> None:
     """Each Drucksache's own PDF in the forms the two Mappen need, set side by side: the internal
     one from the full project, the public one from the projection."""
-    todo: dict[tuple[str, bool], tuple[Project, Record]] = {}
+    todo: dict[tuple[str, bool], tuple[ProjectData, Record]] = {}
     for r in _drucksachen(job.srec):
         todo.setdefault((str(r.path), False), (job.project, r))
     for r in _drucksachen(job.public_srec):
@@ -199,7 +212,7 @@ def _letters(job: Job) -> dict[str, bytes]:
     return results
 
 
-def drucksache_pdf(project: Project, record: Record) -> bytes:
+def drucksache_pdf(project: ProjectData, record: Record) -> bytes:
     """The Drucksache's own PDF, exactly as ``build`` sets it in the tree ``project`` stands for (the
     public projection gives its public form)."""
     layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
@@ -208,7 +221,8 @@ def drucksache_pdf(project: Project, record: Record) -> bytes:
 
 def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
     """One Sitzungsmappe; a warning is added when it cannot be PDF/A."""
-    project, srec = (job.public, job.public_srec) if public else (job.project, job.srec)
+    project: ProjectData = job.public if public else job.project
+    srec = job.public_srec if public else job.srec
     staging = engines.new_staging(job.layout)
     try:
         ctx = sitzung_context(project, srec, job.layout, mappe=MappeParts(job.cache, staging))
@@ -229,7 +243,7 @@ def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
         shutil.rmtree(staging, ignore_errors=True)
 
 
-def _set_drucksachen(job: Job, ctx: SitzungContext, project: Project) -> dict[str, bytes | Path]:
+def _set_drucksachen(job: Job, ctx: SitzungContext, project: ProjectData) -> dict[str, bytes | Path]:
     """Each Drucksache's own PDF (prepared for the run) and page count, then the Mappe's contents
     and sheets; returns what is drawn into the placeholder pages, by id."""
     sources: dict[str, bytes | Path] = {}

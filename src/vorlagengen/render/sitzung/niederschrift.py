@@ -14,7 +14,7 @@ from typing import Any
 
 from ...model import Koerperschaft
 from ...model_niederschrift import MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis, abstimmung_text
-from ...records import Project, RefData, SitzungRecord, TopEntry
+from ...records import Project, ProjectData, RefData, SitzungRecord, TopEntry
 from ..context import PersonInfo, datum
 from .context import WOCHENTAGE
 
@@ -168,7 +168,7 @@ def _attendance(ref: RefData, n: Niederschrift, reasons: bool) -> tuple[list[str
     return anwesend, entschuldigt, abwesend
 
 
-def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, minimal: bool, intern: bool,
+def niederschrift_context(project: ProjectData, srec: SitzungRecord, teil: str, *, minimal: bool, intern: bool,
                           today: dt.date) -> NiederschriftContext:
     """The context of one part of the Niederschrift (only that part's TOPs are read). Reasons of
     absence and guests only go into ``intern`` documents, never into a published one."""
@@ -258,9 +258,10 @@ class KontrollZeile:
     bericht: str
 
 
-def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[KontrollZeile]:
-    """Every Beschluss with a Beschlusskontrolle, in Sitzung and agenda order. ``public`` keeps only
-    Beschlüsse of public TOPs."""
+def kontroll_zeilen(project: ProjectData, today: dt.date) -> list[KontrollZeile]:
+    """Every Beschluss with a Beschlusskontrolle, in Sitzung and agenda order: from the public
+    projection those of public TOPs (the only ones it has), redacted."""
+    public = project.public
     rows = []
     for srec in sorted(project.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.gremium)):
         n = srec.niederschrift

@@ -1,21 +1,23 @@
 """After the session: the Niederschrift (public and non-public part, the public one minimal where the
 Körperschaft's profile says so), a Beschlussauszug per TOP, and the Beschlusskontrolle list (PDF, CSV).
 
-Public documents go to the public tree, everything else to the internal one. The public Niederschrift
-is made from a context holding only the public TOPs' results (``niederschrift_context``)."""
+The public Niederschrift and the public Beschlusskontrolle (PDF and CSV) are made from the public
+projection (a ``PublicProject``: public TOPs only, Schwärzungen replaced) into the public tree;
+everything else from the full project into the internal one. Which tree a document goes to follows
+from the project it was made from, never from a path."""
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
-import io
 from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ... import trees
-from ...records import Project, SitzungRecord, display_path, slug
+from ...public import public_project
+from ...records import Project, ProjectData, PublicProject, SitzungRecord, display_path, slug
+from ...schwaerzung import klartext
 from ...stand import stand
-from ...writing import write_atomic
+from ...writing import csv_bytes, write_atomic
 from .. import engines
 from ..docx_reference import reference_for
 from ..layouts import Layout, get_layout
@@ -43,6 +45,7 @@ class Target:
     title: str
     nummer: str
     entwurf: bool
+    public: bool  # made from the public projection (its renderer blacks out Schwärzungen)
     origins: tuple[Origin, ...] = ()  # where its Markdown fields came from (for pandoc's warnings)
 
 
@@ -51,36 +54,40 @@ def file_part(nummer: str) -> str:
     return slug(nummer.replace("Ö", "Oe").replace("ö", "oe").replace("Ä", "Ae").replace("Ü", "Ue"))
 
 
-def _epoch(project: Project, day: dt.date) -> int:
+def _epoch(project: ProjectData, day: dt.date) -> int:
     _, epoch = stand(project.root)
     return epoch or int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 
 
-def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, display: str, *,
-            public: bool) -> dict[str, bytes]:
+def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, display: str) -> dict[str, bytes]:
     inputs = {"titel": target.title, "betreff": target.title, "nummer": target.nummer, "art": target.title,
               "autor": koerperschaft, "koerperschaft": koerperschaft, "datum": "", "status": "",
               "beschreibung": target.title, "entwurf": "ja" if target.entwurf else "nein",
               "fusszeile": target.title}
     origins = list(target.origins)
-    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display, public=public,
+    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display, public=target.public,
                                         origins=origins).decode("utf-8")
     return {
         "pdf": engines.typst_pdf(LETTER_MAIN + typst_body, layout, inputs, epoch, display),
         "docx": engines.pandoc_convert(target.markdown, "docx", epoch, display,
-                                       reference_for(layout, target.entwurf), public=public, origins=origins),
+                                       reference_for(layout, target.entwurf), public=target.public, origins=origins),
     }
 
 
-def _layout(project: Project, srec: SitzungRecord) -> tuple[Layout, str]:
+def _layout(project: ProjectData, srec: SitzungRecord) -> tuple[Layout, str]:
     body = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft]
     return get_layout(body.layout, project.root), body.name
 
 
-def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date) -> list[Path]:
-    """Write the Niederschrift documents and Beschlussauszüge of one Sitzung into the two trees."""
+def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date,
+                        public: PublicProject | None = None) -> list[Path]:
+    """Write the Niederschrift documents and Beschlussauszüge of one Sitzung into the two trees: the
+    public Niederschrift from the projection ``public`` (made here if not given), the rest from the
+    full project."""
     n, path = srec.niederschrift, srec.niederschrift_path
     assert n is not None and path is not None
+    public = public if public is not None else public_project(project)
+    public_srec = next(p for p in public.sitzungen if p.path == srec.path)
     display = display_path(path)
     own = tuple(origins_of(n, path, display))
     drucksachen = tuple(o for e in srec.all_tops() for r in e.records
@@ -91,29 +98,26 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
     head = f"Niederschrift {srec.sitzung.nummer}"
     public_dir = out / PUBLIC_TREE / "sitzungen" / srec.slug
     internal_dir = out / INTERNAL_TREE / "sitzungen" / srec.slug
-    plan: list[tuple[Path, Target]] = []
 
-    def niederschrift(teil: str, minimal: bool, intern: bool) -> Target:
-        ctx = niederschrift_context(project, srec, teil, minimal=minimal, intern=intern, today=today)
+    def niederschrift(proj: ProjectData, s: SitzungRecord, teil: str, minimal: bool) -> Target:
+        ctx = niederschrift_context(proj, s, teil, minimal=minimal, intern=not proj.public, today=today)
         md = render_markdown(layout, ctx.as_dict(), "niederschrift.md.j2")
-        return Target(md, f"{head} ({ctx.teil})", srec.sitzung.nummer, ctx.entwurf, own)
+        return Target(md, f"{head} ({ctx.teil})", srec.sitzung.nummer, ctx.entwurf, proj.public, own)
 
-    plan.append((public_dir / "Niederschrift",
-                 niederschrift(TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal", intern=False)))
-    plan.append((internal_dir / "Niederschrift-oeffentlicher-Teil",
-                 niederschrift(TEIL_OEFFENTLICH, False, intern=True)))
+    internal: list[tuple[Path, Target]] = [
+        (internal_dir / "Niederschrift-oeffentlicher-Teil", niederschrift(project, srec, TEIL_OEFFENTLICH, False))]
     if any(not e.oeffentlich for e in srec.all_tops()):
-        plan.append((internal_dir / "Niederschrift-nichtoeffentlicher-Teil",
-                     niederschrift(TEIL_NICHTOEFFENTLICH, False, intern=True)))
+        internal.append((internal_dir / "Niederschrift-nichtoeffentlicher-Teil",
+                         niederschrift(project, srec, TEIL_NICHTOEFFENTLICH, False)))
     for ctx in auszug_contexts(project, srec, today):
         md = render_markdown(layout, ctx.as_dict(), "beschlussauszug.md.j2")
-        plan.append((internal_dir / "Beschlussauszuege" / f"Beschlussauszug-TOP-{file_part(ctx.top.nummer)}",
-                     Target(md, f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}",
-                            srec.sitzung.nummer, n.stand == "Entwurf", own + drucksachen)))
+        internal.append((internal_dir / "Beschlussauszuege" / f"Beschlussauszug-TOP-{file_part(ctx.top.nummer)}",
+                         Target(md, f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}",
+                                srec.sitzung.nummer, n.stand == "Entwurf", False, own + drucksachen)))
+    public_doc = niederschrift(public, public_srec, TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal")
     written = []
-    for base, target in plan:
-        public = base.is_relative_to(out / PUBLIC_TREE)
-        for fmt, data in _render(target, layout, body, epoch, display, public=public).items():
+    for base, target in [(public_dir / "Niederschrift", public_doc), *internal]:
+        for fmt, data in _render(target, layout, body, epoch, display).items():
             path = base.with_name(base.name + "." + fmt)
             write_atomic(path, data)
             written.append(path)
@@ -125,34 +129,33 @@ CSV_FIELDS = ("gremium", "datum", "sitzung", "top", "drucksache", "gegenstand", 
 
 
 def kontrolle_csv(rows: list[KontrollZeile]) -> bytes:
-    buf = io.StringIO()
-    writer = csv.DictWriter(buf, fieldnames=CSV_FIELDS, delimiter=";", extrasaction="ignore", lineterminator="\r\n")
-    writer.writeheader()
-    for row in rows:
-        writer.writerow(asdict(row))
-    return ("\ufeff" + buf.getvalue()).encode("utf-8")  # BOM: Excel opens UTF-8 CSV correctly
+    """The rows as CSV; a Schwärzung shows as its bracketed text („[geschwärzt]“ in public rows)."""
+    return csv_bytes(CSV_FIELDS, ([klartext(str(asdict(row)[name])) for name in CSV_FIELDS] for row in rows))
 
 
 def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
-                      status: str | None = None) -> list[Path]:
-    """The Beschlusskontrolle of each Körperschaft as PDF and CSV: all Beschlüsse (internal tree) and
-    those of public TOPs (public tree), filtered by Gremium and status."""
+                      status: str | None = None, public: PublicProject | None = None) -> list[Path]:
+    """The Beschlusskontrolle of each Körperschaft as PDF and CSV: all Beschlüsse from the full
+    project (internal tree) and those of public TOPs from the projection ``public`` (public tree,
+    made here if not given), filtered by Gremium and status."""
+    public = public if public is not None else public_project(project)
     written = []
     bodies = sorted({project.ref.gremien[s.sitzung.gremium].koerperschaft for s in project.sitzungen
                      if s.niederschrift is not None and (gremium is None or s.sitzung.gremium == gremium)})
     for body_id in bodies:
         koerperschaft = project.ref.koerperschaften[body_id]
         layout = get_layout(koerperschaft.layout, project.root)
-        for public, tree in ((True, PUBLIC_TREE), (False, INTERNAL_TREE)):
-            rows = [r for r in kontroll_zeilen(project, today, public=public) if r.koerperschaft == body_id
+        sources: tuple[tuple[ProjectData, str], ...] = ((public, PUBLIC_TREE), (project, INTERNAL_TREE))
+        for proj, tree in sources:
+            rows = [r for r in kontroll_zeilen(proj, today) if r.koerperschaft == body_id
                     and (gremium is None or r.gremium_id == gremium) and (status is None or r.status == status)]
             auswahl = ", ".join((project.ref.gremien[gremium].name if gremium else "alle Gremien",
                                  f"Stand „{status}“" if status else "jeder Stand",
-                                 "nur öffentliche Beschlüsse" if public else "mit nichtöffentlichen"))
+                                 "nur öffentliche Beschlüsse" if proj.public else "mit nichtöffentlichen"))
             md = render_markdown(layout, {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
                                           "heute": today.strftime("%d.%m.%Y")}, "beschlusskontrolle.md.j2")
-            docs = _render(Target(md, "Beschlusskontrolle", "", False), layout, koerperschaft.name,
-                           _epoch(project, today), "Beschlusskontrolle", public=public)
+            docs = _render(Target(md, "Beschlusskontrolle", "", False, proj.public), layout, koerperschaft.name,
+                           _epoch(project, today), "Beschlusskontrolle")
             folder = out / tree / "beschluesse" / body_id
             for name, data in (("Beschlusskontrolle.csv", kontrolle_csv(rows)),
                                ("Beschlusskontrolle.pdf", docs["pdf"])):
