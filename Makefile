@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint bench schema golden leck clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -63,6 +63,9 @@ lint: $(STAMP) ## ruff und mypy --strict (Regeln in pyproject.toml)
 
 test: $(STAMP) lint ## Alle Tests, vorher make lint
 	$(PY) -m pytest
+
+leck: $(STAMP) ## Der wandernde Lecktest mit vielen Fällen (LECK_BEISPIELE=50)
+	LECK_BEISPIELE=$${LECK_BEISPIELE:-50} $(PY) -m pytest tests/test_leak.py -k generated -q
 
 golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)
 	$(PY) tests/make_golden.py

@@ -17,11 +17,16 @@ outputs (website, OParl, Niederschrift) rather than writing another.
 from __future__ import annotations
 
 import gzip
+import html
 import io
+import json
 import re
 import shutil
 import zipfile
+from dataclasses import dataclass
 from pathlib import Path
+from typing import Any
+from urllib.parse import unquote
 
 import typst
 
@@ -385,7 +390,7 @@ def find_markers(folder: Path, markers: dict[str, str] | None = None) -> dict[st
     for path in sorted(p for p in folder.rglob("*")):
         rel = str(path.relative_to(folder))
         texts = [rel] if path.is_dir() else [rel, *file_texts(path)]
-        hay = "\n".join(texts)
+        hay = readable("\n".join(texts))
         hay_norm = norm(hay)
         lower = hay.lower()
         for name, word in markers.items():
@@ -394,7 +399,298 @@ def find_markers(folder: Path, markers: dict[str, str] | None = None) -> dict[st
     return found
 
 
+_TAG = re.compile(r"<[^<>]{0,2000}>")
+
+
+def readable(text: str) -> str:
+    """``text`` and the forms a reader or a program gets from it: markup tags removed (a word split
+    by ``<em>`` or DOCX runs joins again), entities and percent-escapes decoded."""
+    if "<" not in text and "&" not in text and "%" not in text:
+        return text
+    stripped = _TAG.sub("", text)
+    return "\n".join((text, stripped, html.unescape(stripped), unquote(text)))
+
+
 def find_in_text(text: str, markers: dict[str, str] | None = None) -> list[str]:
     """The markers a log (stdout, stderr) names."""
     markers = MARKERS if markers is None else markers
+    text = readable(text)
     return [name for name, word in markers.items() if word.lower() in text.lower() or norm(word) in norm(text)]
+
+
+# --- the generative attack --------------------------------------------------------------------------
+#
+# ``make_generated_project(root, placements)`` writes a project like the fixture above, but each
+# marker word sits where a ``Placement`` puts it: in one of the non-public places of ``SLOTS``, in a
+# Markdown form (paragraph, table cell, footnote, heading, link text, link address) and written in a
+# disguise a renderer resolves (entities, emphasis splits, line breaks, soft hyphens, percent-encoding
+# in addresses). ``needles`` gives the words to search for: the marker and its disguised source form.
+
+GEN_PREFIX = "Zlq"
+
+
+@dataclass(frozen=True)
+class Slot:
+    """A non-public place: ``art`` is "md" (a Markdown block field), "zeile" (a one-line field:
+    inline Markdown), "datei" (the text of an Anlage file, no Markdown) or "name" (a name in data/);
+    ``span``: the marker is redacted inside a public text (``[…]{.geschwaerzt}``); ``intern``: the
+    internal documents print it."""
+
+    art: str
+    span: bool = False
+    intern: bool = True
+
+
+SLOTS: dict[str, Slot] = {
+    "NoeBetreff": Slot("zeile"), "NoeSachverhalt": Slot("md"), "NoeBeschluss": Slot("md"),
+    "NoeAbschnittTitel": Slot("zeile"), "NoeAbschnittText": Slot("md"), "NoeAnlageTitel": Slot("zeile"),
+    "NoeAnlageText": Slot("datei"), "NoePerson": Slot("name"), "NoeAmt": Slot("name"), "NoeGremium": Slot("name"),
+    "SpanBetreff": Slot("zeile", span=True), "SpanSachverhalt": Slot("md", span=True),
+    "SpanBeschluss": Slot("md", span=True), "SpanAbschnitt": Slot("md", span=True),
+    "SpanAnlageTitel": Slot("zeile", span=True), "OeNoeAnlageTitel": Slot("zeile"), "OeNoeAnlageText": Slot("datei"),
+    "PersAnlageTitel": Slot("zeile"), "PersAnlageText": Slot("datei"),
+    "NoeTopTitel": Slot("zeile"), "NoeTopHinweis": Slot("zeile"), "NoeUnterTop": Slot("zeile"),
+    "SpanTopTitel": Slot("zeile", span=True), "SpanTopHinweis": Slot("zeile", span=True),
+    "NoeSchrittTop": Slot("zeile", intern=False),  # the allris layout has no column for a step's TOP
+    "NsNoeInhalt": Slot("md"), "NsNoeBeschluss": Slot("md"), "NsNoeBericht": Slot("md"),
+    "NsOeNoeBeschluss": Slot("md"),  # the Beschluss of a public Drucksache on the non-public part
+    "NsSpanInhalt": Slot("md", span=True), "NsSpanBericht": Slot("md", span=True),
+    "NsGast": Slot("zeile"), "NsGrund": Slot("zeile"),
+}
+FORMEN = ("absatz", "tabelle", "fussnote", "ueberschrift", "linktext", "linkziel")
+TARNUNGEN = ("klar", "entity", "hexentity", "betonung", "fett", "weichestrennen", "umbruch")
+assert not any(a != b and (GEN_PREFIX + a).lower() in (GEN_PREFIX + b).lower() for a in SLOTS for b in SLOTS)
+
+
+@dataclass(frozen=True)
+class Placement:
+    slot: str
+    form: str = "absatz"
+    tarnung: str = "klar"
+    at: int = 2  # where the disguise cuts the word (1 … len-2)
+
+    @property
+    def marker(self) -> str:
+        return GEN_PREFIX + self.slot
+
+    def getarnt(self) -> str:
+        """The marker in its disguise, as it is written in the source."""
+        w, k = self.marker, max(1, min(self.at, len(self.marker) - 2))
+        art = SLOTS[self.slot].art
+        tarnung = self.tarnung if art != "datei" else "klar"
+        if tarnung == "umbruch" and art != "md":
+            tarnung = "betonung"
+        return {
+            "klar": w,
+            "entity": f"{w[:k]}&#{ord(w[k])};{w[k + 1:]}",
+            "hexentity": f"{w[:k]}&#x{ord(w[k]):x};{w[k + 1:]}",
+            "betonung": f"{w[:k]}*{w[k:k + 2]}*{w[k + 2:]}",
+            "fett": f"{w[:k]}**{w[k:k + 2]}**{w[k + 2:]}",
+            "weichestrennen": f"{w[:k]}&shy;{w[k:]}",
+            "umbruch": f"{w[:k]}\n{w[k:]}",
+        }[tarnung]
+
+    def text(self) -> str:
+        """The field's text with the marker in its form (a Markdown block for "md" slots)."""
+        slot, d = SLOTS[self.slot], self.getarnt()
+        inner = f"[Frau {d}]{{.geschwaerzt}}" if slot.span else d
+        if slot.art == "datei":
+            return f"Inhalt {d}"
+        if slot.art == "name":
+            return d.replace("\n", "")
+        if slot.art == "zeile":  # one-line fields take inline Markdown only
+            return f"Bericht zu {inner} und mehr"
+        adresse = f"https://example.org/{self.marker[:2]}%{ord(self.marker[2]):X}{self.marker[3:]}"
+        return {
+            "absatz": f"Vorweg.\n\nBericht zu {inner} und mehr.\n",
+            "tabelle": f"Vorweg.\n\n| Spalte | Wert |\n|---|---|\n| a | {inner} |\n",
+            "fussnote": f"Text mit Anmerkung.[^1]\n\n[^1]: Anmerkung zu {inner}.\n",
+            "ueberschrift": f"### Punkt {inner}\n\nText.\n",
+            "linktext": f"Siehe [Verweis {inner}](https://example.org/seite) bitte.\n",
+            # the address is the secret; in a public text it goes with the redacted link text
+            "linkziel": f"Siehe [[Frau X]{{.geschwaerzt}}]({adresse}) bitte.\n" if slot.span
+            else f"Siehe [Verweis]({adresse}) bitte.\n",
+        }[self.form]
+
+    def needles(self) -> dict[str, str]:
+        """What the search looks for: the marker, and the disguised source form (a leak of the raw
+        text); keys are ``slot`` and ``slot~``."""
+        raw = self.getarnt().replace("\n", "")
+        return {self.slot: self.marker, **({self.slot + "~": raw} if raw != self.marker else {})}
+
+
+def _q(text: str) -> str:
+    """A YAML scalar for any text: JSON's double-quoted strings are YAML."""
+    return json.dumps(text, ensure_ascii=False)
+
+
+def make_generated_project(root: Path, placements: list[Placement]) -> Path:
+    """A project like ``make_leak_project``'s with the given markers in their places; every place
+    without one gets a plain word."""
+    by_slot = {p.slot: p for p in placements}
+
+    def t(slot: str, filler: str) -> str:
+        p = by_slot.get(slot)
+        if p is None:
+            return f"[Frau Muster]{{.geschwaerzt}} {filler}" if SLOTS[slot].span else filler
+        return p.text()
+
+    shutil.copytree(REPO / "data", root / "data")
+    extra = {
+        "aemter": f"\nlk-gen-amt:\n  name: {_q('Stabsstelle ' + t('NoeAmt', 'Sonder'))}\n  koerperschaft: lueneburg\n",
+        "personen": f"\nlk-gen-person:\n  vorname: Erika\n  nachname: {_q(t('NoePerson', 'Beispiel'))}\n"
+                    "  koerperschaft: lueneburg\n",
+        "gremien": f"\nlk-gen-gremium:\n  name: {_q('Arbeitskreis ' + t('NoeGremium', 'Sonder'))}\n"
+                   "  koerperschaft: lueneburg\n",
+    }
+    for name, text in extra.items():
+        with (root / "data" / f"{name}.yaml").open("a", encoding="utf-8") as f:
+            f.write(text)
+    folder = root / "vorlagen" / "lueneburg"
+    anlagen = folder / "anlagen"
+    anlage_pdf(anlagen / "noe.pdf", t("NoeAnlageText", "Inhalt Gutachten"), "Gutachten")
+    anlage_pdf(anlagen / "oeffentlich.pdf", "Plan Oeffentlichkeitsanlage", "Plan")
+    anlage_pdf(anlagen / "oenoe.pdf", t("OeNoeAnlageText", "Inhalt Angebot"), "Angebot")
+    anlage_pdf(anlagen / "pers.pdf", t("PersAnlageText", "Inhalt Schreiben"), "Schreiben")
+    (folder / "VO-9101-19.yaml").write_text(f"""nummer: "VO/9101/19"
+datum: 2019-03-20
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: nichtöffentlich
+betreff: {_q('Grundstück ' + t('NoeBetreff', 'Verkauf'))}
+federfuehrend: lk-gen-amt
+bearbeiter: lk-gen-person
+beratungsfolge:
+  - gremium: lk-gen-gremium
+    datum: 2019-03-28
+    zustaendigkeit: Vorberatung
+    oeffentlich: nein
+  - gremium: lueneburg-sga
+    datum: 2019-04-04
+    zustaendigkeit: Entscheidung
+    oeffentlich: nein
+sachverhalt: {_q(t('NoeSachverhalt', 'Der Kaufpreis ist vertraulich.'))}
+beschlussvorschlag: {_q(t('NoeBeschluss', 'Der Ausschuss stimmt zu.'))}
+abschnitte:
+  - titel: {_q('Abwägung ' + t('NoeAbschnittTitel', 'Lage'))}
+    text: {_q(t('NoeAbschnittText', 'Text.'))}
+anlagen:
+  - datei: anlagen/noe.pdf
+    titel: {_q('Gutachten ' + t('NoeAnlageTitel', 'Wert'))}
+""", encoding="utf-8")
+    (folder / "VO-9103-19.yaml").write_text(f"""nummer: "VO/9103/19"
+datum: 2019-03-20
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: öffentlich
+betreff: {_q('Spielplatzsanierung ' + t('SpanBetreff', 'Nord'))}
+federfuehrend: lueneburg-05
+bearbeiter: lueneburg-hampe
+beratungsfolge:
+  - gremium: lueneburg-sga
+    datum: 2019-04-04
+    zustaendigkeit: Entscheidung
+sachverhalt: {_q('Die Spielplatzsanierung ist nötig. ' + t('SpanSachverhalt', 'Angeregt.'))}
+beschlussvorschlag: {_q(t('SpanBeschluss', 'Der Ausschuss beschließt die Sanierung.'))}
+abschnitte:
+  - titel: Stellungnahme
+    text: {_q(t('SpanAbschnitt', 'Die Wegebeleuchtung wird erneuert.'))}
+anlagen:
+  - datei: anlagen/oeffentlich.pdf
+    titel: Oeffentlichkeitsanlage Plan
+  - datei: anlagen/oenoe.pdf
+    titel: {_q('Angebot ' + t('OeNoeAnlageTitel', 'Preis'))}
+    oeffentlich: nein
+  - datei: anlagen/pers.pdf
+    titel: {_q('Schreiben ' + t('PersAnlageTitel', 'Anwohner'))}
+    personenbezogen: ja
+  - datei: anlagen/oeffentlich.pdf
+    titel: {_q('Brief ' + t('SpanAnlageTitel', 'Nachbar'))}
+""", encoding="utf-8")
+    (folder / "VO-9104-19.yaml").write_text(f"""nummer: "VO/9104/19"
+datum: 2019-03-20
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: öffentlich
+betreff: Radwegebau Ortsmitte
+federfuehrend: lueneburg-05
+beratungsfolge:
+  - gremium: lueneburg-sga
+    datum: 2019-04-04
+    top: {_q(t('NoeSchrittTop', 'N 3'))}
+    zustaendigkeit: Entscheidung
+sachverhalt: Der Radweg wird gebaut.
+beschlussvorschlag: Der Ausschuss beschließt den Radweg.
+""", encoding="utf-8")
+    (root / "sitzungen").mkdir()
+    (root / "sitzungen" / "sga.yaml").write_text(f"""gremium: lueneburg-sga
+nummer: SGA/2019/02
+datum: 2019-04-04
+beginn: "16:00"
+ort: Rathaus Lüneburg
+sitzungsleitung: lueneburg-vorsitz-sga
+einladungsdatum: 2019-03-22
+tagesordnung:
+  oeffentlich:
+    - titel: Eröffnung
+    - drucksache: "VO/9103/19"
+    - titel: {_q('Bericht ' + t('SpanTopTitel', 'Markt'))}
+      hinweis: {_q(t('SpanTopHinweis', 'mit Gast'))}
+  nichtoeffentlich:
+    - titel: {_q('Vertrauliches ' + t('NoeTopTitel', 'Grundstück'))}
+      hinweis: {_q(t('NoeTopHinweis', 'Vorlage folgt'))}
+    - drucksache: "VO/9101/19"
+    - drucksache: "VO/9104/19"
+    - titel: Personal
+      unterpunkte:
+        - titel: {_q('Einzelfall ' + t('NoeUnterTop', 'Stelle'))}
+""", encoding="utf-8")
+    (root / "sitzungen" / "sga.niederschrift.yaml").write_text(f"""stand: unterschrieben
+oeffentlich: {{beginn: "16:00", ende: "17:00"}}
+nichtoeffentlich: {{beginn: "17:10", ende: "17:40"}}
+vorsitz: lueneburg-vorsitz-sga
+schriftfuehrung: lueneburg-schriftfuehrung
+anwesenheit:
+  - person: lueneburg-vorsitz-sga
+  - person: lueneburg-sga-meyer
+  - person: lueneburg-sga-schmidt
+  - person: lueneburg-sga-neumann
+  - person: lueneburg-sga-fischer
+  - person: lueneburg-sga-weber
+    status: entschuldigt
+    grund: {_q(t('NsGrund', 'krank'))}
+gaeste: [{_q('Frau ' + t('NsGast', 'Gast'))}]
+tops:
+  - top: "Ö 1"
+  - top: "Ö 2"
+    ergebnis: ungeändert beschlossen
+    inhalt: {_q(t('NsSpanInhalt', 'Aussprache.'))}
+    abstimmung: {{einstimmig: ja}}
+    kontrolle: {{amt: lueneburg-05, frist: 2019-06-30, status: offen, bericht: {_q(t('NsSpanBericht', 'Läuft.'))}}}
+  - top: "Ö 3"
+  - top: "N 1"
+    inhalt: {_q(t('NsNoeInhalt', 'Beraten.'))}
+  - top: "N 2"
+    ergebnis: geändert beschlossen
+    aenderung: Geändert.
+    beschluss: {_q(t('NsNoeBeschluss', 'Beschlossen.'))}
+    abstimmung: {{einstimmig: ja}}
+    kontrolle: {{amt: lueneburg-05, frist: 2019-06-30, status: erledigt, bericht: {_q(t('NsNoeBericht', 'Erledigt.'))}}}
+  - top: "N 3"
+    ergebnis: abgelehnt
+    beschluss: {_q(t('NsOeNoeBeschluss', 'Abgelehnt wird der Radweg.'))}
+    abstimmung: {{ja: 1, nein: 4, enthaltung: 0}}
+  - top: "N 4"
+  - top: "N 4.1"
+""", encoding="utf-8")
+    return root
+
+
+def placements() -> Any:
+    """A hypothesis strategy: a batch of placements, each slot at most once (many markers share one
+    build, which is what makes the test affordable)."""
+    from hypothesis import strategies as st
+
+    one = st.builds(Placement, slot=st.sampled_from(sorted(SLOTS)), form=st.sampled_from(FORMEN),
+                    tarnung=st.sampled_from(TARNUNGEN), at=st.integers(1, 12))
+    return st.lists(one, min_size=8, max_size=len(SLOTS), unique_by=lambda p: p.slot)

@@ -6,22 +6,29 @@ tree must hold each marker, so the test cannot pass by publishing nothing."""
 
 from __future__ import annotations
 
+import os
 import re
 import shutil
+import tempfile
 from pathlib import Path
 
 import pytest
 from click.testing import CliRunner
+from hypothesis import HealthCheck, given, settings
 
 from leak_support import (
     MARKERS,
     NR_NOE,
     NR_OEFF,
     PUBLIC_WORDS,
+    SLOTS,
+    Placement,
     find_in_text,
     find_markers,
+    make_generated_project,
     make_leak_project,
     norm,
+    placements,
 )
 from render_support import pdf_pages
 from vorlagengen.cli import cli
@@ -217,3 +224,37 @@ def test_a_renderer_error_about_a_non_public_record_quotes_nothing(tmp_path: Pat
     assert not [m for m in MARKERS.values() if m in logged.output]
     intern = CliRunner().invoke(cli, ["--projekt", str(root), "--intern", "build", "-f", "pdf", "--neu"])
     assert intern.exit_code == 1 and MARKERS["NoeSachverhalt"] in intern.output and MARKERS["NoeBeschluss"] in intern.output
+
+
+# --- the generative attack ----------------------------------------------------------------------------
+# hypothesis places marker words in random non-public places, Markdown forms and disguises
+# (leak_support.SLOTS, FORMEN, TARNUNGEN); each example is one project holding a batch of them, built
+# every way; the public tree and the logs must hold none, the internal tree every one it prints.
+# `make test` runs a few examples; LECK_BEISPIELE=<n> (make leck) runs more.
+
+LECK_BEISPIELE = int(os.environ.get("LECK_BEISPIELE", "2"))
+
+
+def _build_everything(root: Path) -> tuple[Path, str]:
+    out = root / "build"
+    logs = [_run(root, "validate"), _run(root, "build"), _run(root, "sitzung"), _run(root, "niederschrift"),
+            _run(root, "beschluesse"), _run(root, "site")]
+    return out, "\n".join(logs)
+
+
+@settings(max_examples=LECK_BEISPIELE, deadline=None, derandomize=False, database=None,
+          suppress_health_check=[HealthCheck.too_slow, HealthCheck.data_too_large])
+@given(batch=placements())
+def test_generated_markers_never_reach_the_public_tree(batch: list[Placement]) -> None:
+    with tempfile.TemporaryDirectory(prefix="leck-") as tmp:
+        root = make_generated_project(Path(tmp) / "projekt", batch)
+        out, logs = _build_everything(root)
+        needles = {k: v for p in batch for k, v in p.needles().items()}
+        public = {k.rstrip("~") for k in find_markers(out / "oeffentlich", needles)}
+        assert public == set(), [p for p in batch if p.slot in public]
+        assert {k.rstrip("~") for k in find_in_text(logs, needles)} == set()
+        assert (out / "oeffentlich/site/index.html").is_file()
+        assert (out / "oeffentlich/sitzungen/lueneburg-sga-2019-04-04/Sitzungsmappe-oeffentlich.pdf").is_file()
+        internal = {k.rstrip("~") for k in find_markers(out / "intern", needles)}
+        printed = {p.slot for p in batch if SLOTS[p.slot].intern}
+        assert printed <= internal, [p for p in batch if p.slot in printed - internal]
