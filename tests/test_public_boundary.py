@@ -142,6 +142,23 @@ def test_a_listed_name_in_a_link_address_is_a_located_error(tmp_path: Path) -> N
     assert code == 1 and where in log and "Link- oder Bildadresse" in log, log
 
 
+def test_a_listed_name_in_the_sitzung_or_its_niederschrift_is_a_located_error(tmp_path: Path) -> None:
+    """VO/9003/19 lists the fixture's ListeName: what the agenda and the Niederschrift say of its TOP
+    is checked as the reader sees it, too."""
+    root = make_leak_project(tmp_path / "p")
+    _edit(root / "sitzungen/sga.yaml", f'    - drucksache: "{NR_OEFF}"\n',
+          f'    - drucksache: "{NR_OEFF}"\n      hinweis: "Zlk*Li*steName kommt"\n')
+    _edit(root / "sitzungen/sga.niederschrift.yaml", '  - top: "Ö 2"\n',
+          '  - top: "Ö 2"\n    inhalt: "Gesagt hat Zlk&#76;isteName etwas."\n')
+    code, log = _invoke(root, "validate")
+    hinweis = _line_of(root / "sitzungen/sga.yaml", "      hinweis:")
+    inhalt = _line_of(root / "sitzungen/sga.niederschrift.yaml", "    inhalt: \"Gesagt")
+    assert code == 1, log
+    assert f"sga.yaml:{hinweis}:7: tagesordnung.oeffentlich[2].hinweis: Eintrag 1 von „schwaerzen“" in log, log
+    assert f"sga.niederschrift.yaml:{inhalt}:5: tops[2].inhalt: Eintrag 1 von „schwaerzen“" in log, log
+    assert "ListeName" not in log
+
+
 # --- 4. a redacted name in a link address -----------------------------------------------------------
 
 
@@ -177,6 +194,9 @@ def test_drafts_never_land_in_the_public_tree(tmp_path: Path) -> None:
     assert (drafts / f"sitzungen/{SLUG}/Sitzungsmappe-oeffentlich.pdf").exists()
     assert "ENTWURF" in " ".join(pdf_pages(drafts / "vorlagen/lueneburg/VO-9003-19.pdf"))
     assert find_markers(drafts) == {}  # the draft tree holds public forms only
+    _run(root, "site")
+    assert not (public / "site/drucksachen/lueneburg/vo-9003-19.html").exists()  # the website shows no draft
+    assert (public / "site/drucksachen/lueneburg/vo-9001-19-01.html").exists()
     _edit(root / "vorlagen/lueneburg/VO-9003-19.yaml", "entwurf: ja\n", "")
     _run(root, "build")
     _run(root, "sitzung")

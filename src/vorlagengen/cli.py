@@ -251,7 +251,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
 @click.argument("dateien", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
-@click.option("--entwurf", is_flag=True, help="Mappe auch mit Entwürfen auf der Tagesordnung bauen (ENTWURF-Stempel).")
+@click.option("--entwurf", is_flag=True, help="Mappe auch mit Entwürfen auf der Tagesordnung bauen (ENTWURF-Stempel); "
+              "Bekanntmachung und öffentliche Mappe dann nach AUSGABE/entwurf/, nie nach AUSGABE/oeffentlich/.")
 @click.option("--kommende", is_flag=True, help="Nur Sitzungen ab heute (für CI).")
 @click.pass_context
 def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwurf: bool, kommende: bool) -> None:

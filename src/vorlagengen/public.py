@@ -177,7 +177,7 @@ def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
 def _copy_fields(model: Sitzung) -> dict[str, Any]:
     data = model.model_dump()
     del data["tagesordnung"]
-    return data
+    return dict(ersetze_texte(data, schwaerzen))
 
 
 def _public_top(top: Top) -> Top:

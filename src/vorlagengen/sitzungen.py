@@ -9,7 +9,7 @@ from pathlib import Path
 
 from pydantic import ValidationError
 
-from .checks import check_beratungsfolge_against_sitzungen, check_sitzung
+from .checks import check_beratungsfolge_against_sitzungen, check_schwaerzen_in_sitzung, check_sitzung
 from .checks.niederschrift import Findings, check_niederschrift
 from .checks.text import text_problems
 from .errors import Problem
@@ -162,6 +162,7 @@ def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[
         link_tops(rec, records, ref, index)
         problems.extend(Problem(rec.display, *locate(path, loc), field_path(loc), msg)
                         for loc, msg in check_sitzung(rec, records, ref))
+        problems.extend(check_schwaerzen_in_sitzung(rec))
         loaded.append(rec)
     problems.extend(check_beratungsfolge_against_sitzungen(loaded, records))
     return loaded, problems

@@ -8,8 +8,13 @@ from .across import check_across, fragen_of
 from .common import is_placeholder, lift_typed_placeholders, scheme_of
 from .record import anlage_problem, check_record, past_without_result, record_warnings
 from .refdata import check_refdata
-from .sitzung import check_beratungsfolge_against_sitzungen, check_public_part, check_sitzung
+from .sitzung import (
+    check_beratungsfolge_against_sitzungen,
+    check_public_part,
+    check_schwaerzen_in_sitzung,
+    check_sitzung,
+)
 
 __all__ = ["anlage_problem", "check_across", "check_beratungsfolge_against_sitzungen", "check_public_part",
-           "check_record", "check_refdata", "check_sitzung", "fragen_of", "is_placeholder", "lift_typed_placeholders",
-           "past_without_result", "record_warnings", "scheme_of"]
+           "check_record", "check_refdata", "check_schwaerzen_in_sitzung", "check_sitzung", "fragen_of",
+           "is_placeholder", "lift_typed_placeholders", "past_without_result", "record_warnings", "scheme_of"]

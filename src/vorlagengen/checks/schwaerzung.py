@@ -33,11 +33,11 @@ def check_schwaerzung(v: Vorlage, source: str | None = None) -> list[tuple[Loc, 
             out.append((("schwaerzen", i), f"Eintrag {i + 1} der Liste kommt in keinem Text der Drucksache vor"))
     if v.oeffentlich:
         for loc, text in found:
-            out += [(loc, message) for message in _ungeschwaerzt(text, v.schwaerzen)]
+            out += [(loc, message) for message in ungeschwaerzt(text, v.schwaerzen)]
     return out
 
 
-def _ungeschwaerzt(text: str, begriffe: list[str]) -> list[str]:
+def ungeschwaerzt(text: str, begriffe: list[str]) -> list[str]:
     """A message for each term a reader of the public form could still read in ``text``: in its
     visible text or in a link address, after the marked spans (and links holding one) are gone."""
     if not any(b.strip() for b in begriffe):

@@ -14,11 +14,11 @@ from collections.abc import Callable
 from ..errors import Problem
 from ..messages import field_path, suggest
 from ..model import Gremium, Sitzung
-from ..records import Loc, Record, RefData, SitzungRecord, TopEntry
-from ..schwaerzung import unerkannt
+from ..records import Loc, Record, RefData, SitzungRecord, TopEntry, display_path
+from ..schwaerzung import texte, unerkannt
 from ..yamlio import locate
 from .common import fmt_date
-from .schwaerzung import UNERKANNT
+from .schwaerzung import UNERKANNT, ungeschwaerzt
 
 Finding = tuple[Loc, str]
 
@@ -164,4 +164,30 @@ def check_public_part(sitzungen: list[SitzungRecord], records: list[Record]) -> 
                                            f"im nichtöffentlichen Teil ({s.praefix + ' ' if s.praefix else ''}"
                                            f"{e.nummer}); der Schritt gilt dort als nichtöffentlich – bitte "
                                            "„oeffentlich: nein“ eintragen"))
+    return out
+
+
+def check_schwaerzen_in_sitzung(s: SitzungRecord) -> list[Problem]:
+    """The terms of ``schwaerzen`` of the Drucksachen under a public TOP, in what the Sitzung and its
+    Niederschrift say of that TOP (its own title, its hinweis, the Niederschrift's texts), as a
+    reader would see them: each is an error at its place (the projection replaces only the
+    terms as written)."""
+    out: list[Problem] = []
+    by_top = {e.nummer: e for e in s.all_tops() if e.oeffentlich}
+    for e in by_top.values():
+        terms = [b for r in e.records for b in r.vorlage.schwaerzen]
+        own = [] if e.record is not None and e.titel == e.record.vorlage.betreff else [("titel", e.titel)]
+        for key, text in [*own, ("hinweis", e.hinweis)] if terms else []:
+            loc: Loc = (*e.loc, key)
+            out += [Problem(s.display, *locate(s.path, loc), field_path(loc), m) for m in ungeschwaerzt(text, terms)]
+    n, path = s.niederschrift, s.niederschrift_path
+    if n is None or path is None:
+        return out
+    display = display_path(path)
+    for i, t in enumerate(n.tops):
+        entry = by_top.get(t.top)
+        terms = [b for r in entry.records for b in r.vorlage.schwaerzen] if entry is not None else []
+        for place, text in texte(t.model_dump()) if terms else []:
+            loc = ("tops", i, *place)
+            out += [Problem(display, *locate(path, loc), field_path(loc), m) for m in ungeschwaerzt(text, terms)]
     return out

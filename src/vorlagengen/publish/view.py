@@ -268,7 +268,8 @@ def site_view(public: PublicProject, documents: Path) -> Site:
     sitzung_slugs = {(s.sitzung.gremium, s.sitzung.datum): s.slug for s in public.sitzungen}
     results: Results = dict(getattr(public, "ergebnisse", {}))
     listing = _Listing()
-    for rec in sorted(public.records, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
+    finished = [r for r in public.records if not r.vorlage.entwurf]  # a draft is not published (trees.DRAFT)
+    for rec in sorted(finished, key=lambda r: (r.vorlage.koerperschaft, r.vorlage.datum, r.vorlage.nummer)):
         ds = _drucksache(rec, site, sitzung_slugs, documents, public, results, listing)
         site.drucksachen[ds.key] = ds
     keys = {(d.koerperschaft, d.nummer): d.key for d in site.drucksachen.values()}
