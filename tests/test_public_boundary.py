@@ -56,6 +56,42 @@ def _line_of(path: Path, start: str) -> int:
     return next(i for i, line in enumerate(path.read_text(encoding="utf-8").splitlines(), 1) if line.startswith(start))
 
 
+# --- the type: a public planner takes the projection, never the full project --------------------------
+
+_PLANNERS = """
+from pathlib import Path
+from vorlagengen.project import load_project
+from vorlagengen.public import public_project
+from vorlagengen.publish import build_site
+from vorlagengen.publish.view import site_view
+from vorlagengen.render.sitzung.documents import build_sitzung
+
+full = load_project(Path("."))
+public = public_project(full)
+build_site(public, Path("site"), documents=Path("d"))
+site_view(public, Path("d"))
+build_site(full, Path("site"), documents=Path("d"))  # refused
+site_view(full, Path("d"))  # refused
+build_sitzung(full, full.sitzungen[0], Path("b"), public=full)  # refused
+"""
+
+
+def test_mypy_refuses_the_full_project_where_something_public_is_planned(tmp_path: Path,
+                                                                        monkeypatch: pytest.MonkeyPatch) -> None:
+    from mypy import api
+
+    repo = Path(__file__).resolve().parents[1]
+    monkeypatch.setenv("MYPYPATH", str(repo / "src"))
+    source = tmp_path / "planer.py"
+    source.write_text(_PLANNERS, encoding="utf-8")
+    out, _, _ = api.run([str(source), "--strict", "--config-file", str(repo / "pyproject.toml"),
+                         "--cache-dir", str(repo / ".mypy_cache")])
+    errors = sorted(int(line.split(":")[1]) for line in out.splitlines() if ": error:" in line)
+    refused = [i for i, line in enumerate(_PLANNERS.splitlines(), 1) if line.endswith("# refused")]
+    assert errors == refused, out
+    assert out.count('has incompatible type "Project"; expected "PublicProject') == 3, out
+
+
 # --- 1. redacted text in the public Beschlusskontrolle CSV and its website copy --------------------
 
 
