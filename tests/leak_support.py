@@ -243,7 +243,10 @@ tagesordnung:
 
 # The Niederschrift of the fixture's Sitzung: markers in the non-public part, in the guests and in a
 # reason of absence (neither may be published), and in the Beschlusskontrolle of a non-public TOP.
-NIEDERSCHRIFT = f"""stand: unterschrieben
+def niederschrift_kopf(grund: str, gast: str) -> str:
+    """The head of the fixtures' Niederschrift: times, Vorsitz, attendance (one excused with
+    ``grund``), a guest; ``tops:`` follows."""
+    return f"""stand: unterschrieben
 oeffentlich: {{beginn: "16:00", ende: "17:00"}}
 nichtoeffentlich: {{beginn: "17:10", ende: "17:40"}}
 vorsitz: lueneburg-vorsitz-sga
@@ -256,10 +259,13 @@ anwesenheit:
   - person: lueneburg-sga-fischer
   - person: lueneburg-sga-weber
     status: entschuldigt
-    grund: {M['NsGrund']}
-gaeste: [Frau {M['NsGast']}]
+    grund: {grund}
+gaeste: [{gast}]
 tops:
-  - top: "Ö 1"
+"""
+
+
+NIEDERSCHRIFT = niederschrift_kopf(M["NsGrund"], f"Frau {M['NsGast']}") + f"""  - top: "Ö 1"
   - top: "Ö 2"
     ergebnis: zur Kenntnis genommen
   - top: "Ö 3"
@@ -645,23 +651,8 @@ tagesordnung:
       unterpunkte:
         - titel: {_q('Einzelfall ' + t('NoeUnterTop', 'Stelle'))}
 """, encoding="utf-8")
-    (root / "sitzungen" / "sga.niederschrift.yaml").write_text(f"""stand: unterschrieben
-oeffentlich: {{beginn: "16:00", ende: "17:00"}}
-nichtoeffentlich: {{beginn: "17:10", ende: "17:40"}}
-vorsitz: lueneburg-vorsitz-sga
-schriftfuehrung: lueneburg-schriftfuehrung
-anwesenheit:
-  - person: lueneburg-vorsitz-sga
-  - person: lueneburg-sga-meyer
-  - person: lueneburg-sga-schmidt
-  - person: lueneburg-sga-neumann
-  - person: lueneburg-sga-fischer
-  - person: lueneburg-sga-weber
-    status: entschuldigt
-    grund: {_q(t('NsGrund', 'krank'))}
-gaeste: [{_q('Frau ' + t('NsGast', 'Gast'))}]
-tops:
-  - top: "Ö 1"
+    kopf = niederschrift_kopf(_q(t("NsGrund", "krank")), _q("Frau " + t("NsGast", "Gast")))
+    (root / "sitzungen" / "sga.niederschrift.yaml").write_text(kopf + f"""  - top: "Ö 1"
   - top: "Ö 2"
     ergebnis: ungeändert beschlossen
     inhalt: {_q(t('NsSpanInhalt', 'Aussprache.'))}
