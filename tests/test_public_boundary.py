@@ -240,6 +240,19 @@ def test_drafts_never_land_in_the_public_tree(tmp_path: Path) -> None:
     assert not (drafts / "vorlagen/lueneburg/VO-9003-19.pdf").exists()  # a finished draft leaves the draft tree
 
 
+def test_a_niederschrift_in_draft_is_not_published(tmp_path: Path) -> None:
+    root = make_leak_project(tmp_path / "p")
+    niederschrift = root / "sitzungen/sga.niederschrift.yaml"
+    _edit(niederschrift, "stand: unterschrieben\n", "stand: Entwurf\n")
+    _run(root, "niederschrift")
+    assert not (root / f"build/oeffentlich/sitzungen/{SLUG}/Niederschrift.pdf").exists()
+    draft = root / f"build/entwurf/sitzungen/{SLUG}/Niederschrift.pdf"
+    assert "ENTWURF" in " ".join(pdf_pages(draft))
+    _edit(niederschrift, "stand: Entwurf\n", "stand: unterschrieben\n")
+    _run(root, "niederschrift")
+    assert (root / f"build/oeffentlich/sitzungen/{SLUG}/Niederschrift.pdf").exists() and not draft.exists()
+
+
 # --- 6. CSV cells ------------------------------------------------------------------------------------
 
 

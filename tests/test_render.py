@@ -278,12 +278,13 @@ def test_entwurf_is_stamped_on_every_page(tmp_path):
     long = "\n\n".join(f"Absatz {i}: " + "Text der Vorlage. " * 40 for i in range(12))
     write_record(root, "e.yaml", HEAD.format(nr="VO/0003/19", betreff="Entwurf") + "entwurf: ja\n" + block(long))
     build_project(root, root / "build")
-    pages = pdf_pages(root / "build/oeffentlich/vorlagen/lueneburg/VO-0003-19.pdf")
+    assert not (root / "build/oeffentlich/vorlagen/lueneburg/VO-0003-19.pdf").exists()  # a draft is not published
+    pages = pdf_pages(root / "build/entwurf/vorlagen/lueneburg/VO-0003-19.pdf")
     assert len(pages) >= 2
     assert all("ENTWURF" in p for p in pages)
     import docx
 
-    d = docx.Document(str(root / "build/oeffentlich/vorlagen/lueneburg/VO-0003-19.docx"))
+    d = docx.Document(str(root / "build/entwurf/vorlagen/lueneburg/VO-0003-19.docx"))
     assert all("ENTWURF" in " ".join(p.text for p in s.header.paragraphs) for s in d.sections)
 
 

@@ -82,8 +82,8 @@ def _layout(project: ProjectData, srec: SitzungRecord) -> tuple[Layout, str]:
 def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date,
                         public: PublicProject | None = None) -> list[Path]:
     """Write the Niederschrift documents and Beschlussauszüge of one Sitzung into the two trees: the
-    public Niederschrift from the projection ``public`` (made here if not given), the rest from the
-    full project."""
+    public Niederschrift from the projection ``public`` (made here if not given; into the draft tree
+    while the Niederschrift is an „Entwurf“), the rest from the full project."""
     n, path = srec.niederschrift, srec.niederschrift_path
     assert n is not None and path is not None
     public = public if public is not None else public_project(project)
@@ -96,7 +96,9 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
     profile = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].niederschrift
     epoch = _epoch(project, srec.sitzung.datum)
     head = f"Niederschrift {srec.sitzung.nummer}"
-    public_dir = out / PUBLIC_TREE / "sitzungen" / srec.slug
+    draft_dir = trees.draft_dir(out) / "sitzungen" / srec.slug
+    # a Niederschrift in „Entwurf“ is not published: its public form goes to the draft tree
+    public_dir = draft_dir if n.stand == "Entwurf" else out / PUBLIC_TREE / "sitzungen" / srec.slug
     internal_dir = out / INTERNAL_TREE / "sitzungen" / srec.slug
 
     def niederschrift(proj: ProjectData, s: SitzungRecord, teil: str, minimal: bool) -> Target:
@@ -121,6 +123,9 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
             path = base.with_name(base.name + "." + fmt)
             write_atomic(path, data)
             written.append(path)
+    if public_dir != draft_dir:  # the final Niederschrift replaces its draft
+        for fmt in ("pdf", "docx"):
+            (draft_dir / f"Niederschrift.{fmt}").unlink(missing_ok=True)
     return written
 
 
