@@ -300,3 +300,7 @@ def test_hinweis_dazu_and_abgesetzt_stay_public(tmp_path: Path) -> None:
     mappe = norm(" ".join(pdf_pages(folder / "Sitzungsmappe-oeffentlich.pdf")))
     assert norm("Ortstermin vorher") in mappe and norm("Ergänzung zum Radweg") in mappe
     assert norm("Die Verwaltung nimmt Stellung zur Wegebeleuchtung") not in mappe  # abgesetzt: out of the Mappe
+    _run(root, "site")
+    page = (root / f"build/oeffentlich/site/sitzungen/{SLUG}.html").read_text(encoding="utf-8")
+    assert "Ortstermin vorher" in page and "(abgesetzt)" in page
+    assert '<a href="../drucksachen/lueneburg/vo-9004-19.html">Drucksache VO/9004/19</a>' in page

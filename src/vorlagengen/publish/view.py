@@ -143,6 +143,9 @@ class Top:
     ergebnis: str
     unterpunkte: list[Top] = field(default_factory=list)
     abstimmung: str = ""  # the vote as the public Niederschrift records it, e.g. "Ja 12, Nein 3, Enthaltung 1"
+    hinweis: str = ""
+    abgesetzt: bool = False
+    dazu: list[str] = field(default_factory=list)  # keys of the further (public) Drucksachen of the TOP
 
 
 @dataclass
@@ -449,5 +452,7 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
     if minute is not None:
         ergebnis = ergebnis or (minute.ergebnis or "")
     subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich]
+    dazu = [k for k in (keys.get((r.vorlage.koerperschaft, r.vorlage.nummer)) for r in entry.dazu) if k]
     return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs,
-               abstimmung_text(minute.abstimmung) if minute is not None else "")
+               abstimmung_text(minute.abstimmung) if minute is not None else "", klartext(entry.hinweis),
+               entry.abgesetzt, dazu)
