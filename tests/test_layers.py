@@ -33,7 +33,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
-                 "bench_oparl", "__main__"]),
+                 "bench_oparl", "projektanlage", "leckpruefung", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 
