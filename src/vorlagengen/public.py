@@ -4,7 +4,7 @@ Every public artifact (public Drucksachen, Bekanntmachung, public Mappe, website
 made from ``public_project(project)`` by code that never receives the full project. What is not in
 the projection cannot leak into a page, a bookmark, metadata, a file name or a log line.
 
-Rules (README, „Öffentlich und intern“):
+Rules (docs/oeffentlich.md, „Öffentlich und intern“):
 
 - Drucksachen: only public ones. In them
   - Anlagen: only public ones that are not ``personenbezogen``; the others are counted
