@@ -112,7 +112,8 @@ def _sh(root: Path, command: str, env: dict[str, str]) -> subprocess.CompletedPr
 
 def test_init_project_builds_a_new_drucksache_and_passes_its_own_ci(tmp_path: Path) -> None:
     """init → make .venv/.installed (pip installs vorlagengen from this checkout, pinned by
-    requirements.txt) → new → make vorlage → the GitLab jobs' scripts (validate, make test)."""
+    requirements.txt) → make vorlage and make test on the empty project → new → make vorlage → the
+    GitLab jobs' scripts (validate, make test)."""
     root = tmp_path / "musterdorf"
     assert _init(root).exit_code == 0
     env = {k: v for k, v in os.environ.items() if k not in ("VIRTUAL_ENV", "PYTHONPATH")}
@@ -130,6 +131,9 @@ def test_init_project_builds_a_new_drucksache_and_passes_its_own_ci(tmp_path: Pa
     _sh(root, " && ".join(before), env)
     where = _sh(root, ".venv/bin/python -c 'import vorlagengen; print(vorlagengen.__file__)'", env).stdout
     assert Path(where.strip()).is_relative_to(root / ".venv"), where  # installed, not this checkout
+
+    empty = _sh(root, "make vorlage && make test", env)  # right away, before there is anything
+    assert "0 Drucksachen geprüft, 0 Fehler" in empty.stdout and "nichts Nichtöffentliches gefunden" in empty.stdout
 
     made = _sh(root, ".venv/bin/vorlagengen new Beschlussvorlage -k musterdorf --datum 2026-03-02", env)
     record = root / "vorlagen" / "musterdorf" / "0001-2026.yaml"
