@@ -94,3 +94,11 @@ def test_every_bundled_font_and_data_file_has_its_licence_listed() -> None:
     for data in ("tests/daten/oparl/huertgenwald-oparl-1.0.tar.gz", "tests/oparl_schema/", "tests/vendor/axe.min.js"):
         assert f"`{data}`" in lizenzen, data
         assert (REPO / data).exists(), data
+
+
+def test_readme_is_a_short_start_page_that_points_into_the_docs() -> None:
+    readme = (REPO / "README.md").read_text(encoding="utf-8")
+    assert len(readme.splitlines()) <= 200
+    assert "make vorlage" in readme and "make test" in readme
+    for target in re.findall(r"\]\((docs/[^)#]+)", readme):
+        assert (REPO / target).is_file(), target
