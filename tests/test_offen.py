@@ -102,3 +102,16 @@ def test_readme_is_a_short_start_page_that_points_into_the_docs() -> None:
     assert "make vorlage" in readme and "make test" in readme
     for target in re.findall(r"\]\((docs/[^)#]+)", readme):
         assert (REPO / target).is_file(), target
+
+
+def test_the_anfrage_and_beantwortung_example_of_the_docs_is_valid(leeres_projekt) -> None:
+    text = (REPO / "docs" / "autoren" / "arten.md").read_text(encoding="utf-8")
+    section = text.split("## Anfrage und Beantwortung", 1)[1].split("\n## ", 1)[0]
+    gremium, anfrage, antwort = re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    gremien = leeres_projekt.root / "data" / "gremien.yaml"
+    gremien.write_text(gremien.read_text(encoding="utf-8") + gremium, encoding="utf-8")
+    leeres_projekt.write_text("vorlagen/rostock/2026-AF-0001.yaml", anfrage)
+    leeres_projekt.write_text("vorlagen/rostock/2026-AF-0001-01.yaml", antwort)
+    result = leeres_projekt.validate()
+    assert result.exit_code == 0, result.output
+    assert "2 Drucksachen geprüft, 0 Fehler" in result.output
