@@ -157,6 +157,16 @@ def pytest_runtest_setup(item: pytest.Item) -> None:
             pytest.skip(f"{name} fehlt ({hint})")
 
 
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under CI nothing is skipped, whatever the reason: a skip counts as a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"unter CI=true wird nichts übersprungen: {report.longrepr}"
+
+
 def pytest_terminal_summary(terminalreporter: Any) -> None:
     if _FEHLEND:
         parts = [f"{name} ({n} Test{'s' if n > 1 else ''}; {SYSTEMPROGRAMME[name][1]})" for name, n in _FEHLEND.items()]
