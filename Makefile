@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint bench schema golden leck clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint docs bench schema golden leck clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -14,7 +14,7 @@ help: ## Diese Übersicht
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e '.[test]'
+	$(PY) -m pip install --quiet -e '.[test,docs]'
 	touch $@
 
 # Everything a build depends on; make skips the build when none of it changed. Folders count too:
@@ -61,11 +61,13 @@ lint: $(STAMP) ## ruff und mypy --strict (Regeln in pyproject.toml)
 	$(PY) -m ruff check src tests
 	$(PY) -m mypy
 
-test: $(STAMP) lint ## Alle Tests, vorher make lint
+test: $(STAMP) lint docs ## Alle Tests, vorher make lint und make docs
 	$(PY) -m pytest
 
 leck: $(STAMP) ## Der wandernde Lecktest mit vielen Fällen (LECK_BEISPIELE=50)
 	LECK_BEISPIELE=$${LECK_BEISPIELE:-50} $(PY) -m pytest tests/test_leak.py -k generated -q
+docs: $(STAMP) ## Dokumentation (MkDocs, streng: jede Warnung bricht ab) nach build/doku/
+	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
 
 golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)
 	$(PY) tests/make_golden.py

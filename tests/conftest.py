@@ -119,6 +119,61 @@ LUENEBURG_RECORD: dict[str, Any] = {
 }
 
 
+# Optional system programs. A test that needs one carries ``@pytest.mark.braucht("name")``. Without it
+# the test is skipped and the run ends with one line naming what is missing and how to add it; under CI
+# (CI=true, as .ci/run runs) nothing is optional and a missing program fails the test.
+SYSTEMPROGRAMME: dict[str, tuple[tuple[str, ...], str]] = {
+    "chromium": (("chromium",), "apt-get install chromium"),
+    "ghostscript": (("gs",), "apt-get install ghostscript"),
+    "libreoffice": (("soffice", "libreoffice"), "apt-get install libreoffice-writer-nogui"),
+}
+_FEHLEND: dict[str, int] = {}
+
+
+def programm(name: str) -> str | None:
+    """The path of an optional system program on PATH, or None."""
+    return next((found for cmd in SYSTEMPROGRAMME[name][0] if (found := shutil.which(cmd))), None)
+
+
+def in_ci() -> bool:
+    return os.environ.get("CI", "").strip().lower() in {"1", "true", "yes"}
+
+
+def pytest_configure(config: pytest.Config) -> None:
+    config.addinivalue_line("markers", "braucht(programm): the test needs an optional system program "
+                            f"({', '.join(SYSTEMPROGRAMME)}); skipped without it, except under CI=true")
+
+
+@pytest.hookimpl(tryfirst=True)
+def pytest_runtest_setup(item: pytest.Item) -> None:
+    for mark in item.iter_markers("braucht"):
+        for name in mark.args:
+            if programm(name):
+                continue
+            hint = SYSTEMPROGRAMME[name][1]
+            if in_ci():
+                pytest.fail(f"{name} fehlt; unter CI=true ist es Pflicht ({hint})", pytrace=False)
+            _FEHLEND[name] = _FEHLEND.get(name, 0) + 1
+            pytest.skip(f"{name} fehlt ({hint})")
+
+
+@pytest.hookimpl(hookwrapper=True)
+def pytest_runtest_makereport(item: pytest.Item, call: pytest.CallInfo[None]) -> Any:
+    """Under CI nothing is skipped, whatever the reason: a skip counts as a failure."""
+    outcome = yield
+    report = outcome.get_result()
+    if in_ci() and report.skipped and not hasattr(report, "wasxfail"):
+        report.outcome = "failed"
+        report.longrepr = f"unter CI=true wird nichts übersprungen: {report.longrepr}"
+
+
+def pytest_terminal_summary(terminalreporter: Any) -> None:
+    if _FEHLEND:
+        parts = [f"{name} ({n} Test{'s' if n > 1 else ''}; {SYSTEMPROGRAMME[name][1]})" for name, n in _FEHLEND.items()]
+        terminalreporter.write_line("Übersprungen, weil Systemprogramme fehlen: " + ", ".join(parts)
+                                    + " – in CI (CI=true) sind sie Pflicht.", yellow=True)
+
+
 def dump_yaml(data: Any) -> str:
     yaml = YAML()
     yaml.default_flow_style = False

@@ -10,7 +10,8 @@ is non-public. ``MARKERS`` lists them all; ``PUBLIC_WORDS`` are words that must 
 
 ``find_markers(folder, markers)`` searches every file below a folder as an attacker would: the file
 names, the raw bytes, for PDFs every decompressed stream and every string (pikepdf) and the text
-layer (pypdfium2), for DOCX/ZIP every member decompressed. Extend the fixture and the search for new
+layer (pypdfium2), for DOCX/ZIP every member decompressed (``vorlagengen.leckpruefung.file_texts``,
+which a council's ``vorlagengen leckpruefung`` uses too). Extend the fixture and the search for new
 outputs (website, OParl, Niederschrift) rather than writing another.
 """
 
@@ -29,6 +30,8 @@ from typing import Any
 from urllib.parse import unquote
 
 import typst
+
+from vorlagengen.leckpruefung import file_texts, norm  # the reading of vorlagengen leckpruefung
 
 REPO = Path(__file__).resolve().parents[1]
 PREFIX = "Zlk"
@@ -327,66 +330,6 @@ def make_leak_project(root: Path) -> Path:
 def _variants(word: str) -> list[bytes]:
     """How a word can sit in a file: UTF-8, UTF-16 (PDF strings, both byte orders), Latin-1."""
     return [word.encode("utf-8"), word.encode("utf-16-be"), word.encode("utf-16-le")]
-
-
-def norm(text: str) -> str:
-    """Letters and digits only, lower case: hyphenation and line breaks do not hide a word."""
-    return re.sub(r"[^0-9a-zäöüß]", "", text.lower())
-
-
-def _pdf_texts(data: bytes) -> list[str]:
-    """Every decompressed stream and every string object of a PDF, and its text layer."""
-    import pikepdf
-    import pypdfium2 as pdfium
-
-    out: list[str] = []
-    with pikepdf.open(io.BytesIO(data)) as pdf:
-        for obj in pdf.objects:
-            out.extend(_pdf_object_texts(obj, pikepdf))
-        out.append(str(pdf.trailer))
-    doc = pdfium.PdfDocument(data)
-    try:
-        out.extend(doc[i].get_textpage().get_text_range() for i in range(len(doc)))
-    finally:
-        doc.close()
-    return out
-
-
-def _pdf_object_texts(obj: object, pikepdf: object) -> list[str]:
-    pk = pikepdf
-    out: list[str] = []
-    if isinstance(obj, pk.Stream):  # type: ignore[attr-defined]
-        try:
-            raw = obj.read_bytes()
-        except pk.PdfError:  # type: ignore[attr-defined]
-            raw = obj.read_raw_bytes()
-        out.append(raw.decode("latin-1"))
-        out.append(raw.decode("utf-8", "replace"))
-        out.append(raw.decode("utf-16-be", "replace"))
-        out.append(repr(dict(obj.stream_dict.items())))
-    elif isinstance(obj, pk.Dictionary | pk.Array | pk.String):  # type: ignore[attr-defined]
-        out.append(repr(obj))
-        if isinstance(obj, pk.String):  # type: ignore[attr-defined]
-            out.append(str(obj))
-    return out
-
-
-def file_texts(path: Path) -> list[str]:
-    """Everything a reader or a program could get out of one file, as text."""
-    data = path.read_bytes()
-    texts = [path.name, data.decode("latin-1"), data.decode("utf-8", "replace")]
-    texts += [data.decode(enc, "replace") for enc in ("utf-16-be", "utf-16-le")]
-    if data.startswith(b"%PDF"):
-        texts += _pdf_texts(data)
-    if data.startswith(b"PK"):
-        with zipfile.ZipFile(io.BytesIO(data)) as z:
-            for info in z.infolist():
-                member = z.read(info)
-                texts += [info.filename, member.decode("utf-8", "replace")]
-    if data.startswith(b"\x1f\x8b"):  # gzip: the website's search index (Pagefind fragments, index, filters)
-        inner = gzip.decompress(data)
-        texts += [inner.decode("utf-8", "replace"), inner.decode("latin-1")]
-    return texts
 
 
 def find_markers(folder: Path, markers: dict[str, str] | None = None) -> dict[str, list[str]]:

@@ -14,10 +14,9 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-# The real dump of a Gemeinde lies in the shared folder next to the project (as CI has it);
-# VORLAGENGEN_OPARL_ABZUG names it elsewhere.
-HUERTGENWALD = Path(os.environ.get("VORLAGENGEN_OPARL_ABZUG") or Path(__file__).resolve().parents[1] / ".." / "shared"
-                    / "oparl" / "real" / "huertgenwald-oparl-1.0.tar.gz")
+# The real dump of a Gemeinde (source: tests/daten/oparl/QUELLE.md); VORLAGENGEN_OPARL_ABZUG names another.
+HUERTGENWALD = Path(os.environ.get("VORLAGENGEN_OPARL_ABZUG")
+                    or Path(__file__).resolve().parent / "daten" / "oparl" / "huertgenwald-oparl-1.0.tar.gz")
 HUERTGENWALD_HOST = "https://sdnetrim.kdvz-frechen.de"
 BASE = "https://ris.example.org/oparl/v1.1"
 T = "https://schema.oparl.org/1.1/"

@@ -258,3 +258,34 @@ def test_generated_markers_never_reach_the_public_tree(batch: list[Placement]) -
         internal = {k.rstrip("~") for k in find_markers(out / "intern", needles)}
         printed = {p.slot for p in batch if SLOTS[p.slot].intern}
         assert printed <= internal, [p for p in batch if p.slot in printed - internal]
+def test_leckpruefung_finds_nothing_in_the_public_tree_and_the_markers_in_the_internal(
+        attack: tuple[Path, list[Path], str]) -> None:
+    """``vorlagengen leckpruefung`` (a council's own ``make test``) on the attack fixture: no finding
+    in any public tree, and in the internal tree it finds the markers of every kind of secret it knows
+    (Anlage contents are not among them: it reads the project's texts, not the Anlage files)."""
+    from vorlagengen.leckpruefung import durchsuchen, geheimnisse
+    from vorlagengen.project import load_project
+    from vorlagengen.public import public_project
+
+    root, outs, _ = attack
+    project = load_project(root, None, sitzungen=[root / "sitzungen"])
+    secrets = geheimnisse(project, public_project(project))
+    for out in outs:
+        assert durchsuchen(out / "oeffentlich", secrets) == [], out
+    known = {name for name, word in MARKERS.items() if any(norm(word) in phrase for phrase in secrets)}
+    unknown_kinds = {"NoeAnlageText", "NoeAnlageInfo", "NoeAnlageXmp", "OeNoeAnlageText", "OeNoeAnlageInfo",
+                     "PersAnlageText", "PersAnlageInfo"}
+    assert set(MARKERS) - known == unknown_kinds
+    found = {f.herkunft for f in durchsuchen(outs[0] / "intern", secrets)}
+    assert {g.feld for g in found} >= {"betreff", "sachverhalt", "beschlussvorschlag"}
+    result = CliRunner().invoke(cli, ["--projekt", str(root), "leckpruefung", "-o", str(outs[0])])
+    assert result.exit_code == 0, result.output
+    assert "nichts Nichtöffentliches gefunden" in result.stdout
+    shutil.copytree(outs[0] / "intern" / "vorlagen", outs[0] / "oeffentlich" / "kopiert")
+    try:
+        result = CliRunner().invoke(cli, ["--projekt", str(root), "leckpruefung", "-o", str(outs[0])])
+    finally:
+        shutil.rmtree(outs[0] / "oeffentlich" / "kopiert")
+    assert result.exit_code == 1
+    assert "kopiert/" in result.stderr and "nicht veröffentlichen" in result.stderr
+    assert find_in_text(result.stdout + result.stderr) == []  # names origins, never the secret itself

@@ -42,8 +42,8 @@ def stamps(root: Path) -> dict[str, int]:
 @pytest.fixture(scope="module")
 def huertgenwald(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, Result, Result]:
     """The acceptance case, once per run: import the real dump into a fresh project, validate it."""
-    assert HUERTGENWALD.is_file(), (f"the acceptance dump is missing: {HUERTGENWALD} (put the shared folder next to "
-                                    "the project folder, or set VORLAGENGEN_OPARL_ABZUG to the tar.gz)")
+    assert HUERTGENWALD.is_file(), (f"the acceptance dump is missing: {HUERTGENWALD} (it belongs to the repository, "
+                                    "tests/daten/oparl/; VORLAGENGEN_OPARL_ABZUG names another tar.gz)")
     root = tmp_path_factory.mktemp("huertgenwald") / "projekt"
     imported = run("import", "oparl", str(HUERTGENWALD), "-C", str(root))
     return root, imported, run("-C", str(root), "validate")

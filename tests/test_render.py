@@ -385,7 +385,7 @@ def test_any_record_renders_in_any_layout(tmp_path, demo):
 
 
 def test_worked_example_of_a_kommune_design_builds(tmp_path):
-    """The README's worked example: beispiele/musterstadt overrides layout.typ, logo and Word styles."""
+    """The worked example of docs/it/layouts.md: beispiele/musterstadt overrides layout.typ, logo and Word styles."""
     example = REPO / "beispiele" / "musterstadt"
     project = load_project(example, jobs=1)
     build(project, tmp_path)

@@ -4,7 +4,6 @@ page type; the search finds a known Drucksache; the skip link is the first stop 
 
 from __future__ import annotations
 
-import shutil
 from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
@@ -12,9 +11,10 @@ from typing import Any
 import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
+from conftest import programm
 from site_support import build, copy_demo, serving
 
-CHROMIUM = "/usr/bin/chromium"
+pytestmark = pytest.mark.braucht("chromium")  # Debian's chromium; skipped without it, except under CI=true
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
@@ -39,8 +39,6 @@ PAGE_TYPES = {
 
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Debian-Paket chromium fehlt (apt-get install chromium; .ci/run installiert es)")
     base = tmp_path_factory.mktemp("browser")
     root = copy_demo(base / "projekt")
     (root / "wappen.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 12">'
@@ -56,7 +54,7 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
 @pytest.fixture(scope="module")
 def browser() -> Iterator[Browser]:
     with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
+        launched = p.chromium.launch(executable_path=programm("chromium"), args=ARGS)
         yield launched
         launched.close()
 

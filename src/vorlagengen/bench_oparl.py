@@ -14,9 +14,9 @@ from typing import Any
 
 from .bench import REPO, Benchmark, _cold_validate, _de, runs
 
-# the shared folder next to the project, as CI has it; VORLAGENGEN_OPARL_ABZUG names the dump elsewhere
+# the dump the tests use (tests/daten/oparl/QUELLE.md); VORLAGENGEN_OPARL_ABZUG names another
 DUMP = Path(os.environ.get("VORLAGENGEN_OPARL_ABZUG")
-            or REPO.parent / "shared" / "oparl" / "real" / "huertgenwald-oparl-1.0.tar.gz")
+            or REPO / "tests" / "daten" / "oparl" / "huertgenwald-oparl-1.0.tar.gz")
 
 
 def _cold_import(root: Path) -> float:

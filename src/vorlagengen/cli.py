@@ -457,6 +457,66 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, aus
         _say(ctx, f"geschrieben: {path}")
 
 
+@cli.command(options_metavar="[OPTIONEN]")
+@click.argument("ordner", type=click.Path(file_okay=False, path_type=Path))
+@click.option("--koerperschaft", "-k", "name", required=True, metavar="NAME",
+              help="Name der Körperschaft, wie er im Dokument steht, z. B. „Gemeinde Musterdorf“.")
+@click.option("--layout", "-l", default="allris", show_default=True, metavar="NAME",
+              help="Layout der Drucksachen (vorlagengen layout liste).")
+@click.option("--kennung", metavar="KENNUNG", help="Kennung der Körperschaft in data/ (Vorgabe: aus dem Namen).")
+@click.option("--nummernschema", default="{nr:4}/{jahr}", show_default=True, metavar="SCHEMA",
+              help="Schema der Drucksachen-Nr. ({nr:N}, {jahr}, {jj}, {art}, {amt} …).")
+@click.pass_context
+def init(ctx: click.Context, ordner: Path, name: str, layout: str, kennung: str | None, nummernschema: str) -> None:
+    """Ein eigenes Projekt für eine Körperschaft im (neuen oder leeren) ORDNER anlegen.
+
+    Legt data/ mit dem Profil der Körperschaft und leeren Gremien, Ämtern und Personen an,
+    dazu vorlagen/, sitzungen/, templates/, ein Makefile (make vorlage, make test …), die
+    requirements.txt mit der Version von vorlagengen, CI-Dateien für GitLab und GitHub, die nur
+    build/oeffentlich/ veröffentlichen, eine .gitignore und eine README.
+    """
+    from .projektanlage import Anlage, create_project
+
+    written = create_project(Anlage(ordner, name, layout, kennung, nummernschema))
+    _say(ctx, f"Projekt angelegt: {ordner} ({anzahl(len(written), 'Datei', 'Dateien')})")
+    _say(ctx, f"Weiter: cd {ordner} && make vorlage && make test")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner; durchsucht wird AUSGABE/oeffentlich/.")
+@click.pass_context
+def leckpruefung(ctx: click.Context, ausgabe: Path) -> None:
+    """Den öffentlichen Baum AUSGABE/oeffentlich/ nach Nichtöffentlichem durchsuchen.
+
+    Sucht jeden Text nichtöffentlicher Drucksachen, nichtöffentlicher und personenbezogener
+    Anlagen, nichtöffentlicher TOPs und jede Schwärzung in allen Dateien des Ordners – in
+    Dateinamen, PDF-Text und -Metadaten, DOCX, HTML, Suchindex. Nennt Datei und Herkunft, nie den
+    Text selbst, und endet mit Status 1, wenn etwas gefunden wurde.
+    """
+    from .leckpruefung import durchsuchen, geheimnisse
+    from .project import load_project
+    from .public import public_project
+    from .records import SITZUNG_DIR
+
+    root: Path = ctx.obj["root"]
+    folder = (ausgabe if ausgabe.is_absolute() else root / ausgabe) / PUBLIC_TREE
+    if not folder.is_dir():
+        raise UserError(f"{folder}: Ordner fehlt – zuerst „make vorlage“ (oder „make site“) ausführen")
+    project = load_project(root, None, sitzungen=[root / SITZUNG_DIR])
+    secrets = geheimnisse(project, public_project(project))
+    funde = durchsuchen(folder, secrets)
+    for fund in funde:
+        click.echo(f"{folder / fund.datei}: enthält Nichtöffentliches aus {fund.herkunft.datei}: "
+                   f"{fund.herkunft.feld}", err=True)
+    files = sum(1 for p in folder.rglob("*") if p.is_file())
+    if funde:
+        click.echo(f"{anzahl(len(funde), 'Fund', 'Funde')} in {folder} – nicht veröffentlichen!", err=True)
+        ctx.exit(1)
+    _say(ctx, f"{anzahl(files, 'Datei', 'Dateien')} in {folder} durchsucht, nichts Nichtöffentliches gefunden "
+              f"({anzahl(len(secrets), 'geschützter Text', 'geschützte Texte')})")
+
+
 def _terminated(signum: int, _frame: object) -> None:
     """SIGTERM ends the run like Ctrl-C does: finished work saved, temporary folders removed."""
     raise KeyboardInterrupt

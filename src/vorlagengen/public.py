@@ -7,7 +7,7 @@ Beschlusskontrolle PDF and CSV, website, search index, feeds, calendars, OParl e
 not in the projection cannot leak into a page, a bookmark, metadata, a file name, a CSV cell or a
 log line.
 
-Rules (README, „Öffentlich und intern“):
+Rules (docs/oeffentlich.md, „Öffentlich und intern“):
 
 - Drucksachen: only public ones. In them
   - Anlagen: only public ones that are not ``personenbezogen``; the others are counted

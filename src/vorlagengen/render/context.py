@@ -200,7 +200,7 @@ def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
 
 
 def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft) -> str:
-    """What a public document says about the Anlagen the projection left out (README: Anlagen):
+    """What a public document says about the Anlagen the projection left out (docs/oeffentlich.md: Anlagen):
     „und 1 nichtöffentliche Anlage und 1 Anlage mit personenbezogenen Daten (nicht veröffentlicht)“."""
     noe = record.vorenthalten.get("nichtöffentlich", 0)
     pers = record.vorenthalten.get("personenbezogen", 0)
