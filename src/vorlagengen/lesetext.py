@@ -21,8 +21,9 @@ from mdit_py_plugins.footnote import footnote_plugin
 
 from .schwaerzung import KLASSE
 
-# Characters a reader does not see: soft hyphen, zero-width space/joiners, word joiner, BOM.
-_UNSICHTBAR = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff]")
+# Characters a reader does not see: soft hyphen, zero-width space/joiners, word joiner, BOM; and the
+# marks of pandoc's superscript and subscript (``Me^ie^r``, ``Me~ie~r``), which markdown-it keeps.
+_UNSICHTBAR = re.compile("[\u00ad\u200b-\u200f\u2060\ufeff^~]")
 _LEER = re.compile(r"\s+")
 
 
