@@ -17,13 +17,10 @@ outputs (website, OParl, Niederschrift) rather than writing another.
 
 from __future__ import annotations
 
-import gzip
 import html
-import io
 import json
 import re
 import shutil
-import zipfile
 from dataclasses import dataclass
 from pathlib import Path
 from typing import Any

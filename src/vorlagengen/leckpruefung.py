@@ -33,7 +33,7 @@ from pathlib import Path
 from typing import Any
 
 from . import schwaerzung
-from .records import Project
+from .records import Project, PublicProject
 
 MIN_PHRASE = 12
 # Short secrets (a Schwärzung, a Gast, the Grund of an absence) count from this length: shorter
@@ -166,7 +166,7 @@ def _secret_texts(project: Project) -> Iterator[tuple[str, str, str]]:
                 yield from ((display, w, t) for w, t in _strings(top, f"tops[{i}]"))
 
 
-def _unused_refdata(project: Project, public: Project, named: set[str]) -> Iterator[tuple[str, str, str]]:
+def _unused_refdata(project: Project, public: PublicProject, named: set[str]) -> Iterator[tuple[str, str, str]]:
     """Entries of data/ that the public projection leaves out (used only by non-public records and
     TOPs) and no public text names by their id (the Niederschrift's Vorsitz, Anwesenheit …). A person
     counts by the full name („Erika Mustermann“), never by a first or last name alone."""
@@ -184,7 +184,7 @@ def _unused_refdata(project: Project, public: Project, named: set[str]) -> Itera
                 yield f"data/{name}.yaml", where, text
 
 
-def _public_texts(project: Project, public: Project) -> Iterator[str]:
+def _public_texts(project: Project, public: PublicProject) -> Iterator[str]:
     """Every text the public may see: the public projection, and what a Niederschrift records about
     public TOPs (its public version is made from the Niederschrift)."""
     for rec in public.records:
@@ -223,7 +223,7 @@ class Geheimnis:
     feld: str
 
 
-def geheimnisse(project: Project, public: Project) -> dict[str, Geheimnis]:
+def geheimnisse(project: Project, public: PublicProject) -> dict[str, Geheimnis]:
     """Normalised phrase → its origin, for every phrase of ``project`` that ``public`` does not hold."""
     texts = list(_public_texts(project, public))
     blob = "\x00".join(norm(schwaerzung.SPAN.sub("", text)) for text in texts)
