@@ -142,7 +142,8 @@ def test_init_project_builds_a_new_drucksache_and_passes_its_own_ci(tmp_path: Pa
     for placeholder, value in (('"(Betreff eintragen)"', "Sanierung des Spielplatzes Am Markt"),
                                ("(sachverhalt in Markdown)", "Der Spielplatz ist in die Jahre gekommen."),
                                ("(beschlussvorschlag in Markdown)", "Der Rat beschließt die Sanierung."),
-                               ('"(ja oder nein)"', "nein")):
+                               ('"(ja oder nein)"', "nein"),
+                               ("entwurf: ja", "entwurf: nein")):  # final: drafts never reach oeffentlich/
         assert placeholder in text
         text = text.replace(placeholder, value)
     record.write_text(text, encoding="utf-8")
