@@ -14,7 +14,9 @@ import socket
 import sys
 import threading
 import webbrowser
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from dataclasses import dataclass
 from pathlib import Path
 from urllib.parse import quote
 
@@ -67,31 +69,46 @@ def _open(url: str) -> None:
         webbrowser.open(url)
 
 
-def run(root: Path, given: Path | None, host: str, port: int | None, browser: bool, say: Callable[[str], None]) -> None:
-    """Serve the preview of ``given`` (a file or folder; None: the whole project) until Ctrl-C."""
+@dataclass
+class Started:
+    """A preview ready to serve: ``server.run(sockets=[sock])`` serves until it is told to stop."""
+
+    server: uvicorn.Server
+    sock: socket.socket
+    url: str
+    preview: Preview
+
+
+@contextmanager
+def started(root: Path, given: Path | None, host: str, port: int | None) -> Iterator[Started]:
+    """Bind, set up the session and the app; afterwards stop the threads and pandoc and remove the
+    preview's private folder. ``port`` None: 8001 or the next free one; 0: any free one."""
     targets, folder = find_targets(root, given)
     if not targets:
         raise UserError(f"{given or root}: keine Drucksache, Sitzung oder Niederschrift gefunden")
-    sock = bind(host, port or PORT, 1 if port else PORT_TRIES)
+    sock = bind(host, PORT if port is None else port, PORT_TRIES if port is None else 1)
     workdir = private_tempdir("vorschau")
     preview = Preview(Session(root, targets, folder, workdir))
     try:
-        bound = sock.getsockname()[1]
         shown_host = f"[{host}]" if ":" in host else host
-        url = f"http://{shown_host}:{bound}/"
+        url = f"http://{shown_host}:{sock.getsockname()[1]}/"
         if len(targets) == 1:
             url += "ansicht/" + quote(targets[0].tid)
-        hosts = sorted({*LOCAL_NAMES, host, shown_host})
-        config = uvicorn.Config(create_app(preview, hosts), log_level="warning", timeout_graceful_shutdown=2,
-                                lifespan="on")
-        server = uvicorn.Server(config)
-        say(f"Vorschau unter {url} (Ende mit Strg+C)")
-        if browser and can_open_browser():
-            threading.Thread(target=_open, args=(url,), daemon=True).start()
-        with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops, then hands the signal on
-            server.run(sockets=[sock])
+        config = uvicorn.Config(create_app(preview, sorted({*LOCAL_NAMES, host, shown_host})), log_level="warning",
+                                timeout_graceful_shutdown=2, lifespan="on")
+        yield Started(uvicorn.Server(config), sock, url, preview)
     finally:
         close(preview)
         sock.close()
         shutil.rmtree(workdir, ignore_errors=True)
+
+
+def run(root: Path, given: Path | None, host: str, port: int | None, browser: bool, say: Callable[[str], None]) -> None:
+    """Serve the preview of ``given`` (a file or folder; None: the whole project) until Ctrl-C."""
+    with started(root, given, host, port) as run:
+        say(f"Vorschau unter {run.url} (Ende mit Strg+C)")
+        if browser and can_open_browser():
+            threading.Thread(target=_open, args=(run.url,), daemon=True).start()
+        with contextlib.suppress(KeyboardInterrupt):  # uvicorn stops, then hands the signal on
+            run.server.run(sockets=[run.sock])
     say("Vorschau beendet.")

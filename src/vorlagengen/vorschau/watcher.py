@@ -37,5 +37,5 @@ async def changes(root: Path, stop: asyncio.Event) -> AsyncIterator[set[Path]]:
     if not folders:
         return
     async for group in watchfiles.awatch(*folders, watch_filter=_wanted, step=STEP_MS, debounce=MAX_GROUP_MS,
-                                         stop_event=stop, raise_interrupt=False):
+                                         stop_event=stop):
         yield {Path(path) for _, path in group}
