@@ -32,6 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                    "render.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
+    ("Vorschau", ["vorschau.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
                  "bench_oparl", "__main__"]),
 ]

@@ -13,10 +13,10 @@ from pathlib import Path
 
 import pytest
 from playwright.sync_api import Browser, Page, expect, sync_playwright
-from test_site_browser import ARGS, CHROMIUM, axe_violations
-from vorschau_support import NAME, RECORD, base_url, demo_project, preview
 
+from test_site_browser import ARGS, CHROMIUM, axe_violations
 from vorlagengen.vorschau.start import Started
+from vorschau_support import NAME, RECORD, base_url, demo_project, preview
 
 WAIT_MS = 30_000  # generous on a loaded machine; this is no timing test
 FIRST_PAGE = ".dokument:first-of-type .seite:first-of-type .seitentext"

@@ -11,7 +11,6 @@ from contextlib import contextmanager
 from pathlib import Path
 
 from site_support import copy_demo
-
 from vorlagengen.vorschau.start import Started, started
 
 NAME = "Erika Mustermann"  # a redacted name: in the internal face only

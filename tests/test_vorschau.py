@@ -1,0 +1,144 @@
+"""The preview without a browser: which files it shows and which it ignores, that it re-renders only
+what a change touches, that it answers only for itself (no path from a URL, no foreign Host, loopback
+only), and that Ctrl-C and SIGTERM stop it cleanly."""
+
+from __future__ import annotations
+
+import os
+import re
+import signal
+import socket
+import subprocess
+import sys
+from pathlib import Path
+
+import pytest
+
+from vorlagengen.errors import UserError
+from vorlagengen.vorschau.session import Session, Update
+from vorlagengen.vorschau.start import bind, can_open_browser
+from vorlagengen.vorschau.targets import DRUCKSACHE, NIEDERSCHRIFT, SITZUNG, find_targets, is_temporary
+from vorschau_support import NAME, RECORD, base_url, demo_project, fetch, preview
+
+
+@pytest.mark.parametrize("name", [".19-0167.yaml.swp", ".19-0167.yaml.swx", "19-0167.yaml~", ".#19-0167.yaml",
+                                  "#19-0167.yaml#", "4913", ".19-0167.yaml.abc123.tmp", ".DS_Store",
+                                  ".goutputstream-XYZ12"])
+def test_editors_leftovers_are_temporary(name: str) -> None:
+    assert is_temporary(Path("vorlagen/wandsbek") / name)
+
+
+def test_records_are_not_temporary() -> None:
+    assert not is_temporary(Path("vorlagen/wandsbek/19-0167.yaml"))
+    assert not is_temporary(Path("sitzungen/wandsbek-jha-2011-05-11.niederschrift.yaml"))
+
+
+def test_targets_of_a_file_a_folder_and_the_project(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "p")
+    targets, folder = find_targets(root, root / RECORD)
+    assert [(t.tid, t.kind) for t in targets] == [(RECORD, DRUCKSACHE)] and folder is None
+    targets, folder = find_targets(root, root / "sitzungen")
+    kinds = {t.tid: t.kind for t in targets}
+    assert kinds["sitzungen/wandsbek-jha-2011-05-11.yaml"] == SITZUNG
+    assert kinds["sitzungen/wandsbek-jha-2011-05-11.niederschrift.yaml"] == NIEDERSCHRIFT
+    assert folder == root / "sitzungen"
+    targets, _ = find_targets(root, None)
+    assert {t.kind for t in targets} == {DRUCKSACHE, SITZUNG, NIEDERSCHRIFT}
+    with pytest.raises(UserError, match="Datei oder Ordner nicht gefunden"):
+        find_targets(root, root / "vorlagen/gibt-es-nicht.yaml")
+    with pytest.raises(UserError, match=r"keine Drucksache .* dieses Projekts"):
+        find_targets(root, root / "data/gremien.yaml")
+
+
+def _updates(session: Session, tids: list[str]) -> list[tuple[str, str]]:
+    session.load()
+    return [(u.tid, u.face) if isinstance(u, Update) else (u, "") for u in session.refresh(tids)]
+
+
+def test_only_what_a_change_touches_is_set_again(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "p")
+    targets, _ = find_targets(root, root / "vorlagen/wandsbek")
+    session = Session(root, targets, None, tmp_path / "arbeit")
+    tids = ["vorlagen/wandsbek/19-0178.yaml", RECORD]
+    assert sorted(_updates(session, tids)) == sorted((t, f) for t in tids for f in ("intern", "oeffentlich"))
+    assert _updates(session, tids) == []  # nothing changed, nothing set
+    other = root / "vorlagen/wandsbek/19-0175.yaml"  # no Bezug between it and the two
+    other.write_text(other.read_text(encoding="utf-8").replace("betreff: ", "betreff: Anders – "), encoding="utf-8")
+    assert _updates(session, tids) == []
+    bezug = root / "vorlagen/wandsbek/19-0171.yaml"  # 19/0178 shows the Betreff of its Bezug 19/0171
+    bezug.write_text(bezug.read_text(encoding="utf-8").replace("betreff: ", "betreff: Neu – "), encoding="utf-8")
+    assert sorted(_updates(session, tids)) == [("vorlagen/wandsbek/19-0178.yaml", "intern"),
+                                               ("vorlagen/wandsbek/19-0178.yaml", "oeffentlich")]
+    # another redacted name: the public face (made from the projection) stays the same, only the internal one is set
+    record = root / RECORD
+    record.write_text(record.read_text(encoding="utf-8").replace(NAME, "Max Muster"), encoding="utf-8")
+    assert _updates(session, tids) == [(RECORD, "intern")]
+
+
+def test_answers_only_for_its_own_files_and_host(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "p")
+    with preview(root, root / RECORD) as run:
+        url = base_url(run)
+        assert run.sock.getsockname()[0] == "127.0.0.1"
+        assert run.url == url + "ansicht/" + RECORD
+        status, body = fetch(run.url)
+        assert status == 200 and b'lang="de"' in body
+        src = re.search(rb'src="(/bild/[^"]+)"', body)
+        assert src is not None
+        status, png = fetch(url + src.group(1).decode()[1:])
+        assert status == 200 and png.startswith(b"\x89PNG")
+        for path in ("ansicht/data/personen.yaml", "ansicht/../data/personen.yaml", "ansicht/%2e%2e/data/personen.yaml",
+                     "teil/vorlagen/wandsbek/19-0171.yaml", "bild/intern/1/0/1/../../../../../etc/passwd",
+                     "bild/intern/999/0/1/" + RECORD, "bild/intern/1/5/1/" + RECORD, "bild/intern/1/0/99/" + RECORD,
+                     "bild/geheim/1/0/1/" + RECORD, "static/../cli.py", "static/vorschau.py", "build/intern"):
+            status, body = fetch(url + path)
+            assert status == 404, path
+            assert b"root:" not in body and b"personen" not in body
+        status, _ = fetch(url, host="angreifer.example")  # DNS rebinding: a foreign name is refused
+        assert status == 400
+
+
+def test_no_browser_without_a_display(monkeypatch: pytest.MonkeyPatch) -> None:
+    for name in ("BROWSER", "DISPLAY", "WAYLAND_DISPLAY"):
+        monkeypatch.delenv(name, raising=False)
+    assert can_open_browser() is (not sys.platform.startswith("linux"))
+    monkeypatch.setenv("DISPLAY", ":0")
+    assert can_open_browser()
+
+
+def test_a_taken_port() -> None:
+    with socket.socket() as taken:
+        taken.bind(("127.0.0.1", 0))
+        taken.listen()
+        port = taken.getsockname()[1]
+        with pytest.raises(UserError, match=f"Port {port} ist belegt – mit --port einen anderen wählen"):
+            bind("127.0.0.1", port, 1)
+        other = bind("127.0.0.1", port, 5)  # without --port: the next free one
+        assert other.getsockname()[1] != port
+        other.close()
+
+
+@pytest.mark.parametrize("sig", [signal.SIGINT, signal.SIGTERM])
+def test_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
+    root = demo_project(tmp_path / "p")
+    tmp = tmp_path / "tmp"
+    tmp.mkdir()
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        port = probe.getsockname()[1]
+    env = {**os.environ, "TMPDIR": str(tmp), "DISPLAY": ""}
+    proc = subprocess.Popen([sys.executable, "-m", "vorlagengen", "-C", str(root), "vorschau", RECORD, "--port",
+                             str(port), "--kein-browser"], cwd=root, env=env, stdout=subprocess.PIPE,
+                            stderr=subprocess.PIPE, text=True)
+    assert proc.stdout is not None
+    line = proc.stdout.readline()
+    assert line.startswith(f"Vorschau unter http://127.0.0.1:{port}/ansicht/{RECORD}"), line
+    status, _ = fetch(f"http://127.0.0.1:{port}/ansicht/{RECORD}")  # something set: pandoc and typst warm
+    assert status == 200
+    assert any(tmp.iterdir())
+    proc.send_signal(sig)
+    out, err = proc.communicate(timeout=60)
+    assert proc.returncode == 0, err
+    assert "Traceback" not in err and err.strip() == ""
+    assert out.strip() == "Vorschau beendet."
+    assert list(tmp.iterdir()) == []  # the preview's folder, pandoc's and typst's staging: all gone
