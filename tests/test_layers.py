@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Veröffentlichen", ["publish.*"]),
     ("Vorschau", ["vorschau.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
-                 "bench_oparl", "__main__"]),
+                 "bench_oparl", "bench_vorschau", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 

@@ -20,6 +20,7 @@ from vorschau_support import NAME, RECORD, base_url, demo_project, preview
 
 WAIT_MS = 30_000  # generous on a loaded machine; this is no timing test
 FIRST_PAGE = ".dokument:first-of-type .seite:first-of-type .seitentext"
+expect.set_options(timeout=WAIT_MS)
 
 
 @pytest.fixture(scope="module")

@@ -5,8 +5,8 @@ Routes (nothing else is served; no URL part ever names a file, a target id is on
 - ``/``: the previewed files; ``/ansicht/<ziel>``: one of them, its pages and errors;
 - ``/teil/<ziel>?fassung=intern|oeffentlich``: the part of that page that changes (the page's few
   lines of JavaScript fetch it when told to);
-- ``/bild/<fassung>/<stand>/<dokument>/<seite>/<ziel>``: one page as PNG, from memory;
-- ``/ereignisse``: Server-Sent Events, the id of each target whose state changed;
+- ``/bild/<fassung>/<stand>/<dokument>/<seite>/<ziel>``: one page as JPEG, from memory;
+- ``/ereignisse``: Server-Sent Events: the id of each target whose state changed, with its first page's image;
 - ``/static/vorschau.js``, ``/static/vorschau.css``.
 
 Rendering runs on one thread (session.Session), PDFium on another (pages.Pages); the event loop only
@@ -18,12 +18,14 @@ from __future__ import annotations
 
 import asyncio
 import contextlib
+import json
 import time
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any, TypeVar
+from urllib.parse import quote
 
 import jinja2
 from markupsafe import Markup
@@ -89,15 +91,22 @@ class Preview:
     # --- changes -------------------------------------------------------------------------------
 
     def _notify(self, tid: str) -> None:
+        """Tell every open page: the target ``tid`` changed; here is the first page of each face, so
+        that the browser can fetch it while it asks for the rest."""
+        first = {face: self.image_url(tid, face, 0, 1) for face in FACES
+                 if tid and self.face(tid, face).documents}
+        message = json.dumps({"ziel": tid, "bilder": first}, ensure_ascii=False)
         for queue in self.listeners:
-            queue.put_nowait(tid)
+            queue.put_nowait(message)
 
-    async def open(self, tid: str) -> None:
-        """Render a target the first time someone looks at it."""
+    def image_url(self, tid: str, face: str, doc: int, page: int) -> str:
+        return f"/bild/{face}/{self.face(tid, face).rev}/{doc}/{page}/{quote(tid)}"
+
+    async def open(self, tid: str, face: str) -> None:
+        """Someone looks at ``face`` of a target: from now on it is kept up to date; set it if it is not."""
         view = self.session.views[tid]
-        if not view.opened:
-            view.opened = True
-            await self.refresh([tid])
+        view.opened, view.preferred = True, face
+        await self.refresh([tid])
 
     async def refresh(self, tids: Iterable[str]) -> None:
         async with self.lock:
@@ -107,6 +116,14 @@ class Preview:
                     await self._apply(item)
                 self.rev += 1
                 self._notify(item.tid if isinstance(item, Update) else item)
+                self._first_page(item)
+
+    def _first_page(self, item: Update | str) -> None:
+        """Start on the first page's image at once: while the page asks for the new state, it is made."""
+        if isinstance(item, Update) and item.made:
+            documents = self.face(item.tid, item.face).documents
+            if documents:
+                self.raster_pool.submit(documents[0][1].image, 0)
 
     async def _apply(self, update: Update) -> None:
         shown = self.face(update.tid, update.face)
@@ -141,7 +158,8 @@ class Preview:
         view = self.session.views[tid]
         shown = self.face(tid, face)
         problems = view.problems or shown.error
-        docs = [{"name": name, "index": i, "texts": pages.texts, "sizes": pages.sizes}
+        docs = [{"name": name, "index": i, "texts": pages.texts, "sizes": pages.sizes,
+                 "images": [self.image_url(tid, face, i, n) for n in range(1, len(pages.texts) + 1)]}
                 for i, (name, pages) in enumerate(shown.documents)]
         if problems:
             summary = f"{len(problems)} Fehler" if len(problems) != 1 else "1 Fehler"
@@ -184,8 +202,7 @@ async def ansicht(request: Request) -> Response:
         return _html(preview.env.get_template("fehlt.html.j2").render(), 404)
     face = _face(request)
     view = preview.session.views[tid]
-    view.preferred = face
-    await preview.open(tid)
+    await preview.open(tid, face)
     return _html(preview.env.get_template("seite.html.j2").render(
         view=view, tid=tid, face=face, teil=Markup(preview.fragment(tid, face))))
 
@@ -195,8 +212,7 @@ async def teil(request: Request) -> Response:
     if tid is None:
         return Response(status_code=404, headers=HEADERS)
     face = _face(request)
-    preview.session.views[tid].preferred = face
-    await preview.open(tid)
+    await preview.open(tid, face)
     return _html(preview.fragment(tid, face))
 
 
@@ -209,8 +225,8 @@ async def bild(request: Request) -> Response:
     pages = shown.documents[doc][1]
     if not 1 <= page <= len(pages.texts):
         return Response(status_code=404, headers=HEADERS)
-    png = await preview.on_raster(pages.png, page - 1)
-    return Response(png, media_type="image/png",
+    jpeg = await preview.on_raster(pages.image, page - 1)
+    return Response(jpeg, media_type="image/jpeg",
                     headers={**HEADERS, "Cache-Control": "private, max-age=86400, immutable"})
 
 
@@ -225,13 +241,13 @@ async def ereignisse(request: Request) -> Response:
             last = time.monotonic()
             while not preview.stop.is_set():
                 try:
-                    tid = await asyncio.wait_for(queue.get(), 0.25)
+                    message = await asyncio.wait_for(queue.get(), 0.25)
                 except TimeoutError:
                     if time.monotonic() - last > HEARTBEAT_S:
                         last = time.monotonic()
                         yield ": still\n\n"
                     continue
-                yield f"data: {tid}\n\n"
+                yield f"data: {message}\n\n"
         finally:
             preview.listeners.discard(queue)
 

@@ -4,7 +4,7 @@ its last good rendering in both faces.
 All methods run on one thread (the render thread), which keeps its pandoc process, typst's fonts
 and the check cache warm. After a change the project is loaded again (unchanged records come from
 the check cache); a target's face is rendered again only when what it is made from changed
-(documents.Face.key), the face the author looks at first.
+(documents.Face.key), and only the face someone looks at (the other one when the switch asks for it).
 """
 
 from __future__ import annotations
@@ -21,7 +21,7 @@ from ..public import public_project
 from ..records import DATA_DIR, Project, display_path
 from ..sitzungen import sitzung_file
 from . import documents
-from .documents import FACES, INTERNAL, Documents
+from .documents import INTERNAL, Documents
 from .targets import DRUCKSACHE, Target, target_of
 
 
@@ -152,8 +152,7 @@ class Session:
             view.problems = str(exc).splitlines()
             yield tid
             return
-        order = sorted(FACES, key=lambda f: f != view.preferred)
-        for face in order:
+        for face in [view.preferred]:  # the other face is set when someone looks at it
             plan = planned[face]
             if view.keys.get(face) == plan.key and not view.errors.get(face):
                 continue

@@ -15,8 +15,8 @@ async function laden() {
   if (!antwort.ok || nummer !== anfrage) return;
   const vorlage = document.createElement("template");
   vorlage.innerHTML = await antwort.text();
-  // the first pages are loaded before the swap, so the page never shows an empty frame
-  const bilder = [...vorlage.content.querySelectorAll("img")].slice(0, 2).map(alt => {
+  // the first page is loaded before the swap, so the page never shows an empty frame
+  const bilder = [...vorlage.content.querySelectorAll("img")].slice(0, 1).map(alt => {
     const bild = new Image(); bild.src = alt.getAttribute("src"); return bild.decode().catch(() => null);
   });
   await Promise.all(bilder);
@@ -33,8 +33,13 @@ function zeigen() {
 function verbinden() {
   quelle = new EventSource("/ereignisse");
   quelle.onmessage = ereignis => {
+    const nachricht = JSON.parse(ereignis.data);
     if (!haupt) location.reload();
-    else if (ereignis.data === haupt.dataset.ziel) laden();
+    else if (nachricht.ziel === haupt.dataset.ziel) {
+      const bild = nachricht.bilder[fassung()];
+      if (bild) new Image().src = bild;  // already on its way while the new part is asked for
+      laden();
+    }
   };
   quelle.onerror = () => { if (meldung) meldung.textContent = "Verbindung zur Vorschau unterbrochen – läuft „vorlagengen vorschau“ noch?"; };
   quelle.onopen = () => zeigen();
