@@ -15,6 +15,8 @@ from pathlib import Path
 import pytest
 
 from vorlagengen.errors import UserError
+from vorlagengen.project import load_project
+from vorlagengen.render.build import build
 from vorlagengen.vorschau.session import Session, Update
 from vorlagengen.vorschau.start import bind, can_open_browser
 from vorlagengen.vorschau.targets import DRUCKSACHE, NIEDERSCHRIFT, SITZUNG, find_targets, is_temporary
@@ -77,6 +79,30 @@ def test_only_what_a_change_touches_is_set_again(tmp_path: Path) -> None:
     assert _updates(session, tids) == []
     session.views[RECORD].preferred = "intern"
     assert _updates(session, [RECORD]) == [(RECORD, "intern")]
+
+
+def test_both_faces_are_the_builds_files_byte_for_byte(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "p")
+    project = load_project(root)
+    build(project, tmp_path / "build", ["pdf"])
+    targets, _ = find_targets(root, root / RECORD)
+    session = Session(root, targets, None, tmp_path / "arbeit")
+    for face in ("intern", "oeffentlich"):
+        session.views[RECORD].preferred = face
+        session.load()
+        [update] = [u for u in session.refresh([RECORD]) if isinstance(u, Update)]
+        assert update.made == [("Drucksache", (tmp_path / "build" / face / "vorlagen/wandsbek/19-0167.pdf").read_bytes())]
+
+
+def test_a_non_public_drucksache_has_no_public_face(tmp_path: Path) -> None:
+    root = demo_project(tmp_path / "p")
+    tid = "vorlagen/wandsbek/19-0175.yaml"  # status: nichtöffentlich
+    targets, _ = find_targets(root, root / tid)
+    session = Session(root, targets, None, tmp_path / "arbeit")
+    session.views[tid].preferred = "oeffentlich"
+    session.load()
+    [update] = [u for u in session.refresh([tid]) if isinstance(u, Update)]
+    assert update.made == [] and "nichtöffentlich" in update.note
 
 
 def test_answers_only_for_its_own_files_and_host(tmp_path: Path) -> None:

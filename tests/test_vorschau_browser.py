@@ -12,9 +12,9 @@ from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect, sync_playwright
+from playwright.sync_api import Browser, Page, expect
 
-from test_site_browser import ARGS, CHROMIUM, axe_violations
+from test_site_browser import CHROMIUM, axe_violations, browser  # noqa: F401 - its browser fixture
 from vorlagengen.vorschau.start import Started
 from vorschau_support import NAME, RECORD, base_url, demo_project, preview
 
@@ -36,16 +36,8 @@ def running(project: Path) -> Iterator[Started]:
         yield run
 
 
-@pytest.fixture(scope="module")
-def browser() -> Iterator[Browser]:
-    with sync_playwright() as p:
-        launched = p.chromium.launch(executable_path=CHROMIUM, args=ARGS)
-        yield launched
-        launched.close()
-
-
 @pytest.fixture()
-def page(browser: Browser) -> Iterator[Page]:
+def page(browser: Browser) -> Iterator[Page]:  # noqa: F811 - the fixture imported above
     context = browser.new_context(locale="de-DE", bypass_csp=True)  # axe is injected inline
     tab = context.new_page()
     tab.set_default_timeout(WAIT_MS)
@@ -130,7 +122,7 @@ def test_build_error_is_shown_and_goes(running: Started, project: Path, page: Pa
     expect(page.locator(".fehler")).to_have_count(0)
 
 
-def test_tabs_rename_and_temporary_files(running: Started, project: Path, browser: Browser) -> None:
+def test_tabs_rename_and_temporary_files(running: Started, project: Path, browser: Browser) -> None:  # noqa: F811
     context = browser.new_context(locale="de-DE", bypass_csp=True)  # axe is injected inline
     context.set_default_timeout(WAIT_MS)
     first, second = context.new_page(), context.new_page()

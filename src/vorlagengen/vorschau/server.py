@@ -141,10 +141,11 @@ class Preview:
         """Files changed: load the project again, then bring every opened target up to date, the
         changed ones first."""
         async with self.lock:
+            known = len(self.session.views)
             touched = self.session.notice(paths)
             await self.on_render(self.session.load)
-            if any(tid not in {t for t, _ in self.shown} for tid in touched):
-                self._notify("")  # the list of files may have grown
+            if len(self.session.views) != known:
+                self._notify("")  # the list of files has grown
         opened = [tid for tid, v in self.session.views.items() if v.opened]
         await self.refresh(sorted(opened, key=lambda t: t not in touched))
 
