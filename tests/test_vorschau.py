@@ -16,6 +16,7 @@ import pytest
 
 from vorlagengen.errors import UserError
 from vorlagengen.project import load_project
+from vorlagengen.records import display_path
 from vorlagengen.render.build import build
 from vorlagengen.vorschau.session import Session, Update
 from vorlagengen.vorschau.start import bind, can_open_browser
@@ -92,6 +93,23 @@ def test_both_faces_are_the_builds_files_byte_for_byte(tmp_path: Path) -> None:
         session.load()
         [update] = [u for u in session.refresh([RECORD]) if isinstance(u, Update)]
         assert update.made == [("Drucksache", (tmp_path / "build" / face / "vorlagen/wandsbek/19-0167.pdf").read_bytes())]
+
+
+@pytest.mark.parametrize("half", ["", "nummer: \"19/01", "\ufeff", "nummer: \"19/0167\"\ndatum: 2011-05-03\nkoerpersch"])
+def test_a_file_saved_half_is_an_error_until_saved_whole(tmp_path: Path, half: str) -> None:
+    root = demo_project(tmp_path / "p")
+    record = root / RECORD
+    whole = record.read_text(encoding="utf-8")
+    targets, _ = find_targets(root, record)
+    session = Session(root, targets, None, tmp_path / "arbeit")
+    assert _updates(session, [RECORD]) == [(RECORD, "intern")]
+    record.write_text(half, encoding="utf-8")
+    assert _updates(session, [RECORD]) == [(RECORD, "")]
+    problems = session.views[RECORD].problems
+    assert problems and all(p.startswith(f"{display_path(record)}:") for p in problems), problems
+    record.write_text(whole, encoding="utf-8")
+    assert _updates(session, [RECORD]) == [(RECORD, "")]  # errors gone; the document is the same as before
+    assert session.views[RECORD].problems == []
 
 
 def test_a_non_public_drucksache_has_no_public_face(tmp_path: Path) -> None:
