@@ -10,6 +10,7 @@ import signal
 import socket
 import subprocess
 import sys
+import urllib.request
 from pathlib import Path
 
 import pytest
@@ -184,8 +185,11 @@ def test_stops_cleanly(tmp_path: Path, sig: signal.Signals) -> None:
     status, _ = fetch(f"http://127.0.0.1:{port}/ansicht/{RECORD}")  # something set: pandoc and typst warm
     assert status == 200
     assert any(tmp.iterdir())
+    events = urllib.request.urlopen(f"http://127.0.0.1:{port}/ereignisse", timeout=60)  # an open page's stream
+    assert events.readline() == b"retry: 500\n"
     proc.send_signal(sig)
     out, err = proc.communicate(timeout=60)
+    events.close()
     assert proc.returncode == 0, err
     assert "Traceback" not in err and err.strip() == ""
     assert out.strip() == "Vorschau beendet."

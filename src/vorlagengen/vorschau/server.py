@@ -73,6 +73,7 @@ class Preview:
         self.listeners: set[asyncio.Queue[str]] = set()
         self.lock = asyncio.Lock()
         self.stop = asyncio.Event()
+        self.exiting: Callable[[], bool] = lambda: False  # the server is stopping (uvicorn's should_exit)
         self.rev = 0
         self.env = jinja2.Environment(loader=jinja2.FileSystemLoader(HERE / "templates"), autoescape=True,
                                       undefined=jinja2.StrictUndefined)
@@ -240,7 +241,7 @@ async def ereignisse(request: Request) -> Response:
         try:
             yield "retry: 500\n\n"
             last = time.monotonic()
-            while not preview.stop.is_set():
+            while not preview.stop.is_set() and not preview.exiting():  # Ctrl-C ends the stream at once
                 try:
                     message = await asyncio.wait_for(queue.get(), 0.25)
                 except TimeoutError:

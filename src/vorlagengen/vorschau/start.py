@@ -96,7 +96,9 @@ def started(root: Path, given: Path | None, host: str, port: int | None) -> Iter
             url += "ansicht/" + quote(targets[0].tid)
         config = uvicorn.Config(create_app(preview, sorted({*LOCAL_NAMES, host, shown_host})), log_level="warning",
                                 timeout_graceful_shutdown=2, lifespan="on")
-        yield Started(uvicorn.Server(config), sock, url, preview)
+        server = uvicorn.Server(config)
+        preview.exiting = lambda: server.should_exit
+        yield Started(server, sock, url, preview)
     finally:
         close(preview)
         sock.close()
