@@ -147,6 +147,7 @@ def test_tabs_rename_and_temporary_files(running: Started, project: Path, browse
     first.bring_to_front()
     first.goto(base_url(running))
     expect(first.get_by_role("link", name="vorlagen/wandsbek/19-0175-neu.yaml")).to_have_count(1)
+    assert axe_violations(first) == []  # the list of files
     renamed.rename(path)
     second.bring_to_front()
     expect(second.locator(".fehler")).to_have_count(0)
