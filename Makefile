@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint docs bench schema golden leck clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve vorschau test lint docs bench schema golden leck clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -44,6 +44,9 @@ site: vorlage sitzungen niederschrift beschluesse ## Bürgerinfo-Website und OPa
 
 serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)
 	$(PY) build.py serve
+
+vorschau: $(STAMP) ## Live-Vorschau im Browser, folgt jedem Speichern (V=<datei oder ordner>)
+	$(PY) build.py vorschau $(V)
 
 niederschrift: $(STAMP) ## Niederschrift und Beschlussauszüge einer Sitzung (S=<datei>, ohne S: alle)
 	$(PY) build.py niederschrift $(S)

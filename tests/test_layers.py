@@ -32,8 +32,9 @@ LAYERS: list[tuple[str, list[str]]] = [
                    "render.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
+    ("Vorschau", ["vorschau.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
-                 "bench_oparl", "projektanlage", "leckpruefung", "__main__"]),
+                 "bench_oparl", "bench_vorschau", "projektanlage", "leckpruefung", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 

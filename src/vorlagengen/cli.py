@@ -402,6 +402,27 @@ def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: st
 
 
 @cli.command(options_metavar="[OPTIONEN]")
+@click.argument("pfad", required=False, metavar="[DATEI|ORDNER]", type=click.Path(path_type=Path))
+@click.option("--port", "-p", type=click.IntRange(1, 65535), default=None, metavar="PORT",
+              help="Port (Vorgabe: 8001, sonst der nächste freie).")
+@click.option("--host", default="127.0.0.1", show_default=True,
+              help="Adresse, an der der Server lauscht (nur ändern, wenn andere Rechner zusehen sollen).")
+@click.option("--kein-browser", is_flag=True, help="Keinen Browser öffnen, nur die Adresse nennen.")
+@click.pass_context
+def vorschau(ctx: click.Context, pfad: Path | None, port: int | None, host: str, kein_browser: bool) -> None:
+    """Live-Vorschau im Browser: Seiten, Fehler und öffentliche Fassung, nach jedem Speichern neu.
+
+    DATEI ist eine Drucksache (vorlagen/…), eine Sitzung oder eine Niederschrift (sitzungen/…);
+    ein ORDNER zeigt alle darin (ohne Angabe: das ganze Projekt). Fehler erscheinen als
+    „datei:zeile:spalte: feld: Meldung“ über dem letzten fehlerfreien Stand. Schreibt nichts nach
+    build/. Ende mit Strg+C.
+    """
+    from .vorschau.start import run
+
+    run(ctx.obj["root"], pfad, host, port, not kein_browser, lambda text: _say(ctx, text))
+
+
+@cli.command(options_metavar="[OPTIONEN]")
 @click.argument("dateien", nargs=-1, type=click.Path(path_type=Path))
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
