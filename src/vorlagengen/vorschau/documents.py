@@ -22,7 +22,7 @@ from pathlib import Path
 from typing import TypeVar
 
 from .. import trees
-from ..records import Project, SitzungRecord
+from ..records import Project, PublicProject, SitzungRecord
 from ..render.build import Prepared, convert, prepare, project_fingerprint, record_digest
 from ..render.layouts import Layout, get_layout
 from ..render.sitzung import build_sitzung
@@ -70,15 +70,15 @@ def _one(found: list[T], target: Target) -> T:
     return found[0]
 
 
-def faces(project: Project, public: Project, target: Target, workdir: Path) -> dict[str, Face]:
+def faces(project: Project, public: PublicProject, target: Target, workdir: Path) -> dict[str, Face]:
     """Both faces of ``target`` in ``project`` (``public`` is its public projection); raises LookupError
     when the project does not hold the target (deleted, or not loaded)."""
     if target.kind == DRUCKSACHE:
         return _drucksache(project, public, target)
-    return _sitzung(project, target, workdir)
+    return _sitzung(project, public, target, workdir)
 
 
-def _drucksache(project: Project, public: Project, target: Target) -> dict[str, Face]:
+def _drucksache(project: Project, public: PublicProject, target: Target) -> dict[str, Face]:
     record = _one([r for r in project.records if r.path == target.path], target)
     if record.vorlage.uebernommen:
         note = ("Übernommene Drucksache: ihr Text steht im PDF des Quellsystems, vorlagengen setzt sie "
@@ -99,7 +99,7 @@ def _drucksache(project: Project, public: Project, target: Target) -> dict[str, 
     return out
 
 
-def _sitzung(project: Project, target: Target, workdir: Path) -> dict[str, Face]:
+def _sitzung(project: Project, public: PublicProject, target: Target, workdir: Path) -> dict[str, Face]:
     srec = _one([s for s in project.sitzungen
                  if target.path == (s.niederschrift_path if target.kind == NIEDERSCHRIFT else s.path)], target)
     if srec.sitzung.quelle is not None:
@@ -120,12 +120,16 @@ def _sitzung(project: Project, target: Target, workdir: Path) -> dict[str, Face]
         out = workdir / "build"
         shutil.rmtree(out / INTERNAL / "sitzungen", ignore_errors=True)  # the cache of Anlagen stays
         shutil.rmtree(out / PUBLIC, ignore_errors=True)
+        shutil.rmtree(out / trees.DRAFT, ignore_errors=True)
         if target.kind == NIEDERSCHRIFT:
-            files = build_niederschrift(project, srec, out, today)
+            files = build_niederschrift(project, srec, out, today, public=public)
         else:
-            files = build_sitzung(project, srec, out, entwurf=entwurf).files
+            files = build_sitzung(project, srec, out, entwurf=entwurf, public=public).files
+        # a draft's public form lies in the draft tree: it is the public face the author reviews
+        trees_of = {INTERNAL: (out / INTERNAL,), PUBLIC: (out / PUBLIC, out / trees.DRAFT)}
         return {face: [(LABELS.get(p.stem, p.stem.replace("-", " ")), p.read_bytes()) for p in files
-                       if p.suffix == ".pdf" and p.is_relative_to(out / face)] for face in FACES}
+                       if p.suffix == ".pdf" and any(p.is_relative_to(t) for t in trees_of[face])]
+                for face in FACES}
 
     return {face: Face(key, partial(_pick, made, face), note) for face in FACES}
 

@@ -18,7 +18,7 @@ from pathlib import Path
 from ..errors import Problem, UserError, ValidationFailed, resource_error
 from ..project import load_project
 from ..public import public_project
-from ..records import DATA_DIR, Project, display_path
+from ..records import DATA_DIR, Project, PublicProject, display_path
 from ..sitzungen import sitzung_file
 from . import documents
 from .documents import INTERNAL, Documents
@@ -57,7 +57,7 @@ class Session:
         self.workdir = workdir
         self.views = {t.tid: View(t) for t in targets}
         self.project: Project | None = None
-        self.public: Project | None = None
+        self.public: PublicProject | None = None
         self.problems: list[Problem] = []
         self.last_good: Project | None = None
 
@@ -92,7 +92,7 @@ class Session:
             touched.add(target.tid)
         return touched
 
-    def _project_for(self, view: View) -> tuple[Project, Project] | list[str]:
+    def _project_for(self, view: View) -> tuple[Project, PublicProject] | list[str]:
         """The loaded project and its projection for ``view``, or the errors that keep it from being set.
 
         When the whole project has errors, but none in the files the target is made from, the target
@@ -139,7 +139,7 @@ class Session:
                 yield tid
             yield from self._render(view, *got)
 
-    def _render(self, view: View, project: Project, public: Project) -> Iterator[Update | str]:
+    def _render(self, view: View, project: Project, public: PublicProject) -> Iterator[Update | str]:
         tid = view.target.tid
         try:
             planned = documents.faces(project, public, view.target, self.workdir)
