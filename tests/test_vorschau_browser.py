@@ -14,19 +14,18 @@ from pathlib import Path
 import pytest
 from playwright.sync_api import Browser, Page, expect
 
-from test_site_browser import CHROMIUM, axe_violations, browser  # noqa: F401 - its browser fixture
+from test_site_browser import axe_violations, browser  # noqa: F401 - its browser fixture
 from vorlagengen.vorschau.start import Started
 from vorschau_support import NAME, RECORD, base_url, demo_project, preview
 
 WAIT_MS = 30_000  # generous on a loaded machine; this is no timing test
 FIRST_PAGE = ".dokument:first-of-type .seite:first-of-type .seitentext"
 expect.set_options(timeout=WAIT_MS)
+pytestmark = pytest.mark.braucht("chromium")  # skipped without it, except under CI=true
 
 
 @pytest.fixture(scope="module")
 def project(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    if not Path(CHROMIUM).exists() and not shutil.which("chromium"):
-        pytest.fail("Debian-Paket chromium fehlt (apt-get install chromium; .ci/run installiert es)")
     return demo_project(tmp_path_factory.mktemp("vorschau") / "projekt")
 
 
