@@ -175,5 +175,17 @@ def test_serve_cors_filters_and_deleted(tmp_path: Path) -> None:
         assert page["links"]["next"] == base + "oparl/body/wandsbek/papers.json?limit=1&page=3"
         status, _, _ = _get(url + "oparl/body/..%2F..%2F/papers.json?limit=1")
         assert status == 404
-        status, _, body = _get(url + "oparl/body/wandsbek/papers.json?modified_since=gestern")
-        assert status == 400 and "Ungültiger Filterwert" in json.loads(body)["error"]
+        for query, reason in [
+                ("modified_since=gestern", "„modified_since“ erwartet Datum und Uhrzeit nach ISO 8601"),
+                ("limit=0", "„limit“ muss eine ganze Zahl ab 1 sein, nicht „0“"),
+                ("limit=-1", "„limit“ muss eine ganze Zahl ab 1 sein, nicht „-1“"),
+                ("limit=1e3", "„limit“ muss eine ganze Zahl ab 1 sein"),
+                ("limit=1001", "„limit“ darf höchstens 1000 sein, nicht 1001"),
+                ("page=0", "„page“ muss eine ganze Zahl ab 1 sein"),
+                ("limit=1&page=4", "Seite 4 gibt es nicht (die Liste hat 3 Seiten)"),
+                ("limit=1&limit=2", "Parameter „limit“ ist mehrfach angegeben"),
+                ("seite=2", "unbekannter Parameter „seite“")]:
+            status, headers, body = _get(url + "oparl/body/wandsbek/papers.json?" + query)
+            assert status == 400, query
+            assert json.loads(body)["error"].startswith("Ungültige Anfrage: " + reason), query
+            assert headers["access-control-allow-origin"] == "*"

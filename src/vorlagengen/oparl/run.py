@@ -17,6 +17,7 @@ from .context import MapContext
 from .fetch import Client, ClientSettings, fetch
 from .files import FileStore
 from .ids import IdMap
+from .limits import Limits
 from .mapping import DEFAULT_LAYOUT, map_all
 from .quirks import quirks_for
 from .report import Report
@@ -36,6 +37,7 @@ class ImportSettings:
     bis: dt.date | None = None
     dateien: bool = False
     client: ClientSettings = field(default_factory=ClientSettings)
+    limits: Limits = field(default_factory=Limits)
     today: dt.date = field(default_factory=dt.date.today)
 
 
@@ -52,10 +54,12 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     state_file = folder / "uebernahme.json"
     state = _load(state_file)
     report = Report()
-    with Client(settings.client) as client:
-        objects = _objects(source, folder, client, say)
+    with Client(settings.client, limits=settings.limits) as client:
+        if is_url(source):
+            client.allow(source)
+        objects = _objects(source, folder, client, say, settings.limits)
         store = FileStore(root / ".cache" / "dateien", state.setdefault("downloads", {}),
-                          lambda url: client.get(url).content) if settings.dateien else None
+                          lambda url, sink: _download(client, url, sink)) if settings.dateien else None
         ids = IdMap(state.get("ids"))
         ids.reserve(own_keys(root))
         system = next(iter(objects.of("System").values()), None)
@@ -76,10 +80,15 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     return report
 
 
-def _objects(source: str, folder: Path, client: Client, say: Callable[[str], None]) -> Objects:
+def _download(client: Client, url: str, sink: Callable[[bytes], None]) -> None:
+    client.check_host(url, "Datei")
+    client.get(url, client.limits.file_bytes, sink)
+
+
+def _objects(source: str, folder: Path, client: Client, say: Callable[[str], None], limits: Limits) -> Objects:
     if not is_url(source):
         say(f"Lese {source} …")
-        return collect(dump_pages(Path(source)))
+        return collect(dump_pages(Path(source), limits))
     cache = RawCache(folder)
     say(f"Rufe {source} ab …")
     pages = fetch(source, cache, client)
