@@ -12,6 +12,7 @@ import re
 from typing import Any
 
 from .context import ItemInfo, MapContext, MeetingInfo
+from .papers import NO_RESULT
 from .quirks import one_line, section_row, top_number
 
 
@@ -75,6 +76,9 @@ def meeting_record(ctx: MapContext, oid: str, meeting: dict[str, Any]) -> dict[s
         return None
     rec: dict[str, Any] = {"gremium": info.gremium, "nummer": _number(meeting, oid), "datum": info.datum.isoformat(),
                            "beginn": info.beginn}
+    start, end = parse_start(meeting.get("start")), parse_start(meeting.get("end"))
+    if start is not None and end is not None and end > start:
+        rec["ende"] = end.strftime("%H:%M")
     rec.update(_place(ctx, meeting.get("location")))
     rec["tagesordnung"] = _agenda(ctx, oid, meeting, info)
     rec["quelle"] = {"system": "oparl", "url": oid, "web": meeting.get("web"), "geaendert": meeting.get("modified"),
@@ -134,9 +138,28 @@ def _top(ctx: MapContext, iid: str, item: dict[str, Any], info: ItemInfo) -> dic
         top["drucksache"] = ctx.paper_nummer[paper][1]
         if title and title != one_line(str(ctx.objects.of("Paper")[paper].get("name") or "")):
             top["titel"] = title
-        return top
-    if not title:
+    elif not title:
         ctx.report.skip("AgendaItem", iid, "weder Titel noch Drucksache")
         return None
-    top["titel"] = title
+    else:
+        top["titel"] = title
+    top["quelle"] = _top_source(ctx, iid, item)
     return top
+
+
+def _top_source(ctx: MapContext, iid: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The item's own result text and files, as the source has them (its result also stands in the
+    Beratungsfolge of its Drucksache, if it has one)."""
+    quelle: dict[str, Any] = {"url": iid}
+    result = one_line(str(item.get("result") or ""))
+    if result.lower() not in NO_RESULT:
+        quelle["ergebnis"] = result
+        ctx.report.count("Ergebnis", "übernommen")
+    beschluss = _file(ctx, item.get("resolutionFile"))
+    if beschluss is not None:
+        quelle["beschluss"] = beschluss
+    quelle["anlagen"] = [d for d in (_file(ctx, f) for f in item.get("auxiliaryFile") or []) if d]
+    files = (beschluss is not None) + len(quelle["anlagen"])
+    if files:
+        ctx.report.count("Datei am TOP", "übernommen", files)
+    return quelle
