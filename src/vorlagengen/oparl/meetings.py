@@ -14,6 +14,7 @@ from typing import Any
 from .context import ItemInfo, MapContext, MeetingInfo
 from .papers import NO_RESULT
 from .quirks import one_line, section_row, top_number
+from .refdata import gremium_of_meeting
 
 
 def parse_start(value: Any) -> dt.datetime | None:
@@ -40,7 +41,7 @@ def index_meetings(ctx: MapContext) -> None:
         if start is None:
             ctx.report.skip("Meeting", oid, "ohne gültigen Beginn (start)")
             continue
-        gremium = next((g for g in (ctx.local("gremien", u) for u in meeting.get("organization") or []) if g), None)
+        gremium = gremium_of_meeting(ctx, meeting)
         held = bool(meeting.get("resultsProtocol") or meeting.get("verbatimProtocol")) or start.date() < ctx.today
         ctx.meetings[oid] = MeetingInfo(start.date(), start.strftime("%H:%M"), gremium, held)
         _index_agenda(ctx, oid, meeting)
@@ -81,7 +82,7 @@ def meeting_record(ctx: MapContext, oid: str, meeting: dict[str, Any]) -> dict[s
         rec["ende"] = end.strftime("%H:%M")
     rec.update(_place(ctx, meeting.get("location")))
     rec["tagesordnung"] = _agenda(ctx, oid, meeting, info)
-    rec["quelle"] = {"system": "oparl", "url": oid, "web": meeting.get("web"), "geaendert": meeting.get("modified"),
+    rec["quelle"] = {"system": "oparl", "url": oid, "web": ctx.web_link(meeting), "geaendert": meeting.get("modified"),
                      "einladung": _file(ctx, meeting.get("invitation")),
                      "niederschrift": _file(ctx, meeting.get("resultsProtocol")),
                      "anlagen": [d for d in (_file(ctx, f) for f in meeting.get("auxiliaryFile") or []) if d]}

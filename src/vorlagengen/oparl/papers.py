@@ -164,7 +164,7 @@ def _step(ctx: MapContext, oid: str, cons: dict[str, Any]) -> dict[str, Any] | N
 
 
 def _quelle(ctx: MapContext, paper: dict[str, Any], original: str | None) -> dict[str, Any]:
-    quelle: dict[str, Any] = {"system": "oparl", "url": paper["id"], "web": paper.get("web"), "art": original,
+    quelle: dict[str, Any] = {"system": "oparl", "url": paper["id"], "web": ctx.web_link(paper), "art": original,
                               "geaendert": paper.get("modified")}
     main = paper.get("mainFile")
     if isinstance(main, dict):

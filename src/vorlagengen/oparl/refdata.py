@@ -174,3 +174,22 @@ def _member(ctx: MapContext, person: str, membership: dict[str, Any]) -> dict[st
         if day is not None:
             entry[key] = day.isoformat()
     return entry
+
+
+def gremium_of_meeting(ctx: MapContext, meeting: dict[str, Any]) -> str | None:
+    """The Gremium of a Meeting; for a source without (these) Organizations one formed from the
+    Organization it names and the Meeting's name („Bauausschuss (11. Sitzung)“ → Bauausschuss)."""
+    urls = [str(u) for u in meeting.get("organization") or [] if u]
+    known = next((g for g in (ctx.local("gremien", u) for u in urls) if g), None)
+    if known is not None:
+        return known
+    body = ctx.body_for(meeting)
+    name = re.sub(r"\s*\([^()]*\)\s*$", "", one_line(str(meeting.get("name") or "")))
+    if body is None or not name or any(u in ctx.objects.of("Organization") for u in urls):
+        return None  # an Organization the source has but that was not imported stays unknown
+    key = urls[0] if urls else f"gremium-aus-sitzungsname:{body}:{name}"
+    local = ctx.ids.get(key, f"{body}-{slugify(name, 40)}")
+    if local not in ctx.gremien:
+        ctx.gremien[local] = {"name": name, "koerperschaft": body, "typ": gremium_typ(name, "")}
+        ctx.report.count("Organization", "aus Sitzungen gebildet")
+    return local

@@ -14,7 +14,8 @@ LABELS = {
     "LegislativeTerm": "Wahlperioden", "Paper": "Drucksachen",
     "Consultation": "Beratungen", "File": "Dateien",
 }
-OUTCOMES = ("übernommen", "neu", "geändert", "unverändert", "entfernt")
+OUTCOMES = ("übernommen", "aus Sitzungen gebildet", "neu", "geändert", "unverändert", "von Hand geändert, behalten",
+            "entfernt")
 
 
 @dataclass

@@ -39,6 +39,7 @@ class ImportSettings:
     client: ClientSettings = field(default_factory=ClientSettings)
     limits: Limits = field(default_factory=Limits)
     today: dt.date = field(default_factory=dt.date.today)
+    overwrite: bool = False  # replace hand edits of imported records by the source's version
 
 
 def is_url(source: str) -> bool:
@@ -72,7 +73,8 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     say("Schreibe …")
     _prepare_project(root)
     changed = write_data(root, mapped)
-    state["dateien"] = write_records(root, mapped, state.get("dateien") or {}, report)
+    state["dateien"] = write_records(root, mapped, state.get("dateien") or {}, report,
+                                     state.setdefault("geschrieben", {}), settings.overwrite)
     state["ids"] = ids.by_oparl
     write_atomic(state_file, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
     if changed:
