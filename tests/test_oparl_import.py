@@ -7,6 +7,7 @@ from __future__ import annotations
 import copy
 import datetime as dt
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -94,6 +95,51 @@ def test_huertgenwald_records_keep_what_the_source_says(huertgenwald: tuple[Path
         "23/2017", "22/2017", "24/2017", "Mitteilungen", "Fragen"]
     assert [t.nummer for t in sitzung.tagesordnung.nichtoeffentlich] == ["6", "6.1", "6.11", "6.2", "7"]
     assert (sitzung.beginn, sitzung.raum) == ("18:00", "Rathaus Gemeinde Hürtgenwald, großer Sitzungssaal des Rathauses")
+
+
+def source_counts(archive: Path) -> dict[str, int]:
+    """What the dump holds, counted straight from its JSON (independently of the import)."""
+    counts: dict[str, int] = {"membership": 0, "end": 0, "resolutionFile": 0, "auxiliaryFile": 0, "result": 0}
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            handle = tar.extractfile(member) if member.isfile() and "/body/1/" in member.name else None
+            if handle is None:
+                continue
+            for obj in json.loads(handle.read()).get("data", []):
+                counts["membership"] += len(obj.get("membership") or []) if obj.get("type", "").endswith("Person") else 0
+                if obj.get("deleted") or "agendaItem" not in obj and "start" not in obj:
+                    continue
+                counts["end"] += obj.get("end", "") > obj.get("start", "")
+                counts["auxiliaryFile"] += len(obj.get("auxiliaryFile") or [])
+                for item in obj.get("agendaItem") or []:
+                    counts["resolutionFile"] += "resolutionFile" in item
+                    counts["auxiliaryFile"] += len(item.get("auxiliaryFile") or [])
+                    counts["result"] += bool(item.get("result")) and item["result"] != "(kein Text vorhanden)"
+    return counts
+
+
+def test_huertgenwald_keeps_every_membership_end_result_and_file(huertgenwald: tuple[Path, Result, Result]) -> None:
+    root, result, _ = huertgenwald
+    source = source_counts(HUERTGENWALD)
+    project = load_project(root)
+    members = [m for g in project.ref.gremien.values() for m in g.mitglieder]
+    tops = [t for s in project.sitzungen for part in (s.sitzung.tagesordnung.oeffentlich,
+                                                       s.sitzung.tagesordnung.nichtoeffentlich) for t in part]
+    kept = {
+        "membership": len(members),
+        "end": sum(s.sitzung.ende is not None for s in project.sitzungen),
+        "resolutionFile": sum(t.quelle is not None and t.quelle.beschluss is not None for t in tops),
+        "auxiliaryFile": sum(len(t.quelle.anlagen) for t in tops if t.quelle is not None)
+        + sum(len(s.sitzung.quelle.anlagen) for s in project.sitzungen if s.sitzung.quelle),  # section rows' files
+        "result": sum(t.quelle is not None and t.quelle.ergebnis is not None for t in tops)}
+    assert kept == source
+    # every result but the 21 "(kein Text vorhanden)" of 2,030; the files of section rows are the Sitzung's
+    assert source == {"membership": 533, "end": 345, "resolutionFile": 1876, "auxiliaryFile": 404, "result": 2009}
+    assert f"Mitgliedschaften: {source['membership']} übernommen" in result.output
+    assert {m.rolle for m in members} == {"Vorsitz", "stellvertretender Vorsitz", "Mitglied"}
+    assert sum(m.bezeichnung == "Sachkundiger Bürger" for m in members) == 58  # the source's words kept
+    fraktionen = {k for k, g in project.ref.gremien.items() if g.typ == "Fraktion"}
+    assert sum(1 for k in fraktionen for _ in project.ref.gremien[k].mitglieder) > 0  # (no onBehalfOf in the source)
 
 
 def test_huertgenwald_over_http_gives_the_same_project(huertgenwald: tuple[Path, Result, Result],

@@ -82,10 +82,14 @@ def meeting_record(ctx: MapContext, oid: str, meeting: dict[str, Any]) -> dict[s
         rec["ende"] = end.strftime("%H:%M")
     rec.update(_place(ctx, meeting.get("location")))
     rec["tagesordnung"] = _agenda(ctx, oid, meeting, info)
+    # files at a section row („A Öffentliche Sitzung“: Anwesenheitsliste …) belong to the whole Sitzung
+    files = [*(meeting.get("auxiliaryFile") or []),
+             *(f for i in _items(meeting) if str(i.get("id")) not in ctx.agenda
+               for f in [i.get("resolutionFile"), *(i.get("auxiliaryFile") or [])] if f)]
     rec["quelle"] = {"system": "oparl", "url": oid, "web": ctx.web_link(meeting), "geaendert": meeting.get("modified"),
                      "einladung": _file(ctx, meeting.get("invitation")),
                      "niederschrift": _file(ctx, meeting.get("resultsProtocol")),
-                     "anlagen": [d for d in (_file(ctx, f) for f in meeting.get("auxiliaryFile") or []) if d]}
+                     "anlagen": [d for d in (_file(ctx, f) for f in files) if d]}
     return rec
 
 
