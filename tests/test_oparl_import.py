@@ -107,7 +107,7 @@ def source_counts(archive: Path) -> dict[str, int]:
                 continue
             for obj in json.loads(handle.read()).get("data", []):
                 counts["membership"] += len(obj.get("membership") or []) if obj.get("type", "").endswith("Person") else 0
-                if obj.get("deleted") or "agendaItem" not in obj and "start" not in obj:
+                if obj.get("deleted") or ("agendaItem" not in obj and "start" not in obj):
                     continue
                 counts["end"] += obj.get("end", "") > obj.get("start", "")
                 counts["auxiliaryFile"] += len(obj.get("auxiliaryFile") or [])
