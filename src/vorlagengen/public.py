@@ -148,7 +148,7 @@ def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
     terms = entry.record.vorlage.schwaerzen if entry.record is not None else []
     return TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
                     tuple(entry.loc), record, [_public_entry(e, records) for e in entry.unterpunkte],
-                    entry.drucksache)
+                    entry.drucksache, quelle=entry.quelle.model_copy(deep=True) if entry.quelle else None)
 
 
 # --- reference data -------------------------------------------------------------------------------
