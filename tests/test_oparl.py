@@ -50,7 +50,7 @@ def test_system_body_and_paper(export: Path) -> None:
     assert [f["name"] for f in paper["auxiliaryFile"]] == ["Anlage 1: Lageplan Spielplatz Rahlstedter Höhe"]
     consultation = paper["consultation"][0]
     assert consultation["meeting"] == BASE + "oparl/body/wandsbek/meeting/wandsbek-jha-2011-05-11.json"
-    assert consultation["role"] == "Empfehlung" and consultation["authoritative"] is False
+    assert consultation["role"] == "Empfehlung" and "authoritative" not in consultation  # not claimed
     stellungnahme = load(export, "body/rostock/paper/2017-an-2460-01.json")
     assert "relatedPaper" not in stellungnahme  # its Bezug is in the Altbestand, not an exported Paper
 
@@ -78,6 +78,7 @@ def test_meeting_has_public_agenda_only(export: Path) -> None:
     meeting = load(export, "body/wandsbek/meeting/wandsbek-jha-2011-05-11.json")
     numbers = [a["number"] for a in meeting["agendaItem"]]
     assert numbers == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
+    assert [a["order"] for a in meeting["agendaItem"]] == list(range(7))  # the spec counts from 0
     assert all(a["public"] for a in meeting["agendaItem"])
     assert meeting["invitation"]["name"] == "Bekanntmachung"
     assert meeting["start"] == "2011-05-11T17:30:00+02:00"

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -161,12 +162,22 @@ def test_rebuild_is_reproducible_and_incremental(tmp_path: Path) -> None:
     again = build(root, tmp_path / "a")
     assert again.written == [] and again.removed == []
     record = root / "vorlagen/segeberg/DrS-2011-054.yaml"
+    before = json.loads(text(site_a, "oparl/body/segeberg/paper/drs-2011-054.json"))["modified"]
+    copied = record.stat().st_mtime
     record.write_text(record.read_text(encoding="utf-8").replace("sachverhalt: |", "sachverhalt: |\n  Neu: Vorwort.\n",
                                                                  1), encoding="utf-8")
+    os.utime(record, (copied + 10, copied + 10))  # the edit is seconds later than the copy, however fast this runs
     changed = build(root, tmp_path / "a")
     pages = [w for w in changed.written if not w.startswith(("pagefind/", "oparl/"))]
-    assert pages == ["drucksachen/segeberg/drs-2011-054.html"]
-    assert [w for w in changed.written if w.startswith("oparl/")] == []  # no OParl field holds the Sachverhalt
+    # the record changed, so its feed entries and OParl objects say so (no git here: its file's time)
+    assert pages == ["drucksachen/segeberg/drs-2011-054.html", "feeds/drucksachen.atom", "feeds/gremium-segeberg-jha.atom"]
+    assert [w for w in changed.written if w.startswith("oparl/")] == [
+        "oparl/body/segeberg/consultation/drs-2011-054-1.json", "oparl/body/segeberg/consultations.json",
+        "oparl/body/segeberg/file/drs-2011-054-anlage-1.json", "oparl/body/segeberg/file/drs-2011-054-pdf.json",
+        "oparl/body/segeberg/files.json", "oparl/body/segeberg/paper/drs-2011-054.json",
+        "oparl/body/segeberg/papers.json"]
+    paper = json.loads(text(site_a, "oparl/body/segeberg/paper/drs-2011-054.json"))
+    assert paper["modified"] > before  # modified moved with the edit
     assert any(w.startswith("pagefind/2011/fragment/") for w in changed.written)  # its year is re-indexed …
     assert not any(w.startswith(("pagefind/2017/", "pagefind/2018/", "pagefind/2019/")) for w in changed.written)
     gremien = root / "data/gremien.yaml"  # a name every page of its Drucksachen shows

@@ -163,6 +163,7 @@ class Sitzung:
     files: list[SiteFile]
     source: Path
     quelle: list[SourceFile] = field(default_factory=list)  # imported: Einladung, Niederschrift … at the source
+    ende: str = ""
 
     @property
     def url(self) -> str:
@@ -433,7 +434,8 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
     tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich]
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
-                   s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s))
+                   s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s),
+                   s.ende or "")
 
 
 def _source_file(label: str, f: Any, day: dt.date) -> SourceFile:
