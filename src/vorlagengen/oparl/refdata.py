@@ -16,6 +16,16 @@ _VERTRETUNG = re.compile(r"^(gemeinderat|stadtrat|rat|kreistag|bezirksversammlun
                          r"ratsversammlung|samtgemeinderat|verbandsgemeinderat|ortsgemeinderat)\b", re.IGNORECASE)
 
 
+_OWN_EXPORT = re.compile(r"/oparl/body/[a-z0-9][a-z0-9_-]*/(?:organization|person)/([a-z0-9][a-z0-9_-]*)\.json$")
+
+
+def own_id(oid: str) -> str | None:
+    """The id an object had in a project whose OParl export this is (``…/organization/kreis-jha.json``
+    → ``kreis-jha``): a round trip gives the same ids back."""
+    m = _OWN_EXPORT.search(oid)
+    return m.group(1) if m else None
+
+
 def map_bodies(ctx: MapContext) -> None:
     for oid, body in sorted(ctx.objects.of("Body").items()):
         if body.get("deleted"):
@@ -72,11 +82,12 @@ def map_organizations(ctx: MapContext) -> None:
             continue
         kind = " ".join(str(org.get(k) or "") for k in ("organizationType", "classification"))
         short = str(org.get("shortName") or "")
+        wanted = own_id(oid) or f"{body}-{slugify(short or name, 40)}"
         if _AMT.search(kind) and not _FRAKTION.search(kind):
-            local = ctx.ids.get(oid, f"{body}-{slugify(short or name, 40)}")
+            local = ctx.ids.get(oid, wanted)
             ctx.aemter[local] = {"name": name, "koerperschaft": body}
         else:
-            local = ctx.ids.get(oid, f"{body}-{slugify(short or name, 40)}")
+            local = ctx.ids.get(oid, wanted)
             entry: dict[str, Any] = {"name": name, "koerperschaft": body, "typ": gremium_typ(name, kind)}
             if short and short != name:
                 entry["kurzname"] = short
@@ -105,8 +116,8 @@ def map_persons(ctx: MapContext) -> None:
             ctx.report.skip("Person", oid, "ohne Namen" if entry is None else "ohne Körperschaft")
             continue
         entry["koerperschaft"] = body
-        wanted = f"{body}-{slugify(entry['nachname'], 30)}"
-        if entry.get("vorname"):
+        wanted = own_id(oid) or f"{body}-{slugify(entry['nachname'], 30)}"
+        if entry.get("vorname") and not own_id(oid):
             wanted += f"-{slugify(entry['vorname'], 20)}"
         ctx.personen[ctx.ids.get(oid, wanted)] = entry
         ctx.report.count("Person", "übernommen")

@@ -124,6 +124,17 @@ class _Dates:
         return self(item)[1]
 
 
+def oparl_export(public: Project, documents: Path, website: Website) -> dict[str, oparl.Obj]:
+    """The OParl export of ``public`` alone, without the pages: {path below oparl/: object or list
+    page}, as ``build_site`` writes it (for a round trip and its measurement)."""
+    site = site_view(public, documents)
+    export = oparl.Export(site, website.base, _Dates(public, site),
+                          lambda f: hashlib.sha512(f.source.read_bytes()).hexdigest(), website.seitengroesse,
+                          website.lizenz, website.titel, website.kontakt_email)
+    export.run()
+    return export.files()
+
+
 def build_site(public: Project, out: Path, *, documents: Path, website: Website | None = None,
                state: Path | None = None, today: dt.date | None = None) -> SiteResult:
     """Write the website and OParl export of ``public`` into ``out`` (a folder the builder owns).
