@@ -44,8 +44,10 @@ def test_drucksache_page_shows_its_parts(demo: tuple[Path, Path]) -> None:
     _, site = demo
     html = text(site, "drucksachen/wandsbek/19-0171.html")
     assert '<html lang="de">' in html and 'class="skip" href="#inhalt"' in html
-    assert "<h1 data-pagefind-meta=\"title\">Neugestaltung des Spielplatzes Rahlstedter Höhe</h1>" in html
-    assert "<dt>Drucksachen-Nr.</dt><dd>19/0171</dd>" in html
+    # Betreff and number weigh most in the search (a match there ranks first)
+    assert ("<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"10\">Neugestaltung des Spielplatzes Rahlstedter "
+            "Höhe</h1>") in html
+    assert "<dt>Drucksachen-Nr.</dt><dd data-pagefind-weight=\"10\">19/0171</dd>" in html
     assert '<a href="../../sitzungen/wandsbek-jha-2011-05-11.html">11.05.2011</a>' in html  # Beratungsfolge
     assert "<h2>Sachverhalt</h2>" in html and "<p>Der Spielplatz Rahlstedter Höhe ist über dreißig Jahre alt." in html
     assert '<a href="../../dokumente/wandsbek/19-0171.pdf">Drucksache 19/0171 (PDF)</a>' in html
@@ -70,11 +72,12 @@ def test_sitzung_page_shows_result_and_vote_of_each_public_top(demo: tuple[Path,
     html = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
     rows = {m.group(1): m.group(2) for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S)}
     assert list(rows) == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
-    assert rows["Ö 2"].endswith("<td>ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
+    assert rows["Ö 2"].endswith("<td data-label=\"Ergebnis\">ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
                                 "Enthaltung 1</span></td>")  # no Drucksache: the result is the Niederschrift's
     assert "geändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 1, Enthaltung 1" in rows["Ö 3"]
     assert "Abstimmung: einstimmig" in rows["12.7"]
-    assert rows["Ö 1"].endswith("<td>–</td>") and rows["Ö 4"].endswith("<td>zur Kenntnis genommen</td>")
+    assert rows["Ö 1"].endswith('<td data-label="Ergebnis">–</td>')
+    assert rows["Ö 4"].endswith('<td data-label="Ergebnis">zur Kenntnis genommen</td>')
     assert html.count("Abstimmung:") == 3  # N 1's result stays in the non-public part
     assert '<a href="../dokumente/sitzungen/wandsbek-jha-2011-05-11/Niederschrift.pdf">Niederschrift</a>' in html
 
@@ -263,3 +266,17 @@ def test_public_beschlusskontrolle_is_linked_from_the_start_page(tmp_path: Path)
     assert (site / "dokumente/beschluesse/wandsbek/Beschlusskontrolle.csv").read_bytes() == (
         kontrolle / "Beschlusskontrolle.csv").read_bytes()
     assert broken_links(site) == []
+
+
+def test_impressum_and_datenschutz_come_from_website_yaml(demo: tuple[Path, Path], tmp_path: Path) -> None:
+    _, site = demo
+    assert not (site / "impressum.html").exists() and "impressum.html" not in text(site, "index.html")
+    root = copy_demo(tmp_path / "projekt")
+    build(root, tmp_path / "out", impressum="**Anbieter:** Stadt Muster\n\n# Kontakt\n\npost@example.org",
+          datenschutz="Keine Cookies.")
+    out = tmp_path / "out/oeffentlich/site"
+    impressum = text(out, "impressum.html")
+    assert "<strong>Anbieter:</strong> Stadt Muster" in impressum and "<h2>Kontakt</h2>" in impressum
+    assert "<p>Keine Cookies.</p>" in text(out, "datenschutz.html")
+    assert '<a href="../../impressum.html">Impressum</a>' in text(out, "drucksachen/wandsbek/19-0171.html")
+    assert '<a href="datenschutz.html">Datenschutz</a>' in text(out, "index.html")

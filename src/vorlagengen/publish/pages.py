@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..render.context import groesse
 from .config import Website
-from .markdown import Renderer
+from .markdown import Renderer, page_html
 from .output import SiteOutput
 from .view import Drucksache, Site, Sitzung, slugify
 
@@ -84,6 +84,10 @@ class Pages:
         self.page("suche.html", "suche.html.j2", "Suche", "suche", teile=search_bundles)
         self.page("feeds/index.html", "feeds.html.j2", "Feeds und Kalender", gremien_liste=self._gremien_used())
         self.barrierefreiheit()
+        for rel, title, text in (("impressum.html", "Impressum", self.website.impressum),
+                                 ("datenschutz.html", "Datenschutzerklärung", self.website.datenschutz)):
+            if text:
+                self.page(rel, "text.html.j2", title, titel=title, html=Markup(page_html(text)))
 
     # --- single pages ---------------------------------------------------------------------------
 
