@@ -280,3 +280,24 @@ def test_impressum_and_datenschutz_come_from_website_yaml(demo: tuple[Path, Path
     assert "<p>Keine Cookies.</p>" in text(out, "datenschutz.html")
     assert '<a href="../../impressum.html">Impressum</a>' in text(out, "drucksachen/wandsbek/19-0171.html")
     assert '<a href="datenschutz.html">Datenschutz</a>' in text(out, "index.html")
+
+
+def test_a_long_gremium_history_gets_one_page_per_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vorlagengen.bench_site import generate_site_project
+    from vorlagengen.publish import pages
+
+    monkeypatch.setattr(pages, "GREMIUM_PAGE_LIMIT", 10)
+    root = tmp_path / "projekt"
+    generate_site_project(root, 120, 12)  # Drucksachen over several years
+    build(root, tmp_path / "out")
+    site = tmp_path / "out/oeffentlich/site"
+    years = sorted(p.name for p in (site / "gremien").glob("*-20[0-9][0-9].html"))
+    assert years, "no Gremium with more than one year split"
+    first = years[0]
+    gremium = first.rsplit("-", 1)[0]
+    main = text(site, f"gremien/{gremium}.html")
+    assert f'<a href="../gremien/{first}">{first.rsplit("-", 1)[1][:4]}</a>' in main and 'aria-current="page"' in main
+    older = text(site, f"gremien/{first}")
+    assert f'<a href="../gremien/{gremium}.html">' in older  # back to the newest year
+    assert main.count('<tr><th scope="row">') + main.count("<tr><td>") < 150  # no longer everything on one page
+    assert broken_links(site) == []
