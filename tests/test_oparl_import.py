@@ -448,3 +448,10 @@ def test_unknown_source_is_a_german_error(tmp_path: Path) -> None:
     result = run("import", "oparl", str(tmp_path / "kaputt"), "-C", str(tmp_path / "p"))
     assert result.exit_code == 1 and result.output.endswith("\nFehler: body.json: kein gültiges JSON (Zeile 1, Spalte 2)\n")
     assert not (tmp_path / "p").exists()  # nothing half-written
+
+
+def test_huertgenwald_contact_reaches_the_accessibility_statement(huertgenwald: tuple[Path, Result, Result]) -> None:
+    root = huertgenwald[0]
+    website = load_mapping(root / "data" / "website.yaml", "website.yaml")
+    assert (website["kontakt_email"], website["koerperschaft"], website["titel"]) == (
+        "sdnetrim@kdvz-frechen.de", "huertgenwald", "Bürgerinformation Gemeinde Hürtgenwald")

@@ -73,6 +73,8 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     say("Schreibe …")
     _prepare_project(root)
     changed = write_data(root, mapped)
+    if _website(root, objects, mapped):
+        changed.append("data/website.yaml")
     state["dateien"] = write_records(root, mapped, state.get("dateien") or {}, report,
                                      state.setdefault("geschrieben", {}), settings.overwrite)
     state["ids"] = ids.by_oparl
@@ -98,6 +100,25 @@ def _objects(source: str, folder: Path, client: Client, say: Callable[[str], Non
     objects = collect(cache.pages())
     cache.compact(objects)
     return objects
+
+
+def _website(root: Path, objects: Objects, mapped: Any) -> bool:
+    """A new project's data/website.yaml with the contact the source names (Body.contactEmail), for
+    the accessibility statement; an existing one is the clerk's and stays as it is."""
+    path = root / "data" / "website.yaml"
+    bodies = [b for b in objects.of("Body").values() if not b.get("deleted")]
+    email = next((str(b["contactEmail"]) for b in bodies if isinstance(b.get("contactEmail"), str)
+                  and "@" in b["contactEmail"]), None)
+    if path.exists() or email is None:
+        return False
+    lines = ["# Einstellungen der Bürgerinfo-Website (vorlagengen site); übernommen aus OParl, bitte prüfen.",
+             f"kontakt_email: {json.dumps(email)}"]
+    if len(mapped.koerperschaften) == 1:
+        key = next(iter(mapped.koerperschaften))
+        lines += [f"koerperschaft: {key}",
+                  f"titel: {json.dumps('Bürgerinformation ' + mapped.koerperschaften[key]['name'], ensure_ascii=False)}"]
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return True
 
 
 def _load(path: Path) -> dict[str, Any]:
