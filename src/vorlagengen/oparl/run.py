@@ -115,8 +115,8 @@ def _website(root: Path, objects: Objects, mapped: Any) -> bool:
              f"kontakt_email: {json.dumps(email)}"]
     if len(mapped.koerperschaften) == 1:
         key = next(iter(mapped.koerperschaften))
-        lines += [f"koerperschaft: {key}",
-                  f"titel: {json.dumps('Bürgerinformation ' + mapped.koerperschaften[key]['name'], ensure_ascii=False)}"]
+        titel = json.dumps("Bürgerinformation " + mapped.koerperschaften[key]["name"], ensure_ascii=False)
+        lines += [f"koerperschaft: {key}", f"titel: {titel}"]
     write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
     return True
 
