@@ -50,7 +50,7 @@ def test_system_body_and_paper(export: Path) -> None:
     assert [f["name"] for f in paper["auxiliaryFile"]] == ["Anlage 1: Lageplan Spielplatz Rahlstedter Höhe"]
     consultation = paper["consultation"][0]
     assert consultation["meeting"] == BASE + "oparl/body/wandsbek/meeting/wandsbek-jha-2011-05-11.json"
-    assert consultation["role"] == "Empfehlung" and consultation["authoritative"] is False
+    assert consultation["role"] == "Empfehlung" and "authoritative" not in consultation  # not claimed
     stellungnahme = load(export, "body/rostock/paper/2017-an-2460-01.json")
     assert "relatedPaper" not in stellungnahme  # its Bezug is in the Altbestand, not an exported Paper
 
@@ -78,6 +78,7 @@ def test_meeting_has_public_agenda_only(export: Path) -> None:
     meeting = load(export, "body/wandsbek/meeting/wandsbek-jha-2011-05-11.json")
     numbers = [a["number"] for a in meeting["agendaItem"]]
     assert numbers == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
+    assert [a["order"] for a in meeting["agendaItem"]] == list(range(7))  # the spec counts from 0
     assert all(a["public"] for a in meeting["agendaItem"])
     assert meeting["invitation"]["name"] == "Bekanntmachung"
     assert meeting["start"] == "2011-05-11T17:30:00+02:00"
@@ -175,5 +176,17 @@ def test_serve_cors_filters_and_deleted(tmp_path: Path) -> None:
         assert page["links"]["next"] == base + "oparl/body/wandsbek/papers.json?limit=1&page=3"
         status, _, _ = _get(url + "oparl/body/..%2F..%2F/papers.json?limit=1")
         assert status == 404
-        status, _, body = _get(url + "oparl/body/wandsbek/papers.json?modified_since=gestern")
-        assert status == 400 and "Ungültiger Filterwert" in json.loads(body)["error"]
+        for query, reason in [
+                ("modified_since=gestern", "„modified_since“ erwartet Datum und Uhrzeit nach ISO 8601"),
+                ("limit=0", "„limit“ muss eine ganze Zahl ab 1 sein, nicht „0“"),
+                ("limit=-1", "„limit“ muss eine ganze Zahl ab 1 sein, nicht „-1“"),
+                ("limit=1e3", "„limit“ muss eine ganze Zahl ab 1 sein"),
+                ("limit=1001", "„limit“ darf höchstens 1000 sein, nicht 1001"),
+                ("page=0", "„page“ muss eine ganze Zahl ab 1 sein"),
+                ("limit=1&page=4", "Seite 4 gibt es nicht (die Liste hat 3 Seiten)"),
+                ("limit=1&limit=2", "Parameter „limit“ ist mehrfach angegeben"),
+                ("seite=2", "unbekannter Parameter „seite“")]:
+            status, headers, body = _get(url + "oparl/body/wandsbek/papers.json?" + query)
+            assert status == 400, query
+            assert json.loads(body)["error"].startswith("Ungültige Anfrage: " + reason), query
+            assert headers["access-control-allow-origin"] == "*"

@@ -4,8 +4,10 @@ validate, build and as a Bezug."""
 
 from __future__ import annotations
 
+import copy
 import datetime as dt
 import json
+import tarfile
 from pathlib import Path
 from typing import Any
 
@@ -13,7 +15,17 @@ import pytest
 from click.testing import CliRunner, Result
 from pydantic import BaseModel
 
-from oparl_import_support import BASE, HUERTGENWALD, HUERTGENWALD_HOST, page, sample, serving, unpack, write_dump
+from oparl_import_support import (
+    BASE,
+    HUERTGENWALD,
+    HUERTGENWALD_HOST,
+    file_obj,
+    page,
+    sample,
+    serving,
+    unpack,
+    write_dump,
+)
 from vorlagengen.cli import cli
 from vorlagengen.model import Sitzung, Vorlage
 from vorlagengen.oparl.fetch import ClientSettings
@@ -85,6 +97,51 @@ def test_huertgenwald_records_keep_what_the_source_says(huertgenwald: tuple[Path
     assert (sitzung.beginn, sitzung.raum) == ("18:00", "Rathaus Gemeinde Hürtgenwald, großer Sitzungssaal des Rathauses")
 
 
+def source_counts(archive: Path) -> dict[str, int]:
+    """What the dump holds, counted straight from its JSON (independently of the import)."""
+    counts: dict[str, int] = {"membership": 0, "end": 0, "resolutionFile": 0, "auxiliaryFile": 0, "result": 0}
+    with tarfile.open(archive) as tar:
+        for member in tar:
+            handle = tar.extractfile(member) if member.isfile() and "/body/1/" in member.name else None
+            if handle is None:
+                continue
+            for obj in json.loads(handle.read()).get("data", []):
+                counts["membership"] += len(obj.get("membership") or []) if obj.get("type", "").endswith("Person") else 0
+                if obj.get("deleted") or ("agendaItem" not in obj and "start" not in obj):
+                    continue
+                counts["end"] += obj.get("end", "") > obj.get("start", "")
+                counts["auxiliaryFile"] += len(obj.get("auxiliaryFile") or [])
+                for item in obj.get("agendaItem") or []:
+                    counts["resolutionFile"] += "resolutionFile" in item
+                    counts["auxiliaryFile"] += len(item.get("auxiliaryFile") or [])
+                    counts["result"] += bool(item.get("result")) and item["result"] != "(kein Text vorhanden)"
+    return counts
+
+
+def test_huertgenwald_keeps_every_membership_end_result_and_file(huertgenwald: tuple[Path, Result, Result]) -> None:
+    root, result, _ = huertgenwald
+    source = source_counts(HUERTGENWALD)
+    project = load_project(root)
+    members = [m for g in project.ref.gremien.values() for m in g.mitglieder]
+    tops = [t for s in project.sitzungen for part in (s.sitzung.tagesordnung.oeffentlich,
+                                                       s.sitzung.tagesordnung.nichtoeffentlich) for t in part]
+    kept = {
+        "membership": len(members),
+        "end": sum(s.sitzung.ende is not None for s in project.sitzungen),
+        "resolutionFile": sum(t.quelle is not None and t.quelle.beschluss is not None for t in tops),
+        "auxiliaryFile": sum(len(t.quelle.anlagen) for t in tops if t.quelle is not None)
+        + sum(len(s.sitzung.quelle.anlagen) for s in project.sitzungen if s.sitzung.quelle),  # section rows' files
+        "result": sum(t.quelle is not None and t.quelle.ergebnis is not None for t in tops)}
+    assert kept == source
+    # every result but the 21 "(kein Text vorhanden)" of 2,030; the files of section rows are the Sitzung's
+    assert source == {"membership": 533, "end": 345, "resolutionFile": 1876, "auxiliaryFile": 404, "result": 2009}
+    assert f"Mitgliedschaften: {source['membership']} übernommen" in result.output
+    assert {m.rolle for m in members} == {"Vorsitz", "stellvertretender Vorsitz", "Mitglied"}
+    assert sum(m.bezeichnung == "Sachkundiger Bürger" for m in members) == 58  # the source's words kept
+    fraktionen = {k for k, g in project.ref.gremien.items() if g.typ == "Fraktion"}
+    assert sum(1 for k in fraktionen for _ in project.ref.gremien[k].mitglieder) > 0  # (no onBehalfOf in the source)
+
+
 def test_huertgenwald_over_http_gives_the_same_project(huertgenwald: tuple[Path, Result, Result],
                                                        tmp_path: Path) -> None:
     root = huertgenwald[0]
@@ -121,6 +178,54 @@ def test_second_run_writes_nothing_and_a_change_touches_only_its_file(tmp_path: 
     load_project(root)
 
 
+def test_a_hand_edit_is_never_overwritten_silently(tmp_path: Path) -> None:
+    lists = sample()
+    dump = write_dump(tmp_path / "dump", lists)
+    root = tmp_path / "projekt"
+    run_import(ImportSettings(str(dump), root, client=ClientSettings(pause=0), today=TODAY))
+    edited = root / "vorlagen/musterdorf/BV-2024-0008.yaml"
+    mine = edited.read_text(encoding="utf-8").replace("Tempo 30 vor Schulen", "Tempo 30 vor allen Schulen")
+    edited.write_text(mine, encoding="utf-8")
+    lists["paper"][1]["date"] = "2024-02-03"  # the source changes the same Drucksache
+    write_dump(tmp_path / "dump", lists)
+    again = run_import(ImportSettings(str(dump), root, client=ClientSettings(pause=0), today=TODAY))
+    assert again.counts["Paper"] == {"von Hand geändert, behalten": 1, "unverändert": 2}
+    assert again.problems == [("vorlagen/musterdorf/BV-2024-0008.yaml", "von Hand geändert – die lokale Fassung "
+                               "bleibt, die der Quelle wird nicht geschrieben (ersetzen mit --ueberschreiben)")]
+    assert edited.read_text(encoding="utf-8") == mine
+    lists["paper"] = lists["paper"][:1]  # gone at the source: the edited file stays
+    write_dump(tmp_path / "dump", lists)
+    gone = run_import(ImportSettings(str(dump), root, client=ClientSettings(pause=0), today=TODAY))
+    assert ("vorlagen/musterdorf/BV-2024-0008.yaml", "in der Quelle gelöscht, aber von Hand geändert – bleibt "
+            "(entfernen von Hand oder mit --ueberschreiben)") in gone.problems
+    assert edited.read_text(encoding="utf-8") == mine
+    assert not (root / "vorlagen/musterdorf/BV-2024-0007-1.-Ergaenzung.yaml").exists()  # untouched: removed
+    lists = sample()
+    lists["paper"][1]["date"] = "2024-02-03"
+    write_dump(tmp_path / "dump", lists)
+    forced = run(*["import", "oparl", str(dump), "-C", str(root), "--ueberschreiben"])
+    assert "BV-2024-0008.yaml: von Hand geändert – durch die Fassung der Quelle ersetzt (--ueberschreiben)" \
+        in forced.output
+    assert "vor allen Schulen" not in edited.read_text(encoding="utf-8") and "2024-02-03" in edited.read_text("utf-8")
+
+
+def test_a_source_without_organizations_and_persons_gives_a_valid_project(tmp_path: Path) -> None:
+    lists = {**sample(), "organization": [], "person": []}
+    root = tmp_path / "projekt"
+    report = run_import(ImportSettings(str(write_dump(tmp_path / "dump", lists)), root,
+                                       client=ClientSettings(pause=0), today=TODAY))
+    assert report.counts["Organization"] == {"aus Sitzungen gebildet": 2}  # named as the Meetings name them
+    assert report.counts["Meeting"]["neu"] == 2 and report.counts["Consultation"]["übernommen"] == 3
+    assert (root / "data" / "personen.yaml").read_text(encoding="utf-8").endswith("\n{}\n")
+    assert run("-C", str(root), "validate").exit_code == 0
+    built = run("-C", str(root), "site", "-o", str(tmp_path / "out"))
+    assert built.exit_code == 0, built.output
+    again = run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
+                                      client=ClientSettings(pause=0), today=TODAY))  # later with people
+    assert again.counts["Person"]["übernommen"] == 1
+    assert run("-C", str(root), "validate").exit_code == 0
+
+
 def test_sample_maps_every_part(tmp_path: Path) -> None:
     root = tmp_path / "projekt"
     run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
@@ -146,10 +251,83 @@ def test_sample_maps_every_part(tmp_path: Path) -> None:
     assert [t.titel for t in sitzung.tagesordnung.nichtoeffentlich] == [None, "Grundstücke"]
 
 
+def test_the_import_keeps_memberships_terms_end_results_files_and_open_steps(tmp_path: Path) -> None:
+    lists = copy.deepcopy(sample())
+    lists["body"][0]["web"] = "https://ris.example.org/bi/"
+    lists["body"][0]["legislativeTerm"] = [
+        {"id": f"{BASE}/term/2", "name": "Wahlperiode 2020-2025", "startDate": "2020-11-01", "endDate": "2025-10-31"},
+        {"id": f"{BASE}/term/1", "name": "Wahlperiode 2014-2020", "startDate": "2014-06-01", "endDate": "2020-10-31"}]
+    lists["paper"][1]["web"] = "N/Avo020.asp?VOLFDNR=8"
+    lists["person"][0]["membership"] = [
+        {"id": f"{BASE}/membership/1", "organization": f"{BASE}/organization/3", "role": "Ausschussvorsitzende",
+         "votingRight": True, "onBehalfOf": f"{BASE}/organization/5", "startDate": "2020-11-01"},
+        {"id": f"{BASE}/membership/2", "organization": f"{BASE}/organization/2", "role": "Sachkundige Bürgerin",
+         "votingRight": False, "startDate": "2014-06-01", "endDate": "2020-10-31"},
+        {"id": f"{BASE}/membership/3", "organization": f"{BASE}/organization/4", "role": "Leitung"}]
+    meeting = lists["meeting"][0]
+    meeting["end"] = "2024-02-15T19:45:00+01:00"
+    meeting["agendaItem"][0]["result"] = "zur Kenntnis genommen"  # Eröffnung: a TOP without Drucksache
+    meeting["agendaItem"][1]["resolutionFile"] = file_obj(20, "Beschlusstext")
+    meeting["agendaItem"][1]["auxiliaryFile"] = [file_obj(21, "Präsentation")]
+    lists["paper"][1]["consultation"].append(  # planned in a committee, no Meeting yet
+        {"id": f"{BASE}/consultation/9", "paper": f"{BASE}/paper/2", "organization": [f"{BASE}/organization/2"],
+         "role": "Entscheidung"})
+    root = tmp_path / "projekt"
+    report = run_import(ImportSettings(str(write_dump(tmp_path / "dump", lists)), root,
+                                       client=ClientSettings(pause=0), today=TODAY))
+    assert report.counts["Membership"] == {"übernommen": 2} and report.skipped["Membership"] == {
+        "Organisation ist kein Gremium (oder fehlt)": 1}
+    assert report.counts["Ergebnis"]["übernommen"] == 2 and report.counts["Datei am TOP"]["übernommen"] == 2
+    project = load_project(root)
+    assert [(w.nr, w.von.isoformat(), w.bis.isoformat() if w.bis else None)
+            for w in project.ref.koerperschaften["musterdorf"].wahlperioden] == [
+        (1, "2014-06-01", "2020-10-31"), (2, "2020-11-01", "2025-10-31")]
+    assert [m.model_dump(exclude_defaults=True) for m in project.ref.gremien["musterdorf-ba"].mitglieder] == [
+        {"person": "musterdorf-muster-eva", "fraktion": "musterdorf-fraktion-gruene", "rolle": "Vorsitz",
+         "bezeichnung": "Ausschussvorsitzende", "von": dt.date(2020, 11, 1)}]
+    assert [m.model_dump(exclude_defaults=True) for m in project.ref.gremien["musterdorf-gr"].mitglieder] == [
+        {"person": "musterdorf-muster-eva", "stimmberechtigt": False, "bezeichnung": "Sachkundige Bürgerin",
+         "von": dt.date(2014, 6, 1), "bis": dt.date(2020, 10, 31)}]
+    ba = next(s.sitzung for s in project.sitzungen if s.sitzung.gremium == "musterdorf-ba")
+    assert ba.ende == "19:45"
+    eroeffnung, kita = ba.tagesordnung.oeffentlich
+    assert eroeffnung.quelle is not None and eroeffnung.quelle.ergebnis == "zur Kenntnis genommen"
+    assert kita.quelle is not None and kita.quelle.ergebnis == "einstimmig zur Kenntnis genommen"
+    assert kita.quelle.beschluss is not None and kita.quelle.beschluss.name == "Beschlusstext"
+    assert [a.url for a in kita.quelle.anlagen] == [f"{BASE}/files/21.pdf"]
+    antrag = next(r.vorlage for r in project.records if r.vorlage.nummer == "BV/2024/0008")
+    assert [(s.gremium, s.datum, s.erledigt) for s in antrag.beratungsfolge] == [
+        ("musterdorf-ba", dt.date(2024, 2, 15), True), ("musterdorf-gr", None, False)]
+    assert antrag.quelle is not None and antrag.quelle.web == "https://ris.example.org/bi/N/Avo020.asp?VOLFDNR=8"
+    kita_vorlage = next(r.vorlage for r in project.records if r.vorlage.nummer == "BV/2024/0007")
+    assert kita_vorlage.quelle is not None and kita_vorlage.quelle.web == "https://ris.example.org/vo020?VOLFDNR=7"
+    assert run("-C", str(root), "validate").exit_code == 0
+
+
+def test_a_consultation_is_done_only_as_far_as_the_source_says(tmp_path: Path) -> None:
+    lists = copy.deepcopy(sample())
+    paper = lists["paper"][0]
+    for cons in paper["consultation"]:
+        del cons["agendaItem"]  # the Meetings happened, but the Paper was on no agenda item
+    root = tmp_path / "projekt"
+    run_import(ImportSettings(str(write_dump(tmp_path / "dump", lists)), root, client=ClientSettings(pause=0),
+                              today=TODAY))
+    v = next(r.vorlage for r in load_project(root).records if r.vorlage.nummer == "BV/2024/0007")
+    assert [(s.datum.isoformat() if s.datum else None, s.top, s.erledigt) for s in v.beratungsfolge] == [
+        ("2024-02-15", None, False), ("2024-03-07", None, False)]
+
+
 def test_imported_records_are_not_typeset_and_can_be_a_bezug(tmp_path: Path) -> None:
     root = tmp_path / "projekt"
-    run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
-                              client=ClientSettings(pause=0), today=TODAY))
+    report = run_import(ImportSettings(str(write_dump(tmp_path / "dump", sample())), root,
+                                       client=ClientSettings(pause=0), today=TODAY))
+    # three Papers are too few to read the council's number scheme off: the clerk is asked to write it
+    assert ("Nummernschema von „musterdorf“: aus 3 Drucksachen nicht sicher ablesbar (nötig: mindestens 10, die zu "
+            "60% einer Form folgen) – vorläufig „{nr:1}/{jahr}“; bitte in data/koerperschaften.yaml eintragen"
+            ) in report.notes
+    profile = root / "data" / "koerperschaften.yaml"
+    profile.write_text(profile.read_text(encoding="utf-8").replace('"{nr:1}/{jahr}"', '"BV/{jahr}/{nr:4}"'),
+                       encoding="utf-8")
     (root / "vorlagen" / "musterdorf" / "neu.yaml").write_text(
         'nummer: "BV/2026/0001"\ndatum: 2026-01-10\nkoerperschaft: musterdorf\nart: Stellungnahme\n'
         "status: öffentlich\nbetreff: Stellungnahme zum Antrag\nbezug: BV/2024/0008\nsachverhalt: Text.\n",
@@ -270,3 +448,10 @@ def test_unknown_source_is_a_german_error(tmp_path: Path) -> None:
     result = run("import", "oparl", str(tmp_path / "kaputt"), "-C", str(tmp_path / "p"))
     assert result.exit_code == 1 and result.output.endswith("\nFehler: body.json: kein gültiges JSON (Zeile 1, Spalte 2)\n")
     assert not (tmp_path / "p").exists()  # nothing half-written
+
+
+def test_huertgenwald_contact_reaches_the_accessibility_statement(huertgenwald: tuple[Path, Result, Result]) -> None:
+    root = huertgenwald[0]
+    website = load_mapping(root / "data" / "website.yaml", "website.yaml")
+    assert (website["kontakt_email"], website["koerperschaft"], website["titel"]) == (
+        "sdnetrim@kdvz-frechen.de", "huertgenwald", "Bürgerinformation Gemeinde Hürtgenwald")

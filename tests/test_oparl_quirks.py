@@ -11,11 +11,15 @@ import pytest
 from ruamel.yaml import YAML
 
 from oparl_import_support import BASE, T, sample, write_dump
+from vorlagengen.oparl.context import MapContext
 from vorlagengen.oparl.fetch import ClientSettings
+from vorlagengen.oparl.ids import IdMap
 from vorlagengen.oparl.papers import map_art
 from vorlagengen.oparl.quirks import Quirks, clean, quirks_for, section_row, top_number
+from vorlagengen.oparl.report import Report
 from vorlagengen.oparl.run import ImportSettings, run_import
 from vorlagengen.oparl.scheme import Sample, infer
+from vorlagengen.oparl.source import collect
 from vorlagengen.project import load_project
 
 TODAY = dt.date(2026, 1, 1)
@@ -50,13 +54,21 @@ def test_null_inside_arrays_is_dropped() -> None:
     assert clean({"auxiliaryFile": [None], "organization": [None, "x"]}) == {"auxiliaryFile": [], "organization": ["x"]}
 
 
-def test_relative_web_url_is_made_absolute_against_the_object() -> None:
-    # SessionNet: "web": "vo0050.asp?__kvonr=123"
+def test_relative_file_url_is_made_absolute_against_the_object_and_web_against_the_front_end() -> None:
+    # SessionNet: "web": "vo0050.asp?__kvonr=123" names a page of the web front end, not of the API
     obj = {"id": "https://ris.example.org/oparl/paper/5", "web": "../vo0050.asp?__kvonr=123",
            "mainFile": {"id": "https://ris.example.org/oparl/file/9", "accessUrl": "getfile.asp?id=9"}}
     out = clean(obj)
-    assert out["web"] == "https://ris.example.org/oparl/vo0050.asp?__kvonr=123"
+    assert out["web"] == "../vo0050.asp?__kvonr=123"  # resolved when mapped (MapContext.web_link)
     assert out["mainFile"]["accessUrl"] == "https://ris.example.org/oparl/file/getfile.asp?id=9"
+    objects = collect([("body", {"data": [{"id": "https://ris.example.org/oparl/body/1", "type": T + "Body",
+                                           "web": "https://ris.example.org/bi/info.asp"}]})])
+    ctx = MapContext(objects, Quirks(), Report(), IdMap(None), TODAY)
+    assert ctx.web_link(out) == "https://ris.example.org/vo0050.asp?__kvonr=123"
+    assert ctx.web_link({"web": "N/Avo020.asp?VOLFDNR=8"}) == "https://ris.example.org/bi/N/Avo020.asp?VOLFDNR=8"
+    assert ctx.web_link({"web": "https://other.example.org/x"}) == "https://other.example.org/x"
+    bare = MapContext(collect([]), Quirks(), Report(), IdMap(None), TODAY)  # no Body page: against the object
+    assert bare.web_link(obj) == "https://ris.example.org/oparl/vo0050.asp?__kvonr=123"
 
 
 def test_hard_line_breaks_in_names_become_spaces(tmp_path: Path) -> None:

@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import gzip
 import json
+import os
 import re
 import xml.etree.ElementTree as ET
 from pathlib import Path
@@ -43,8 +44,10 @@ def test_drucksache_page_shows_its_parts(demo: tuple[Path, Path]) -> None:
     _, site = demo
     html = text(site, "drucksachen/wandsbek/19-0171.html")
     assert '<html lang="de">' in html and 'class="skip" href="#inhalt"' in html
-    assert "<h1 data-pagefind-meta=\"title\">Neugestaltung des Spielplatzes Rahlstedter Höhe</h1>" in html
-    assert "<dt>Drucksachen-Nr.</dt><dd>19/0171</dd>" in html
+    # Betreff and number weigh most in the search (a match there ranks first)
+    assert ("<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"10\">Neugestaltung des Spielplatzes Rahlstedter "
+            "Höhe</h1>") in html
+    assert "<dt>Drucksachen-Nr.</dt><dd data-pagefind-weight=\"10\">19/0171</dd>" in html
     assert '<a href="../../sitzungen/wandsbek-jha-2011-05-11.html">11.05.2011</a>' in html  # Beratungsfolge
     assert "<h2>Sachverhalt</h2>" in html and "<p>Der Spielplatz Rahlstedter Höhe ist über dreißig Jahre alt." in html
     assert '<a href="../../dokumente/wandsbek/19-0171.pdf">Drucksache 19/0171 (PDF)</a>' in html
@@ -69,11 +72,12 @@ def test_sitzung_page_shows_result_and_vote_of_each_public_top(demo: tuple[Path,
     html = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
     rows = {m.group(1): m.group(2) for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S)}
     assert list(rows) == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
-    assert rows["Ö 2"].endswith("<td>ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
+    assert rows["Ö 2"].endswith("<td data-label=\"Ergebnis\">ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
                                 "Enthaltung 1</span></td>")  # no Drucksache: the result is the Niederschrift's
     assert "geändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 1, Enthaltung 1" in rows["Ö 3"]
     assert "Abstimmung: einstimmig" in rows["12.7"]
-    assert rows["Ö 1"].endswith("<td>–</td>") and rows["Ö 4"].endswith("<td>zur Kenntnis genommen</td>")
+    assert rows["Ö 1"].endswith('<td data-label="Ergebnis">–</td>')
+    assert rows["Ö 4"].endswith('<td data-label="Ergebnis">zur Kenntnis genommen</td>')
     assert html.count("Abstimmung:") == 3  # N 1's result stays in the non-public part
     assert '<a href="../dokumente/sitzungen/wandsbek-jha-2011-05-11/Niederschrift.pdf">Niederschrift</a>' in html
 
@@ -161,12 +165,22 @@ def test_rebuild_is_reproducible_and_incremental(tmp_path: Path) -> None:
     again = build(root, tmp_path / "a")
     assert again.written == [] and again.removed == []
     record = root / "vorlagen/segeberg/DrS-2011-054.yaml"
+    before = json.loads(text(site_a, "oparl/body/segeberg/paper/drs-2011-054.json"))["modified"]
+    copied = record.stat().st_mtime
     record.write_text(record.read_text(encoding="utf-8").replace("sachverhalt: |", "sachverhalt: |\n  Neu: Vorwort.\n",
                                                                  1), encoding="utf-8")
+    os.utime(record, (copied + 10, copied + 10))  # the edit is seconds later than the copy, however fast this runs
     changed = build(root, tmp_path / "a")
     pages = [w for w in changed.written if not w.startswith(("pagefind/", "oparl/"))]
-    assert pages == ["drucksachen/segeberg/drs-2011-054.html"]
-    assert [w for w in changed.written if w.startswith("oparl/")] == []  # no OParl field holds the Sachverhalt
+    # the record changed, so its feed entries and OParl objects say so (no git here: its file's time)
+    assert pages == ["drucksachen/segeberg/drs-2011-054.html", "feeds/drucksachen.atom", "feeds/gremium-segeberg-jha.atom"]
+    assert [w for w in changed.written if w.startswith("oparl/")] == [
+        "oparl/body/segeberg/consultation/drs-2011-054-1.json", "oparl/body/segeberg/consultations.json",
+        "oparl/body/segeberg/file/drs-2011-054-anlage-1.json", "oparl/body/segeberg/file/drs-2011-054-pdf.json",
+        "oparl/body/segeberg/files.json", "oparl/body/segeberg/paper/drs-2011-054.json",
+        "oparl/body/segeberg/papers.json"]
+    paper = json.loads(text(site_a, "oparl/body/segeberg/paper/drs-2011-054.json"))
+    assert paper["modified"] > before  # modified moved with the edit
     assert any(w.startswith("pagefind/2011/fragment/") for w in changed.written)  # its year is re-indexed …
     assert not any(w.startswith(("pagefind/2017/", "pagefind/2018/", "pagefind/2019/")) for w in changed.written)
     gremien = root / "data/gremien.yaml"  # a name every page of its Drucksachen shows
@@ -251,4 +265,39 @@ def test_public_beschlusskontrolle_is_linked_from_the_start_page(tmp_path: Path)
     assert '<a href="dokumente/beschluesse/wandsbek/Beschlusskontrolle.csv">Beschlusskontrolle Bezirksversammlung' in start
     assert (site / "dokumente/beschluesse/wandsbek/Beschlusskontrolle.csv").read_bytes() == (
         kontrolle / "Beschlusskontrolle.csv").read_bytes()
+    assert broken_links(site) == []
+
+
+def test_impressum_and_datenschutz_come_from_website_yaml(demo: tuple[Path, Path], tmp_path: Path) -> None:
+    _, site = demo
+    assert not (site / "impressum.html").exists() and "impressum.html" not in text(site, "index.html")
+    root = copy_demo(tmp_path / "projekt")
+    build(root, tmp_path / "out", impressum="**Anbieter:** Stadt Muster\n\n# Kontakt\n\npost@example.org",
+          datenschutz="Keine Cookies.")
+    out = tmp_path / "out/oeffentlich/site"
+    impressum = text(out, "impressum.html")
+    assert "<strong>Anbieter:</strong> Stadt Muster" in impressum and "<h2>Kontakt</h2>" in impressum
+    assert "<p>Keine Cookies.</p>" in text(out, "datenschutz.html")
+    assert '<a href="../../impressum.html">Impressum</a>' in text(out, "drucksachen/wandsbek/19-0171.html")
+    assert '<a href="datenschutz.html">Datenschutz</a>' in text(out, "index.html")
+
+
+def test_a_long_gremium_history_gets_one_page_per_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    from vorlagengen.bench_site import generate_site_project
+    from vorlagengen.publish import pages
+
+    monkeypatch.setattr(pages, "GREMIUM_PAGE_LIMIT", 10)
+    root = tmp_path / "projekt"
+    generate_site_project(root, 120, 12)  # Drucksachen over several years
+    build(root, tmp_path / "out")
+    site = tmp_path / "out/oeffentlich/site"
+    years = sorted(p.name for p in (site / "gremien").glob("*-20[0-9][0-9].html"))
+    assert years, "no Gremium with more than one year split"
+    first = years[0]
+    gremium = first.rsplit("-", 1)[0]
+    main = text(site, f"gremien/{gremium}.html")
+    assert f'<a href="../gremien/{first}">{first.rsplit("-", 1)[1][:4]}</a>' in main and 'aria-current="page"' in main
+    older = text(site, f"gremien/{first}")
+    assert f'<a href="../gremien/{gremium}.html">' in older  # back to the newest year
+    assert main.count('<tr><th scope="row">') + main.count("<tr><td>") < 150  # no longer everything on one page
     assert broken_links(site) == []

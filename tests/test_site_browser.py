@@ -18,7 +18,7 @@ pytestmark = pytest.mark.braucht("chromium")  # Debian's chromium; skipped witho
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
         "--disable-component-update", "--no-first-run", "--disable-sync"]
 AXE = Path(__file__).resolve().parent / "vendor" / "axe.min.js"
-WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]
+WCAG = ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa", "best-practice"]
 PAGE_TYPES = {
     "Startseite": "index.html",
     "Drucksache": "drucksachen/wandsbek/19-0171.html",
@@ -33,6 +33,8 @@ PAGE_TYPES = {
     "Liste nach Art": "drucksachen/art/beschlussvorlage.html",
     "Suche": "suche.html?q=Spielplatz",
     "Barrierefreiheit": "barrierefreiheit.html",
+    "Impressum": "impressum.html",
+    "Datenschutz": "datenschutz.html",
     "Feeds": "feeds/index.html",
 }
 
@@ -46,7 +48,9 @@ def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     kontrolle = base / "build/oeffentlich/beschluesse/wandsbek"
     kontrolle.mkdir(parents=True)
     (kontrolle / "Beschlusskontrolle.csv").write_text("Drucksache;Stand\n", encoding="utf-8")
-    build(root, base / "build", wappen="wappen.svg", wappen_text="Wappen der Teststadt")
+    build(root, base / "build", wappen="wappen.svg", wappen_text="Wappen der Teststadt",
+          impressum="**Anbieter:** Teststadt\n\n## Kontakt\n\nsitzungsdienst@example.org",
+          datenschutz="Keine Cookies.\n\n## Verantwortlich\n\nTeststadt")
     with serving(base / "build" / "oeffentlich" / "site") as url:
         yield url
 
@@ -80,6 +84,19 @@ def test_no_axe_violations(served: str, page: Page, name: str) -> None:
         page.wait_for_selector(".pagefind-ui__result-link", timeout=15000)
     assert page.evaluate("document.documentElement.lang") == "de"
     assert axe_violations(page) == []
+
+
+def test_the_result_column_is_on_screen_at_390_px(served: str, browser: Browser) -> None:
+    phone = browser.new_page(locale="de-DE", viewport={"width": 390, "height": 844})
+    try:
+        phone.goto(served + "sitzungen/wandsbek-jha-2011-05-11.html")
+        cells = phone.eval_on_selector_all("td[data-label=Ergebnis]", "els => els.map(e => {"
+                                           "const r = e.getBoundingClientRect(); return [r.left, r.right, e.innerText]})")
+        assert cells and all(left >= 0 and right <= 390 for left, right, _ in cells)
+        assert any(text.startswith("Ergebnis:") or "beschlossen" in text for _, _, text in cells)
+        assert phone.evaluate("document.documentElement.scrollWidth") <= 390  # nothing widens the page
+    finally:
+        phone.close()
 
 
 def test_search_finds_a_known_drucksache(served: str, page: Page) -> None:

@@ -311,10 +311,17 @@ def import_() -> None:
               help="Versuche je Anfrage bei Netz- und Serverfehlern (Wartezeit verdoppelt sich).")
 @click.option("--timeout", type=click.FloatRange(1, 600), default=30.0, show_default=True, metavar="SEKUNDEN",
               help="Zeitlimit je Anfrage.")
+@click.option("--host", "hosts", multiple=True, metavar="HOST",
+              help="Weiterer Host, von dem gelesen werden darf (Vorgabe: nur der Host der Quelle; mehrfach möglich).")
+@click.option("--hoechstmenge", type=click.IntRange(1, 10_000_000), default=20 * 1024, show_default=True,
+              metavar="MB", help="Höchstens so viel lesen, herunterladen oder entpacken (ganzer Lauf).")
+@click.option("--ueberschreiben", is_flag=True,
+              help="Von Hand geänderte übernommene Drucksachen und Sitzungen durch die Fassung der Quelle ersetzen "
+                   "(sonst bleibt die lokale Fassung und der Bericht nennt sie).")
 @click.pass_context
 def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung: str | None, layout: str,
                  seit: dt.datetime | None, bis: dt.datetime | None, dateien: bool, pause: float, versuche: int,
-                 timeout: float) -> None:
+                 timeout: float, hosts: tuple[str, ...], hoechstmenge: int, ueberschreiben: bool) -> None:
     """Drucksachen, Sitzungen, Gremien und Personen aus OParl übernehmen.
 
     QUELLE ist die Adresse eines OParl-Systems (https://…/oparl/v1.0/system), ein Ordner mit
@@ -322,11 +329,14 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
     geändert hat.
     """
     from .oparl.fetch import ClientSettings
+    from .oparl.limits import MB, Limits
     from .oparl.run import ImportSettings, run_import
 
     settings = ImportSettings(quelle, projekt or ctx.obj["root"], kennung, layout,
                               seit.date() if seit else None, bis.date() if bis else None, dateien,
-                              ClientSettings(pause=pause, timeout=timeout, attempts=versuche))
+                              ClientSettings(pause=pause, timeout=timeout, attempts=versuche),
+                              Limits(total_bytes=hoechstmenge * MB, hosts=frozenset(h.lower() for h in hosts)),
+                              overwrite=ueberschreiben)
     report = run_import(settings, lambda text: _say(ctx, text))
     from .schema import SCHEMAS
     from .writing import write_atomic

@@ -477,6 +477,8 @@ class Mitgliedschaft(_Strict):
     rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
         "Mitglied", description="Rolle im Gremium")
     stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
+    bezeichnung: Text | None = Field(
+        None, description="Rolle in den Worten der Körperschaft, z. B. „Sachkundiger Bürger“ (übernommen)")
     stellvertretung: list[Id] = Field(default_factory=list, description="persönliche Stellvertretung (Personen)")
     von: Datum | None = Field(None, description="Mitglied seit")
     bis: Datum | None = Field(None, description="Mitglied bis")
@@ -568,6 +570,15 @@ def _time(value: Any) -> Any:
 Uhrzeit = Annotated[str, BeforeValidator(_time)]
 
 
+class TopQuelle(_Strict):
+    """Was ein Ratsinformationssystem zu einem übernommenen Tagesordnungspunkt führt (OParl AgendaItem)."""
+
+    url: Text = Field(description="Kennung (URL) des Tagesordnungspunkts im Quellsystem")
+    ergebnis: Text | None = Field(None, description="Ergebnis im Wortlaut der Quelle, z. B. „einstimmig beschlossen“")
+    beschluss: QuellDatei | None = Field(None, description="Beschlusstext (resolutionFile)")
+    anlagen: list[QuellDatei] = Field(default_factory=list, description="weitere Dateien des Punkts (auxiliaryFile)")
+
+
 class Top(_Strict):
     """Ein Tagesordnungspunkt: eine Drucksache oder ein eigener Punkt (Eröffnung, Mitteilungen …)."""
 
@@ -584,6 +595,8 @@ class Top(_Strict):
     abgesetzt: JaNein = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
                             "der Mappe")
     unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
+    quelle: TopQuelle | None = Field(
+        None, description="übernommen aus einem Ratsinformationssystem: Ergebnis und Dateien der Quelle")
 
 
 class Tagesordnung(_Strict):

@@ -194,7 +194,8 @@ def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
     terms = [b for r in entry.records for b in r.vorlage.schwaerzen]
     out = TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
                    tuple(entry.loc), public[0] if own else None,
-                   [_public_entry(e, records) for e in entry.unterpunkte], entry.drucksache)
+                   [_public_entry(e, records) for e in entry.unterpunkte], entry.drucksache,
+                   quelle=entry.quelle.model_copy(deep=True) if entry.quelle else None)
     out.dazu = [r for r in public[len(own):] if r is not None]
     out.dazu_nummern = [r.vorlage.nummer for r in out.dazu]
     out.hinweis = schwaerzen(entry.hinweis, terms)

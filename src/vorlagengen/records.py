@@ -17,7 +17,7 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from .errors import Problem
-from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, Vorlage
+from .model import Altdrucksache, Amt, Gremium, Koerperschaft, Person, Sitzung, TopQuelle, Vorlage
 from .model_niederschrift import Niederschrift, TopErgebnis
 
 RECORD_DIR = "vorlagen"
@@ -154,6 +154,7 @@ class TopEntry:
     dazu: list[Record] = field(default_factory=list)
     hinweis: str = ""
     abgesetzt: bool = False
+    quelle: TopQuelle | None = None  # imported: the source's result text and files of this TOP
 
     @property
     def records(self) -> list[Record]:

@@ -50,7 +50,7 @@ def _entries(tops: list[Top], nummern: list[Nummer], loc: Loc, oeffentlich: bool
     for i, (top, nr) in enumerate(zip(tops, nummern, strict=True)):
         entry = TopEntry(nr.text, top.titel or "", oeffentlich, ebene, top.nachtrag or "", (*loc, i),
                          drucksache=top.drucksache or "", dazu_nummern=list(top.dazu), hinweis=top.hinweis or "",
-                         abgesetzt=top.abgesetzt)
+                         abgesetzt=top.abgesetzt, quelle=top.quelle)
         entry.unterpunkte = _entries(top.unterpunkte, nr.unterpunkte, (*loc, i, "unterpunkte"), oeffentlich,
                                      ebene + 1)
         out.append(entry)

@@ -56,7 +56,7 @@ def _nummer(v: Vorlage, ref: RefData) -> list[tuple[Loc, str]]:
     k = ref.koerperschaften[v.koerperschaft]
     scheme = scheme_for(k, v.art, v.datum)
     nummer = _base_number(v)
-    if scheme is None:
+    if scheme is None or v.quelle is not None:  # an imported Drucksache keeps the number its source gave
         return []  # the scheme is malformed and reported in data/koerperschaften.yaml
     pattern = pattern_for(k, v.art, v.datum)
     werte = werte_for(k, v.art, v.datum)
@@ -117,7 +117,10 @@ def past_without_result(v: Vorlage) -> set[int]:
     return out
 
 def record_warnings(v: Vorlage) -> list[tuple[Loc, str]]:
-    """Findings that do not stop a build: a Beratung that took place without an Ergebnis."""
+    """Findings that do not stop a build: a Beratung that took place without an Ergebnis. An imported
+    Drucksache says what its source says (no Ergebnis the source did not give is asked for)."""
+    if v.quelle is not None:
+        return []
     return [(("beratungsfolge", i, "ergebnis"),
              f"die Sitzung am {fmt_date(v.beratungsfolge[i].datum)} liegt vor einem späteren Schritt mit "
              "Ergebnis, hat aber kein Ergebnis: „ergebnis“ eintragen oder „erledigt: ja“")

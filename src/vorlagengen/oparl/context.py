@@ -6,6 +6,7 @@ from __future__ import annotations
 import datetime as dt
 from dataclasses import dataclass, field
 from typing import Any
+from urllib.parse import urljoin, urlsplit
 
 from .files import FileStore, quell_datei
 from .ids import IdMap
@@ -75,6 +76,21 @@ class MapContext:
         """The local id of an Organization/Person if it was imported into ``table``."""
         local = self.ids.by_oparl.get(str(oparl_id))
         return local if local is not None and local in getattr(self, table) else None
+
+    def web_link(self, obj: dict[str, Any]) -> str | None:
+        """The object's page in the web front end: an absolute ``web`` as it is, a relative one
+        resolved against the ``web`` page of its Body (else of the System, else against the object)."""
+        link = obj.get("web")
+        if not isinstance(link, str) or not link.strip():
+            return None
+        if urlsplit(link).scheme:
+            return link
+        body = self.objects.get("Body", str(obj.get("body") or "")) or next(iter(self.objects.of("Body").values()), {})
+        system = next(iter(self.objects.of("System").values()), {})
+        for base in (body.get("web"), system.get("website")):
+            if isinstance(base, str) and urlsplit(base).scheme in ("http", "https"):
+                return urljoin(base, link)
+        return urljoin(str(obj.get("id") or ""), link)
 
     def date_of(self, value: Any) -> dt.date | None:
         return parse_date(value)

@@ -8,6 +8,7 @@ of the last complete run). An interrupted run continues at the page where it sto
 from __future__ import annotations
 
 import datetime as dt
+import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -20,13 +21,21 @@ from .. import __version__
 from ..errors import UserError
 from .cache import RawCache
 from .ids import kind_of
+from .limits import Budget, Limits, check_nesting, size_text
 
 BODY_LISTS = ("organization", "person", "meeting", "paper")
 RETRY_STATUS = {429, 500, 502, 503, 504}
 
 
+MAX_REDIRECTS = 5
+
+
 class FetchError(UserError):
     """The endpoint could not be read (after retries): a real failure of the run."""
+
+
+class _Retry(Exception):
+    """An answer worth asking again for (429, 5xx)."""
 
 
 @dataclass
@@ -39,17 +48,22 @@ class ClientSettings:
 
 class Client:
     """httpx with timeouts, a minimum pause between requests and retries with exponential back-off
-    (network errors, timeouts, 429 and 5xx; ``Retry-After`` is honoured)."""
+    (network errors, timeouts, 429 and 5xx; ``Retry-After`` is honoured). Every answer is streamed
+    and cut off at its bound; redirects are followed by hand, and only to an allowed host."""
 
-    def __init__(self, settings: ClientSettings, sleep: Callable[[float], None] = time.sleep) -> None:
+    def __init__(self, settings: ClientSettings, sleep: Callable[[float], None] = time.sleep,
+                 limits: Limits | None = None) -> None:
         self.settings = settings
+        self.limits = limits or Limits()
+        self.budget = Budget(self.limits.total_bytes)
+        self.hosts: set[str] = set(self.limits.hosts)
         self._sleep = sleep
         self._last = 0.0
         self.requests = 0
         self._http = httpx.Client(
             timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
             headers={"User-Agent": f"vorlagengen/{__version__} (OParl-Import)", "Accept": "application/json"},
-            follow_redirects=True)
+            follow_redirects=False)
 
     def close(self) -> None:
         self._http.close()
@@ -60,32 +74,85 @@ class Client:
     def __exit__(self, *_: object) -> None:
         self.close()
 
-    def get(self, url: str) -> httpx.Response:
+    def allow(self, url: str) -> None:
+        """Allow the host of ``url`` (the source's own address)."""
+        host = urlsplit(url).hostname
+        if host:
+            self.hosts.add(host.lower())
+
+    def check_host(self, url: str, named_by: str = "") -> None:
+        parts = urlsplit(url)
+        host = (parts.hostname or "").lower()
+        if parts.scheme not in ("http", "https") or not host:
+            raise FetchError(f"{named_by or url}: „{url}“ ist keine http(s)-Adresse – wird nicht abgerufen")
+        if host not in self.hosts:
+            raise FetchError(f"{named_by or url}: „{url}“ liegt auf dem Host „{host}“, nicht auf dem der Quelle "
+                             f"({', '.join(sorted(self.hosts))}) – nicht abgerufen (erlauben mit --host {host})")
+
+    def get(self, url: str, bound: int | None = None, sink: Callable[[bytes], None] | None = None) -> bytes:
+        """The body of ``url`` (at most ``bound`` bytes, else a FetchError); with ``sink`` each chunk
+        goes there instead and the result is empty."""
         problem = ""
         for attempt in range(self.settings.attempts):
             if attempt:
                 self._sleep(self._retry_wait(attempt, problem))
             self._wait_turn()
             try:
-                response = self._http.get(url)
+                return self._get_once(url, bound or self.limits.page_bytes, sink)
+            except _Retry as exc:
+                problem = str(exc)
             except httpx.TransportError as exc:
                 problem = f"{type(exc).__name__}: {exc}"
-                continue
-            if response.status_code in RETRY_STATUS:
-                problem = f"HTTP {response.status_code}|{response.headers.get('Retry-After', '')}"
-                continue
-            if response.status_code >= 400:
-                raise FetchError(f"{url}: HTTP {response.status_code} {response.reason_phrase}")
-            return response
         raise FetchError(f"{url}: nach {self.settings.attempts} Versuchen nicht erreichbar "
                          f"({problem.split('|')[0]})")
 
-    def json(self, url: str) -> dict[str, Any]:
-        response = self.get(url)
+    def _get_once(self, url: str, bound: int, sink: Callable[[bytes], None] | None) -> bytes:
+        current = url
+        for _ in range(MAX_REDIRECTS + 1):
+            self.check_host(current, url if current != url else "")
+            with self._http.stream("GET", current) as response:
+                if response.is_redirect:
+                    current = str(response.url.join(response.headers.get("Location", "")))
+                    continue
+                if response.status_code in RETRY_STATUS:
+                    raise _Retry(f"HTTP {response.status_code}|{response.headers.get('Retry-After', '')}")
+                if response.status_code >= 400:
+                    where = url if current == url else f"{url} (weitergeleitet nach {current})"
+                    raise FetchError(f"{where}: HTTP {response.status_code} {response.reason_phrase}")
+                return self._read(url, response, bound, sink)
+        raise FetchError(f"{url}: mehr als {MAX_REDIRECTS} Weiterleitungen – abgebrochen")
+
+    def _read(self, url: str, response: httpx.Response, bound: int, sink: Callable[[bytes], None] | None) -> bytes:
+        length = response.headers.get("Content-Length", "")
+        if length.isdigit() and int(length) > bound:
+            raise FetchError(f"{url}: Antwort ist {size_text(int(length))} groß, erlaubt sind {size_text(bound)}")
+        deadline = time.monotonic() + self.settings.timeout * 10
+        chunks: list[bytes] = []
+        size = 0
+        for chunk in response.iter_bytes():
+            size += len(chunk)
+            if size > bound:
+                raise FetchError(f"{url}: Antwort ist größer als {size_text(bound)} – abgebrochen")
+            if time.monotonic() > deadline:
+                raise FetchError(f"{url}: Antwort nach {self.settings.timeout * 10:.0f} s nicht vollständig "
+                                 "– abgebrochen")
+            self.budget.take(len(chunk), url)
+            if sink is None:
+                chunks.append(chunk)
+            else:
+                sink(chunk)
+        return b"".join(chunks)
+
+    def json(self, url: str, named_by: str = "") -> dict[str, Any]:
+        self.check_host(url, named_by)
+        body = self.get(url)
+        check_nesting(body, url, self.limits)
         try:
-            data = response.json()
+            data = json.loads(body)
         except ValueError:
             raise FetchError(f"{url}: Antwort ist kein JSON") from None
+        except RecursionError:  # unbalanced, so not counted by check_nesting
+            raise FetchError(f"{url}: JSON zu tief verschachtelt – keine OParl-Liste") from None
         if not isinstance(data, dict):
             raise FetchError(f"{url}: Antwort ist kein JSON-Objekt")
         return data
@@ -124,6 +191,7 @@ def fetch(url: str, cache: RawCache, client: Client, progress: Callable[[str], N
         state["lauf"] = run
         cache.save_state(state)
     pages = 0
+    client.allow(url)
     system = client.json(url)
     cache.append("system", system)
     for body_list in _body_lists(system, client, cache):
@@ -147,7 +215,7 @@ def _body_lists(system: dict[str, Any], client: Client, cache: RawCache) -> list
         seen: set[str] = set()
         while isinstance(next_url, str) and next_url not in seen:
             seen.add(next_url)
-            page = client.json(next_url)
+            page = client.json(next_url, f"{system.get('id')}: body")
             cache.append("body", page)
             bodies += [b for b in page.get("data") or [] if isinstance(b, dict)]
             next_url = (page.get("links") or {}).get("next")
@@ -165,7 +233,7 @@ def _walk(list_url: str, run: dict[str, Any], state: dict[str, Any], cache: RawC
     while isinstance(next_url, str) and next_url not in seen:
         seen.add(next_url)
         progress(next_url)
-        page = client.json(next_url)
+        page = client.json(next_url, f"{list_url}")
         cache.append(list_url.rstrip("/").rsplit("/", 1)[-1], page)
         pages += 1
         next_url = (page.get("links") or {}).get("next")

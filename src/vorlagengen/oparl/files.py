@@ -5,18 +5,21 @@ content, downloaded into a content-addressed store outside git (``.cache/dateien
 from __future__ import annotations
 
 import hashlib
+import os
+import tempfile
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from ..writing import write_atomic
 from .quirks import one_line
 
-Download = Callable[[str], bytes]
+# Streams the content of a URL into a sink, chunk by chunk (bounded by the client).
+Download = Callable[[str, Callable[[bytes], None]], None]
 
 
 class FileStore:
-    """Files by the SHA-256 of their content; a second download of the same URL is skipped."""
+    """Files by the SHA-256 of their content; a second download of the same URL is skipped. A
+    download streams into a temporary file while it is hashed, never into memory whole."""
 
     def __init__(self, root: Path, known: dict[str, str], download: Download) -> None:
         self.root = root
@@ -31,11 +34,23 @@ class FileStore:
         digest = self.by_url.get(url)
         if digest and self.path(digest).exists():
             return digest
-        data = self._download(url)
-        digest = hashlib.sha256(data).hexdigest()
-        target = self.path(digest)
-        if not target.exists():
-            write_atomic(target, data)
+        self.root.mkdir(parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=self.root, prefix=".laden.", suffix=".tmp")
+        try:
+            sha = hashlib.sha256()
+            with os.fdopen(fd, "wb") as handle:
+                def sink(chunk: bytes) -> None:
+                    sha.update(chunk)
+                    handle.write(chunk)
+                self._download(url, sink)
+            digest = sha.hexdigest()
+            target = self.path(digest)
+            if not target.exists():
+                target.parent.mkdir(parents=True, exist_ok=True)
+                os.chmod(tmp, 0o644)
+                os.replace(tmp, target)
+        finally:
+            Path(tmp).unlink(missing_ok=True)
         self.by_url[url] = digest
         self.fetched += 1
         return digest

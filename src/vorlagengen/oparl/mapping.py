@@ -12,10 +12,13 @@ from ..records import slug
 from .context import MapContext, parse_date
 from .meetings import index_meetings, meeting_record
 from .papers import index_papers, paper_record
-from .refdata import map_bodies, map_organizations, map_persons
+from .refdata import map_bodies, map_memberships, map_organizations, map_persons
 from .scheme import Sample, infer
 
 DEFAULT_LAYOUT = "allris"
+MIN_PAPERS = 10  # a number scheme is read off only this many Papers …
+MIN_SHARE = 0.6  # … of which this share follow one form
+FALLBACK_SCHEME = "{nr:1}/{jahr}"
 DEFAULT_LADUNGSFRIST = 7  # OParl carries no Ladungsfrist; the clerk checks it after the first import
 
 
@@ -32,6 +35,7 @@ def map_all(ctx: MapContext, layout: str = DEFAULT_LAYOUT) -> Mapped:
     map_bodies(ctx)
     map_organizations(ctx)
     map_persons(ctx)
+    map_memberships(ctx)
     index_meetings(ctx)
     index_papers(ctx)
     records: dict[str, tuple[str, str, dict[str, Any]]] = {}
@@ -77,8 +81,13 @@ def _profile(ctx: MapContext, body: str, records: dict[str, tuple[str, str, dict
     """What the data shows of a Körperschaft: its number scheme (and Kürzel per Art)."""
     samples = [Sample(r["nummer"], parse_date(r["datum"]), r["art"]) for kind, _, r in records.values()
                if kind == "Paper" and r["koerperschaft"] == body]
-    inferred = infer(samples)
-    profile: dict[str, Any] = {"layout": layout, "nummernschema": inferred.pattern if inferred else "{nr:1}/{jahr}"}
+    inferred = infer(samples, MIN_PAPERS, MIN_SHARE)
+    profile: dict[str, Any] = {"layout": layout, "nummernschema": inferred.pattern if inferred else FALLBACK_SCHEME}
+    if inferred is None:
+        ctx.report.notes.append(
+            f"Nummernschema von „{body}“: aus {len(samples)} Drucksache{'' if len(samples) == 1 else 'n'} nicht "
+            f"sicher ablesbar (nötig: mindestens {MIN_PAPERS}, die zu {MIN_SHARE:.0%} einer Form folgen) – "
+            f"vorläufig „{FALLBACK_SCHEME}“; bitte in data/koerperschaften.yaml eintragen")
     if inferred and inferred.art_kuerzel:
         profile["art_kuerzel"] = inferred.art_kuerzel
     if inferred and inferred.wahlperiode:

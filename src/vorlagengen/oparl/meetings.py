@@ -12,7 +12,9 @@ import re
 from typing import Any
 
 from .context import ItemInfo, MapContext, MeetingInfo
+from .papers import NO_RESULT
 from .quirks import one_line, section_row, top_number
+from .refdata import gremium_of_meeting
 
 
 def parse_start(value: Any) -> dt.datetime | None:
@@ -39,7 +41,7 @@ def index_meetings(ctx: MapContext) -> None:
         if start is None:
             ctx.report.skip("Meeting", oid, "ohne gültigen Beginn (start)")
             continue
-        gremium = next((g for g in (ctx.local("gremien", u) for u in meeting.get("organization") or []) if g), None)
+        gremium = gremium_of_meeting(ctx, meeting)
         held = bool(meeting.get("resultsProtocol") or meeting.get("verbatimProtocol")) or start.date() < ctx.today
         ctx.meetings[oid] = MeetingInfo(start.date(), start.strftime("%H:%M"), gremium, held)
         _index_agenda(ctx, oid, meeting)
@@ -75,12 +77,19 @@ def meeting_record(ctx: MapContext, oid: str, meeting: dict[str, Any]) -> dict[s
         return None
     rec: dict[str, Any] = {"gremium": info.gremium, "nummer": _number(meeting, oid), "datum": info.datum.isoformat(),
                            "beginn": info.beginn}
+    start, end = parse_start(meeting.get("start")), parse_start(meeting.get("end"))
+    if start is not None and end is not None and end > start:
+        rec["ende"] = end.strftime("%H:%M")
     rec.update(_place(ctx, meeting.get("location")))
     rec["tagesordnung"] = _agenda(ctx, oid, meeting, info)
-    rec["quelle"] = {"system": "oparl", "url": oid, "web": meeting.get("web"), "geaendert": meeting.get("modified"),
+    # files at a section row („A Öffentliche Sitzung“: Anwesenheitsliste …) belong to the whole Sitzung
+    files = [*(meeting.get("auxiliaryFile") or []),
+             *(f for i in _items(meeting) if str(i.get("id")) not in ctx.agenda
+               for f in [i.get("resolutionFile"), *(i.get("auxiliaryFile") or [])] if f)]
+    rec["quelle"] = {"system": "oparl", "url": oid, "web": ctx.web_link(meeting), "geaendert": meeting.get("modified"),
                      "einladung": _file(ctx, meeting.get("invitation")),
                      "niederschrift": _file(ctx, meeting.get("resultsProtocol")),
-                     "anlagen": [d for d in (_file(ctx, f) for f in meeting.get("auxiliaryFile") or []) if d]}
+                     "anlagen": [d for d in (_file(ctx, f) for f in files) if d]}
     return rec
 
 
@@ -134,9 +143,28 @@ def _top(ctx: MapContext, iid: str, item: dict[str, Any], info: ItemInfo) -> dic
         top["drucksache"] = ctx.paper_nummer[paper][1]
         if title and title != one_line(str(ctx.objects.of("Paper")[paper].get("name") or "")):
             top["titel"] = title
-        return top
-    if not title:
+    elif not title:
         ctx.report.skip("AgendaItem", iid, "weder Titel noch Drucksache")
         return None
-    top["titel"] = title
+    else:
+        top["titel"] = title
+    top["quelle"] = _top_source(ctx, iid, item)
     return top
+
+
+def _top_source(ctx: MapContext, iid: str, item: dict[str, Any]) -> dict[str, Any]:
+    """The item's own result text and files, as the source has them (its result also stands in the
+    Beratungsfolge of its Drucksache, if it has one)."""
+    quelle: dict[str, Any] = {"url": iid}
+    result = one_line(str(item.get("result") or ""))
+    if result.lower() not in NO_RESULT:
+        quelle["ergebnis"] = result
+        ctx.report.count("Ergebnis", "übernommen")
+    beschluss = _file(ctx, item.get("resolutionFile"))
+    if beschluss is not None:
+        quelle["beschluss"] = beschluss
+    quelle["anlagen"] = [d for d in (_file(ctx, f) for f in item.get("auxiliaryFile") or []) if d]
+    files = (beschluss is not None) + len(quelle["anlagen"])
+    if files:
+        ctx.report.count("Datei am TOP", "übernommen", files)
+    return quelle

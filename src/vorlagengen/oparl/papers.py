@@ -132,21 +132,20 @@ def _beratungsfolge(ctx: MapContext, oid: str, paper: dict[str, Any]) -> list[di
         if step is not None:
             steps.append(step)
             ctx.report.count("Consultation", "übernommen")
-    return sorted(steps, key=lambda s: str(s["datum"]))
+    return sorted(steps, key=lambda s: (s.get("datum") is None, str(s.get("datum") or "")))
 
 
 def _step(ctx: MapContext, oid: str, cons: dict[str, Any]) -> dict[str, Any] | None:
+    """A step as the Consultation says: its Sitzung's date and TOP if it names them, done only if its
+    item was on the agenda of a held Sitzung; without a (known) Meeting a step without date."""
     cid = str(cons.get("id") or oid)
     meeting = ctx.meetings.get(str(cons.get("meeting") or ""))
-    if meeting is None:
-        ctx.report.skip("Consultation", cid, "Beratung ohne (gültige) Sitzung")
-        return None
-    gremium = meeting.gremium or next(
+    gremium = (meeting.gremium if meeting is not None else None) or next(
         (g for g in (ctx.local("gremien", u) for u in cons.get("organization") or []) if g), None)
     if gremium is None:
         ctx.report.skip("Consultation", cid, "Beratung ohne bekanntes Gremium")
         return None
-    step: dict[str, Any] = {"gremium": gremium, "datum": meeting.datum.isoformat()}
+    step: dict[str, Any] = {"gremium": gremium, "datum": meeting.datum.isoformat() if meeting else None}
     item = ctx.agenda.get(str(cons.get("agendaItem") or ""))
     if item is not None and item.number:
         step["top"] = item.number
@@ -160,12 +159,12 @@ def _step(ctx: MapContext, oid: str, cons: dict[str, Any]) -> dict[str, Any] | N
         if ergebnis:
             step["ergebnis"] = ergebnis
         step["abstimmung"] = result
-    step["erledigt"] = bool(result) or meeting.held
+    step["erledigt"] = item is not None and meeting is not None and (bool(result) or meeting.held)
     return step
 
 
 def _quelle(ctx: MapContext, paper: dict[str, Any], original: str | None) -> dict[str, Any]:
-    quelle: dict[str, Any] = {"system": "oparl", "url": paper["id"], "web": paper.get("web"), "art": original,
+    quelle: dict[str, Any] = {"system": "oparl", "url": paper["id"], "web": ctx.web_link(paper), "art": original,
                               "geaendert": paper.get("modified")}
     main = paper.get("mainFile")
     if isinstance(main, dict):

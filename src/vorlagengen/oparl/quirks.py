@@ -25,8 +25,10 @@ MIME_BY_SHORT = {
     "jpg": "image/jpeg", "jpeg": "image/jpeg", "png": "image/png", "gif": "image/gif", "tif": "image/tiff",
     "tiff": "image/tiff", "zip": "application/zip",
 }
-# SessionNet: "web": "vo0050.asp?__kvonr=123" relative to the object
-_URL_KEYS = ("web", "accessUrl", "downloadUrl", "externalServiceUrl")
+# Relative file addresses are resolved against the object; a relative "web" link (SessionNet
+# "vo0050.asp?__kvonr=123", ALLRIS "N/Avo020.asp?…") names a page of the web front end, not of the
+# API, and is resolved later against the Body's own "web" page (MapContext.web_link).
+_URL_KEYS = ("accessUrl", "downloadUrl", "externalServiceUrl")
 # Sternberg SD.NET RIM and others: names typed with hard line breaks and indentation
 _NAME_KEYS = ("name", "shortName", "reference")
 

@@ -9,10 +9,13 @@ from dataclasses import dataclass, field
 # OParl type → German label (plural) in the report
 LABELS = {
     "Body": "Körperschaften", "Organization": "Organisationen", "Person": "Personen",
-    "Meeting": "Sitzungen", "AgendaItem": "Tagesordnungspunkte", "Paper": "Drucksachen",
+    "Meeting": "Sitzungen", "AgendaItem": "Tagesordnungspunkte", "Ergebnis": "Ergebnisse an Tagesordnungspunkten",
+    "Datei am TOP": "Dateien an Tagesordnungspunkten", "Membership": "Mitgliedschaften",
+    "LegislativeTerm": "Wahlperioden", "Paper": "Drucksachen",
     "Consultation": "Beratungen", "File": "Dateien",
 }
-OUTCOMES = ("übernommen", "neu", "geändert", "unverändert", "entfernt")
+OUTCOMES = ("übernommen", "aus Sitzungen gebildet", "neu", "geändert", "unverändert", "von Hand geändert, behalten",
+            "entfernt")
 
 
 @dataclass

@@ -17,6 +17,7 @@ from .context import MapContext
 from .fetch import Client, ClientSettings, fetch
 from .files import FileStore
 from .ids import IdMap
+from .limits import Limits
 from .mapping import DEFAULT_LAYOUT, map_all
 from .quirks import quirks_for
 from .report import Report
@@ -36,7 +37,9 @@ class ImportSettings:
     bis: dt.date | None = None
     dateien: bool = False
     client: ClientSettings = field(default_factory=ClientSettings)
+    limits: Limits = field(default_factory=Limits)
     today: dt.date = field(default_factory=dt.date.today)
+    overwrite: bool = False  # replace hand edits of imported records by the source's version
 
 
 def is_url(source: str) -> bool:
@@ -52,10 +55,12 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     state_file = folder / "uebernahme.json"
     state = _load(state_file)
     report = Report()
-    with Client(settings.client) as client:
-        objects = _objects(source, folder, client, say)
+    with Client(settings.client, limits=settings.limits) as client:
+        if is_url(source):
+            client.allow(source)
+        objects = _objects(source, folder, client, say, settings.limits)
         store = FileStore(root / ".cache" / "dateien", state.setdefault("downloads", {}),
-                          lambda url: client.get(url).content) if settings.dateien else None
+                          lambda url, sink: _download(client, url, sink)) if settings.dateien else None
         ids = IdMap(state.get("ids"))
         ids.reserve(own_keys(root))
         system = next(iter(objects.of("System").values()), None)
@@ -68,7 +73,10 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     say("Schreibe …")
     _prepare_project(root)
     changed = write_data(root, mapped)
-    state["dateien"] = write_records(root, mapped, state.get("dateien") or {}, report)
+    if _website(root, objects, mapped):
+        changed.append("data/website.yaml")
+    state["dateien"] = write_records(root, mapped, state.get("dateien") or {}, report,
+                                     state.setdefault("geschrieben", {}), settings.overwrite)
     state["ids"] = ids.by_oparl
     write_atomic(state_file, json.dumps(state, ensure_ascii=False, indent=1, sort_keys=True).encode("utf-8"))
     if changed:
@@ -76,10 +84,15 @@ def run_import(settings: ImportSettings, say: Callable[[str], None] = lambda _: 
     return report
 
 
-def _objects(source: str, folder: Path, client: Client, say: Callable[[str], None]) -> Objects:
+def _download(client: Client, url: str, sink: Callable[[bytes], None]) -> None:
+    client.check_host(url, "Datei")
+    client.get(url, client.limits.file_bytes, sink)
+
+
+def _objects(source: str, folder: Path, client: Client, say: Callable[[str], None], limits: Limits) -> Objects:
     if not is_url(source):
         say(f"Lese {source} …")
-        return collect(dump_pages(Path(source)))
+        return collect(dump_pages(Path(source), limits))
     cache = RawCache(folder)
     say(f"Rufe {source} ab …")
     pages = fetch(source, cache, client)
@@ -87,6 +100,25 @@ def _objects(source: str, folder: Path, client: Client, say: Callable[[str], Non
     objects = collect(cache.pages())
     cache.compact(objects)
     return objects
+
+
+def _website(root: Path, objects: Objects, mapped: Any) -> bool:
+    """A new project's data/website.yaml with the contact the source names (Body.contactEmail), for
+    the accessibility statement; an existing one is the clerk's and stays as it is."""
+    path = root / "data" / "website.yaml"
+    bodies = [b for b in objects.of("Body").values() if not b.get("deleted")]
+    email = next((str(b["contactEmail"]) for b in bodies if isinstance(b.get("contactEmail"), str)
+                  and "@" in b["contactEmail"]), None)
+    if path.exists() or email is None:
+        return False
+    lines = ["# Einstellungen der Bürgerinfo-Website (vorlagengen site); übernommen aus OParl, bitte prüfen.",
+             f"kontakt_email: {json.dumps(email)}"]
+    if len(mapped.koerperschaften) == 1:
+        key = next(iter(mapped.koerperschaften))
+        titel = json.dumps("Bürgerinformation " + mapped.koerperschaften[key]["name"], ensure_ascii=False)
+        lines += [f"koerperschaft: {key}", f"titel: {titel}"]
+    write_atomic(path, ("\n".join(lines) + "\n").encode("utf-8"))
+    return True
 
 
 def _load(path: Path) -> dict[str, Any]:

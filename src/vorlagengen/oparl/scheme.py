@@ -40,12 +40,15 @@ def _shape(tokens: list[str]) -> tuple[str, ...]:
     return tuple("9" if t.isdigit() else "A" if t.isalpha() else t for t in tokens)
 
 
-def infer(samples: Sequence[Sample]) -> Inferred | None:
-    """The scheme most references follow, or None if there are none."""
+def infer(samples: Sequence[Sample], minimum: int = 1, share: float = 0.0) -> Inferred | None:
+    """The scheme most references follow, or None if there are fewer than ``minimum`` or the most
+    common form is followed by less than ``share`` of them (then no clerk's rule can be read off)."""
     parsed = [(_TOKENS.findall(base_number(s.reference)), s) for s in samples if s.reference.strip()]
-    if not parsed:
+    if not parsed or len(parsed) < minimum:
         return None
-    shape, _ = Counter(_shape(t) for t, _ in parsed).most_common(1)[0]
+    shape, count = Counter(_shape(t) for t, _ in parsed).most_common(1)[0]
+    if count < share * len(parsed):
+        return None
     rows = [(t, s) for t, s in parsed if _shape(t) == shape]
     parts = [_position(i, kind, rows) for i, kind in enumerate(shape)]
     varying = [i for i, part in enumerate(parts) if part == "{num}"] or [

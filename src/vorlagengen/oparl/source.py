@@ -8,7 +8,10 @@ their back references filled in.
 from __future__ import annotations
 
 import json
+import os
+import stat
 import tarfile
+import zlib
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -16,6 +19,7 @@ from typing import Any
 
 from ..errors import UserError
 from .ids import kind_of, kind_of_list
+from .limits import Budget, LimitError, Limits, check_nesting, size_text
 from .quirks import clean
 
 Page = tuple[str, dict[str, Any]]
@@ -66,29 +70,89 @@ def _add_with_embedded(objects: Objects, obj: dict[str, Any], default: str) -> N
 # --- dumps ------------------------------------------------------------------------------------
 
 
-def dump_pages(path: Path) -> Iterator[Page]:
+def dump_pages(path: Path, limits: Limits | None = None) -> Iterator[Page]:
     """List pages of a dump: a folder of ``*.json`` files or a ``.tar.gz`` of one, named by their
-    list URL (``body/1/paper?page=3.json``)."""
+    list URL (``body/1/paper?page=3.json``). Within the bounds of ``limits``: no link is followed out
+    of the folder, only regular files are read, nothing beyond the sizes is unpacked."""
+    limits = limits or Limits()
+    budget = Budget(limits.total_bytes)
     if path.is_dir():
-        for file in sorted(path.rglob("*.json")):
-            yield from _page(file.relative_to(path).as_posix(), file.read_bytes())
+        yield from _folder_pages(path, limits, budget)
     elif path.is_file() and tarfile.is_tarfile(path):
-        with tarfile.open(path) as tar:
-            for member in tar:
-                if member.isfile() and member.name.endswith(".json"):
-                    handle = tar.extractfile(member)
-                    if handle is not None:
-                        yield from _page(member.name, handle.read())
+        yield from _tar_pages(path, limits, budget)
     else:
         raise UserError(f"{path}: weder Ordner noch tar.gz-Archiv mit OParl-Listen")
 
 
-def _page(name: str, data: bytes) -> Iterator[Page]:
+def _folder_pages(folder: Path, limits: Limits, budget: Budget) -> Iterator[Page]:
+    inside = folder.resolve()
+    files: list[Path] = []
+    for top, dirs, names in os.walk(folder):  # does not descend into linked folders
+        for name in dirs:
+            if (Path(top) / name).is_symlink() and not _within(Path(top) / name, inside):
+                raise LimitError(f"{Path(top) / name}: Verweis aus dem Ordner hinaus – wird nicht gelesen")
+        files += [Path(top) / name for name in names if name.endswith(".json")]
+    for file in sorted(files):
+        if file.is_symlink() and not _within(file, inside):
+            raise LimitError(f"{file}: Verweis aus dem Ordner hinaus – wird nicht gelesen")
+        try:
+            info = file.stat()
+        except OSError as exc:
+            raise UserError(f"{file}: nicht lesbar ({exc.strerror})") from None
+        if not stat.S_ISREG(info.st_mode):
+            raise LimitError(f"{file}: keine gewöhnliche Datei (z. B. eine benannte Pipe) – wird nicht gelesen")
+        name = file.relative_to(folder).as_posix()
+        _check_size(name, info.st_size, limits, budget)
+        with file.open("rb") as handle:
+            data = handle.read(limits.page_bytes + 1)
+        yield from _page(name, data, limits)
+
+
+def _within(link: Path, inside: Path) -> bool:
+    try:
+        link.resolve().relative_to(inside)
+    except (ValueError, OSError, RuntimeError):
+        return False
+    return True
+
+
+def _tar_pages(path: Path, limits: Limits, budget: Budget) -> Iterator[Page]:
+    try:
+        with tarfile.open(path) as tar:
+            for count, member in enumerate(tar, 1):
+                if count > limits.members:
+                    raise LimitError(f"{path}: mehr als {limits.members} Einträge – kein OParl-Abzug")
+                budget.take(max(member.size, 0), f"{path}: {member.name}")  # skipping unpacks, too
+                if not member.name.endswith(".json"):
+                    continue
+                if not member.isfile():
+                    raise LimitError(f"{path}: {member.name}: keine gewöhnliche Datei (Verweis, Pipe …) "
+                                     "– wird nicht gelesen")
+                _check_size(member.name, member.size, limits, None)
+                handle = tar.extractfile(member)
+                if handle is not None:
+                    yield from _page(member.name, handle.read(limits.page_bytes + 1), limits)
+    except (tarfile.TarError, EOFError, OSError, zlib.error) as exc:
+        raise UserError(f"{path}: tar.gz-Archiv beschädigt ({exc})") from None
+
+
+def _check_size(name: str, size: int, limits: Limits, budget: Budget | None) -> None:
+    if size > limits.page_bytes:
+        raise LimitError(f"{name}: {size_text(size)} groß, eine Listenseite darf höchstens "
+                         f"{size_text(limits.page_bytes)} haben")
+    if budget is not None:
+        budget.take(size, name)
+
+
+def _page(name: str, data: bytes, limits: Limits) -> Iterator[Page]:
+    check_nesting(data, name, limits)
     try:
         page = json.loads(data)
     except json.JSONDecodeError as exc:
         raise UserError(f"{name}: kein gültiges JSON (Zeile {exc.lineno}, Spalte {exc.colno})") from None
     except ValueError:
         raise UserError(f"{name}: kein gültiges JSON (Zeichenkodierung)") from None
+    except RecursionError:  # unbalanced, so not counted by check_nesting
+        raise LimitError(f"{name}: JSON zu tief verschachtelt – keine OParl-Liste") from None
     if isinstance(page, dict) and (isinstance(page.get("data"), list) or "type" in page):
         yield name.rsplit("/", 1)[-1], page

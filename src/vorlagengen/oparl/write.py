@@ -9,6 +9,7 @@ afterwards.
 
 from __future__ import annotations
 
+import hashlib
 import json
 import re
 from pathlib import Path
@@ -90,23 +91,54 @@ def write_file(path: Path, text: str) -> bool:
     return True
 
 
-def write_records(root: Path, mapped: Mapped, before: dict[str, str], report: Report) -> dict[str, str]:
+def write_records(root: Path, mapped: Mapped, before: dict[str, str], report: Report,
+                  written: dict[str, str] | None = None, overwrite: bool = False) -> dict[str, str]:
     """Write every record file; remove the files of the last import whose objects are gone.
-    ``before`` and the result map path → OParl id."""
+    ``before`` and the result map path → OParl id. ``written`` maps path → SHA-256 of what the
+    import wrote last (updated here): a file that differs from it was edited by hand and is kept,
+    with a problem in the report, unless ``overwrite``."""
+    written = {} if written is None else written
     now: dict[str, str] = {}
     for rel, (kind, oid, record) in mapped.records.items():
         path = root / rel
-        existed = path.exists()
-        if write_file(path, record_text(kind, record)):
-            report.count(kind, "geändert" if existed else "neu")
+        text = record_text(kind, record)
+        current = _digest(path)
+        now[rel] = oid
+        if current is not None and current != written.get(rel) and current != _sha(text.encode("utf-8")):
+            if not overwrite:
+                report.problem(rel, "von Hand geändert – die lokale Fassung bleibt, die der Quelle wird nicht "
+                                    "geschrieben (ersetzen mit --ueberschreiben)")
+                report.count(kind, "von Hand geändert, behalten")
+                continue
+            report.problem(rel, "von Hand geändert – durch die Fassung der Quelle ersetzt (--ueberschreiben)")
+        if write_file(path, text):
+            report.count(kind, "geändert" if current is not None else "neu")
         else:
             report.count(kind, "unverändert")
-        now[rel] = oid
+        written[rel] = _sha(text.encode("utf-8"))
     for rel in sorted(before):
         if rel not in now and (root / rel).is_file():
+            kind = "Paper" if rel.startswith("vorlagen/") else "Meeting"
+            if _digest(root / rel) != written.get(rel) and not overwrite:
+                report.problem(rel, "in der Quelle gelöscht, aber von Hand geändert – bleibt (entfernen von Hand "
+                                    "oder mit --ueberschreiben)")
+                now[rel] = before[rel]
+                continue
             (root / rel).unlink()
-            report.count("Paper" if rel.startswith("vorlagen/") else "Meeting", "entfernt")
+            written.pop(rel, None)
+            report.count(kind, "entfernt")
     return now
+
+
+def _sha(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()
+
+
+def _digest(path: Path) -> str | None:
+    try:
+        return _sha(path.read_bytes())
+    except OSError:
+        return None
 
 
 # --- data/ ------------------------------------------------------------------------------------
@@ -128,6 +160,7 @@ def replace_block(text: str, tag: str, body: str) -> str:
     return text + ("" if not text or text.endswith("\n") else "\n") + block
 
 
+_EMPTY_TABLE = re.compile(r"^\{\}\n", re.MULTILINE)
 _ANY_BLOCK = re.compile(r"^# >>> übernommen aus OParl: .*?^# <<< Ende der Übernahme [^\n]*\n?",
                         re.DOTALL | re.MULTILINE)
 
@@ -153,10 +186,13 @@ def write_data(root: Path, mapped: Mapped) -> list[str]:
     for name in ("gremien", "aemter", "personen"):
         entries: dict[str, Any] = getattr(mapped, name)
         path = root / "data" / f"{name}.yaml"
-        text = old = path.read_text(encoding="utf-8") if path.exists() else DATA_HEAD[name]
+        old = path.read_text(encoding="utf-8") if path.exists() else DATA_HEAD[name]
+        text = _EMPTY_TABLE.sub("", old)  # written when there was nothing; entries may follow now
         for body in mapped.koerperschaften:
             mine = {k: e for k, e in entries.items() if e["koerperschaft"] == body}
             text = replace_block(text, body, "".join("\n".join(emit({k: e})) + "\n" for k, e in mine.items()))
+        if not keys_outside_blocks(text) and not _ANY_BLOCK.search(text):
+            text = DATA_HEAD[name] + "{}\n"  # nothing of this kind yet: an empty table, not an empty file
         if text != old or not path.exists():
             write_file(path, text)
             changed.append(f"data/{name}.yaml")

@@ -88,6 +88,16 @@ class _State:
         return h
 
 
+def _file_dates(path: Path, created: dt.datetime) -> tuple[dt.datetime, dt.datetime]:
+    """Without git: created from the record's own date, modified when its file was last written (so
+    an edit moves ``modified``; an unchanged file keeps it, in a clean build as in an incremental one)."""
+    try:
+        written = dt.datetime.fromtimestamp(path.stat().st_mtime_ns // 1_000_000_000, dt.UTC)
+    except OSError:
+        return created, created
+    return created, max(created, written)
+
+
 class _Dates:
     """created/modified of each object: git for records and Sitzungen, data/ for reference data."""
 
@@ -98,18 +108,31 @@ class _Dates:
         ref = [self.git[p.resolve()] for p in data if p.resolve() in self.git]
         days = [d.datum for d in site.drucksachen.values()] + [s.datum for s in site.sitzungen.values()]
         last = fallback(max(days)) if days else fallback(dt.date(2000, 1, 1))
+        if not ref:  # without git: reference data changes when a file of data/ does
+            ref = [_file_dates(p, last) for p in data]
         self.ref = (min(r[0] for r in ref), max(r[1] for r in ref)) if ref else (last, last)
         self.items: dict[int, tuple[dt.datetime, dt.datetime]] = {}
         items: list[Drucksache | Sitzung] = [*site.drucksachen.values(), *site.sitzungen.values()]
         for item in items:
             found = self.git.get(item.source.resolve()) if self.git else None
-            self.items[id(item)] = found if found else (fallback(item.datum), fallback(item.datum))
+            self.items[id(item)] = found if found else _file_dates(item.source, fallback(item.datum))
 
     def __call__(self, item: object) -> tuple[dt.datetime, dt.datetime]:
         return self.items.get(id(item), self.ref)
 
     def modified(self, item: object) -> dt.datetime:
         return self(item)[1]
+
+
+def oparl_export(public: PublicProject, documents: Path, website: Website) -> dict[str, oparl.Obj]:
+    """The OParl export of ``public`` alone, without the pages: {path below oparl/: object or list
+    page}, as ``build_site`` writes it (for a round trip and its measurement)."""
+    site = site_view(public, documents)
+    export = oparl.Export(site, website.base, _Dates(public, site),
+                          lambda f: hashlib.sha512(f.source.read_bytes()).hexdigest(), website.seitengroesse,
+                          website.lizenz, website.titel, website.kontakt_email)
+    export.run()
+    return export.files()
 
 
 def build_site(public: PublicProject, out: Path, *, documents: Path, website: Website | None = None,

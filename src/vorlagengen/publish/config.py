@@ -33,6 +33,10 @@ class Website(BaseModel):
     kontakt_email: str | None = Field(None, description="E-Mail für Rückmeldungen zur Barrierefreiheit")
     kontakt_anschrift: list[str] = Field(default_factory=list, description="Anschrift, Zeile für Zeile")
     barrierefreiheit_stand: str | None = Field(None, description="Datum der Erklärung zur Barrierefreiheit")
+    impressum: str | None = Field(None, description="Impressum (Markdown): Anbieter, Anschrift, Vertretung, Kontakt; "
+                                  "ergibt impressum.html, verlinkt auf jeder Seite")
+    datenschutz: str | None = Field(None, description="Datenschutzerklärung (Markdown); ergibt datenschutz.html, "
+                                    "verlinkt auf jeder Seite")
     lizenz: str | None = Field(None, description="Lizenz der veröffentlichten Daten (URL), z. B. CC BY 4.0")
     seitengroesse: int = Field(100, ge=10, le=10000, description="Objekte je Seite einer OParl-Liste")
 

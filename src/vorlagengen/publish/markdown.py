@@ -23,11 +23,17 @@ HEADING_SHIFT = 2  # an author's "#" sits below the page's h1 and the part's h2
 _SAFE_SCHEMES = ("http://", "https://", "mailto:")
 
 
-def _shift_headings(state: Any) -> None:
-    for token in state.tokens:
-        if token.type in ("heading_open", "heading_close"):
-            level = min(int(token.tag[1]) + HEADING_SHIFT, 6)
-            token.tag = f"h{level}"
+def _shifter(shift: int) -> Any:
+    def shift_headings(state: Any) -> None:
+        """The text's highest heading becomes h(1 + shift) (h3 below the page's h1 and the part's h2),
+        the others keep their distance to it: „##“ as an author's top level does not leave out h3."""
+        levels = [int(t.tag[1]) for t in state.tokens if t.type == "heading_open"]
+        top = min(levels, default=1)
+        for token in state.tokens:
+            if token.type in ("heading_open", "heading_close"):
+                level = min(int(token.tag[1]) - top + 1 + shift, 6)
+                token.tag = f"h{level}"
+    return shift_headings
 
 
 def _clean_attrs(state: Any) -> None:
@@ -68,18 +74,24 @@ def _clean_token(token: Token) -> None:
         token.attrs = {"class": REDACTED_CLASS, "data-pagefind-ignore": "all"}
 
 
-def _parser() -> MarkdownIt:
+def _parser(shift: int = HEADING_SHIFT) -> MarkdownIt:
     md = parser()  # the project's reading of Markdown, as validate's Schwärzung check uses it
-    md.core.ruler.push("vg_headings", _shift_headings)
+    md.core.ruler.push("vg_headings", _shifter(shift))
     md.core.ruler.push("vg_attrs", _clean_attrs)
     return md
 
 
 _MD = _parser()
+_PAGE_MD = _parser(1)
 
 
 def to_html(text: str) -> str:
     return str(_MD.render(text))
+
+
+def page_html(text: str) -> str:
+    """A text that is a page of its own (Impressum, Datenschutz): its headings start at h2."""
+    return str(_PAGE_MD.render(text))
 
 
 class Renderer:

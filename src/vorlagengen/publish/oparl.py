@@ -89,19 +89,13 @@ class Export:
 
     def organizations(self) -> None:
         created, modified = self._ref_dates()
-        used = {s.gremium for s in self.site.sitzungen.values()}
-        used |= {g for d in self.site.drucksachen.values() for g in d.gremien}
-        used |= {d.initiator_id for d in self.site.drucksachen.values() if d.initiator_id}
-        used |= {m.fraktion for g in list(used) if g in self.site.gremien for m in self.site.gremien[g].mitglieder
-                 if m.fraktion}
-        for gid in sorted(u for u in used if u in self.site.gremien):
+        for gid in sorted(self.site.gremien):  # every Gremium of the public reference data
             g = self.site.gremien[gid]
             self.add(g.koerperschaft, "Organization", self.obj(
                 "Organization", self.url("body", g.koerperschaft, "organization", gid), created, modified,
                 body=self.url("body", g.koerperschaft), name=g.name, shortName=g.kurzname,
                 organizationType=ORG_TYPES.get(g.typ, "Sonstiges"), classification=g.typ, web=self.base + g.url))
-        amter = {d.federfuehrend_id for d in self.site.drucksachen.values() if d.federfuehrend_id}
-        for aid in sorted(a for a in amter if a in self.site.aemter):
+        for aid in sorted(self.site.aemter):
             a = self.site.aemter[aid]
             self.add(a.koerperschaft, "Organization", self.obj(
                 "Organization", self.url("body", a.koerperschaft, "organization", aid), created, modified,
@@ -171,17 +165,31 @@ class Export:
         items = [self.agenda_item(s, t, i, mid, created, modified) for i, t in enumerate(s.all_tops(), start=1)]
         files = {f.label: self.file(body, f, f"{s.slug}-{Path(f.href).stem.lower()}", modified, meeting=[mid])
                  for f in s.files}
+        for i, f in enumerate(s.quelle, 1):  # imported: the documents stay at the source
+            label = f.label if f.label in ("Einladung", "Niederschrift") else f"quelle-{i}"
+            files.setdefault("Bekanntmachung" if label == "Einladung" else label, self.add(body, "File", self.obj(
+                "File", self.url("body", body, "file", f"{s.slug}-quelle-{i}"), modified, modified, name=f.label,
+                mimeType=f.mime, date=f.date.isoformat(), size=f.size, accessUrl=f.url, meeting=[mid])))
         from zoneinfo import ZoneInfo
 
         start = s.start.replace(tzinfo=ZoneInfo("Europe/Berlin"))
         self.add(body, "Meeting", self.obj(
-            "Meeting", mid, created, modified, name=s.titel, start=start.isoformat(), location=location,
+            "Meeting", mid, created, modified, name=f"{s.titel} ({s.nummer})", start=start.isoformat(),
+            end=self._end(s, start), location=location,
             organization=([self.url("body", body, "organization", s.gremium)]
                           if s.gremium in self.site.gremien else None),
             participant=[self.url("body", body, "person", s.leitung)] if s.leitung in self.site.personen else None,
             invitation=files.get("Bekanntmachung"), resultsProtocol=files.get("Niederschrift"),
             auxiliaryFile=[f for k, f in files.items() if k not in ("Bekanntmachung", "Niederschrift")],
             agendaItem=items, web=self.base + s.url))
+
+    @staticmethod
+    def _end(s: Sitzung, start: dt.datetime) -> str | None:
+        if not s.ende:
+            return None
+        hour, minute = (int(p) for p in s.ende.split(":"))
+        end = start.replace(hour=hour, minute=minute)
+        return end.isoformat() if end > start else None
 
     def agenda_item(self, s: Sitzung, t: Top, order: int, mid: str, created: dt.datetime,
                     modified: dt.datetime) -> Obj:
@@ -191,10 +199,19 @@ class Export:
             d = self.site.drucksachen[t.drucksache]
             index = next((i for i, st in enumerate(d.steps, start=1) if st.sitzung == s.slug), None)
             consultation = self.url("body", body, "consultation", f"{d.slug}-{index}") if index else None
+        iid = self.url("body", body, "agendaitem", f"{s.slug}-{order}")
+        files = [self.add(body, "File", self.obj(
+            "File", self.url("body", body, "file", f"{s.slug}-{order}-quelle-{i}"), modified, modified, name=f.label,
+            mimeType=f.mime, date=f.date.isoformat(), size=f.size, accessUrl=f.url, agendaItem=[iid]))
+            for i, f in enumerate(t.quelle, 1)]
+        resolution = files[0] if t.quelle and t.quelle[0].label.startswith("Beschluss: ") else None
+        if resolution is not None:
+            resolution["name"] = resolution["name"].removeprefix("Beschluss: ")
         return self.add(body, "AgendaItem", self.obj(
-            "AgendaItem", self.url("body", body, "agendaitem", f"{s.slug}-{order}"), created, modified,
-            meeting=mid, number=t.nummer, order=order, name=t.titel, public=True, consultation=consultation,
-            result=t.ergebnis, web=self.base + s.url))
+            "AgendaItem", iid, created, modified,
+            meeting=mid, number=t.nummer, order=order - 1, name=t.titel, public=True, consultation=consultation,
+            result=t.quelle_ergebnis or t.ergebnis, resolutionFile=resolution,
+            auxiliaryFile=[f for f in files if f is not resolution], web=self.base + s.url))
 
     def paper(self, d: Drucksache) -> None:
         created, modified = self.dates(d)
@@ -230,7 +247,8 @@ class Export:
             "Consultation", self.url("body", body, "consultation", f"{d.slug}-{index}"), created, modified,
             paper=pid, meeting=meeting, agendaItem=agenda,
             organization=[self.url("body", body, "organization", st.gremium)] if st.gremium in self.site.gremien
-            else None, role=st.zustaendigkeit, authoritative=st.zustaendigkeit == "Entscheidung"))
+            else None, role=st.zustaendigkeit,
+            authoritative=True if st.zustaendigkeit == "Entscheidung" else None))  # nothing claimed otherwise
 
     # --- files ----------------------------------------------------------------------------------
 

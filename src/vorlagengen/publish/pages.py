@@ -22,7 +22,7 @@ from markupsafe import Markup
 
 from ..render.context import groesse
 from .config import Website
-from .markdown import Renderer
+from .markdown import Renderer, page_html
 from .output import SiteOutput
 from .view import Drucksache, Site, Sitzung, slugify
 
@@ -46,6 +46,9 @@ def environment(project_templates: Path | None, cache: Path | None = None) -> ji
     env.filters["pf"] = lambda s: " ".join(str(s).replace(",", " ").split())
     return env
 
+
+
+GREMIUM_PAGE_LIMIT = 150  # Sitzungen and Drucksachen on one Gremium page; more: one page per year
 
 class Pages:
     """Renders every page of a site into a :class:`SiteOutput`."""
@@ -84,6 +87,10 @@ class Pages:
         self.page("suche.html", "suche.html.j2", "Suche", "suche", teile=search_bundles)
         self.page("feeds/index.html", "feeds.html.j2", "Feeds und Kalender", gremien_liste=self._gremien_used())
         self.barrierefreiheit()
+        for rel, title, text in (("impressum.html", "Impressum", self.website.impressum),
+                                 ("datenschutz.html", "Datenschutzerklärung", self.website.datenschutz)):
+            if text:
+                self.page(rel, "text.html.j2", title, titel=title, html=Markup(page_html(text)))
 
     # --- single pages ---------------------------------------------------------------------------
 
@@ -159,15 +166,25 @@ class Pages:
             sitzungen = self.site.sitzungen_of(g.id)
             leitung = sorted({s.leitung for s in sitzungen if s.leitung and s.leitung in self.site.personen})
             items = _newest_first(self.site.drucksachen_of(g.id))
-            if self.unchanged(g.url, self.shared(g), self.shared(self.site.gremien), sitzungen,
-                              [self.shared(d) for d in items], [self.site.personen[p] for p in leitung],
-                              [self.site.personen[m.person] for m in g.mitglieder],
-                              self.shared(self.site.koerperschaften[g.koerperschaft])):
-                continue
-            self.page(g.url, "gremium.html.j2", g.name, "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
-                      sitzungen=sitzungen[::-1], items=items,
-                      vorsitz=[self.site.personen[p] for p in leitung],
-                      mitglieder=[(m, self.site.personen[m.person]) for m in g.mitglieder])
+            # a long history is split into one page per year (the Gremium's page shows the newest)
+            years: list[int | None] = [*sorted({s.datum.year for s in sitzungen} | {d.datum.year for d in items},
+                                               reverse=True)]
+            if len(sitzungen) + len(items) <= GREMIUM_PAGE_LIMIT or len(years) < 2:
+                years = [None]
+            for year in years:
+                rel = g.url if year is None or year == years[0] else g.url.removesuffix(".html") + f"-{year}.html"
+                in_year = [s for s in sitzungen if year is None or s.datum.year == year]
+                items_year = [d for d in items if year is None or d.datum.year == year]
+                if self.unchanged(rel, year, years, self.shared(g), self.shared(self.site.gremien), in_year,
+                                  [self.shared(d) for d in items_year], [self.site.personen[p] for p in leitung],
+                                  [self.site.personen[m.person] for m in g.mitglieder],
+                                  self.shared(self.site.koerperschaften[g.koerperschaft])):
+                    continue
+                self.page(rel, "gremium.html.j2", g.name + (f" – {year}" if year and rel != g.url else ""),
+                          "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
+                          sitzungen=in_year[::-1], items=items_year, jahr=year, jahre=[y for y in years if y],
+                          vorsitz=[self.site.personen[p] for p in leitung],
+                          mitglieder=[(m, self.site.personen[m.person]) for m in g.mitglieder])
 
     def _gremien_used(self) -> list[Any]:
         used = {s.gremium for s in self.site.sitzungen.values()}

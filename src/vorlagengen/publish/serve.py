@@ -54,9 +54,47 @@ class Cors:
         await self.app(scope, receive, with_header)
 
 
+class BadParameter(ValueError):
+    """A query parameter the list cannot answer; the text says why, in German."""
+
+
 def _when(value: str) -> dt.datetime:
     parsed = dt.datetime.fromisoformat(value)
     return parsed if parsed.tzinfo else parsed.replace(tzinfo=dt.UTC)
+
+
+def _number(params: dict[str, str], key: str, default: int, high: int | None = None) -> int:
+    raw = params.get(key)
+    if raw is None:
+        return default
+    if not re.fullmatch(r"[0-9]{1,9}", raw) or int(raw) < 1:
+        raise BadParameter(f"„{key}“ muss eine ganze Zahl ab 1 sein, nicht „{raw[:40]}“")
+    value = int(raw)
+    if high is not None and value > high:
+        raise BadParameter(f"„{key}“ darf höchstens {high} sein, nicht {value}")
+    return value
+
+
+def checked(query: list[tuple[str, str]]) -> dict[str, str]:
+    """The query parameters of a list request, each checked: only OParl's filters, ``limit`` and
+    ``page``, each once, dates after ISO 8601, numbers from 1 (``limit`` up to MAX_LIMIT)."""
+    params: dict[str, str] = {}
+    known = (*FILTERS, "limit", "page")
+    for key, value in query:
+        if key not in known:
+            raise BadParameter(f"unbekannter Parameter „{key[:40]}“ (erlaubt: {', '.join(known)})")
+        if key in params:
+            raise BadParameter(f"Parameter „{key}“ ist mehrfach angegeben")
+        params[key] = value
+        if key in FILTERS:
+            try:
+                _when(value)
+            except ValueError:
+                raise BadParameter(f"„{key}“ erwartet Datum und Uhrzeit nach ISO 8601 "
+                                   f"(z. B. 2024-01-31T18:00:00+01:00), nicht „{value[:40]}“") from None
+    _number(params, "limit", 100, MAX_LIMIT)
+    _number(params, "page", 1)
+    return params
 
 
 @lru_cache(maxsize=64)
@@ -83,9 +121,11 @@ def filtered(site: Path, body: str, name: str, params: dict[str, str], self_url:
         items = [o for o in items if field_name in o and
                  (_when(o[field_name]) >= limit if since == "since" else _when(o[field_name]) <= limit)]
     items.sort(key=lambda o: o["id"])
-    size = min(int(params.get("limit", 100)), MAX_LIMIT)
+    size = _number(params, "limit", 100, MAX_LIMIT)
     total = max(1, math.ceil(len(items) / size))
-    page = min(max(int(params.get("page", 1)), 1), total)
+    page = _number(params, "page", 1)
+    if page > total:
+        raise BadParameter(f"Seite {page} gibt es nicht (die Liste hat {total} Seite{'n' if total > 1 else ''})")
     keep = {k: v for k, v in params.items() if k in FILTERS or k == "limit"}
 
     def link(n: int) -> str:
@@ -108,14 +148,13 @@ def create_app(site: Path, base: str) -> ASGIApp:
 
     async def oparl_list(request: Request) -> Response:
         body, name = request.path_params["body"], request.path_params["name"]
-        params = dict(request.query_params)
-        if name not in FOLDERS or not BODY.match(body) or not (set(params) & {*FILTERS, "limit", "page"}):
+        query = request.query_params.multi_items()
+        if name not in FOLDERS or not BODY.match(body) or not query:
             return await static.get_response(f"{ROOT}/body/{body}/{name}.json", request.scope)
         try:
-            page = filtered(site, body, name, params, f"{base}{ROOT}/body/{body}/{name}.json")
-        except ValueError:
-            return JSONResponse({"error": "Ungültiger Filterwert (erwartet: Datum und Uhrzeit nach ISO 8601, "
-                                          "limit und page als Zahl)"}, status_code=400)
+            page = filtered(site, body, name, checked(query), f"{base}{ROOT}/body/{body}/{name}.json")
+        except BadParameter as exc:
+            return JSONResponse({"error": f"Ungültige Anfrage: {exc}"}, status_code=400)
         return JSONResponse(page)
 
     app = Starlette(routes=[Route(f"/{ROOT}/body/{{body}}/{{name}}.json", oparl_list),

@@ -146,6 +146,8 @@ class Top:
     hinweis: str = ""
     abgesetzt: bool = False
     dazu: list[str] = field(default_factory=list)  # keys of the further (public) Drucksachen of the TOP
+    quelle: list[SourceFile] = field(default_factory=list)  # imported: Beschlusstext and files at the source
+    quelle_ergebnis: str = ""  # imported: the result in the source's words
 
 
 @dataclass
@@ -163,6 +165,8 @@ class Sitzung:
     tops: list[Top]
     files: list[SiteFile]
     source: Path
+    quelle: list[SourceFile] = field(default_factory=list)  # imported: Einladung, Niederschrift … at the source
+    ende: str = ""
 
     @property
     def url(self) -> str:
@@ -434,7 +438,22 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
     tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich]
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
-                   s.ort, s.raum or "", s.sitzungsleitung, tops, files, srec.path)
+                   s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s),
+                   s.ende or "")
+
+
+def _source_file(label: str, f: Any, day: dt.date) -> SourceFile:
+    return SourceFile(label, f.url, f.mime or "", f.groesse, f.datum or day)
+
+
+def _sitzung_sources(s: Any) -> list[SourceFile]:
+    """The documents of an imported Sitzung, at their address in the former system."""
+    q = s.quelle
+    if q is None:
+        return []
+    out = [_source_file(label, f, s.datum) for label, f in (("Einladung", q.einladung), ("Niederschrift",
+                                                                                         q.niederschrift)) if f]
+    return out + [_source_file(f.name, f, s.datum) for f in q.anlagen]
 
 
 def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
@@ -452,7 +471,17 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
     if minute is not None:
         ergebnis = ergebnis or (minute.ergebnis or "")
     subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich]
+    abstimmung = abstimmung_text(minute.abstimmung) if minute is not None else ""
+    quelle: list[SourceFile] = []
+    said = ""
+    if entry.quelle is not None:  # imported: the source's own words for the result, its Beschlusstext
+        said = entry.quelle.ergebnis or ""
+        ergebnis = ergebnis or said
+        if said and said != ergebnis:
+            abstimmung = abstimmung or said
+        if entry.quelle.beschluss is not None:
+            quelle.append(_source_file(f"Beschluss: {entry.quelle.beschluss.name}", entry.quelle.beschluss, s.datum))
+        quelle += [_source_file(f.name, f, s.datum) for f in entry.quelle.anlagen]
     dazu = [k for k in (keys.get((r.vorlage.koerperschaft, r.vorlage.nummer)) for r in entry.dazu) if k]
-    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs,
-               abstimmung_text(minute.abstimmung) if minute is not None else "", klartext(entry.hinweis),
-               entry.abgesetzt, dazu)
+    return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs, abstimmung,
+               klartext(entry.hinweis), entry.abgesetzt, dazu, quelle, said)

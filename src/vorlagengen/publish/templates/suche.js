@@ -13,6 +13,18 @@ window.addEventListener("DOMContentLoaded", function () {
     showSubResults: true, showImages: false,
     translations: { placeholder: "Suchbegriff, z. B. Spielplatz" }
   });
+  labelled(element);
   var q = new URLSearchParams(window.location.search).get("q");
   if (q) { ui.triggerSearch(q); }
 });
+
+// Pagefind's field has only a placeholder and a title: give it a real label (axe: label-title-only).
+function labelled(element) {
+  var input = element.querySelector("input");
+  if (!input) { window.requestAnimationFrame(function () { labelled(element); }); return; }
+  input.id = input.id || "suchbegriff";
+  var label = document.createElement("label");
+  label.htmlFor = input.id;
+  label.textContent = "Suchbegriff";
+  element.insertBefore(label, element.firstChild);
+}
