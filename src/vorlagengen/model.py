@@ -575,8 +575,10 @@ class Top(_Strict):
                                 "nach dem Schema der Körperschaft)")
     hinweis: Text | None = Field(None, description="Hinweis zum Punkt, z. B. „Genehmigung einer "
                                  "Dringlichkeitsentscheidung“; steht in Tagesordnung und Mappe")
-    nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
-        None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
+    nachtrag: Literal["Nachtrag", "Tischvorlage", "in der Sitzung"] | None = Field(
+        None, description="nach der Einladung hinzugekommen: Nachtrag, Tischvorlage oder erst in der Sitzung "
+        "aufgenommen („in der Sitzung“: braucht den Dringlichkeitsbeschluss in der Niederschrift). Solche Punkte "
+        "stehen nicht in der Einladung, sondern im Nachtrag zur Tagesordnung")
     abgesetzt: JaNein = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
                             "der Mappe")
     unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
@@ -585,6 +587,9 @@ class Top(_Strict):
 class Tagesordnung(_Strict):
     oeffentlich: list[Top] = Field(default_factory=list, description="öffentlicher Teil")
     nichtoeffentlich: list[Top] = Field(default_factory=list, description="nichtöffentlicher Teil")
+    oeffentlich_danach: list[Top] = Field(
+        default_factory=list, description="öffentlicher Teil nach dem nichtöffentlichen (z. B. Bekanntgabe der "
+        "nichtöffentlich gefassten Beschlüsse); die Nummern zählen weiter")
 
 
 ANLASS = Literal["ordentliche Sitzung", "außerordentliche Sitzung", "Sondersitzung", "konstituierende Sitzung"]
@@ -613,6 +618,9 @@ class Sitzung(_Strict):
     dringlichkeit: Text | None = Field(None, description="Grund für eine verkürzte Ladungsfrist (Dringlichkeit); "
                                        "steht in der Einladung, die Ladungsfrist wird dann nicht geprüft")
     nachtragsdatum: Datum | None = Field(None, description="Tag des Nachtrags zur Tagesordnung")
+    einladung_versandt: JaNein = Field(
+        False, description="die Einladung ist verschickt (gilt auch, sobald das Einladungsdatum erreicht ist): "
+        "ihre TOP-Nummern stehen fest, Nachträge dürfen sie nicht verschieben")
     tagesordnung: Tagesordnung
     quelle: Quelle | None = Field(
         None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")

@@ -8,9 +8,9 @@ this Sitzung from here.
 
 from __future__ import annotations
 
-from typing import Literal
+from typing import Annotated, Any, Literal
 
-from pydantic import BaseModel, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .model import ERGEBNIS, Datum, Id, JaNein, Markdown, Text, Uhrzeit
 
@@ -52,9 +52,10 @@ class NamentlicheAbstimmung(Strict):
 
 
 class Abstimmung(Strict):
-    """Das Stimmergebnis: einstimmig, als Zahlen oder namentlich."""
+    """Das Stimmergebnis: einstimmig (auch „einstimmig bei 2 Enthaltungen“), als Zahlen oder namentlich."""
 
-    einstimmig: JaNein = Field(False, description="einstimmig beschlossen (alle anwesenden Stimmberechtigten ja)")
+    einstimmig: JaNein = Field(False, description="einstimmig beschlossen: alle anwesenden Stimmberechtigten ja; "
+                               "mit „enthaltung“ die Form „einstimmig bei 2 Enthaltungen“")
     ja: int | None = Field(None, ge=0, description="Ja-Stimmen")
     nein: int | None = Field(None, ge=0, description="Nein-Stimmen")
     enthaltung: int | None = Field(None, ge=0, description="Enthaltungen")
@@ -62,31 +63,52 @@ class Abstimmung(Strict):
 
     @model_validator(mode="after")
     def _one_form(self) -> Abstimmung:
-        counts = self.ja is not None or self.nein is not None or self.enthaltung is not None
+        counts = self.ja is not None or self.nein is not None or (self.enthaltung is not None and not self.einstimmig)
         forms = sum((self.einstimmig, counts, self.namentlich is not None))
         if forms != 1:
-            raise ValueError("genau eine Form angeben: einstimmig, Zahlen (ja/nein/enthaltung) oder namentlich")
+            raise ValueError("genau eine Form angeben: einstimmig (mit Enthaltungen: einstimmig und enthaltung), "
+                             "Zahlen (ja/nein/enthaltung) oder namentlich")
         return self
 
 
 def abstimmung_text(a: Abstimmung | None) -> str:
-    """A vote as every document and the website word it: „einstimmig“ or the counts."""
+    """A vote as every document and the website word it: „einstimmig“, „einstimmig bei 2 Enthaltungen“
+    or the counts."""
     if a is None:
         return ""
     if a.einstimmig:
-        return "einstimmig"
+        e = a.enthaltung or 0
+        return "einstimmig" + (f" bei {e} Enthaltung{'en' if e != 1 else ''}" if e else "")
     if a.namentlich is not None:
         nm = a.namentlich
         return f"Ja {len(nm.ja)}, Nein {len(nm.nein)}, Enthaltung {len(nm.enthaltung)} (namentlich)"
     return f"Ja {a.ja or 0}, Nein {a.nein or 0}, Enthaltung {a.enthaltung or 0}"
 
 
+def _namen(value: Any) -> Any:
+    return [value] if isinstance(value, str) else value
+
+
 class Wahl(Strict):
-    """Eine Wahl unter einem TOP."""
+    """Eine Wahl unter einem TOP; in einem Wahlgang können mehrere Personen gewählt werden."""
 
     amt: Text = Field(description="wofür gewählt wurde, z. B. „stellvertretende Vorsitzende“")
-    gewaehlt: Text = Field(description="Name der gewählten Person")
+    gewaehlt: Annotated[list[Text], BeforeValidator(_namen)] = Field(
+        min_length=1, description="Name der gewählten Person, oder Liste der in einem Wahlgang Gewählten")
     abstimmung: Abstimmung
+
+
+class Teilabstimmung(Strict):
+    """Eine Abstimmung vor dem Beschluss unter demselben TOP, z. B. über einen Änderungsantrag."""
+
+    gegenstand: Text = Field(description="worüber abgestimmt wurde, z. B. „Änderungsantrag der SPD-Fraktion“")
+    ergebnis: Literal["angenommen", "abgelehnt"] = Field(description="angenommen oder abgelehnt")
+    abstimmung: Abstimmung = Field(description="Stimmergebnis")
+
+
+def teilabstimmung_text(t: Teilabstimmung) -> str:
+    """„Änderungsantrag der SPD-Fraktion: angenommen (Ja 8, Nein 3, Enthaltung 0)“."""
+    return f"{t.gegenstand}: {t.ergebnis} ({abstimmung_text(t.abstimmung)})"
 
 
 class GoAntrag(Strict):
@@ -122,7 +144,17 @@ class TopErgebnis(Strict):
     abstimmung: Abstimmung | None = Field(None, description="Stimmergebnis des Beschlusses")
     befangen: list[Id] = Field(default_factory=list,
                                description="Mitglieder, die befangen waren und den Raum verließen")
+    abstimmungen: list[Teilabstimmung] = Field(
+        default_factory=list, description="Abstimmungen vor dem Beschluss, in ihrer Reihenfolge (z. B. erst der "
+        "Änderungsantrag, dann der geänderte Hauptantrag unter „abstimmung“)")
     wahlen: list[Wahl] = Field(default_factory=list, description="Wahlen unter diesem TOP")
+    verlegt: Literal["oeffentlich", "nichtoeffentlich"] | None = Field(
+        None, description="in der Sitzung in den anderen Teil verlegt (Beschluss zur Tagesordnung): "
+        "nichtoeffentlich – Ergebnis und Beratung werden nicht veröffentlicht; oeffentlich – nur für einen Punkt, "
+        "dessen Drucksachen öffentlich sind")
+    dringlichkeit: Abstimmung | None = Field(
+        None, description="Beschluss über die Dringlichkeit eines erst in der Sitzung aufgenommenen Punkts "
+        "(Pflicht bei „nachtrag: in der Sitzung“)")
     go_antraege: list[GoAntrag] = Field(default_factory=list, description="Anträge zur Geschäftsordnung")
     kontrolle: Kontrolle | None = Field(None, description="Beschlusskontrolle")
 

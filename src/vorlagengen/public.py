@@ -112,7 +112,9 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
     """A Sitzung with its public TOPs only; ``records`` maps id(full record) → public record."""
     s = srec.sitzung
     public_tops = [_public_top(t) for t in s.tagesordnung.oeffentlich]
-    sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(oeffentlich=public_tops)})
+    danach = [_public_top(t) for t in s.tagesordnung.oeffentlich_danach]
+    sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(
+        oeffentlich=public_tops, oeffentlich_danach=danach)})
     tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
     return SitzungRecord(srec.path, srec.display, sitzung, tops, praefix=srec.praefix,
                          nichtoeffentlicher_teil=srec.hat_nichtoeffentlichen_teil(),
@@ -123,7 +125,8 @@ def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
     """Ergebnis and Abstimmung of each public TOP as its Niederschrift records them; nothing else of it."""
     if srec.niederschrift is None:
         return {}
-    public = {e.nummer for e in srec.all_tops() if e.oeffentlich}
+    # a public TOP moved to the non-public part in the session has no public result
+    public = {e.nummer for e in srec.all_tops() if e.oeffentlich and e.oeffentlich_beraten}
     return {t.top: TopErgebnis(top=t.top, ergebnis=t.ergebnis,
                                abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None)
             for t in srec.niederschrift.tops if t.top in public and (t.ergebnis or t.abstimmung)}
@@ -148,7 +151,7 @@ def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
     terms = entry.record.vorlage.schwaerzen if entry.record is not None else []
     return TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
                     tuple(entry.loc), record, [_public_entry(e, records) for e in entry.unterpunkte],
-                    entry.drucksache)
+                    entry.drucksache, danach=entry.danach)
 
 
 # --- reference data -------------------------------------------------------------------------------

@@ -154,6 +154,13 @@ class TopEntry:
     dazu: list[Record] = field(default_factory=list)
     hinweis: str = ""
     abgesetzt: bool = False
+    danach: bool = False  # in the public part that resumes after the non-public one
+    verlegt: str = ""  # moved to the other part in the session (Niederschrift): "oeffentlich"/"nichtoeffentlich"
+
+    @property
+    def oeffentlich_beraten(self) -> bool:
+        """Whether it was discussed in public: its part, unless the session moved it (Niederschrift)."""
+        return self.verlegt == "oeffentlich" if self.verlegt else self.oeffentlich
 
     @property
     def records(self) -> list[Record]:

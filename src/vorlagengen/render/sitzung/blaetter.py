@@ -52,6 +52,12 @@ class TopView:
     dokumente: list[DokumentView] = field(default_factory=list)  # only in a Mappe
     ziel: str = ""
     unterlagen: bool = False  # this TOP or one below it has documents in this Mappe
+    danach: bool = False  # in the public part that resumes after the non-public one
+
+    @property
+    def teil(self) -> str:
+        """The part of the Tagesordnung: oe, noe, or danach (public again after the non-public part)."""
+        return "danach" if self.danach else ("oe" if self.oeffentlich else "noe")
 
     @property
     def drucksache(self) -> str:

@@ -9,7 +9,8 @@ pages show something non-public (they carry the Körperschaft's confidentiality 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import re
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -22,6 +23,7 @@ from ..layouts import Layout
 from .anlagen import anlagen_views
 from .blaetter import Blatt, DokumentView, InhaltZeile, TopView, anfuehrung, mark_unterlagen
 
+NACHGETRAGEN = ("Nachtrag", "Tischvorlage")  # announced by a Nachtrag; „in der Sitzung“ only in the Niederschrift
 WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
@@ -33,6 +35,7 @@ class SitzungContext:
     gremium: str
     sitzung: Sitzung
     bezeichnung: str
+    sitzung_titel: str  # the Bezeichnung, with the Sitzungsnummer unless the Bezeichnung already names it
     datum: str
     wochentag: str
     beginn: str
@@ -46,7 +49,8 @@ class SitzungContext:
     leitung: PersonInfo | None
     tops: list[TopView]
     praefix: str
-    nachtraege: list[TopView]
+    einladung: list[TopView]  # the Tagesordnung as sent: no item added since, no mark of a later change
+    nachtraege: list[TopView]  # what the Nachtrag zur Tagesordnung announces: added and withdrawn items
     nichtoeffentlich_vorhanden: bool
     nichtoeffentlich_im_inhalt: bool
     stand: str
@@ -86,6 +90,7 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
         gremium=gremium.name,
         sitzung=s,
         bezeichnung=s.bezeichnung or "",
+        sitzung_titel=sitzung_titel(s),
         datum=datum(s.datum),
         wochentag=WOCHENTAGE[s.datum.weekday()],
         beginn=s.beginn,
@@ -99,7 +104,8 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
         leitung=PersonInfo.of(leitung),
         tops=tops,
         praefix=srec.praefix,
-        nachtraege=[t for t in tops if t.nachtrag],
+        einladung=[replace(t, abgesetzt=False) for t in tops if not t.nachtrag],
+        nachtraege=[t for t in tops if t.nachtrag in NACHGETRAGEN or (t.abgesetzt and not t.nachtrag)],
         nichtoeffentlich_vorhanden=srec.hat_nichtoeffentlichen_teil(),
         nichtoeffentlich_im_inhalt=any(not t.oeffentlich for t in tops),
         stand=stand(project.root)[0],
@@ -108,6 +114,15 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
         vermerk="" if public else k.oeffentlichkeit.vermerk,
         vermerk_inhalt=not public and any(not t.oeffentlich for t in tops),
     )
+
+
+def sitzung_titel(s: Sitzung) -> str:
+    """„25. öffentliche Sitzung (SGA/2019/02)“, but „21. Sitzung des Rates“ for number 21 (not „… (21)“)."""
+    if not s.bezeichnung:
+        return s.nummer
+    if re.search(rf"(?<![\w/]){re.escape(s.nummer)}(?![\w/])", s.bezeichnung):
+        return s.bezeichnung
+    return f"{s.bezeichnung} ({s.nummer})"
 
 
 def shows_internal(record: Record, project: Project) -> bool:
@@ -129,7 +144,7 @@ def _top_views(project: Project, srec: SitzungRecord, public: bool, mappe: Mappe
             continue
         view = TopView(entry.nummer, anfuehrung(entry.titel), entry.oeffentlich, entry.nachtrag, entry.ebene,
                        anfuehrung(entry.hinweis), entry.abgesetzt, [r.vorlage.nummer for r in entry.records],
-                       ziel=f"t{i}")
+                       ziel=f"t{i}", danach=entry.danach)
         if mappe is not None and not entry.abgesetzt:
             view.dokumente = _dokumente(project, entry, public, mappe, counter)
         tops.append(view)

@@ -13,11 +13,19 @@ from dataclasses import dataclass, field, fields
 from typing import Any
 
 from ...model import Koerperschaft
-from ...model_niederschrift import MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis, abstimmung_text
+from ...model_niederschrift import (
+    MIT_BESCHLUSS,
+    Abstimmung,
+    Niederschrift,
+    TopErgebnis,
+    abstimmung_text,
+    teilabstimmung_text,
+)
 from ...records import Project, RefData, SitzungRecord, TopEntry
 from ..context import PersonInfo, datum
 from .context import WOCHENTAGE
 
+OHNE_AUSZUG = ("abgesetzt", "zurückgezogen")  # results that leave nothing for a Beschlussauszug
 TEIL_OEFFENTLICH = "oeffentlich"
 TEIL_NICHTOEFFENTLICH = "nichtoeffentlich"
 
@@ -48,6 +56,7 @@ class ErgebnisView:
     verwiesen_an: str
     abstimmung: str
     namentlich: list[tuple[str, str]]  # ("Ja", "A, B"), …
+    abstimmungen: list[str]  # votes before the Beschluss (Änderungsantrag …), in their order
     befangen: list[str]
     wahlen: list[str]
     go_antraege: list[str]
@@ -132,7 +141,7 @@ def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minima
     t = top or TopErgebnis(top=entry.nummer)
     verwiesen = ref.gremien.get(t.verwiesen_an or "")
     return ErgebnisView(
-        nummer=entry.nummer, titel=entry.titel, oeffentlich=entry.oeffentlich, ebene=entry.ebene,
+        nummer=entry.nummer, titel=entry.titel, oeffentlich=entry.oeffentlich_beraten, ebene=entry.ebene,
         drucksache=entry.record.vorlage.nummer if entry.record is not None else "",
         inhalt="" if (minimal or empty) else (t.inhalt or ""),
         ergebnis=t.ergebnis or "",
@@ -141,8 +150,9 @@ def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minima
         verwiesen_an=verwiesen.name if verwiesen else "",
         abstimmung=abstimmung_text(t.abstimmung),
         namentlich=[] if minimal else _namentlich(ref, t.abstimmung),
+        abstimmungen=[teilabstimmung_text(a) for a in t.abstimmungen],
         befangen=[_name(ref, p) for p in t.befangen],
-        wahlen=[f"{w.amt}: {w.gewaehlt} ({abstimmung_text(w.abstimmung)})" for w in t.wahlen],
+        wahlen=[f"{w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in t.wahlen],
         go_antraege=[] if minimal else [f"{g.antrag}{f' ({g.von})' if g.von else ''}: {g.ergebnis}"
                                         for g in t.go_antraege],
         kontrolle=None if minimal else _kontrolle(ref, t, today),
@@ -179,7 +189,7 @@ def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, m
     s = srec.sitzung
     gremium = ref.gremien[s.gremium]
     by_top = {t.top: t for t in n.tops}
-    entries = [e for e in srec.all_tops() if e.oeffentlich == public]
+    entries = [e for e in srec.all_tops() if e.oeffentlich_beraten == public]
     zeit = n.oeffentlich if public else (n.nichtoeffentlich or n.oeffentlich)
     anwesend, entschuldigt, abwesend = _attendance(ref, n, reasons=intern)
     return NiederschriftContext(
@@ -219,7 +229,8 @@ class AuszugContext:
 
 
 def auszug_contexts(project: Project, srec: SitzungRecord, today: dt.date) -> list[AuszugContext]:
-    """One Auszug per TOP that has a result (internal documents: both parts)."""
+    """One Auszug per TOP that has a result (internal documents: both parts); none for a TOP that was
+    abgesetzt or zurückgezogen: there is nothing to extract."""
     n = srec.niederschrift
     assert n is not None
     ref = project.ref
@@ -228,7 +239,7 @@ def auszug_contexts(project: Project, srec: SitzungRecord, today: dt.date) -> li
     out = []
     for e in srec.all_tops():
         top = by_top.get(e.nummer)
-        if top is None or top.ergebnis is None:
+        if top is None or top.ergebnis in (None, *OHNE_AUSZUG) or e.abgesetzt:
             continue
         out.append(AuszugContext(
             koerperschaft=ref.koerperschaften[gremium.koerperschaft], gremium=gremium.name,
@@ -270,14 +281,14 @@ def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[K
         gremium = project.ref.gremien[srec.sitzung.gremium]
         for e in srec.all_tops():
             top = by_top.get(e.nummer)
-            if top is None or top.kontrolle is None or (public and not e.oeffentlich):
+            if top is None or top.kontrolle is None or (public and not e.oeffentlich_beraten):
                 continue
             k = _kontrolle(project.ref, top, today)
             assert k is not None
             ampel = "grün" if k.status == "erledigt" else ("rot" if k.ueberfaellig else "gelb")
             rows.append(KontrollZeile(gremium.koerperschaft, gremium.name, srec.sitzung.gremium,
                                       datum(srec.sitzung.datum),
-                                      srec.sitzung.nummer, e.nummer, e.oeffentlich,
+                                      srec.sitzung.nummer, e.nummer, e.oeffentlich_beraten,
                                       e.record.vorlage.nummer if e.record is not None else "", e.titel,
                                       top.ergebnis or "", k.amt, k.frist, k.status, ampel, k.bericht))
     return rows

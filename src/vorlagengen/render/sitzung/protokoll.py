@@ -47,8 +47,9 @@ class Target:
 
 
 def file_part(nummer: str) -> str:
-    """A TOP number in a file name: „Ö 3“ → „Oe-3“ (ASCII, so every system and web server takes it)."""
-    return slug(nummer.replace("Ö", "Oe").replace("ö", "oe").replace("Ä", "Ae").replace("Ü", "Ue"))
+    """A TOP number in a file name: „Ö 3“ → „Oe-3“, „7.“ → „7“ (ASCII, so every system and web server
+    takes it, and no „..“ before the suffix)."""
+    return slug(nummer.replace("Ö", "Oe").replace("ö", "oe").replace("Ä", "Ae").replace("Ü", "Ue")).strip(".-")
 
 
 def _epoch(project: Project, day: dt.date) -> int:

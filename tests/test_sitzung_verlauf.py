@@ -1,0 +1,219 @@
+"""Sessions as they really run: what was sent stays as sent (a Nachtrag never renumbers the Einladung,
+which can be rebuilt byte for byte), a public part after the non-public one, items taken up in the
+session, and the agenda as the source of a Drucksache's Beratungsfolge."""
+
+from __future__ import annotations
+
+import datetime as dt
+import shutil
+from pathlib import Path
+
+import pytest
+from click.testing import CliRunner
+
+from render_support import REPO, pdf_pages
+from test_sitzung import drucksache, record
+from test_sitzung_formen import build, lueneburg, table_rows
+from vorlagengen.checks.votes import Stimmen, stimmen
+from vorlagengen.cli import cli
+from vorlagengen.model_niederschrift import Abstimmung, abstimmung_text
+from vorlagengen.project import load_project
+from vorlagengen.records import RefData
+from vorlagengen.render.sitzung.niederschrift import auszug_contexts
+from vorlagengen.render.sitzung.protokoll import file_part
+from vorlagengen.sitzungen import read_sitzung
+
+INSERTED = """    - titel: Erster Punkt
+    - titel: Nachgereichter Punkt
+      nachtrag: Nachtrag
+    - titel: Zweiter Punkt"""
+
+
+def validate(root: Path) -> tuple[int, str]:
+    result = CliRunner().invoke(cli, ["--projekt", str(root), "validate"])
+    return result.exit_code, result.output
+
+
+def test_a_nachtrag_that_would_renumber_the_sent_einladung_is_refused(tmp_path, monkeypatch):
+    root = lueneburg(tmp_path, INSERTED)
+    monkeypatch.chdir(root)
+    code, output = validate(root)
+    lines = (root / "sitzungen" / "s.yaml").read_text(encoding="utf-8").splitlines()
+    line = lines.index("    - titel: Zweiter Punkt") + 1
+    assert code == 1
+    assert (f"sitzungen/s.yaml:{line}:7: tagesordnung.oeffentlich[4].nummer: TOP „Ö 3“ der versandten Einladung vom "
+            "22.03.2019 bekäme die Nummer „Ö 4“: Nachträge dürfen die Nummern der Einladung nicht verschieben") \
+        in output, output
+    assert "Traceback" not in output
+
+
+def test_before_the_einladung_goes_out_the_agenda_may_still_be_renumbered(tmp_path):
+    root = lueneburg(tmp_path, INSERTED)
+    project = load_project(root, None, sitzungen=[])
+    path = root / "sitzungen" / "s.yaml"
+    ref: RefData = project.ref
+    _, before = read_sitzung(path, ref, dt.date(2019, 3, 21))
+    _, sent = read_sitzung(path, ref, dt.date(2019, 3, 22))
+    assert before == [] and len(sent) == 1
+    # marked as sent before its date: refused as well
+    path.write_text(path.read_text(encoding="utf-8").replace("einladungsdatum:", "einladung_versandt: ja\n"
+                                                             "einladungsdatum:"), encoding="utf-8")
+    _, marked = read_sitzung(path, ref, dt.date(2019, 3, 21))
+    assert len(marked) == 1
+
+
+@pytest.mark.parametrize("profil, nummer", [("  tagesordnung: {nachtraege: buchstabe}\n", "Ö 3a"), ("", "Ö 3a")])
+def test_the_einladung_as_sent_is_rebuilt_byte_for_byte_after_changes(tmp_path, monkeypatch, profil, nummer):
+    """A Nachtrag (numbered by letter from the profile or by an own number), a withdrawn item and a
+    new commit time change the Nachtrag, never the Einladung; the Nachtrag has its own stable numbers."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1553000000")
+    sent = "    - titel: Erster Punkt\n    - titel: Zweiter Punkt\n    - titel: Dritter Punkt"
+    root = lueneburg(tmp_path, sent, profil=profil)
+    first = build(root)
+    einladung = {name: (first / name).read_bytes() for name in ("Einladung.pdf", "Einladung.docx")}
+    assert not (first / "Nachtrag.pdf").exists()
+    own = "" if profil else f'      nummer: "{nummer}"\n'
+    changed = ("    - titel: Erster Punkt\n    - titel: Zweiter Punkt\n"
+               f"    - titel: Nachgereichter Punkt\n{own}      nachtrag: Nachtrag\n"
+               "    - titel: Dritter Punkt\n      abgesetzt: ja")
+    path = root / "sitzungen" / "s.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(sent, changed)
+                    .replace("einladungsdatum: 2019-03-22", "einladungsdatum: 2019-03-22\nnachtragsdatum: 2019-03-29\n"
+                             "status: abgeschlossen"), encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1555000000")  # a later commit
+    assert validate(root)[0] == 0
+    second = build(root)
+    for name, data in einladung.items():
+        assert (second / name).read_bytes() == data, name
+    assert table_rows(second / "Nachtrag.docx") == [(nummer, "Nachgereichter Punkt (Nachtrag)"),
+                                                     ("Ö 4", "Dritter Punkt (abgesetzt)")]
+    text = " ".join(" ".join(pdf_pages(second / "Nachtrag.pdf")).split())
+    assert "wird wie folgt geändert" in text and "Nachtrag vom 29.03.2019 zur Einladung vom 22.03.2019" in text
+
+
+def test_einladung_words_no_repeated_number_no_status_and_no_gremium_phrase(tmp_path):
+    root = lueneburg(tmp_path, "    - titel: Bericht", extra="bezeichnung: 2. Sitzung des Ausschusses\n"
+                     "status: abgeschlossen\n")
+    path = root / "sitzungen" / "s.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("nummer: SGA/2019/02", "nummer: \"2\""),
+                    encoding="utf-8")
+    folder = build(root)
+    text = " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
+    assert "Sitzung: 2. Sitzung des Ausschusses Anlass" in text, text
+    assert "(2)" not in text and "Status" not in text and "des Gremiums" not in text
+    assert "Gremium: Sozial- und Gesundheitsausschuss" in text
+
+
+def test_public_part_after_the_non_public_part_in_einladung_and_bekanntmachung(tmp_path):
+    root = lueneburg(tmp_path, "    - titel: Bericht", nichtoeffentlich="    - titel: Geheime Personalie\n"
+                     "  oeffentlich_danach:\n    - titel: Bekanntgabe nichtöffentlich gefasster Beschlüsse")
+    folder = build(root)
+    einladung = " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
+    assert ("Nichtöffentlicher Teil" in einladung and "N 1 Geheime Personalie Öffentlicher Teil (Fortsetzung)"
+            in einladung and "Ö 3 Bekanntgabe nichtöffentlich gefasster Beschlüsse" in einladung), einladung
+    bekanntmachung = " ".join(" ".join(pdf_pages(folder / "Bekanntmachung.pdf")).split())
+    assert "Ö 3 Bekanntgabe nichtöffentlich gefasster Beschlüsse" in bekanntmachung
+    assert "Geheime Personalie" not in bekanntmachung
+
+
+def test_beratungsfolge_takes_sitzung_name_and_top_from_the_agenda(tmp_path):
+    root = lueneburg(tmp_path, '    - drucksache: "VO/0001/19"',
+                     extra="bezeichnung: 25. öffentliche Sitzung des Sozialausschusses\n")
+    record(root, "a.yaml", drucksache("VO/0001/19", "Sache"))
+    project = load_project(root)
+    (r,) = [r for r in project.records if r.vorlage.nummer == "VO/0001/19"]
+    step = next(s for s in r.vorlage.beratungsfolge if s.gremium == "lueneburg-sga")
+    assert (step.sitzung, step.top) == ("25. öffentliche Sitzung des Sozialausschusses", "Ö 2")
+
+
+# --- Niederschrift: votes as councils count them, items taken up in the session ----------------------
+
+WANDSBEK_NS = "sitzungen/wandsbek-jha-2011-05-11.niederschrift.yaml"
+WANDSBEK_S = "sitzungen/wandsbek-jha-2011-05-11.yaml"
+OE2_VOTE = "      ja: 4\n      nein: 0\n      enthaltung: 1"
+
+
+@pytest.fixture
+def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
+    root = tmp_path / "demo"
+    for folder in ("data", "vorlagen", "sitzungen"):
+        shutil.copytree(REPO / folder, root / folder)
+    monkeypatch.chdir(root)
+    return root
+
+
+def edit(root: Path, rel: str, old: str, new: str) -> None:
+    path = root / rel
+    text = path.read_text(encoding="utf-8")
+    assert old in text, f"{old!r} not in {rel}"
+    path.write_text(text.replace(old, new, 1), encoding="utf-8")
+
+
+def test_einstimmig_bei_enthaltungen_is_a_form_of_its_own():
+    a = Abstimmung(einstimmig=True, enthaltung=2)
+    assert abstimmung_text(a) == "einstimmig bei 2 Enthaltungen"
+    assert abstimmung_text(Abstimmung(einstimmig=True, enthaltung=1)) == "einstimmig bei 1 Enthaltung"
+    assert stimmen(a, 7) == Stimmen(5, 0, 2)
+    with pytest.raises(ValueError, match="genau eine Form"):
+        Abstimmung(einstimmig=True, ja=5, enthaltung=2)
+
+
+def test_einstimmig_bei_enthaltungen_validates_and_more_abstentions_than_voters_do_not(demo: Path):
+    edit(demo, WANDSBEK_NS, OE2_VOTE, "      einstimmig: ja\n      enthaltung: 1")
+    code, output = validate(demo)
+    assert code == 0, output
+    edit(demo, WANDSBEK_NS, "      einstimmig: ja\n      enthaltung: 1", "      einstimmig: ja\n      enthaltung: 6")
+    code, output = validate(demo)
+    assert code == 1 and (f"{WANDSBEK_NS}:40:5: tops[2].abstimmung: mehr Enthaltungen als Stimmberechtigte: bei "
+                          "TOP Ö 2 sind 5 anwesend") in output, output
+
+
+def test_several_votes_under_one_top_and_a_wahl_of_several_persons(demo: Path):
+    edit(demo, WANDSBEK_NS, "    aenderung: Angefügt", """    abstimmungen:
+      - gegenstand: Änderungsantrag der Fraktion A
+        ergebnis: angenommen
+        abstimmung: {ja: 4, nein: 1, enthaltung: 1}
+      - gegenstand: Änderungsantrag der Fraktion B
+        ergebnis: abgelehnt
+        abstimmung: {ja: 1, nein: 4, enthaltung: 1}
+    wahlen:
+      - amt: Mitglieder des Unterausschusses
+        gewaehlt: [Frau Schulz, Herr Kowalski]
+        abstimmung: {einstimmig: ja}
+    aenderung: Angefügt""")
+    code, output = validate(demo)
+    assert code == 0, output
+    project = load_project(demo)
+    srec = next(s for s in project.sitzungen if s.niederschrift is not None and s.sitzung.gremium == "wandsbek-jha")
+    (ctx,) = [c for c in auszug_contexts(project, srec, dt.date(2011, 6, 1)) if c.top.nummer == "Ö 3"]
+    assert ctx.top.abstimmungen == ["Änderungsantrag der Fraktion A: angenommen (Ja 4, Nein 1, Enthaltung 1)",
+                                    "Änderungsantrag der Fraktion B: abgelehnt (Ja 1, Nein 4, Enthaltung 1)"]
+    assert ctx.top.wahlen == ["Mitglieder des Unterausschusses: Frau Schulz, Herr Kowalski (einstimmig)"]
+    edit(demo, WANDSBEK_NS, "{ja: 1, nein: 4, enthaltung: 1}", "{ja: 1, nein: 4, enthaltung: 3}")
+    code, output = validate(demo)
+    assert code == 1 and "tops[3].abstimmungen[2].abstimmung: Stimmen ergeben 8, aber bei TOP Ö 3 sind 6" in output
+
+
+def test_a_top_taken_up_in_the_session_needs_the_dringlichkeit_decision(demo: Path):
+    edit(demo, WANDSBEK_S, "    - titel: Verschiedenes\n", "    - titel: Verschiedenes\n    - titel: Eilige Sache\n"
+         "      nachtrag: in der Sitzung\n")
+    edit(demo, WANDSBEK_NS, "  - top: \"N 1\"", "  - top: \"Ö 14\"\n    ergebnis: zur Kenntnis genommen\n  - top: \"N 1\"")
+    code, output = validate(demo)
+    assert code == 1 and ("tops: TOP Ö 14 wurde erst in der Sitzung aufgenommen: die Niederschrift braucht den "
+                          "Beschluss über die Dringlichkeit") in output, output
+    edit(demo, WANDSBEK_NS, "  - top: \"Ö 14\"\n", "  - top: \"Ö 14\"\n    dringlichkeit: {einstimmig: ja}\n")
+    code, output = validate(demo)
+    assert code == 0, output
+    edit(demo, WANDSBEK_NS, "  - top: \"Ö 2\"\n", "  - top: \"Ö 2\"\n    dringlichkeit: {einstimmig: ja}\n")
+    code, output = validate(demo)
+    assert code == 1 and "tops[2].dringlichkeit: TOP Ö 2 stand schon auf der Tagesordnung" in output, output
+
+
+def test_no_beschlussauszug_for_a_withdrawn_top_and_no_double_dot_in_its_file_name(demo: Path):
+    edit(demo, WANDSBEK_NS, "  - top: \"Ö 4\"\n    ergebnis: zur Kenntnis genommen", "  - top: \"Ö 4\"\n"
+         "    ergebnis: abgesetzt")
+    project = load_project(demo)
+    srec = next(s for s in project.sitzungen if s.niederschrift is not None and s.sitzung.gremium == "wandsbek-jha")
+    nummern = [c.top.nummer for c in auszug_contexts(project, srec, dt.date(2011, 6, 1))]
+    assert "Ö 4" not in nummern and "Ö 3" in nummern
+    assert (file_part("7."), file_part("6.1."), file_part("Ö 3")) == ("7", "6.1", "Oe-3")
