@@ -18,9 +18,10 @@ from vorlagengen.checks.votes import Stimmen, stimmen
 from vorlagengen.cli import cli
 from vorlagengen.model_niederschrift import Abstimmung, abstimmung_text
 from vorlagengen.project import load_project
+from vorlagengen.public import public_project
 from vorlagengen.records import RefData
-from vorlagengen.render.sitzung.niederschrift import auszug_contexts
-from vorlagengen.render.sitzung.protokoll import file_part
+from vorlagengen.render.sitzung.niederschrift import auszug_contexts, kontroll_zeilen
+from vorlagengen.render.sitzung.protokoll import build_niederschrift, file_part
 from vorlagengen.sitzungen import read_sitzung
 
 INSERTED = """    - titel: Erster Punkt
@@ -217,3 +218,37 @@ def test_no_beschlussauszug_for_a_withdrawn_top_and_no_double_dot_in_its_file_na
     nummern = [c.top.nummer for c in auszug_contexts(project, srec, dt.date(2011, 6, 1))]
     assert "Ö 4" not in nummern and "Ö 3" in nummern
     assert (file_part("7."), file_part("6.1."), file_part("Ö 3")) == ("7", "6.1", "Oe-3")
+
+
+def test_a_top_moved_to_the_non_public_part_in_the_session_leaves_no_public_trace(demo: Path, tmp_path: Path):
+    """Ö 3 (a public Drucksache) is moved into the non-public part by a decision on the agenda: its
+    discussion, Beschluss and result stay internal; the public outputs never see the marker."""
+    marker = "Verlegungsgeheimnis"
+    edit(demo, WANDSBEK_NS, "      Frau Lorenz erläutert die Planung.", f"      Frau Lorenz erläutert {marker}.")
+    edit(demo, WANDSBEK_NS, "    ergebnis: geändert beschlossen\n", "    verlegt: nichtoeffentlich\n"
+         "    ergebnis: geändert beschlossen\n")
+    assert validate(demo)[0] == 0
+    project = load_project(demo)
+    public = public_project(project)
+    srec = next(s for s in public.sitzungen if s.sitzung.gremium == "wandsbek-jha")
+    assert "Ö 3" not in srec.oeffentliche_ergebnisse and "Ö 2" in srec.oeffentliche_ergebnisse
+    (r,) = [r for r in public.records if r.vorlage.nummer == "19/0171"]
+    step = next(s for s in r.vorlage.beratungsfolge if s.gremium == "wandsbek-jha")
+    assert (step.oeffentlich, step.ergebnis, step.top) == (False, None, None)
+    assert not any(k[1] == "19/0171" and k[2] == "wandsbek-jha" for k in public.ergebnisse)
+    rows = {public: [z.top for z in kontroll_zeilen(project, dt.date(2011, 6, 1), public=public)
+                     if z.gremium_id == "wandsbek-jha"] for public in (True, False)}
+    assert rows == {True: ["12.7"], False: ["Ö 3", "12.7"]}
+    full = next(s for s in project.sitzungen if s.sitzung.gremium == "wandsbek-jha")
+    files = build_niederschrift(project, full, tmp_path / "build", dt.date(2011, 6, 1))
+    texts = {p.name: " ".join(" ".join(pdf_pages(p)).split()) for p in files if p.suffix == ".pdf"
+             and p.parent.name != "Beschlussauszuege"}
+    assert marker not in texts["Niederschrift.pdf"] and "TOP Ö 3 Neugestaltung" not in texts["Niederschrift.pdf"]
+    assert marker not in texts["Niederschrift-oeffentlicher-Teil.pdf"]
+    assert marker in texts["Niederschrift-nichtoeffentlicher-Teil.pdf"]
+    # into the public part only with public Drucksachen
+    edit(demo, WANDSBEK_NS, "    verlegt: nichtoeffentlich\n", "")
+    edit(demo, WANDSBEK_NS, "  - top: \"N 1\"\n", "  - top: \"N 1\"\n    verlegt: oeffentlich\n")
+    code, output = validate(demo)
+    assert code == 1 and ("tops[8].verlegt: TOP N 1 kann nicht öffentlich beraten werden: Drucksache 19/0175 ist "
+                          "nichtöffentlich") in output, output

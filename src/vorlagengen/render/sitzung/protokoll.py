@@ -103,7 +103,7 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
                  niederschrift(TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal", intern=False)))
     plan.append((internal_dir / "Niederschrift-oeffentlicher-Teil",
                  niederschrift(TEIL_OEFFENTLICH, False, intern=True)))
-    if any(not e.oeffentlich for e in srec.all_tops()):
+    if any(not e.oeffentlich_beraten for e in srec.all_tops()):
         plan.append((internal_dir / "Niederschrift-nichtoeffentlicher-Teil",
                      niederschrift(TEIL_NICHTOEFFENTLICH, False, intern=True)))
     for ctx in auszug_contexts(project, srec, today):
