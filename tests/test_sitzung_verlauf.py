@@ -252,3 +252,53 @@ def test_a_top_moved_to_the_non_public_part_in_the_session_leaves_no_public_trac
     code, output = validate(demo)
     assert code == 1 and ("tops[8].verlegt: TOP N 1 kann nicht öffentlich beraten werden: Drucksache 19/0175 ist "
                           "nichtöffentlich") in output, output
+
+
+FRAKTIONEN = """wandsbek-spd:
+  name: SPD-Fraktion
+  koerperschaft: wandsbek
+  typ: Fraktion
+wandsbek-cdu:
+  name: CDU-Fraktion
+  koerperschaft: wandsbek
+  typ: Fraktion
+"""
+
+
+def with_fraktionen(root: Path) -> None:
+    """Vorsitz and Schulz SPD, Petersen (vertreten durch Wagner) and Kowalski CDU, Hansen without;
+    Krause a sachkundiger Bürger (beratend). At Ö 2 five vote: SPD 2, CDU 2, fraktionslos 1."""
+    path = root / "data" / "gremien.yaml"
+    text = path.read_text(encoding="utf-8")
+    for person, fraktion in (("wandsbek-vorsitz-jha", "spd"), ("wandsbek-jha-schulz", "spd"),
+                             ("wandsbek-jha-yilmaz", "spd"), ("wandsbek-jha-petersen", "cdu"),
+                             ("wandsbek-jha-kowalski", "cdu")):
+        text = text.replace(f"    - person: {person}\n", f"    - person: {person}\n      fraktion: wandsbek-{fraktion}\n",
+                            1)
+    text = text.replace("      rolle: beratendes Mitglied\n", "      rolle: sachkundige Bürger\n", 1)
+    path.write_text(text + FRAKTIONEN, encoding="utf-8")
+
+
+def test_votes_per_fraktion_are_checked_against_the_members_present_and_printed_as_a_table(demo: Path, tmp_path):
+    with_fraktionen(demo)
+    edit(demo, WANDSBEK_NS, OE2_VOTE, """      fraktionen:
+        - {fraktion: wandsbek-spd, ja: 2}
+        - {fraktion: wandsbek-cdu, ja: 1, enthaltung: 1}
+        - {fraktion: fraktionslos, ja: 1}""")
+    code, output = validate(demo)
+    assert code == 0, output
+    project = load_project(demo)
+    srec = next(s for s in project.sitzungen if s.sitzung.gremium == "wandsbek-jha")
+    files = build_niederschrift(project, srec, tmp_path / "build", dt.date(2011, 6, 1))
+    text = " ".join(" ".join(pdf_pages(next(p for p in files if p.name == "Niederschrift.pdf"))).split())
+    for expected in ("Fraktion Ja Nein Enthaltung SPD-Fraktion 2 0 0 CDU-Fraktion 1 0 1 fraktionslos 1 0 0 "
+                     "Summe 4 0 1", "Ja 4, Nein 0, Enthaltung 1 (nach Fraktionen)",
+                     "SPD-Fraktion: Brigitte Beispiel", "fraktionslos: Ole Hansen (bis TOP 12.7), Lena Krause (sachkundiger",
+                     "Die Mitglieder wurden mit Einladung vom 02.05.2011 ordnungsgemäß geladen. Das Gremium ist mit 5 "
+                     "von 7 stimmberechtigten Mitgliedern beschlussfähig."):
+        assert expected in text, (expected, text[text.find("Anwesend"):][:700])
+    edit(demo, WANDSBEK_NS, "{fraktion: wandsbek-cdu, ja: 1, enthaltung: 1}", "{fraktion: wandsbek-cdu, ja: 2, "
+         "enthaltung: 1}")
+    code, output = validate(demo)
+    assert code == 1 and ("tops[2].abstimmung.fraktionen: CDU-Fraktion: Stimmen ergeben 3, aber bei TOP Ö 2 sind 2 "
+                          "ihrer Mitglieder anwesend und stimmberechtigt") in output, output

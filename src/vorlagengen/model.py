@@ -423,6 +423,15 @@ class NiederschriftProfil(_Strict):
     oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
         "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
         "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
+    feststellung: Text = Field(
+        "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
+        "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern beschlussfähig.",
+        description="Satz der Niederschrift zu ordnungsgemäßer Ladung und Beschlussfähigkeit zu Beginn, mit "
+        "{einladungsdatum}, {anwesend} (anwesende Stimmberechtigte) und {mitglieder}")
+    feststellung_nicht_beschlussfaehig: Text = Field(
+        "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
+        "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern nicht beschlussfähig.",
+        description="derselbe Satz, wenn zu Beginn nicht genug Stimmberechtigte anwesend sind")
 
 
 class Koerperschaft(_Strict):
@@ -470,8 +479,11 @@ class Mitgliedschaft(_Strict):
 
     person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
     fraktion: Id | None = Field(None, description="Fraktion (Kennung eines Gremiums vom typ Fraktion)")
-    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
-        "Mitglied", description="Rolle im Gremium")
+    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied", "sachkundige Bürger",
+                   "sachkundige Einwohner"] = Field(
+        "Mitglied", description="Rolle im Gremium; sachkundige Bürger und Einwohner sind Mitglieder, die nicht der "
+        "Vertretung angehören (ob sie stimmen, sagt „stimmberechtigt“); die Niederschrift nennt die Art bei der "
+        "Anwesenheit")
     stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
     stellvertretung: list[Id] = Field(default_factory=list, description="persönliche Stellvertretung (Personen)")
     von: Datum | None = Field(None, description="Mitglied seit")

@@ -51,8 +51,22 @@ class NamentlicheAbstimmung(Strict):
     enthaltung: list[Id] = Field(default_factory=list)
 
 
+FRAKTIONSLOS = "fraktionslos"
+
+
+class FraktionsStimmen(Strict):
+    """Wie eine Fraktion gestimmt hat."""
+
+    fraktion: Id = Field(description="Fraktion (Kennung eines Gremiums vom typ Fraktion) oder „fraktionslos“ "
+                         "für die Mitglieder ohne Fraktion")
+    ja: int = Field(0, ge=0, description="Ja-Stimmen")
+    nein: int = Field(0, ge=0, description="Nein-Stimmen")
+    enthaltung: int = Field(0, ge=0, description="Enthaltungen")
+
+
 class Abstimmung(Strict):
-    """Das Stimmergebnis: einstimmig (auch „einstimmig bei 2 Enthaltungen“), als Zahlen oder namentlich."""
+    """Das Stimmergebnis: einstimmig (auch „einstimmig bei 2 Enthaltungen“), als Zahlen, namentlich oder
+    nach Fraktionen."""
 
     einstimmig: JaNein = Field(False, description="einstimmig beschlossen: alle anwesenden Stimmberechtigten ja; "
                                "mit „enthaltung“ die Form „einstimmig bei 2 Enthaltungen“")
@@ -60,14 +74,17 @@ class Abstimmung(Strict):
     nein: int | None = Field(None, ge=0, description="Nein-Stimmen")
     enthaltung: int | None = Field(None, ge=0, description="Enthaltungen")
     namentlich: NamentlicheAbstimmung | None = Field(None, description="namentliche Abstimmung")
+    fraktionen: list[FraktionsStimmen] = Field(
+        default_factory=list, description="Stimmen je Fraktion (Tabelle Fraktion × Ja/Nein/Enthaltung mit Summen); "
+        "validate prüft sie gegen die anwesenden Mitglieder jeder Fraktion")
 
     @model_validator(mode="after")
     def _one_form(self) -> Abstimmung:
         counts = self.ja is not None or self.nein is not None or (self.enthaltung is not None and not self.einstimmig)
-        forms = sum((self.einstimmig, counts, self.namentlich is not None))
+        forms = sum((self.einstimmig, counts, self.namentlich is not None, bool(self.fraktionen)))
         if forms != 1:
             raise ValueError("genau eine Form angeben: einstimmig (mit Enthaltungen: einstimmig und enthaltung), "
-                             "Zahlen (ja/nein/enthaltung) oder namentlich")
+                             "Zahlen (ja/nein/enthaltung), namentlich oder fraktionen")
         return self
 
 
@@ -82,6 +99,10 @@ def abstimmung_text(a: Abstimmung | None) -> str:
     if a.namentlich is not None:
         nm = a.namentlich
         return f"Ja {len(nm.ja)}, Nein {len(nm.nein)}, Enthaltung {len(nm.enthaltung)} (namentlich)"
+    if a.fraktionen:
+        f = a.fraktionen
+        return (f"Ja {sum(x.ja for x in f)}, Nein {sum(x.nein for x in f)}, Enthaltung {sum(x.enthaltung for x in f)} "
+                "(nach Fraktionen)")
     return f"Ja {a.ja or 0}, Nein {a.nein or 0}, Enthaltung {a.enthaltung or 0}"
 
 

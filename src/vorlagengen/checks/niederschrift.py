@@ -7,6 +7,7 @@ there); checks that concern a Drucksache return located Problems of that Drucksa
 from __future__ import annotations
 
 import datetime as dt
+from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
@@ -15,7 +16,7 @@ from typing import Any
 from ..errors import Problem
 from ..messages import field_path
 from ..model import Gremium, Mitgliedschaft
-from ..model_niederschrift import MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis
+from ..model_niederschrift import FRAKTIONSLOS, MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis
 from ..records import RefData, SitzungRecord, TopEntry, display_path
 from ..yamlio import locate
 from .votes import parse_share, quorum_holds, stimmen, voters_at
@@ -121,14 +122,46 @@ def check_votes(n: Niederschrift, order: list[str], voting: set[str], members_vo
                 out.append(((("tops", i, "befangen", j)),
                             f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
         out += _vote_findings(top, i, voters, members_voting, quorum)
-        weitere: list[tuple[Loc, Abstimmung]] = [(("wahlen", w, "abstimmung"), wahl.abstimmung)
-                                                 for w, wahl in enumerate(top.wahlen)]
-        weitere += [(("abstimmungen", a, "abstimmung"), t.abstimmung) for a, t in enumerate(top.abstimmungen)]
-        weitere += [(("dringlichkeit",), top.dringlichkeit)] if top.dringlichkeit is not None else []
-        for where, abstimmung in weitere:
+        for where, abstimmung in _votes_of(top)[1 if top.abstimmung else 0:]:
             got = stimmen(abstimmung, len(voters))
             if got.summe != len(voters) or got.ja < 0:
                 out.append((("tops", i, *where), _sum_message(got.summe, len(voters), top)))
+    return out
+
+
+def _votes_of(top: TopErgebnis) -> list[tuple[Loc, Abstimmung]]:
+    """Every vote under a TOP with where it stands: the Beschluss's, the earlier ones, Wahlen, Dringlichkeit."""
+    out: list[tuple[Loc, Abstimmung]] = [(("abstimmung",), top.abstimmung)] if top.abstimmung else []
+    out += [(("abstimmungen", a, "abstimmung"), t.abstimmung) for a, t in enumerate(top.abstimmungen)]
+    out += [(("wahlen", w, "abstimmung"), wahl.abstimmung) for w, wahl in enumerate(top.wahlen)]
+    return out + ([(("dringlichkeit",), top.dringlichkeit)] if top.dringlichkeit is not None else [])
+
+
+def check_fraktionen(n: Niederschrift, order: list[str], voting: set[str], fraktion_of: dict[str, str],
+                     names: dict[str, str]) -> list[Finding]:
+    """Votes per Fraktion: each Fraktion's Ja + Nein + Enthaltung is the number of its members present
+    and entitled to vote at that TOP (a Stellvertretung counts for the member's Fraktion)."""
+    out: list[Finding] = []
+    for i, top in enumerate(n.tops):
+        if top.top not in order:
+            continue
+        voters = voters_at(n, order, top, voting)
+        expected = Counter(fraktion_of.get(p, FRAKTIONSLOS) for p in voters)
+        for where, a in _votes_of(top):
+            if not a.fraktionen:
+                continue
+            got: Counter[str] = Counter()
+            for j, row in enumerate(a.fraktionen):
+                if row.fraktion not in expected and row.fraktion not in set(fraktion_of.values()) | {FRAKTIONSLOS}:
+                    out.append((("tops", i, *where, "fraktionen", j, "fraktion"), f"„{row.fraktion}“ ist keine "
+                                "Fraktion eines Mitglieds (data/gremien.yaml, mitglieder: fraktion) und nicht "
+                                "„fraktionslos“"))
+                got[row.fraktion] += row.ja + row.nein + row.enthaltung
+            for fraktion in sorted(set(got) | set(expected)):
+                if got[fraktion] != expected[fraktion]:
+                    out.append((("tops", i, *where, "fraktionen"), f"{names.get(fraktion, fraktion)}: Stimmen "
+                                f"ergeben {got[fraktion]}, aber bei TOP {top.top} sind {expected[fraktion]} ihrer "
+                                "Mitglieder anwesend und stimmberechtigt"))
     return out
 
 
@@ -214,6 +247,11 @@ def check_niederschrift(srec: SitzungRecord, ref: RefData, today: dt.date) -> Fi
     in_sitzung = frozenset(e.nummer for e in entries if e.nachtrag == "in der Sitzung")
     found.errors += check_tops(n, order, with_drucksache, leaves, in_sitzung)
     found.errors += check_votes(n, order, voting, sum(m.stimmberechtigt for m in members), share)
+    fraktion_of = {m.person: m.fraktion or FRAKTIONSLOS for m in members}
+    fraktion_of |= {t.vertreten_durch: fraktion_of.get(t.person, FRAKTIONSLOS) for t in n.anwesenheit
+                    if t.vertreten_durch}
+    names = {f: ref.gremien[f].name for f in fraktion_of.values() if f in ref.gremien}
+    found.errors += check_fraktionen(n, order, voting, fraktion_of, names)
     found.errors += _check_kontrolle(n, ref, gremium.koerperschaft)
     found.errors += check_moved(n, {e.nummer: e for e in entries})
     found.warnings += overdue(n, today)

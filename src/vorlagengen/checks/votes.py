@@ -47,6 +47,9 @@ def stimmen(a: Abstimmung, voters: int) -> Stimmen:
         return Stimmen(voters - (a.enthaltung or 0), 0, a.enthaltung or 0)
     if a.namentlich is not None:
         return Stimmen(len(a.namentlich.ja), len(a.namentlich.nein), len(a.namentlich.enthaltung))
+    if a.fraktionen:
+        f = a.fraktionen
+        return Stimmen(sum(x.ja for x in f), sum(x.nein for x in f), sum(x.enthaltung for x in f))
     return Stimmen(a.ja or 0, a.nein or 0, a.enthaltung or 0)
 
 

@@ -12,7 +12,9 @@ import datetime as dt
 from dataclasses import dataclass, field, fields
 from typing import Any
 
-from ...model import Koerperschaft
+from ...checks.niederschrift import members_at
+from ...checks.votes import parse_share, present_at, quorum_holds
+from ...model import Koerperschaft, Mitgliedschaft
 from ...model_niederschrift import (
     MIT_BESCHLUSS,
     Abstimmung,
@@ -57,6 +59,7 @@ class ErgebnisView:
     abstimmung: str
     namentlich: list[tuple[str, str]]  # ("Ja", "A, B"), …
     abstimmungen: list[str]  # votes before the Beschluss (Änderungsantrag …), in their order
+    fraktionen: list[tuple[str, int, int, int]]  # (Fraktion, Ja, Nein, Enthaltung) … and the totals last
     befangen: list[str]
     wahlen: list[str]
     go_antraege: list[str]
@@ -87,6 +90,7 @@ class NiederschriftContext:
     gaeste: list[str]
     einwendungen: str
     tops: list[ErgebnisView]
+    feststellung: str  # ordnungsgemäße Ladung and Beschlussfähigkeit, in the profile's words
     stand: str
     entwurf: bool
     extra: dict[str, Any] = field(default_factory=dict)
@@ -114,6 +118,15 @@ def _namentlich(ref: RefData, a: Abstimmung | None) -> list[tuple[str, str]]:
     nm = a.namentlich
     return [(label, ", ".join(_name(ref, p) for p in ids))
             for label, ids in (("Ja", nm.ja), ("Nein", nm.nein), ("Enthaltung", nm.enthaltung)) if ids]
+
+
+def _fraktionen(ref: RefData, a: Abstimmung | None) -> list[tuple[str, int, int, int]]:
+    """The vote per Fraktion as table rows, the totals („Summe“) last; empty for other forms."""
+    if a is None or not a.fraktionen:
+        return []
+    rows = [(ref.gremien[f.fraktion].name if f.fraktion in ref.gremien else f.fraktion, f.ja, f.nein, f.enthaltung)
+            for f in a.fraktionen]
+    return [*rows, ("Summe", sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows))]
 
 
 def beschluss_text(top: TopErgebnis, entry: TopEntry) -> str:
@@ -151,6 +164,7 @@ def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minima
         abstimmung=abstimmung_text(t.abstimmung),
         namentlich=[] if minimal else _namentlich(ref, t.abstimmung),
         abstimmungen=[teilabstimmung_text(a) for a in t.abstimmungen],
+        fraktionen=_fraktionen(ref, t.abstimmung),
         befangen=[_name(ref, p) for p in t.befangen],
         wahlen=[f"{w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in t.wahlen],
         go_antraege=[] if minimal else [f"{g.antrag}{f' ({g.von})' if g.von else ''}: {g.ergebnis}"
@@ -159,23 +173,63 @@ def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minima
     )
 
 
-def _attendance(ref: RefData, n: Niederschrift, reasons: bool) -> tuple[list[str], list[str], list[str]]:
-    """Names present, excused, absent; the reason of an absence (often health) only where ``reasons``."""
-    anwesend, entschuldigt, abwesend = [], [], []
+ARTEN = {"beratendes Mitglied": "beratend", "sachkundige Bürger": "sachkundiger Bürger",
+         "sachkundige Einwohner": "sachkundiger Einwohner"}  # the kind of member, named at attendance
+
+
+def _attendance(ref: RefData, n: Niederschrift, reasons: bool, mitglieder: dict[str, Mitgliedschaft]
+                ) -> tuple[list[str], list[str], list[str]]:
+    """Names present, excused, absent; the reason of an absence (often health) only where ``reasons``.
+    A member's kind (beratend, sachkundiger Bürger …) stands beside the name; when members belong to
+    Fraktionen, those present are grouped by Fraktion („SPD-Fraktion: A, B“)."""
+    anwesend: list[tuple[str, str]] = []
+    entschuldigt, abwesend = [], []
     for t in n.anwesenheit:
+        m = mitglieder.get(t.person)
+        art = ARTEN.get(m.rolle, "") if m is not None else ""
         name = _name(ref, t.person)
-        window = ", ".join(p for p in ((f"ab TOP {t.ab_top}" if t.ab_top else ""),
+        window = ", ".join(p for p in (art, (f"ab TOP {t.ab_top}" if t.ab_top else ""),
                                        (f"bis TOP {t.bis_top}" if t.bis_top else "")) if p)
+        gruppe = m.fraktion or "" if m is not None else ""
         if t.status == "anwesend":
-            anwesend.append(f"{name} ({window})" if window else name)
+            anwesend.append((gruppe, f"{name} ({window})" if window else name))
             continue
         if t.vertreten_durch:
-            anwesend.append(f"{_name(ref, t.vertreten_durch)} (in Vertretung für {name})")
+            anwesend.append((gruppe, f"{_name(ref, t.vertreten_durch)} (in Vertretung für {name})"))
         if t.status == "entschuldigt":
             entschuldigt.append(f"{name} ({t.grund})" if reasons and t.grund else name)
         else:
             abwesend.append(name)
-    return anwesend, entschuldigt, abwesend
+    return _by_fraktion(ref, anwesend), entschuldigt, abwesend
+
+
+def _by_fraktion(ref: RefData, present: list[tuple[str, str]]) -> list[str]:
+    if not any(g for g, _ in present):
+        return [name for _, name in present]
+    groups: dict[str, list[str]] = {}
+    for g, name in present:
+        groups.setdefault(g, []).append(name)
+    label = {g: (ref.gremien[g].name if g in ref.gremien else g) if g else "fraktionslos" for g in groups}
+    return [f"{label[g]}: {', '.join(names)}" for g, names in groups.items()]
+
+
+def feststellung(project: Project, srec: SitzungRecord, order: list[str]) -> str:
+    """The sentence on ordnungsgemäße Ladung and Beschlussfähigkeit at the start, in the profile's words;
+    empty when the Sitzung has no Einladungsdatum (an imported one) or no TOP."""
+    n, s = srec.niederschrift, srec.sitzung
+    gremium = project.ref.gremien[s.gremium]
+    body = project.ref.koerperschaften[gremium.koerperschaft].niederschrift
+    if n is None or s.einladungsdatum is None or not order:
+        return ""
+    members = members_at(gremium, s.datum)
+    voting = {m.person for m in members if m.stimmberechtigt}
+    voting |= {t.vertreten_durch for t in n.anwesenheit if t.vertreten_durch and t.person in voting}
+    present = len(present_at(n, order, order[0]) & voting)
+    total = sum(m.stimmberechtigt for m in members)
+    satz = body.feststellung if quorum_holds(present, total, parse_share(body.beschlussfaehigkeit)) \
+        else body.feststellung_nicht_beschlussfaehig
+    return satz.replace("{einladungsdatum}", datum(s.einladungsdatum)).replace("{anwesend}", str(present)) \
+        .replace("{mitglieder}", str(total))
 
 
 def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, minimal: bool, intern: bool,
@@ -191,7 +245,8 @@ def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, m
     by_top = {t.top: t for t in n.tops}
     entries = [e for e in srec.all_tops() if e.oeffentlich_beraten == public]
     zeit = n.oeffentlich if public else (n.nichtoeffentlich or n.oeffentlich)
-    anwesend, entschuldigt, abwesend = _attendance(ref, n, reasons=intern)
+    anwesend, entschuldigt, abwesend = _attendance(ref, n, intern, {m.person: m for m in gremium.mitglieder
+                                                                     if m.person in {t.person for t in n.anwesenheit}})
     return NiederschriftContext(
         koerperschaft=ref.koerperschaften[gremium.koerperschaft],
         gremium=gremium.name, sitzung_nummer=s.nummer, datum=datum(s.datum),
@@ -207,6 +262,7 @@ def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, m
         einwendungen="" if (minimal or not public) else (n.einwendungen or ""),
         tops=[ergebnis_view(ref, e, by_top.get(e.nummer), minimal, today) for e in entries],
         stand=stand_text(n), entwurf=n.stand == "Entwurf",
+        feststellung=feststellung(project, srec, [e.nummer for e in srec.all_tops()]),
     )
 
 
