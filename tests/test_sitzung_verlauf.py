@@ -14,6 +14,7 @@ from click.testing import CliRunner
 from render_support import REPO, pdf_pages
 from test_sitzung import drucksache, record
 from test_sitzung_formen import build, lueneburg, table_rows
+from vorlagengen.checks.sitzverteilung import spannen
 from vorlagengen.checks.votes import Stimmen, stimmen
 from vorlagengen.cli import cli
 from vorlagengen.model_niederschrift import Abstimmung, abstimmung_text
@@ -302,3 +303,39 @@ def test_votes_per_fraktion_are_checked_against_the_members_present_and_printed_
     code, output = validate(demo)
     assert code == 1 and ("tops[2].abstimmung.fraktionen: CDU-Fraktion: Stimmen ergeben 3, aber bei TOP Ö 2 sind 2 "
                           "ihrer Mitglieder anwesend und stimmberechtigt") in output, output
+
+
+@pytest.mark.parametrize("verfahren, sitze", [("d'Hondt", [4, 2, 1, 0]), ("Sainte-Laguë", [3, 2, 1, 1]),
+                                               ("Hare/Niemeyer", [3, 2, 1, 1])])
+def test_seats_by_list_follow_the_method(verfahren, sitze):
+    """Votes 48/30/14/8 for 7 seats: d'Hondt favours the largest list, Sainte-Laguë and Hare/Niemeyer do not."""
+    assert [lo for lo, hi in spannen([48, 30, 14, 8], 7, verfahren)] == sitze
+    assert all(lo == hi for lo, hi in spannen([48, 30, 14, 8], 7, verfahren))
+
+
+def test_a_tie_for_the_last_seat_allows_either_list():
+    assert spannen([100, 100, 10], 3, "d'Hondt") == [(1, 2), (1, 2), (0, 0)]
+
+
+def test_besetzung_of_a_gremium_by_list_is_checked_and_printed(demo: Path):
+    besetzung = """    besetzungen:
+      - gremium: Unterausschuss Spielplätze
+        sitze: 3
+        verfahren: d'Hondt
+        listen:
+          - {liste: SPD, stimmen: 3, sitze: 2, personen: [Frau Schulz, Frau Yılmaz]}
+          - {liste: CDU, stimmen: 2, sitze: 1, personen: [Frau Kowalski]}
+"""
+    edit(demo, WANDSBEK_NS, "    aenderung: Angefügt", besetzung + "    aenderung: Angefügt")
+    code, output = validate(demo)
+    assert code == 0, output
+    project = load_project(demo)
+    srec = next(s for s in project.sitzungen if s.sitzung.gremium == "wandsbek-jha")
+    (ctx,) = [c for c in auszug_contexts(project, srec, dt.date(2011, 6, 1)) if c.top.nummer == "Ö 3"]
+    assert ctx.top.besetzungen == ["Unterausschuss Spielplätze (3 Sitze, d'Hondt): SPD 2 (Frau Schulz, Frau Yılmaz), "
+                                   "CDU 1 (Frau Kowalski)"]
+    edit(demo, WANDSBEK_NS, "{liste: CDU, stimmen: 2, sitze: 1,", "{liste: CDU, stimmen: 4, sitze: 1,")
+    code, output = validate(demo)
+    assert code == 1, output
+    assert "tops[3].besetzungen[1].listen[1].sitze: Liste „SPD“: nach d'Hondt 1 Sitze, eingetragen 2" in output
+    assert "tops[3].besetzungen[1].listen[2].sitze: Liste „CDU“: nach d'Hondt 2 Sitze, eingetragen 1" in output

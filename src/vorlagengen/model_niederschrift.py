@@ -119,6 +119,35 @@ class Wahl(Strict):
     abstimmung: Abstimmung
 
 
+class Liste(Strict):
+    """Eine Liste (Fraktion, Wahlvorschlag) bei der Besetzung eines Gremiums."""
+
+    liste: Text = Field(description="Name der Liste, z. B. „SPD“ oder „Wahlvorschlag CDU/FDP“")
+    stimmen: int = Field(ge=0, description="Stimmen der Liste (oder ihre Sitze in der Vertretung, wenn danach "
+                         "verteilt wird)")
+    sitze: int = Field(ge=0, description="Sitze, die die Liste bekommen hat")
+    personen: list[Text] = Field(default_factory=list, description="die von der Liste entsandten Personen, so viele "
+                                 "wie Sitze")
+
+
+class Besetzung(Strict):
+    """Besetzung eines Gremiums nach Listen (Verhältniswahl)."""
+
+    gremium: Text = Field(description="welches Gremium besetzt wird, z. B. „Jugendhilfeausschuss“")
+    sitze: int = Field(ge=1, description="Zahl der zu besetzenden Sitze")
+    verfahren: Literal["Hare/Niemeyer", "d'Hondt", "Sainte-Laguë"] = Field(
+        description="Verteilungsverfahren: Hare/Niemeyer, d'Hondt oder Sainte-Laguë; validate rechnet nach (bei "
+        "Gleichstand entscheidet das Los, dann gilt jede der möglichen Verteilungen)")
+    listen: list[Liste] = Field(min_length=1, description="die Listen mit Stimmen, Sitzen und Personen")
+
+
+def besetzung_text(b: Besetzung) -> str:
+    """„Jugendhilfeausschuss (7 Sitze, d'Hondt): SPD 4 (A, B, C, D), CDU 3 (E, F, G)“."""
+    listen = ", ".join(f"{x.liste} {x.sitze}" + (f" ({', '.join(x.personen)})" if x.personen else "")
+                       for x in b.listen)
+    return f"{b.gremium} ({b.sitze} Sitze, {b.verfahren}): {listen}"
+
+
 class Teilabstimmung(Strict):
     """Eine Abstimmung vor dem Beschluss unter demselben TOP, z. B. über einen Änderungsantrag."""
 
@@ -169,6 +198,8 @@ class TopErgebnis(Strict):
         default_factory=list, description="Abstimmungen vor dem Beschluss, in ihrer Reihenfolge (z. B. erst der "
         "Änderungsantrag, dann der geänderte Hauptantrag unter „abstimmung“)")
     wahlen: list[Wahl] = Field(default_factory=list, description="Wahlen unter diesem TOP")
+    besetzungen: list[Besetzung] = Field(
+        default_factory=list, description="Besetzung von Gremien nach Listen (Hare/Niemeyer, d'Hondt, Sainte-Laguë)")
     verlegt: Literal["oeffentlich", "nichtoeffentlich"] | None = Field(
         None, description="in der Sitzung in den anderen Teil verlegt (Beschluss zur Tagesordnung): "
         "nichtoeffentlich – Ergebnis und Beratung werden nicht veröffentlicht; oeffentlich – nur für einen Punkt, "

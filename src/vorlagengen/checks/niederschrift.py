@@ -19,6 +19,7 @@ from ..model import Gremium, Mitgliedschaft
 from ..model_niederschrift import FRAKTIONSLOS, MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis
 from ..records import RefData, SitzungRecord, TopEntry, display_path
 from ..yamlio import locate
+from .sitzverteilung import spannen
 from .votes import parse_share, quorum_holds, stimmen, voters_at
 
 Loc = tuple[Any, ...]
@@ -254,9 +255,31 @@ def check_niederschrift(srec: SitzungRecord, ref: RefData, today: dt.date) -> Fi
     found.errors += check_fraktionen(n, order, voting, fraktion_of, names)
     found.errors += _check_kontrolle(n, ref, gremium.koerperschaft)
     found.errors += check_moved(n, {e.nummer: e for e in entries})
+    found.errors += check_besetzungen(n)
     found.warnings += overdue(n, today)
     found.in_records += check_results_in_records(srec)
     return found
+
+
+def check_besetzungen(n: Niederschrift) -> list[Finding]:
+    """Each list's seats as the method gives them from its votes, all seats given, one person a seat."""
+    out: list[Finding] = []
+    for i, top in enumerate(n.tops):
+        for b, bes in enumerate(top.besetzungen):
+            loc = ("tops", i, "besetzungen", b)
+            given = sum(x.sitze for x in bes.listen)
+            if given != bes.sitze:
+                out.append(((*loc, "listen"), f"die Listen haben zusammen {given} Sitze, zu besetzen sind {bes.sitze}"))
+            for j, (liste, (lo, hi)) in enumerate(zip(bes.listen, spannen([x.stimmen for x in bes.listen], bes.sitze,
+                                                                          bes.verfahren), strict=True)):
+                if not lo <= liste.sitze <= hi:
+                    soll = str(lo) if lo == hi else f"{lo} bis {hi} (Los)"
+                    out.append(((*loc, "listen", j, "sitze"), f"Liste „{liste.liste}“: nach {bes.verfahren} "
+                                f"{soll} Sitze, eingetragen {liste.sitze}"))
+                if liste.personen and len(liste.personen) != liste.sitze:
+                    out.append(((*loc, "listen", j, "personen"), f"Liste „{liste.liste}“ hat {liste.sitze} Sitze, "
+                                f"aber {len(liste.personen)} Personen"))
+    return out
 
 
 def check_moved(n: Niederschrift, entries: dict[str, TopEntry]) -> list[Finding]:

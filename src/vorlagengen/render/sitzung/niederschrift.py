@@ -21,6 +21,7 @@ from ...model_niederschrift import (
     Niederschrift,
     TopErgebnis,
     abstimmung_text,
+    besetzung_text,
     teilabstimmung_text,
 )
 from ...records import Project, RefData, SitzungRecord, TopEntry
@@ -60,6 +61,7 @@ class ErgebnisView:
     namentlich: list[tuple[str, str]]  # ("Ja", "A, B"), …
     abstimmungen: list[str]  # votes before the Beschluss (Änderungsantrag …), in their order
     fraktionen: list[tuple[str, int, int, int]]  # (Fraktion, Ja, Nein, Enthaltung) … and the totals last
+    besetzungen: list[str]  # Gremien filled by list
     befangen: list[str]
     wahlen: list[str]
     go_antraege: list[str]
@@ -165,6 +167,7 @@ def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minima
         namentlich=[] if minimal else _namentlich(ref, t.abstimmung),
         abstimmungen=[teilabstimmung_text(a) for a in t.abstimmungen],
         fraktionen=_fraktionen(ref, t.abstimmung),
+        besetzungen=[besetzung_text(b) for b in t.besetzungen],
         befangen=[_name(ref, p) for p in t.befangen],
         wahlen=[f"{w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in t.wahlen],
         go_antraege=[] if minimal else [f"{g.antrag}{f' ({g.von})' if g.von else ''}: {g.ergebnis}"
