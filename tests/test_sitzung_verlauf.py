@@ -339,3 +339,24 @@ def test_besetzung_of_a_gremium_by_list_is_checked_and_printed(demo: Path):
     assert code == 1, output
     assert "tops[3].besetzungen[1].listen[1].sitze: Liste „SPD“: nach d'Hondt 1 Sitze, eingetragen 2" in output
     assert "tops[3].besetzungen[1].listen[2].sitze: Liste „CDU“: nach d'Hondt 2 Sitze, eingetragen 1" in output
+
+
+def test_beschlusskontrolle_lists_every_beschluss_that_asks_the_verwaltung_to_act(demo: Path):
+    edit(demo, WANDSBEK_NS, "    ergebnis: ungeändert beschlossen\n    abstimmung:\n      ja: 4",
+         "    ergebnis: ungeändert beschlossen\n    beschluss: Die Verwaltung wird beauftragt, über die Spielplätze zu "
+         "berichten.\n    abstimmung:\n      ja: 4")
+    project = load_project(demo)
+
+    def rows(**kw: bool) -> list[tuple[str, str, str, str]]:
+        return [(z.top, z.amt, z.frist, z.ampel) for z in kontroll_zeilen(project, dt.date(2011, 6, 1), **kw)
+                if z.gremium_id == "wandsbek-jha"]
+
+    # Ö 2 has no kontrolle block: listed by its words, with the profile's default Frist (90 days)
+    assert rows(public=True) == [("Ö 2", "Verwaltung", "09.08.2011", "gelb"),
+                                 ("Ö 3", "Dezernat Soziales, Jugend und Gesundheit", "30.09.2011", "grün"),
+                                 ("12.7", "Dezernat Soziales, Jugend und Gesundheit", "31.12.2011", "gelb")]
+    lueneburg = [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1), public=False, alle=True)
+                 if z.gremium_id == "lueneburg-sga"]
+    assert lueneburg == ["Ö 2", "Ö 3a"]  # on demand every Beschluss, also the Genehmigung of the Protokoll
+    assert [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1), public=False)
+            if z.gremium_id == "lueneburg-sga"] == ["Ö 3a"]

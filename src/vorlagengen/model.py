@@ -423,6 +423,15 @@ class NiederschriftProfil(_Strict):
     oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
         "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
         "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
+    kontrolle_auftrag: list[Text] = Field(
+        default_factory=lambda: ["Verwaltung wird beauftragt", "beauftragt die Verwaltung", "Verwaltung wird gebeten",
+                                 "bittet die Verwaltung", "Verwaltung wird aufgefordert", "fordert die Verwaltung auf",
+                                 "Bezirksamt wird gebeten", "bittet das Bezirksamt", "beauftragt das Bezirksamt",
+                                 "Bürgermeister wird beauftragt", "beauftragt den Bürgermeister"],
+        description="Wendungen, an denen die Beschlusskontrolle einen Beschluss erkennt, der die Verwaltung zum "
+        "Handeln auffordert (auch ohne „kontrolle:“ in der Niederschrift); Groß-/Kleinschreibung egal")
+    kontrolle_frist_tage: int = Field(
+        90, ge=1, le=3650, description="Frist eines solchen Beschlusses ohne eigene Angabe: Tage nach der Sitzung")
     feststellung: Text = Field(
         "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
         "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern beschlussfähig.",

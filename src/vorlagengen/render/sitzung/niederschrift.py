@@ -14,7 +14,7 @@ from typing import Any
 
 from ...checks.niederschrift import members_at
 from ...checks.votes import parse_share, present_at, quorum_holds
-from ...model import Koerperschaft, Mitgliedschaft
+from ...model import Koerperschaft, Mitgliedschaft, NiederschriftProfil
 from ...model_niederschrift import (
     MIT_BESCHLUSS,
     Abstimmung,
@@ -328,9 +328,11 @@ class KontrollZeile:
     bericht: str
 
 
-def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[KontrollZeile]:
-    """Every Beschluss with a Beschlusskontrolle, in Sitzung and agenda order. ``public`` keeps only
-    Beschlüsse of public TOPs."""
+def kontroll_zeilen(project: Project, today: dt.date, *, public: bool, alle: bool = False) -> list[KontrollZeile]:
+    """In Sitzung and agenda order: every Beschluss with a Beschlusskontrolle, and every Beschluss whose
+    text asks the Verwaltung to act (the profile's words; federführendes Amt, Frist the profile's days
+    after the Sitzung, Stand offen); with ``alle`` every other Beschluss too. ``public`` keeps only
+    Beschlüsse of TOPs discussed in public."""
     rows = []
     for srec in sorted(project.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.gremium)):
         n = srec.niederschrift
@@ -338,12 +340,15 @@ def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[K
             continue
         by_top = {t.top: t for t in n.tops}
         gremium = project.ref.gremien[srec.sitzung.gremium]
+        profil = project.ref.koerperschaften[gremium.koerperschaft].niederschrift
         for e in srec.all_tops():
             top = by_top.get(e.nummer)
-            if top is None or top.kontrolle is None or (public and not e.oeffentlich_beraten):
+            if top is None or (public and not e.oeffentlich_beraten):
                 continue
-            k = _kontrolle(project.ref, top, today)
-            assert k is not None
+            k = _kontrolle(project.ref, top, today) or _kontrolle_ohne_angabe(project, srec, e, top, profil, today,
+                                                                               alle)
+            if k is None:
+                continue
             ampel = "grün" if k.status == "erledigt" else ("rot" if k.ueberfaellig else "gelb")
             rows.append(KontrollZeile(gremium.koerperschaft, gremium.name, srec.sitzung.gremium,
                                       datum(srec.sitzung.datum),
@@ -351,3 +356,20 @@ def kontroll_zeilen(project: Project, today: dt.date, *, public: bool) -> list[K
                                       e.record.vorlage.nummer if e.record is not None else "", e.titel,
                                       top.ergebnis or "", k.amt, k.frist, k.status, ampel, k.bericht))
     return rows
+
+
+def _kontrolle_ohne_angabe(project: Project, srec: SitzungRecord, entry: TopEntry, top: TopErgebnis,
+                           profil: NiederschriftProfil, today: dt.date, alle: bool) -> KontrolleView | None:
+    """A Beschluss without a ``kontrolle`` block: listed when its text asks the Verwaltung to act (with
+    the profile's Frist), or when ``alle`` asks for every Beschluss (then without Frist)."""
+    if top.ergebnis not in MIT_BESCHLUSS - {"abgelehnt"}:
+        return None
+    text = beschluss_text(top, entry).casefold()
+    auftrag = any(w.casefold() in text for w in profil.kontrolle_auftrag)
+    if not auftrag and not alle:
+        return None
+    v = entry.record.vorlage if entry.record is not None else None
+    amt = project.ref.aemter.get(v.federfuehrend or "") if v is not None else None
+    frist = srec.sitzung.datum + dt.timedelta(days=profil.kontrolle_frist_tage) if auftrag else None
+    return KontrolleView(amt.name if amt else "Verwaltung", datum(frist), "offen", "", "",
+                         bool(frist and frist < today))

@@ -135,7 +135,7 @@ def kontrolle_csv(rows: list[KontrollZeile]) -> bytes:
 
 
 def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
-                      status: str | None = None) -> list[Path]:
+                      status: str | None = None, alle: bool = False) -> list[Path]:
     """The Beschlusskontrolle of each Körperschaft as PDF and CSV: all Beschlüsse (internal tree) and
     those of public TOPs (public tree), filtered by Gremium and status."""
     written = []
@@ -145,11 +145,12 @@ def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: s
         koerperschaft = project.ref.koerperschaften[body_id]
         layout = get_layout(koerperschaft.layout, project.root)
         for public, tree in ((True, PUBLIC_TREE), (False, INTERNAL_TREE)):
-            rows = [r for r in kontroll_zeilen(project, today, public=public) if r.koerperschaft == body_id
+            rows = [r for r in kontroll_zeilen(project, today, public=public, alle=alle) if r.koerperschaft == body_id
                     and (gremium is None or r.gremium_id == gremium) and (status is None or r.status == status)]
             auswahl = ", ".join((project.ref.gremien[gremium].name if gremium else "alle Gremien",
                                  f"Stand „{status}“" if status else "jeder Stand",
-                                 "nur öffentliche Beschlüsse" if public else "mit nichtöffentlichen"))
+                                 "nur öffentliche Beschlüsse" if public else "mit nichtöffentlichen",
+                                 "alle Beschlüsse" if alle else "Beschlüsse mit Auftrag an die Verwaltung"))
             md = render_markdown(layout, {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
                                           "heute": today.strftime("%d.%m.%Y")}, "beschlusskontrolle.md.j2")
             docs = _render(Target(md, "Beschlusskontrolle", "", False), layout, koerperschaft.name,
