@@ -94,8 +94,12 @@ def test_the_einladung_as_sent_is_rebuilt_byte_for_byte_after_changes(tmp_path, 
 
 
 def test_einladung_words_no_repeated_number_no_status_and_no_gremium_phrase(tmp_path):
-    root = lueneburg(tmp_path, "    - titel: Bericht", extra="bezeichnung: 2. Sitzung des Ausschusses\n"
-                     "status: abgeschlossen\n")
+    root = lueneburg(tmp_path, '    - drucksache: "VO/0001/19"\n      dazu: ["VO/0002/19"]',
+                     extra="bezeichnung: 2. Sitzung des Ausschusses\nstatus: abgeschlossen\n"
+                     "anlass_bezeichnung: Öffentliche Sitzung\n")
+    record(root, "a.yaml", drucksache("VO/0001/19", "Haupt", anlagen="anlagen:\n  - datei: plan.png\n    titel: Plan\n"))
+    shutil.copyfile(REPO / "vorlagen/wandsbek/anlagen/spielplatz-lageplan.png", root / "vorlagen/lueneburg/plan.png")
+    record(root, "b.yaml", drucksache("VO/0002/19", "Ergänzende Auszüge").replace("Beschlussvorlage", "Mitteilungsvorlage"))
     path = root / "sitzungen" / "s.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("nummer: SGA/2019/02", "nummer: \"2\""),
                     encoding="utf-8")
@@ -103,7 +107,11 @@ def test_einladung_words_no_repeated_number_no_status_and_no_gremium_phrase(tmp_
     text = " ".join(" ".join(pdf_pages(folder / "Einladung.pdf")).split())
     assert "Sitzung: 2. Sitzung des Ausschusses Anlass" in text, text
     assert "(2)" not in text and "Status" not in text and "des Gremiums" not in text
-    assert "Gremium: Sozial- und Gesundheitsausschuss" in text
+    assert "Gremium: Sozial- und Gesundheitsausschuss" in text and "Anlass: Öffentliche Sitzung" in text
+    # per TOP: the Art of each Drucksache, the Betreff of the one „dazu“, whether there are Anlagen
+    flat = text.replace("\ufffe", "").replace("\u00ad", "")  # a word hyphenated in the narrow column
+    assert ("Ö 2 Haupt; dazu VO/0002/19: Ergänzende Auszüge · Enthält Anlagen VO/0001/19 (Beschlussvorlage), "
+            "VO/0002/19 (Mitteilungsvorlage)") in flat, text
 
 
 def test_public_part_after_the_non_public_part_in_einladung_and_bekanntmachung(tmp_path):

@@ -103,7 +103,7 @@ PROFIL_TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", 
                       "finanzen", "unterschrift", "anlagen"]
 BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
                       "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
-                      "ursprung", "aktuell"]
+                      "ursprung", "aktuell", "enthaelt_anlagen", "dazu"]
 
 
 def kurzwort(art: str) -> str:
@@ -625,6 +625,9 @@ class Sitzung(_Strict):
     bezeichnung: Text | None = Field(None, description="Bezeichnung, z. B. „25. öffentliche Sitzung“")
     anlass: ANLASS = Field("ordentliche Sitzung", description="ordentliche, außerordentliche, Sonder- oder "
                            "konstituierende Sitzung")
+    anlass_bezeichnung: Text | None = Field(
+        None, description="Anlass in den Worten der Körperschaft, z. B. „Öffentliche Sitzung“ oder „Sitzung mit "
+        "Einwohnerfragestunde“; steht in der Einladung statt des Anlasses")
     status: SITZUNGSSTATUS = Field("einberufen", description="geplant, einberufen, abgeschlossen oder abgesagt")
     datum: Datum = Field(description="Sitzungstag")
     beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")

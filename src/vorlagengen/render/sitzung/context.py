@@ -18,7 +18,7 @@ from ...model import Koerperschaft, Sitzung
 from ...records import Project, Record, SitzungRecord, TopEntry
 from ...schwaerzung import KLASSE, texte
 from ...stand import stand
-from ..context import PersonInfo, datum
+from ..context import PersonInfo, ProfilView, datum
 from ..layouts import Layout
 from .anlagen import anlagen_views
 from .blaetter import Blatt, DokumentView, InhaltZeile, TopView, anfuehrung, mark_unterlagen
@@ -49,6 +49,7 @@ class SitzungContext:
     leitung: PersonInfo | None
     tops: list[TopView]
     praefix: str
+    worte: ProfilView  # the Körperschaft's words for labels („Enthält Anlagen“, „dazu“)
     einladung: list[TopView]  # the Tagesordnung as sent: no item added since, no mark of a later change
     nachtraege: list[TopView]  # what the Nachtrag zur Tagesordnung announces: added and withdrawn items
     nichtoeffentlich_vorhanden: bool
@@ -104,6 +105,7 @@ def sitzung_context(project: Project, srec: SitzungRecord, layout: Layout, *,
         leitung=PersonInfo.of(leitung),
         tops=tops,
         praefix=srec.praefix,
+        worte=ProfilView(k.profil),
         einladung=[replace(t, abgesetzt=False) for t in tops if not t.nachtrag],
         nachtraege=[t for t in tops if t.nachtrag in NACHGETRAGEN or (t.abgesetzt and not t.nachtrag)],
         nichtoeffentlich_vorhanden=srec.hat_nichtoeffentlichen_teil(),
@@ -145,6 +147,10 @@ def _top_views(project: Project, srec: SitzungRecord, public: bool, mappe: Mappe
         view = TopView(entry.nummer, anfuehrung(entry.titel), entry.oeffentlich, entry.nachtrag, entry.ebene,
                        anfuehrung(entry.hinweis), entry.abgesetzt, [r.vorlage.nummer for r in entry.records],
                        ziel=f"t{i}", danach=entry.danach)
+        arten = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].art_bezeichnung
+        view.arten = [arten.get(r.vorlage.art, r.vorlage.art) for r in entry.records]
+        view.dazu = [f"{r.vorlage.nummer}: {anfuehrung(r.vorlage.betreff)}" for r in entry.dazu]
+        view.mit_anlagen = any(r.vorlage.anlagen for r in entry.records)
         if mappe is not None and not entry.abgesetzt:
             view.dokumente = _dokumente(project, entry, public, mappe, counter)
         tops.append(view)

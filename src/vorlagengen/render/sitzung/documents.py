@@ -208,10 +208,13 @@ def _letters(job: Job) -> dict[str, bytes]:
 
 
 def drucksache_pdf(project: Project, record: Record) -> bytes:
-    """The Drucksache's own PDF, exactly as ``build`` sets it in the tree ``project`` stands for (the
-    public projection gives its public form)."""
+    """The Drucksache's own PDF as ``build`` sets it in the tree ``project`` stands for (the public
+    projection gives its public form), but without its own page counter: in the Mappe the Mappe's
+    header counts the pages."""
     layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
-    return convert(prepare(record, project, layout), layout, ["pdf"])["pdf"]
+    prepared = prepare(record, project, layout)
+    prepared.inputs["seitenzahl"] = "nein"
+    return convert(prepared, layout, ["pdf"])["pdf"]
 
 
 def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:
