@@ -11,6 +11,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+from conftest import SMALL_PDF
 from render_support import REPO, pdf_pages
 from test_sitzung import drucksache, record
 from test_sitzung_formen import build, lueneburg, table_rows
@@ -368,3 +369,40 @@ def test_beschlusskontrolle_lists_every_beschluss_that_asks_the_verwaltung_to_ac
     assert lueneburg == ["Ö 2", "Ö 3a"]  # on demand every Beschluss, also the Genehmigung of the Protokoll
     assert [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1), public=False)
             if z.gremium_id == "lueneburg-sga"] == ["Ö 3a"]
+
+
+def test_anlagen_to_a_niederschrift_are_listed_and_only_public_ones_published(demo: Path, tmp_path: Path):
+    (demo / "sitzungen" / "anlagen").mkdir()
+    for name in ("bericht.pdf", "geheim.pdf"):
+        (demo / "sitzungen" / "anlagen" / name).write_bytes(SMALL_PDF)
+    text = (demo / WANDSBEK_NS).read_text(encoding="utf-8") + """anlagen:
+  - datei: anlagen/bericht.pdf
+    titel: Bericht zur Planung des Spielplatzes
+    top: "Ö 3"
+    oeffentlich: ja
+  - datei: anlagen/geheim.pdf
+    titel: Aufstellung Anlagengeheimnis
+    top: "N 1"
+"""
+    (demo / WANDSBEK_NS).write_text(text, encoding="utf-8")
+    code, output = validate(demo)
+    assert code == 0, output
+    project = load_project(demo)
+    srec = next(s for s in project.sitzungen if s.sitzung.gremium == "wandsbek-jha")
+    files = build_niederschrift(project, srec, tmp_path / "build", dt.date(2011, 6, 1))
+    public = [p for p in files if "oeffentlich" in p.parts]
+    assert sorted(p.name for p in public if "Anlage" in p.name) == ["Niederschrift-Anlage-1.pdf"]
+    assert sorted(p.name for p in files if "Anlage" in p.name and p not in public) == [
+        "Niederschrift-Anlage-1.pdf", "Niederschrift-Anlage-2.pdf"]
+    published = " ".join(" ".join(pdf_pages(next(p for p in public if p.name == "Niederschrift.pdf"))).split())
+    assert "Anlagen Anlage 1: Bericht zur Planung des Spielplatzes (zu TOP Ö 3)" in published, published
+    assert "Anlagengeheimnis" not in published
+    internal = next(p for p in files if p.name == "Niederschrift-nichtoeffentlicher-Teil.pdf")
+    assert "Anlage 2: Aufstellung Anlagengeheimnis (zu TOP N 1)" in " ".join(" ".join(pdf_pages(internal)).split())
+    (demo / WANDSBEK_NS).write_text(text.replace('    top: "N 1"\n', '    top: "N 1"\n    oeffentlich: ja\n')
+                                    .replace("anlagen/bericht.pdf", "anlagen/fehlt.pdf"), encoding="utf-8")
+    code, output = validate(demo)
+    assert code == 1
+    assert "anlagen[1].datei: Datei „anlagen/fehlt.pdf“ nicht gefunden (relativ zur Niederschrift)" in output, output
+    assert "anlagen[2].oeffentlich: TOP N 1 wurde nichtöffentlich beraten: seine Anlage kann nicht öffentlich sein" \
+        in output

@@ -211,6 +211,21 @@ class TopErgebnis(Strict):
     kontrolle: Kontrolle | None = Field(None, description="Beschlusskontrolle")
 
 
+class NiederschriftAnlage(Strict):
+    """Eine Anlage zur Niederschrift, z. B. ein in der Sitzung vorgetragener Bericht."""
+
+    datei: Text = Field(description="Datei, relativ zur Niederschrift, z. B. „anlagen/bericht.pdf“")
+    titel: Text = Field(description="Titel, z. B. „Bericht der Verwaltung zu den Stadtteilhäusern“")
+    top: Text | None = Field(None, description="TOP, zu dem die Anlage gehört (Nummer wie in der Tagesordnung)")
+    oeffentlich: JaNein = Field(False, description="wird mit der öffentlichen Niederschrift veröffentlicht (nur zu "
+                                "einem öffentlich beratenen TOP oder ohne TOP)")
+
+
+def anlage_oeffentlich(anlage: NiederschriftAnlage, oeffentliche_tops: set[str]) -> bool:
+    """Whether an Anlage goes with the public Niederschrift: marked so, and of a TOP discussed in public."""
+    return anlage.oeffentlich and (anlage.top is None or anlage.top in oeffentliche_tops)
+
+
 class Niederschrift(Strict):
     """Die Niederschrift einer Sitzung."""
 
@@ -226,3 +241,5 @@ class Niederschrift(Strict):
     gaeste: list[Text] = Field(default_factory=list, description="Gäste (nur in der internen Niederschrift)")
     einwendungen: Markdown | None = Field(None, description="Einwendungen gegen die letzte Niederschrift")
     tops: list[TopErgebnis] = Field(description="Ergebnis je TOP der Tagesordnung")
+    anlagen: list[NiederschriftAnlage] = Field(
+        default_factory=list, description="Anlagen zur Niederschrift („Bericht … als Anlage 1“), in ihrer Reihenfolge")

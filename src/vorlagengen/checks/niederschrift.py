@@ -11,13 +11,14 @@ from collections import Counter
 from collections.abc import Iterator
 from dataclasses import dataclass, field
 from fractions import Fraction
+from pathlib import Path
 from typing import Any
 
 from ..errors import Problem
 from ..messages import field_path
 from ..model import Gremium, Mitgliedschaft
 from ..model_niederschrift import FRAKTIONSLOS, MIT_BESCHLUSS, Abstimmung, Niederschrift, TopErgebnis
-from ..records import RefData, SitzungRecord, TopEntry, display_path
+from ..records import RefData, SitzungRecord, TopEntry, anlage_path, display_path
 from ..yamlio import locate
 from .sitzverteilung import spannen
 from .votes import parse_share, quorum_holds, stimmen, voters_at
@@ -256,6 +257,8 @@ def check_niederschrift(srec: SitzungRecord, ref: RefData, today: dt.date) -> Fi
     found.errors += _check_kontrolle(n, ref, gremium.koerperschaft)
     found.errors += check_moved(n, {e.nummer: e for e in entries})
     found.errors += check_besetzungen(n)
+    if srec.niederschrift_path is not None:
+        found.errors += check_anlagen(n, srec.niederschrift_path, {e.nummer: e for e in entries})
     found.warnings += overdue(n, today)
     found.in_records += check_results_in_records(srec)
     return found
@@ -279,6 +282,22 @@ def check_besetzungen(n: Niederschrift) -> list[Finding]:
                 if liste.personen and len(liste.personen) != liste.sitze:
                     out.append(((*loc, "listen", j, "personen"), f"Liste „{liste.liste}“ hat {liste.sitze} Sitze, "
                                 f"aber {len(liste.personen)} Personen"))
+    return out
+
+
+def check_anlagen(n: Niederschrift, path: Path, entries: dict[str, TopEntry]) -> list[Finding]:
+    """Every Anlage of the Niederschrift is a file beside it, names a TOP of the agenda, and is public
+    only with a TOP discussed in public."""
+    out: list[Finding] = []
+    for i, a in enumerate(n.anlagen):
+        if not anlage_path(a.datei, path).is_file():
+            out.append((("anlagen", i, "datei"), f"Datei „{a.datei}“ nicht gefunden (relativ zur Niederschrift)"))
+        e = entries.get(a.top) if a.top is not None else None
+        if a.top is not None and e is None:
+            out.append((("anlagen", i, "top"), f"TOP „{a.top}“ steht nicht auf der Tagesordnung"))
+        elif a.oeffentlich and e is not None and not e.oeffentlich_beraten:
+            out.append((("anlagen", i, "oeffentlich"), f"TOP {a.top} wurde nichtöffentlich beraten: seine Anlage "
+                        "kann nicht öffentlich sein"))
     return out
 
 

@@ -19,8 +19,10 @@ from ...model_niederschrift import (
     MIT_BESCHLUSS,
     Abstimmung,
     Niederschrift,
+    NiederschriftAnlage,
     TopErgebnis,
     abstimmung_text,
+    anlage_oeffentlich,
     besetzung_text,
     teilabstimmung_text,
 )
@@ -93,6 +95,7 @@ class NiederschriftContext:
     einwendungen: str
     tops: list[ErgebnisView]
     feststellung: str  # ordnungsgemäße Ladung and Beschlussfähigkeit, in the profile's words
+    anlagen: list[str]  # „Anlage 1: Bericht … (zu TOP Ö 3)“; in a public one only the public Anlagen
     stand: str
     entwurf: bool
     extra: dict[str, Any] = field(default_factory=dict)
@@ -266,7 +269,19 @@ def niederschrift_context(project: Project, srec: SitzungRecord, teil: str, *, m
         tops=[ergebnis_view(ref, e, by_top.get(e.nummer), minimal, today) for e in entries],
         stand=stand_text(n), entwurf=n.stand == "Entwurf",
         feststellung=feststellung(project, srec, [e.nummer for e in srec.all_tops()]),
+        anlagen=[f"Anlage {nr}: {a.titel}" + (f" (zu TOP {a.top})" if a.top else "")
+                 for nr, a in anlagen_of(srec, public=not intern)],
     )
+
+
+def anlagen_of(srec: SitzungRecord, *, public: bool) -> list[tuple[int, NiederschriftAnlage]]:
+    """The Niederschrift's Anlagen with their numbers; ``public``: only those that go with the public
+    Niederschrift (they keep their numbers)."""
+    n = srec.niederschrift
+    if n is None:
+        return []
+    oeffentlich = {e.nummer for e in srec.all_tops() if e.oeffentlich_beraten}
+    return [(nr, a) for nr, a in enumerate(n.anlagen, start=1) if not public or anlage_oeffentlich(a, oeffentlich)]
 
 
 @dataclass

@@ -13,7 +13,7 @@ from dataclasses import asdict, dataclass
 from pathlib import Path
 
 from ... import trees
-from ...records import Project, SitzungRecord, display_path, slug
+from ...records import Project, SitzungRecord, anlage_path, display_path, slug
 from ...stand import stand
 from ...writing import write_atomic
 from .. import engines
@@ -25,6 +25,7 @@ from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
     TEIL_OEFFENTLICH,
     KontrollZeile,
+    anlagen_of,
     auszug_contexts,
     kontroll_zeilen,
     niederschrift_context,
@@ -112,6 +113,12 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
                      Target(md, f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}",
                             srec.sitzung.nummer, n.stand == "Entwurf", own + drucksachen)))
     written = []
+    for folder, public in ((public_dir, True), (internal_dir, False)):  # the Anlagen, named by their number only
+        for nr, anlage in anlagen_of(srec, public=public):
+            source = anlage_path(anlage.datei, path)
+            target_path = folder / f"Niederschrift-Anlage-{nr}{source.suffix.lower()}"
+            write_atomic(target_path, source.read_bytes())
+            written.append(target_path)
     for base, target in plan:
         public = base.is_relative_to(out / PUBLIC_TREE)
         for fmt, data in _render(target, layout, body, epoch, display, public=public).items():
