@@ -406,3 +406,19 @@ def test_anlagen_to_a_niederschrift_are_listed_and_only_public_ones_published(de
     assert "anlagen[1].datei: Datei „anlagen/fehlt.pdf“ nicht gefunden (relativ zur Niederschrift)" in output, output
     assert "anlagen[2].oeffentlich: TOP N 1 wurde nichtöffentlich beraten: seine Anlage kann nicht öffentlich sein" \
         in output
+
+
+def test_a_top_vertagt_in_the_session_flows_into_beratungsfolge_projection_and_kontrolle(demo: Path):
+    edit(demo, WANDSBEK_NS, "  - top: \"Ö 4\"\n    ergebnis: zur Kenntnis genommen", "  - top: \"Ö 4\"\n"
+         "    ergebnis: vertagt")
+    project = load_project(demo)
+    (r,) = [r for r in project.records if r.vorlage.nummer == "19/0178"]
+    step = next(s for s in r.vorlage.beratungsfolge if s.gremium == "wandsbek-jha")
+    assert (step.ergebnis, step.top) == ("vertagt", "Ö 4")
+    public = public_project(project)
+    srec = next(s for s in public.sitzungen if s.sitzung.gremium == "wandsbek-jha")
+    assert srec.oeffentliche_ergebnisse["Ö 4"].ergebnis == "vertagt"
+    (pr,) = [r for r in public.records if r.vorlage.nummer == "19/0178"]
+    assert next(s for s in pr.vorlage.beratungsfolge if s.gremium == "wandsbek-jha").ergebnis == "vertagt"
+    assert "Ö 4" not in [z.top for z in kontroll_zeilen(project, dt.date(2011, 6, 1), public=False, alle=True)
+                         if z.gremium_id == "wandsbek-jha"]
