@@ -21,6 +21,7 @@ from vorlagengen.cli import cli
 from vorlagengen.model_niederschrift import Abstimmung, abstimmung_text
 from vorlagengen.project import load_project
 from vorlagengen.public import public_project
+from vorlagengen.publish.view import site_view
 from vorlagengen.records import RefData
 from vorlagengen.render.sitzung.niederschrift import auszug_contexts, kontroll_zeilen
 from vorlagengen.render.sitzung.protokoll import build_niederschrift, file_part
@@ -422,3 +423,28 @@ def test_a_top_vertagt_in_the_session_flows_into_beratungsfolge_projection_and_k
     assert next(s for s in pr.vorlage.beratungsfolge if s.gremium == "wandsbek-jha").ergebnis == "vertagt"
     assert "Ö 4" not in [z.top for z in kontroll_zeilen(project, dt.date(2011, 6, 1), public=False, alle=True)
                          if z.gremium_id == "wandsbek-jha"]
+
+
+def test_website_shows_earlier_votes_wahlen_and_besetzungen_of_public_tops_only(demo: Path, tmp_path: Path):
+    edit(demo, WANDSBEK_NS, "    aenderung: Angefügt", """    abstimmungen:
+      - gegenstand: Änderungsantrag der Fraktion A
+        ergebnis: angenommen
+        abstimmung: {einstimmig: ja, enthaltung: 2}
+    wahlen:
+      - amt: Mitglieder des Beirats
+        gewaehlt: [Frau Schulz, Herr Kowalski]
+        abstimmung: {einstimmig: ja}
+    aenderung: Angefügt""")
+    edit(demo, WANDSBEK_NS, "  - top: \"N 1\"\n", """  - top: "N 1"
+    wahlen:
+      - amt: Geheimwahlamt
+        gewaehlt: Frau Geheim
+        abstimmung: {einstimmig: ja}
+""")
+    assert validate(demo)[0] == 0
+    site = site_view(public_project(load_project(demo)), tmp_path)
+    tops = {t.nummer: t for t in site.sitzungen["wandsbek-jha-2011-05-11"].tops}
+    assert tops["Ö 3"].einzelheiten == [
+        "Änderungsantrag der Fraktion A: angenommen (einstimmig bei 2 Enthaltungen)",
+        "Wahl – Mitglieder des Beirats: Frau Schulz, Herr Kowalski (einstimmig)"]
+    assert "Geheimwahlamt" not in repr(site) and "Frau Geheim" not in repr(site)

@@ -122,14 +122,20 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
 
 
 def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
-    """Ergebnis and Abstimmung of each public TOP as its Niederschrift records them; nothing else of it."""
+    """Ergebnis and votes (Abstimmung, earlier votes, Wahlen, Besetzungen) of each TOP discussed in public
+    as its Niederschrift records them; nothing else of it (no Beratung, Beschluss text, Kontrolle)."""
     if srec.niederschrift is None:
         return {}
     # a public TOP moved to the non-public part in the session has no public result
     public = {e.nummer for e in srec.all_tops() if e.oeffentlich and e.oeffentlich_beraten}
+    # deliberately public of a public TOP: the votes before the Beschluss, Wahlen and Besetzungen
     return {t.top: TopErgebnis(top=t.top, ergebnis=t.ergebnis,
-                               abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None)
-            for t in srec.niederschrift.tops if t.top in public and (t.ergebnis or t.abstimmung)}
+                               abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None,
+                               abstimmungen=[a.model_copy(deep=True) for a in t.abstimmungen],
+                               wahlen=[w.model_copy(deep=True) for w in t.wahlen],
+                               besetzungen=[b.model_copy(deep=True) for b in t.besetzungen])
+            for t in srec.niederschrift.tops
+            if t.top in public and (t.ergebnis or t.abstimmung or t.wahlen or t.besetzungen)}
 
 
 def _copy_fields(model: Sitzung) -> dict[str, Any]:

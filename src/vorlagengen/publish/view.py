@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model_niederschrift import TopErgebnis, abstimmung_text
+from ..model_niederschrift import TopErgebnis, abstimmung_text, besetzung_text, teilabstimmung_text
 from ..records import Project, Record, anlage_path
 from ..render.context import bezug_text
 from ..schwaerzung import klartext
@@ -143,6 +143,7 @@ class Top:
     ergebnis: str
     unterpunkte: list[Top] = field(default_factory=list)
     abstimmung: str = ""  # the vote as the public Niederschrift records it, e.g. "Ja 12, Nein 3, Enthaltung 1"
+    einzelheiten: list[str] = field(default_factory=list)  # earlier votes, Wahlen, Besetzungen
 
 
 @dataclass
@@ -449,4 +450,12 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
         ergebnis = ergebnis or (minute.ergebnis or "")
     subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich]
     return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs,
-               abstimmung_text(minute.abstimmung) if minute is not None else "")
+               abstimmung_text(minute.abstimmung) if minute is not None else "", _einzelheiten(minute))
+
+
+def _einzelheiten(minute: TopErgebnis | None) -> list[str]:
+    if minute is None:
+        return []
+    return ([teilabstimmung_text(a) for a in minute.abstimmungen]
+            + [f"Wahl – {w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in minute.wahlen]
+            + [f"Besetzung – {besetzung_text(b)}" for b in minute.besetzungen])
