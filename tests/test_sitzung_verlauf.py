@@ -11,8 +11,10 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import test_niederschrift
 from conftest import SMALL_PDF
 from render_support import REPO, pdf_pages
+from test_niederschrift import edit
 from test_sitzung import drucksache, record
 from test_sitzung_formen import build, lueneburg, table_rows
 from vorlagengen.checks.sitzverteilung import spannen
@@ -140,25 +142,10 @@ def test_beratungsfolge_takes_sitzung_name_and_top_from_the_agenda(tmp_path):
 
 # --- Niederschrift: votes as councils count them, items taken up in the session ----------------------
 
+demo = test_niederschrift.demo  # the demo project, as test_niederschrift sets it up
 WANDSBEK_NS = "sitzungen/wandsbek-jha-2011-05-11.niederschrift.yaml"
 WANDSBEK_S = "sitzungen/wandsbek-jha-2011-05-11.yaml"
 OE2_VOTE = "      ja: 4\n      nein: 0\n      enthaltung: 1"
-
-
-@pytest.fixture
-def demo(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> Path:
-    root = tmp_path / "demo"
-    for folder in ("data", "vorlagen", "sitzungen"):
-        shutil.copytree(REPO / folder, root / folder)
-    monkeypatch.chdir(root)
-    return root
-
-
-def edit(root: Path, rel: str, old: str, new: str) -> None:
-    path = root / rel
-    text = path.read_text(encoding="utf-8")
-    assert old in text, f"{old!r} not in {rel}"
-    path.write_text(text.replace(old, new, 1), encoding="utf-8")
 
 
 def test_einstimmig_bei_enthaltungen_is_a_form_of_its_own():
