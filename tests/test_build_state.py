@@ -133,8 +133,8 @@ def test_code_fingerprint_covers_filter_templates_and_fonts():
 
     class Recorder:
         def update(self, data: bytes) -> None:
-            if data.endswith(b"\0"):
-                hashed.add(data[:-1].decode())
+            if data.endswith(b"\0"):  # a name; a file's digest may end in a zero byte too
+                hashed.add(data[:-1].decode(errors="replace"))
 
     build_mod.hash_files(Recorder(), package.rglob("*"), package)
     for part in ("render/vorlage.lua", "render/worker.lua", "render/engines.py",
