@@ -72,13 +72,13 @@ CASES = [
                  "Ö 3, Ö 4, 12, 12.7, Ö 13, N 1, N 2)", id="unknown-top"),
     pytest.param(LUENEBURG, "        nein: [lueneburg-sga-schmidt]",
                  "        nein: [lueneburg-sga-schmidt, lueneburg-sga-neumann]",
-                 f"{LUENEBURG}:50:7: tops[4].abstimmung.namentlich: „lueneburg-sga-neumann“ ist bei TOP Ö 4 befangen "
+                 f"{LUENEBURG}:50:7: tops[4].abstimmung.namentlich: „lueneburg-sga-neumann“ ist bei TOP Ö 3a befangen "
                  "und stimmt nicht mit ab", id="befangen-votes"),
     pytest.param(LUENEBURG, "  - person: lueneburg-sga-meyer\n", "  - person: lueneburg-sga-meyer\n    status: abwesend\n",
-                 f"{LUENEBURG}:51:7: tops[4].abstimmung.namentlich: „lueneburg-sga-meyer“ ist bei TOP Ö 4 nicht "
+                 f"{LUENEBURG}:51:7: tops[4].abstimmung.namentlich: „lueneburg-sga-meyer“ ist bei TOP Ö 3a nicht "
                  "stimmberechtigt anwesend", id="absent-votes"),
     pytest.param(LUENEBURG, "  - person: lueneburg-sga-weber\n", "  - person: lueneburg-sga-weber\n    status: abwesend\n",
-                 f"{LUENEBURG}:50:5: tops[4].abstimmung: bei TOP Ö 4 nicht beschlussfähig: 3 von 6 Mitgliedern anwesend "
+                 f"{LUENEBURG}:50:5: tops[4].abstimmung: bei TOP Ö 3a nicht beschlussfähig: 3 von 6 Mitgliedern anwesend "
                  "und stimmberechtigt (nötig: mehr als 1/2 der Mitglieder)", id="quorum"),
     pytest.param(LUENEBURG, "  - person: lueneburg-sga-weber\n", "",
                  f"{LUENEBURG}:15:1: anwesenheit: Mitglied „lueneburg-sga-weber“ fehlt in der Anwesenheitsliste "
@@ -205,7 +205,7 @@ def test_beschlusskontrolle_lists_public_beschluesse_publicly_and_all_internally
     pub = (built / "oeffentlich" / "beschluesse" / "lueneburg" / "Beschlusskontrolle.csv").read_text("utf-8-sig")
     rows = pub.splitlines()
     assert rows[0] == "gremium;datum;sitzung;top;drucksache;gegenstand;ergebnis;amt;frist;status;ampel;bericht"
-    assert rows[1].startswith("Sozial- und Gesundheitsausschuss;04.04.2019;SGA/2019/02;Ö 4;;Bericht der Verwaltung")
+    assert rows[1].startswith("Sozial- und Gesundheitsausschuss;04.04.2019;SGA/2019/02;Ö 3a;;Bericht der Verwaltung")
     assert ";erledigt;grün;" in rows[1]
     wandsbek = (built / "intern" / "beschluesse" / "wandsbek" / "Beschlusskontrolle.csv").read_text("utf-8-sig")
     assert ";in Arbeit;rot;" in wandsbek  # 12.7: Frist 31.12.2011 passed

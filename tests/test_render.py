@@ -427,6 +427,7 @@ def test_typst_warning_of_an_own_layout_names_the_layout_file_and_line(tmp_path,
     with pytest.raises(UserError) as err:
         build_project(root, root / "build")
     lines = str(err.value).splitlines()
-    assert "templates/allris/base.typ:36:17: Warnung: unknown font family: nix sans (typst, beim Setzen von " \
+    line = next(i for i, text in enumerate(base.splitlines(), 1) if "set text(font: vg-font" in text)
+    assert f"templates/allris/base.typ:{line}:17: Warnung: unknown font family: nix sans (typst, beim Setzen von " \
            "vorlagen/o.yaml)" in lines, lines
     assert "/tmp" not in str(err.value)

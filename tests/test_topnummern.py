@@ -144,3 +144,37 @@ def test_automatic_numbers_are_unique_and_rising(oe_punkte, noe_punkte, zaehlung
     rising(noe)
     texts_all = [n.text for n in flat(oe) + flat(noe)]
     assert len(set(texts_all)) == len(texts_all)
+
+
+def test_a_sub_item_may_skip_a_level_and_the_next_counts_on_at_its_level():
+    """Hürtgenwald: 16.1.4.11 stands directly under 16.1."""
+    profil = Profil(kennung_oeffentlich="")
+    oe, _, probleme = nummeriere([P("16", P("16.1", P("16.1.4.11"), P())), P()], [], profil)
+    assert probleme == []
+    assert texts(oe) == ["16", ["16.1", ["16.1.4.11", "16.1.4.12"]], "17"]
+
+
+def test_a_two_level_number_that_is_not_under_its_parent_is_refused_not_renumbered():
+    """„16.21“ under „16.2“ was silently read as 16.2.21; as written it is a sibling of 16.2 or a typo."""
+    profil = Profil(kennung_oeffentlich="")
+    oe, _, probleme = nummeriere([P("16", P("16.2", P("16.21")))], [], profil)
+    assert oe[0].unterpunkte[0].unterpunkte[0].stufen == (16, 21)
+    assert probleme == [(("oeffentlich", 0, "unterpunkte", 0, "unterpunkte", 0, "nummer"),
+                         "Unterpunkt „16.21“ passt nicht zu TOP „16.2“ (erwartet 16.2.…)")]
+    # the short forms stay: the given levels are the parent's last ones
+    oe, _, probleme = nummeriere([P("16", P("16.1", P("16.1.4", P("4.11"), P("12")))), P("22", P("7"))], [], profil)
+    assert probleme == []
+    assert oe[0].unterpunkte[0].unterpunkte[0].unterpunkte[0].stufen == (16, 1, 4, 11)
+    assert oe[1].unterpunkte[0].stufen == (22, 7)
+
+
+def test_a_public_part_resumes_after_the_non_public_one():
+    """Schleswig-Holstein: public 1–8, non-public 9–14, public 15."""
+    fortlaufend = Profil(zaehlung="fortlaufend", kennung_oeffentlich="", kennung_nichtoeffentlich="")
+    oe, noe, probleme = nummeriere([P(), P()], [P(), P()], fortlaufend, [P(), P()])
+    assert (texts(oe), texts(noe), probleme) == (["1", "2", "5", "6"], ["3", "4"], [])
+    oe, noe, probleme = nummeriere([P(), P()], [P()], Profil(), [P()])
+    assert (texts(oe), texts(noe), probleme) == (["Ö 1", "Ö 2", "Ö 3"], ["N 1"], [])
+    _, _, probleme = nummeriere([P()], [P("5")], fortlaufend, [P("3")])
+    assert probleme == [(("oeffentlich_danach", 0, "nummer"), "TOP-Nummer „3“ steht nach „5“: die Nummern zählen "
+                         "über die Teile fort und müssen aufsteigen")]

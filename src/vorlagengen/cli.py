@@ -464,10 +464,11 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
 @click.option("--gremium", "-g", metavar="KENNUNG", help="Nur Beschlüsse dieses Gremiums.")
 @click.option("--status", "-s", type=click.Choice(["offen", "in Arbeit", "erledigt"]),
               help="Nur Beschlüsse mit diesem Stand.")
+@click.option("--alle", is_flag=True, help="Jeden Beschluss aufführen, nicht nur die mit Auftrag an die Verwaltung.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
 @click.pass_context
-def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, ausgabe: Path) -> None:
+def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, alle: bool, ausgabe: Path) -> None:
     """Beschlusskontrolle als PDF und CSV: jeder Beschluss mit ausführender Stelle, Frist und Stand.
 
     Schreibt AUSGABE/intern/beschluesse/<körperschaft>/ (alle Beschlüsse) und
@@ -483,7 +484,7 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, aus
     if gremium is not None and gremium not in project.ref.gremien:
         raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    files = build_beschluesse(project, out, dt.date.today(), gremium=gremium, status=status)
+    files = build_beschluesse(project, out, dt.date.today(), gremium=gremium, status=status, alle=alle)
     for path in files:
         _say(ctx, f"geschrieben: {path}")
 

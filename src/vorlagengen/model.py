@@ -103,7 +103,7 @@ PROFIL_TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", 
                       "finanzen", "unterschrift", "anlagen"]
 BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
                       "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
-                      "ursprung", "aktuell"]
+                      "ursprung", "aktuell", "enthaelt_anlagen", "dazu"]
 
 
 def kurzwort(art: str) -> str:
@@ -427,6 +427,24 @@ class NiederschriftProfil(_Strict):
     oeffentliche_fassung: Literal["minimal", "vollständig"] = Field(
         "minimal", description="öffentliche Niederschrift: nur der Mindestinhalt (Datum, Ort, Anwesende, "
         "Beschlüsse, Stimmen; keine Aussprache, keine Gäste) oder der ganze öffentliche Teil")
+    kontrolle_auftrag: list[Text] = Field(
+        default_factory=lambda: ["Verwaltung wird beauftragt", "beauftragt die Verwaltung", "Verwaltung wird gebeten",
+                                 "bittet die Verwaltung", "Verwaltung wird aufgefordert", "fordert die Verwaltung auf",
+                                 "Bezirksamt wird gebeten", "bittet das Bezirksamt", "beauftragt das Bezirksamt",
+                                 "Bürgermeister wird beauftragt", "beauftragt den Bürgermeister"],
+        description="Wendungen, an denen die Beschlusskontrolle einen Beschluss erkennt, der die Verwaltung zum "
+        "Handeln auffordert (auch ohne „kontrolle:“ in der Niederschrift); Groß-/Kleinschreibung egal")
+    kontrolle_frist_tage: int = Field(
+        90, ge=1, le=3650, description="Frist eines solchen Beschlusses ohne eigene Angabe: Tage nach der Sitzung")
+    feststellung: Text = Field(
+        "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
+        "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern beschlussfähig.",
+        description="Satz der Niederschrift zu ordnungsgemäßer Ladung und Beschlussfähigkeit zu Beginn, mit "
+        "{einladungsdatum}, {anwesend} (anwesende Stimmberechtigte) und {mitglieder}")
+    feststellung_nicht_beschlussfaehig: Text = Field(
+        "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
+        "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern nicht beschlussfähig.",
+        description="derselbe Satz, wenn zu Beginn nicht genug Stimmberechtigte anwesend sind")
 
 
 class Koerperschaft(_Strict):
@@ -474,8 +492,11 @@ class Mitgliedschaft(_Strict):
 
     person: Id = Field(description="Person (Kennung aus data/personen.yaml)")
     fraktion: Id | None = Field(None, description="Fraktion (Kennung eines Gremiums vom typ Fraktion)")
-    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied"] = Field(
-        "Mitglied", description="Rolle im Gremium")
+    rolle: Literal["Vorsitz", "stellvertretender Vorsitz", "Mitglied", "beratendes Mitglied", "sachkundige Bürger",
+                   "sachkundige Einwohner"] = Field(
+        "Mitglied", description="Rolle im Gremium; sachkundige Bürger und Einwohner sind Mitglieder, die nicht der "
+        "Vertretung angehören (ob sie stimmen, sagt „stimmberechtigt“); die Niederschrift nennt die Art bei der "
+        "Anwesenheit")
     stimmberechtigt: JaNein = Field(True, description="hat Stimmrecht (beratende Mitglieder nicht)")
     bezeichnung: Text | None = Field(
         None, description="Rolle in den Worten der Körperschaft, z. B. „Sachkundiger Bürger“ (übernommen)")
@@ -590,8 +611,10 @@ class Top(_Strict):
                                 "nach dem Schema der Körperschaft)")
     hinweis: Text | None = Field(None, description="Hinweis zum Punkt, z. B. „Genehmigung einer "
                                  "Dringlichkeitsentscheidung“; steht in Tagesordnung und Mappe")
-    nachtrag: Literal["Nachtrag", "Tischvorlage"] | None = Field(
-        None, description="nach der Einladung hinzugekommen: Nachtrag oder Tischvorlage")
+    nachtrag: Literal["Nachtrag", "Tischvorlage", "in der Sitzung"] | None = Field(
+        None, description="nach der Einladung hinzugekommen: Nachtrag, Tischvorlage oder erst in der Sitzung "
+        "aufgenommen („in der Sitzung“: braucht den Dringlichkeitsbeschluss in der Niederschrift). Solche Punkte "
+        "stehen nicht in der Einladung, sondern im Nachtrag zur Tagesordnung")
     abgesetzt: JaNein = Field(False, description="abgesetzt: bleibt als abgesetzt in der Tagesordnung, fehlt in "
                             "der Mappe")
     unterpunkte: list[Top] = Field(default_factory=list, description="Unterpunkte (12.1, 12.2 …)")
@@ -602,6 +625,9 @@ class Top(_Strict):
 class Tagesordnung(_Strict):
     oeffentlich: list[Top] = Field(default_factory=list, description="öffentlicher Teil")
     nichtoeffentlich: list[Top] = Field(default_factory=list, description="nichtöffentlicher Teil")
+    oeffentlich_danach: list[Top] = Field(
+        default_factory=list, description="öffentlicher Teil nach dem nichtöffentlichen (z. B. Bekanntgabe der "
+        "nichtöffentlich gefassten Beschlüsse); die Nummern zählen weiter")
 
 
 ANLASS = Literal["ordentliche Sitzung", "außerordentliche Sitzung", "Sondersitzung", "konstituierende Sitzung"]
@@ -616,6 +642,9 @@ class Sitzung(_Strict):
     bezeichnung: Text | None = Field(None, description="Bezeichnung, z. B. „25. öffentliche Sitzung“")
     anlass: ANLASS = Field("ordentliche Sitzung", description="ordentliche, außerordentliche, Sonder- oder "
                            "konstituierende Sitzung")
+    anlass_bezeichnung: Text | None = Field(
+        None, description="Anlass in den Worten der Körperschaft, z. B. „Öffentliche Sitzung“ oder „Sitzung mit "
+        "Einwohnerfragestunde“; steht in der Einladung statt des Anlasses")
     status: SITZUNGSSTATUS = Field("einberufen", description="geplant, einberufen, abgeschlossen oder abgesagt")
     datum: Datum = Field(description="Sitzungstag")
     beginn: Uhrzeit = Field(description="Beginn, z. B. „17:30“")
@@ -630,6 +659,9 @@ class Sitzung(_Strict):
     dringlichkeit: Text | None = Field(None, description="Grund für eine verkürzte Ladungsfrist (Dringlichkeit); "
                                        "steht in der Einladung, die Ladungsfrist wird dann nicht geprüft")
     nachtragsdatum: Datum | None = Field(None, description="Tag des Nachtrags zur Tagesordnung")
+    einladung_versandt: JaNein = Field(
+        False, description="die Einladung ist verschickt (gilt auch, sobald das Einladungsdatum erreicht ist): "
+        "ihre TOP-Nummern stehen fest, Nachträge dürfen sie nicht verschieben")
     tagesordnung: Tagesordnung
     quelle: Quelle | None = Field(
         None, description="übernommen aus einem Ratsinformationssystem (vorlagengen import oparl)")

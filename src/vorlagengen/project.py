@@ -33,6 +33,7 @@ from .pruefcache import CheckCache, anlagen_stamp, digest
 from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
 from .sitzungen import (
     check_niederschriften,
+    derive_agenda,
     derive_results,
     discover_sitzungen,
     load_sitzungen,
@@ -249,6 +250,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     # Every Niederschrift of the project counts, also for a run that selected only some files
     project.ergebnisse = {**quiet_results(root, ref, {s.path for s in loaded}), **results_of(loaded, ref)}
     derive_results(project)
+    derive_agenda(project)
     return project
 
 

@@ -43,7 +43,7 @@ from collections.abc import Callable
 from typing import Any
 
 from .model import Sitzung, Tagesordnung, Top, Vorlage
-from .model_niederschrift import Niederschrift, TopErgebnis
+from .model_niederschrift import Niederschrift, TopErgebnis, anlage_oeffentlich
 from .records import Project, PublicProject, Record, RefData, SitzungRecord, TopEntry
 from .schwaerzung import ersetze_texte, schwaerzen
 
@@ -137,7 +137,9 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
     """A Sitzung with its public TOPs only; ``records`` maps id(full record) → public record."""
     s = srec.sitzung
     public_tops = [_public_top(t) for t in s.tagesordnung.oeffentlich]
-    sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(oeffentlich=public_tops)})
+    danach = [_public_top(t) for t in s.tagesordnung.oeffentlich_danach]
+    sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(
+        oeffentlich=public_tops, oeffentlich_danach=danach)})
     tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
     return SitzungRecord(srec.path, srec.display, sitzung, tops, praefix=srec.praefix,
                          niederschrift=_public_niederschrift(srec),
@@ -151,10 +153,16 @@ def _public_niederschrift(srec: SitzungRecord) -> Niederschrift | None:
     n = srec.niederschrift
     if n is None:
         return None
-    terms = {e.nummer: [b for r in e.records for b in r.vorlage.schwaerzen] for e in srec.all_tops() if e.oeffentlich}
+    # a public TOP moved into the non-public part in the session (Niederschrift „verlegt“) has no public text
+    terms = {e.nummer: [b for r in e.records for b in r.vorlage.schwaerzen] for e in srec.all_tops()
+             if e.oeffentlich and e.oeffentlich_beraten}
     tops = [ersetze_texte(t.model_dump(), _redactor(terms[t.top])) for t in n.tops if t.top in terms]
     data = n.model_dump()
+    # Anlagen keep their place (their numbers), but a non-public one leaves nothing of itself behind
+    anlagen = [ersetze_texte(a.model_dump(), schwaerzen) if anlage_oeffentlich(a, set(terms))
+               else {"datei": "-", "titel": "-", "top": None, "oeffentlich": False} for a in n.anlagen]
     data.update(tops=tops, gaeste=[], einwendungen=schwaerzen(n.einwendungen) if n.einwendungen else None,
+                anlagen=anlagen,
                 anwesenheit=[{**a, "grund": None} for a in data["anwesenheit"]],
                 verwaltung=[schwaerzen(x) for x in n.verwaltung])
     return Niederschrift.model_validate(data)
@@ -165,13 +173,20 @@ def _redactor(terms: list[str]) -> Callable[[str], str]:
 
 
 def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
-    """Ergebnis and Abstimmung of each public TOP as its Niederschrift records them; nothing else of it."""
+    """Ergebnis and votes (Abstimmung, earlier votes, Wahlen, Besetzungen) of each TOP discussed in public
+    as its Niederschrift records them; nothing else of it (no Beratung, Beschluss text, Kontrolle)."""
     if srec.niederschrift is None:
         return {}
-    public = {e.nummer for e in srec.all_tops() if e.oeffentlich}
+    # a public TOP moved to the non-public part in the session has no public result
+    public = {e.nummer for e in srec.all_tops() if e.oeffentlich and e.oeffentlich_beraten}
+    # deliberately public of a public TOP: the votes before the Beschluss, Wahlen and Besetzungen
     return {t.top: TopErgebnis(top=t.top, ergebnis=t.ergebnis,
-                               abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None)
-            for t in srec.niederschrift.tops if t.top in public and (t.ergebnis or t.abstimmung)}
+                               abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None,
+                               abstimmungen=[a.model_copy(deep=True) for a in t.abstimmungen],
+                               wahlen=[w.model_copy(deep=True) for w in t.wahlen],
+                               besetzungen=[b.model_copy(deep=True) for b in t.besetzungen])
+            for t in srec.niederschrift.tops
+            if t.top in public and (t.ergebnis or t.abstimmung or t.wahlen or t.besetzungen)}
 
 
 def _copy_fields(model: Sitzung) -> dict[str, Any]:
@@ -195,7 +210,8 @@ def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
     out = TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
                    tuple(entry.loc), public[0] if own else None,
                    [_public_entry(e, records) for e in entry.unterpunkte], entry.drucksache,
-                   quelle=entry.quelle.model_copy(deep=True) if entry.quelle else None)
+                   quelle=entry.quelle.model_copy(deep=True) if entry.quelle else None, danach=entry.danach,
+                   verlegt=entry.verlegt)
     out.dazu = [r for r in public[len(own):] if r is not None]
     out.dazu_nummern = [r.vorlage.nummer for r in out.dazu]
     out.hinweis = schwaerzen(entry.hinweis, terms)

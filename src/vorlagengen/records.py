@@ -155,6 +155,13 @@ class TopEntry:
     hinweis: str = ""
     abgesetzt: bool = False
     quelle: TopQuelle | None = None  # imported: the source's result text and files of this TOP
+    danach: bool = False  # in the public part that resumes after the non-public one
+    verlegt: str = ""  # moved to the other part in the session (Niederschrift): "oeffentlich"/"nichtoeffentlich"
+
+    @property
+    def oeffentlich_beraten(self) -> bool:
+        """Whether it was discussed in public: its part, unless the session moved it (Niederschrift)."""
+        return self.verlegt == "oeffentlich" if self.verlegt else self.oeffentlich
 
     @property
     def records(self) -> list[Record]:

@@ -14,7 +14,7 @@ from .checks.niederschrift import Findings, check_niederschrift
 from .checks.text import text_problems
 from .errors import Problem
 from .messages import field_path
-from .model import Sitzung, Top
+from .model import Sitzung, Tagesordnung, Top
 from .model_niederschrift import Niederschrift
 from .modelerrors import model_problems
 from .records import (
@@ -44,28 +44,65 @@ def _punkte(tops: list[Top]) -> list[Punkt]:
     return [Punkt(t.nummer, t.nachtrag is not None, _punkte(t.unterpunkte)) for t in tops]
 
 
-def _entries(tops: list[Top], nummern: list[Nummer], loc: Loc, oeffentlich: bool, ebene: int = 1
-             ) -> list[TopEntry]:
+def _entries(tops: list[Top], nummern: list[Nummer], loc: Loc, oeffentlich: bool, ebene: int = 1,
+             danach: bool = False) -> list[TopEntry]:
     out = []
     for i, (top, nr) in enumerate(zip(tops, nummern, strict=True)):
         entry = TopEntry(nr.text, top.titel or "", oeffentlich, ebene, top.nachtrag or "", (*loc, i),
                          drucksache=top.drucksache or "", dazu_nummern=list(top.dazu), hinweis=top.hinweis or "",
-                         abgesetzt=top.abgesetzt, quelle=top.quelle)
+                         abgesetzt=top.abgesetzt, quelle=top.quelle, danach=danach)
         entry.unterpunkte = _entries(top.unterpunkte, nr.unterpunkte, (*loc, i, "unterpunkte"), oeffentlich,
-                                     ebene + 1)
+                                     ebene + 1, danach)
         out.append(entry)
     return out
 
 
 def number_tops(sitzung: Sitzung, profil: Profil) -> tuple[list[TopEntry], list[tuple[Loc, str]]]:
-    """Number both parts by the scheme; the problems of own numbers (duplicates, order) with their places."""
+    """Number all parts by the scheme; the problems of own numbers (duplicates, order) with their places."""
     to = sitzung.tagesordnung
-    oe, noe, probleme = nummeriere(_punkte(to.oeffentlich), _punkte(to.nichtoeffentlich), profil)
-    tops = (_entries(to.oeffentlich, oe, ("tagesordnung", "oeffentlich"), True)
-            + _entries(to.nichtoeffentlich, noe, ("tagesordnung", "nichtoeffentlich"), False))
+    oe, noe, probleme = nummeriere(_punkte(to.oeffentlich), _punkte(to.nichtoeffentlich), profil,
+                                   _punkte(to.oeffentlich_danach))
+    vorne = len(to.oeffentlich)
+    tops = (_entries(to.oeffentlich, oe[:vorne], ("tagesordnung", "oeffentlich"), True)
+            + _entries(to.nichtoeffentlich, noe, ("tagesordnung", "nichtoeffentlich"), False)
+            + _entries(to.oeffentlich_danach, oe[vorne:], ("tagesordnung", "oeffentlich_danach"), True, danach=True))
     if sitzung.quelle is not None:
         return tops, []  # an imported agenda is history: its numbers stay as the source wrote them
     return tops, [(("tagesordnung", *pfad), text) for pfad, text in probleme]
+
+
+def versandt(sitzung: Sitzung, today: dt.date) -> bool:
+    """Whether the Einladung has gone out: marked so, or its date is reached."""
+    return sitzung.einladung_versandt or (sitzung.einladungsdatum is not None and sitzung.einladungsdatum <= today)
+
+
+def _ohne_nachtraege(tops: list[Top]) -> list[Top]:
+    return [t.model_copy(update={"unterpunkte": _ohne_nachtraege(t.unterpunkte)}) for t in tops if t.nachtrag is None]
+
+
+def _paare(full: list[TopEntry], sent: list[TopEntry]) -> list[tuple[TopEntry, TopEntry]]:
+    out = []
+    for f, s in zip([e for e in full if not e.nachtrag], sent, strict=True):
+        out += [(f, s), *_paare(f.unterpunkte, s.unterpunkte)]
+    return out
+
+
+def renumbered(sitzung: Sitzung, tops: list[TopEntry], profil: Profil) -> list[tuple[Loc, str]]:
+    """The first TOP of the Einladung as sent whose number the items added since (Nachtrag, Tischvorlage,
+    in der Sitzung) change: what was sent stays as sent."""
+    to = sitzung.tagesordnung
+    einladung = Tagesordnung(oeffentlich=_ohne_nachtraege(to.oeffentlich),
+                             nichtoeffentlich=_ohne_nachtraege(to.nichtoeffentlich),
+                             oeffentlich_danach=_ohne_nachtraege(to.oeffentlich_danach))
+    sent, _ = number_tops(sitzung.model_copy(update={"tagesordnung": einladung}), profil)
+    for now, then in _paare(tops, sent):
+        if now.nummer != then.nummer:
+            datum = sitzung.einladungsdatum.strftime("%d.%m.%Y") if sitzung.einladungsdatum else ""
+            return [((*now.loc, "nummer"), f"TOP „{then.nummer}“ der versandten Einladung vom {datum} bekäme die "
+                     f"Nummer „{now.nummer}“: Nachträge dürfen die Nummern der Einladung nicht verschieben "
+                     "(dem nachgetragenen Punkt eine eigene Nummer geben, z. B. „3a“, ihn ans Ende seines Teils "
+                     "setzen oder in data/koerperschaften.yaml „nachtraege: buchstabe“ wählen)")]
+    return []
 
 
 def link_tops(rec: SitzungRecord, records: list[Record], ref: RefData,
@@ -127,8 +164,10 @@ def read_niederschrift(rec: SitzungRecord) -> list[Problem]:
     return text_problems(raw, rec.niederschrift, path, display)
 
 
-def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[Problem]]:
-    """One Sitzung file, typed and with numbered TOPs (not yet linked)."""
+def read_sitzung(path: Path, ref: RefData, today: dt.date | None = None
+                 ) -> tuple[SitzungRecord | None, list[Problem]]:
+    """One Sitzung file, typed and with numbered TOPs (not yet linked). Once its Einladung has gone out
+    (by ``today``, default: today), items added since must not renumber it."""
     display = display_path(path)
     try:
         raw = load_mapping(path, display)
@@ -141,10 +180,27 @@ def read_sitzung(path: Path, ref: RefData) -> tuple[SitzungRecord | None, list[P
     rec = SitzungRecord(path, display, sitzung, praefix=profil.praefix)
     niederschrift_problems = read_niederschrift(rec)
     rec.tops, found = number_tops(sitzung, profil)
+    mark_moved(rec)
     if sitzung.quelle is not None:
         found = []  # imported: its numbers are the source's, in the source's order
+    elif not found and versandt(sitzung, today or dt.date.today()):
+        found = renumbered(sitzung, rec.tops, profil)
     return rec, text_problems(raw, sitzung, path, display) + niederschrift_problems + [
         Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
+
+
+def mark_moved(rec: SitzungRecord) -> None:
+    """Each TOP (with its sub-items) the Niederschrift says was moved to the other part in the session."""
+    if rec.niederschrift is None:
+        return
+    moved = {t.top: t.verlegt for t in rec.niederschrift.tops if t.verlegt}
+
+    def walk(entries: list[TopEntry], inherited: str) -> None:
+        for e in entries:
+            e.verlegt = moved.get(e.nummer, inherited)
+            walk(e.unterpunkte, e.verlegt)
+
+    walk(rec.tops, "")
 
 
 def load_sitzungen(root: Path, records: list[Record], ref: RefData, paths: list[Path] | None = None
@@ -224,6 +280,39 @@ def derive_results(project: Project) -> None:
                        if step.datum is not None else None)
             if decided is not None and step.ergebnis is None:
                 step = step.model_copy(update={"ergebnis": decided, "erledigt": True})
+            steps.append(step)
+        if steps != list(v.beratungsfolge):
+            rec.vorlage = v.model_copy(update={"beratungsfolge": steps})
+
+
+def derive_agenda(project: Project) -> None:
+    """Give each Beratungsfolge step of a loaded Sitzung the Sitzung's Bezeichnung and the TOP it has
+    on that agenda, where the Drucksache does not state them (the agenda is the one source). A public
+    step takes its TOP only from the public part (a number of the non-public part says too much)."""
+    where: dict[tuple[str, str, str, dt.date], tuple[TopEntry, Sitzung]] = {}
+    for srec in project.sitzungen:
+        gremium = project.ref.gremien.get(srec.sitzung.gremium)
+        if gremium is None:
+            continue
+        for entry in srec.all_tops():
+            for r in entry.records:
+                key = (gremium.koerperschaft, r.vorlage.nummer, srec.sitzung.gremium, srec.sitzung.datum)
+                where.setdefault(key, (entry, srec.sitzung))
+    for rec in project.records:
+        v = rec.vorlage
+        steps = []
+        for step in v.beratungsfolge:
+            found = where.get((v.koerperschaft, v.nummer, step.gremium, step.datum)) if step.datum else None
+            if found is not None:
+                entry, sitzung = found
+                update: dict[str, object] = {}
+                if step.top is None and (entry.oeffentlich or not step.oeffentlich):
+                    update["top"] = entry.nummer
+                if entry.verlegt == "nichtoeffentlich" and step.oeffentlich:
+                    update["oeffentlich"] = False  # moved in the session: its result is not published
+                if step.sitzung is None and sitzung.bezeichnung:
+                    update["sitzung"] = sitzung.bezeichnung
+                step = step.model_copy(update=update) if update else step
             steps.append(step)
         if steps != list(v.beratungsfolge):
             rec.vorlage = v.model_copy(update={"beratungsfolge": steps})

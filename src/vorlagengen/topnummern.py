@@ -140,8 +140,8 @@ def _ebene(lauf: _Lauf, punkte: Sequence[Punkt], pfad: Path, raum: str, kennung:
         hier = (*pfad, i)
         if punkt.eigene is not None:
             nr = lies(punkt.eigene, lauf.profil)
-            if nr.lesbar and basis and len(nr.stufen) <= len(basis):
-                nr.stufen = (*basis, *nr.stufen[-1:])  # "7" under "12" means 12.7
+            if nr.lesbar and basis and _kurzform(nr.stufen, basis):
+                nr.stufen = (*basis, nr.stufen[-1])  # "7" under "12" means 12.7, "4.11" under "16.1.4" 16.1.4.11
             _pruefe_eigene(lauf, nr, vorher, eltern, hier, raum)
         else:
             nr = _automatisch(lauf.profil, punkt, vorher, eltern, basis, kennung, start, i + 1)
@@ -174,8 +174,19 @@ def _automatisch(profil: Profil, punkt: Punkt, vorher: Nummer | None, eltern: Nu
     n = (vorher.stufen[-1] + 1) if vorher is not None else 1
     if not eltern.lesbar:  # under an unreadable own number: „II.1“, „II.2“
         n = position
-    text = f"{eltern.text.rstrip('.')}.{n}" + ("." if punkt_dahinter else "")
-    return Nummer(text, kennung, (*basis, n) if eltern.lesbar else (), "")
+    # after an own number that skips a level (16.1.4.11 under 16.1) count on at its level: 16.1.4.12
+    zwischen: tuple[int, ...] = vorher.stufen[len(basis):-1] if vorher is not None and eltern.lesbar else ()
+    unter = (*basis, *zwischen, n)
+    text = ".".join([eltern.text.rstrip("."), *map(str, zwischen), str(n)]) + ("." if punkt_dahinter else "")
+    return Nummer(text, kennung, unter if eltern.lesbar else (), "")
+
+
+def _kurzform(stufen: tuple[int, ...], basis: tuple[int, ...]) -> bool:
+    """Whether an own number under a parent is written short, leaving out the parent's leading levels:
+    „7“ under „12“, „4.11“ under „16.1.4“. The levels given must be the parent's last ones, so „16.21“
+    under „16.2“ is no short form (it would silently become 16.2.21): it is checked as written."""
+    vorne = stufen[:-1]
+    return len(stufen) <= len(basis) and basis[len(basis) - len(vorne):] == vorne
 
 
 _STAMM = re.compile(r"\s*[a-z]?\)?\.?$")
@@ -185,7 +196,9 @@ def _pruefe_eigene(lauf: _Lauf, nr: Nummer, vorher: Nummer | None, eltern: Numme
                    raum: str) -> None:
     if not nr.lesbar:
         return
-    if eltern is not None and eltern.lesbar and nr.stufen[:-1] != eltern.stufen:
+    unter_eltern = eltern is not None and eltern.lesbar and len(nr.stufen) > len(eltern.stufen) \
+        and nr.stufen[:len(eltern.stufen)] == eltern.stufen  # a level may be skipped: 16.1.4.11 under 16.1
+    if eltern is not None and eltern.lesbar and not unter_eltern:
         lauf.melde(hier, f"Unterpunkt „{nr.text}“ passt nicht zu TOP „{eltern.text}“ (erwartet "
                          f"{'.'.join(map(str, eltern.stufen))}.…)")
     elif vorher is not None and nr.sortierung() < vorher.sortierung():  # equal: a duplicate
@@ -193,28 +206,39 @@ def _pruefe_eigene(lauf: _Lauf, nr: Nummer, vorher: Nummer | None, eltern: Numme
                          "müssen aufsteigen")
 
 
-def nummeriere(oeffentlich: Sequence[Punkt], nichtoeffentlich: Sequence[Punkt], profil: Profil
-               ) -> tuple[list[Nummer], list[Nummer], list[tuple[Path, str]]]:
-    """Numbers for both parts and the problems of own numbers (paths relative to ``tagesordnung``)."""
+def nummeriere(oeffentlich: Sequence[Punkt], nichtoeffentlich: Sequence[Punkt], profil: Profil,
+               danach: Sequence[Punkt] = ()) -> tuple[list[Nummer], list[Nummer], list[tuple[Path, str]]]:
+    """Numbers for both parts and the problems of own numbers (paths relative to ``tagesordnung``).
+    ``danach`` is a public part that resumes after the non-public one (public 1–8, non-public 9–14,
+    public 15); its numbers follow the list of public numbers. It counts on after the non-public part
+    when both parts count on (fortlaufend), else after the first public part (Ö 9 after Ö 8)."""
     lauf = _Lauf(profil)
     je_teil = profil.zaehlung == "je_teil"
     oe = _ebene(lauf, oeffentlich, ("oeffentlich",), "oe" if je_teil else "", profil.kennung_oeffentlich, None, 1)
-    start = 1
-    if not je_teil:
-        letzte = [n for n in oe if n.lesbar]
-        start = letzte[-1].stufen[0] + 1 if letzte else 1
     noe = _ebene(lauf, nichtoeffentlich, ("nichtoeffentlich",), "noe" if je_teil else "",
-                 profil.kennung_nichtoeffentlich, None, start)
+                 profil.kennung_nichtoeffentlich, None, 1 if je_teil else _weiter(oe))
     if not je_teil:
-        _pruefe_uebergang(lauf, oe, noe, nichtoeffentlich)
+        _pruefe_uebergang(lauf, oe, noe, nichtoeffentlich, "nichtoeffentlich")
+    if danach:
+        vorne = oe if je_teil else [*oe, *noe]
+        wieder = _ebene(lauf, danach, ("oeffentlich_danach",), "oe" if je_teil else "", profil.kennung_oeffentlich,
+                        None, _weiter(vorne))
+        _pruefe_uebergang(lauf, vorne, wieder, danach, "oeffentlich_danach")
+        oe = [*oe, *wieder]
     return oe, noe, lauf.probleme
 
 
-def _pruefe_uebergang(lauf: _Lauf, oe: list[Nummer], noe: list[Nummer], punkte: Sequence[Punkt]) -> None:
-    """Counting on across both parts: the first own non-public number must follow the public ones."""
-    letzte = [n for n in oe if n.lesbar]
-    if not letzte or not noe or punkte[0].eigene is None or not noe[0].lesbar:
+def _weiter(vorne: list[Nummer]) -> int:
+    letzte = [n for n in vorne if n.lesbar]
+    return letzte[-1].stufen[0] + 1 if letzte else 1
+
+
+def _pruefe_uebergang(lauf: _Lauf, vorne: list[Nummer], hinten: list[Nummer], punkte: Sequence[Punkt],
+                      teil: str) -> None:
+    """Counting on into a later part: its first own number must follow the numbers before it."""
+    letzte = [n for n in vorne if n.lesbar]
+    if not letzte or not hinten or punkte[0].eigene is None or not hinten[0].lesbar:
         return
-    if noe[0].sortierung() <= letzte[-1].sortierung():
-        lauf.melde(("nichtoeffentlich", 0), f"TOP-Nummer „{noe[0].text}“ steht nach „{letzte[-1].text}“: die "
-                                            "Nummern zählen über beide Teile fort und müssen aufsteigen")
+    if hinten[0].sortierung() <= letzte[-1].sortierung():
+        lauf.melde((teil, 0), f"TOP-Nummer „{hinten[0].text}“ steht nach „{letzte[-1].text}“: die "
+                              "Nummern zählen über die Teile fort und müssen aufsteigen")

@@ -18,6 +18,14 @@ from ..model import Gremium, Mitgliedschaft
 from ..model_niederschrift import MIT_BESCHLUSS, Niederschrift, TopErgebnis
 from ..records import RefData, SitzungRecord, display_path
 from ..yamlio import locate
+from .niederschrift_formen import (
+    FRAKTIONSLOS,
+    check_anlagen,
+    check_besetzungen,
+    check_fraktionen,
+    check_moved,
+    votes_of,
+)
 from .votes import parse_share, quorum_holds, stimmen, voters_at
 
 Loc = tuple[Any, ...]
@@ -64,9 +72,19 @@ def check_people(n: Niederschrift, persons: set[str], members: set[str]) -> list
 
 
 def check_tops(n: Niederschrift, order: list[str], with_drucksache: dict[str, list[str]],
-               leaves: set[str]) -> list[Finding]:
-    """Every TOP of the agenda has a result; no result names a TOP that is not on it."""
+               leaves: set[str], in_sitzung: frozenset[str] = frozenset()) -> list[Finding]:
+    """Every TOP of the agenda has a result; no result names a TOP that is not on it; a TOP taken up
+    in the session itself (``in_sitzung``) has the decision on its Dringlichkeit."""
     out: list[Finding] = []
+    with_decision = {t.top for t in n.tops if t.dringlichkeit is not None}
+    for nummer in sorted(in_sitzung - with_decision, key=order.index):
+        out.append((("tops",), f"TOP {nummer} wurde erst in der Sitzung aufgenommen: die Niederschrift braucht "
+                    "den Beschluss über die Dringlichkeit (dringlichkeit: Stimmergebnis)"))
+    for i, top in enumerate(n.tops):
+        if top.dringlichkeit is not None and top.top in order and top.top not in in_sitzung:
+            out.append((("tops", i, "dringlichkeit"), f"TOP {top.top} stand schon auf der Tagesordnung; ein "
+                        "Dringlichkeitsbeschluss gehört nur zu einem in der Sitzung aufgenommenen Punkt "
+                        "(nachtrag: in der Sitzung)"))
     seen: dict[tuple[str, str | None], int] = {}
     for i, top in enumerate(n.tops):
         if top.top not in order:
@@ -111,11 +129,10 @@ def check_votes(n: Niederschrift, order: list[str], voting: set[str], members_vo
                 out.append(((("tops", i, "befangen", j)),
                             f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
         out += _vote_findings(top, i, voters, members_voting, quorum)
-        for w, wahl in enumerate(top.wahlen):
-            got = stimmen(wahl.abstimmung, len(voters))
-            if got.summe != len(voters):
-                out.append(((("tops", i, "wahlen", w, "abstimmung")),
-                             _sum_message(got.summe, len(voters), top)))
+        for where, abstimmung in votes_of(top)[1 if top.abstimmung else 0:]:
+            got = stimmen(abstimmung, len(voters))
+            if got.summe != len(voters) or got.ja < 0:
+                out.append((("tops", i, *where), _sum_message(got.summe, len(voters), top)))
     return out
 
 
@@ -134,7 +151,7 @@ def _vote_findings(top: TopErgebnis, i: int, voters: set[str], members: int, quo
         for p in sorted(set(named) - voters - set(top.befangen)):
             out.append(((*loc, "namentlich"), f"„{p}“ ist bei TOP {top.top} nicht stimmberechtigt anwesend"))
     got = stimmen(a, len(voters))
-    if got.summe != len(voters) and not out:
+    if (got.summe != len(voters) or got.ja < 0) and not out:
         out.append((loc, _sum_message(got.summe, len(voters), top)))
     if not quorum_holds(len(voters), members, quorum):
         out.append((loc, f"bei TOP {top.top} nicht beschlussfähig: {len(voters)} von {members} Mitgliedern "
@@ -144,6 +161,8 @@ def _vote_findings(top: TopErgebnis, i: int, voters: set[str], members: int, quo
 
 def _sum_message(got: int, voters: int, top: TopErgebnis) -> str:
     befangen = f", ohne {len(top.befangen)} befangene" if top.befangen else ""
+    if got == voters:  # „einstimmig bei N Enthaltungen“ with more abstentions than voters
+        return f"mehr Enthaltungen als Stimmberechtigte: bei TOP {top.top} sind {voters} anwesend"
     return (f"Stimmen ergeben {got}, aber bei TOP {top.top} sind {voters} Stimmberechtigte anwesend"
             f"{befangen} (Ja + Nein + Enthaltung muss die Zahl der Anwesenden ergeben)")
 
@@ -196,9 +215,19 @@ def check_niederschrift(srec: SitzungRecord, ref: RefData, today: dt.date) -> Fi
     voting |= {t.vertreten_durch for t in n.anwesenheit if t.vertreten_durch and t.person in voting}
     share = body.niederschrift.beschlussfaehigkeit if body else "1/2"
     found.errors += check_people(n, set(ref.personen), {m.person for m in members})
-    found.errors += check_tops(n, order, with_drucksache, leaves)
+    in_sitzung = frozenset(e.nummer for e in entries if e.nachtrag == "in der Sitzung")
+    found.errors += check_tops(n, order, with_drucksache, leaves, in_sitzung)
     found.errors += check_votes(n, order, voting, sum(m.stimmberechtigt for m in members), share)
+    fraktion_of = {m.person: m.fraktion or FRAKTIONSLOS for m in members}
+    fraktion_of |= {t.vertreten_durch: fraktion_of.get(t.person, FRAKTIONSLOS) for t in n.anwesenheit
+                    if t.vertreten_durch}
+    names = {f: ref.gremien[f].name for f in fraktion_of.values() if f in ref.gremien}
+    found.errors += check_fraktionen(n, order, voting, fraktion_of, names)
     found.errors += _check_kontrolle(n, ref, gremium.koerperschaft)
+    found.errors += check_moved(n, {e.nummer: e for e in entries})
+    found.errors += check_besetzungen(n)
+    if srec.niederschrift_path is not None:
+        found.errors += check_anlagen(n, srec.niederschrift_path, {e.nummer: e for e in entries})
     found.warnings += overdue(n, today)
     found.in_records += check_results_in_records(srec)
     return found

@@ -43,10 +43,13 @@ def voters_at(n: Niederschrift, order: Sequence[str], top: TopErgebnis, voting: 
 
 def stimmen(a: Abstimmung, voters: int) -> Stimmen:
     """The counts a vote stands for; einstimmig means every voter said yes."""
-    if a.einstimmig:
-        return Stimmen(voters, 0, 0)
+    if a.einstimmig:  # every voter said yes, but those who abstained
+        return Stimmen(voters - (a.enthaltung or 0), 0, a.enthaltung or 0)
     if a.namentlich is not None:
         return Stimmen(len(a.namentlich.ja), len(a.namentlich.nein), len(a.namentlich.enthaltung))
+    if a.fraktionen:
+        f = a.fraktionen
+        return Stimmen(sum(x.ja for x in f), sum(x.nein for x in f), sum(x.enthaltung for x in f))
     return Stimmen(a.ja or 0, a.nein or 0, a.enthaltung or 0)
 
 

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..model_niederschrift import TopErgebnis, abstimmung_text
+from ..model_niederschrift import TopErgebnis, abstimmung_text, besetzung_text, teilabstimmung_text
 from ..records import PublicProject, Record, anlage_path
 from ..render.context import bezug_text
 from ..schwaerzung import klartext
@@ -148,6 +148,7 @@ class Top:
     dazu: list[str] = field(default_factory=list)  # keys of the further (public) Drucksachen of the TOP
     quelle: list[SourceFile] = field(default_factory=list)  # imported: Beschlusstext and files at the source
     quelle_ergebnis: str = ""  # imported: the result in the source's words
+    einzelheiten: list[str] = field(default_factory=list)  # earlier votes, Wahlen, Besetzungen
 
 
 @dataclass
@@ -484,4 +485,12 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
         quelle += [_source_file(f.name, f, s.datum) for f in entry.quelle.anlagen]
     dazu = [k for k in (keys.get((r.vorlage.koerperschaft, r.vorlage.nummer)) for r in entry.dazu) if k]
     return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs, abstimmung,
-               klartext(entry.hinweis), entry.abgesetzt, dazu, quelle, said)
+               klartext(entry.hinweis), entry.abgesetzt, dazu, quelle, said, _einzelheiten(minute))
+
+
+def _einzelheiten(minute: TopErgebnis | None) -> list[str]:
+    if minute is None:
+        return []
+    return ([teilabstimmung_text(a) for a in minute.abstimmungen]
+            + [f"Wahl – {w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in minute.wahlen]
+            + [f"Besetzung – {besetzung_text(b)}" for b in minute.besetzungen])

@@ -138,8 +138,8 @@ def record_digest(record: Record, project: ProjectData) -> bytes:
     for part in (str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
     h.update(record.path.read_bytes())
-    # results derived from Niederschriften live in another file: the result itself counts
-    h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
+    # results, TOPs and Sitzung names derived from Sitzungen and Niederschriften live in other files
+    h.update(repr([(step.ergebnis, step.top, step.sitzung) for step in record.vorlage.beratungsfolge]).encode())
     h.update(json.dumps(anlagen_stamp([a.datei for a in v.anlagen], record.path)).encode())
     return h.digest()
 

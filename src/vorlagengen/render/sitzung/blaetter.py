@@ -52,10 +52,25 @@ class TopView:
     dokumente: list[DokumentView] = field(default_factory=list)  # only in a Mappe
     ziel: str = ""
     unterlagen: bool = False  # this TOP or one below it has documents in this Mappe
+    danach: bool = False  # in the public part that resumes after the non-public one
+    arten: list[str] = field(default_factory=list)  # the Art of each Drucksache, as the Körperschaft words it
+    dazu: list[str] = field(default_factory=list)  # „19/0178: Betreff“ of each further Drucksache
+    mit_anlagen: bool = False  # a Drucksache of this TOP has Anlagen (in this tree)
+
+    @property
+    def teil(self) -> str:
+        """The part of the Tagesordnung: oe, noe, or danach (public again after the non-public part)."""
+        return "danach" if self.danach else ("oe" if self.oeffentlich else "noe")
 
     @property
     def drucksache(self) -> str:
         return ", ".join(self.drucksachen)
+
+    @property
+    def drucksache_mit_art(self) -> str:
+        """„19/0171 (Beschlussvorlage), 19/0178 (Ergänzung)“ for the Tagesordnung table."""
+        return ", ".join(f"{nr} ({art})" if art else nr
+                         for nr, art in zip(self.drucksachen, self.arten or [""] * len(self.drucksachen), strict=True))
 
 
 @dataclass

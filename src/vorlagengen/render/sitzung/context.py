@@ -9,7 +9,8 @@ pages show something non-public (they carry the Körperschaft's confidentiality 
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field, fields
+import re
+from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
@@ -17,11 +18,12 @@ from ...model import Koerperschaft, Sitzung
 from ...records import ProjectData, Record, SitzungRecord, TopEntry
 from ...schwaerzung import KLASSE, texte
 from ...stand import stand
-from ..context import PersonInfo, datum
+from ..context import PersonInfo, ProfilView, datum
 from ..layouts import Layout
 from .anlagen import anlagen_views
 from .blaetter import Blatt, DokumentView, InhaltZeile, TopView, anfuehrung, mark_unterlagen
 
+NACHGETRAGEN = ("Nachtrag", "Tischvorlage")  # announced by a Nachtrag; „in der Sitzung“ only in the Niederschrift
 WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
@@ -33,6 +35,7 @@ class SitzungContext:
     gremium: str
     sitzung: Sitzung
     bezeichnung: str
+    sitzung_titel: str  # the Bezeichnung, with the Sitzungsnummer unless the Bezeichnung already names it
     datum: str
     wochentag: str
     beginn: str
@@ -46,7 +49,9 @@ class SitzungContext:
     leitung: PersonInfo | None
     tops: list[TopView]
     praefix: str
-    nachtraege: list[TopView]
+    worte: ProfilView  # the Körperschaft's words for labels („Enthält Anlagen“, „dazu“)
+    einladung: list[TopView]  # the Tagesordnung as sent: no item added since, no mark of a later change
+    nachtraege: list[TopView]  # what the Nachtrag zur Tagesordnung announces: added and withdrawn items
     nichtoeffentlich_vorhanden: bool
     nichtoeffentlich_im_inhalt: bool
     stand: str
@@ -86,6 +91,7 @@ def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *
         gremium=gremium.name,
         sitzung=s,
         bezeichnung=s.bezeichnung or "",
+        sitzung_titel=sitzung_titel(s),
         datum=datum(s.datum),
         wochentag=WOCHENTAGE[s.datum.weekday()],
         beginn=s.beginn,
@@ -99,7 +105,9 @@ def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *
         leitung=PersonInfo.of(leitung),
         tops=tops,
         praefix=srec.praefix,
-        nachtraege=[t for t in tops if t.nachtrag],
+        worte=ProfilView(k.profil),
+        einladung=[replace(t, abgesetzt=False) for t in tops if not t.nachtrag],
+        nachtraege=[t for t in tops if t.nachtrag in NACHGETRAGEN or (t.abgesetzt and not t.nachtrag)],
         nichtoeffentlich_vorhanden=srec.hat_nichtoeffentlichen_teil(),
         nichtoeffentlich_im_inhalt=any(not t.oeffentlich for t in tops),
         stand=stand(project.root)[0],
@@ -108,6 +116,15 @@ def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *
         vermerk="" if public else k.oeffentlichkeit.vermerk,
         vermerk_inhalt=not public and any(not t.oeffentlich for t in tops),
     )
+
+
+def sitzung_titel(s: Sitzung) -> str:
+    """„25. öffentliche Sitzung (SGA/2019/02)“, but „21. Sitzung des Rates“ for number 21 (not „… (21)“)."""
+    if not s.bezeichnung:
+        return s.nummer
+    if re.search(rf"(?<![\w/]){re.escape(s.nummer)}(?![\w/])", s.bezeichnung):
+        return s.bezeichnung
+    return f"{s.bezeichnung} ({s.nummer})"
 
 
 def shows_internal(record: Record, project: ProjectData) -> bool:
@@ -129,7 +146,11 @@ def _top_views(project: ProjectData, srec: SitzungRecord, public: bool, mappe: M
             continue
         view = TopView(entry.nummer, anfuehrung(entry.titel), entry.oeffentlich, entry.nachtrag, entry.ebene,
                        anfuehrung(entry.hinweis), entry.abgesetzt, [r.vorlage.nummer for r in entry.records],
-                       ziel=f"t{i}")
+                       ziel=f"t{i}", danach=entry.danach)
+        arten = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].art_bezeichnung
+        view.arten = [arten.get(r.vorlage.art, r.vorlage.art) for r in entry.records]
+        view.dazu = [f"{r.vorlage.nummer}: {anfuehrung(r.vorlage.betreff)}" for r in entry.dazu]
+        view.mit_anlagen = any(r.vorlage.anlagen for r in entry.records)
         if mappe is not None and not entry.abgesetzt:
             view.dokumente = _dokumente(project, entry, public, mappe, counter)
         tops.append(view)

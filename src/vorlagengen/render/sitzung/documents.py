@@ -102,6 +102,12 @@ def _epoch(project: ProjectData, srec: SitzungRecord) -> int:
     return epoch
 
 
+def _sent_epoch(srec: SitzungRecord) -> int:
+    """Noon of the Einladung's day: the time an Einladung carries, whatever was committed since."""
+    d = srec.sitzung.einladungsdatum or srec.sitzung.datum
+    return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
+
+
 def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False,
                   public: PublicProject | None = None) -> SitzungResult:
     """Einladung, a Nachtrag (when items were added after the Einladung) and the full Mappe from the
@@ -205,18 +211,23 @@ def _letters(job: Job) -> dict[str, bytes]:
     for name, ctx, template, with_docx in docs:
         md = render_markdown(layout, ctx.as_dict(), f"{template}.md.j2")
         title = f"{TITEL[name]}: {ctx.gremium} am {ctx.datum}"
-        source = _typst_source(md, LETTER_MAIN.format(template), epoch, display, public=name == "Bekanntmachung")
-        results[f"{name}.pdf"] = engines.typst_pdf(source, layout, _inputs(ctx, title, job.entwurf), epoch, display)
+        # the Einladung as sent is rebuilt byte for byte: it carries its own date, not the commit's
+        when = _sent_epoch(job.srec) if name == "Einladung" else epoch
+        source = _typst_source(md, LETTER_MAIN.format(template), when, display, public=name == "Bekanntmachung")
+        results[f"{name}.pdf"] = engines.typst_pdf(source, layout, _inputs(ctx, title, job.entwurf), when, display)
         if with_docx:
-            results[f"{name}.docx"] = _docx(md, layout, epoch, display, job.entwurf)
+            results[f"{name}.docx"] = _docx(md, layout, when, display, job.entwurf)
     return results
 
 
 def drucksache_pdf(project: ProjectData, record: Record) -> bytes:
-    """The Drucksache's own PDF, exactly as ``build`` sets it in the tree ``project`` stands for (the
-    public projection gives its public form)."""
+    """The Drucksache's own PDF as ``build`` sets it in the tree ``project`` stands for (the public
+    projection gives its public form), but without its own page counter: in the Mappe the Mappe's
+    header counts the pages."""
     layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
-    return convert(prepare(record, project, layout), layout, ["pdf"])["pdf"]
+    prepared = prepare(record, project, layout)
+    prepared.inputs["seitenzahl"] = "nein"
+    return convert(prepared, layout, ["pdf"])["pdf"]
 
 
 def _mappe(job: Job, public: bool, name: str, warnings: list[str]) -> bytes:

@@ -14,7 +14,7 @@ from pathlib import Path
 
 from ... import trees
 from ...public import public_project
-from ...records import Project, ProjectData, PublicProject, SitzungRecord, display_path, slug
+from ...records import Project, ProjectData, PublicProject, SitzungRecord, anlage_path, display_path, slug
 from ...schwaerzung import klartext
 from ...stand import stand
 from ...writing import csv_bytes, write_atomic
@@ -27,6 +27,7 @@ from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
     TEIL_OEFFENTLICH,
     KontrollZeile,
+    anlagen_of,
     auszug_contexts,
     kontroll_zeilen,
     niederschrift_context,
@@ -50,8 +51,9 @@ class Target:
 
 
 def file_part(nummer: str) -> str:
-    """A TOP number in a file name: „Ö 3“ → „Oe-3“ (ASCII, so every system and web server takes it)."""
-    return slug(nummer.replace("Ö", "Oe").replace("ö", "oe").replace("Ä", "Ae").replace("Ü", "Ue"))
+    """A TOP number in a file name: „Ö 3“ → „Oe-3“, „7.“ → „7“ (ASCII, so every system and web server
+    takes it, and no „..“ before the suffix)."""
+    return slug(nummer.replace("Ö", "Oe").replace("ö", "oe").replace("Ä", "Ae").replace("Ü", "Ue")).strip(".-")
 
 
 def _epoch(project: ProjectData, day: dt.date) -> int:
@@ -108,7 +110,7 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
 
     internal: list[tuple[Path, Target]] = [
         (internal_dir / "Niederschrift-oeffentlicher-Teil", niederschrift(project, srec, TEIL_OEFFENTLICH, False))]
-    if any(not e.oeffentlich for e in srec.all_tops()):
+    if any(not e.oeffentlich_beraten for e in srec.all_tops()):
         internal.append((internal_dir / "Niederschrift-nichtoeffentlicher-Teil",
                          niederschrift(project, srec, TEIL_NICHTOEFFENTLICH, False)))
     for ctx in auszug_contexts(project, srec, today):
@@ -118,6 +120,13 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
                                 srec.sitzung.nummer, n.stand == "Entwurf", False, own + drucksachen)))
     public_doc = niederschrift(public, public_srec, TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal")
     written = []
+    # the Anlagen, named by their number only: the public ones from the projection's Niederschrift
+    for folder, s in ((public_dir, public_srec), (internal_dir, srec)):
+        for nr, anlage in anlagen_of(s, public=s is public_srec):
+            source = anlage_path(anlage.datei, path)
+            target_path = folder / f"Niederschrift-Anlage-{nr}{source.suffix.lower()}"
+            write_atomic(target_path, source.read_bytes())
+            written.append(target_path)
     for base, target in [(public_dir / "Niederschrift", public_doc), *internal]:
         for fmt, data in _render(target, layout, body, epoch, display).items():
             path = base.with_name(base.name + "." + fmt)
@@ -139,7 +148,8 @@ def kontrolle_csv(rows: list[KontrollZeile]) -> bytes:
 
 
 def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
-                      status: str | None = None, public: PublicProject | None = None) -> list[Path]:
+                      status: str | None = None, alle: bool = False,
+                      public: PublicProject | None = None) -> list[Path]:
     """The Beschlusskontrolle of each Körperschaft as PDF and CSV: all Beschlüsse from the full
     project (internal tree) and those of public TOPs from the projection ``public`` (public tree,
     made here if not given), filtered by Gremium and status."""
@@ -152,11 +162,12 @@ def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: s
         layout = get_layout(koerperschaft.layout, project.root)
         sources: tuple[tuple[ProjectData, str], ...] = ((public, PUBLIC_TREE), (project, INTERNAL_TREE))
         for proj, tree in sources:
-            rows = [r for r in kontroll_zeilen(proj, today) if r.koerperschaft == body_id
+            rows = [r for r in kontroll_zeilen(proj, today, alle=alle) if r.koerperschaft == body_id
                     and (gremium is None or r.gremium_id == gremium) and (status is None or r.status == status)]
             auswahl = ", ".join((project.ref.gremien[gremium].name if gremium else "alle Gremien",
                                  f"Stand „{status}“" if status else "jeder Stand",
-                                 "nur öffentliche Beschlüsse" if proj.public else "mit nichtöffentlichen"))
+                                 "nur öffentliche Beschlüsse" if proj.public else "mit nichtöffentlichen",
+                                 "alle Beschlüsse" if alle else "Beschlüsse mit Auftrag an die Verwaltung"))
             md = render_markdown(layout, {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
                                           "heute": today.strftime("%d.%m.%Y")}, "beschlusskontrolle.md.j2")
             docs = _render(Target(md, "Beschlusskontrolle", "", False, proj.public), layout, koerperschaft.name,
