@@ -234,8 +234,8 @@ def test_a_top_moved_to_the_non_public_part_in_the_session_leaves_no_public_trac
     step = next(s for s in r.vorlage.beratungsfolge if s.gremium == "wandsbek-jha")
     assert (step.oeffentlich, step.ergebnis, step.top) == (False, None, None)
     assert not any(k[1] == "19/0171" and k[2] == "wandsbek-jha" for k in public.ergebnisse)
-    rows = {public: [z.top for z in kontroll_zeilen(project, dt.date(2011, 6, 1), public=public)
-                     if z.gremium_id == "wandsbek-jha"] for public in (True, False)}
+    rows = {proj.public: [z.top for z in kontroll_zeilen(proj, dt.date(2011, 6, 1))
+                          if z.gremium_id == "wandsbek-jha"] for proj in (public, project)}
     assert rows == {True: ["12.7"], False: ["Ö 3", "12.7"]}
     full = next(s for s in project.sitzungen if s.sitzung.gremium == "wandsbek-jha")
     files = build_niederschrift(project, full, tmp_path / "build", dt.date(2011, 6, 1))
@@ -344,18 +344,19 @@ def test_beschlusskontrolle_lists_every_beschluss_that_asks_the_verwaltung_to_ac
          "berichten.\n    abstimmung:\n      ja: 4")
     project = load_project(demo)
 
-    def rows(**kw: bool) -> list[tuple[str, str, str, str]]:
-        return [(z.top, z.amt, z.frist, z.ampel) for z in kontroll_zeilen(project, dt.date(2011, 6, 1), **kw)
+    def rows(*, public: bool) -> list[tuple[str, str, str, str]]:
+        proj = public_project(project) if public else project
+        return [(z.top, z.amt, z.frist, z.ampel) for z in kontroll_zeilen(proj, dt.date(2011, 6, 1))
                 if z.gremium_id == "wandsbek-jha"]
 
     # Ö 2 has no kontrolle block: listed by its words, with the profile's default Frist (90 days)
     assert rows(public=True) == [("Ö 2", "Verwaltung", "09.08.2011", "gelb"),
                                  ("Ö 3", "Dezernat Soziales, Jugend und Gesundheit", "30.09.2011", "grün"),
                                  ("12.7", "Dezernat Soziales, Jugend und Gesundheit", "31.12.2011", "gelb")]
-    lueneburg = [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1), public=False, alle=True)
+    lueneburg = [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1), alle=True)
                  if z.gremium_id == "lueneburg-sga"]
     assert lueneburg == ["Ö 2", "Ö 3a"]  # on demand every Beschluss, also the Genehmigung of the Protokoll
-    assert [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1), public=False)
+    assert [z.top for z in kontroll_zeilen(project, dt.date(2019, 5, 1))
             if z.gremium_id == "lueneburg-sga"] == ["Ö 3a"]
 
 
@@ -408,7 +409,7 @@ def test_a_top_vertagt_in_the_session_flows_into_beratungsfolge_projection_and_k
     assert srec.oeffentliche_ergebnisse["Ö 4"].ergebnis == "vertagt"
     (pr,) = [r for r in public.records if r.vorlage.nummer == "19/0178"]
     assert next(s for s in pr.vorlage.beratungsfolge if s.gremium == "wandsbek-jha").ergebnis == "vertagt"
-    assert "Ö 4" not in [z.top for z in kontroll_zeilen(project, dt.date(2011, 6, 1), public=False, alle=True)
+    assert "Ö 4" not in [z.top for z in kontroll_zeilen(project, dt.date(2011, 6, 1), alle=True)
                          if z.gremium_id == "wandsbek-jha"]
 
 
