@@ -12,11 +12,12 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .topnummern import Profil as TopProfil
+from .woerter import KEYS as WORT_KEYS
 
 ART = Literal[
     "Beschlussvorlage",
@@ -104,6 +105,11 @@ PROFIL_TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", 
 BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
                       "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
                       "ursprung", "aktuell"]
+# every key of the word table (woerter.py)
+if TYPE_CHECKING:
+    WORT = str
+else:
+    WORT = Literal.__getitem__(WORT_KEYS)
 
 
 def kurzwort(art: str) -> str:
@@ -412,6 +418,12 @@ class Profil(_Strict):
         None, description="Titelwort für alle Arten, z. B. „Drucksache“ (Titel: „Drucksache - 0305/III“)")
     titel: dict[ART, Text] = Field(
         default_factory=dict, description="Titelwort je Art (geht „titelwort“ vor), z. B. Antrag: Antrag")
+    woerter: dict[WORT, str] = Field(
+        default_factory=dict, description="Wörter der Layouts für alle Arten (README: Wörter); geht "
+        "„bezeichnungen“, „ueberschriften“ und „titelwort“ vor; ein leeres Wort lässt die Stelle weg")
+    woerter_je_art: dict[ART, dict[WORT, str]] = Field(
+        default_factory=dict, description="Wörter je Art, z. B. Anfrage: {initiator: Fragesteller}; gehen "
+        "„woerter“ vor")
 
 
 class NiederschriftProfil(_Strict):

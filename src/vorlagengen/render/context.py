@@ -76,6 +76,7 @@ class Schritt:
     status: str  # Erledigt, Geplant, ohne Ergebnis
     sitzung: str = ""  # "33. öffentliche Sitzung des …", or the Sitzung record's number
     ergebnis_wert: str = ""  # the normalised value (ergebnis)
+    gremium_genitiv: str = ""  # from data/gremien.yaml only („des Finanzausschusses“), never guessed
 
 
 @dataclass
@@ -136,7 +137,8 @@ class PersonInfo:
 class Context:
     v: Vorlage
     koerperschaft: Any
-    art: str
+    art: str  # the Art's word: art_bezeichnung, else the Art
+    dringlich: bool
     status: str
     nummer: str
     datum: str
@@ -169,7 +171,7 @@ class Context:
     fassung: int | None
     berichterstatter: PersonInfo | None
     unterschriften: list[PersonInfo]
-    unterschrift_fuer: str  # "Für die SPD-Fraktion"
+    unterschrift_fuer: str  # "die SPD-Fraktion" (the word table puts „Für“ before it)
     ort_datum: str
     autor: str  # PDF author: the Fraktion of an Antrag, else the federführende Stelle or the body
     extra: dict[str, Any] = field(default_factory=dict)
@@ -266,8 +268,10 @@ def _schritte(v: Vorlage, ref: RefData, sitzungen: dict[tuple[str, dt.date], str
         erledigt = s.erledigt or s.ergebnis is not None or s.ergebnis_text is not None
         status = "Erledigt" if erledigt else ("ohne Ergebnis" if i in past else "Geplant")
         sitzung = s.sitzung or (sitzungen.get((s.gremium, s.datum), "") if s.datum else "")
-        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
-                             s.oeffentlich, s.ergebnis_text or s.ergebnis or "", status, sitzung, s.ergebnis or ""))
+        g = ref.gremien[s.gremium]
+        steps.append(Schritt(g.name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
+                             s.oeffentlich, s.ergebnis_text or s.ergebnis or "", status, sitzung, s.ergebnis or "",
+                             g.genitiv or ""))
     return steps
 
 
@@ -315,7 +319,8 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
     return Context(
         v=v,
         koerperschaft=k,
-        art=_dringlich(k.art_bezeichnung.get(v.art, v.art), v.dringlich or bool(v.dringlichkeit)),
+        art=k.art_bezeichnung.get(v.art, v.art),
+        dringlich=v.dringlich or bool(v.dringlichkeit),
         status=v.status,
         nummer=v.nummer,
         datum=datum(v.datum),
@@ -348,18 +353,10 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         fassung=v.fassung,
         berichterstatter=PersonInfo.of(ref.personen.get(v.berichterstatter or "")),
         unterschriften=[p for p in unterzeichnende if p is not None],
-        unterschrift_fuer=f"Für {_fuer(fuer)}" if fuer else "",
+        unterschrift_fuer=_fuer(fuer) if fuer else "",
         ort_datum=(u.ort_datum or "") if u else "",
         autor=initiator if fraktion else (federfuehrend or initiator or k.name),
     )
-
-
-def _dringlich(art: str, dringlich: bool) -> str:
-    """„Dringliche Vorlage zur Kenntnisnahme“, „Dringlicher Antrag“."""
-    if not dringlich:
-        return art
-    first = art.split()[0].lower() if art.split() else ""
-    return ("Dringlicher " if first in ("antrag", "beschluss", "bericht") else "Dringliche ") + art
 
 
 def _fuer(g: Gremium) -> str:
