@@ -187,7 +187,7 @@ class Beratungsschritt(_Strict):
         "wird sie verlinkt")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
     zustaendigkeit: ZUSTAENDIGKEIT | None = Field(
-        None, description="Rolle des Gremiums in diesem Schritt (Pflicht außer bei übernommenen Drucksachen)")
+        None, description="Rolle des Gremiums in diesem Schritt; leer, wenn das System der Körperschaft keine nennt")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
     ergebnis_text: Text | None = Field(
@@ -196,6 +196,12 @@ class Beratungsschritt(_Strict):
     abstimmung: str | None = Field(
         None, description="Abstimmungsergebnis im Wortlaut, z. B. „einstimmig, 0 Enthaltungen“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
+    beschluss_nr: Text | None = Field(
+        None, description="Beschluss-Nr. der Körperschaft für diesen Schritt, z. B. „12/3/2020“")
+    beratungsinhalt: Markdown | None = Field(
+        None, description="Beratungsinhalt des Tagesordnungspunkts (Auszug aus der Niederschrift)")
+    wortprotokoll: Markdown | None = Field(
+        None, description="Wortprotokoll des Tagesordnungspunkts (Auszug), wenn die Körperschaft eines führt")
 
 
 class Abschnitt(_Strict):
@@ -326,10 +332,23 @@ class Vorlage(_Strict):
     federfuehrend: Id | None = Field(None, description="federführende Stelle (Kennung aus data/aemter.yaml)")
     beteiligt: list[Id] = Field(default_factory=list, description="beteiligte Stellen (data/aemter.yaml)")
     bearbeiter: Id | None = Field(None, description="Bearbeiter/-in (data/personen.yaml)")
-    verfasser: list[Id] = Field(default_factory=list, description="Verfasser/-innen (data/personen.yaml)")
+    verfasser: list[Id] = Field(
+        default_factory=list, description="Verfasser/-innen: Personen (data/personen.yaml) oder Stellen wie "
+        "„Bezirksamt“ (data/aemter.yaml)")
     initiator: Id | None = Field(
         None, description="Antragsteller/Initiator: eine Fraktion oder ein Gremium (data/gremien.yaml) oder eine "
         "Stelle der Verwaltung (data/aemter.yaml)")
+    initiator_stelle: Id | None = Field(
+        None, description="zweite Stelle unter dem Initiator, z. B. „Bezirksstadtrat für Wirtschaft“ unter dem "
+        "Bezirksamt (data/aemter.yaml)")
+    fragesteller: list[Id] = Field(
+        default_factory=list, description="fragende Mitglieder, im Titel genannt („Große Anfrage der "
+        "Abgeordneten A, B (Fraktion)“; data/personen.yaml)")
+    antwort_datum: Datum | None = Field(
+        None, description="Datum der Antwort, wenn die Drucksache Anfrage und Antwort trägt (Anfrage vom …, "
+        "Antwort vom …)")
+    wahlperiode: int | None = Field(
+        None, ge=1, description="Wahlperiode, wie die Drucksache sie nennt (eigene Zeile im Kopf)")
     dezernent: Id | None = Field(
         None, description="zuständige Dezernentin / fed. Senator/-in (data/personen.yaml)"
     )

@@ -77,6 +77,9 @@ class Schritt:
     sitzung: str = ""  # "33. öffentliche Sitzung des …", or the Sitzung record's number
     ergebnis_wert: str = ""  # the normalised value (ergebnis)
     gremium_genitiv: str = ""  # from data/gremien.yaml only („des Finanzausschusses“), never guessed
+    beschluss_nr: str = ""
+    beratungsinhalt: str = ""  # Markdown
+    wortprotokoll: str = ""  # Markdown
 
 
 @dataclass
@@ -174,6 +177,10 @@ class Context:
     unterschrift_fuer: str  # "die SPD-Fraktion" (the word table puts „Für“ before it)
     ort_datum: str
     autor: str  # PDF author: the Fraktion of an Antrag, else the federführende Stelle or the body
+    initiator_stelle: str = ""  # a second Stelle under the initiator („Bezirksstadtrat für Wirtschaft“)
+    fragesteller: list[str] = field(default_factory=list)  # the asking members' names
+    antwort_datum: str = ""
+    wahlperiode: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -271,7 +278,7 @@ def _schritte(v: Vorlage, ref: RefData, sitzungen: dict[tuple[str, dt.date], str
         g = ref.gremien[s.gremium]
         steps.append(Schritt(g.name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
                              s.oeffentlich, s.ergebnis_text or s.ergebnis or "", status, sitzung, s.ergebnis or "",
-                             g.genitiv or ""))
+                             g.genitiv or "", s.beschluss_nr or "", s.beratungsinhalt or "", s.wortprotokoll or ""))
     return steps
 
 
@@ -328,7 +335,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         federfuehrend=federfuehrend,
         beteiligt=[ref.aemter[a].name for a in v.beteiligt],
         bearbeiter=PersonInfo.of(ref.personen.get(v.bearbeiter or "")),
-        verfasser=[PersonInfo.of(ref.personen[p]) for p in v.verfasser],  # type: ignore[misc]
+        verfasser=[_verfasser(ref, p) for p in v.verfasser],
         dezernent=PersonInfo.of(ref.personen.get(v.dezernent or "")),
         initiator=initiator,
         bezug=bezuege[0].nummer if bezuege else "",
@@ -356,7 +363,20 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         unterschrift_fuer=_fuer(fuer) if fuer else "",
         ort_datum=(u.ort_datum or "") if u else "",
         autor=initiator if fraktion else (federfuehrend or initiator or k.name),
+        initiator_stelle=ref.aemter[v.initiator_stelle].name if v.initiator_stelle else "",
+        fragesteller=[ref.personen[p].name for p in v.fragesteller],
+        antwort_datum=datum(v.antwort_datum),
+        wahlperiode=v.wahlperiode,
     )
+
+
+def _verfasser(ref: RefData, ident: str) -> PersonInfo:
+    """A Verfasser: a person, or a Stelle („Bezirksamt“) under its name."""
+    if ident in ref.personen:
+        return PersonInfo.of(ref.personen[ident])  # type: ignore[return-value]
+    name = ref.aemter[ident].name
+    return PersonInfo(name, name, name, "", "")
+
 
 
 def _fuer(g: Gremium) -> str:
