@@ -93,6 +93,10 @@ SCHLUESSEL: dict[str, str] = {
     "seite": "Seitenzahl einer Anlage mit einer Seite",
     "anlage_personenbezogen": "Vermerk einer Anlage mit personenbezogenen Daten",
     "anlage_nichtoeffentlich": "Vermerk einer nichtöffentlichen Anlage",
+    "hinweis_nichtoeffentlich": "öffentliche Ausgabe: eine nichtöffentliche Anlage ist weggelassen; {n}",
+    "hinweis_nichtoeffentliche": "öffentliche Ausgabe: mehrere nichtöffentliche Anlagen; {n}: ihre Zahl",
+    "hinweis_personenbezogen": "öffentliche Ausgabe: eine Anlage mit personenbezogenen Daten ist weggelassen; {n}",
+    "hinweis_personenbezogene": "öffentliche Ausgabe: mehrere Anlagen mit personenbezogenen Daten; {n}: ihre Zahl",
     "spalte_nr": "Spaltenkopf der Nummer (Anlagen)",
     "spalte_name": "Spaltenkopf des Namens (Anlagen)",
     "spalte_original": "Spaltenkopf der Originaldatei (Anlagen)",
@@ -104,7 +108,7 @@ SCHLUESSEL: dict[str, str] = {
     "unterschrift_funktion": "Funktion unter dem Namen; {funktion}: die Funktion aus data/personen.yaml",
     "antwort_datum": "Bezeichnung des Datums der Antwort",
     "wahlperiode": "Bezeichnung der Wahlperiode",
-    "initiator_stelle": "Trennzeichen bzw. Wort zwischen Initiator und zweiter Stelle",
+    "initiator_stelle": "Zeichen oder Wort zwischen Initiator und zweiter Stelle",
     "fragesteller": "Zeile der fragenden Mitglieder unter dem Titel; {namen}, {fraktion} (Name des Initiators)",
     "und": "Wort vor dem letzten von mehreren Namen",
     # Finanzen
@@ -184,3 +188,25 @@ def fill(word: str, values: Mapping[str, object]) -> str:
 
 def placeholders(word: str) -> set[str]:
     return set(_PLACEHOLDER.findall(word))
+
+
+def tabelle(packaged: Path | None = None) -> str:
+    """The README's table of the keys: meaning, default, and where a layout says otherwise."""
+    root = packaged or Path(__file__).resolve().parent / "templates"
+    files = {f.name: read_tafel(f / FILENAME) for f in sorted(root.iterdir()) if (f / FILENAME).is_file()}
+    base = files.pop("_base")
+    rows = ["| Schlüssel | Bedeutung | Vorgabe | abweichend im Layout |", "|---|---|---|---|"]
+    for key, meaning in SCHLUESSEL.items():
+        other = []
+        for name, t in files.items():
+            if key in t.alle:
+                other.append(f"{name}: „{t.alle[key]}“")
+            other += [f"{name}, {art}: „{words[key]}“" for art, words in t.arten.items() if key in words]
+        default = base.alle.get(key, "")
+        cells = [f"`{key}`", meaning.strip(), f"„{default}“" if default else "(leer)", "; ".join(other)]
+        rows.append("| " + " | ".join(c.replace("|", "\\|") for c in cells) + " |")
+    return "\n".join(rows) + "\n"
+
+
+if __name__ == "__main__":
+    print(tabelle(), end="")

@@ -42,7 +42,7 @@ from ..records import DATA_DIR, Project, Record, hash_files, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
-from .context import Context, Verweise, build_context
+from .context import Context, Verweise, anlagen_hinweis, build_context
 from .docx_reference import reference_for, with_footer_text
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
@@ -204,6 +204,8 @@ def prepare(record: Record, project: Project, layout: Layout) -> Prepared:
     w = woerter_for(layout, ctx)
     values = ctx.as_dict()
     values.update(w=w, art=w("art_dringlich") if ctx.dringlich else ctx.art)
+    if project.public:
+        values["anlagen_hinweis"] = anlagen_hinweis(record, ctx.koerperschaft, w)
     markdown = render_markdown(layout, values)
     return Prepared(markdown, inputs_for_typst(ctx, w), epoch_of(record), ctx.entwurf, project.public, record.display,
                     origins_of(record.vorlage, record.path, record.display))

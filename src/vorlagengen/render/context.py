@@ -11,6 +11,7 @@ from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
 from pathlib import Path
+from collections.abc import Callable
 from typing import Any
 
 from ..checks import past_without_result
@@ -204,23 +205,22 @@ def anlagen_info(record: Record) -> list[AnlageInfo]:
     return out
 
 
-def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
-    return f"{n} {einzahl if n == 1 else mehrzahl}"
-
-
-def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft) -> str:
-    """What a public document says about the Anlagen the projection left out (README: Anlagen):
-    „und 1 nichtöffentliche Anlage und 1 Anlage mit personenbezogenen Daten (nicht veröffentlicht)“."""
+def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft, w: Callable[..., str]) -> str:
+    """What a public document says about the Anlagen the projection left out (README: Anlagen), in
+    the words of the word table ``w``: „und 1 nichtöffentliche Anlage und 1 Anlage mit
+    personenbezogenen Daten (nicht veröffentlicht)“."""
     noe = record.vorenthalten.get("nichtöffentlich", 0)
     pers = record.vorenthalten.get("personenbezogen", 0)
     parts = []
     if noe and koerperschaft.oeffentlichkeit.nichtoeffentliche_anlagen == "anzahl":
-        parts.append(_anzahl(noe, "nichtöffentliche Anlage", "nichtöffentliche Anlagen"))
+        parts.append(w("hinweis_nichtoeffentlich" if noe == 1 else "hinweis_nichtoeffentliche", n=noe))
     if pers:
-        parts.append(_anzahl(pers, "Anlage", "Anlagen") + " mit personenbezogenen Daten (nicht veröffentlicht)")
+        parts.append(w("hinweis_personenbezogen" if pers == 1 else "hinweis_personenbezogene", n=pers))
+    parts = [p for p in parts if p]
     if not parts:
         return ""
-    return ("und " if record.vorlage.anlagen else "") + " und ".join(parts)
+    und = f" {w('und')} "
+    return (und.lstrip() if record.vorlage.anlagen else "") + und.join(parts)
 
 
 def bezug_text(v: Vorlage, nr: str, ref: RefData, betreffs: dict[tuple[str, str], str],
@@ -238,24 +238,9 @@ def bezug_text(v: Vorlage, nr: str, ref: RefData, betreffs: dict[tuple[str, str]
 
 
 def genitiv(g: Gremium | None, name: str) -> str:
-    """„der SPD-Fraktion“, „des Jugendhilfeausschusses“: data/ wins, else derived from the name."""
-    if g is not None and g.genitiv:
-        return g.genitiv
-    words = name.split()
-    if not words:
-        return ""
-    first, last, rest = words[0].lower(), words[-1].lower(), " ".join(words[1:])
-    if first in ("der", "des", "von"):
-        return name
-    female = ("fraktion", "gruppe", "ung", "schaft", "konferenz", "kommission", "partei", "runde", "kammer",
-              "versammlung", "vertretung")
-    if (g is not None and g.typ == "Fraktion") or last.endswith(female) or first.endswith(female):
-        return f"der {name}"
-    if first.endswith(("ausschuss", "amt", "kreis", "tag")):
-        return f"des {words[0]}es{' ' + rest if rest else ''}"
-    if first.endswith(("rat", "gremium", "senat", "vorstand")):
-        return f"des {words[0]}s{' ' + rest if rest else ''}"
-    return f"von {name}"
+    """„der SPD-Fraktion“, „des Jugendhilfeausschusses“ as data/gremien.yaml gives it (``genitiv``);
+    without it the name as it stands – no grammar is guessed."""
+    return g.genitiv if g is not None and g.genitiv else name
 
 
 def _wer(ref: RefData, ident: str | None) -> tuple[str, Gremium | None, bool]:
@@ -343,7 +328,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         bezug_oeffentlich=all(b.oeffentlich for b in bezuege),
         beratungsfolge=steps,
         anlagen=anlagen_info(record),
-        anlagen_hinweis=anlagen_hinweis(record, k) if public else "",
+        anlagen_hinweis="",  # worded by the layout's word table (render/build.py)
         unterschrift_zusatz=(u.zusatz or "") if u else "",
         unterschrift=unterzeichnende[0] if len(unterzeichnende) == 1 and not (u and u.fuer) else None,
         entwurf=v.entwurf,
@@ -380,8 +365,9 @@ def _verfasser(ref: RefData, ident: str) -> PersonInfo:
 
 
 def _fuer(g: Gremium) -> str:
-    """„die SPD-Fraktion“, „den Ausschuss …“: the accusative after „Für“."""
-    gen = genitiv(g, g.name)
+    """„die SPD-Fraktion“, „den Ausschuss …“: the accusative after „Für“, from the Gremium's genitive
+    in data/ (der → die, des → den); without it the name."""
+    gen = g.genitiv or ""
     if gen.startswith("der "):
         return "die " + gen[4:]
     if gen.startswith("des "):

@@ -78,6 +78,13 @@ def zeilen(value: object) -> Markup:
     return Markup("\\\n".join(lines))
 
 
+def zelle(value: object) -> Markup:
+    """``zeilen`` for a table cell (a Betreff „…\nhier: …“): pipe tables allow no line break, so the
+    lines are joined by a template span that the filter turns into one (vorlage.lua)."""
+    lines = [inline(line) for line in str(value).replace("\r\n", "\n").split("\n") if line.strip()]
+    return Markup("[]{.vg-umbruch}".join(lines))
+
+
 def eur(value: object, word: str = "EUR") -> Markup:
     """An amount with its currency word, joined by a no-break space so they never part."""
     return Markup(f"{betrag(value)}\u00a0{word}")  # type: ignore[arg-type]
@@ -154,7 +161,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag),
-                       klartext=klartext, zeilen=zeilen, eur=eur)
+                       klartext=klartext, zeilen=zeilen, zelle=zelle, eur=eur)
     # the rules of each Art and of the text parts (model.py), one source for code and templates
     env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env

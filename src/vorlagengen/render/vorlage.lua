@@ -363,6 +363,8 @@ function Span(span)
   for _, c in ipairs(span.classes) do
     if c == "geschwaerzt" then
       return geschwaerzt(span)
+    elseif c == "vg-umbruch" then
+      return pandoc.LineBreak()  -- a line break inside a table cell (markdown.py: zelle)
     end
   end
   if vg_class(span.attr) ~= nil and span.attributes.style and is_docx then
