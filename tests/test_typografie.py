@@ -16,7 +16,7 @@ from conftest import LUENEBURG_HEAD
 from render_support import pdf_pages
 from vorlagengen.project import load_project
 from vorlagengen.render.build import build
-from vorlagengen.typografie import joins, quotes, setze
+from vorlagengen.typografie import joins, quotes
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -69,7 +69,6 @@ class ArtRegel:
 
     pflicht: tuple[str, ...]  # fields that must be filled (named in the message when empty)
     angeboten: tuple[str, ...] = ()  # further text parts the skeleton offers, commented out
-    kurzwort: str = ""  # the Art's word in a page head („Mitteilung“, „Antwort“); default: the Art
     von_initiator: bool = False  # comes from a Fraktion or Gremium (initiator), not from the Verwaltung
 
 
@@ -85,13 +84,13 @@ ART_STIL = "Vorlagenart"  # Word character style of the Art's word in a page hea
 
 ART_REGELN: dict[str, ArtRegel] = {
     "Beschlussvorlage": ArtRegel(("sachverhalt", "beschlussvorschlag")),
-    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",), kurzwort="Mitteilung"),
+    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
     "Informationsvorlage": ArtRegel(("sachverhalt",)),
     "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
     "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
     "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
     # the Fragen: its own, or those of the Anfrage it answers (checks/across.py)
-    "Beantwortung einer Anfrage": ArtRegel(("bezug", "antwort"), ("fragen",), kurzwort="Antwort"),
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "antwort"), ("fragen",)),
     "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
     "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
     "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
@@ -110,10 +109,6 @@ if TYPE_CHECKING:
     WORT = str
 else:
     WORT = Literal.__getitem__(WORT_KEYS)
-
-
-def kurzwort(art: str) -> str:
-    return ART_REGELN[art].kurzwort or art
 
 
 
@@ -519,7 +514,8 @@ class Gremium(_Strict):
         "(z. B. „Bezirksamt“ als Initiator)")
     kurzname: str | None = Field(None, description="Kurzname, z. B. „JHA“")
     genitiv: Text | None = Field(
-        None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“ (sonst abgeleitet)")
+        None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“; ohne ihn steht der Name, "
+        "wie er ist (nichts wird abgeleitet)")
     mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 

@@ -166,6 +166,9 @@ def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungR
         personen.update(p for p in (v.bearbeiter, v.dezernent, v.berichterstatter) if p)
         personen.update(v.unterschrift.alle if v.unterschrift else [])
         personen.update(v.verfasser)
+        personen.update(v.fragesteller)
+        aemter.update(v.verfasser)  # a Verfasser is a person or a Stelle: only the one that exists is copied
+        aemter.update([v.initiator_stelle] if v.initiator_stelle else [])
         gremien.update(step.gremium for step in v.beratungsfolge)
         gremien.update([v.unterschrift.fuer] if v.unterschrift and v.unterschrift.fuer else [])
         # an initiator is a Gremium or an Amt: the one it is not is not in that table and is not copied

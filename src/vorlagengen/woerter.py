@@ -107,7 +107,7 @@ SCHLUESSEL: dict[str, str] = {
     "unterschrift_fuer": "Zeile „Für …“ über den Unterschriften; {gremium}: das Gremium im Akkusativ aus data/",
     "unterschrift_funktion": "Funktion unter dem Namen; {funktion}: die Funktion aus data/personen.yaml",
     "antwort_datum": "Bezeichnung des Datums der Antwort",
-    "wahlperiode": "Bezeichnung der Wahlperiode",
+    "wahlperiode": "Bezeichnung der Wahlperiode; mit {wp} die ganze Zeile (Hamburg: „{wp}. Wahlperiode“)",
     "initiator_stelle": "Zeichen oder Wort zwischen Initiator und zweiter Stelle",
     "fragesteller": "Zeile der fragenden Mitglieder unter dem Titel; {namen}, {fraktion} (Name des Initiators)",
     "und": "Wort vor dem letzten von mehreren Namen",

@@ -46,8 +46,8 @@ from .context import Context, Verweise, anlagen_hinweis, build_context
 from .docx_reference import reference_for, with_footer_text
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
-from .woerter import Woerter, woerter_for
 from .origins import Origin, origins_of
+from .woerter import Woerter, woerter_for
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vorlagen.json"
@@ -176,7 +176,7 @@ def _depends(record: Record, verweise: Verweise) -> str:
 def inputs_for_typst(ctx: Context, w: Woerter) -> dict[str, str]:
     """PDF metadata and running texts; a Schwärzung in its one-line form („[geschwärzt]“ when public).
     The page number's words come in three parts around the two numbers."""
-    seite = w("seite_von", seite="\x00", seiten="\x00").split("\x00") + ["", "", ""]
+    seite = [*w("seite_von", seite="\x00", seiten="\x00").split("\x00"), "", "", ""]
     return {key: klartext(value) for key, value in {
         "fusszeile": w("fusszeile"),
         "seite_a": seite[0],

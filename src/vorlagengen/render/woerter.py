@@ -34,13 +34,14 @@ def profile_words(k: Koerperschaft, art: str) -> tuple[dict[str, str], dict[str,
     p = k.profil
     if p is None:
         return {}, {}
-    general: dict[str, str] = {**p.bezeichnungen, **p.ueberschriften}
+    general: dict[str, str] = {str(key): word for key, word in p.bezeichnungen.items()}
+    general.update((str(key), word) for key, word in p.ueberschriften.items())
     if p.titelwort:
         general["titel"] = p.titelwort
     general.update(p.woerter)
     per_art: dict[str, str] = {}
     if art in p.titel:
-        per_art["titel"] = p.titel[art]  # type: ignore[index]
+        per_art["titel"] = p.titel[art]
     per_art.update(p.woerter_je_art.get(art, {}))  # type: ignore[call-overload]
     return general, per_art
 
