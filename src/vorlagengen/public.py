@@ -11,7 +11,7 @@ Rules (README, „Öffentlich und intern“):
     (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
   - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
     Zuständigkeit but loses its TOP, its Ergebnis (``ergebnis`` and ``ergebnis_text``) and its
-    ``abstimmung``.
+    ``abstimmung``, Beschluss-Nr., Beratungsinhalt and Wortprotokoll.
   - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
     ``[geschwärzt]{.geschwaerzt}``; the ``schwaerzen`` list itself is dropped.
   - Bezug (each of them): the number stays; a non-public target is known by number only (no Betreff).
@@ -92,7 +92,8 @@ def public_record(record: Record) -> Record:
 def _public_step(step: dict[str, Any]) -> dict[str, Any]:
     if step["oeffentlich"]:
         return step
-    return {**step, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None}
+    return {**step, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None, "beschluss_nr": None,
+            "beratungsinhalt": None, "wortprotokoll": None}
 
 
 def _public_status(project: Project, kept: list[Record]) -> dict[tuple[str, str], bool]:
