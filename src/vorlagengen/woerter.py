@@ -21,6 +21,7 @@ from pathlib import Path
 from typing import Any
 
 from .errors import UserError
+from .messages import suggest
 from .yamlio import load_text
 
 # key → what it names (German, for the JSON Schema and the README's table)
@@ -158,8 +159,6 @@ def _words(value: Any, where: str) -> dict[str, str]:
     out = {}
     for key, word in value.items():
         if key not in SCHLUESSEL:
-            from .messages import suggest
-
             raise UserError(f"{where}: unbekannter Schlüssel „{key}“{suggest(str(key), list(KEYS))}")
         if word is None:
             word = ""
