@@ -269,3 +269,12 @@ def test_profile_words_override_in_order(tmp_path: Path) -> None:
     assert table(hamburg, changed, "Stellungnahme")["titel"] == "{art}"  # art_bezeichnung is shown
     assert table(hamburg, changed, "Beschlussvorlage")["titel"] == "Drucksache"
     assert table(get_layout("allris", REPO), changed, "Stellungnahme")["titel"] == "Drucksache"
+
+
+def test_a_wrong_key_in_a_word_file_is_named(tmp_path: Path) -> None:
+    from vorlagengen.errors import UserError
+
+    path = tmp_path / FILENAME
+    path.write_text("woerter:\n  betref: Gegenstand\n", encoding="utf-8")
+    with pytest.raises(UserError, match="unbekannter Schlüssel „betref“.*meinten Sie „betreff“"):
+        read_tafel(path)
