@@ -276,5 +276,5 @@ def test_a_wrong_key_in_a_word_file_is_named(tmp_path: Path) -> None:
 
     path = tmp_path / FILENAME
     path.write_text("woerter:\n  betref: Gegenstand\n", encoding="utf-8")
-    with pytest.raises(UserError, match="unbekannter Schlüssel „betref“.*meinten Sie „betreff“"):
+    with pytest.raises(UserError, match=r"unbekannter Schlüssel „betref“.*meinten Sie „betreff“"):
         read_tafel(path)
