@@ -94,7 +94,7 @@ _NB = "\u00a0"
 _JOINS: list[tuple[re.Pattern[str], str]] = [
     (re.compile(r"(\d) (" + _UNITS + r")(?![\wäöüÄÖÜß])"), r"\1" + _NB + r"\2"),  # 12.345,67 €, 3 Jahre
     (re.compile(r"(€|EUR) (\d)"), r"\1" + _NB + r"\2"),  # € 12
-    (re.compile(r"(?<![\wäöüÄÖÜß])(Nr\.|Nrn\.|Art\.|Abs\.|Ziff\.|Bd\.|S\.|TOP|Drs\.|Az\.|§|§§) (\d)"),
+    (re.compile(r"(?<![\wäöüÄÖÜß])(Nr\.|Nrn\.|Art\.|Abs\.|Ziff\.|Bd\.|S\.|Drs\.|Az\.|§|§§) (\d)"),
      r"\1" + _NB + r"\2"),
     (re.compile(r"(\S )(\d{1,2}\.) (" + _MONTHS + r")\b"), r"\1\2" + _NB + r"\3"),  # 1. Februar, not at a line's start
     (re.compile(r"\b(" + _MONTHS + r") (\d{4})\b"), r"\1" + _NB + r"\2"),  # Februar 2020
