@@ -42,7 +42,7 @@ _NAMES = (
     "NoeFragen", "OeNoeAnlageTitel", "OeNoeAnlageDatei", "OeNoeAnlageText", "OeNoeAnlageInfo",
     "PersAnlageTitel", "PersAnlageDatei", "PersAnlageText", "PersAnlageInfo", "SpanSachverhalt",
     "SpanBetreff", "SpanAbschnittTitel", "SpanAnlageTitel", "SpanTopTitel", "ListeName",
-    "NoeSchrittTop", "NoeNsInhalt", "NoeNsBeschluss", "NoeNsBericht", "NsGast", "NsGrund",
+    "NoeSchrittTop", "NoeSchrittInhalt", "NoeSchrittWort", "NoeSchrittBeschlussNr", "NoeNsInhalt", "NoeNsBeschluss", "NoeNsBericht", "NsGast", "NsGrund",
 )
 MARKERS: dict[str, str] = {name: PREFIX + name for name in _NAMES}
 assert not any(a != b and a.lower() in b.lower() for a in MARKERS.values() for b in MARKERS.values())
@@ -173,6 +173,14 @@ betreff: Spielplatzsanierung auf Antrag von [{M['SpanBetreff']}]{{.geschwaerzt}}
 federfuehrend: lueneburg-05
 bearbeiter: lueneburg-hampe
 beratungsfolge:
+  - gremium: lueneburg-sga
+    datum: 2019-03-28
+    zustaendigkeit: Vorberatung
+    oeffentlich: nein
+    erledigt: ja
+    beschluss_nr: "{M['NoeSchrittBeschlussNr']}"
+    beratungsinhalt: Besprochen {M['NoeSchrittInhalt']}.
+    wortprotokoll: Gesagt {M['NoeSchrittWort']}.
   - gremium: lueneburg-sga
     datum: 2019-04-04
     zustaendigkeit: Entscheidung

@@ -14,10 +14,9 @@ from vorlagengen.errors import ValidationFailed
 from vorlagengen.model import ART_REGELN, ART_STIL, ARTEN, PLATZHALTER, TEILE, Vorlage
 from vorlagengen.project import load_project
 from vorlagengen.records import Record
-from vorlagengen.render.context import build_context
+from vorlagengen.render.build import prepare
 from vorlagengen.render.docx_reference import CHARACTER_STYLES, PARAGRAPH_STYLES
 from vorlagengen.render.layouts import get_layout
-from vorlagengen.render.markdown import render_markdown
 from vorlagengen.schema import vorlage_schema
 from vorlagengen.skeleton import render_skeleton
 
@@ -55,14 +54,15 @@ def project():  # type: ignore[no-untyped-def]
 def test_a_changed_rule_reaches_check_skeleton_and_template(project, monkeypatch) -> None:  # type: ignore[no-untyped-def]
     record: Record = project.records[0]
     assert record.vorlage.art == "Mitteilungsvorlage"
-    regel = dataclasses.replace(ART_REGELN["Mitteilungsvorlage"], kurzwort="Kurzmitteilung",
+    layout = get_layout("hamburg", REPO)
+    assert "\nFederführend\n:   " not in prepare(record, project, layout).markdown  # in the head, as the Verwaltung's
+    regel = dataclasses.replace(ART_REGELN["Mitteilungsvorlage"], von_initiator=True,
                                 pflicht=("sachverhalt", "aktenzeichen"))
     monkeypatch.setitem(ART_REGELN, "Mitteilungsvorlage", regel)
     monkeypatch.setenv("VORLAGENGEN_CACHE", "aus")  # the rule changed in memory, not in the code the cache knows
 
-    layout = get_layout("hamburg", REPO)
-    markdown = render_markdown(layout, build_context(record, project.ref, project.betreffs).as_dict())
-    assert "[**Kurzmitteilung**]{.vg-zeichen style=\"Vorlagenart\"}" in markdown
+    # from an initiator now: the federführende Stelle moves from the head into the property block
+    assert "\nFederführend\n:   " in prepare(record, project, layout).markdown
 
     with pytest.raises(ValidationFailed) as caught:
         load_project(REPO, [record.path])

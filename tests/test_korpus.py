@@ -94,7 +94,7 @@ def every_pdf(tmp_path_factory: pytest.TempPathFactory, korpus: Project) -> list
 
 def test_corpus_is_large_and_names_its_sources(korpus: Project) -> None:
     bodies = {r.vorlage.koerperschaft for r in korpus.records}
-    assert len(korpus.records) >= 12 and len(bodies) >= 9
+    assert len(korpus.records) >= 18 and len(bodies) >= 15
     assert not bodies & {"wandsbek", "segeberg", "rostock", "saarbruecken", "lueneburg"}
     for record in korpus.records:
         head = record.path.read_text(encoding="utf-8").split("\nnummer:")[0]

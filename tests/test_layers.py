@@ -17,7 +17,8 @@ PACKAGE = "vorlagengen"
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
-                    "oparl", "oparl.ids", "schwaerzung", "lesetext", "trees", "fontcover", "stand"]),
+                    "oparl", "oparl.ids", "schwaerzung", "lesetext", "trees", "fontcover", "stand", "woerter",
+                    "typografie"]),
     ("Modell", ["model", "model_niederschrift"]),
     ("Datensätze", ["records", "nummern"]),
     ("Prüfen", ["checks.*"]),
@@ -25,7 +26,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Öffentlich", ["public"]),
     ("Öffentlich", ["public"]),
     ("Kontext", ["render.context"]),
-    ("Layouts", ["render.layouts", "render.markdown", "render.origins"]),
+    ("Layouts", ["render.layouts", "render.markdown", "render.origins", "render.woerter"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
     ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",

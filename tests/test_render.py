@@ -32,6 +32,9 @@ from vorlagengen.errors import UserError
 from vorlagengen.project import load_project
 from vorlagengen.records import slug
 from vorlagengen.render.build import build
+from vorlagengen.render.layouts import get_layout
+from vorlagengen.render.woerter import table
+from vorlagengen.woerter import fill
 
 
 @pytest.fixture(scope="module")
@@ -44,6 +47,14 @@ def seeds_out(tmp_path_factory) -> Path:
 @pytest.fixture(scope="module")
 def demo():
     return load_project(REPO, jobs=1)
+
+
+def footer_of(project, record) -> str:
+    """The running footer of a Drucksache in its own layout (the word table's „fusszeile“)."""
+    k = project.ref.koerperschaften[record.vorlage.koerperschaft]
+    words = table(get_layout(k.layout, project.root), k, record.vorlage.art)
+    titel = fill(words["titel"], {"art": k.art_bezeichnung.get(record.vorlage.art, record.vorlage.art)})
+    return fill(words["fusszeile"], {"koerperschaft": k.name, "titel": titel, "nummer": record.vorlage.nummer})
 
 
 def outputs(out: Path, record) -> tuple[Path, Path]:
@@ -86,8 +97,7 @@ def expected_texts(record, project) -> list[str]:
 def test_seed_content_complete_in_pdf_and_docx(seed, seeds_out, demo):
     record = next(r for r in demo.records if r.path == seed)
     pdf, doc = outputs(seeds_out, record)
-    body = demo.ref.koerperschaften[record.vorlage.koerperschaft].name
-    pdf_text = norm(body_text(pdf, (f"{body} · Drucksache {record.vorlage.nummer}", "ENTWURF")))
+    pdf_text = norm(body_text(pdf, (footer_of(demo, record), "ENTWURF")))
     doc_text = norm(docx_text(doc))
     missing_pdf = [t for t in expected_texts(record, demo) if norm(t) not in pdf_text]
     missing_docx = [t for t in expected_texts(record, demo) if norm(t) not in doc_text]
@@ -135,7 +145,7 @@ def test_golden_comparison_sees_a_renamed_label_and_a_lighter_title_bar(tmp_path
     own.mkdir(parents=True)
     layout = get_layout("allris", REPO)
     if change == "label":
-        name, old, new = "vorlage.md.j2", "\"Federführend\")", "\"Federführung\")"
+        name, old, new = "woerter.yaml", "  art: Vorlage-Art\n", "  art: Vorlagenart\n"
     else:
         name, old, new = "layout.typ", "fill: luma(225)", "fill: luma(238)"
     text = layout.find(name).read_text(encoding="utf-8")
@@ -331,8 +341,8 @@ def test_project_templates_override_packaged_layout(tmp_path):
     own.mkdir(parents=True)
     packaged = REPO / "src/vorlagengen/templates/allris/vorlage.md.j2"
     (own / "vorlage.md.j2").write_text(
-        packaged.read_text(encoding="utf-8").replace('"sachverhalt", "Sachverhalt"',
-                                                    '"sachverhalt", "Sachdarstellung der Musterstadt"'),
+        packaged.read_text(encoding="utf-8").replace('# {{ w("sachverhalt")|inline }}',
+                                                    '# Sachdarstellung der Musterstadt'),
         encoding="utf-8")
     write_record(root, "o.yaml", HEAD.format(nr="VO/0005/19", betreff="Eigenes Layout") + block("Text."))
     build_project(root, root / "build")

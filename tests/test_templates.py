@@ -28,7 +28,7 @@ def test_layout_kopieren_copies_the_editable_files_once(leeres_projekt: Projekt)
     result = leeres_projekt.run("layout", "kopieren", "allris")
     assert result.exit_code == 0, result.output
     target = leeres_projekt.root / "templates" / "allris"
-    assert sorted(p.name for p in target.iterdir()) == ["layout.typ", "reference.docx", "vorlage.md.j2"]
+    assert sorted(p.name for p in target.iterdir()) == ["layout.typ", "reference.docx", "vorlage.md.j2", "woerter.yaml"]
     assert (target / "vorlage.md.j2").read_bytes() == (PACKAGED / "allris" / "vorlage.md.j2").read_bytes()
     assert (target / "reference.docx").read_bytes() == (PACKAGED / "_base" / "reference.docx").read_bytes()
 

@@ -12,11 +12,12 @@ import math
 import re
 from dataclasses import dataclass
 from decimal import Decimal
-from typing import Annotated, Any, Literal, get_args
+from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from .topnummern import Profil as TopProfil
+from .woerter import KEYS as WORT_KEYS
 
 ART = Literal[
     "Beschlussvorlage",
@@ -68,7 +69,6 @@ class ArtRegel:
 
     pflicht: tuple[str, ...]  # fields that must be filled (named in the message when empty)
     angeboten: tuple[str, ...] = ()  # further text parts the skeleton offers, commented out
-    kurzwort: str = ""  # the Art's word in a page head („Mitteilung“, „Antwort“); default: the Art
     von_initiator: bool = False  # comes from a Fraktion or Gremium (initiator), not from the Verwaltung
 
 
@@ -84,13 +84,13 @@ ART_STIL = "Vorlagenart"  # Word character style of the Art's word in a page hea
 
 ART_REGELN: dict[str, ArtRegel] = {
     "Beschlussvorlage": ArtRegel(("sachverhalt", "beschlussvorschlag")),
-    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",), kurzwort="Mitteilung"),
+    "Mitteilungsvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
     "Informationsvorlage": ArtRegel(("sachverhalt",)),
     "Stellungnahme": ArtRegel(("sachverhalt", "bezug")),
     "Antrag": ArtRegel(("initiator", "beschlussvorschlag"), ("sachverhalt",), von_initiator=True),
     "Anfrage": ArtRegel(("initiator", "fragen"), ("sachverhalt", "antwort"), von_initiator=True),
     # the Fragen: its own, or those of the Anfrage it answers (checks/across.py)
-    "Beantwortung einer Anfrage": ArtRegel(("bezug", "antwort"), ("fragen",), kurzwort="Antwort"),
+    "Beantwortung einer Anfrage": ArtRegel(("bezug", "antwort"), ("fragen",)),
     "Tischvorlage": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
     "Ergänzungsvorlage": ArtRegel(("sachverhalt", "bezug"), ("beschlussvorschlag",)),
     "Drucksache": ArtRegel(("sachverhalt",), ("beschlussvorschlag",)),
@@ -104,10 +104,11 @@ PROFIL_TEIL = Literal["beschlussvorschlag", "sachverhalt", "fragen", "antwort", 
 BEZEICHNUNG = Literal["betreff", "status", "art", "datum", "initiator", "verfasser", "federfuehrend", "beteiligt",
                       "bearbeiter", "dezernent", "bezug", "aktenzeichen", "berichterstatter", "beratungsfolge",
                       "ursprung", "aktuell", "enthaelt_anlagen", "dazu"]
-
-
-def kurzwort(art: str) -> str:
-    return ART_REGELN[art].kurzwort or art
+# every key of the word table (woerter.py)
+if TYPE_CHECKING:
+    WORT = str
+else:
+    WORT = Literal.__getitem__(WORT_KEYS)
 
 
 
@@ -181,7 +182,7 @@ class Beratungsschritt(_Strict):
         "wird sie verlinkt")
     top: str | None = Field(None, description="Tagesordnungspunkt, z. B. „12.7“ oder „Ö 3“")
     zustaendigkeit: ZUSTAENDIGKEIT | None = Field(
-        None, description="Rolle des Gremiums in diesem Schritt (Pflicht außer bei übernommenen Drucksachen)")
+        None, description="Rolle des Gremiums in diesem Schritt; leer, wenn das System der Körperschaft keine nennt")
     oeffentlich: JaNein = Field(True, description="Beratung in öffentlicher Sitzung")
     ergebnis: ERGEBNIS | None = Field(None, description="Ergebnis der Beratung, sobald sie stattfand")
     ergebnis_text: Text | None = Field(
@@ -190,6 +191,12 @@ class Beratungsschritt(_Strict):
     abstimmung: str | None = Field(
         None, description="Abstimmungsergebnis im Wortlaut, z. B. „einstimmig, 0 Enthaltungen“")
     erledigt: JaNein = Field(False, description="Schritt abgeschlossen (auch ohne Beschluss)")
+    beschluss_nr: Text | None = Field(
+        None, description="Beschluss-Nr. der Körperschaft für diesen Schritt, z. B. „12/3/2020“")
+    beratungsinhalt: Markdown | None = Field(
+        None, description="Beratungsinhalt des Tagesordnungspunkts (Auszug aus der Niederschrift)")
+    wortprotokoll: Markdown | None = Field(
+        None, description="Wortprotokoll des Tagesordnungspunkts (Auszug), wenn die Körperschaft eines führt")
 
 
 class Abschnitt(_Strict):
@@ -320,10 +327,23 @@ class Vorlage(_Strict):
     federfuehrend: Id | None = Field(None, description="federführende Stelle (Kennung aus data/aemter.yaml)")
     beteiligt: list[Id] = Field(default_factory=list, description="beteiligte Stellen (data/aemter.yaml)")
     bearbeiter: Id | None = Field(None, description="Bearbeiter/-in (data/personen.yaml)")
-    verfasser: list[Id] = Field(default_factory=list, description="Verfasser/-innen (data/personen.yaml)")
+    verfasser: list[Id] = Field(
+        default_factory=list, description="Verfasser/-innen: Personen (data/personen.yaml) oder Stellen wie "
+        "„Bezirksamt“ (data/aemter.yaml)")
     initiator: Id | None = Field(
         None, description="Antragsteller/Initiator: eine Fraktion oder ein Gremium (data/gremien.yaml) oder eine "
         "Stelle der Verwaltung (data/aemter.yaml)")
+    initiator_stelle: Id | None = Field(
+        None, description="zweite Stelle unter dem Initiator, z. B. „Bezirksstadtrat für Wirtschaft“ unter dem "
+        "Bezirksamt (data/aemter.yaml)")
+    fragesteller: list[Id] = Field(
+        default_factory=list, description="fragende Mitglieder, im Titel genannt („Große Anfrage der "
+        "Abgeordneten A, B (Fraktion)“; data/personen.yaml)")
+    antwort_datum: Datum | None = Field(
+        None, description="Datum der Antwort, wenn die Drucksache Anfrage und Antwort trägt (Anfrage vom …, "
+        "Antwort vom …)")
+    wahlperiode: int | None = Field(
+        None, ge=1, description="Wahlperiode, wie die Drucksache sie nennt (eigene Zeile im Kopf)")
     dezernent: Id | None = Field(
         None, description="zuständige Dezernentin / fed. Senator/-in (data/personen.yaml)"
     )
@@ -416,6 +436,12 @@ class Profil(_Strict):
         None, description="Titelwort für alle Arten, z. B. „Drucksache“ (Titel: „Drucksache - 0305/III“)")
     titel: dict[ART, Text] = Field(
         default_factory=dict, description="Titelwort je Art (geht „titelwort“ vor), z. B. Antrag: Antrag")
+    woerter: dict[WORT, str] = Field(
+        default_factory=dict, description="Wörter der Layouts für alle Arten (README: Wörter); geht "
+        "„bezeichnungen“, „ueberschriften“ und „titelwort“ vor; ein leeres Wort lässt die Stelle weg")
+    woerter_je_art: dict[ART, dict[WORT, str]] = Field(
+        default_factory=dict, description="Wörter je Art, z. B. Anfrage: {initiator: Fragesteller}; gehen "
+        "„woerter“ vor")
 
 
 class NiederschriftProfil(_Strict):
@@ -515,7 +541,8 @@ class Gremium(_Strict):
         "(z. B. „Bezirksamt“ als Initiator)")
     kurzname: str | None = Field(None, description="Kurzname, z. B. „JHA“")
     genitiv: Text | None = Field(
-        None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“ (sonst abgeleitet)")
+        None, description="Name mit Artikel im Genitiv, z. B. „der Fraktion Freie Wähler“; ohne ihn steht der Name, "
+        "wie er ist (nichts wird abgeleitet)")
     mitglieder: list[Mitgliedschaft] = Field(default_factory=list, description="Mitglieder mit Fraktion und Amtszeit")
 
 

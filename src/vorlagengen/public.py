@@ -14,7 +14,7 @@ Rules (docs/oeffentlich.md, „Öffentlich und intern“):
     (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
   - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
     Zuständigkeit but loses its TOP, its Ergebnis (``ergebnis`` and ``ergebnis_text``) and its
-    ``abstimmung``. The agenda decides, not the record: a step whose Sitzung has the Drucksache in
+    ``abstimmung``, Beschluss-Nr., Beratungsinhalt and Wortprotokoll. The agenda decides, not the record: a step whose Sitzung has the Drucksache in
     its non-public part is non-public whatever the step says (validate warns about the record).
   - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
     ``[geschwärzt]{.geschwaerzt}``, in every free-text field (Anlagen titles, link texts, image
@@ -117,7 +117,8 @@ def public_record(record: Record, geheim: set[Beratung] | frozenset[Beratung] = 
 def _public_step(step: dict[str, Any], geheim: bool) -> dict[str, Any]:
     if step["oeffentlich"] and not geheim:
         return step
-    return {**step, "oeffentlich": False, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None}
+    return {**step, "oeffentlich": False, "top": None, "ergebnis": None, "ergebnis_text": None, "abstimmung": None,
+            "beschluss_nr": None, "beratungsinhalt": None, "wortprotokoll": None}
 
 
 def _public_status(project: Project, kept: list[Record]) -> dict[tuple[str, str], bool]:
@@ -234,6 +235,9 @@ def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungR
         personen.update(p for p in (v.bearbeiter, v.dezernent, v.berichterstatter) if p)
         personen.update(v.unterschrift.alle if v.unterschrift else [])
         personen.update(v.verfasser)
+        personen.update(v.fragesteller)
+        aemter.update(v.verfasser)  # a Verfasser is a person or a Stelle: only the one that exists is copied
+        aemter.update([v.initiator_stelle] if v.initiator_stelle else [])
         gremien.update(step.gremium for step in v.beratungsfolge)
         gremien.update([v.unterschrift.fuer] if v.unterschrift and v.unterschrift.fuer else [])
         # an initiator is a Gremium or an Amt: the one it is not is not in that table and is not copied

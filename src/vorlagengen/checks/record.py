@@ -160,7 +160,10 @@ def _references(v: Vorlage, ref: RefData, body: str) -> list[tuple[Loc, str]]:
     wanted: list[tuple[str, str | None, Loc]] = [("aemter", v.federfuehrend, ("federfuehrend",))]
     wanted += [("aemter", amt, ("beteiligt", i)) for i, amt in enumerate(v.beteiligt)]
     wanted += [("personen", v.bearbeiter, ("bearbeiter",)), ("personen", v.dezernent, ("dezernent",))]
-    wanted += [("personen", p, ("verfasser", i)) for i, p in enumerate(v.verfasser)]
+    wanted += [("aemter" if p in ref.aemter and p not in ref.personen else "personen", p, ("verfasser", i))
+               for i, p in enumerate(v.verfasser)]
+    wanted += [("personen", p, ("fragesteller", i)) for i, p in enumerate(v.fragesteller)]
+    wanted.append(("aemter", v.initiator_stelle, ("initiator_stelle",)))
     wanted.append(("personen", v.berichterstatter, ("berichterstatter",)))
     wanted += [("gremien", step.gremium, ("beratungsfolge", i, "gremium")) for i, step in enumerate(v.beratungsfolge)]
     out: list[tuple[Loc, str]] = []
@@ -202,9 +205,6 @@ def _required_parts(v: Vorlage) -> list[tuple[Loc, str]]:
     for name in ART_REGELN[v.art].pflicht:
         if not getattr(v, name):
             out.append((("art",), f"eine {v.art} braucht das Feld „{name}“, es fehlt oder ist leer"))
-    for i, step in enumerate(v.beratungsfolge):
-        if step.zustaendigkeit is None:
-            out.append((("beratungsfolge", i, "zustaendigkeit"), "Pflichtfeld fehlt"))
     return out
 
 

@@ -44,11 +44,12 @@ from ..records import DATA_DIR, Project, ProjectData, PublicProject, Record, has
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
-from .context import Context, Verweise, build_context
+from .context import Context, Verweise, anlagen_hinweis, build_context
 from .docx_reference import reference_for, with_footer_text
 from .layouts import Layout, get_layout
 from .markdown import render_markdown
 from .origins import Origin, origins_of
+from .woerter import Woerter, woerter_for
 
 FORMATS = ("docx", "pdf")
 MANIFEST = ".vorlagen.json"
@@ -174,9 +175,16 @@ def _depends(record: Record, verweise: Verweise) -> str:
     return json.dumps([parts, steps], ensure_ascii=False)
 
 
-def inputs_for_typst(ctx: Context) -> dict[str, str]:
-    """PDF metadata and running texts; a Schwärzung in its one-line form („[geschwärzt]“ when public)."""
+def inputs_for_typst(ctx: Context, w: Woerter) -> dict[str, str]:
+    """PDF metadata and running texts; a Schwärzung in its one-line form („[geschwärzt]“ when public).
+    The page number's words come in three parts around the two numbers."""
+    seite = [*w("seite_von", seite="\x00", seiten="\x00").split("\x00"), "", "", ""]
     return {key: klartext(value) for key, value in {
+        "fusszeile": w("fusszeile"),
+        "seite_a": seite[0],
+        "seite_b": seite[1],
+        "seite_c": seite[2],
+        "entwurf_stempel": w("entwurf_stempel"),
         "betreff": ctx.betreff,
         "nummer": ctx.nummer,
         "art": ctx.art,
@@ -195,8 +203,13 @@ def prepare(record: Record, project: ProjectData, layout: Layout) -> Prepared:
     """Context and Markdown of one record of ``project`` (public if ``project`` is the projection)."""
     ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public,
                         verweise=verweise_of(project))
-    markdown = render_markdown(layout, ctx.as_dict())
-    return Prepared(markdown, inputs_for_typst(ctx), epoch_of(record), ctx.entwurf, project.public, record.display,
+    w = woerter_for(layout, ctx)
+    values = ctx.as_dict()
+    values.update(w=w, art=w("art_dringlich") if ctx.dringlich else ctx.art)
+    if project.public:
+        values["anlagen_hinweis"] = anlagen_hinweis(record, ctx.koerperschaft, w)
+    markdown = render_markdown(layout, values)
+    return Prepared(markdown, inputs_for_typst(ctx, w), epoch_of(record), ctx.entwurf, project.public, record.display,
                     origins_of(record.vorlage, record.path, record.display))
 
 
@@ -204,15 +217,16 @@ def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str,
     """Markdown → the requested formats (bytes, nothing written), parsed once by this thread's pandoc."""
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
     converted = engines.pandoc_worker().convert(prep.markdown, wanted, prep.epoch, prep.display,
-                                                reference_doc(layout, prep.entwurf) if "docx" in wanted else None,
+                                                reference_doc(layout, prep.entwurf, prep.inputs["entwurf_stempel"])
+                                                if "docx" in wanted else None,
                                                 public=prep.public, origins=prep.origins)
     out: dict[str, bytes] = {}
     if "typst" in converted:
         out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout, prep.inputs,
                                        prep.epoch, prep.display)
     if "docx" in converted:  # the footer names what the PDF's names
-        out["docx"] = with_footer_text(converted["docx"], f"{prep.inputs['koerperschaft']} · Drucksache "
-                                                          f"{prep.inputs['nummer']}")
+        out["docx"] = with_footer_text(converted["docx"], prep.inputs["fusszeile"],
+                                       (prep.inputs["seite_a"], prep.inputs["seite_b"], prep.inputs["seite_c"]))
     return out
 
 
@@ -227,8 +241,8 @@ def _same_document(a: Prepared | None, b: Prepared) -> bool:
             and KLASSE not in b.markdown)
 
 
-def reference_doc(layout: Layout, entwurf: bool) -> Path:
-    return reference_for(layout, entwurf)
+def reference_doc(layout: Layout, entwurf: bool, stempel: str = "ENTWURF") -> Path:
+    return reference_for(layout, entwurf, stempel)
 
 
 # --- state -------------------------------------------------------------------------------------

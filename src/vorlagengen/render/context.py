@@ -7,6 +7,7 @@ anything up itself.
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
 from functools import lru_cache
@@ -76,6 +77,10 @@ class Schritt:
     status: str  # Erledigt, Geplant, ohne Ergebnis
     sitzung: str = ""  # "33. öffentliche Sitzung des …", or the Sitzung record's number
     ergebnis_wert: str = ""  # the normalised value (ergebnis)
+    gremium_genitiv: str = ""  # from data/gremien.yaml only („des Finanzausschusses“), never guessed
+    beschluss_nr: str = ""
+    beratungsinhalt: str = ""  # Markdown
+    wortprotokoll: str = ""  # Markdown
 
 
 @dataclass
@@ -136,7 +141,8 @@ class PersonInfo:
 class Context:
     v: Vorlage
     koerperschaft: Any
-    art: str
+    art: str  # the Art's word: art_bezeichnung, else the Art
+    dringlich: bool
     status: str
     nummer: str
     datum: str
@@ -169,9 +175,13 @@ class Context:
     fassung: int | None
     berichterstatter: PersonInfo | None
     unterschriften: list[PersonInfo]
-    unterschrift_fuer: str  # "Für die SPD-Fraktion"
+    unterschrift_fuer: str  # "die SPD-Fraktion" (the word table puts „Für“ before it)
     ort_datum: str
     autor: str  # PDF author: the Fraktion of an Antrag, else the federführende Stelle or the body
+    initiator_stelle: str = ""  # a second Stelle under the initiator („Bezirksstadtrat für Wirtschaft“)
+    fragesteller: list[str] = field(default_factory=list)  # the asking members' names
+    antwort_datum: str = ""
+    wahlperiode: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -195,23 +205,22 @@ def anlagen_info(record: Record) -> list[AnlageInfo]:
     return out
 
 
-def _anzahl(n: int, einzahl: str, mehrzahl: str) -> str:
-    return f"{n} {einzahl if n == 1 else mehrzahl}"
-
-
-def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft) -> str:
-    """What a public document says about the Anlagen the projection left out (docs/oeffentlich.md: Anlagen):
-    „und 1 nichtöffentliche Anlage und 1 Anlage mit personenbezogenen Daten (nicht veröffentlicht)“."""
+def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft, w: Callable[..., str]) -> str:
+    """What a public document says about the Anlagen the projection left out (docs/oeffentlich.md: Anlagen), in
+    the words of the word table ``w``: „und 1 nichtöffentliche Anlage und 1 Anlage mit
+    personenbezogenen Daten (nicht veröffentlicht)“."""
     noe = record.vorenthalten.get("nichtöffentlich", 0)
     pers = record.vorenthalten.get("personenbezogen", 0)
     parts = []
     if noe and koerperschaft.oeffentlichkeit.nichtoeffentliche_anlagen == "anzahl":
-        parts.append(_anzahl(noe, "nichtöffentliche Anlage", "nichtöffentliche Anlagen"))
+        parts.append(w("hinweis_nichtoeffentlich" if noe == 1 else "hinweis_nichtoeffentliche", n=noe))
     if pers:
-        parts.append(_anzahl(pers, "Anlage", "Anlagen") + " mit personenbezogenen Daten (nicht veröffentlicht)")
+        parts.append(w("hinweis_personenbezogen" if pers == 1 else "hinweis_personenbezogene", n=pers))
+    parts = [p for p in parts if p]
     if not parts:
         return ""
-    return ("und " if record.vorlage.anlagen else "") + " und ".join(parts)
+    und = f" {w('und')} "
+    return (und.lstrip() if record.vorlage.anlagen else "") + und.join(parts)
 
 
 def bezug_text(v: Vorlage, nr: str, ref: RefData, betreffs: dict[tuple[str, str], str],
@@ -229,24 +238,9 @@ def bezug_text(v: Vorlage, nr: str, ref: RefData, betreffs: dict[tuple[str, str]
 
 
 def genitiv(g: Gremium | None, name: str) -> str:
-    """„der SPD-Fraktion“, „des Jugendhilfeausschusses“: data/ wins, else derived from the name."""
-    if g is not None and g.genitiv:
-        return g.genitiv
-    words = name.split()
-    if not words:
-        return ""
-    first, last, rest = words[0].lower(), words[-1].lower(), " ".join(words[1:])
-    if first in ("der", "des", "von"):
-        return name
-    female = ("fraktion", "gruppe", "ung", "schaft", "konferenz", "kommission", "partei", "runde", "kammer",
-              "versammlung", "vertretung")
-    if (g is not None and g.typ == "Fraktion") or last.endswith(female) or first.endswith(female):
-        return f"der {name}"
-    if first.endswith(("ausschuss", "amt", "kreis", "tag")):
-        return f"des {words[0]}es{' ' + rest if rest else ''}"
-    if first.endswith(("rat", "gremium", "senat", "vorstand")):
-        return f"des {words[0]}s{' ' + rest if rest else ''}"
-    return f"von {name}"
+    """„der SPD-Fraktion“, „des Jugendhilfeausschusses“ as data/gremien.yaml gives it (``genitiv``);
+    without it the name as it stands – no grammar is guessed."""
+    return g.genitiv if g is not None and g.genitiv else name
 
 
 def _wer(ref: RefData, ident: str | None) -> tuple[str, Gremium | None, bool]:
@@ -266,8 +260,10 @@ def _schritte(v: Vorlage, ref: RefData, sitzungen: dict[tuple[str, dt.date], str
         erledigt = s.erledigt or s.ergebnis is not None or s.ergebnis_text is not None
         status = "Erledigt" if erledigt else ("ohne Ergebnis" if i in past else "Geplant")
         sitzung = s.sitzung or (sitzungen.get((s.gremium, s.datum), "") if s.datum else "")
-        steps.append(Schritt(ref.gremien[s.gremium].name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
-                             s.oeffentlich, s.ergebnis_text or s.ergebnis or "", status, sitzung, s.ergebnis or ""))
+        g = ref.gremien[s.gremium]
+        steps.append(Schritt(g.name, datum(s.datum), s.top or "", s.zustaendigkeit or "",
+                             s.oeffentlich, s.ergebnis_text or s.ergebnis or "", status, sitzung, s.ergebnis or "",
+                             g.genitiv or "", s.beschluss_nr or "", s.beratungsinhalt or "", s.wortprotokoll or ""))
     return steps
 
 
@@ -315,7 +311,8 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
     return Context(
         v=v,
         koerperschaft=k,
-        art=_dringlich(k.art_bezeichnung.get(v.art, v.art), v.dringlich or bool(v.dringlichkeit)),
+        art=k.art_bezeichnung.get(v.art, v.art),
+        dringlich=v.dringlich or bool(v.dringlichkeit),
         status=v.status,
         nummer=v.nummer,
         datum=datum(v.datum),
@@ -323,7 +320,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         federfuehrend=federfuehrend,
         beteiligt=[ref.aemter[a].name for a in v.beteiligt],
         bearbeiter=PersonInfo.of(ref.personen.get(v.bearbeiter or "")),
-        verfasser=[PersonInfo.of(ref.personen[p]) for p in v.verfasser],  # type: ignore[misc]
+        verfasser=[_verfasser(ref, p) for p in v.verfasser],
         dezernent=PersonInfo.of(ref.personen.get(v.dezernent or "")),
         initiator=initiator,
         bezug=bezuege[0].nummer if bezuege else "",
@@ -331,7 +328,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         bezug_oeffentlich=all(b.oeffentlich for b in bezuege),
         beratungsfolge=steps,
         anlagen=anlagen_info(record),
-        anlagen_hinweis=anlagen_hinweis(record, k) if public else "",
+        anlagen_hinweis="",  # worded by the layout's word table (render/build.py)
         unterschrift_zusatz=(u.zusatz or "") if u else "",
         unterschrift=unterzeichnende[0] if len(unterzeichnende) == 1 and not (u and u.fuer) else None,
         entwurf=v.entwurf,
@@ -348,23 +345,29 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         fassung=v.fassung,
         berichterstatter=PersonInfo.of(ref.personen.get(v.berichterstatter or "")),
         unterschriften=[p for p in unterzeichnende if p is not None],
-        unterschrift_fuer=f"Für {_fuer(fuer)}" if fuer else "",
+        unterschrift_fuer=_fuer(fuer) if fuer else "",
         ort_datum=(u.ort_datum or "") if u else "",
         autor=initiator if fraktion else (federfuehrend or initiator or k.name),
+        initiator_stelle=ref.aemter[v.initiator_stelle].name if v.initiator_stelle else "",
+        fragesteller=[ref.personen[p].name for p in v.fragesteller],
+        antwort_datum=datum(v.antwort_datum),
+        wahlperiode=v.wahlperiode,
     )
 
 
-def _dringlich(art: str, dringlich: bool) -> str:
-    """„Dringliche Vorlage zur Kenntnisnahme“, „Dringlicher Antrag“."""
-    if not dringlich:
-        return art
-    first = art.split()[0].lower() if art.split() else ""
-    return ("Dringlicher " if first in ("antrag", "beschluss", "bericht") else "Dringliche ") + art
+def _verfasser(ref: RefData, ident: str) -> PersonInfo:
+    """A Verfasser: a person, or a Stelle („Bezirksamt“) under its name."""
+    if ident in ref.personen:
+        return PersonInfo.of(ref.personen[ident])  # type: ignore[return-value]
+    name = ref.aemter[ident].name
+    return PersonInfo(name, name, name, "", "")
+
 
 
 def _fuer(g: Gremium) -> str:
-    """„die SPD-Fraktion“, „den Ausschuss …“: the accusative after „Für“."""
-    gen = genitiv(g, g.name)
+    """„die SPD-Fraktion“, „den Ausschuss …“: the accusative after „Für“, from the Gremium's genitive
+    in data/ (der → die, des → den); without it the name."""
+    gen = g.genitiv or ""
     if gen.startswith("der "):
         return "die " + gen[4:]
     if gen.startswith("des "):

@@ -167,20 +167,22 @@ def make_reference(target: Path) -> None:
 
 _lock = threading.Lock()
 _cache: dict[tuple[str, bool], Path] = {}
+_SEITE = (b'<w:t xml:space="preserve">Seite </w:t>', b'<w:t xml:space="preserve"> von </w:t>')
 
 
-def reference_for(layout: Layout, entwurf: bool) -> Path:
+def reference_for(layout: Layout, entwurf: bool, stempel: str = "ENTWURF") -> Path:
+    """The layout's Word reference document; for a draft a copy whose header says ``stempel``."""
     base = layout.find("reference.docx")
-    if not entwurf:
+    if not entwurf or not stempel:
         return base
-    key = (f"{base}:{layout.fingerprint}", entwurf)
+    key = (f"{base}:{layout.fingerprint}:{stempel}", entwurf)
     with _lock:
         if key not in _cache:
-            _cache[key] = _with_stamp(base)
+            _cache[key] = _with_stamp(base, stempel)
         return _cache[key]
 
 
-def _with_stamp(base: Path) -> Path:
+def _with_stamp(base: Path, stempel: str) -> Path:
     """A copy of the reference document whose header says ENTWURF on every page."""
     import docx
     from docx.enum.text import WD_ALIGN_PARAGRAPH
@@ -192,7 +194,7 @@ def _with_stamp(base: Path) -> Path:
         header.is_linked_to_previous = False
         par = header.paragraphs[0] if header.paragraphs else header.add_paragraph()
         par.alignment = WD_ALIGN_PARAGRAPH.CENTER
-        run = par.add_run("ENTWURF")
+        run = par.add_run(stempel)
         run.font.size = Pt(28)
         run.font.bold = True
         run.font.color.rgb = RGBColor(0xC8, 0x1E, 0x1E)
@@ -226,17 +228,27 @@ if __name__ == "__main__":
 _FOOTER_PART = re.compile(r"word/footer\d*\.xml")
 
 
-def with_footer_text(data: bytes, text: str) -> bytes:
-    """The DOCX with ``text`` and a separator put before the first line of each footer (the reference
-    document's „Seite X von Y“ stays), as the PDF's footer names the Körperschaft and the Drucksache.
+def _t(text: str) -> bytes:
+    return ('<w:t xml:space="preserve">' + html.escape(text, quote=False) + "</w:t>").encode()
+
+
+def with_footer_text(data: bytes, text: str, seite: tuple[str, str, str] = ("Seite ", " von ", "")) -> bytes:
+    """The DOCX with ``text`` and a separator put before the first line of each footer, as the PDF's
+    footer names the Körperschaft and the Drucksache, and the words of the reference document's
+    „Seite X von Y“ replaced by ``seite`` (before, between and after the two numbers).
     Entries keep their order, times and compression, so the bytes stay reproducible."""
     run = ('<w:r><w:t xml:space="preserve">' + html.escape(text, quote=False) + " · </w:t></w:r>").encode()
+    if not text:
+        run = b""
     out = io.BytesIO()
     with zipfile.ZipFile(io.BytesIO(data)) as src, zipfile.ZipFile(out, "w") as dst:
         for info in src.infolist():
             body = src.read(info)
             if _FOOTER_PART.fullmatch(info.filename):
                 body = _prepend_run(body, run)
+                body = body.replace(_SEITE[0], _t(seite[0]), 1).replace(_SEITE[1], _t(seite[1]), 1)
+                if seite[2]:
+                    body = body.replace(b"</w:p>", b"<w:r>" + _t(seite[2]) + b"</w:r></w:p>", 1)
             dst.writestr(info, body)
     return out.getvalue()
 

@@ -31,6 +31,7 @@ from ..errors import UserError
 from ..model import ART_REGELN, ART_STIL, TEILE
 from ..records import display_path
 from ..schwaerzung import KLASSE, klartext, teile
+from ..typografie import setze, setze_markdown
 from .context import betrag, datum
 from .layouts import PACKAGED, Layout
 
@@ -43,7 +44,7 @@ READER = "markdown" + "".join(
         "tex_math_dollars", "tex_math_single_backslash", "tex_math_double_backslash",
         "implicit_figures", "auto_identifiers", "citations", "native_spans", "native_divs",
     )
-)
+)  # quotes are set before pandoc (typografie.py); its smart extension finds none left to change
 
 _SPECIAL = re.compile(r"([\\`*_{}\[\]()#+\-.!|<>$~^@&:;=%/])")
 # A fence line ":::" opens a Div, the layout's own vocabulary – also behind the markers of a
@@ -65,7 +66,7 @@ def _escape(text: str) -> str:
 
 def inline(value: object) -> Markup:
     """A single-line value, every Markdown sign escaped, line breaks folded; a Schwärzung stays one."""
-    text = " ".join(str(value).split())
+    text = setze(" ".join(str(value).split()))
     return Markup("".join(f"[{_escape(part)}]{{.{KLASSE}}}" if marked else _escape(part)
                           for marked, part in teile(text)))
 
@@ -75,6 +76,13 @@ def zeilen(value: object) -> Markup:
     joined by hard line breaks. Inside a table cell use ``inline``, which folds them."""
     lines = [inline(line) for line in str(value).replace("\r\n", "\n").split("\n") if line.strip()]
     return Markup("\\\n".join(lines))
+
+
+def zelle(value: object) -> Markup:
+    """``zeilen`` for a table cell (a Betreff „…\nhier: …“): pipe tables allow no line break, so the
+    lines are joined by a template span that the filter turns into one (vorlage.lua)."""
+    lines = [inline(line) for line in str(value).replace("\r\n", "\n").split("\n") if line.strip()]
+    return Markup("[]{.vg-umbruch}".join(lines))
 
 
 def eur(value: object, word: str = "EUR") -> Markup:
@@ -101,6 +109,7 @@ def md(value: object) -> Markup:
     """An author's Markdown block, with fence lines, attributes and template classes defused and its
     footnotes its own; ends with a blank line."""
     text = own_notes(str(value).replace("\r\n", "\n").replace("\r", "\n"))
+    text = setze_markdown(text, list(outside_code(text)))
     text = _FENCE.sub(lambda m: m.group(1) + "\\" + m.group(2), text)
     text = _ATTRIBUTES.sub(r"\\{", text)
     text = _TEMPLATE_CLASS.sub(r"\\{", text)
@@ -109,7 +118,7 @@ def md(value: object) -> Markup:
 
 def attr(value: object) -> Markup:
     """A value inside a quoted pandoc attribute: ``key="…"``; a Schwärzung in its one-line form."""
-    text = " ".join(klartext(str(value)).split())
+    text = setze(" ".join(klartext(str(value)).split()))
     return Markup(text.replace("\\", "\\\\").replace('"', '\\"'))
 
 
@@ -152,7 +161,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         lstrip_blocks=True,
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag),
-                       klartext=klartext, zeilen=zeilen, eur=eur)
+                       klartext=klartext, zeilen=zeilen, zelle=zelle, eur=eur)
     # the rules of each Art and of the text parts (model.py), one source for code and templates
     env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env

@@ -246,6 +246,20 @@ local function escape_cells(tbl)
   end
 end
 
+-- A table without header row („|   |   |“ over the first line): DOCX shows its rows plainly, but
+-- typst would set the first row bold as a header (the layouts style row 0). Typst gets it inside
+-- vg-kopflos, so both formats show the same rows the same way; an empty header row is dropped.
+local function headless(tbl)
+  for _, row in ipairs(tbl.head.rows) do
+    for _, cell in ipairs(row.cells) do
+      if pandoc.utils.stringify(cell.contents):match("%S") then
+        return false
+      end
+    end
+  end
+  return true
+end
+
 function Table(tbl)
   if is_typst then
     escape_cells(tbl)
@@ -257,6 +271,12 @@ function Table(tbl)
   end
   if is_docx and not has_widths(tbl) then
     content_widths(tbl)
+  end
+  if headless(tbl) then
+    tbl.head.rows = {}
+    if is_typst then
+      return { raw("#vg-kopflos["), tbl, raw("]") }
+    end
   end
   return tbl
 end
@@ -271,6 +291,33 @@ function Quoted(q)
     table.insert(out, i)
   end
   table.insert(out, pandoc.Str(close))
+  return out
+end
+
+-- pandoc's typst writer writes ’ as a straight ' (for typst's smart quotes, which the layouts
+-- switch off: quotes are set before pandoc). Keep the character the text holds.
+local APOSTROPH = "\u{2019}"
+
+local function apostrophe(s)
+  if not is_typst or not s.text:find(APOSTROPH, 1, true) then
+    return nil
+  end
+  local out = {}
+  local pos = 1
+  while true do
+    local a, b = s.text:find(APOSTROPH, pos, true)
+    if not a then
+      break
+    end
+    if a > pos then
+      table.insert(out, pandoc.Str(s.text:sub(pos, a - 1)))
+    end
+    table.insert(out, pandoc.RawInline("typst", APOSTROPH))
+    pos = b + 1
+  end
+  if pos <= #s.text then
+    table.insert(out, pandoc.Str(s.text:sub(pos)))
+  end
   return out
 end
 
@@ -316,6 +363,8 @@ function Span(span)
   for _, c in ipairs(span.classes) do
     if c == "geschwaerzt" then
       return geschwaerzt(span)
+    elseif c == "vg-umbruch" then
+      return pandoc.LineBreak()  -- a line break inside a table cell (markdown.py: zelle)
     end
   end
   if vg_class(span.attr) ~= nil and span.attributes.style and is_docx then
@@ -380,6 +429,6 @@ return {
   { Meta = meta },
   { Image = Image, Span = Span, Link = inert, Header = Header, Code = inert, CodeBlock = inert,
     Underline = content_only, SmallCaps = content_only },
-  { Quoted = Quoted, Table = Table },
+  { Quoted = Quoted, Table = Table, Str = apostrophe },
   { Div = Div },
 }
