@@ -108,7 +108,10 @@ def write_dump(folder: Path, lists: dict[str, list[dict[str, Any]]]) -> Path:
 
 def unpack(archive: Path, folder: Path) -> Path:
     with tarfile.open(archive) as tar:
-        tar.extractall(folder, filter="data")
+        if hasattr(tarfile, "data_filter"):
+            tar.extractall(folder, filter="data")
+        else:  # Python 3.11 before 3.11.4 (Debian 12 ships 3.11.2) has no filters; the dump is the repository's own
+            tar.extractall(folder)
     return folder
 
 
