@@ -199,8 +199,10 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "formate", default="docx,pdf", show_default=True, metavar="FORMATE",
-              help="Ausgabeformate, durch Komma getrennt: docx, pdf.")
+@click.option("--format", "-f", "formate", default=None, metavar="pdf|docx|beide",
+              help="Ausgabeformate dieses Laufs: pdf, docx oder beide (auch „docx,pdf“). Vorgabe: „formate“ "
+                   "der Körperschaft in data/koerperschaften.yaml, sonst beide. Dateien eines nicht "
+                   "gewählten Formats werden entfernt.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
 @click.option("--layout", "-l", metavar="NAME",
@@ -209,9 +211,9 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL",
               help="Parallele Aufträge (Vorgabe: Kerne).")
 @click.pass_context
-def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Path, layout: str | None,
+def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausgabe: Path, layout: str | None,
           neu: bool, jobs: int | None) -> None:
-    """Drucksachen als DOCX und PDF setzen (ohne PFADE: alle unter vorlagen/).
+    """Drucksachen als DOCX und/oder PDF setzen (ohne PFADE: alle unter vorlagen/).
 
     Öffentliche Drucksachen, wie sie veröffentlicht werden dürfen (ohne nichtöffentliche Anlagen,
     mit Schwärzungen), landen in AUSGABE/oeffentlich/vorlagen/<körperschaft>/; alle Drucksachen
@@ -224,10 +226,14 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     from .render.build import FORMATS
     from .render.build import build as run_build
 
-    wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise UserError(f"unbekanntes Format „{unknown[0]}“; möglich: {', '.join(FORMATS)}")
+    wanted = None
+    if formate is not None:
+        wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
+        wanted = list(FORMATS) if wanted == ["beide"] else wanted
+        unknown = [f for f in wanted if f not in FORMATS]
+        if unknown or not wanted:
+            shown = f"„{unknown[0]}“" if unknown else "(leer)"
+            raise UserError(f"unbekanntes Format {shown}; möglich: pdf, docx, beide")
     root: Path = ctx.obj["root"]
     project = load_project(root, pfade or None)
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe

@@ -18,10 +18,15 @@ The cache lives in the user's cache folder (``$XDG_CACHE_HOME/vorlagengen`` or
 file checked into a repository could otherwise make a record look different from its file.
 ``VORLAGENGEN_CACHE`` names another folder; ``VORLAGENGEN_CACHE=aus`` turns the cache off. A cache
 that cannot be read or written is ignored.
+
+A cache never lies: each kept line carries a checksum of its text (SHA-256, bound to the context of
+the file), checked before the line is used. A line changed by hand, by a flipped bit, cut short or
+mixed with garbage is dropped, and its record is read and checked afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -39,7 +44,7 @@ from . import __version__
 from .records import DATA_DIR, TEMPLATE_DIR, hash_files
 
 PACKAGE = Path(__file__).resolve().parent
-FORMAT = 1
+FORMAT = 2
 Warning_ = tuple[int, int, str, str]  # line, column, field, message
 
 
@@ -106,9 +111,9 @@ class Entry:
 class CheckCache:
     """The kept results of one project (empty when there is no usable cache).
 
-    The file is text: a first line of JSON with the context, then one line per record, a JSON list
-    (path, digest, Anlagen, warnings), a tab and the record's values as JSON. Values are parsed only
-    for the records that are looked up."""
+    The file is text: a first line of JSON with the context, then one line per record: its checksum
+    (:func:`line_sum`), a tab, a JSON list (path, digest, Anlagen, warnings), a tab and the record's
+    values as JSON. Lines are verified and values parsed only for the records that are looked up."""
 
     file: Path | None
     context: str
@@ -130,8 +135,10 @@ class CheckCache:
             head, *lines = file.read_text(encoding="utf-8").splitlines()
             if json.loads(head) == {"format": FORMAT, "context": context}:
                 for line in lines:
-                    path, sha = json.loads(line.split("\t", 1)[0])[:2]
-                    cache.lines[path] = (sha, line)
+                    with contextlib.suppress(ValueError, TypeError, IndexError):
+                        path, sha = json.loads(line.split("\t", 2)[1])[:2]
+                        if isinstance(path, str) and isinstance(sha, str):
+                            cache.lines[path] = (sha, line)
         except (OSError, ValueError, TypeError, IndexError, UnicodeDecodeError):
             cache.lines = {}
         return cache
@@ -141,8 +148,12 @@ class CheckCache:
         if kept is None or kept[0] != digest:
             return None
         try:
-            head, raw_json = kept[1].split("\t", 1)
+            checksum, head, raw_json = kept[1].split("\t", 2)
+            if checksum != line_sum(self.context, head, raw_json):
+                return None  # damaged: checked afresh, and the fresh result replaces the line
             _, _, anlagen, warnings = json.loads(head)
+            if not isinstance(anlagen, list):
+                return None
             return Entry(raw_json, anlagen, [(int(a), int(b), str(c), str(d)) for a, b, c, d in warnings])
         except (ValueError, TypeError):
             return None
@@ -152,7 +163,7 @@ class CheckCache:
         if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in stamp):
             return  # an Anlage just written could change again unseen
         head = json.dumps([str(path), digest, stamp, [list(w) for w in warnings]])  # ASCII: any path, any text
-        self.lines[str(path)] = (digest, head + "\t" + raw_json)
+        self.lines[str(path)] = (digest, f"{line_sum(self.context, head, raw_json)}\t{head}\t{raw_json}")
         self.changed = True
 
     def keep_only(self, paths: Iterable[Path]) -> None:
@@ -178,6 +189,11 @@ class CheckCache:
         except (OSError, ValueError):  # a cache that cannot be written is no fault of the project
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def line_sum(context: str, head: str, raw_json: str) -> str:
+    """The checksum of a kept line: its head and values, in the context the file was written for."""
+    return hashlib.sha256(f"{context}\0{head}\0{raw_json}".encode()).hexdigest()
 
 
 def digest(data: bytes) -> str:
