@@ -121,14 +121,14 @@ def _entry_of(file: Path, record: Path) -> tuple[list[str], int]:
     """The cache file's lines and the number of the line that keeps ``record``."""
     lines = file.read_text(encoding="utf-8").splitlines()
     for n, line in enumerate(lines[1:], 1):
-        if json.loads(line.split("\t")[1])[0] == str(record):
+        if json.loads(line.split("\t")[1]) == str(record):
             return lines, n
     raise AssertionError(f"{record} not in the cache")
 
 
 def _with_value(line: str, **changes: object) -> str:
-    checksum, head, raw = line.split("\t", 2)
-    return "\t".join([checksum, head, json.dumps({**json.loads(raw), **changes})])
+    head, raw = line.rsplit("\t", 1)
+    return "\t".join([head, json.dumps({**json.loads(raw), **changes})])
 
 
 def _flip_bit(line: str, at: int) -> str:
@@ -148,8 +148,9 @@ DAMAGE = {
     "truncated": lambda line: line[: len(line) // 2],
     "garbage": lambda line: line.split("\t")[0] + "\t\x00\x7f{[\t\u00fc",
     "wrong type of values": lambda line: _with_value(line, beratungsfolge="keine Liste"),
-    "values not a mapping": lambda line: "\t".join([*line.split("\t", 2)[:2], "[1, 2, 3]"]),
-    "head not a list": lambda line: "\t".join([line.split("\t")[0], '{"a": 1}', line.split("\t", 2)[2]]),
+    "values not a mapping": lambda line: "\t".join([line.rsplit("\t", 1)[0], "[1, 2, 3]"]),
+    "Anlagen not a list": lambda line: "\t".join([*line.split("\t")[:4], '[{"a": 1}, []]', line.split("\t", 5)[5]]),
+    "stamp of another file": lambda line: "\t".join([*line.split("\t")[:3], "1:2:3:4", line.split("\t", 4)[4]]),
 }
 
 
@@ -236,3 +237,41 @@ def test_garbage_lines_under_a_valid_head_are_ignored(projekt: Projekt, cache: P
     result = projekt.validate()
     assert result.exit_code == 0, result.stderr
     assert [r.vorlage for r in load_project(projekt.root, jobs=1).records] == before
+
+
+def test_an_unchanged_file_is_not_even_read_and_a_changed_one_always_is(
+        projekt: Projekt, cache: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
+    import vorlagengen.pruefcache as pruefcache
+
+    monkeypatch.setattr(pruefcache, "_RACY_NS", 0)  # files of this test are trusted to their stamp at once
+    hashed: list[int] = []
+    real_digest = project_module.digest
+    monkeypatch.setattr(project_module, "digest", lambda data: hashed.append(len(data)) or real_digest(data))
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    load_project(projekt.root, jobs=1)
+    hashed.clear()
+    reads.clear()
+    load_project(projekt.root, jobs=1)
+    assert hashed == [] and reads == []  # neither read nor hashed: their stamps vouch for them
+    # same size, same modification time, other bytes: the change time tells
+    path = projekt.root / WANDSBEK_PATH
+    st = path.stat()
+    text = path.read_text(encoding="utf-8")
+    changed = text.replace("betreff: ", "betreff: X", 1)[: len(text)]
+    assert len(changed.encode()) == len(text.encode())
+    path.write_text(changed, encoding="utf-8")
+    os.utime(path, ns=(st.st_atime_ns, st.st_mtime_ns))
+    assert path.stat().st_size == st.st_size and path.stat().st_mtime_ns == st.st_mtime_ns
+    reads.clear()
+    records = load_project(projekt.root, jobs=1).records
+    assert reads == ["19-0167.yaml"]
+    assert any(r.vorlage.betreff.startswith("X") for r in records)
+
+
+def test_a_file_changed_just_now_is_not_trusted_to_its_stamp(projekt: Projekt, cache: Path,
+                                                             reads: list[str]) -> None:
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    load_project(projekt.root, jobs=1)
+    (file,) = cache.iterdir()
+    stamps = [line.split("\t")[3] for line in file.read_text(encoding="utf-8").splitlines()[1:]]
+    assert stamps == ["-", "-"]  # written moments ago: its bytes are compared, never its stamp

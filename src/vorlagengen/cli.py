@@ -10,9 +10,6 @@ import click
 
 from . import __version__, clickde, trees
 from .errors import Problem, UserError, ValidationFailed, resource_error
-from .messages import anzahl
-from .progress import Progress
-from .reports import redact, redact_text
 
 clickde.install()
 
@@ -26,6 +23,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
+            from .reports import redact
+
             for problem in redact(exc.problems):
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
@@ -33,6 +32,8 @@ class _Group(click.Group):
                        else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
+            from .reports import redact_text
+
             shown = str(exc) if (ctx.obj or {}).get("intern") else redact_text(str(exc))
             click.echo(f"Fehler: {shown}", err=True)
             ctx.exit(1)
@@ -85,7 +86,7 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     („…“), außer mit --intern.
     """
     from .project import discover, load_project
-    from .reports import codequality_report, json_report
+    from .reports import codequality_report, json_report, redact
 
     root: Path = ctx.obj["root"]
     problems: list[Problem] = []
@@ -222,6 +223,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
     """
     import os
 
+    from .messages import anzahl
+    from .progress import Progress
     from .project import load_project
     from .render.build import FORMATS
     from .render.build import build as run_build
@@ -362,6 +365,7 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     angewandten Schwärzungen. Die PDF/DOCX-Dateien kommen aus AUSGABE/oeffentlich/ (vorher
     „make vorlage“ und „make sitzungen“). Unverändertes wird nicht neu geschrieben.
     """
+    from .messages import anzahl
     from .project import load_project
     from .public import public_project
     from .publish import build_site

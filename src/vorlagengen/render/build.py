@@ -38,7 +38,7 @@ from ..checks import fragen_of
 from ..errors import UserError, os_reason
 from ..pruefcache import anlagen_stamp
 from ..public import public_project as public_projection
-from ..records import DATA_DIR, Project, Record, hash_files, slug
+from ..records import DATA_DIR, Project, Record, hash_files, package_digest, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
@@ -52,7 +52,6 @@ FORMATS = ("docx", "pdf")
 MANIFEST = ".vorlagen.json"
 LOCK = ".vorlagen.lock"
 SAVE_EVERY_S = 2.0  # how often a long build saves what it finished (a kill loses at most this)
-PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -113,7 +112,7 @@ def code_fingerprint() -> str:
         except PackageNotFoundError:
             h.update(dist.encode())
     h.update(engines.pandoc_binary().encode())
-    hash_files(h, PACKAGE.rglob("*"), PACKAGE)
+    h.update(package_digest())
     return h.hexdigest()
 
 
