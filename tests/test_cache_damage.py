@@ -148,3 +148,32 @@ def test_a_damaged_converted_anlage_is_converted_again(tmp_path: Path, monkeypat
     assert len(conversions) == 2
     assert again.read_bytes() == good
     assert [p.name for p in cache.iterdir() if not p.name.startswith(".")] == [again.name]
+
+
+@pytest.mark.parametrize("damage", ["flipped bit", "truncated", "garbage", "empty", "another template"])
+def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                       damage: str) -> None:
+    from vorlagengen.project import load_project
+    from vorlagengen.render import markdown as markdown_mod
+    from vorlagengen.render.build import prepare
+    from vorlagengen.render.layouts import get_layout
+
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))
+    root = copy_project(tmp_path / "p")
+    write(root, "a.yaml", "VO/0001/19")
+    project = load_project(root, jobs=1)
+    record = project.records[0]
+
+    def render() -> str:
+        markdown_mod.environment.cache_clear()  # a new process: a new environment, the kept bytecode
+        return prepare(record, project, get_layout("allris", root)).markdown
+
+    clean = render()
+    kept = {p: p.read_bytes() for p in (tmp_path / "cache").rglob("*.bin")}
+    assert kept  # the layout's templates, compiled
+    for path, data in kept.items():
+        path.write_bytes({"flipped bit": _flip(data, len(data) // 2), "truncated": data[: len(data) // 2],
+                          "garbage": b"\x00" * 64, "empty": b"",
+                          "another template": data[:32] + data[32:].replace(b"vorlage", b"vorlagx")}[damage])
+    assert render() == clean
+    assert {p: p.read_bytes() for p in (tmp_path / "cache").rglob("*.bin")} == kept  # sound again

@@ -32,7 +32,7 @@ LAYERS: list[tuple[str, list[str]]] = [
                    "render.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "bench_stages",
                  "bench_oparl", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}

@@ -20,7 +20,13 @@ from contextlib import contextmanager
 from pathlib import Path
 from typing import Any
 
+from . import project as project_mod
+from . import yamlio
 from .bench import OPTIONS, _de, forget_cache, generate_project, report
+from .render import build as build_mod
+from .render import engines
+from .render.engines import pandoc_binary
+from .render.markdown import READER
 
 BATCH = 60  # realistic records: enough for a stable ratio, short enough for every bench run
 STAGES = ("load", "checks", "context", "pandoc", "typst", "write", "rest")
@@ -70,11 +76,6 @@ class _Clock:
 def _ours(root: Path, out: Path) -> tuple[float, dict[str, float], list[Any], list[Any]]:
     """Build the project in this process, one job at a time: whole CPU time, CPU per stage, and
     what went to pandoc and typst (for the bare run)."""
-    from . import project as project_mod
-    from . import yamlio
-    from .render import build as build_mod
-    from .render import engines
-
     clock = _Clock()
     undo: list[Callable[[], None]] = []
     pandoc_calls: list[Any] = []
@@ -89,9 +90,8 @@ def _ours(root: Path, out: Path) -> tuple[float, dict[str, float], list[Any], li
 
     def recorded_typst(source: str, layout: Any, inputs: dict[str, str], epoch: int, display: str,
                        standards: list[str] | None = None) -> bytes:
-        from .render.engines import project_fonts, staging_root, typst_fonts
-
-        typst_calls.append((source, str(staging_root(layout)), typst_fonts(project_fonts(layout)), inputs, epoch,
+        typst_calls.append((source, str(engines.staging_root(layout)),
+                            engines.typst_fonts(engines.project_fonts(layout)), inputs, epoch,
                             engines.PDF_STANDARDS if standards is None else standards))
         return typst_pdf(source, layout, inputs, epoch, display, standards)
 
@@ -124,9 +124,6 @@ def _ours(root: Path, out: Path) -> tuple[float, dict[str, float], list[Any], li
 def _bare(pandoc_calls: list[Any], typst_calls: list[Any], tmp: Path) -> dict[str, float]:
     """The same documents through pandoc's command line and typst, CPU time by engine."""
     import typst
-
-    from .render.engines import pandoc_binary
-    from .render.markdown import READER
 
     out = {"pandoc_docx": 0.0, "pandoc_typst": 0.0, "typst": 0.0}
     for markdown, formats, reference_doc in pandoc_calls:
