@@ -275,3 +275,20 @@ def test_a_file_changed_just_now_is_not_trusted_to_its_stamp(projekt: Projekt, c
     (file,) = cache.iterdir()
     stamps = [line.split("\t")[3] for line in file.read_text(encoding="utf-8").splitlines()[1:]]
     assert stamps == ["-", "-"]  # written moments ago: its bytes are compared, never its stamp
+
+
+def test_one_selected_record_takes_the_others_numbers_from_the_cache(
+        projekt: Projekt, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    import vorlagengen.pruefcache as pruefcache
+
+    monkeypatch.setattr(pruefcache, "_RACY_NS", 0)
+    _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    load_project(projekt.root, jobs=1)
+    parsed: list[str] = []
+    real = project_module.load_mapping
+    monkeypatch.setattr(project_module, "load_mapping",
+                        lambda path, *a: parsed.append(path.name) or real(path, *a))
+    one = load_project(projekt.root, [projekt.root / LUENEBURG_PATH], jobs=1)
+    assert [p for p in parsed if not p.startswith(("koerperschaften", "gremien", "aemter", "personen",
+                                                       "altbestand", "website"))] == []
+    assert ("wandsbek", "19/0167") in one.betreffs and one.ist_oeffentlich("wandsbek", "19/0167")

@@ -30,7 +30,7 @@ from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
-from .pruefcache import CheckCache, anlagen_stamp, digest, file_stamp
+from .pruefcache import CheckCache, Entry, anlagen_stamp, digest, file_stamp
 from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
 from .sitzungen import (
     check_niederschriften,
@@ -178,9 +178,10 @@ def _stat(path: Path) -> os.stat_result | None:
         return None
 
 
-def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
-    """The kept result of an unchanged record, or None (then it is read and checked afresh). A file
-    whose stamp is the kept one is not read again; any other is read and its digest compared."""
+def _kept(path: Path, cache: CheckCache) -> tuple[Entry, str, str, int] | None:
+    """The kept entry of an unchanged record with its digest, the file's stamp now and the time it
+    was taken, or None. A file whose stamp is the kept one is not read again; any other is read and
+    its digest compared."""
     known = cache.known(path)
     if known is None:
         return None  # nothing kept: read once, by the fresh check
@@ -197,8 +198,16 @@ def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
         except OSError:
             return None
     entry = cache.lookup(path, sha)
-    if entry is None:
+    return None if entry is None else (entry, sha, stamp, begin)
+
+
+def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
+    """The kept result of an unchanged record, or None (then it is read and checked afresh)."""
+    kept = _kept(path, cache)
+    if kept is None:
         return None
+    entry, sha, stamp, begin = kept
+    known = cache.known(path) or ("", "")
     try:
         vorlage = Vorlage.model_validate_json(entry.raw_json)  # as from the file: same values
     except ValidationError:
@@ -258,7 +267,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     # Cross-record checks see every record of the project, even when only some were selected.
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
-    others = _other_numbers(root, set(selected), betreffs, status) if record_paths else []
+    others = _other_numbers(root, set(selected), betreffs, status, cache) if record_paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     problems.extend(checks.check_across(records, others, ref))
@@ -303,16 +312,21 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
 
 
 def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
-                   status: dict[tuple[str, str], bool] | None = None) -> list[tuple[str, str, str]]:
-    """(koerperschaft, nummer, display) of the records that were not selected, read leniently;
-    their Betreff goes into ``betreffs`` and whether they are public into ``status`` when given."""
+                   status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None
+                   ) -> list[tuple[str, str, str]]:
+    """(koerperschaft, nummer, display) of the records that were not selected, read leniently (an
+    unchanged one from the check cache, without parsing its YAML); their Betreff goes into
+    ``betreffs`` and whether they are public into ``status`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
             continue
+        kept = _kept(path, cache) if cache is not None and cache.file is not None else None
         try:
-            raw = load_mapping(path, display_path(path))
-        except YamlProblem:
+            raw = json.loads(kept[0].raw_json) if kept else load_mapping(path, display_path(path))
+        except (YamlProblem, ValueError):
+            continue
+        if not isinstance(raw, dict):
             continue
         if isinstance(raw.get("nummer"), str) and isinstance(raw.get("koerperschaft"), str):
             out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))

@@ -134,11 +134,24 @@ def record_digest(record: Record, project: Project) -> bytes:
     h = hashlib.sha256()
     for part in (str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
-    h.update(record.path.read_bytes())
+    h.update(_file_digest(record.path))
     # results derived from Niederschriften live in another file: the result itself counts
     h.update(repr([step.ergebnis for step in record.vorlage.beratungsfolge]).encode())
     h.update(json.dumps(anlagen_stamp([a.datei for a in v.anlagen], record.path)).encode())
     return h.digest()
+
+
+_DIGESTS: dict[tuple[str, int, int, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a record file, read once per process for both trees (while it stays unchanged)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    known = _DIGESTS.get(key)
+    if known is None:
+        known = _DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
+    return known
 
 
 def record_fingerprint(digest: bytes, base: str, fmt: str) -> str:
@@ -265,6 +278,9 @@ class State:
         self.dirty = False
 
     def key(self, path: Path) -> str:
+        text, prefix = str(path), str(self.out) + os.sep
+        if os.sep == "/" and text.startswith(prefix):
+            return text[len(prefix):]  # what relative_to gives, without its work (thousands per build)
         return path.relative_to(self.out).as_posix()
 
     def current(self, path: Path, fingerprint: str) -> bool:
