@@ -14,7 +14,7 @@ import time
 from pathlib import Path
 from typing import Any
 
-from .bench import OPTIONS, PEER, _de, forget_cache, generate_project, report, runs
+from .bench import OPTIONS, PEER, _children_cpu, _de, forget_cache, generate_project, report, runs
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -147,13 +147,6 @@ def bench_help() -> dict[str, float]:
     cpu = _de(statistics.median(cpus))
     report("help_s", value, f"vorlagengen --help, neuer Prozess (Median aus 10; Rechenzeit {cpu} s)")
     return {"help_s": round(value, 3), "help_cpu_s": round(statistics.median(cpus), 3)}
-
-
-def _children_cpu() -> float:
-    import resource
-
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
 
 
 def _libreoffice(docs: list[Path], tmp: Path) -> float | None:

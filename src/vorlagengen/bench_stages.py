@@ -9,7 +9,6 @@ on the same typst source. ``overhead_ratio`` is vorlagengen's whole CPU time ove
 
 from __future__ import annotations
 
-import resource
 import subprocess
 import tempfile
 import threading
@@ -22,7 +21,7 @@ from typing import Any
 
 from . import project as project_mod
 from . import yamlio
-from .bench import OPTIONS, _de, forget_cache, generate_project, report
+from .bench import OPTIONS, _children_cpu, _de, forget_cache, generate_project, report
 from .render import build as build_mod
 from .render import engines
 from .render.engines import pandoc_binary
@@ -32,11 +31,6 @@ BATCH = 60  # realistic records: enough for a stable ratio, short enough for eve
 STAGES = ("load", "checks", "context", "pandoc", "typst", "write", "rest")
 _LABEL = {"load": "YAML lesen", "checks": "Prüfungen", "context": "Kontext und Markdown",
           "pandoc": "pandoc (eigener Prozess)", "typst": "typst", "write": "Schreiben", "rest": "Übriges"}
-
-
-def _children_cpu() -> float:
-    used = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return used.ru_utime + used.ru_stime
 
 
 class _Clock:
