@@ -154,9 +154,42 @@ def test_figures_are_printed_with_target_and_peer(capsys: pytest.CaptureFixture[
     bench.PEER["vorlagen_per_s"] = 2.0
     try:
         bench.report("vorlagen_per_s", 50.0, "200 Vorlagen")
-        bench.report("packet_30_s", 1.5, "Mappe")
+        bench.report("packet_30_s", 2.5, "Mappe")
     finally:
         bench.PEER.clear()
     lines = capsys.readouterr().out.splitlines()
     assert lines == ["  200 Vorlagen: 50,00 /s (Ziel ≥ 40,00 /s: erreicht); 25,0-mal so schnell wie LibreOffice",
-                     "  Mappe: 1,50 s (Ziel ≤ 1,00 s: verfehlt)"]
+                     "  Mappe: 2,50 s (Ziel ≤ 2,00 s: verfehlt)"]
+
+
+ISSUE_KEYS = ["one_changed_s", "noop_s", "vorlage_cold_s", "help_s", "validate_10k_s", "validate_10k_warm_s",
+              "packet_30_s", "packet_one_changed_s", "realistic_per_s", "realistic_pdf_per_s", "overhead_ratio",
+              "peak_rss_mb"]
+
+
+def test_the_summary_names_every_key_with_its_target(capsys: pytest.CaptureFixture[str]) -> None:
+    bench.summary({"noop_s": 0.15, "overhead_ratio": 1.4, "realistic_pdf_per_s": 30})
+    lines = capsys.readouterr().out.splitlines()
+    assert lines[0].startswith("== Ziele (Last ")
+    shown = {line.split()[0]: line for line in lines[1:]}
+    assert list(shown)[: len(ISSUE_KEYS)] == ISSUE_KEYS
+    assert shown["noop_s"].endswith("Ziel ≤ 0,20 s: erreicht")
+    assert shown["overhead_ratio"].endswith("Ziel ≤ 1,30: verfehlt")
+    assert shown["realistic_pdf_per_s"].endswith("Ziel ≥ 25,00 /s: erreicht")
+    assert shown["help_s"].endswith("nicht gemessen")
+
+
+def test_overhead_counts_every_stage_and_the_bare_engines(monkeypatch: pytest.MonkeyPatch,
+                                                          tmp_path: Path) -> None:
+    from vorlagengen import bench_stages
+
+    monkeypatch.setattr(bench_stages, "BATCH", 3)
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))
+    figures = bench_stages.bench_overhead()
+    stages = {k: v for k, v in figures.items() if k.startswith("stage_")}
+    assert set(stages) == {f"stage_{s}_cpu_s" for s in bench_stages.STAGES}
+    assert all(v > 0 for k, v in stages.items() if k != "stage_rest_cpu_s")
+    assert figures["overhead_ours_cpu_s"] >= sum(stages.values()) - 0.01
+    assert figures["overhead_engines_cpu_s"] > 0
+    assert figures["overhead_ratio"] == pytest.approx(
+        figures["overhead_ours_cpu_s"] / figures["overhead_engines_cpu_s"], rel=0.01)

@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
     ("Vorschau", ["vorschau.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "bench_stages",
                  "bench_oparl", "bench_vorschau", "projektanlage", "leckpruefung", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}

@@ -10,9 +10,6 @@ import click
 
 from . import __version__, clickde, trees
 from .errors import Problem, UserError, ValidationFailed, resource_error
-from .messages import anzahl
-from .progress import Progress
-from .reports import redact, redact_text
 
 clickde.install()
 
@@ -26,6 +23,8 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
+            from .reports import redact
+
             for problem in redact(exc.problems):
                 click.echo(str(problem), err=True)
             n = len(exc.problems)
@@ -33,6 +32,8 @@ class _Group(click.Group):
                        else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
+            from .reports import redact_text
+
             shown = str(exc) if (ctx.obj or {}).get("intern") else redact_text(str(exc))
             click.echo(f"Fehler: {shown}", err=True)
             ctx.exit(1)
@@ -85,7 +86,7 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     („…“), außer mit --intern.
     """
     from .project import discover, load_project
-    from .reports import codequality_report, json_report
+    from .reports import codequality_report, json_report, redact
 
     root: Path = ctx.obj["root"]
     problems: list[Problem] = []
@@ -199,8 +200,10 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
 
 @cli.command(options_metavar="[OPTIONEN]")
 @click.argument("pfade", nargs=-1, type=click.Path(path_type=Path))
-@click.option("--format", "-f", "formate", default="docx,pdf", show_default=True, metavar="FORMATE",
-              help="Ausgabeformate, durch Komma getrennt: docx, pdf.")
+@click.option("--format", "-f", "formate", default=None, metavar="pdf|docx|beide",
+              help="Ausgabeformate dieses Laufs: pdf, docx oder beide (auch „docx,pdf“). Vorgabe: „formate“ "
+                   "der Körperschaft in data/koerperschaften.yaml, sonst beide. Dateien eines nicht "
+                   "gewählten Formats werden entfernt.")
 @click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
               show_default=True, help="Ausgabeordner.")
 @click.option("--layout", "-l", metavar="NAME",
@@ -209,9 +212,9 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
 @click.option("--jobs", "-j", type=click.IntRange(1, 64), default=None, metavar="ANZAHL",
               help="Parallele Aufträge (Vorgabe: Kerne).")
 @click.pass_context
-def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Path, layout: str | None,
+def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausgabe: Path, layout: str | None,
           neu: bool, jobs: int | None) -> None:
-    """Drucksachen als DOCX und PDF setzen (ohne PFADE: alle unter vorlagen/).
+    """Drucksachen als DOCX und/oder PDF setzen (ohne PFADE: alle unter vorlagen/).
 
     Öffentliche Drucksachen, wie sie veröffentlicht werden dürfen (ohne nichtöffentliche Anlagen,
     mit Schwärzungen), landen in AUSGABE/oeffentlich/vorlagen/<körperschaft>/; alle Drucksachen
@@ -220,14 +223,20 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     """
     import os
 
+    from .messages import anzahl
+    from .progress import Progress
     from .project import load_project
     from .render.build import FORMATS
     from .render.build import build as run_build
 
-    wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
-    unknown = [f for f in wanted if f not in FORMATS]
-    if unknown:
-        raise UserError(f"unbekanntes Format „{unknown[0]}“; möglich: {', '.join(FORMATS)}")
+    wanted = None
+    if formate is not None:
+        wanted = [f.strip().lower() for f in formate.split(",") if f.strip()]
+        wanted = list(FORMATS) if wanted == ["beide"] else wanted
+        unknown = [f for f in wanted if f not in FORMATS]
+        if unknown or not wanted:
+            shown = f"„{unknown[0]}“" if unknown else "(leer)"
+            raise UserError(f"unbekanntes Format {shown}; möglich: pdf, docx, beide")
     root: Path = ctx.obj["root"]
     project = load_project(root, pfade or None)
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
@@ -367,6 +376,7 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     angewandten Schwärzungen. Die PDF/DOCX-Dateien kommen aus AUSGABE/oeffentlich/ (vorher
     „make vorlage“ und „make sitzungen“). Unverändertes wird nicht neu geschrieben.
     """
+    from .messages import anzahl
     from .project import load_project
     from .public import public_project
     from .publish import build_site

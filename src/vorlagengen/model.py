@@ -35,6 +35,7 @@ ART = Literal[
 ARTEN: tuple[str, ...] = get_args(ART)
 
 STATUS = Literal["öffentlich", "nichtöffentlich"]
+FORMAT = Literal["docx", "pdf"]
 ZUSTAENDIGKEIT = Literal["Vorberatung", "Empfehlung", "Kenntnisnahme", "Entscheidung", "Anhörung"]
 ERGEBNIS = Literal[
     "ungeändert beschlossen",
@@ -511,6 +512,10 @@ class Koerperschaft(_Strict):
         default_factory=lambda: NiederschriftProfil(), description="Regeln für Niederschriften")
     tagesordnung: TopProfil = Field(default_factory=TopProfil,
                                     description="Nummerierung der Tagesordnungspunkte (TOP) in Sitzungen")
+    formate: list[FORMAT] = Field(
+        default_factory=lambda: list(get_args(FORMAT)), min_length=1,
+        description="Ausgabeformate der Drucksachen: [pdf] setzt nur PDF, [docx] nur DOCX (Vorgabe: beide); "
+        "„vorlagengen build --format“ wählt für einen Lauf anders")
 
 
 class Mitgliedschaft(_Strict):

@@ -15,6 +15,7 @@ import os
 import stat
 import sys
 import threading
+import time
 from collections.abc import Iterable
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
@@ -29,7 +30,7 @@ from .errors import Problem, UserError, ValidationFailed
 from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
-from .pruefcache import CheckCache, anlagen_stamp, digest
+from .pruefcache import CheckCache, Entry, anlagen_stamp, digest, file_stamp
 from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
 from .sitzungen import (
     check_niederschriften,
@@ -171,37 +172,70 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: b
         return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
 
 
-def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
-    """The kept result of an unchanged record, or None (then it is read and checked afresh)."""
+def _stat(path: Path) -> os.stat_result | None:
     try:
-        st = path.stat()
-        if not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
-            return None  # a FIFO, device or huge file is refused by the fresh check, never read here
-        data = path.read_bytes()
+        return path.stat()
     except OSError:
         return None
-    entry = cache.lookup(path, digest(data.removeprefix(b"\xef\xbb\xbf")))
-    if entry is None:
+
+
+def _kept(path: Path, cache: CheckCache) -> tuple[Entry, str, str, int] | None:
+    """The kept entry of an unchanged record with its digest, the file's stamp now and the time it
+    was taken, or None. A file whose stamp is the kept one is not read again; any other is read and
+    its digest compared."""
+    known = cache.known(path)
+    if known is None:
+        return None  # nothing kept: read once, by the fresh check
+    begin = time.time_ns()
+    st = _stat(path)
+    if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+        return None  # a FIFO, device or huge file is refused by the fresh check, never read here
+    stamp = file_stamp(st, begin)
+    if stamp != "-" and stamp == known[1]:
+        sha = known[0]
+    else:
+        try:
+            sha = digest(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        except OSError:
+            return None
+    entry = cache.lookup(path, sha)
+    return None if entry is None else (entry, sha, stamp, begin)
+
+
+def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
+    """The kept result of an unchanged record, or None (then it is read and checked afresh)."""
+    kept = _kept(path, cache)
+    if kept is None:
         return None
+    entry, sha, stamp, begin = kept
+    known = cache.known(path) or ("", "")
     try:
-        vorlage = Vorlage.model_validate(json.loads(entry.raw_json))  # as from the file: same values
-    except (ValidationError, ValueError):
+        vorlage = Vorlage.model_validate_json(entry.raw_json)  # as from the file: same values
+    except ValidationError:
         return None
     if anlagen_stamp([a.datei for a in vorlage.anlagen], path) != entry.anlagen:
         return None
+    if stamp != known[1]:  # same bytes, new stamp (touched, checked out again): keep the new one
+        cache.store(path, sha, entry.raw_json, [a.datei for a in vorlage.anlagen], entry.warnings,
+                    stamp if file_stamp(_stat(path), begin) == stamp else "-")
     display = display_path(path)
     return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], None
 
 
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
-    """Every record's own checks: from the cache where nothing changed, else afresh (and kept)."""
+    """Every record's own checks: from the cache where nothing changed, else afresh (and kept, with
+    the stamp its file had before it was read, if it still has it)."""
     kept = {i: c for i, p in enumerate(paths) if (c := _from_cache(p, cache)) is not None} if cache.file else {}
     todo = [i for i in range(len(paths)) if i not in kept]
+    begin = time.time_ns()
+    before = {i: _stat(paths[i]) for i in todo} if cache.file else {}
     fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, keep=cache.file is not None)
     for i, checked in zip(todo, fresh, strict=True):
         if checked[4] is not None and checked[1] is not None:
+            stamp = file_stamp(before[i], begin)
+            stamp = stamp if file_stamp(_stat(paths[i]), begin) == stamp else "-"  # unchanged while read
             cache.store(paths[i], *checked[4], [a.datei for a in checked[1].anlagen],
-                        [(w.line, w.col, w.field, w.message) for w in checked[3]])
+                        [(w.line, w.col, w.field, w.message) for w in checked[3]], stamp)
         kept[i] = checked
     return [kept[i] for i in range(len(paths))]
 
@@ -234,7 +268,7 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     # Cross-record checks see every record of the project, even when only some were selected.
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
-    others = _other_numbers(root, set(selected), betreffs, status) if record_paths else []
+    others = _other_numbers(root, set(selected), betreffs, status, cache) if record_paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     problems.extend(checks.check_across(records, others, ref))
@@ -281,16 +315,21 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
 
 
 def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
-                   status: dict[tuple[str, str], bool] | None = None) -> list[tuple[str, str, str]]:
-    """(koerperschaft, nummer, display) of the records that were not selected, read leniently;
-    their Betreff goes into ``betreffs`` and whether they are public into ``status`` when given."""
+                   status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None
+                   ) -> list[tuple[str, str, str]]:
+    """(koerperschaft, nummer, display) of the records that were not selected, read leniently (an
+    unchanged one from the check cache, without parsing its YAML); their Betreff goes into
+    ``betreffs`` and whether they are public into ``status`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
             continue
+        kept = _kept(path, cache) if cache is not None and cache.file is not None else None
         try:
-            raw = load_mapping(path, display_path(path))
-        except YamlProblem:
+            raw = json.loads(kept[0].raw_json) if kept else load_mapping(path, display_path(path))
+        except (YamlProblem, ValueError):
+            continue
+        if not isinstance(raw, dict):
             continue
         if isinstance(raw.get("nummer"), str) and isinstance(raw.get("koerperschaft"), str):
             out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))

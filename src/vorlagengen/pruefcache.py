@@ -5,7 +5,8 @@ first).
 Only records that passed every check of their own are kept: their values as read from YAML, and
 their warnings. Such a record is taken from the cache when
 
-- its file has the same bytes (SHA-256),
+- its file has the same bytes (SHA-256; a file whose size, times and inode are those kept is not
+  read again, as git trusts its index – but only if it was last changed well before it was read),
 - each of its Anlagen has the same size, time and inode, and
 - the context is the same: vorlagengen's own code and version, the versions of pydantic and the
   YAML reader, every file of ``data/`` and of ``templates/`` (fonts, layouts), by content.
@@ -18,10 +19,15 @@ The cache lives in the user's cache folder (``$XDG_CACHE_HOME/vorlagengen`` or
 file checked into a repository could otherwise make a record look different from its file.
 ``VORLAGENGEN_CACHE`` names another folder; ``VORLAGENGEN_CACHE=aus`` turns the cache off. A cache
 that cannot be read or written is ignored.
+
+A cache never lies: each kept line carries a checksum of its text (SHA-256, bound to the context of
+the file), checked before the line is used. A line changed by hand, by a flipped bit, cut short or
+mixed with garbage is dropped, and its record is read and checked afresh.
 """
 
 from __future__ import annotations
 
+import contextlib
 import hashlib
 import json
 import os
@@ -36,10 +42,9 @@ from pathlib import Path
 from typing import Any
 
 from . import __version__
-from .records import DATA_DIR, TEMPLATE_DIR, hash_files
+from .records import DATA_DIR, TEMPLATE_DIR, hash_files, package_digest
 
-PACKAGE = Path(__file__).resolve().parent
-FORMAT = 1
+FORMAT = 3
 Warning_ = tuple[int, int, str, str]  # line, column, field, message
 
 
@@ -62,7 +67,7 @@ def _code_key() -> str:
             h.update(f"{dist}={version(dist)};".encode())
         except PackageNotFoundError:
             h.update(f"{dist}=?;".encode())
-    hash_files(h, PACKAGE.rglob("*"), PACKAGE)
+    h.update(package_digest())
     return h.hexdigest()
 
 
@@ -102,17 +107,27 @@ class Entry:
     warnings: list[Warning_]
 
 
+def file_stamp(st: os.stat_result | None, since_ns: int) -> str:
+    """Size, times and inode of a record file, when they can vouch for its bytes: the file was
+    last changed well before ``since_ns`` (the time its bytes were read), else "-"."""
+    if st is None or max(st.st_mtime_ns, st.st_ctime_ns) > since_ns - _RACY_NS:
+        return "-"
+    return f"{st.st_size}:{st.st_mtime_ns}:{st.st_ctime_ns}:{st.st_ino}"
+
+
 @dataclass
 class CheckCache:
     """The kept results of one project (empty when there is no usable cache).
 
-    The file is text: a first line of JSON with the context, then one line per record, a JSON list
-    (path, digest, Anlagen, warnings), a tab and the record's values as JSON. Values are parsed only
-    for the records that are looked up."""
+    The file is text: a first line of JSON with the context, then one line per record, tab-separated:
+    its checksum (:func:`line_sum` of the rest of the line), its path as JSON, the digest of its
+    text, the stamp of its file (:func:`file_stamp`), a JSON list (Anlagen, warnings) and the
+    record's values as JSON. Lines are verified and values parsed only for the records that are
+    looked up."""
 
     file: Path | None
     context: str
-    lines: dict[str, tuple[str, str]] = field(default_factory=dict)  # path → (digest, the line)
+    lines: dict[str, tuple[str, str, str]] = field(default_factory=dict)  # path → (digest, stamp, the line)
     changed: bool = False
 
     @classmethod
@@ -130,29 +145,44 @@ class CheckCache:
             head, *lines = file.read_text(encoding="utf-8").splitlines()
             if json.loads(head) == {"format": FORMAT, "context": context}:
                 for line in lines:
-                    path, sha = json.loads(line.split("\t", 1)[0])[:2]
-                    cache.lines[path] = (sha, line)
+                    with contextlib.suppress(ValueError, TypeError):
+                        _, path, sha, stamp, _ = line.split("\t", 4)
+                        cache.lines[str(json.loads(path))] = (sha, stamp, line)
         except (OSError, ValueError, TypeError, IndexError, UnicodeDecodeError):
             cache.lines = {}
         return cache
+
+    def known(self, path: Path) -> tuple[str, str] | None:
+        """The digest and file stamp kept for ``path`` (unverified: :meth:`lookup` verifies)."""
+        kept = self.lines.get(str(path))
+        return None if kept is None else (kept[0], kept[1])
 
     def lookup(self, path: Path, digest: str) -> Entry | None:
         kept = self.lines.get(str(path))
         if kept is None or kept[0] != digest:
             return None
         try:
-            head, raw_json = kept[1].split("\t", 1)
-            _, _, anlagen, warnings = json.loads(head)
+            checksum, body = kept[2].split("\t", 1)
+            if checksum != line_sum(self.context, body):
+                return None  # damaged: checked afresh, and the fresh result replaces the line
+            name, sha, _, head, raw_json = body.split("\t", 4)
+            if json.loads(name) != str(path) or sha != digest:
+                return None
+            anlagen, warnings = json.loads(head)
+            if not isinstance(anlagen, list):
+                return None
             return Entry(raw_json, anlagen, [(int(a), int(b), str(c), str(d)) for a, b, c, d in warnings])
         except (ValueError, TypeError):
             return None
 
-    def store(self, path: Path, digest: str, raw_json: str, dateien: list[str], warnings: Iterable[Warning_]) -> None:
-        stamp = anlagen_stamp(dateien, path)
-        if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in stamp):
+    def store(self, path: Path, digest: str, raw_json: str, dateien: list[str], warnings: Iterable[Warning_],
+              stamp: str = "-") -> None:
+        anlagen = anlagen_stamp(dateien, path)
+        if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in anlagen):
             return  # an Anlage just written could change again unseen
-        head = json.dumps([str(path), digest, stamp, [list(w) for w in warnings]])  # ASCII: any path, any text
-        self.lines[str(path)] = (digest, head + "\t" + raw_json)
+        head = json.dumps([anlagen, [list(w) for w in warnings]])  # ASCII: any path, any text
+        body = f"{json.dumps(str(path))}\t{digest}\t{stamp}\t{head}\t{raw_json}"
+        self.lines[str(path)] = (digest, stamp, f"{line_sum(self.context, body)}\t{body}")
         self.changed = True
 
     def keep_only(self, paths: Iterable[Path]) -> None:
@@ -167,7 +197,7 @@ class CheckCache:
         if self.file is None or not self.changed:
             return
         head = json.dumps({"format": FORMAT, "context": self.context})
-        data = "\n".join([head, *(line for _, line in self.lines.values())]) + "\n"
+        data = "\n".join([head, *(line for _, _, line in self.lines.values())]) + "\n"
         tmp = None
         try:  # readable by the user alone: it holds the values of non-public records
             self.file.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
@@ -178,6 +208,11 @@ class CheckCache:
         except (OSError, ValueError):  # a cache that cannot be written is no fault of the project
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def line_sum(context: str, body: str) -> str:
+    """The checksum of a kept line (all after the checksum), in the context the file was written for."""
+    return hashlib.sha256(f"{context}\0{body}".encode()).hexdigest()
 
 
 def digest(data: bytes) -> str:

@@ -13,6 +13,7 @@ import os
 import re
 from collections.abc import Iterable
 from dataclasses import dataclass, field
+from functools import lru_cache
 from pathlib import Path
 from typing import Any, ClassVar
 
@@ -66,6 +67,16 @@ def hash_files(h: Any, paths: Iterable[Path], base: Path) -> None:
         if path.is_file() and "__pycache__" not in path.parts:
             h.update(str(path.relative_to(base)).encode() + b"\0")
             h.update(hashlib.sha256(path.read_bytes()).digest())
+
+
+@lru_cache(maxsize=1)
+def package_digest() -> bytes:
+    """vorlagengen's own files (code, filter, layouts, fonts) by name and content, hashed once per
+    process for the check cache and the build fingerprint alike."""
+    h = hashlib.sha256()
+    package = Path(__file__).resolve().parent
+    hash_files(h, package.rglob("*"), package)
+    return h.digest()
 
 
 def niederschrift_path(sitzung: Path) -> Path:

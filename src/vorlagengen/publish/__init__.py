@@ -31,7 +31,7 @@ from .view import Drucksache, Site, SiteFile, Sitzung, site_view
 
 __all__ = ["SiteResult", "Website", "build_site"]
 ASSETS = Path(__file__).parent / "templates"
-STATE_VERSION = 2
+STATE_VERSION = 3
 
 
 @dataclass
@@ -55,16 +55,21 @@ class _State:
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
+        """The kept state, or an empty one when the file is missing or damaged: its first line is
+        the SHA-256 of the rest, so a changed value, a flipped bit or a cut is never believed."""
         if path is None or not path.is_file():
             return cls(path)
         try:
-            raw = json.loads(path.read_text(encoding="utf-8"))
+            checksum, _, body = path.read_bytes().partition(b"\n")
+            if checksum.decode("ascii") != hashlib.sha256(body).hexdigest():
+                return cls(path)
+            raw = json.loads(body.decode("utf-8"))
         except (OSError, ValueError):
             return cls(path)
-        if raw.get("version") != STATE_VERSION:
+        if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls(path)
-        return cls(path, raw.get("markdown", {}), raw.get("sha512", {}), raw.get("pages", {}), raw.get("bundles", {}),
-                   raw.get("stamps", {}), raw.get("oparl", {}))
+        parts = [raw.get(k, {}) for k in ("markdown", "sha512", "pages", "bundles", "stamps", "oparl")]
+        return cls(path, *(p if isinstance(p, dict) else {} for p in parts))
 
     def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str],
              bundles: dict[str, list[str]], output: SiteOutput) -> None:
@@ -74,7 +79,8 @@ class _State:
         data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
                 "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}, "bundles": bundles,
                 "stamps": {k: v for k, v in sorted(output.stamps.items()) if k in names}, "oparl": self.oparl}
-        write_atomic(self.path, json.dumps(data, ensure_ascii=False).encode("utf-8"))
+        body = json.dumps(data, ensure_ascii=False).encode("utf-8")
+        write_atomic(self.path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
 
     def checksum(self, f: SiteFile, used: set[str]) -> str:
         st = f.stat

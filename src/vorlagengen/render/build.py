@@ -40,7 +40,7 @@ from ..checks import fragen_of
 from ..errors import UserError, os_reason
 from ..pruefcache import anlagen_stamp
 from ..public import public_project as public_projection
-from ..records import DATA_DIR, Project, ProjectData, PublicProject, Record, hash_files, slug
+from ..records import DATA_DIR, Project, ProjectData, PublicProject, Record, hash_files, package_digest, slug
 from ..schwaerzung import KLASSE, klartext
 from ..writing import write_atomic
 from . import engines
@@ -55,7 +55,6 @@ FORMATS = ("docx", "pdf")
 MANIFEST = ".vorlagen.json"
 LOCK = ".vorlagen.lock"
 SAVE_EVERY_S = 2.0  # how often a long build saves what it finished (a kill loses at most this)
-PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @dataclass
@@ -116,7 +115,7 @@ def code_fingerprint() -> str:
         except PackageNotFoundError:
             h.update(dist.encode())
     h.update(engines.pandoc_binary().encode())
-    hash_files(h, PACKAGE.rglob("*"), PACKAGE)
+    h.update(package_digest())
     return h.hexdigest()
 
 
@@ -138,11 +137,24 @@ def record_digest(record: Record, project: ProjectData) -> bytes:
     h = hashlib.sha256()
     for part in (str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
-    h.update(record.path.read_bytes())
+    h.update(_file_digest(record.path))
     # results, TOPs and Sitzung names derived from Sitzungen and Niederschriften live in other files
     h.update(repr([(step.ergebnis, step.top, step.sitzung) for step in record.vorlage.beratungsfolge]).encode())
     h.update(json.dumps(anlagen_stamp([a.datei for a in v.anlagen], record.path)).encode())
     return h.digest()
+
+
+_DIGESTS: dict[tuple[str, int, int, int, int], bytes] = {}
+
+
+def _file_digest(path: Path) -> bytes:
+    """SHA-256 of a record file, read once per process for both trees (while it stays unchanged)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns, st.st_ctime_ns, st.st_ino)
+    known = _DIGESTS.get(key)
+    if known is None:
+        known = _DIGESTS[key] = hashlib.sha256(path.read_bytes()).digest()
+    return known
 
 
 def record_fingerprint(digest: bytes, base: str, fmt: str) -> str:
@@ -253,9 +265,21 @@ def _stamp(path: Path) -> list[int]:
     return [st.st_size, st.st_mtime_ns, st.st_ino]
 
 
+def _entry_sum(key: str, fingerprint: Any, stamp: Any) -> str:
+    """The checksum of a manifest entry, so that a damaged entry is dropped, never believed."""
+    return hashlib.sha256(json.dumps([key, fingerprint, stamp]).encode()).hexdigest()[:32]
+
+
+def _sound(key: str, entry: Any) -> bool:
+    """An entry with its checksum, for a file below the build folder."""
+    return (isinstance(entry, dict) and entry.get("sum") == _entry_sum(key, entry.get("fp"), entry.get("stat"))
+            and not key.startswith("/") and ".." not in key.split("/"))
+
+
 class State:
     """``.vorlagen.json``: output (relative to the build folder) → fingerprint and the output's
-    size, time and inode when it was written."""
+    size, time and inode when it was written, with a checksum per entry (a damaged entry is
+    dropped: its output is made again, and pruning never follows it)."""
 
     def __init__(self, out: Path) -> None:
         self.out = out
@@ -266,10 +290,13 @@ class State:
         except (OSError, ValueError):
             loaded = {}
         if isinstance(loaded, dict):
-            self.entries = {k: v for k, v in loaded.items() if isinstance(v, dict)}
+            self.entries = {k: v for k, v in loaded.items() if _sound(k, v)}
         self.dirty = False
 
     def key(self, path: Path) -> str:
+        text, prefix = str(path), str(self.out) + os.sep
+        if os.sep == "/" and text.startswith(prefix):
+            return text[len(prefix):]  # what relative_to gives, without its work (thousands per build)
         return path.relative_to(self.out).as_posix()
 
     def current(self, path: Path, fingerprint: str) -> bool:
@@ -282,7 +309,8 @@ class State:
             return False
 
     def record(self, path: Path, fingerprint: str) -> None:
-        self.entries[self.key(path)] = {"fp": fingerprint, "stat": _stamp(path)}
+        key, stamp = self.key(path), _stamp(path)
+        self.entries[key] = {"fp": fingerprint, "stat": stamp, "sum": _entry_sum(key, fingerprint, stamp)}
         self.dirty = True
 
     def forget(self, key: str) -> None:
@@ -333,9 +361,12 @@ def remove_leftovers(folders: Iterable[Path], names: set[str]) -> None:
 
 
 def prune(state: State, keep: set[str]) -> list[Path]:
-    """Remove outputs (and their entries) of records that no longer exist."""
+    """Remove outputs (and their entries) of records that no longer exist: those the state knows
+    and, should its entry have been lost or damaged, any Drucksache file of the internal tree."""
     removed = []
-    for key in sorted(state.entries):
+    folder = trees.internal_dir(state.out) / "vorlagen"
+    found = {state.key(p) for p in folder.glob("*/*") if p.suffix[1:] in FORMATS} if folder.is_dir() else set()
+    for key in sorted(set(state.entries) | found):
         if key.rsplit(".", 1)[0] not in keep:
             path = state.out / key
             try:
@@ -367,17 +398,26 @@ def prune_public(public: PublicProject, out: Path, state: State) -> list[Path]:
 # --- the build -----------------------------------------------------------------------------------
 
 
-def plan(project: Project, public: PublicProject, out: Path, formats: list[str], layout_name: str | None, force: bool,
-         state: State) -> tuple[list[Job], list[Path], set[str]]:
-    """What to make: jobs, outputs that are current, and the outputs' bases (for pruning). A public
-    Drucksache has outputs in both trees, its public form made from the projection ``public`` (into
-    the draft tree while it is a draft)."""
+def formats_of(project: Project, record: Record, chosen: list[str] | None) -> list[str]:
+    """The formats a Drucksache is set in: those chosen for the run, else its Körperschaft's."""
+    if chosen is not None:
+        return chosen
+    body = project.ref.koerperschaften[record.vorlage.koerperschaft]
+    return [f for f in FORMATS if f in body.formate]
+
+
+def plan(project: Project, public: PublicProject, out: Path, formats: list[str] | None, layout_name: str | None,
+         force: bool, state: State) -> tuple[list[Job], list[Path], set[str], list[Path]]:
+    """What to make: jobs, outputs that are current, the outputs' bases (for pruning), and outputs of
+    formats no longer chosen (to be removed). A public Drucksache has outputs in both trees, its
+    public form made from the projection ``public`` (into the draft tree while it is a draft)."""
     base_fp = code_fingerprint()
     layouts: dict[str, tuple[Layout, str]] = {}
     public_forms = {r.path: r for r in public.records}
     work: list[Job] = []
     skipped: list[Path] = []
     bases: set[str] = set()
+    unwanted: list[Path] = []
     for record in project.records:
         if record.vorlage.uebernommen:
             continue  # imported: its text lives in the source's PDF and is never re-typeset
@@ -397,7 +437,9 @@ def plan(project: Project, public: PublicProject, out: Path, formats: list[str],
             base = output_dir(out, rec, tree) / slug(rec.vorlage.nummer)
             bases.add(state.key(base))
             digest = record_digest(rec, proj)
-            for f in formats:
+            wanted = formats_of(project, record, formats)
+            unwanted += [base.parent / f"{base.name}.{f}" for f in FORMATS if f not in wanted]
+            for f in wanted:
                 path = base.parent / f"{base.name}.{f}"  # a Nr. may hold dots
                 fp = record_fingerprint(digest, fp_base, f)
                 if force or not state.current(path, fp):
@@ -406,28 +448,44 @@ def plan(project: Project, public: PublicProject, out: Path, formats: list[str],
                     skipped.append(path)
         if targets:
             work.append(Job(layout, pub, record, targets, fps))
-    return work, skipped, bases
+    return work, skipped, bases, unwanted
 
 
-def build(project: Project, out: Path, formats: Iterable[str] = FORMATS, layout_name: str | None = None,
+def prune_formats(state: State, unwanted: list[Path]) -> list[Path]:
+    """Remove the outputs of formats a Drucksache is no longer set in (a clean build has none)."""
+    removed = []
+    for path in unwanted:
+        if path.is_file():
+            path.unlink()
+            removed.append(path)
+        if state.key(path) in state.entries:
+            state.forget(state.key(path))
+    return removed
+
+
+def build(project: Project, out: Path, formats: Iterable[str] | None = None, layout_name: str | None = None,
           jobs: int | None = None, force: bool = False, progress: Callable[[int, int], None] | None = None,
           complete: bool = False, waiting: Callable[[], None] | None = None) -> BuildResult:
     """Make the outputs of ``project.records`` that are not current.
 
+    ``formats`` chooses the formats of this run; without it each Drucksache is set in the formats
+    of its Körperschaft (``formate`` in data/koerperschaften.yaml). Outputs of formats not chosen
+    are removed, so the build folder equals a clean build with the same choice.
     ``complete`` says the records are the whole project: outputs of other records are removed.
     ``progress(done, total)`` is called from this thread as jobs finish.
     """
-    chosen = [f for f in FORMATS if f in set(formats)]
-    if not chosen:
+    chosen = None if formats is None else [f for f in FORMATS if f in set(formats)]
+    if chosen is not None and not chosen:
         raise UserError("kein Ausgabeformat gewählt (docx, pdf)")
     public = public_projection(project)
     with locked(out, waiting):
         state = State(out)
-        work, skipped, bases = plan(project, public, out, chosen, layout_name, force, state)
+        work, skipped, bases, unwanted = plan(project, public, out, chosen, layout_name, force, state)
         folders = {(out / b).parent for b in bases} | {out, trees.internal_dir(out)}
         remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
         removed = prune(state, bases) if complete else []
         removed += prune_public(public, out, state)
+        removed += prune_formats(state, unwanted)
         try:
             built = run_jobs(project, public, work, state, jobs or os.cpu_count() or 1, progress)
         finally:
@@ -446,10 +504,14 @@ def _make(project: Project, public: PublicProject, job: Job) -> list[Path]:
         made.update({(pt, f): b for f, b in convert(pub, job.layout, wanted[pt]).items()})
     if wanted[trees.INTERNAL]:
         internal = prepare(job.internal, project, job.layout)
-        same = _same_document(pub, internal)
-        reuse = {f: made[(pt, f)] for f in wanted[trees.INTERNAL] if same and (pt, f) in made}
-        rest = [f for f in wanted[trees.INTERNAL] if f not in reuse]
-        docs = {**reuse, **(convert(internal, job.layout, rest) if rest else {})}
+        if pub is not None and _same_document(pub, internal):
+            # the public bytes, as a clean build copies them, also when only the internal file is due
+            missing = [f for f in wanted[trees.INTERNAL] if (pt, f) not in made]
+            if missing:
+                made.update({(pt, f): b for f, b in convert(pub, job.layout, missing).items()})
+            docs = {f: made[(pt, f)] for f in wanted[trees.INTERNAL]}
+        else:
+            docs = convert(internal, job.layout, wanted[trees.INTERNAL])
         made.update({(trees.INTERNAL, f): b for f, b in docs.items()})
     for key, path in job.targets.items():
         write_atomic(path, made[key])

@@ -14,8 +14,11 @@ writes inert. The ``vg-`` classes belong to the templates, so ``md`` defuses the
 
 from __future__ import annotations
 
+import hashlib
 import itertools
+import os
 import re
+import tempfile
 import traceback
 from collections.abc import Callable, Iterator
 from contextvars import ContextVar
@@ -29,7 +32,8 @@ from markupsafe import Markup
 from ..checks.text import NOTE_DEFINITION, outside_code
 from ..errors import UserError
 from ..model import ART_REGELN, ART_STIL, TEILE
-from ..records import display_path
+from ..pruefcache import cache_folder
+from ..records import display_path, package_digest
 from ..schwaerzung import KLASSE, klartext, teile
 from ..typografie import setze, setze_markdown
 from .context import betrag, datum
@@ -141,6 +145,49 @@ def _markup(func: Callable[..., str]) -> Callable[..., Markup]:
     return lambda *args: Markup(func(*args))
 
 
+class CheckedBytecodeCache(jinja2.BytecodeCache):
+    """Compiled templates kept between runs in the user's cache folder (a new process need not
+    compile a layout again). Each file starts with the SHA-256 of the rest: a damaged one is never
+    loaded, the template is compiled afresh and the file written again. Jinja itself drops a file
+    whose template source changed; the folder's name holds vorlagengen's code and Jinja's version,
+    which decide how a template compiles."""
+
+    def __init__(self, folder: Path) -> None:
+        self.folder = folder
+
+    def _file(self, bucket: jinja2.bccache.Bucket) -> Path:
+        return self.folder / f"{bucket.key}.bin"
+
+    def load_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        try:
+            data = self._file(bucket).read_bytes()
+        except OSError:
+            return
+        if len(data) > 32 and hashlib.sha256(data[32:]).digest() == data[:32]:
+            bucket.bytecode_from_string(data[32:])
+
+    def dump_bytecode(self, bucket: jinja2.bccache.Bucket) -> None:
+        payload = bucket.bytecode_to_string()
+        tmp = None
+        try:
+            self.folder.mkdir(mode=0o700, parents=True, exist_ok=True)
+            fd, tmp = tempfile.mkstemp(dir=self.folder, prefix=".vorlage-", suffix=".tmp")
+            with os.fdopen(fd, "wb") as fh:
+                fh.write(hashlib.sha256(payload).digest() + payload)
+            os.replace(tmp, self._file(bucket))
+        except OSError:  # a cache that cannot be written is no fault of the project
+            if tmp is not None:
+                Path(tmp).unlink(missing_ok=True)
+
+
+def bytecode_cache() -> CheckedBytecodeCache | None:
+    """The compiled templates' cache, or None when the user's cache is off (VORLAGENGEN_CACHE=aus)."""
+    folder = cache_folder()
+    if folder is None:
+        return None
+    return CheckedBytecodeCache(folder / f"vorlagen-jinja-{jinja2.__version__}-{package_digest().hex()[:16]}")
+
+
 @lru_cache(maxsize=16)
 def environment(layout: Layout) -> jinja2.Environment:
     """One environment per layout and process: templates are compiled once.
@@ -159,6 +206,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         keep_trailing_newline=True,
         trim_blocks=True,
         lstrip_blocks=True,
+        bytecode_cache=bytecode_cache(),
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag),
                        klartext=klartext, zeilen=zeilen, zelle=zelle, eur=eur)

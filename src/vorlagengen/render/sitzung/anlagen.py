@@ -4,7 +4,8 @@ Images are placed by typst; a PDF Anlage gets as many framed placeholder pages a
 after typst its pages are drawn into those frames with pikepdf, so that page numbers, contents and
 bookmarks run through the whole Mappe. typst cannot embed PDFs in PDF/A mode, which is why this
 happens afterwards. PDFs that are not PDF/A are converted with Ghostscript, office files with
-LibreOffice, when installed; both results are cached by content.
+LibreOffice, when installed; both results are cached by content, each file named by the digests of
+its source and of its own bytes, which are checked before it is used.
 """
 
 from __future__ import annotations
@@ -110,12 +111,39 @@ def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool
         raise UserError(f"{display}: Anlage ist kein lesbares PDF ({exc})") from None
 
 
+def _cached(cache: Path, key: str) -> Path | None:
+    """The converted file of the source with digest ``key``, if one is kept and sound. Its name
+    carries the digest of its own bytes (``<key>.<digest>.pdf``): a damaged file is removed and
+    made again, never drawn into a Mappe."""
+    for candidate in sorted(cache.glob(f"{key}.*.pdf")) if cache.is_dir() else []:
+        try:
+            if _sha_bytes(candidate.read_bytes()) == candidate.name.split(".")[1]:
+                return candidate
+            candidate.unlink()
+        except OSError:
+            continue
+    return None
+
+
+def _keep(cache: Path, key: str, made: str) -> Path:
+    """Put the converted file ``made`` (in ``cache``) in its place, named by both digests; whole or
+    not at all, also when another run does the same."""
+    target = cache / f"{key}.{_sha_bytes(Path(made).read_bytes())}.pdf"
+    os.replace(made, target)
+    return target
+
+
+def _sha_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
 def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
-    target = cache / f"{_sha(path)}.pdf"
-    if not target.exists():
+    key = _sha(path)
+    target = _cached(cache, key)
+    if target is None:
         cache.mkdir(parents=True, exist_ok=True)
         # a name of its own: another run may convert the same file into the same cache right now
-        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{target.stem}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{key}.", suffix=".tmp")
         os.close(fd)
         tmp = Path(name)
         try:
@@ -130,7 +158,7 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
             tmp.unlink(missing_ok=True)
             detail = (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen"
             raise ToolError("ghostscript", display, detail)
-        os.replace(tmp, target)
+        target = _keep(cache, key, name)
     return target
 
 
@@ -139,9 +167,10 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
     soffice = shutil.which("soffice") or shutil.which("libreoffice")
     if not soffice:
         return None
-    target = cache / f"{_sha(path)}.pdf"
-    if target.exists():
-        return target
+    key = _sha(path)
+    known = _cached(cache, key)
+    if known is not None:
+        return known
     cache.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory() as tmp:
         work = Path(tmp) / f"anlage{path.suffix.lower()}"
@@ -152,11 +181,10 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         produced = Path(tmp) / "anlage.pdf"
         if proc.returncode != 0 or not produced.exists():
             raise ToolError("LibreOffice", display, (proc.stderr or proc.stdout).strip()[:500])
-        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{target.stem}.", suffix=".tmp")
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{key}.", suffix=".tmp")
         os.close(fd)
         shutil.copyfile(produced, name)
-        os.replace(name, target)  # whole or not at all, also when another run does the same
-    return target
+        return _keep(cache, key, name)
 
 
 def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], top: str = ""
