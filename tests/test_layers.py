@@ -27,6 +27,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Kontext", ["render.context"]),
     ("Layouts", ["render.layouts", "render.markdown", "render.origins"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
+    ("Rezept und Ausgabe", ["render.recipe", "render.output"]),
     ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",
                    "render.sitzung.protokoll"]),

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
@@ -61,6 +62,14 @@ def cli(ctx: click.Context, projekt: Path, quiet: bool, intern: bool) -> None:
     Personen stehen in data/.
     """
     ctx.obj = {"root": projekt, "quiet": quiet, "intern": intern}
+
+
+def _out(root: Path, ausgabe: Path) -> Path:
+    return ausgabe if ausgabe.is_absolute() else root / ausgabe
+
+
+def _waiting(out: Path) -> Callable[[], None]:
+    return lambda: click.echo(f"Warte auf einen anderen Lauf in {out} …", err=True)
 
 
 def _say(ctx: click.Context, text: str) -> None:
@@ -262,16 +271,16 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     Sitzungsmappe-vollstaendig.pdf nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
     from .project import load_project
-    from .public import public_project
     from .records import SITZUNG_DIR
-    from .render.sitzung import build_sitzung
+    from .render.output import open_output
+    from .render.sitzung.documents import write_sitzungen
 
     root: Path = ctx.obj["root"]
     targets = list(dateien) or [root / SITZUNG_DIR]
     project = load_project(root, None, sitzungen=targets)
     if not project.sitzungen:
         raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    out = _out(root, ausgabe)
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
     imported = [s for s in chosen if s.sitzung.quelle is not None]
     if imported:  # their documents stay those of the source system
@@ -279,12 +288,14 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
         chosen = [s for s in chosen if s.sitzung.quelle is None]
     if not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
-    public = public_project(project) if chosen else None
+    with open_output(out, _waiting(out)) as output:
+        results = write_sitzungen(output, project, chosen, entwurf=entwurf, complete=not dateien and not kommende)
     for srec in chosen:
-        result = build_sitzung(project, srec, out, entwurf=entwurf, public=public)
+        result = results[srec.path]
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
-        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder} und {result.internal_folder}")
+        _say(ctx, f"{srec.display}: {len(result.files)} Dateien geschrieben, {len(result.skipped)} unverändert "
+                  f"({result.folder}, {result.internal_folder})")
 
 
 @cli.group("import", options_metavar="[OPTIONEN]", subcommand_metavar="QUELLE [ARGUMENTE]...")
@@ -360,13 +371,15 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     from .public import public_project
     from .publish import build_site
     from .publish.config import load_website, with_base
+    from .render.output import locked
 
     root: Path = ctx.obj["root"]
     website = with_base(load_website(root), basis_url)
     public = public_project(load_project(root))
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
-                        state=out / SITE_STATE)
+    out = _out(root, ausgabe)
+    with locked(out, _waiting(out)):
+        result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
+                            state=out / SITE_STATE)
     for warning in result.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     _say(ctx, f"Website: {anzahl(result.pages, 'Seite', 'Seiten')}, "
@@ -415,17 +428,22 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     """
     from .project import load_project
     from .records import SITZUNG_DIR
-    from .render.sitzung.protokoll import build_niederschrift
+    from .render.output import open_output
+    from .render.sitzung.protokoll import write_niederschriften
 
     root: Path = ctx.obj["root"]
     project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
     chosen = [s for s in project.sitzungen if s.niederschrift is not None]
     if not chosen:
         raise UserError("keine Sitzung mit Niederschrift gefunden (sitzungen/<name>.niederschrift.yaml)")
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    for srec in chosen:
-        files = build_niederschrift(project, srec, out, dt.date.today())
-        _say(ctx, f"{srec.display}: Niederschrift, {len(files)} Dateien")
+    out = _out(root, ausgabe)
+    today = dt.date.today()
+    with open_output(out, _waiting(out)) as output:
+        for srec in chosen:
+            files = write_niederschriften(output, project, [srec], today)
+            _say(ctx, f"{srec.display}: Niederschrift, {len(files)} Dateien")
+        if not dateien:  # every Niederschrift planned: what is gone goes
+            write_niederschriften(output, project, chosen, today, complete=True)
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -444,14 +462,16 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, aus
     """
     from .messages import suggest
     from .project import load_project
-    from .render.sitzung.protokoll import build_beschluesse
+    from .render.output import open_output
+    from .render.sitzung.protokoll import write_beschluesse
 
     root: Path = ctx.obj["root"]
     project = load_project(root)
     if gremium is not None and gremium not in project.ref.gremien:
         raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    files = build_beschluesse(project, out, dt.date.today(), gremium=gremium, status=status)
+    out = _out(root, ausgabe)
+    with open_output(out, _waiting(out)) as output:
+        files = write_beschluesse(output, project, dt.date.today(), gremium=gremium, status=status)
     for path in files:
         _say(ctx, f"geschrieben: {path}")
 
