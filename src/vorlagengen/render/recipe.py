@@ -43,6 +43,7 @@ class Prepared:
     # placeholder pages (id → a PDF's bytes or file)
     staging: Path | None = None
     standards: tuple[str, ...] | None = None
+    sources: dict[str, bytes | Path] = field(default_factory=dict)  # what is drawn in, by placeholder id
     assemble: Callable[[bytes, list[dict[str, Any]]], bytes] | None = None
     cleanup: Callable[[], None] | None = None
 

@@ -181,7 +181,7 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
         return merge_pages(pdf, placements, sources)
 
     return Prepared(ctx.as_dict(), _inputs(ctx, title, run.entwurf), run.entwurf, staging=staging,
-                    standards=() if not_pdfa else ("a-2b",), assemble=assemble,
+                    standards=() if not_pdfa else ("a-2b",), sources=sources, assemble=assemble,
                     cleanup=lambda: shutil.rmtree(staging, ignore_errors=True))
 
 
