@@ -26,8 +26,8 @@ from pathlib import Path
 import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
-from render_support import REPO
 
+from render_support import REPO
 from vorlagengen.errors import ValidationFailed
 from vorlagengen.project import load_project
 from vorlagengen.public import public_project
