@@ -120,3 +120,29 @@ def test_a_sitzung_that_is_gone_leaves_no_documents(built, tmp_path):
     assert not list((root / "build").rglob("lueneburg-sga-2019-04-04*"))
     _build_all(root, out="sauber")
     assert _files(root / "build") == _files(root / "sauber")
+
+
+def test_a_deleted_or_replaced_search_file_is_made_again(built):
+    assert _run(built, "site").returncode == 0
+    folder = built / "build" / "oeffentlich" / "site" / "pagefind"
+    victims = sorted(p for p in folder.rglob("*") if p.is_file() and p.name != "pagefind-entry.json")[:2]
+    want = [v.read_bytes() for v in victims]
+    victims[0].unlink()
+    victims[1].unlink()
+    victims[1].write_bytes(b"kaputt")
+    result = _run(built, "site")
+    assert result.returncode == 0, result.stderr
+    assert [v.read_bytes() for v in victims] == want
+
+
+def test_two_runs_at_once_wait_for_each_other(built):
+    """Every writing command takes the build folder's one lock: two site runs (and a Sitzung run)
+    started together all succeed, and leave no temporary file."""
+    env = dict(os.environ, SOURCE_DATE_EPOCH="1304380800")
+    runs = [subprocess.Popen([sys.executable, "-m", "vorlagengen", "-q", "-C", str(built), *cmd],
+                             stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
+            for cmd in (["site"], ["site"], ["sitzung"], ["site"])]
+    for proc in runs:
+        _, err = proc.communicate(timeout=600)
+        assert proc.returncode == 0, err
+    assert not list((built / "build").rglob("*.tmp"))
