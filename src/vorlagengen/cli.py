@@ -471,9 +471,11 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, aus
         raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
     out = _out(root, ausgabe)
     with open_output(out, _waiting(out)) as output:
-        files = write_beschluesse(output, project, dt.date.today(), gremium=gremium, status=status)
-    for path in files:
+        made = write_beschluesse(output, project, dt.date.today(), gremium=gremium, status=status)
+    for path in made.built:
         _say(ctx, f"geschrieben: {path}")
+    if made.skipped:
+        _say(ctx, f"{anzahl(len(made.skipped), 'Datei', 'Dateien')} unverändert")
 
 
 def _terminated(signum: int, _frame: object) -> None:

@@ -103,8 +103,9 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     for target in targets:
         if target.is_dir():
             # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
-            for folder, _, files in os.walk(target.absolute()):
-                found.update(os.path.join(folder, f) for f in files
+            # and a folder named *.yaml is refused too (a record is expected there)
+            for folder, dirs, files in os.walk(target.absolute()):
+                found.update(os.path.join(folder, f) for f in [*files, *dirs]
                              if f.endswith((".yaml", ".yml")) and f not in (".yaml", ".yml"))
         elif target.exists():
             found.add(str(target.absolute()))

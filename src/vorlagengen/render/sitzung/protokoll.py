@@ -19,7 +19,7 @@ from .. import recipe
 from ..build import code_fingerprint, project_fingerprint
 from ..layouts import Layout, get_layout
 from ..origins import origins_of
-from ..output import Output, make, open_output
+from ..output import Made, Output, make, open_output
 from ..recipe import Document, Prepared
 from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
@@ -169,14 +169,16 @@ def plan_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: st
 
 
 def write_beschluesse(output: Output, project: Project, today: dt.date, *, gremium: str | None = None,
-                      status: str | None = None) -> list[Path]:
+                      status: str | None = None) -> Made:
+    """Bring the Beschlusskontrolle up to date; without a Gremium chosen, that of a Körperschaft
+    without Niederschriften any more is removed."""
     docs = plan_beschluesse(project, output.out, today, gremium=gremium, status=status)
-    made = make(output, docs, BESCHLUESSE, render=_render, jobs=2,
+    return make(output, docs, BESCHLUESSE, render=_render, jobs=2,
                 scope=(lambda _key: True) if gremium is None else (lambda _key: False))
-    return made.built + made.skipped
 
 
 def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
                       status: str | None = None) -> list[Path]:
     with open_output(out) as output:
-        return write_beschluesse(output, project, today, gremium=gremium, status=status)
+        made = write_beschluesse(output, project, today, gremium=gremium, status=status)
+    return made.built + made.skipped
