@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import datetime as dt
 from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +35,7 @@ class _Group(click.Group):
                        else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
-            shown = str(exc) if (ctx.obj or {}).get("intern") else redact_text(str(exc))
+            shown = str(exc) if isinstance(ctx.obj, Settings) and ctx.obj.intern else redact_text(str(exc))
             click.echo(f"Fehler: {shown}", err=True)
             ctx.exit(1)
         except OSError as exc:  # the machine refused (disk full, read-only, permission): no traceback
@@ -61,7 +62,21 @@ def cli(ctx: click.Context, projekt: Path, quiet: bool, intern: bool) -> None:
     Jede Drucksache ist eine YAML-Datei unter vorlagen/; Körperschaften, Gremien, Ämter und
     Personen stehen in data/.
     """
-    ctx.obj = {"root": projekt, "quiet": quiet, "intern": intern}
+    ctx.obj = Settings(projekt, quiet, intern)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options every command shares (``vorlagengen -C PROJEKT -q --intern BEFEHL``)."""
+
+    root: Path
+    quiet: bool = False
+    intern: bool = False
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings(Path("."))
 
 
 def _out(root: Path, ausgabe: Path) -> Path:
@@ -73,7 +88,7 @@ def _waiting(out: Path) -> Callable[[], None]:
 
 
 def _say(ctx: click.Context, text: str) -> None:
-    if not ctx.obj["quiet"]:
+    if not _settings(ctx).quiet:
         click.echo(text)
 
 
@@ -96,7 +111,7 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     from .project import discover, load_project
     from .reports import codequality_report, json_report
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     problems: list[Problem] = []
     warnings: list[Problem] = []
     counts = {"drucksachen": 0, "sitzungen": 0}
@@ -151,7 +166,7 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
     """
     from .skeleton import new_record
 
-    target, oeffentlich = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
+    target, oeffentlich = new_record(_settings(ctx).root.absolute(), art, koerperschaft, bezug=bezug,
                                      datum=datum.date() if datum else None, out=ausgabe, amt=amt)
     _say(ctx, f"angelegt: {target}")
     if not oeffentlich:
@@ -168,7 +183,7 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
     from .schema import SCHEMAS
     from .writing import write_atomic
 
-    folder = ausgabe or ctx.obj["root"] / "schema"
+    folder = ausgabe or _settings(ctx).root / "schema"
     for name, text in SCHEMAS.items():
         write_atomic(folder / name, text().encode("utf-8"))
         _say(ctx, f"geschrieben: {folder / name}")
@@ -185,7 +200,7 @@ def layout_liste(ctx: click.Context) -> None:
     """Alle Layouts, die das Projekt nutzen kann, und woher sie kommen."""
     from .render.layouts import available, origin
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     for name in available(root):
         click.echo(f"{name:14} {origin(name, root)}")
 
@@ -202,7 +217,7 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
     """
     from .render.layouts import copy_layout
 
-    for path in copy_layout(name, ctx.obj["root"], neuer_name):
+    for path in copy_layout(name, _settings(ctx).root, neuer_name):
         _say(ctx, f"kopiert: {path}")
 
 
@@ -237,11 +252,11 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str, ausgabe: Pa
     unknown = [f for f in wanted if f not in FORMATS]
     if unknown:
         raise UserError(f"unbekanntes Format „{unknown[0]}“; möglich: {', '.join(FORMATS)}")
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     project = load_project(root, pfade or None)
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     jobs = jobs or os.cpu_count() or 1
-    bar = Progress("Setze Drucksachen", quiet=ctx.obj["quiet"])
+    bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:
         result = run_build(project, out, wanted, layout, jobs=jobs, force=neu, progress=bar.update,
                            complete=not pfade, waiting=lambda: click.echo(
@@ -275,7 +290,7 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     from .render.output import open_output
     from .render.sitzung.documents import write_sitzungen
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     targets = list(dateien) or [root / SITZUNG_DIR]
     project = load_project(root, None, sitzungen=targets)
     if not project.sitzungen:
@@ -334,7 +349,7 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
     from .oparl.fetch import ClientSettings
     from .oparl.run import ImportSettings, run_import
 
-    settings = ImportSettings(quelle, projekt or ctx.obj["root"], kennung, layout,
+    settings = ImportSettings(quelle, projekt or _settings(ctx).root, kennung, layout,
                               seit.date() if seit else None, bis.date() if bis else None, dateien,
                               ClientSettings(pause=pause, timeout=timeout, attempts=versuche))
     report = run_import(settings, lambda text: _say(ctx, text))
@@ -373,7 +388,7 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     from .publish.config import load_website, with_base
     from .render.output import locked
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     website = with_base(load_website(root), basis_url)
     public = public_project(load_project(root))
     out = _out(root, ausgabe)
@@ -403,7 +418,7 @@ def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: st
     from .publish.config import load_website, with_base
     from .publish.serve import run
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     folder = out / SITE_DIR
     if not (folder / "index.html").is_file():
@@ -431,7 +446,7 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     from .render.output import open_output
     from .render.sitzung.protokoll import write_niederschriften
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
     chosen = [s for s in project.sitzungen if s.niederschrift is not None]
     if not chosen:
@@ -465,7 +480,7 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, aus
     from .render.output import open_output
     from .render.sitzung.protokoll import write_beschluesse
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     project = load_project(root)
     if gremium is not None and gremium not in project.ref.gremien:
         raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
