@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test lint bench schema golden clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve test test-nightly lint bench schema golden clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -73,6 +73,9 @@ lint: $(STAMP) ## ruff und mypy --strict (Regeln in pyproject.toml)
 
 test: $(STAMP) lint ## Alle Tests, vorher make lint
 	$(PY) -m pytest
+
+test-nightly: $(STAMP) ## Tausende zufällige Änderungsfolgen: jeder Lauf gleich einem Lauf von vorn
+	VORLAGENGEN_NACHTLAUF=1 $(PY) -m pytest tests/test_incremental.py
 
 golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)
 	$(PY) tests/make_golden.py

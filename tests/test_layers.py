@@ -34,7 +34,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["publish.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site",
-                 "bench_oparl", "__main__"]),
+                 "bench_oparl", "bench_pipeline", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 

@@ -25,7 +25,7 @@ from ...public import public_project
 from ...records import Project, Record, SitzungRecord
 from ...stand import stand
 from .. import engines, recipe
-from ..build import code_fingerprint, drucksache, project_fingerprint, record_digest
+from ..build import code_fingerprint, drucksache, project_fingerprint, record_digest, record_fingerprint
 from ..context import anlagen_info
 from ..layouts import Layout, get_layout
 from ..output import Made, Output, make, open_output
@@ -67,6 +67,7 @@ class Run:
     # non-public Anlagen
     pdfs: dict[tuple[str, bool], bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
+    output: Output | None = None  # the build folder's manifest: a Drucksache's PDF set by build is read
 
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
@@ -99,7 +100,7 @@ def folders(out: Path, srec: SitzungRecord) -> tuple[Path, Path]:
 
 
 def plan_sitzung(project: Project, public: Project, srec: SitzungRecord, out: Path, *,
-                 entwurf: bool = False) -> tuple[Run, list[Document]]:
+                 entwurf: bool = False, output: Output | None = None) -> tuple[Run, list[Document]]:
     """The documents of one Sitzung: Einladung, a Nachtrag (when items were added after the
     Einladung) and the full Mappe from the full project into the internal tree; Bekanntmachung and
     public Mappe (no Mappen for a cancelled Sitzung) from the public projection into the public tree."""
@@ -112,7 +113,7 @@ def plan_sitzung(project: Project, public: Project, srec: SitzungRecord, out: Pa
     gremium = project.ref.gremien[srec.sitzung.gremium]
     layout = get_layout(project.ref.koerperschaften[gremium.koerperschaft].layout, project.root)
     base = recipe.fingerprint(code_fingerprint(), project_fingerprint(project.root, layout))
-    run = Run(project, public, public_srec, srec, layout, _epoch(project, srec), entwurf, out, base)
+    run = Run(project, public, public_srec, srec, layout, _epoch(project, srec), entwurf, out, base, output=output)
     public_dir, internal_dir = folders(out, srec)
     letters = sitzung_context(project, srec, layout)
     public_letters = sitzung_context(public, public_srec, layout)
@@ -195,11 +196,21 @@ def _pdf_anlagen(srec: SitzungRecord) -> list[tuple[Path, str]]:
     return found
 
 
-def drucksache_pdf(project: Project, record: Record) -> bytes:
+def drucksache_pdf(project: Project, record: Record, output: Output | None = None) -> bytes:
     """The Drucksache's own PDF, exactly as ``build`` sets it in the tree ``project`` stands for (the
-    public projection gives its public form)."""
+    public projection gives its public form): read from the build folder where ``build`` made it from
+    the same inputs (the manifest says so), else set here."""
     layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
-    return recipe.render(drucksache(record, project, layout, Path("."), ("pdf",)))["pdf"]
+    doc = drucksache(record, project, layout, output.out if output is not None else Path("."), ("pdf",))
+    if output is not None:
+        base = code_fingerprint() + project_fingerprint(project.root, layout)
+        fp = record_fingerprint(record_digest(record, project), base, "pdf")
+        if output.current(doc.path("pdf"), fp):
+            try:
+                return doc.path("pdf").read_bytes()
+            except OSError:
+                pass
+    return recipe.render(doc)["pdf"]
 
 
 def _set_drucksachen(run: Run, ctx: SitzungContext, project: Project) -> dict[str, bytes | Path]:
@@ -212,7 +223,7 @@ def _set_drucksachen(run: Run, ctx: SitzungContext, project: Project) -> dict[st
         with run.lock:
             known = run.pdfs.get(key)
         if known is None:
-            known = drucksache_pdf(project, doc.record)
+            known = drucksache_pdf(project, doc.record, run.output)
             with run.lock:
                 run.pdfs[key] = known
         doc.pdf = known
@@ -242,7 +253,7 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
     everything: list[Document] = []
     runs: list[Run] = []
     for srec in chosen:
-        run, docs = plan_sitzung(project, public, srec, output.out, entwurf=entwurf)
+        run, docs = plan_sitzung(project, public, srec, output.out, entwurf=entwurf, output=output)
         runs.append(run)
         everything.extend(docs)
     scopes = {output.key(f) + "/" for srec in chosen for f in folders(output.out, srec)}
