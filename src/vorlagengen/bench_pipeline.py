@@ -40,22 +40,23 @@ def generate_packet_project(root: Path, tops: int = TOPS) -> Path:
         extra.unlink()
     gremium = _BODIES[BODY][0][0]
     day = dt.date(2020, 6, 15)
-    numbers = []
+    numbers: list[tuple[str, bool]] = []
     for path in records:
         text = path.read_text(encoding="utf-8")
         step = (f"beratungsfolge:\n  - gremium: {gremium}\n    datum: {day.isoformat()}\n"
                 "    zustaendigkeit: Entscheidung\n")
         text = re.sub(r"^beratungsfolge:\n(?:  .*\n)*", step, text, count=1, flags=re.M)
-        text = re.sub(r"^bezug: .*\n", "", text, count=1, flags=re.M)
         path.write_text(text, encoding="utf-8")
-        numbers.append(re.search(r'^nummer: "(.*)"', text, re.M).group(1))  # type: ignore[union-attr]
+        nummer = re.search(r'^nummer: "(.*)"', text, re.M).group(1)  # type: ignore[union-attr]
+        numbers.append((nummer, "status: öffentlich" in text))
     sitzung = root / "sitzungen" / f"{gremium}-{day.isoformat()}.yaml"
     sitzung.parent.mkdir()
     lines = [f"gremium: {gremium}", 'nummer: "S/1"', f"datum: {day.isoformat()}", 'beginn: "17:00"',
              "ort: Rathaus", f"einladungsdatum: {(day - dt.timedelta(days=14)).isoformat()}", "tagesordnung:",
-             "  oeffentlich:"] + [f'    - drucksache: "{nr}"' for nr in numbers]
+             "  oeffentlich:"] + [f'    - drucksache: "{nr}"' for nr, public in numbers if public]
+    lines += ["  nichtoeffentlich:"] + [f'    - drucksache: "{nr}"' for nr, public in numbers if not public]
     sitzung.write_text("\n".join(lines) + "\n", encoding="utf-8")
-    return records[len(records) // 2]
+    return next(p for p in records[len(records) // 2:] if "status: öffentlich" in p.read_text(encoding="utf-8"))
 
 
 def _run(root: Path, *args: str) -> float:
