@@ -26,7 +26,7 @@ from typing import Any
 from .. import trees
 from ..errors import UserError, os_reason
 from ..writing import sweep_tempdirs, write_atomic
-from . import engines
+from .engines import close_workers
 from .recipe import Document
 
 MANIFEST = ".vorlagen.json"
@@ -235,11 +235,11 @@ def _run(output: Output, todo: list[tuple[Document, tuple[str, ...]]], by: str,
             output.save(every=SAVE_EVERY_S)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
-        engines.close_workers()
+        close_workers()
         raise
     finally:
         pool.shutdown(wait=True)
-        engines.close_workers()
+        close_workers()
     if errors:
         raise UserError("\n".join(str(e) for e in errors))
     return built

@@ -19,8 +19,8 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from . import engines
 from .docx_reference import reference_for, with_footer_text
+from .engines import pandoc_worker, typst_pdf, typst_pdf_placed
 from .layouts import Layout
 from .markdown import render_markdown
 from .origins import Origin
@@ -95,7 +95,7 @@ def render(doc: Document, prep: Prepared | None = None, formats: tuple[str, ...]
 def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ...]) -> dict[str, bytes]:
     """Markdown → the requested formats, parsed once by this thread's pandoc."""
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
-    converted = engines.pandoc_worker().convert(
+    converted = pandoc_worker().convert(
         markdown, wanted, doc.epoch, doc.display, reference_for(doc.layout, prep.entwurf) if "docx" in wanted else None,
         public=doc.public, origins=list(prep.origins))
     out: dict[str, bytes] = {}
@@ -110,7 +110,7 @@ def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ..
 def _pdf(doc: Document, prep: Prepared, source: str) -> bytes:
     standards = list(prep.standards) if prep.standards is not None else None
     if prep.staging is None:
-        return engines.typst_pdf(source, doc.layout, prep.inputs, doc.epoch, doc.display, standards)
-    pdf, placed = engines.typst_pdf_placed(source, doc.layout, prep.staging, prep.inputs, doc.epoch, doc.display,
+        return typst_pdf(source, doc.layout, prep.inputs, doc.epoch, doc.display, standards)
+    pdf, placed = typst_pdf_placed(source, doc.layout, prep.staging, prep.inputs, doc.epoch, doc.display,
                                            standards or [])
     return prep.assemble(pdf, placed) if prep.assemble is not None and placed else pdf
