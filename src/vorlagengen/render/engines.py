@@ -114,7 +114,10 @@ class PandocWorker:
         return self.errors.read()[-2000:].decode("utf-8", "replace").strip()
 
     def close(self) -> None:
+        # taken at once: a thread starting a new pandoc meanwhile keeps its own folder for the next close
         proc, self.proc = self.proc, None
+        tmp, self.tmp = self.tmp, None
+        errors, self.errors = self.errors, None
         if proc is not None:
             if proc.poll() is None:
                 proc.kill()
@@ -122,12 +125,10 @@ class PandocWorker:
             for stream in (proc.stdin, proc.stdout):
                 if stream is not None:
                     stream.close()
-        if self.errors is not None:
-            self.errors.close()
-            self.errors = None
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
+        if errors is not None:
+            errors.close()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 _workers_lock = threading.Lock()
