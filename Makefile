@@ -6,7 +6,7 @@ STAMP  := $(VENV)/.installed
 V      ?=
 
 .DEFAULT_GOAL := help
-.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve vorschau test lint docs bench schema golden leck clean
+.PHONY: help vorlage validate sitzung sitzungen niederschrift beschluesse site serve vorschau test test-nightly lint docs bench schema golden leck clean
 
 help: ## Diese Übersicht
 	@grep -hE '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk 'BEGIN{FS=":.*## "}{printf "  make %-10s %s\n", $$1, $$2}'
@@ -19,18 +19,28 @@ $(STAMP): pyproject.toml
 
 # Everything a build depends on; make skips the build when none of it changed. Folders count too:
 # a deleted record or a deleted output changes its folder's time, and the build then catches up.
-SOURCES := $(shell find vorlagen data templates src/vorlagengen -not -path '*/__pycache__*' 2>/dev/null)
-OUTPUT_DIRS := $(shell find build/oeffentlich/vorlagen build/intern/vorlagen -type d 2>/dev/null)
+# Only files and folders (a dangling link or a FIFO is left to the loader, which names it in German);
+# an output overwritten in place is newer than the stamp.
+SOURCES := $(shell find vorlagen data templates sitzungen src/vorlagengen -not -path '*/__pycache__*' \( -xtype f -o -xtype d \) 2>/dev/null)
+OUTPUTS := $(shell find build/oeffentlich build/intern -mindepth 1 \( -path build/oeffentlich/site -o -path build/intern/.cache -o -path 'build/intern/site-*' -o -name '.*' \) -prune -o -print 2>/dev/null)
 
 ifeq ($(strip $(V)),)
 vorlage: build/.vorlagen.stamp ## Alle Drucksachen prüfen und als DOCX+PDF setzen (V=<datei> für eine)
-build/.vorlagen.stamp: $(STAMP) $(SOURCES) $(OUTPUT_DIRS)
+build/.vorlagen.stamp: $(STAMP) $(SOURCES) $(OUTPUTS)
 	$(PY) build.py build
 	@mkdir -p build && touch $@
 else
 vorlage: $(STAMP)
 	$(PY) build.py build $(V)
 endif
+
+# Every document kind; each command makes only what changed, the stamp spares even their start-up.
+build/.dokumente.stamp: $(STAMP) $(SOURCES) $(OUTPUTS)
+	$(PY) build.py build
+	$(PY) build.py sitzung
+	$(PY) build.py niederschrift
+	$(PY) build.py beschluesse
+	@mkdir -p build && touch $@ build/.vorlagen.stamp
 
 sitzung: $(STAMP) ## Einladung, Bekanntmachung und Mappen einer Sitzung (S=<datei>)
 	@test -n "$(S)" || { echo "Aufruf: make sitzung S=sitzungen/<datei>.yaml"; exit 2; }
@@ -39,7 +49,7 @@ sitzung: $(STAMP) ## Einladung, Bekanntmachung und Mappen einer Sitzung (S=<date
 sitzungen: $(STAMP) ## Dasselbe für alle Sitzungen unter sitzungen/
 	$(PY) build.py sitzung
 
-site: vorlage sitzungen niederschrift beschluesse ## Bürgerinfo-Website und OParl-Export nach build/oeffentlich/site/
+site: build/.dokumente.stamp ## Bürgerinfo-Website und OParl-Export nach build/oeffentlich/site/
 	$(PY) build.py site
 
 serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)
@@ -71,6 +81,8 @@ leck: $(STAMP) ## Der wandernde Lecktest mit vielen Fällen (LECK_BEISPIELE=50)
 	LECK_BEISPIELE=$${LECK_BEISPIELE:-50} $(PY) -m pytest tests/test_leak.py -k generated -q
 docs: $(STAMP) ## Dokumentation (MkDocs, streng: jede Warnung bricht ab) nach build/doku/
 	NO_MKDOCS_2_WARNING=1 $(VENV)/bin/mkdocs build --strict --quiet
+test-nightly: $(STAMP) ## Tausende zufällige Änderungsfolgen: jeder Lauf gleich einem Lauf von vorn
+	VORLAGENGEN_NACHTLAUF=1 $(PY) -m pytest tests/test_incremental.py
 
 golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)
 	$(PY) tests/make_golden.py

@@ -28,6 +28,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Kontext", ["render.context"]),
     ("Layouts", ["render.layouts", "render.markdown", "render.origins", "render.woerter"]),
     ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
+    ("Rezept und Ausgabe", ["render.recipe", "render.output"]),
     ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
     ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",
                    "render.sitzung.protokoll"]),
@@ -35,7 +36,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Veröffentlichen", ["publish.*"]),
     ("Vorschau", ["vorschau.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "bench_stages",
-                 "bench_oparl", "bench_vorschau", "projektanlage", "leckpruefung", "__main__"]),
+                 "bench_oparl", "bench_pipeline", "bench_vorschau", "projektanlage", "leckpruefung", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 

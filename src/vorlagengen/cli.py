@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import datetime as dt
+from collections.abc import Callable
+from dataclasses import dataclass
 from pathlib import Path
 from typing import Any
 
@@ -34,7 +36,7 @@ class _Group(click.Group):
         except UserError as exc:
             from .reports import redact_text
 
-            shown = str(exc) if (ctx.obj or {}).get("intern") else redact_text(str(exc))
+            shown = str(exc) if isinstance(ctx.obj, Settings) and ctx.obj.intern else redact_text(str(exc))
             click.echo(f"Fehler: {shown}", err=True)
             ctx.exit(1)
         except OSError as exc:  # the machine refused (disk full, read-only, permission): no traceback
@@ -61,11 +63,33 @@ def cli(ctx: click.Context, projekt: Path, quiet: bool, intern: bool) -> None:
     Jede Drucksache ist eine YAML-Datei unter vorlagen/; Körperschaften, Gremien, Ämter und
     Personen stehen in data/.
     """
-    ctx.obj = {"root": projekt, "quiet": quiet, "intern": intern}
+    ctx.obj = Settings(projekt, quiet, intern)
+
+
+@dataclass(frozen=True)
+class Settings:
+    """The options every command shares (``vorlagengen -C PROJEKT -q --intern BEFEHL``)."""
+
+    root: Path
+    quiet: bool = False
+    intern: bool = False
+
+
+def _settings(ctx: click.Context) -> Settings:
+    obj = ctx.find_root().obj
+    return obj if isinstance(obj, Settings) else Settings(Path("."))
+
+
+def _out(root: Path, ausgabe: Path) -> Path:
+    return ausgabe if ausgabe.is_absolute() else root / ausgabe
+
+
+def _waiting(out: Path) -> Callable[[], None]:
+    return lambda: click.echo(f"Warte auf einen anderen Lauf in {out} …", err=True)
 
 
 def _say(ctx: click.Context, text: str) -> None:
-    if not ctx.obj["quiet"]:
+    if not _settings(ctx).quiet:
         click.echo(text)
 
 
@@ -88,7 +112,7 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     from .project import discover, load_project
     from .reports import codequality_report, json_report, redact
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     problems: list[Problem] = []
     warnings: list[Problem] = []
     counts = {"drucksachen": 0, "sitzungen": 0}
@@ -143,7 +167,7 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
     """
     from .skeleton import new_record
 
-    target, oeffentlich = new_record(ctx.obj["root"].absolute(), art, koerperschaft, bezug=bezug,
+    target, oeffentlich = new_record(_settings(ctx).root.absolute(), art, koerperschaft, bezug=bezug,
                                      datum=datum.date() if datum else None, out=ausgabe, amt=amt)
     _say(ctx, f"angelegt: {target}")
     if not oeffentlich:
@@ -160,7 +184,7 @@ def schema(ctx: click.Context, ausgabe: Path | None) -> None:
     from .schema import SCHEMAS
     from .writing import write_atomic
 
-    folder = ausgabe or ctx.obj["root"] / "schema"
+    folder = ausgabe or _settings(ctx).root / "schema"
     for name, text in SCHEMAS.items():
         write_atomic(folder / name, text().encode("utf-8"))
         _say(ctx, f"geschrieben: {folder / name}")
@@ -177,7 +201,7 @@ def layout_liste(ctx: click.Context) -> None:
     """Alle Layouts, die das Projekt nutzen kann, und woher sie kommen."""
     from .render.layouts import available, origin
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     for name in available(root):
         click.echo(f"{name:14} {origin(name, root)}")
 
@@ -194,7 +218,7 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
     """
     from .render.layouts import copy_layout
 
-    for path in copy_layout(name, ctx.obj["root"], neuer_name):
+    for path in copy_layout(name, _settings(ctx).root, neuer_name):
         _say(ctx, f"kopiert: {path}")
 
 
@@ -237,11 +261,11 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
         if unknown or not wanted:
             shown = f"„{unknown[0]}“" if unknown else "(leer)"
             raise UserError(f"unbekanntes Format {shown}; möglich: pdf, docx, beide")
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     project = load_project(root, pfade or None)
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     jobs = jobs or os.cpu_count() or 1
-    bar = Progress("Setze Drucksachen", quiet=ctx.obj["quiet"])
+    bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:
         result = run_build(project, out, wanted, layout, jobs=jobs, force=neu, progress=bar.update,
                            complete=not pfade, waiting=lambda: click.echo(
@@ -272,16 +296,16 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     Sitzungsmappe-vollstaendig.pdf nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
     from .project import load_project
-    from .public import public_project
     from .records import SITZUNG_DIR
-    from .render.sitzung import build_sitzung
+    from .render.output import open_output
+    from .render.sitzung.documents import write_sitzungen
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     targets = list(dateien) or [root / SITZUNG_DIR]
     project = load_project(root, None, sitzungen=targets)
     if not project.sitzungen:
         raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    out = _out(root, ausgabe)
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
     imported = [s for s in chosen if s.sitzung.quelle is not None]
     if imported:  # their documents stay those of the source system
@@ -289,12 +313,14 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
         chosen = [s for s in chosen if s.sitzung.quelle is None]
     if not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
-    public = public_project(project) if chosen else None
+    with open_output(out, _waiting(out)) as output:
+        results = write_sitzungen(output, project, chosen, entwurf=entwurf, complete=not dateien and not kommende)
     for srec in chosen:
-        result = build_sitzung(project, srec, out, entwurf=entwurf, public=public)
+        result = results[srec.path]
         for warning in result.warnings:
             click.echo(f"Warnung: {warning}", err=True)
-        _say(ctx, f"{srec.display}: {len(result.files)} Dateien in {result.folder} und {result.internal_folder}")
+        _say(ctx, f"{srec.display}: {len(result.files)} Dateien geschrieben, {len(result.skipped)} unverändert "
+                  f"({result.folder}, {result.internal_folder})")
 
 
 @cli.group("import", options_metavar="[OPTIONEN]", subcommand_metavar="QUELLE [ARGUMENTE]...")
@@ -341,7 +367,7 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
     from .oparl.limits import MB, Limits
     from .oparl.run import ImportSettings, run_import
 
-    settings = ImportSettings(quelle, projekt or ctx.obj["root"], kennung, layout,
+    settings = ImportSettings(quelle, projekt or _settings(ctx).root, kennung, layout,
                               seit.date() if seit else None, bis.date() if bis else None, dateien,
                               ClientSettings(pause=pause, timeout=timeout, attempts=versuche),
                               Limits(total_bytes=hoechstmenge * MB, hosts=frozenset(h.lower() for h in hosts)),
@@ -381,13 +407,15 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     from .public import public_project
     from .publish import build_site
     from .publish.config import load_website, with_base
+    from .render.output import locked
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     website = with_base(load_website(root), basis_url)
     public = public_project(load_project(root))
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
-                        state=out / SITE_STATE)
+    out = _out(root, ausgabe)
+    with locked(out, _waiting(out)):
+        result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
+                            state=out / SITE_STATE)
     for warning in result.warnings:
         click.echo(f"Warnung: {warning}", err=True)
     _say(ctx, f"Website: {anzahl(result.pages, 'Seite', 'Seiten')}, "
@@ -411,7 +439,7 @@ def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: st
     from .publish.config import load_website, with_base
     from .publish.serve import run
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
     folder = out / SITE_DIR
     if not (folder / "index.html").is_file():
@@ -439,7 +467,7 @@ def vorschau(ctx: click.Context, pfad: Path | None, port: int | None, host: str,
     """
     from .vorschau.start import run
 
-    run(ctx.obj["root"], pfad, host, port, not kein_browser, lambda text: _say(ctx, text))
+    run(_settings(ctx).root, pfad, host, port, not kein_browser, lambda text: _say(ctx, text))
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -457,17 +485,22 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     """
     from .project import load_project
     from .records import SITZUNG_DIR
-    from .render.sitzung.protokoll import build_niederschrift
+    from .render.output import open_output
+    from .render.sitzung.protokoll import write_niederschriften
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
     chosen = [s for s in project.sitzungen if s.niederschrift is not None]
     if not chosen:
         raise UserError("keine Sitzung mit Niederschrift gefunden (sitzungen/<name>.niederschrift.yaml)")
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    for srec in chosen:
-        files = build_niederschrift(project, srec, out, dt.date.today())
-        _say(ctx, f"{srec.display}: Niederschrift, {len(files)} Dateien")
+    out = _out(root, ausgabe)
+    today = dt.date.today()
+    with open_output(out, _waiting(out)) as output:
+        for srec in chosen:
+            files = write_niederschriften(output, project, [srec], today)
+            _say(ctx, f"{srec.display}: Niederschrift, {len(files)} Dateien")
+        if not dateien:  # every Niederschrift planned: what is gone goes
+            write_niederschriften(output, project, chosen, today, complete=True)
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -487,16 +520,20 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, all
     """
     from .messages import suggest
     from .project import load_project
-    from .render.sitzung.protokoll import build_beschluesse
+    from .render.output import open_output
+    from .render.sitzung.protokoll import write_beschluesse
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     project = load_project(root)
     if gremium is not None and gremium not in project.ref.gremien:
         raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
-    files = build_beschluesse(project, out, dt.date.today(), gremium=gremium, status=status, alle=alle)
-    for path in files:
+    out = _out(root, ausgabe)
+    with open_output(out, _waiting(out)) as output:
+        made = write_beschluesse(output, project, dt.date.today(), gremium=gremium, status=status, alle=alle)
+    for path in made.built:
         _say(ctx, f"geschrieben: {path}")
+    if made.skipped:
+        _say(ctx, f"{anzahl(len(made.skipped), 'Datei', 'Dateien')} unverändert")
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -541,7 +578,7 @@ def leckpruefung(ctx: click.Context, ausgabe: Path) -> None:
     from .public import public_project
     from .records import SITZUNG_DIR
 
-    root: Path = ctx.obj["root"]
+    root: Path = _settings(ctx).root
     folder = (ausgabe if ausgabe.is_absolute() else root / ausgabe) / PUBLIC_TREE
     if not folder.is_dir():
         raise UserError(f"{folder}: Ordner fehlt – zuerst „make vorlage“ (oder „make site“) ausführen")

@@ -31,7 +31,17 @@ from .messages import field_path, translate
 from .model import REFERENCE_FILES, Vorlage
 from .modelerrors import model_problems, without_misspelt_missing
 from .pruefcache import CheckCache, Entry, anlagen_stamp, digest, file_stamp
-from .records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, Project, Record, RefData, display_path, layout_names
+from .records import (
+    DATA_DIR,
+    RECORD_DIR,
+    SITZUNG_DIR,
+    Project,
+    Record,
+    RefData,
+    SitzungRecord,
+    display_path,
+    layout_names,
+)
 from .sitzungen import (
     check_niederschriften,
     derive_agenda,
@@ -105,8 +115,9 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     for target in targets:
         if target.is_dir():
             # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
-            for folder, _, files in os.walk(target.absolute()):
-                found.update(os.path.join(folder, f) for f in files
+            # and a folder named *.yaml is refused too (a record is expected there)
+            for folder, dirs, files in os.walk(target.absolute()):
+                found.update(os.path.join(folder, f) for f in [*files, *dirs]
                              if f.endswith((".yaml", ".yml")) and f not in (".yaml", ".yml"))
         elif target.exists():
             found.add(str(target.absolute()))
@@ -249,43 +260,93 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     Sitzungen). ``sitzungen`` names Sitzung files wherever they are. Sitzungen are checked against
     all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen.
     """
+    root = _project_root(root)
+    ref, problems = load_refdata(root)  # 1. reference data (data/)
+    record_paths, sitzung_paths = _selection(root, paths, sitzungen)  # 2. selection
+    selected = discover(root, record_paths)
+    cache = _check_cache(root)  # 3. check cache
+    results = _check_records(selected, root, ref, jobs, cache, whole=record_paths is None)  # 4. per record
+    records, warnings = _valid_records(selected, results, problems)
+    betreffs, status = _check_across(root, ref, records, selected, record_paths, problems, cache)  # 5. cross checks
+    loaded = _load_sitzungen(root, records, ref, sitzung_paths, problems)  # 6. Sitzungen
+    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
+    project.warnings.extend(warnings)
+    project.warnings.extend(checks.check_public_part(loaded, records))
+    _check_niederschriften(project, problems)  # 7. Niederschriften
+    if problems:
+        raise ValidationFailed(problems, project.warnings)
+    _derive_results(project)  # 8. derived results
+    return project
+
+
+def _project_root(root: Path) -> Path:
     root = root.absolute()
     if not (root / DATA_DIR).is_dir():
         raise UserError(f"{root}: kein vorlagengen-Projekt (Ordner „{DATA_DIR}/“ fehlt)")
-    ref, problems = load_refdata(root)
-    record_paths, sitzung_paths = _selection(root, paths, sitzungen)
-    selected = discover(root, record_paths)
-    cache = CheckCache.open(root)
+    return root
+
+
+def _check_cache(root: Path) -> CheckCache:
+    """The verdicts of earlier runs, by file content (pruefcache.py)."""
+    return CheckCache.open(root)
+
+
+def _check_records(selected: list[Path], root: Path, ref: RefData, jobs: int | None, cache: CheckCache, *,
+                   whole: bool) -> list[Checked]:
+    """Every selected record checked on its own (through the cache); the cache keeps only the
+    project's records after a run over all of them."""
     results = _check_all(selected, root, ref, jobs or os.cpu_count() or 1, cache)
-    if record_paths is None:
+    if whole:
         cache.keep_only(selected)
     cache.save()
+    return results
+
+
+def _valid_records(selected: list[Path], results: list[Checked], problems: list[Problem]
+                   ) -> tuple[list[Record], list[Problem]]:
+    """The records without problems; the problems and warnings of all."""
     records = [Record(p, d, v) for p, (d, v, _, _, _) in zip(selected, results, strict=False) if v is not None]
     warnings = []
     for _, _, found, warned, _ in results:
         problems.extend(found)
         warnings.extend(warned)
-    # Cross-record checks see every record of the project, even when only some were selected.
+    return records, warnings
+
+
+def _check_across(root: Path, ref: RefData, records: list[Record], selected: list[Path],
+                  record_paths: list[Path] | None, problems: list[Problem], cache: CheckCache
+                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool]]:
+    """Checks between records; they see every record of the project, even when only some were
+    selected. Returns each Drucksache's Betreff and whether it is public (Altbestand included)."""
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
     others = _other_numbers(root, set(selected), betreffs, status, cache) if record_paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     problems.extend(checks.check_across(records, others, ref))
+    return betreffs, status
+
+
+def _load_sitzungen(root: Path, records: list[Record], ref: RefData, sitzung_paths: list[Path] | None,
+                    problems: list[Problem]) -> list[SitzungRecord]:
     loaded, found = load_sitzungen(root, records, ref, sitzung_paths)
     problems.extend(found)
-    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
-    project.warnings.extend(warnings)
-    project.warnings.extend(checks.check_public_part(loaded, records))
+    return loaded
+
+
+def _check_niederschriften(project: Project, problems: list[Problem]) -> None:
+    """The Niederschriften, once everything they refer to is valid."""
     if not problems:
         problems.extend(check_niederschriften(project, dt.date.today()))
-    if problems:
-        raise ValidationFailed(problems, project.warnings)
-    # Every Niederschrift of the project counts, also for a run that selected only some files
-    project.ergebnisse = {**quiet_results(root, ref, {s.path for s in loaded}), **results_of(loaded, ref)}
+
+
+def _derive_results(project: Project) -> None:
+    """Each Drucksache's results from the Niederschriften: every Niederschrift of the project counts,
+    also for a run that selected only some files."""
+    project.ergebnisse = {**quiet_results(project.root, project.ref, {s.path for s in project.sitzungen}),
+                          **results_of(project.sitzungen, project.ref)}
     derive_results(project)
     derive_agenda(project)
-    return project
 
 
 def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Path] | None

@@ -134,9 +134,9 @@ def discover_sitzungen(root: Path, folder: Path | None = None) -> list[Path]:
     folder = folder or root / SITZUNG_DIR
     if not folder.is_dir():
         return []
-    # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
+    # not only regular files: a FIFO, device or folder named *.yaml is refused when read, not skipped
     return sorted(p.absolute() for p in folder.rglob("*")
-                  if p.suffix in (".yaml", ".yml") and not p.is_dir() and not is_niederschrift(p))
+                  if p.suffix in (".yaml", ".yml") and not is_niederschrift(p))
 
 
 def sitzung_file(path: Path) -> Path:

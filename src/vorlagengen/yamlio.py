@@ -31,6 +31,7 @@ from ruamel.yaml.resolver import implicit_resolvers
 from ruamel.yaml.tag import Tag
 
 from .errors import Problem, os_reason
+from .messages import field_path
 
 
 class _TextDateConstructor(SafeConstructor):
@@ -384,12 +385,36 @@ def load_mapping_text(path: Path, display: str) -> tuple[dict[str, Any], str]:
         raise YamlProblem(Problem(display, 1, 1, "", "ungültige Zahl (Text bitte in Anführungszeichen)")) from None
     except YAMLError:
         raise YamlProblem(Problem(display, 1, 1, "", "YAML nicht lesbar")) from None
+    if "\\" in text:  # only an escape in double quotes ("\0", "\x07", "\e") makes a control character
+        _refuse_control(data, path, display, text)
     if not isinstance(data, dict):
         kind = "eine Liste" if isinstance(data, list) else "ein einzelner Wert"
         raise YamlProblem(
             Problem(display, 1, 1, "", f"oberste Ebene muss eine Zuordnung (Schlüssel: Wert) sein, ist aber {kind}")
         )
     return data, text
+
+
+# C0 and C1 control characters except tab and line feed: no document can show them, typst refuses some
+_CONTROL = re.compile(r"[\x00-\x08\x0b-\x1f\x7f-\x9f]")
+
+
+def _refuse_control(value: Any, path: Path, display: str, text: str, loc: tuple[Any, ...] = ()) -> None:
+    """A control character written as an escape in any value (or key) is a located error."""
+    if isinstance(value, str):
+        m = _CONTROL.search(value)
+        if m is not None:
+            line, col = locate(path, loc, text)
+            raise YamlProblem(Problem(display, line, col, field_path(loc),
+                                      f"Steuerzeichen U+{ord(m.group()):04X} ist nicht erlaubt (als Escape-Sequenz "
+                                      "mit „\\“ geschrieben); bitte entfernen"))
+    elif isinstance(value, dict):
+        for key, item in value.items():
+            _refuse_control(key, path, display, text, (*loc, key))
+            _refuse_control(item, path, display, text, (*loc, key))
+    elif isinstance(value, list):
+        for i, item in enumerate(value):
+            _refuse_control(item, path, display, text, (*loc, i))
 
 
 _TREES: dict[str, Node | None] = {}

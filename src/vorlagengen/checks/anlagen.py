@@ -9,6 +9,7 @@ second look costs nothing.
 from __future__ import annotations
 
 import functools
+import os
 import re
 from pathlib import Path
 
@@ -57,17 +58,35 @@ def _name(kind: str) -> str:
     return _NAMES.get(kind, f"ein {kind}")
 
 
+# Bounds of one Anlage: a Mappe takes every page of every Anlage, so a 5,000-page or 2 GB file would
+# stall every Sitzung it is on. A council with larger Anlagen raises them in the environment.
+MAX_MB = 200
+MAX_SEITEN = 2000
+
+
+def bounds() -> tuple[int, int]:
+    """(megabytes, pages) an Anlage may have: VORLAGENGEN_ANLAGE_MAX_MB, VORLAGENGEN_ANLAGE_MAX_SEITEN."""
+    def number(name: str, default: int) -> int:
+        text = os.environ.get(name, "")
+        return int(text) if text.isdigit() and int(text) > 0 else default
+
+    return number("VORLAGENGEN_ANLAGE_MAX_MB", MAX_MB), number("VORLAGENGEN_ANLAGE_MAX_SEITEN", MAX_SEITEN)
+
+
 def problem(path: Path) -> str | None:
     """Why this Anlage cannot go into a document, or None."""
     st = path.stat()
-    return _verdict(str(path), st.st_size, st.st_mtime_ns)
+    return _verdict(str(path), st.st_size, st.st_mtime_ns, *bounds())
 
 
 @functools.lru_cache(maxsize=4096)
-def _verdict(path_text: str, size: int, mtime_ns: int) -> str | None:
+def _verdict(path_text: str, size: int, mtime_ns: int, max_mb: int, max_seiten: int) -> str | None:
     path = Path(path_text)
     if size == 0:
         return "Anlage ist leer (0 Byte)"
+    if size > max_mb * 1_000_000:
+        megabytes = f"{size / 1_000_000:,.0f}".replace(",", ".")
+        return f"Anlage ist {megabytes} MB groß, erlaubt sind höchstens {max_mb} MB (Grenze: VORLAGENGEN_ANLAGE_MAX_MB)"
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -80,7 +99,7 @@ def _verdict(path_text: str, size: int, mtime_ns: int) -> str | None:
         what = f"ist {_name(kind)}" if kind else "ist kein erkennbares Format"
         return f"Inhalt passt nicht zur Endung „{suffix}“: die Datei {what}"
     if kind == "PDF":
-        return _pdf_problem(path)
+        return _pdf_problem(path, max_seiten)
     if kind == "SVG":
         return _svg_problem(path)
     if kind in ("PNG", "JPEG", "GIF"):
@@ -88,13 +107,16 @@ def _verdict(path_text: str, size: int, mtime_ns: int) -> str | None:
     return None
 
 
-def _pdf_problem(path: Path) -> str | None:
+def _pdf_problem(path: Path, max_seiten: int) -> str | None:
     import pikepdf
 
     try:
         with pikepdf.open(path) as pdf:
             if len(pdf.pages) == 0:
                 return "PDF hat keine Seiten"
+            if len(pdf.pages) > max_seiten:
+                return (f"PDF hat {len(pdf.pages)} Seiten, erlaubt sind höchstens {max_seiten} "
+                        "(Grenze: VORLAGENGEN_ANLAGE_MAX_SEITEN)")
             if pdf.get_warnings() and not _contents_readable(pdf):
                 return "PDF ist beschädigt (Seiteninhalte nicht lesbar); bitte neu exportieren"
     except pikepdf.PasswordError:

@@ -52,6 +52,7 @@ class _State:
     bundles: dict[str, list[str]] = field(default_factory=dict)  # search bundle → its pages
     stamps: dict[str, str] = field(default_factory=dict)  # site file → what SiteOutput wrote
     oparl: dict[str, Any] = field(default_factory=dict)  # {"key": inputs' digest, "files": [paths]}
+    listings: dict[str, dict[str, str]] = field(default_factory=dict)  # search bundle → its files' size:time
 
     @classmethod
     def load(cls, path: Path | None) -> _State:
@@ -68,7 +69,7 @@ class _State:
             return cls(path)
         if not isinstance(raw, dict) or raw.get("version") != STATE_VERSION:
             return cls(path)
-        parts = [raw.get(k, {}) for k in ("markdown", "sha512", "pages", "bundles", "stamps", "oparl")]
+        parts = [raw.get(k, {}) for k in ("markdown", "sha512", "pages", "bundles", "stamps", "oparl", "listings")]
         return cls(path, *(p if isinstance(p, dict) else {} for p in parts))
 
     def save(self, markdown: dict[str, str], used_sha: set[str], pages: dict[str, str],
@@ -78,7 +79,8 @@ class _State:
         names = output.names()
         data = {"version": STATE_VERSION, "markdown": markdown, "pages": dict(sorted(pages.items())),
                 "sha512": {k: v for k, v in sorted(self.sha512.items()) if k in used_sha}, "bundles": bundles,
-                "stamps": {k: v for k, v in sorted(output.stamps.items()) if k in names}, "oparl": self.oparl}
+                "stamps": {k: v for k, v in sorted(output.stamps.items()) if k in names}, "oparl": self.oparl,
+                "listings": {name: listing(output.root / search.FOLDER / name) for name in bundles}}
         body = json.dumps(data, ensure_ascii=False).encode("utf-8")
         write_atomic(self.path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
 
@@ -163,7 +165,7 @@ def build_site(public: PublicProject, out: Path, *, documents: Path, website: We
     pages.previous = cache.pages
     pages.all(list(shards))
     output.write()  # the pages Pagefind reads; it indexes while feeds and the export are made
-    indexer = search.Indexer(out, _stale_bundles(out, shards, cache.bundles, set(output.written)))
+    indexer = search.Indexer(out, _stale_bundles(out, shards, cache, set(output.written)))
     result.pages = sum(1 for k in output.names() if k.endswith(".html"))
     feeds.write_feeds(site, output, website.base, website.titel, dates.modified)
     feeds.write_calendars(site, output, website.base, website.titel, dates.modified, pages.unchanged)
@@ -266,13 +268,25 @@ def _oparl_key(site: Site, website: Website, dates: _Dates, when: dt.datetime, p
     return h.hexdigest()
 
 
-def _stale_bundles(out: Path, shards: dict[str, list[str]], before: dict[str, list[str]],
+def listing(folder: Path) -> dict[str, str]:
+    """Every file of a search bundle with its size and time: a deleted or replaced file shows."""
+    out = {}
+    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
+        if path.is_file():
+            st = path.stat()
+            out[path.relative_to(folder).as_posix()] = f"{st.st_size}:{st.st_mtime_ns}"
+    return out
+
+
+def _stale_bundles(out: Path, shards: dict[str, list[str]], before: _State,
                    written: set[str]) -> dict[str, list[str]]:
-    """The search bundles to index again: new, with other pages than last time, or with a page written."""
+    """The search bundles to index again: new, with other pages than last time, with a page written,
+    or with a file deleted, replaced or added since it was written."""
     folder = out / search.FOLDER
     return {name: pages for name, pages in shards.items()
-            if before.get(name) != pages or written.intersection(pages)
-            or not (folder / name / "pagefind-entry.json").is_file()}
+            if before.bundles.get(name) != pages or written.intersection(pages)
+            or not (folder / name / "pagefind-entry.json").is_file()
+            or before.listings.get(name) != listing(folder / name)}
 
 
 def _search(out: Path, output: SiteOutput, shards: dict[str, list[str]], built: dict[str, dict[str, bytes]]) -> None:

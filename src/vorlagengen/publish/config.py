@@ -4,6 +4,7 @@ plain value; the site itself reads no YAML."""
 
 from __future__ import annotations
 
+import os
 import re
 from pathlib import Path
 
@@ -48,7 +49,7 @@ class Website(BaseModel):
 def load_website(root: Path) -> Website:
     """``data/website.yaml`` of the project, or the defaults; errors located like every other file."""
     path = root / CONFIG_FILE
-    if not path.is_file():
+    if not os.path.lexists(path):  # a FIFO, a folder or a dangling link is refused when read
         return Website.model_validate({})
     display = display_path(path)
     try:

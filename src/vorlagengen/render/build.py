@@ -26,60 +26,46 @@ import datetime as dt
 import hashlib
 import json
 import os
-import time
-from collections.abc import Callable, Iterable, Iterator
-from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
-from contextlib import contextmanager
+from collections.abc import Callable, Iterable
+from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
 from functools import lru_cache
 from pathlib import Path
-from typing import Any
 
 from .. import __version__, trees
 from ..checks import fragen_of
-from ..errors import UserError, os_reason
+from ..errors import UserError
 from ..pruefcache import anlagen_stamp
 from ..public import public_project as public_projection
 from ..records import DATA_DIR, Project, ProjectData, PublicProject, Record, hash_files, package_digest, slug
 from ..schwaerzung import KLASSE, klartext
-from ..writing import write_atomic
-from . import engines
+from . import engines, recipe
 from .context import Context, Verweise, anlagen_hinweis, build_context
-from .docx_reference import reference_for, with_footer_text
 from .layouts import Layout, get_layout
-from .markdown import render_markdown
-from .origins import Origin, origins_of
+from .origins import origins_of
+from .output import DRUCKSACHE, LOCK, MANIFEST, SAVE_EVERY_S, Output, open_output, remove_leftovers
+from .recipe import FORMATS, Document, Prepared
 from .woerter import Woerter, woerter_for
 
-FORMATS = ("docx", "pdf")
-MANIFEST = ".vorlagen.json"
-LOCK = ".vorlagen.lock"
-SAVE_EVERY_S = 2.0  # how often a long build saves what it finished (a kill loses at most this)
+__all__ = ["FORMATS", "LOCK", "MANIFEST", "BuildResult", "build", "render_record"]
+
+PACKAGE = Path(__file__).resolve().parents[1]
 
 
 @dataclass
 class Job:
     """One Drucksache: its public form (None if it is not public) and its internal form, and the
-    outputs of either that need making: (tree, format) → file."""
+    outputs of either that need making, with their fingerprints."""
 
-    layout: Layout
-    public: Record | None
-    internal: Record
-    targets: dict[tuple[str, str], Path]
-    fingerprints: dict[tuple[str, str], str]
+    public: Document | None = None
+    internal: Document | None = None
+    wanted: dict[Path, str] = field(default_factory=dict)  # output → fingerprint
 
+    def add(self, doc: Document, fmt: str, fingerprint: str) -> None:
+        self.wanted[doc.path(fmt)] = fingerprint
 
-@dataclass
-class Prepared:
-    """A Drucksache ready for pandoc and typst: everything that decides the output bytes."""
-
-    markdown: str
-    inputs: dict[str, str]
-    epoch: int
-    entwurf: bool
-    public: bool
-    display: str
-    origins: list[Origin] = field(default_factory=list)  # the record's Markdown fields (for pandoc's warnings)
+    def formats(self, doc: Document) -> tuple[str, ...]:
+        return tuple(f for f in doc.formats if doc.path(f) in self.wanted)
 
 
 @dataclass
@@ -208,11 +194,20 @@ def inputs_for_typst(ctx: Context, w: Woerter) -> dict[str, str]:
     }.items()}
 
 
-TYPST_MAIN = '#import "/layout.typ": *\n#show: vorlage\n'
+def drucksache(record: Record, project: ProjectData, layout: Layout, out: Path, formats: tuple[str, ...],
+               fingerprint: str = "") -> Document:
+    """The Document of one record of ``project``: its public form if ``project`` is the projection
+    (into the draft tree while the Drucksache is a draft)."""
+    tree = (trees.DRAFT if record.vorlage.entwurf else trees.PUBLIC) if project.public else trees.INTERNAL
+    return Document("Drucksache", "vorlage.md.j2", "vorlage", layout, epoch_of(record), project.public,
+                    output_dir(out, record, tree) / slug(record.vorlage.nummer), formats, record.display,
+                    fingerprint, lambda: prepare(record, project, layout))
+
 
 
 def prepare(record: Record, project: ProjectData, layout: Layout) -> Prepared:
-    """Context and Markdown of one record of ``project`` (public if ``project`` is the projection)."""
+    """The typed context of one record of ``project`` (public if ``project`` is the projection), with
+    the words of the layout's word table and the Körperschaft's profile."""
     ctx = build_context(record, project.ref, project.betreffs, project.oeffentlich, public=project.public,
                         verweise=verweise_of(project))
     w = woerter_for(layout, ctx)
@@ -220,165 +215,29 @@ def prepare(record: Record, project: ProjectData, layout: Layout) -> Prepared:
     values.update(w=w, art=w("art_dringlich") if ctx.dringlich else ctx.art)
     if project.public:
         values["anlagen_hinweis"] = anlagen_hinweis(record, ctx.koerperschaft, w)
-    markdown = render_markdown(layout, values)
-    return Prepared(markdown, inputs_for_typst(ctx, w), epoch_of(record), ctx.entwurf, project.public, record.display,
-                    origins_of(record.vorlage, record.path, record.display))
-
-
-def convert(prep: Prepared, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
-    """Markdown → the requested formats (bytes, nothing written), parsed once by this thread's pandoc."""
-    wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
-    converted = engines.pandoc_worker().convert(prep.markdown, wanted, prep.epoch, prep.display,
-                                                reference_doc(layout, prep.entwurf, prep.inputs["entwurf_stempel"])
-                                                if "docx" in wanted else None,
-                                                public=prep.public, origins=prep.origins)
-    out: dict[str, bytes] = {}
-    if "typst" in converted:
-        out["pdf"] = engines.typst_pdf(TYPST_MAIN + converted["typst"].decode("utf-8"), layout, prep.inputs,
-                                       prep.epoch, prep.display)
-    if "docx" in converted:  # the footer names what the PDF's names
-        out["docx"] = with_footer_text(converted["docx"], prep.inputs["fusszeile"],
-                                       (prep.inputs["seite_a"], prep.inputs["seite_b"], prep.inputs["seite_c"]))
-    return out
+    inputs = inputs_for_typst(ctx, w)
+    # the DOCX footer names what the PDF's names, with the same words around the page numbers
+    return Prepared(values, inputs, ctx.entwurf, tuple(origins_of(record.vorlage, record.path, record.display)),
+                    footer=inputs["fusszeile"], seite=(inputs["seite_a"], inputs["seite_b"], inputs["seite_c"]),
+                    stempel=inputs["entwurf_stempel"])
 
 
 def render_record(record: Record, project: ProjectData, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
     """Render one record of ``project`` into the requested formats (bytes, nothing written)."""
-    return convert(prepare(record, project, layout), layout, formats)
+    chosen = tuple(f for f in FORMATS if f in set(formats))
+    return recipe.render(drucksache(record, project, layout, Path("."), chosen))
 
 
-def _same_document(a: Prepared | None, b: Prepared) -> bool:
+def _same_document(a: tuple[str, Prepared] | None, b: tuple[str, Prepared]) -> bool:
     """Whether the internal form would come out byte for byte as the public one (then it is copied)."""
-    return (a is not None and a.markdown == b.markdown and a.inputs == b.inputs and a.entwurf == b.entwurf
-            and KLASSE not in b.markdown)
+    return (a is not None and a[0] == b[0] and a[1].inputs == b[1].inputs and a[1].entwurf == b[1].entwurf
+            and KLASSE not in b[0])
 
 
-def reference_doc(layout: Layout, entwurf: bool, stempel: str = "ENTWURF") -> Path:
-    return reference_for(layout, entwurf, stempel)
+# --- the build -----------------------------------------------------------------------------------
 
 
-# --- state -------------------------------------------------------------------------------------
-
-
-def _stamp(path: Path) -> list[int]:
-    st = path.stat()
-    return [st.st_size, st.st_mtime_ns, st.st_ino]
-
-
-def _entry_sum(key: str, fingerprint: Any, stamp: Any) -> str:
-    """The checksum of a manifest entry, so that a damaged entry is dropped, never believed."""
-    return hashlib.sha256(json.dumps([key, fingerprint, stamp]).encode()).hexdigest()[:32]
-
-
-def _sound(key: str, entry: Any) -> bool:
-    """An entry with its checksum, for a file below the build folder."""
-    return (isinstance(entry, dict) and entry.get("sum") == _entry_sum(key, entry.get("fp"), entry.get("stat"))
-            and not key.startswith("/") and ".." not in key.split("/"))
-
-
-class State:
-    """``.vorlagen.json``: output (relative to the build folder) → fingerprint and the output's
-    size, time and inode when it was written, with a checksum per entry (a damaged entry is
-    dropped: its output is made again, and pruning never follows it)."""
-
-    def __init__(self, out: Path) -> None:
-        self.out = out
-        self.path = trees.state_file(out)
-        self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = {}
-        if isinstance(loaded, dict):
-            self.entries = {k: v for k, v in loaded.items() if _sound(k, v)}
-        self.dirty = False
-
-    def key(self, path: Path) -> str:
-        text, prefix = str(path), str(self.out) + os.sep
-        if os.sep == "/" and text.startswith(prefix):
-            return text[len(prefix):]  # what relative_to gives, without its work (thousands per build)
-        return path.relative_to(self.out).as_posix()
-
-    def current(self, path: Path, fingerprint: str) -> bool:
-        entry = self.entries.get(self.key(path))
-        if not entry or entry.get("fp") != fingerprint:
-            return False
-        try:
-            return bool(entry.get("stat") == _stamp(path))
-        except OSError:
-            return False
-
-    def record(self, path: Path, fingerprint: str) -> None:
-        key, stamp = self.key(path), _stamp(path)
-        self.entries[key] = {"fp": fingerprint, "stat": stamp, "sum": _entry_sum(key, fingerprint, stamp)}
-        self.dirty = True
-
-    def forget(self, key: str) -> None:
-        self.entries.pop(key, None)
-        self.dirty = True
-
-    def save(self) -> None:
-        if self.dirty:
-            write_atomic(self.path, json.dumps(self.entries, indent=0, sort_keys=True).encode("utf-8"))
-            self.dirty = False
-
-
-@contextmanager
-def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold the build folder's lock; a second build waits until the first has finished."""
-    import fcntl
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({os_reason(exc)})") from None
-    with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if waiting:
-                waiting()
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
-
-
-def remove_leftovers(folders: Iterable[Path], names: set[str]) -> None:
-    """Temporary files of :func:`write_atomic` for our outputs, left by a killed build."""
-    for folder in folders:
-        try:
-            entries = list(os.scandir(folder))
-        except OSError:
-            continue
-        for entry in entries:
-            if entry.name.startswith(".") and entry.name.endswith(".tmp"):
-                target = entry.name[1:].rsplit(".", 2)[0]
-                if target in names:
-                    Path(entry.path).unlink(missing_ok=True)
-
-
-def prune(state: State, keep: set[str]) -> list[Path]:
-    """Remove outputs (and their entries) of records that no longer exist: those the state knows
-    and, should its entry have been lost or damaged, any Drucksache file of the internal tree."""
-    removed = []
-    folder = trees.internal_dir(state.out) / "vorlagen"
-    found = {state.key(p) for p in folder.glob("*/*") if p.suffix[1:] in FORMATS} if folder.is_dir() else set()
-    for key in sorted(set(state.entries) | found):
-        if key.rsplit(".", 1)[0] not in keep:
-            path = state.out / key
-            try:
-                path.unlink()
-                removed.append(path)
-            except FileNotFoundError:
-                pass
-            state.forget(key)
-    return removed
-
-
-def prune_public(public: PublicProject, out: Path, state: State) -> list[Path]:
+def prune_public(public: PublicProject, out: Path, output: Output) -> list[Path]:
     """Remove from the public tree every Drucksache file that is not a finished public Drucksache
     (any more): one made non-public or a draft, renamed or deleted since the last build, also when
     only some are built; and from the draft tree every file that is not a public draft."""
@@ -390,25 +249,35 @@ def prune_public(public: PublicProject, out: Path, state: State) -> list[Path]:
         for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
             if path.is_file() and not path.name.startswith(".") and (path.parent.name, path.stem) not in keep:
                 path.unlink()
-                state.forget(state.key(path))
+                output.forget(output.key(path))
                 removed.append(path)
     return removed
 
 
-# --- the build -----------------------------------------------------------------------------------
+def prune_internal(out: Path, output: Output, keys: set[str]) -> list[Path]:
+    """Remove Drucksache files of the internal tree that no planned output is: should a manifest
+    entry have been lost or damaged, its file does not stay behind."""
+    folder = trees.internal_dir(out) / "vorlagen"
+    removed = []
+    for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
+        if path.is_file() and path.suffix[1:] in FORMATS and output.key(path) not in keys:
+            path.unlink()
+            output.forget(output.key(path))
+            removed.append(path)
+    return removed
 
 
-def formats_of(project: Project, record: Record, chosen: list[str] | None) -> list[str]:
+def formats_of(project: Project, record: Record, chosen: tuple[str, ...] | None) -> tuple[str, ...]:
     """The formats a Drucksache is set in: those chosen for the run, else its Körperschaft's."""
     if chosen is not None:
         return chosen
     body = project.ref.koerperschaften[record.vorlage.koerperschaft]
-    return [f for f in FORMATS if f in body.formate]
+    return tuple(f for f in FORMATS if f in body.formate)
 
 
-def plan(project: Project, public: PublicProject, out: Path, formats: list[str] | None, layout_name: str | None,
-         force: bool, state: State) -> tuple[list[Job], list[Path], set[str], list[Path]]:
-    """What to make: jobs, outputs that are current, the outputs' bases (for pruning), and outputs of
+def plan(project: Project, public: PublicProject, out: Path, formats: tuple[str, ...] | None,
+         layout_name: str | None, force: bool, output: Output) -> tuple[list[Job], list[Path], set[str], list[Path]]:
+    """What to make: jobs, outputs that are current, all outputs' keys (for pruning), and outputs of
     formats no longer chosen (to be removed). A public Drucksache has outputs in both trees, its
     public form made from the projection ``public`` (into the draft tree while it is a draft)."""
     base_fp = code_fingerprint()
@@ -416,7 +285,7 @@ def plan(project: Project, public: PublicProject, out: Path, formats: list[str] 
     public_forms = {r.path: r for r in public.records}
     work: list[Job] = []
     skipped: list[Path] = []
-    bases: set[str] = set()
+    keys: set[str] = set()
     unwanted: list[Path] = []
     for record in project.records:
         if record.vorlage.uebernommen:
@@ -427,39 +296,38 @@ def plan(project: Project, public: PublicProject, out: Path, formats: list[str] 
             layouts[name] = (layout, base_fp + project_fingerprint(project.root, layout))
         layout, fp_base = layouts[name]
         pub = public_forms.get(record.path)
-        public_tree = trees.DRAFT if record.vorlage.entwurf else trees.PUBLIC
-        sources: list[tuple[str, Record | None, ProjectData]] = [(public_tree, pub, public)] if pub is not None else []
-        sources.append((trees.INTERNAL, record, project))
-        targets: dict[tuple[str, str], Path] = {}
-        fps: dict[tuple[str, str], str] = {}
-        for tree, rec, proj in sources:
-            assert rec is not None
-            base = output_dir(out, rec, tree) / slug(rec.vorlage.nummer)
-            bases.add(state.key(base))
+        forms: list[tuple[Record, ProjectData]] = ([(pub, public)] if pub is not None else []) + [(record, project)]
+        wanted = formats_of(project, record, formats)
+        job = Job()
+        for rec, proj in forms:
             digest = record_digest(rec, proj)
-            wanted = formats_of(project, record, formats)
-            unwanted += [base.parent / f"{base.name}.{f}" for f in FORMATS if f not in wanted]
+            doc = drucksache(rec, proj, layout, out, wanted)
+            unwanted += [doc.path(f) for f in FORMATS if f not in wanted]
             for f in wanted:
-                path = base.parent / f"{base.name}.{f}"  # a Nr. may hold dots
-                fp = record_fingerprint(digest, fp_base, f)
-                if force or not state.current(path, fp):
-                    targets[(tree, f)], fps[(tree, f)] = path, fp
+                path = doc.path(f)
+                fp = record_fingerprint(digest, fp_base, f)  # the format is part of what an output is made from
+                keys.add(output.key(path))
+                if force or not output.current(path, fp):
+                    job.add(doc, f, fp)
                 else:
                     skipped.append(path)
-        if targets:
-            work.append(Job(layout, pub, record, targets, fps))
-    return work, skipped, bases, unwanted
+            if proj.public:
+                job.public = doc
+            else:
+                job.internal = doc
+        if job.wanted:
+            work.append(job)
+    return work, skipped, keys, unwanted
 
 
-def prune_formats(state: State, unwanted: list[Path]) -> list[Path]:
+def prune_formats(output: Output, unwanted: list[Path]) -> list[Path]:
     """Remove the outputs of formats a Drucksache is no longer set in (a clean build has none)."""
     removed = []
     for path in unwanted:
         if path.is_file():
             path.unlink()
             removed.append(path)
-        if state.key(path) in state.entries:
-            state.forget(state.key(path))
+        output.forget(output.key(path))
     return removed
 
 
@@ -474,79 +342,77 @@ def build(project: Project, out: Path, formats: Iterable[str] | None = None, lay
     ``complete`` says the records are the whole project: outputs of other records are removed.
     ``progress(done, total)`` is called from this thread as jobs finish.
     """
-    chosen = None if formats is None else [f for f in FORMATS if f in set(formats)]
+    chosen = None if formats is None else tuple(f for f in FORMATS if f in set(formats))
     if chosen is not None and not chosen:
         raise UserError("kein Ausgabeformat gewählt (docx, pdf)")
     public = public_projection(project)
-    with locked(out, waiting):
-        state = State(out)
-        work, skipped, bases, unwanted = plan(project, public, out, chosen, layout_name, force, state)
-        folders = {(out / b).parent for b in bases} | {out, trees.internal_dir(out)}
-        remove_leftovers(folders, {Path(b).name + f".{f}" for b in bases for f in FORMATS} | {MANIFEST})
-        removed = prune(state, bases) if complete else []
-        removed += prune_public(public, out, state)
-        removed += prune_formats(state, unwanted)
-        try:
-            built = run_jobs(project, public, work, state, jobs or os.cpu_count() or 1, progress)
-        finally:
-            state.save()
+    with open_output(out, waiting) as output:
+        work, skipped, keys, unwanted = plan(project, public, out, chosen, layout_name, force, output)
+        folders = {(out / k).parent for k in keys} | {out, trees.internal_dir(out)}
+        remove_leftovers(folders, {Path(k).name for k in keys} | {MANIFEST})
+        removed = output.prune(DRUCKSACHE, keys) + prune_internal(out, output, keys) if complete else []
+        removed += prune_public(public, out, output)
+        removed += prune_formats(output, unwanted)
+        built = run_jobs(work, output, jobs or os.cpu_count() or 1, progress)
     return BuildResult(built, skipped, removed)
 
 
-def _make(project: Project, public: PublicProject, job: Job) -> list[Path]:
+def render_job(job: Job) -> dict[Path, tuple[bytes, str]]:
     """Render a job: the public form from the projection, the internal one from the full project
-    (copied from the public bytes when both documents are the same), and write them."""
-    pt = trees.DRAFT if job.internal.vorlage.entwurf else trees.PUBLIC  # where the public form goes
-    wanted = {tree: [f for t, f in job.targets if t == tree] for tree in (pt, trees.INTERNAL)}
-    made: dict[tuple[str, str], bytes] = {}
-    pub = prepare(job.public, public, job.layout) if job.public is not None else None
-    if pub is not None and wanted[pt]:
-        made.update({(pt, f): b for f, b in convert(pub, job.layout, wanted[pt]).items()})
-    if wanted[trees.INTERNAL]:
-        internal = prepare(job.internal, project, job.layout)
-        if pub is not None and _same_document(pub, internal):
-            # the public bytes, as a clean build copies them, also when only the internal file is due
-            missing = [f for f in wanted[trees.INTERNAL] if (pt, f) not in made]
+    (copied from the public bytes when both documents are the same, as a clean build copies them,
+    also when only the internal file is due)."""
+    made: dict[Path, tuple[bytes, str]] = {}
+    pub: tuple[str, Prepared] | None = None
+    pub_bytes: dict[str, bytes] = {}
+    if job.public is not None:
+        prep = job.public.prepare()
+        pub = (recipe.markdown_of(job.public, prep), prep)
+        wanted = job.formats(job.public)
+        if wanted:
+            pub_bytes = recipe.convert(job.public, prep, pub[0], wanted)
+            made.update({job.public.path(f): (b, job.wanted[job.public.path(f)]) for f, b in pub_bytes.items()})
+    assert job.internal is not None
+    wanted = job.formats(job.internal)
+    if wanted:
+        prep = job.internal.prepare()
+        internal = (recipe.markdown_of(job.internal, prep), prep)
+        if pub is not None and job.public is not None and _same_document(pub, internal):
+            missing = tuple(f for f in wanted if f not in pub_bytes)
             if missing:
-                made.update({(pt, f): b for f, b in convert(pub, job.layout, missing).items()})
-            docs = {f: made[(pt, f)] for f in wanted[trees.INTERNAL]}
+                pub_bytes.update(recipe.convert(job.public, pub[1], pub[0], missing))
+            docs = {f: pub_bytes[f] for f in wanted}
         else:
-            docs = convert(internal, job.layout, wanted[trees.INTERNAL])
-        made.update({(trees.INTERNAL, f): b for f, b in docs.items()})
-    for key, path in job.targets.items():
-        write_atomic(path, made[key])
-    return list(job.targets.values())
+            docs = recipe.convert(job.internal, prep, internal[0], wanted)
+        made.update({job.internal.path(f): (b, job.wanted[job.internal.path(f)]) for f, b in docs.items()})
+    return made
 
 
-def run_jobs(project: Project, public: PublicProject, work: list[Job], state: State, jobs: int,
-             progress: Callable[[int, int], None] | None) -> list[Path]:
-    """Render the jobs on ``jobs`` threads (each with its own pandoc); errors are collected.
+def run_jobs(work: list[Job], output: Output, jobs: int, progress: Callable[[int, int], None] | None) -> list[Path]:
+    """Render the jobs on ``jobs`` threads (each with its own pandoc), write each as it finishes;
+    errors are collected.
 
     On Ctrl-C (or any exception here) the queued jobs are dropped and the pandoc processes
-    stopped, so the running ones end at once; what finished is kept in the state."""
+    stopped, so the running ones end at once; what finished is kept in the manifest."""
     built: list[Path] = []
     errors: list[UserError] = []
-    last_save = time.monotonic()
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work) or 1)), thread_name_prefix="vorlage")
     try:
-        pending: dict[Future[list[Path]], Job] = {pool.submit(_make, project, public, job): job for job in work}
+        pending = {pool.submit(render_job, job): job for job in work}
         done_count = 0
         while pending:
             done, _ = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                job = pending.pop(fut)
+                pending.pop(fut)
                 try:
-                    built.extend(fut.result())
-                    for key, path in job.targets.items():
-                        state.record(path, job.fingerprints[key])
+                    for path, (data, fp) in fut.result().items():
+                        output.write(path, data, fp, DRUCKSACHE)
+                        built.append(path)
                 except UserError as exc:
                     errors.append(exc)
                 done_count += 1
             if progress:
                 progress(done_count, len(work))
-            if time.monotonic() - last_save > SAVE_EVERY_S:
-                state.save()
-                last_save = time.monotonic()
+            output.save(every=SAVE_EVERY_S)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
         engines.close_workers()

@@ -15,7 +15,7 @@ import tempfile
 import threading
 from functools import lru_cache
 from pathlib import Path
-from typing import IO, Any
+from typing import IO, Any, cast
 
 from ..errors import ToolError
 from ..records import FONT_DIR, TEMPLATE_DIR, display_path
@@ -114,7 +114,10 @@ class PandocWorker:
         return self.errors.read()[-2000:].decode("utf-8", "replace").strip()
 
     def close(self) -> None:
+        # taken at once: a thread starting a new pandoc meanwhile keeps its own folder for the next close
         proc, self.proc = self.proc, None
+        tmp, self.tmp = self.tmp, None
+        errors, self.errors = self.errors, None
         if proc is not None:
             if proc.poll() is None:
                 proc.kill()
@@ -122,12 +125,10 @@ class PandocWorker:
             for stream in (proc.stdin, proc.stdout):
                 if stream is not None:
                     stream.close()
-        if self.errors is not None:
-            self.errors.close()
-            self.errors = None
-        if self.tmp is not None:
-            shutil.rmtree(self.tmp, ignore_errors=True)
-            self.tmp = None
+        if errors is not None:
+            errors.close()
+        if tmp is not None:
+            shutil.rmtree(tmp, ignore_errors=True)
 
 
 _workers_lock = threading.Lock()
@@ -257,3 +258,25 @@ def typst_pdf(source: str, layout: Layout, inputs: dict[str, str], epoch: int, d
     refuse_warnings(warnings, display, layout)
     assert isinstance(pdf, bytes)
     return pdf
+
+
+def typst_pdf_placed(source: str, layout: Layout, root: Path, inputs: dict[str, str], epoch: int, display: str,
+                     standards: list[str]) -> tuple[bytes, list[dict[str, Any]]]:
+    """Like :func:`typst_pdf`, in the typst root ``root`` (a copy of the layout's files plus what the
+    document places), also returning the values of every ``<vg-anlage>`` label (the placeholder
+    pages a Mappe fills afterwards)."""
+    import typst
+
+    try:
+        main = root / "__mappe__.typ"  # the Mappe is the one kind placed this way
+        main.write_text(source, encoding="utf-8")
+        compiler = typst.Compiler(str(main), root=str(root), font_paths=typst_fonts(project_fonts(layout)),
+                                  sys_inputs=inputs)
+        pdf, warnings = compiler.compile_with_warnings(format="pdf", pdf_standards=cast(Any, standards),
+                                                        timestamp=epoch)
+        refuse_warnings(warnings, display, layout)
+        found = json.loads(compiler.query("<vg-anlage>", field="value"))
+    except (typst.TypstError, RuntimeError) as exc:
+        raise typst_failure(exc, display) from None
+    assert isinstance(pdf, bytes)
+    return pdf, list(found)

@@ -6,6 +6,7 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
+import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
@@ -39,6 +40,7 @@ class Layout:
             candidate = folder / filename
             if candidate.is_file():
                 return candidate
+            refuse_unusual(candidate)
         raise UserError(f"Layout „{self.name}“: Datei „{filename}“ fehlt (gesucht in "
                         f"{', '.join(str(f) for f in self.search_path)})")
 
@@ -50,6 +52,8 @@ class Layout:
                 for path in sorted(folder.iterdir()):
                     if path.is_file():
                         seen[path.name] = path
+                    else:
+                        refuse_unusual(path)
         return seen
 
     @cached_property
@@ -60,6 +64,28 @@ class Layout:
             h.update(name.encode())
             h.update(path.read_bytes())
         return h.hexdigest()
+
+
+TEMPLATE_SUFFIXES = (".j2", ".typ", ".docx", ".yaml", ".yml", ".css", ".js", ".svg", ".png")
+
+
+def refuse_unusual(path: Path) -> None:
+    """A dangling link, a FIFO or device, or a folder named like a template file where a layout's
+    file is expected: a German error naming it, never silence."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return  # nothing there: the next folder of the search path is looked at
+    if stat.S_ISLNK(st.st_mode) and not path.exists():
+        raise UserError(f"{display_path(path)}: Verknüpfung ins Leere (Ziel fehlt); erwartet wird eine Datei des "
+                        "Layouts")
+    if path.is_dir():
+        if path.name.endswith(TEMPLATE_SUFFIXES):
+            raise UserError(f"{display_path(path)}: ist ein Ordner; erwartet wird eine Datei des Layouts")
+        return
+    if not path.is_file():
+        raise UserError(f"{display_path(path)}: ist keine normale Datei (FIFO, Gerät oder Socket); erwartet wird "
+                        "eine Datei des Layouts")
 
 
 def get_layout(name: str, project_root: Path) -> Layout:

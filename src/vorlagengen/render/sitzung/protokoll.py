@@ -9,7 +9,8 @@ from the project it was made from, never from a path."""
 from __future__ import annotations
 
 import datetime as dt
-from dataclasses import asdict, dataclass
+import hashlib
+from dataclasses import asdict
 from pathlib import Path
 
 from ... import trees
@@ -17,12 +18,13 @@ from ...public import public_project
 from ...records import Project, ProjectData, PublicProject, SitzungRecord, anlage_path, display_path, slug
 from ...schwaerzung import klartext
 from ...stand import stand
-from ...writing import csv_bytes, write_atomic
-from .. import engines
-from ..docx_reference import reference_for
+from ...writing import csv_bytes
+from .. import recipe
+from ..build import code_fingerprint, project_fingerprint
 from ..layouts import Layout, get_layout
-from ..markdown import render_markdown
-from ..origins import Origin, origins_of
+from ..origins import origins_of
+from ..output import Made, Output, make, open_output
+from ..recipe import Document, Prepared
 from .niederschrift import (
     TEIL_NICHTOEFFENTLICH,
     TEIL_OEFFENTLICH,
@@ -33,21 +35,9 @@ from .niederschrift import (
     niederschrift_context,
 )
 
-PUBLIC_TREE = trees.PUBLIC
-INTERNAL_TREE = trees.INTERNAL
-LETTER_MAIN = '#import "/layout.typ": *\n#import "/sitzung.typ": *\n#show: einladung\n'
-
-
-@dataclass(frozen=True)
-class Target:
-    """One document to write: its Markdown, title and whether it is a draft."""
-
-    markdown: str
-    title: str
-    nummer: str
-    entwurf: bool
-    public: bool  # made from the public projection (its renderer blacks out Schwärzungen)
-    origins: tuple[Origin, ...] = ()  # where its Markdown fields came from (for pandoc's warnings)
+NIEDERSCHRIFT = "niederschrift"  # the planners, as the manifest names them
+BESCHLUESSE = "beschluesse"
+ANLAGE = "Niederschrift-Anlage"  # a file of the Niederschrift, copied as it is
 
 
 def file_part(nummer: str) -> str:
@@ -61,19 +51,17 @@ def _epoch(project: ProjectData, day: dt.date) -> int:
     return epoch or int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 
 
-def _render(target: Target, layout: Layout, koerperschaft: str, epoch: int, display: str) -> dict[str, bytes]:
-    inputs = {"titel": target.title, "betreff": target.title, "nummer": target.nummer, "art": target.title,
-              "autor": koerperschaft, "koerperschaft": koerperschaft, "datum": "", "status": "",
-              "beschreibung": target.title, "entwurf": "ja" if target.entwurf else "nein",
-              "fusszeile": target.title}
-    origins = list(target.origins)
-    typst_body = engines.pandoc_convert(target.markdown, "typst", epoch, display, public=target.public,
-                                        origins=origins).decode("utf-8")
-    return {
-        "pdf": engines.typst_pdf(LETTER_MAIN + typst_body, layout, inputs, epoch, display),
-        "docx": engines.pandoc_convert(target.markdown, "docx", epoch, display,
-                                       reference_for(layout, target.entwurf), public=target.public, origins=origins),
-    }
+def _inputs(title: str, koerperschaft: str, nummer: str, entwurf: bool) -> dict[str, str]:
+    return {"titel": title, "betreff": title, "nummer": nummer, "art": title, "autor": koerperschaft,
+            "koerperschaft": koerperschaft, "datum": "", "status": "", "beschreibung": title,
+            "entwurf": "ja" if entwurf else "nein", "fusszeile": title}
+
+
+def _document(kind: str, template: str, layout: Layout, base: str, epoch: int, public: bool, target: Path,
+              formats: tuple[str, ...], display: str, prep: Prepared) -> Document:
+    """A document whose context is made when planned (it is cheap): the fingerprint is the context's."""
+    fp = recipe.fingerprint(base, kind, template, prep.context, prep.inputs, epoch, public, prep.entwurf, formats)
+    return Document(kind, template, "einladung", layout, epoch, public, target, formats, display, fp, lambda: prep)
 
 
 def _layout(project: ProjectData, srec: SitzungRecord) -> tuple[Layout, str]:
@@ -81,11 +69,11 @@ def _layout(project: ProjectData, srec: SitzungRecord) -> tuple[Layout, str]:
     return get_layout(body.layout, project.root), body.name
 
 
-def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date,
-                        public: PublicProject | None = None) -> list[Path]:
-    """Write the Niederschrift documents and Beschlussauszüge of one Sitzung into the two trees: the
-    public Niederschrift from the projection ``public`` (made here if not given; into the draft tree
-    while the Niederschrift is an „Entwurf“), the rest from the full project."""
+def plan_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date,
+                       public: PublicProject | None = None) -> list[Document]:
+    """The Niederschrift documents (the public one from the projection ``public``, made here if not
+    given, into the draft tree while the Niederschrift is an „Entwurf“; both parts in full from the
+    full project), a Beschlussauszug per TOP, and the Niederschrift's Anlagen."""
     n, path = srec.niederschrift, srec.niederschrift_path
     assert n is not None and path is not None
     public = public if public is not None else public_project(project)
@@ -95,47 +83,81 @@ def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today:
     drucksachen = tuple(o for e in srec.all_tops() for r in e.records
                         for o in origins_of(r.vorlage, r.path, r.display))  # an Auszug shows their Beschlussvorschlag
     layout, body = _layout(project, srec)
+    base = recipe.fingerprint(code_fingerprint(), project_fingerprint(project.root, layout))
     profile = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].niederschrift
     epoch = _epoch(project, srec.sitzung.datum)
     head = f"Niederschrift {srec.sitzung.nummer}"
     draft_dir = trees.draft_dir(out) / "sitzungen" / srec.slug
     # a Niederschrift in „Entwurf“ is not published: its public form goes to the draft tree
-    public_dir = draft_dir if n.stand == "Entwurf" else out / PUBLIC_TREE / "sitzungen" / srec.slug
-    internal_dir = out / INTERNAL_TREE / "sitzungen" / srec.slug
+    public_dir = draft_dir if n.stand == "Entwurf" else out / trees.PUBLIC / "sitzungen" / srec.slug
+    internal_dir = out / trees.INTERNAL / "sitzungen" / srec.slug
+    docs: list[Document] = []
 
-    def niederschrift(proj: ProjectData, s: SitzungRecord, teil: str, minimal: bool) -> Target:
+    def niederschrift(proj: ProjectData, s: SitzungRecord, target: Path, teil: str, minimal: bool) -> None:
         ctx = niederschrift_context(proj, s, teil, minimal=minimal, intern=not proj.public, today=today)
-        md = render_markdown(layout, ctx.as_dict(), "niederschrift.md.j2")
-        return Target(md, f"{head} ({ctx.teil})", srec.sitzung.nummer, ctx.entwurf, proj.public, own)
+        title = f"{head} ({ctx.teil})"
+        prep = Prepared(ctx.as_dict(), _inputs(title, body, srec.sitzung.nummer, ctx.entwurf), ctx.entwurf, own)
+        docs.append(_document("Niederschrift", "niederschrift.md.j2", layout, base, epoch, proj.public, target,
+                              ("pdf", "docx"), display, prep))
 
-    internal: list[tuple[Path, Target]] = [
-        (internal_dir / "Niederschrift-oeffentlicher-Teil", niederschrift(project, srec, TEIL_OEFFENTLICH, False))]
+    niederschrift(public, public_srec, public_dir / "Niederschrift", TEIL_OEFFENTLICH,
+                  profile.oeffentliche_fassung == "minimal")
+    niederschrift(project, srec, internal_dir / "Niederschrift-oeffentlicher-Teil", TEIL_OEFFENTLICH, False)
     if any(not e.oeffentlich_beraten for e in srec.all_tops()):
-        internal.append((internal_dir / "Niederschrift-nichtoeffentlicher-Teil",
-                         niederschrift(project, srec, TEIL_NICHTOEFFENTLICH, False)))
+        niederschrift(project, srec, internal_dir / "Niederschrift-nichtoeffentlicher-Teil", TEIL_NICHTOEFFENTLICH,
+                      False)
     for ctx in auszug_contexts(project, srec, today):
-        md = render_markdown(layout, ctx.as_dict(), "beschlussauszug.md.j2")
-        internal.append((internal_dir / "Beschlussauszuege" / f"Beschlussauszug-TOP-{file_part(ctx.top.nummer)}",
-                         Target(md, f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}",
-                                srec.sitzung.nummer, n.stand == "Entwurf", False, own + drucksachen)))
-    public_doc = niederschrift(public, public_srec, TEIL_OEFFENTLICH, profile.oeffentliche_fassung == "minimal")
-    written = []
+        title = f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}"
+        entwurf = n.stand == "Entwurf"
+        prep = Prepared(ctx.as_dict(), _inputs(title, body, srec.sitzung.nummer, entwurf), entwurf, own + drucksachen)
+        docs.append(_document("Beschlussauszug", "beschlussauszug.md.j2", layout, base, epoch, False,
+                              internal_dir / "Beschlussauszuege" / f"Beschlussauszug-TOP-{file_part(ctx.top.nummer)}",
+                              ("pdf", "docx"), display, prep))
     # the Anlagen, named by their number only: the public ones from the projection's Niederschrift
-    for folder, s in ((public_dir, public_srec), (internal_dir, srec)):
-        for nr, anlage in anlagen_of(s, public=s is public_srec):
-            source = anlage_path(anlage.datei, path)
-            target_path = folder / f"Niederschrift-Anlage-{nr}{source.suffix.lower()}"
-            write_atomic(target_path, source.read_bytes())
-            written.append(target_path)
-    for base, target in [(public_dir / "Niederschrift", public_doc), *internal]:
-        for fmt, data in _render(target, layout, body, epoch, display).items():
-            path = base.with_name(base.name + "." + fmt)
-            write_atomic(path, data)
-            written.append(path)
-    if public_dir != draft_dir:  # the final Niederschrift replaces its draft
-        for fmt in ("pdf", "docx"):
-            (draft_dir / f"Niederschrift.{fmt}").unlink(missing_ok=True)
-    return written
+    for folder, s, is_public in ((public_dir, public_srec, True), (internal_dir, srec, False)):
+        for nr, anlage in anlagen_of(s, public=is_public):
+            docs.append(_anlage(anlage_path(anlage.datei, path), folder / f"Niederschrift-Anlage-{nr}", is_public,
+                                layout, epoch, display))
+    return docs
+
+
+def _anlage(source: Path, target: Path, public: bool, layout: Layout, epoch: int, display: str) -> Document:
+    """A Niederschrift's Anlage, copied as it is (its fingerprint is its content)."""
+    fp = recipe.fingerprint(ANLAGE, hashlib.sha256(source.read_bytes()).hexdigest())
+    fmt = source.suffix.lower().lstrip(".") or "bin"
+    return Document(ANLAGE, "", "", layout, epoch, public, target, (fmt,), display, fp,
+                    lambda: Prepared({"datei": str(source)}, {}))
+
+
+def _render(doc: Document, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """The recipe; the Beschlusskontrolle's CSV from the rows its PDF shows; an Anlage as it is."""
+    prep = doc.prepare()
+    if doc.kind == ANLAGE:
+        return {fmt: Path(prep.context["datei"]).read_bytes() for fmt in formats}
+    out = recipe.render(doc, prep, tuple(f for f in formats if f != "csv")) if set(formats) - {"csv"} else {}
+    if "csv" in formats:
+        out["csv"] = kontrolle_csv(prep.context["zeilen"])
+    return out
+
+
+def write_niederschriften(output: Output, project: Project, chosen: list[SitzungRecord], today: dt.date, *,
+                          complete: bool = False, public: PublicProject | None = None) -> list[Path]:
+    """Bring the Niederschriften of ``chosen`` up to date (with ``complete``: all of them, and the
+    documents of Niederschriften that are gone are removed); the public ones from the projection."""
+    public = public if public is not None else public_project(project)
+    docs = [d for srec in chosen for d in plan_niederschrift(project, srec, output.out, today, public)]
+    scopes = {output.key(output.out / tree / "sitzungen" / srec.slug) + "/" for srec in chosen
+              for tree in (trees.PUBLIC, trees.INTERNAL, trees.DRAFT)}
+    made = make(output, docs, NIEDERSCHRIFT, render=_render, jobs=2,
+                scope=(lambda _key: True) if complete else (lambda key: any(key.startswith(s) for s in scopes)))
+    return made.built + made.skipped
+
+
+def build_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: dt.date,
+                        public: PublicProject | None = None) -> list[Path]:
+    """Write the Niederschrift documents and Beschlussauszüge of one Sitzung into the trees."""
+    with open_output(out) as output:
+        return write_niederschriften(output, project, [srec], today, public=public)
 
 
 CSV_FIELDS = ("gremium", "datum", "sitzung", "top", "drucksache", "gegenstand", "ergebnis", "amt", "frist",
@@ -147,20 +169,21 @@ def kontrolle_csv(rows: list[KontrollZeile]) -> bytes:
     return csv_bytes(CSV_FIELDS, ([klartext(str(asdict(row)[name])) for name in CSV_FIELDS] for row in rows))
 
 
-def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
-                      status: str | None = None, alle: bool = False,
-                      public: PublicProject | None = None) -> list[Path]:
+def plan_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
+                     status: str | None = None, alle: bool = False,
+                     public: PublicProject | None = None) -> list[Document]:
     """The Beschlusskontrolle of each Körperschaft as PDF and CSV: all Beschlüsse from the full
     project (internal tree) and those of public TOPs from the projection ``public`` (public tree,
     made here if not given), filtered by Gremium and status."""
     public = public if public is not None else public_project(project)
-    written = []
+    docs = []
     bodies = sorted({project.ref.gremien[s.sitzung.gremium].koerperschaft for s in project.sitzungen
                      if s.niederschrift is not None and (gremium is None or s.sitzung.gremium == gremium)})
     for body_id in bodies:
         koerperschaft = project.ref.koerperschaften[body_id]
         layout = get_layout(koerperschaft.layout, project.root)
-        sources: tuple[tuple[ProjectData, str], ...] = ((public, PUBLIC_TREE), (project, INTERNAL_TREE))
+        base = recipe.fingerprint(code_fingerprint(), project_fingerprint(project.root, layout))
+        sources: tuple[tuple[ProjectData, str], ...] = ((public, trees.PUBLIC), (project, trees.INTERNAL))
         for proj, tree in sources:
             rows = [r for r in kontroll_zeilen(proj, today, alle=alle) if r.koerperschaft == body_id
                     and (gremium is None or r.gremium_id == gremium) and (status is None or r.status == status)]
@@ -168,13 +191,27 @@ def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: s
                                  f"Stand „{status}“" if status else "jeder Stand",
                                  "nur öffentliche Beschlüsse" if proj.public else "mit nichtöffentlichen",
                                  "alle Beschlüsse" if alle else "Beschlüsse mit Auftrag an die Verwaltung"))
-            md = render_markdown(layout, {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
-                                          "heute": today.strftime("%d.%m.%Y")}, "beschlusskontrolle.md.j2")
-            docs = _render(Target(md, "Beschlusskontrolle", "", False, proj.public), layout, koerperschaft.name,
-                           _epoch(project, today), "Beschlusskontrolle")
-            folder = out / tree / "beschluesse" / body_id
-            for name, data in (("Beschlusskontrolle.csv", kontrolle_csv(rows)),
-                               ("Beschlusskontrolle.pdf", docs["pdf"])):
-                write_atomic(folder / name, data)
-                written.append(folder / name)
-    return written
+            context = {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
+                       "heute": today.strftime("%d.%m.%Y")}
+            prep = Prepared(context, _inputs("Beschlusskontrolle", koerperschaft.name, "", False))
+            docs.append(_document("Beschlusskontrolle", "beschlusskontrolle.md.j2", layout, base,
+                                  _epoch(project, today), proj.public, out / tree / "beschluesse" / body_id /
+                                  "Beschlusskontrolle", ("csv", "pdf"), "Beschlusskontrolle", prep))
+    return docs
+
+
+def write_beschluesse(output: Output, project: Project, today: dt.date, *, gremium: str | None = None,
+                      status: str | None = None, alle: bool = False, public: PublicProject | None = None) -> Made:
+    """Bring the Beschlusskontrolle up to date; without a Gremium chosen, that of a Körperschaft
+    without Niederschriften any more is removed."""
+    docs = plan_beschluesse(project, output.out, today, gremium=gremium, status=status, alle=alle, public=public)
+    return make(output, docs, BESCHLUESSE, render=_render, jobs=2,
+                scope=(lambda _key: True) if gremium is None else (lambda _key: False))
+
+
+def build_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
+                      status: str | None = None, alle: bool = False,
+                      public: PublicProject | None = None) -> list[Path]:
+    with open_output(out) as output:
+        made = write_beschluesse(output, project, today, gremium=gremium, status=status, alle=alle, public=public)
+    return made.built + made.skipped

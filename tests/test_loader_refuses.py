@@ -1,0 +1,114 @@
+"""The loader refuses what cannot be built: every refusal a German message naming the file (and,
+inside a YAML file, the line and field), at validate or before anything is written."""
+
+from __future__ import annotations
+
+import os
+import shutil
+import subprocess
+import sys
+
+import pytest
+
+from conftest import LUENEBURG_HEAD, SITZUNG_SGA, WANDSBEK_PATH
+from vorlagengen.render.layouts import PACKAGED
+
+
+@pytest.mark.parametrize("escape", ["\\0", "\\x07", "\\e", "\\x9b"])
+def test_a_control_character_written_as_an_escape_is_a_located_error(projekt, escape):
+    projekt.write_text("vorlagen/lueneburg/VO-0001-19.yaml",
+                       LUENEBURG_HEAD.format(nr="VO/0001/19", betreff=f'"Zwei{escape}Teile"'))
+    result = projekt.validate()
+    assert result.exit_code == 1
+    assert "vorlagen/lueneburg/VO-0001-19.yaml:6:1: betreff: Steuerzeichen U+" in result.stderr
+    assert "nicht erlaubt" in result.stderr
+
+
+def test_a_control_character_in_a_top_title_or_a_gremium_name_is_a_located_error(projekt):
+    projekt.write_text("vorlagen/lueneburg/VO-0001-19.yaml", LUENEBURG_HEAD.format(nr="VO/0001/19", betreff="Gut"))
+    projekt.write_text("sitzungen/sga.yaml", SITZUNG_SGA + '    - titel: "Pause\\0"\n')
+    result = projekt.validate()
+    assert result.exit_code == 1 and "sitzungen/sga.yaml:10:7: tagesordnung.oeffentlich[2].titel: Steuerzeichen U+0000" \
+        in result.stderr
+    gremien = projekt.root / "data" / "gremien.yaml"
+    gremien.write_text(gremien.read_text(encoding="utf-8").replace("  name: Jugendhilfeausschuss",
+                                                                    '  name: "Jugend\\0hilfeausschuss"', 1),
+                       encoding="utf-8")
+    result = projekt.validate()
+    assert result.exit_code == 1 and "data/gremien.yaml:4:3: wandsbek-jha.name: Steuerzeichen U+0000" in result.stderr
+
+
+def test_an_anlage_over_the_page_bound_is_a_located_error(projekt, monkeypatch):
+    monkeypatch.setenv("VORLAGENGEN_ANLAGE_MAX_SEITEN", "1")
+    import pikepdf
+
+    pdf = pikepdf.new()
+    pdf.add_blank_page()
+    pdf.add_blank_page()
+    pdf.save(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    result = projekt.validate()
+    assert result.exit_code == 1
+    assert f"{WANDSBEK_PATH}:" in result.stderr and "PDF hat 2 Seiten, erlaubt sind höchstens 1" in result.stderr
+
+
+def test_an_anlage_over_the_size_bound_is_refused_unread(projekt, monkeypatch):
+    monkeypatch.setenv("VORLAGENGEN_ANLAGE_MAX_MB", "1")
+    with open(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf", "r+b") as fh:
+        fh.truncate(3_000_000_000)  # sparse: 3 GB that take no room
+    result = projekt.validate()
+    assert result.exit_code == 1
+    assert "Anlage ist 3.000 MB groß, erlaubt sind höchstens 1 MB" in result.stderr
+
+
+def test_a_folder_named_like_a_record_is_refused(projekt):
+    (projekt.root / "vorlagen/wandsbek/x.yaml").mkdir()
+    result = projekt.validate()
+    assert result.exit_code == 1 and "vorlagen/wandsbek/x.yaml: ist ein Ordner" in result.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
+def test_a_layout_file_that_is_no_file_is_named(projekt, kind):
+    own = projekt.root / "templates" / "hamburg"
+    own.mkdir(parents=True)
+    target = own / "vorlage.md.j2"
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "ordner":
+        target.mkdir()
+    else:
+        target.symlink_to(own / "fehlt")
+    result = projekt.run("build", WANDSBEK_PATH)
+    assert result.exit_code == 1
+    assert "templates/hamburg/vorlage.md.j2: " in result.stderr
+    assert {"fifo": "FIFO", "ordner": "ist ein Ordner", "leer": "Verknüpfung ins Leere"}[kind] in result.stderr
+    assert not (projekt.root / "build" / "intern" / "vorlagen").exists()
+    assert (PACKAGED / "hamburg" / "vorlage.md.j2").is_file()
+
+
+@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
+def test_a_website_settings_file_that_is_no_file_is_named(projekt, kind):
+    target = projekt.root / "data" / "website.yaml"
+    target.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "ordner":
+        target.mkdir()
+    else:
+        target.symlink_to(projekt.root / "fehlt.yaml")
+    result = projekt.run("site")
+    assert result.exit_code == 1
+    assert "data/website.yaml: " in result.stderr and "Traceback" not in result.stderr
+
+
+def test_make_with_a_dangling_link_under_vorlagen_says_it_in_german(projekt, tmp_path):
+    """make's own dependency scan leaves the link to the loader, whose message names it."""
+    from render_support import REPO
+
+    (projekt.root / "vorlagen/wandsbek/weg.yaml").symlink_to(projekt.root / "nirgends.yaml")
+    shutil.copy(REPO / "build.py", projekt.root / "build.py")
+    done = subprocess.run(["make", "-f", str(REPO / "Makefile"), "-C", str(projekt.root), "--no-print-directory",
+                           f"PY={sys.executable}", "STAMP=", "vorlage"],
+                          capture_output=True, text=True, timeout=300, check=False)
+    assert done.returncode != 0
+    assert "vorlagen/wandsbek/weg.yaml: Datei nicht lesbar" in done.stderr
+    assert "No rule" not in done.stderr
