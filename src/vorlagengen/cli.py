@@ -518,7 +518,7 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, all
     AUSGABE/oeffentlich/beschluesse/<körperschaft>/ (nur die aus öffentlichen TOPs).
     Überfällige Beschlüsse meldet auch „vorlagengen validate“ als Warnung.
     """
-    from .messages import suggest
+    from .messages import anzahl, suggest
     from .project import load_project
     from .render.output import open_output
     from .render.sitzung.protokoll import write_beschluesse
@@ -554,6 +554,7 @@ def init(ctx: click.Context, ordner: Path, name: str, layout: str, kennung: str 
     requirements.txt mit der Version von vorlagengen, CI-Dateien für GitLab und GitHub, die nur
     build/oeffentlich/ veröffentlichen, eine .gitignore und eine README.
     """
+    from .messages import anzahl
     from .projektanlage import Anlage, create_project
 
     written = create_project(Anlage(ordner, name, layout, kennung, nummernschema))
@@ -574,6 +575,7 @@ def leckpruefung(ctx: click.Context, ausgabe: Path) -> None:
     Text selbst, und endet mit Status 1, wenn etwas gefunden wurde.
     """
     from .leckpruefung import durchsuchen, geheimnisse
+    from .messages import anzahl
     from .project import load_project
     from .public import public_project
     from .records import SITZUNG_DIR

@@ -14,8 +14,9 @@ Rules (docs/oeffentlich.md, „Öffentlich und intern“):
     (``Record.vorenthalten``), the kept ones keep their original numbers (``Record.anlagen_nummern``).
   - Beratungsfolge: every step; a step in non-public session keeps Gremium, Datum and
     Zuständigkeit but loses its TOP, its Ergebnis (``ergebnis`` and ``ergebnis_text``) and its
-    ``abstimmung``, Beschluss-Nr., Beratungsinhalt and Wortprotokoll. The agenda decides, not the record: a step whose Sitzung has the Drucksache in
-    its non-public part is non-public whatever the step says (validate warns about the record).
+    ``abstimmung``, Beschluss-Nr., Beratungsinhalt and Wortprotokoll. The agenda decides, not the
+    record: a step whose Sitzung has the Drucksache in its non-public part is non-public whatever
+    the step says (validate warns about the record).
   - Schwärzungen: each marked span and each term of ``schwaerzen`` becomes the placeholder
     ``[geschwärzt]{.geschwaerzt}``, in every free-text field (Anlagen titles, link texts, image
     alt texts included); a link or image holding a marked span loses its address; the

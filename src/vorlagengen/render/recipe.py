@@ -98,7 +98,8 @@ def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ..
     """Markdown → the requested formats, parsed once by this thread's pandoc."""
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
     converted = pandoc_worker().convert(
-        markdown, wanted, doc.epoch, doc.display, reference_for(doc.layout, prep.entwurf, prep.stempel) if "docx" in wanted else None,
+        markdown, wanted, doc.epoch, doc.display,
+        reference_for(doc.layout, prep.entwurf, prep.stempel) if "docx" in wanted else None,
         public=doc.public, origins=list(prep.origins))
     out: dict[str, bytes] = {}
     if "typst" in converted:

@@ -23,8 +23,10 @@ from typing import TypeVar
 
 from .. import trees
 from ..records import Project, PublicProject, SitzungRecord
-from ..render.build import Prepared, convert, prepare, project_fingerprint, record_digest
-from ..render.layouts import Layout, get_layout
+from ..render import recipe
+from ..render.build import drucksache, project_fingerprint, record_digest
+from ..render.layouts import get_layout
+from ..render.recipe import Document, Prepared
 from ..render.sitzung import build_sitzung
 from ..render.sitzung.protokoll import build_niederschrift
 from .targets import DRUCKSACHE, NIEDERSCHRIFT, Target
@@ -92,10 +94,11 @@ def _drucksache(project: Project, public: PublicProject, target: Target) -> dict
             out[face] = Face("nichtöffentlich", list, "Diese Drucksache ist nichtöffentlich: sie erscheint in "
                                                       "keiner öffentlichen Ausgabe.")
             continue
-        prep = prepare(rec, proj, layout)
-        key = _digest(prep.markdown, sorted(prep.inputs.items()), prep.epoch, prep.entwurf, prep.public,
-                      layout.fingerprint)
-        out[face] = Face(key, partial(_set, prep, layout))
+        doc = drucksache(rec, proj, layout, Path("."), ("pdf",))
+        prep = doc.prepare()
+        key = _digest(recipe.markdown_of(doc, prep), sorted(prep.inputs.items()), doc.epoch, prep.entwurf,
+                      doc.public, layout.fingerprint)
+        out[face] = Face(key, partial(_set, doc, prep))
     return out
 
 
@@ -134,8 +137,8 @@ def _sitzung(project: Project, public: PublicProject, target: Target, workdir: P
     return {face: Face(key, partial(_pick, made, face), note) for face in FACES}
 
 
-def _set(prep: Prepared, layout: Layout) -> Documents:
-    return [(DRUCKSACHE, convert(prep, layout, ["pdf"])["pdf"])]
+def _set(doc: Document, prep: Prepared) -> Documents:
+    return [(DRUCKSACHE, recipe.render(doc, prep, ("pdf",))["pdf"])]
 
 
 def _pick(made: Callable[[], dict[str, Documents]], face: str) -> Documents:

@@ -25,7 +25,7 @@ from ...public import public_project
 from ...records import Project, ProjectData, PublicProject, Record, SitzungRecord
 from ...stand import stand
 from .. import engines, recipe
-from ..build import code_fingerprint, drucksache, project_fingerprint, record_digest, record_fingerprint
+from ..build import code_fingerprint, drucksache, project_fingerprint, record_digest
 from ..context import anlagen_info
 from ..layouts import Layout, get_layout
 from ..output import Made, Output, make, open_output
