@@ -14,7 +14,7 @@ from vorlagengen.errors import ValidationFailed
 from vorlagengen.model import ART_REGELN, ART_STIL, ARTEN, PLATZHALTER, TEILE, Vorlage
 from vorlagengen.project import load_project
 from vorlagengen.records import Record
-from vorlagengen.render.build import prepare
+from vorlagengen.render.build import markdown_of
 from vorlagengen.render.docx_reference import CHARACTER_STYLES, PARAGRAPH_STYLES
 from vorlagengen.render.layouts import get_layout
 from vorlagengen.schema import vorlage_schema
@@ -55,14 +55,14 @@ def test_a_changed_rule_reaches_check_skeleton_and_template(project, monkeypatch
     record: Record = project.records[0]
     assert record.vorlage.art == "Mitteilungsvorlage"
     layout = get_layout("hamburg", REPO)
-    assert "\nFederführend\n:   " not in prepare(record, project, layout).markdown  # in the head, as the Verwaltung's
+    assert "\nFederführend\n:   " not in markdown_of(record, project, layout)  # in the head, as the Verwaltung's
     regel = dataclasses.replace(ART_REGELN["Mitteilungsvorlage"], von_initiator=True,
                                 pflicht=("sachverhalt", "aktenzeichen"))
     monkeypatch.setitem(ART_REGELN, "Mitteilungsvorlage", regel)
     monkeypatch.setenv("VORLAGENGEN_CACHE", "aus")  # the rule changed in memory, not in the code the cache knows
 
     # from an initiator now: the federführende Stelle moves from the head into the property block
-    assert "\nFederführend\n:   " in prepare(record, project, layout).markdown
+    assert "\nFederführend\n:   " in markdown_of(record, project, layout)
 
     with pytest.raises(ValidationFailed) as caught:
         load_project(REPO, [record.path])

@@ -16,7 +16,7 @@ from site_support import build as build_site_of
 from site_support import copy_demo, site_files
 from test_build_state import outputs, run_build, write
 from vorlagengen import trees
-from vorlagengen.render import build as build_mod
+from vorlagengen.render import output as output_mod
 from vorlagengen.render.sitzung import anlagen as anlagen_mod
 
 
@@ -87,7 +87,8 @@ def test_a_manifest_entry_leading_out_of_the_build_folder_is_never_followed(tmp_
     manifest = trees.state_file(root / "build")
     state = json.loads(manifest.read_text(encoding="utf-8"))
     key, stamp = "../fremd.pdf", [1, 2, 3]  # an entry with a right checksum, as if forged
-    state[key] = {"fp": "x", "stat": stamp, "sum": build_mod._entry_sum(key, "x", stamp)}
+    entry = {"fp": "x", "stat": stamp}
+    state[key] = {**entry, "sum": output_mod._entry_sum(key, entry)}
     manifest.write_text(json.dumps(state), encoding="utf-8")
     run_build(root)
     assert outside.read_bytes() == b"nicht unseres"
@@ -155,7 +156,7 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path, monkeypat
                                                        damage: str) -> None:
     from vorlagengen.project import load_project
     from vorlagengen.render import markdown as markdown_mod
-    from vorlagengen.render.build import prepare
+    from vorlagengen.render.build import markdown_of
     from vorlagengen.render.layouts import get_layout
 
     monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))
@@ -166,7 +167,7 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path, monkeypat
 
     def render() -> str:
         markdown_mod.environment.cache_clear()  # a new process: a new environment, the kept bytecode
-        return prepare(record, project, get_layout("allris", root)).markdown
+        return markdown_of(record, project, get_layout("allris", root))
 
     clean = render()
     kept = {p: p.read_bytes() for p in (tmp_path / "cache").rglob("*.bin")}

@@ -19,7 +19,7 @@ from vorlagengen.cli import cli
 
 REPO = Path(__file__).resolve().parents[1]
 # Targets of this repository's Makefile that speak to developers of vorlagengen, not to a council
-ENTWICKLUNG = {"lint", "bench", "golden", "docs", "leck"}
+ENTWICKLUNG = {"lint", "bench", "golden", "docs", "leck", "test-nightly"}
 
 
 def _init(target: Path, *extra: str) -> object:

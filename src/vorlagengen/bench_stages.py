@@ -24,6 +24,8 @@ from . import yamlio
 from .bench import OPTIONS, _children_cpu, _de, forget_cache, generate_project, report
 from .render import build as build_mod
 from .render import engines
+from .render import output as output_mod
+from .render import recipe as recipe_mod
 from .render.engines import pandoc_binary
 from .render.markdown import READER
 
@@ -91,14 +93,15 @@ def _ours(root: Path, out: Path) -> tuple[float, dict[str, float], list[Any], li
 
     engines.PandocWorker.convert = recorded_convert  # type: ignore[method-assign]
     undo.append(lambda: setattr(engines.PandocWorker, "convert", convert))
-    engines.typst_pdf = recorded_typst
-    undo.append(lambda: setattr(engines, "typst_pdf", typst_pdf))
+    recipe_mod.typst_pdf = recorded_typst  # type: ignore[attr-defined]  # the recipe calls it by this name
+    undo.append(lambda: setattr(recipe_mod, "typst_pdf", typst_pdf))
     clock.wrap(yamlio, "load_mapping_text", "load", undo)
     clock.wrap(project_mod, "load_mapping_text", "load", undo)
     clock.wrap(project_mod, "load_project", "checks", undo)
     clock.wrap(build_mod, "prepare", "context", undo)
-    clock.wrap(engines, "typst_pdf", "typst", undo)
-    clock.wrap(build_mod, "write_atomic", "write", undo)
+    clock.wrap(recipe_mod, "markdown_of", "context", undo)
+    clock.wrap(recipe_mod, "typst_pdf", "typst", undo)
+    clock.wrap(output_mod, "write_atomic", "write", undo)
     forget_cache()
     try:
         cpu, children = time.process_time(), _children_cpu()

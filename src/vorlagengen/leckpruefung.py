@@ -136,10 +136,14 @@ def _kurz(text: str) -> str:
     return f"[{text}]{{.{schwaerzung.KLASSE}}}"
 
 
-def _secret_texts(project: Project) -> Iterator[tuple[str, str, str]]:
+STEP_TEXTS = ("beratungsinhalt", "wortprotokoll", "beschluss_nr", "ergebnis_text")
+
+
+def _secret_texts(project: Project, public: PublicProject) -> Iterator[tuple[str, str, str]]:
     """(file, field, text) of what must never be public: non-public Drucksachen, non-public and
-    personenbezogene Anlagen, non-public TOPs and what a Niederschrift records about them, its Gäste
-    and the reasons of absence."""
+    personenbezogene Anlagen, what a Beratung step in a non-public session records, non-public TOPs
+    and what a Niederschrift records about them, its Gäste and the reasons of absence."""
+    public_steps = {r.path: r.vorlage.beratungsfolge for r in public.records}
     for rec in project.records:
         data = _dump(rec.vorlage)
         if rec.vorlage.status != "öffentlich":
@@ -148,6 +152,12 @@ def _secret_texts(project: Project) -> Iterator[tuple[str, str, str]]:
         for i, (anlage, dumped) in enumerate(zip(rec.vorlage.anlagen, data.get("anlagen") or [], strict=False), 1):
             if not anlage.oeffentlich or anlage.personenbezogen:
                 yield from ((rec.display, w, t) for w, t in _strings(dumped, f"anlagen[{i}]"))
+        shown = public_steps.get(rec.path, [])
+        for i, dumped in enumerate(data.get("beratungsfolge") or [], 1):
+            if i > len(shown) or not shown[i - 1].oeffentlich:  # the projection keeps none of it
+                for name in STEP_TEXTS:
+                    where = f"beratungsfolge[{i}].{name}"
+                    yield from ((rec.display, w, t) for w, t in _strings(dumped.get(name), where))
     for srec in project.sitzungen:
         data = _dump(srec.sitzung)
         yield from ((srec.display, w, t) for w, t in _strings(data["tagesordnung"].get("nichtoeffentlich"),
@@ -155,7 +165,7 @@ def _secret_texts(project: Project) -> Iterator[tuple[str, str, str]]:
         if srec.niederschrift is None:
             continue
         display = str(srec.niederschrift_path)
-        secret = {e.nummer for e in srec.all_tops() if not e.oeffentlich}
+        secret = {e.nummer for e in srec.all_tops() if not (e.oeffentlich and e.oeffentlich_beraten)}
         n = _dump(srec.niederschrift)
         yield from ((display, w, _kurz(t)) for w, t in _strings(n.get("gaeste"), "gaeste"))
         for i, teilnahme in enumerate(n.get("anwesenheit") or [], 1):
@@ -196,7 +206,7 @@ def _public_texts(project: Project, public: PublicProject) -> Iterator[str]:
             yield from (t for _, t in _strings(_dump(entry), ""))
     for srec in project.sitzungen:
         if srec.niederschrift is not None:
-            secret = {e.nummer for e in srec.all_tops() if not e.oeffentlich}
+            secret = {e.nummer for e in srec.all_tops() if not (e.oeffentlich and e.oeffentlich_beraten)}
             n = _dump(srec.niederschrift)
             n["tops"] = [t for t in n.get("tops") or [] if t.get("top") not in secret]
             n.pop("gaeste", None)  # internal only (model_niederschrift), as is the Grund of an absence:
@@ -229,7 +239,7 @@ def geheimnisse(project: Project, public: PublicProject) -> dict[str, Geheimnis]
     blob = "\x00".join(norm(schwaerzung.SPAN.sub("", text)) for text in texts)
     found: dict[str, Geheimnis] = {}
     refdata = _unused_refdata(project, public, set(texts))
-    for datei, feld, text in [*_secret_texts(project), *_marked(project), *refdata]:
+    for datei, feld, text in [*_secret_texts(project, public), *_marked(project), *refdata]:
         for phrase, least in _phrases(text):
             if len(phrase) >= least and phrase not in found and phrase not in blob:
                 found[phrase] = Geheimnis(datei, feld)

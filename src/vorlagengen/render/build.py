@@ -222,6 +222,12 @@ def prepare(record: Record, project: ProjectData, layout: Layout) -> Prepared:
                     stempel=inputs["entwurf_stempel"])
 
 
+def markdown_of(record: Record, project: ProjectData, layout: Layout) -> str:
+    """The Markdown the record's document in ``project``'s tree is set from."""
+    doc = drucksache(record, project, layout, Path("."), FORMATS)
+    return recipe.markdown_of(doc, doc.prepare())
+
+
 def render_record(record: Record, project: ProjectData, layout: Layout, formats: Iterable[str]) -> dict[str, bytes]:
     """Render one record of ``project`` into the requested formats (bytes, nothing written)."""
     chosen = tuple(f for f in FORMATS if f in set(formats))

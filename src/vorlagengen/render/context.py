@@ -105,6 +105,9 @@ class ProfilView:
     def __init__(self, profil: Profil | None):
         self._p = profil
 
+    def __repr__(self) -> str:  # what it shows, not where it lives: part of a document's fingerprint
+        return f"ProfilView({self._p.model_dump_json() if self._p else ''})"
+
     def teile(self, default: list[str]) -> list[str]:
         """The order of the parts: the profile's, then the layout's parts it does not name."""
         chosen = list(self._p.teile) if self._p and self._p.teile else []

@@ -74,9 +74,17 @@ class Document:
         return self.target.with_name(f"{self.target.name}.{fmt}")  # a Nr. may hold dots
 
 
+def _stable_repr(value: object) -> str:
+    """A value's repr for a fingerprint; one that names a memory address would change every run."""
+    text = repr(value)
+    if " object at 0x" in text:
+        raise TypeError(f"no stable repr for a fingerprint: {type(value).__name__}")
+    return text
+
+
 def fingerprint(*parts: object) -> str:
     """A digest of a document's inputs given as plain values (strings, numbers, lists, dicts)."""
-    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=repr)
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_stable_repr)
     return hashlib.sha256(text.encode("utf-8")).hexdigest()
 
 

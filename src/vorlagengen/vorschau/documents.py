@@ -42,6 +42,14 @@ LABELS = {"Sitzungsmappe-oeffentlich": "Sitzungsmappe (öffentlich)",
           "Niederschrift-nichtoeffentlicher-Teil": "Niederschrift, nichtöffentlicher Teil"}
 
 
+ORDER = ("Einladung", "Nachtrag", "Bekanntmachung", "Sitzungsmappe-vollstaendig", "Sitzungsmappe-oeffentlich",
+         "Niederschrift", "Niederschrift-oeffentlicher-Teil", "Niederschrift-nichtoeffentlicher-Teil")
+
+
+def _order(path: Path) -> tuple[int, str]:
+    return (ORDER.index(path.stem) if path.stem in ORDER else len(ORDER), path.name)
+
+
 @dataclass
 class Face:
     """How to make one face of a target: ``make`` gives its documents; ``note`` is said above them."""
@@ -130,6 +138,7 @@ def _sitzung(project: Project, public: PublicProject, target: Target, workdir: P
             files = build_sitzung(project, srec, out, entwurf=entwurf, public=public).files
         # a draft's public form lies in the draft tree: it is the public face the author reviews
         trees_of = {INTERNAL: (out / INTERNAL,), PUBLIC: (out / PUBLIC, out / trees.DRAFT)}
+        files = sorted(files, key=_order)  # in the order a reader takes them, not as they were finished
         return {face: [(LABELS.get(p.stem, p.stem.replace("-", " ")), p.read_bytes()) for p in files
                        if p.suffix == ".pdf" and any(p.is_relative_to(t) for t in trees_of[face])]
                 for face in FACES}
