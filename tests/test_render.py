@@ -441,3 +441,19 @@ def test_typst_warning_of_an_own_layout_names_the_layout_file_and_line(tmp_path,
     assert f"templates/allris/base.typ:{line}:17: Warnung: unknown font family: nix sans (typst, beim Setzen von " \
            "vorlagen/o.yaml)" in lines, lines
     assert "/tmp" not in str(err.value)
+
+
+@pytest.mark.parametrize("layout", ["allris", "hamburg", "allris4", "saarbruecken"])
+def test_headings_in_the_beschlussvorschlag_go_below_the_layouts_own(tmp_path, layout):
+    """validate ⇒ build: an author's heading in the Beschlussvorschlag („### Punkt“, found by the
+    generative leak test) once skipped heading levels, which PDF/UA refuses; it is renumbered below
+    the layout's own headings as in the Sachverhalt."""
+    root = copy_project(tmp_path)
+    head = HEAD.format(nr="VO/0006/19", betreff="Überschrift im Beschluss").replace(
+        "beschlussvorschlag: Der Ausschuss beschließt.\n",
+        "beschlussvorschlag: |\n  ### Punkt eins\n\n  Der Ausschuss beschließt.\n\n  #### Einzelheit\n\n  Text.\n")
+    assert "### Punkt eins" in head
+    write_record(root, "h.yaml", head + block("Text."))
+    build_project(root, root / "build", layout_name=layout)
+    pdf = root / "build" / "oeffentlich" / "vorlagen" / "lueneburg" / "VO-0006-19.pdf"
+    assert "Punkt eins" in "".join(pdf_pages(pdf))

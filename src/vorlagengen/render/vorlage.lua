@@ -174,6 +174,9 @@ function Div(div)
     end
     return blocks
   end
+  if cls == "vg-beschluss" then  -- an author's text too: its headings go below the layout's own
+    div.content = shift_headings(div.content, 2)
+  end
   if is_typst then
     local content = div.content
     table.insert(content, 1, raw("#" .. cls .. "(" .. args_of(div.attr) .. ")["))
