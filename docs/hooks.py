@@ -62,10 +62,10 @@ def arten() -> str:
     """The Arten with their required and offered parts (model.ART_REGELN)."""
     from vorlagengen.model import ART_REGELN
 
-    rows = ["| Art | Pflicht | angeboten von `new` | Kurzwort im Kopf | von einer Fraktion |", "|---|---|---|---|---|"]
+    rows = ["| Art | Pflicht | angeboten von `new` | von einer Fraktion |", "|---|---|---|---|"]
     for art, regel in ART_REGELN.items():
         rows.append(f"| {art} | {', '.join(f'`{t}`' for t in regel.pflicht)} | "
-                    f"{', '.join(f'`{t}`' for t in regel.angeboten)} | {regel.kurzwort} | "
+                    f"{', '.join(f'`{t}`' for t in regel.angeboten)} | "
                     f"{'ja' if regel.von_initiator else ''} |")
     return "\n".join(rows)
 
