@@ -27,9 +27,8 @@ import hashlib
 import json
 import os
 from collections.abc import Callable, Iterable
-from concurrent.futures import FIRST_COMPLETED, ThreadPoolExecutor, wait
 from dataclasses import dataclass, field
-from functools import lru_cache
+from functools import lru_cache, partial
 from pathlib import Path
 
 from .. import __version__, trees
@@ -43,7 +42,7 @@ from . import engines, recipe
 from .context import Context, Verweise, anlagen_hinweis, build_context
 from .layouts import Layout, get_layout
 from .origins import origins_of
-from .output import DRUCKSACHE, LOCK, MANIFEST, SAVE_EVERY_S, Output, open_output, remove_leftovers
+from .output import DRUCKSACHE, LOCK, MANIFEST, Output, open_output, remove_leftovers, run_parallel
 from .recipe import FORMATS, Document, Prepared
 from .woerter import Woerter, woerter_for
 
@@ -394,38 +393,6 @@ def render_job(job: Job) -> dict[Path, tuple[bytes, str]]:
 
 
 def run_jobs(work: list[Job], output: Output, jobs: int, progress: Callable[[int, int], None] | None) -> list[Path]:
-    """Render the jobs on ``jobs`` threads (each with its own pandoc), write each as it finishes;
-    errors are collected.
-
-    On Ctrl-C (or any exception here) the queued jobs are dropped and the pandoc processes
-    stopped, so the running ones end at once; what finished is kept in the manifest."""
-    built: list[Path] = []
-    errors: list[UserError] = []
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(work) or 1)), thread_name_prefix="vorlage")
-    try:
-        pending = {pool.submit(render_job, job): job for job in work}
-        done_count = 0
-        while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
-            for fut in done:
-                pending.pop(fut)
-                try:
-                    for path, (data, fp) in fut.result().items():
-                        output.write(path, data, fp, DRUCKSACHE)
-                        built.append(path)
-                except UserError as exc:
-                    errors.append(exc)
-                done_count += 1
-            if progress:
-                progress(done_count, len(work))
-            output.save(every=SAVE_EVERY_S)
-    except BaseException:
-        pool.shutdown(wait=False, cancel_futures=True)
-        engines.close_workers()
-        raise
-    finally:
-        pool.shutdown(wait=True)
-        engines.close_workers()
-    if errors:
-        raise UserError("\n".join(str(e) for e in errors))
-    return built
+    """Render the jobs on ``jobs`` threads and write each as it finishes (the output manager's
+    runner: errors collected; on Ctrl-C the queued jobs are dropped, what finished is kept)."""
+    return run_parallel(output, [partial(render_job, job) for job in work], DRUCKSACHE, jobs, progress, "vorlage")

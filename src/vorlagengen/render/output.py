@@ -21,6 +21,7 @@ from collections.abc import Callable, Iterable, Iterator, Sequence
 from concurrent.futures import FIRST_COMPLETED, Future, ThreadPoolExecutor, wait
 from contextlib import contextmanager
 from dataclasses import dataclass, field
+from functools import partial
 from pathlib import Path
 from typing import Any
 
@@ -227,29 +228,42 @@ def make(output: Output, docs: Sequence[Document], by: str, *, render: Callable[
 def _run(output: Output, todo: list[tuple[Document, tuple[str, ...]]], by: str,
          render: Callable[[Document, tuple[str, ...]], dict[str, bytes]], jobs: int,
          progress: Callable[[int, int], None] | None) -> list[Path]:
-    """Render on ``jobs`` threads (each with its own pandoc), write as each finishes; errors are
-    collected. On Ctrl-C the queued documents are dropped and pandoc stopped; what finished is kept."""
+    def task(doc: Document, fmts: tuple[str, ...]) -> dict[Path, tuple[bytes, str]]:
+        return {doc.path(fmt): (data, doc.fingerprint) for fmt, data in render(doc, fmts).items()}
+
+    return run_parallel(output, [partial(task, doc, fmts) for doc, fmts in todo], by, jobs, progress)
+
+
+def _write_result(output: Output, fut: Future[dict[Path, tuple[bytes, str]]], by: str, built: list[Path],
+                  errors: list[UserError]) -> None:
+    try:
+        for path, (data, fingerprint) in fut.result().items():
+            output.write(path, data, fingerprint, by)
+            built.append(path)
+    except UserError as exc:
+        errors.append(exc)
+
+
+def run_parallel(output: Output, tasks: Sequence[Callable[[], dict[Path, tuple[bytes, str]]]], by: str,
+                 jobs: int, progress: Callable[[int, int], None] | None, name: str = "dokument") -> list[Path]:
+    """Run ``tasks`` (each renders files: path → bytes and fingerprint) on ``jobs`` threads (each
+    with its own pandoc) and write each file as its task finishes; errors are collected. On Ctrl-C
+    the queued tasks are dropped and pandoc stopped; what finished is kept in the manifest."""
     built: list[Path] = []
     errors: list[UserError] = []
-    if not todo:
+    if not tasks:
         return built
-    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(todo))), thread_name_prefix="dokument")
+    pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), thread_name_prefix=name)
     try:
-        pending: dict[Future[dict[str, bytes]], Document] = {pool.submit(render, doc, fmts): doc for doc, fmts in todo}
+        pending: set[Future[dict[Path, tuple[bytes, str]]]] = {pool.submit(t) for t in tasks}
         done_count = 0
         while pending:
-            done, _ = wait(pending, return_when=FIRST_COMPLETED)
+            done, pending = wait(pending, return_when=FIRST_COMPLETED)
             for fut in done:
-                doc = pending.pop(fut)
-                try:
-                    for fmt, data in fut.result().items():
-                        output.write(doc.path(fmt), data, doc.fingerprint, by)
-                        built.append(doc.path(fmt))
-                except UserError as exc:
-                    errors.append(exc)
+                _write_result(output, fut, by, built, errors)
                 done_count += 1
             if progress:
-                progress(done_count, len(todo))
+                progress(done_count, len(tasks))
             output.save(every=SAVE_EVERY_S)
     except BaseException:
         pool.shutdown(wait=False, cancel_futures=True)
