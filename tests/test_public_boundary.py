@@ -304,3 +304,15 @@ def test_hinweis_dazu_and_abgesetzt_stay_public(tmp_path: Path) -> None:
     page = (root / f"build/oeffentlich/site/sitzungen/{SLUG}.html").read_text(encoding="utf-8")
     assert "Ortstermin vorher" in page and "(abgesetzt)" in page
     assert '<a href="../drucksachen/lueneburg/vo-9004-19.html">Drucksache VO/9004/19</a>' in page
+
+
+def test_a_build_of_the_single_drucksache_hides_the_non_public_result_too(tmp_path: Path) -> None:
+    """``make vorlage V=…`` loads no Sitzung, yet takes every Niederschrift's results: the agenda's
+    non-public part must count there too, or the single build publishes what a build of all hides."""
+    root = make_leak_project(tmp_path / "p")
+    record = _public_on_non_public_part(root)
+    _run(root, "build", str(record))
+    pdf = norm(" ".join(pdf_pages(root / "build/oeffentlich/vorlagen/lueneburg/VO-9004-19.pdf")))
+    assert "radwegebau" in pdf and "abgelehnt" not in pdf and "nein4" not in pdf
+    internal = norm(" ".join(pdf_pages(root / "build/intern/vorlagen/lueneburg/VO-9004-19.pdf")))
+    assert "abgelehnt" in internal

@@ -48,7 +48,8 @@ from .sitzungen import (
     derive_results,
     discover_sitzungen,
     load_sitzungen,
-    quiet_results,
+    nichtoeffentliche_beratungen,
+    quiet_sitzungen,
     results_of,
 )
 from .yamlio import MAX_BYTES, YamlProblem, load_mapping, load_mapping_text, locate
@@ -343,8 +344,9 @@ def _check_niederschriften(project: Project, problems: list[Problem]) -> None:
 def _derive_results(project: Project) -> None:
     """Each Drucksache's results from the Niederschriften: every Niederschrift of the project counts,
     also for a run that selected only some files."""
-    project.ergebnisse = {**quiet_results(project.root, project.ref, {s.path for s in project.sitzungen}),
-                          **results_of(project.sitzungen, project.ref)}
+    others = quiet_sitzungen(project.root, project.ref, {s.path for s in project.sitzungen})
+    project.ergebnisse = {**results_of(others, project.ref), **results_of(project.sitzungen, project.ref)}
+    project.nichtoeffentlich_beraten = nichtoeffentliche_beratungen([*project.sitzungen, *others], project.ref)
     derive_results(project)
     derive_agenda(project)
 

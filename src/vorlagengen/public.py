@@ -57,7 +57,7 @@ PERSONENBEZOGEN = "personenbezogen"
 
 def public_project(project: Project) -> PublicProject:
     """A new PublicProject holding only what may be published (see the module's rules)."""
-    geheim = nichtoeffentlich_beraten(project)
+    geheim = nichtoeffentlich_beraten(project) | project.nichtoeffentlich_beraten
     records = {id(r): public_record(r, geheim) for r in project.records if r.vorlage.oeffentlich}
     sitzungen = [public_sitzung(s, records) for s in project.sitzungen]
     kept = list(records.values())

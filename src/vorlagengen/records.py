@@ -237,6 +237,10 @@ class ProjectData:
     # (body, Nr.) → whether that Drucksache is public, for every Drucksache the project knows of
     # (records, records not selected, Altbestand). Unknown or unreadable counts as non-public.
     oeffentlich: dict[tuple[str, str], bool] = field(default_factory=dict)
+    # (body, Nr., Gremium, Sitzungsdatum) of every Beratung held in a non-public part (or moved there
+    # in the session), from every Sitzung of the project, also those a run did not select: the public
+    # projection of a single Drucksache must hide what a build of all hides
+    nichtoeffentlich_beraten: set[tuple[str, str, str, dt.date]] = field(default_factory=set)
     public: ClassVar[bool] = False
 
     def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:

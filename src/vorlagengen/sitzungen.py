@@ -256,17 +256,36 @@ def results_of(sitzungen: list[SitzungRecord], ref: RefData) -> dict[tuple[str, 
     return out
 
 
-def quiet_results(root: Path, ref: RefData, skip: set[Path]) -> dict[tuple[str, str, str, dt.date], str]:
-    """The results of every readable Niederschrift of a Sitzung not in ``skip`` (those already loaded),
-    for a run that did not select all Sitzungen (a build of single Drucksachen must show what a build of
-    all shows). Faults are validate's to report."""
+def quiet_sitzungen(root: Path, ref: RefData, skip: set[Path]) -> list[SitzungRecord]:
+    """Every readable Sitzung (with its Niederschrift) not in ``skip`` (those already loaded), for a run
+    that did not select all Sitzungen: a build of single Drucksachen must show what a build of all
+    shows, and hide what it hides. Faults are validate's to report."""
     loaded = []
     for path in discover_sitzungen(root):
-        if path not in skip and niederschrift_path(path).is_file():
+        if path not in skip:
             rec, problems = read_sitzung(path, ref)
             if rec is not None and not problems:
                 loaded.append(rec)
-    return results_of(loaded, ref)
+    return loaded
+
+
+def nichtoeffentliche_beratungen(sitzungen: list[SitzungRecord], ref: RefData
+                                 ) -> set[tuple[str, str, str, dt.date]]:
+    """(body, Nr., Gremium, Sitzungsdatum) of each Drucksache on a TOP of a non-public part, or of a
+    public one that the session moved into the non-public part (its Niederschrift's ``verlegt``)."""
+    out: set[tuple[str, str, str, dt.date]] = set()
+    for srec in sitzungen:
+        gremium = ref.gremien.get(srec.sitzung.gremium)
+        if gremium is None:
+            continue
+        n = srec.niederschrift
+        moved = {t.top: t.verlegt for t in n.tops if t.verlegt} if n is not None else {}
+        for e in srec.all_tops():
+            if e.oeffentlich and moved.get(e.nummer, e.verlegt or "oeffentlich") == "oeffentlich":
+                continue
+            out.update((gremium.koerperschaft, nr, srec.sitzung.gremium, srec.sitzung.datum)
+                       for nr in (e.drucksache, *e.dazu_nummern) if nr)
+    return out
 
 
 def derive_results(project: Project) -> None:
