@@ -88,7 +88,7 @@ golden: $(STAMP) ## Vergleichsbilder der Tests neu erzeugen (danach ansehen!)
 	$(PY) tests/make_golden.py
 
 bench: $(STAMP) ## Benchmark; Zahlen nach build/bench.json
-	$(PY) -m vorlagengen.bench
+	PYTHONPATH=src $(PY) -m benchmarks.bench
 
 clean: ## build/ löschen
 	rm -rf build

@@ -60,7 +60,7 @@ def tables(name: str) -> str:
 
 def arten() -> str:
     """The Arten with their required and offered parts (model.ART_REGELN)."""
-    from vorlagengen.model import ART_REGELN
+    from vorlagengen.model.drucksache import ART_REGELN
 
     rows = ["| Art | Pflicht | angeboten von `new` | von einer Fraktion |", "|---|---|---|---|"]
     for art, regel in ART_REGELN.items():

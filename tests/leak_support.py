@@ -10,7 +10,7 @@ is non-public. ``MARKERS`` lists them all; ``PUBLIC_WORDS`` are words that must 
 
 ``find_markers(folder, markers)`` searches every file below a folder as an attacker would: the file
 names, the raw bytes, for PDFs every decompressed stream and every string (pikepdf) and the text
-layer (pypdfium2), for DOCX/ZIP every member decompressed (``vorlagengen.leckpruefung.file_texts``,
+layer (pypdfium2), for DOCX/ZIP every member decompressed (``vorlagengen.public.leckpruefung.file_texts``,
 which a council's ``vorlagengen leckpruefung`` uses too). Extend the fixture and the search for new
 outputs (website, OParl, Niederschrift) rather than writing another.
 """
@@ -28,7 +28,7 @@ from urllib.parse import unquote
 
 import typst
 
-from vorlagengen.leckpruefung import file_texts, norm  # the reading of vorlagengen leckpruefung
+from vorlagengen.public.leckpruefung import file_texts, norm  # the reading of vorlagengen leckpruefung
 
 REPO = Path(__file__).resolve().parents[1]
 PREFIX = "Zlk"

@@ -14,8 +14,8 @@ import docx
 import pypdfium2 as pdfium
 from PIL import Image, ImageChops
 
-from vorlagengen.project import load_project
-from vorlagengen.render.build import build
+from vorlagengen.documents.drucksache import build
+from vorlagengen.load.project import load_project
 
 REPO = Path(__file__).resolve().parents[1]
 GOLDEN = Path(__file__).resolve().parent / "golden"
@@ -200,7 +200,7 @@ def build_demo_sitzung(dest: Path) -> Path:
     „Stand“ does not change with every commit. Returns the folder with its documents."""
     import os
 
-    from vorlagengen.render.sitzung import build_sitzung
+    from vorlagengen.documents.sitzung import build_sitzung
 
     for name in ("data", "vorlagen", "sitzungen", "templates"):
         if (REPO / name).is_dir():
@@ -241,7 +241,7 @@ def build_demo_niederschrift(dest: Path) -> Path:
     import datetime as dt
     import os
 
-    from vorlagengen.render.sitzung.protokoll import build_beschluesse, build_niederschrift
+    from vorlagengen.documents.sitzung.protokoll import build_beschluesse, build_niederschrift
 
     for name in ("data", "vorlagen", "sitzungen"):
         shutil.copytree(REPO / name, dest / name)

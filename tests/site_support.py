@@ -15,11 +15,11 @@ from contextlib import contextmanager
 from pathlib import Path
 from urllib.parse import unquote, urlparse
 
-from vorlagengen.project import Project, load_project
-from vorlagengen.public import public_project
-from vorlagengen.publish import SiteResult, build_site
-from vorlagengen.publish.config import Website
-from vorlagengen.records import niederschrift_path
+from vorlagengen.load.project import Project, load_project
+from vorlagengen.model.records import niederschrift_path
+from vorlagengen.public.projection import public_project
+from vorlagengen.site import SiteResult, build_site
+from vorlagengen.site.config import Website
 
 REPO = Path(__file__).resolve().parents[1]
 SMALL_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>"
@@ -87,7 +87,7 @@ def serving(site: Path, base: str | None = None, port: int = 0) -> Iterator[str]
     its URL."""
     import uvicorn
 
-    from vorlagengen.publish.serve import create_app
+    from vorlagengen.site.serve import create_app
 
     sock = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
     sock.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)

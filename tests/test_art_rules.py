@@ -10,13 +10,13 @@ from pathlib import Path
 import jsonschema
 import pytest
 
+from vorlagengen.documents.docx_reference import CHARACTER_STYLES, PARAGRAPH_STYLES
+from vorlagengen.documents.drucksache import markdown_of
+from vorlagengen.documents.layouts import get_layout
 from vorlagengen.errors import ValidationFailed
-from vorlagengen.model import ART_REGELN, ART_STIL, ARTEN, PLATZHALTER, TEILE, Vorlage
-from vorlagengen.project import load_project
-from vorlagengen.records import Record
-from vorlagengen.render.build import markdown_of
-from vorlagengen.render.docx_reference import CHARACTER_STYLES, PARAGRAPH_STYLES
-from vorlagengen.render.layouts import get_layout
+from vorlagengen.load.project import load_project
+from vorlagengen.model.drucksache import ART_REGELN, ART_STIL, ARTEN, PLATZHALTER, TEILE, Vorlage
+from vorlagengen.model.records import Record
 from vorlagengen.schema import vorlage_schema
 from vorlagengen.skeleton import render_skeleton
 

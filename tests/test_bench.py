@@ -9,9 +9,9 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
+import benchmarks.bench as bench
 from conftest import DATA
-from vorlagengen import bench
-from vorlagengen.project import load_project
+from vorlagengen.load.project import load_project
 
 
 @pytest.fixture(scope="module")
@@ -38,7 +38,7 @@ def test_generated_records_are_valid_and_varied(generated: Path) -> None:
 
 def test_generated_project_validates_in_parallel_too(generated: Path) -> None:
     # 150 records are below the pool's threshold; force the pool to check its path as well
-    import vorlagengen.project as project_module
+    import vorlagengen.load.project as project_module
 
     threshold = project_module.PARALLEL_THRESHOLD
     project_module.PARALLEL_THRESHOLD = 10
@@ -53,7 +53,7 @@ def test_generated_project_validates_in_parallel_too(generated: Path) -> None:
 def test_parallel_problems_equal_serial(generated: Path, tmp_path: Path) -> None:
     import shutil
 
-    import vorlagengen.project as project_module
+    import vorlagengen.load.project as project_module
     from vorlagengen.errors import ValidationFailed
 
     root = tmp_path / "kaputt"
@@ -80,7 +80,7 @@ def test_parallel_problems_equal_serial(generated: Path, tmp_path: Path) -> None
 def test_parallel_warnings_equal_serial_and_are_located(generated: Path, tmp_path: Path) -> None:
     import shutil
 
-    import vorlagengen.project as project_module
+    import vorlagengen.load.project as project_module
 
     root = tmp_path / "warnungen"
     shutil.copytree(generated, root)
@@ -123,7 +123,7 @@ def test_bench_command_small_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
     monkeypatch.setattr(bench, "OPTIONS", dict(bench.OPTIONS))
     monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))  # main() replaces it with its own
     result = CliRunner().invoke(bench.main, ["--nur", "bench_validate", "--anzahl", "40", "--laeufe", "1",
-                                             "--ausgabe", str(out)], prog_name="python -m vorlagengen.bench")
+                                             "--ausgabe", str(out)], prog_name="python -m benchmarks.bench")
     assert result.exit_code == 0, result.output
     figures = json.loads(out.read_text(encoding="utf-8"))
     assert set(figures) == {"anderer_s", "validate_40_s", "validate_40_cpu_s", "validate_40_warm_s"}
@@ -134,9 +134,9 @@ def test_bench_command_small_run(tmp_path: Path, monkeypatch: pytest.MonkeyPatch
 
 
 def test_bench_help_is_german() -> None:
-    result = CliRunner().invoke(bench.main, ["--help"], prog_name="python -m vorlagengen.bench")
+    result = CliRunner().invoke(bench.main, ["--help"], prog_name="python -m benchmarks.bench")
     assert result.exit_code == 0
-    assert result.output.startswith("Aufruf: python -m vorlagengen.bench [OPTIONEN]")
+    assert result.output.startswith("Aufruf: python -m benchmarks.bench [OPTIONEN]")
     assert "Usage" not in result.output
 
 
@@ -181,7 +181,7 @@ def test_the_summary_names_every_key_with_its_target(capsys: pytest.CaptureFixtu
 
 def test_overhead_counts_every_stage_and_the_bare_engines(monkeypatch: pytest.MonkeyPatch,
                                                           tmp_path: Path) -> None:
-    from vorlagengen import bench_stages
+    import benchmarks.bench_stages as bench_stages
 
     monkeypatch.setattr(bench_stages, "BATCH", 3)
     monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))

@@ -18,16 +18,16 @@ from pathlib import Path
 
 import pytest
 
+import vorlagengen.documents.drucksache as build_mod
+import vorlagengen.documents.engines as engines
+import vorlagengen.documents.trees as trees
+from benchmarks.bench import generate_project
 from conftest import LUENEBURG_HEAD
 from render_support import REPO, copy_project
-from vorlagengen import trees
-from vorlagengen.bench import generate_project
+from vorlagengen.documents.drucksache import MANIFEST, build
 from vorlagengen.errors import ToolError
+from vorlagengen.load.project import load_project
 from vorlagengen.progress import Progress
-from vorlagengen.project import load_project
-from vorlagengen.render import build as build_mod
-from vorlagengen.render import engines
-from vorlagengen.render.build import MANIFEST, build
 
 RECORD = LUENEBURG_HEAD + "sachverhalt: Text von {nr}.\n"
 
@@ -139,7 +139,7 @@ def test_code_fingerprint_covers_filter_templates_and_fonts():
                     hashed.add(data[:-1].decode())
 
     build_mod.hash_files(Recorder(), package.rglob("*"), package)
-    for part in ("render/vorlage.lua", "render/worker.lua", "render/engines.py",
+    for part in ("documents/vorlage.lua", "documents/worker.lua", "documents/engines.py",
                  "fonts/LiberationSans-Regular.ttf", "templates/allris/layout.typ"):
         assert part in hashed, part
 
@@ -354,7 +354,7 @@ def test_an_output_folder_that_cannot_be_made_is_a_german_error(project):
 def test_temporary_folders_of_killed_runs_are_swept_by_the_next(tmp_path, monkeypatch):
     """SIGKILL leaves no chance to clean up: the next run removes the folders of dead processes and
     keeps those of running ones and of other programs."""
-    from vorlagengen import writing
+    import vorlagengen.documents.writing as writing
 
     dead = subprocess.Popen(["true"])
     dead.wait()

@@ -11,13 +11,13 @@ from pathlib import Path
 
 import pytest
 
+import vorlagengen.documents.output as output_mod
+import vorlagengen.documents.sitzung.anlagen as anlagen_mod
+import vorlagengen.documents.trees as trees
 from render_support import copy_project
 from site_support import build as build_site_of
 from site_support import copy_demo, site_files
 from test_build_state import outputs, run_build, write
-from vorlagengen import trees
-from vorlagengen.render import output as output_mod
-from vorlagengen.render.sitzung import anlagen as anlagen_mod
 
 
 def _flip(data: bytes, at: int) -> bytes:
@@ -154,10 +154,10 @@ def test_a_damaged_converted_anlage_is_converted_again(tmp_path: Path, monkeypat
 @pytest.mark.parametrize("damage", ["flipped bit", "truncated", "garbage", "empty", "another template"])
 def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
                                                        damage: str) -> None:
-    from vorlagengen.project import load_project
-    from vorlagengen.render import markdown as markdown_mod
-    from vorlagengen.render.build import markdown_of
-    from vorlagengen.render.layouts import get_layout
+    import vorlagengen.documents.markdown as markdown_mod
+    from vorlagengen.documents.drucksache import markdown_of
+    from vorlagengen.documents.layouts import get_layout
+    from vorlagengen.load.project import load_project
 
     monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))
     root = copy_project(tmp_path / "p")

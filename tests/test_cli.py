@@ -12,7 +12,7 @@ from click.testing import CliRunner
 
 from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
 from vorlagengen.cli import cli
-from vorlagengen.model import ARTEN, Vorlage
+from vorlagengen.model.drucksache import ARTEN, Vorlage
 from vorlagengen.schema import SCHEMAS, vorlage_schema_text
 
 REPO = Path(__file__).resolve().parents[1]
@@ -286,7 +286,7 @@ def test_every_committed_schema_matches_and_describes_each_field(name: str) -> N
 
 
 def test_data_files_point_editors_at_their_schema() -> None:
-    from vorlagengen.model import REFERENCE_FILES
+    from vorlagengen.model.drucksache import REFERENCE_FILES
 
     for path in sorted(REPO / "data" / f"{name}.yaml" for name in REFERENCE_FILES):
         first = path.read_text(encoding="utf-8").splitlines()[0]

@@ -10,9 +10,9 @@ from pathlib import Path
 
 from click.testing import CliRunner
 
+import vorlagengen.documents.trees as trees
 from render_support import copy_project
 from test_build_state import outputs, run_build, write
-from vorlagengen import trees
 from vorlagengen.cli import cli
 
 

@@ -18,8 +18,8 @@ from ruamel.yaml import YAML
 
 from conftest import DATA, LUENEBURG_PATH, LUENEBURG_RECORD, SMALL_PDF, WANDSBEK_PATH, WANDSBEK_TEXT, dump_yaml
 from vorlagengen.errors import UserError, ValidationFailed
-from vorlagengen.project import load_project
-from vorlagengen.yamlio import _SAFE, load_text
+from vorlagengen.load.project import load_project
+from vorlagengen.load.yamlio import _SAFE, load_text
 
 
 def fuzz(examples: int) -> settings:

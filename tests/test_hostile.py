@@ -375,7 +375,7 @@ def test_fallback_font_keeps_pdfa_and_pdfua(rendered):
 
 
 def test_pandoc_messages_drop_harmless_warnings_and_temporary_paths():
-    from vorlagengen.render.markdown import pandoc_messages
+    from vorlagengen.documents.markdown import pandoc_messages
 
     err = ("[WARNING] Duplicate link reference '[x]' at /tmp/vorlagengen-md-abc/vorlage.md line 33 column 1\n"
            "[WARNING] Note with key '2' defined at /tmp/vorlagengen-md-abc/vorlage.md line 34 column 1 but not used.\n"

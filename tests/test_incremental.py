@@ -27,18 +27,18 @@ import pytest
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
+import vorlagengen.documents.recipe as recipe
 from render_support import REPO
+from vorlagengen.documents.drucksache import build
+from vorlagengen.documents.output import open_output
+from vorlagengen.documents.recipe import Document, Prepared
+from vorlagengen.documents.sitzung.protokoll import write_beschluesse, write_niederschriften
+from vorlagengen.documents.sitzung.unterlagen import write_sitzungen
 from vorlagengen.errors import ValidationFailed
-from vorlagengen.project import load_project
-from vorlagengen.public import public_project
-from vorlagengen.records import Project
-from vorlagengen.render import recipe
-from vorlagengen.render.build import build
-from vorlagengen.render.output import open_output
-from vorlagengen.render.recipe import Document, Prepared
-from vorlagengen.render.sitzung.documents import write_sitzungen
-from vorlagengen.render.sitzung.protokoll import write_beschluesse, write_niederschriften
-from vorlagengen.schwaerzung import KLASSE
+from vorlagengen.load.project import load_project
+from vorlagengen.model.records import Project
+from vorlagengen.public.projection import public_project
+from vorlagengen.public.schwaerzung import KLASSE
 
 NIGHTLY = os.environ.get("VORLAGENGEN_NACHTLAUF") == "1"
 FAKE_RUNS = 2000 if NIGHTLY else 200

@@ -13,10 +13,10 @@ from pathlib import Path
 import pytest
 
 from pdfwords import problems
-from vorlagengen.project import load_project
-from vorlagengen.records import Project
-from vorlagengen.render.build import build
-from vorlagengen.render.layouts import available
+from vorlagengen.documents.drucksache import build
+from vorlagengen.documents.layouts import available
+from vorlagengen.load.project import load_project
+from vorlagengen.model.records import Project
 
 REPO = Path(__file__).resolve().parents[1]
 KORPUS = REPO / "beispiele" / "korpus"

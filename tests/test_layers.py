@@ -16,27 +16,26 @@ PACKAGE = "vorlagengen"
 # Lowest first; the same list is in docs/entwicklung/architektur.md. A name ending in ".*" covers a
 # package and all its modules.
 LAYERS: list[tuple[str, list[str]]] = [
-    ("Grundlagen", ["vorlagengen", "errors", "messages", "numbering", "topnummern", "writing", "yamlio", "progress",
-                    "oparl", "oparl.ids", "schwaerzung", "lesetext", "trees", "fontcover", "stand", "woerter",
-                    "typografie"]),
-    ("Modell", ["model", "model_niederschrift"]),
-    ("Datensätze", ["records", "nummern"]),
+    ("Pakete", ["model", "load", "public", "nummern", "text"]),
+    ("Grundlagen", ["vorlagengen", "errors", "messages", "progress", "nummern.schema", "nummern.top", "load.yamlio",
+                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.trees",
+                    "documents.stand", "oparl", "oparl.ids"]),
+    ("Modell", ["model.drucksache", "model.niederschrift"]),
+    ("Datensätze", ["model.records", "nummern.formen"]),
     ("Prüfen", ["checks.*"]),
-    ("Laden", ["modelerrors", "project", "sitzungen", "pruefcache"]),
-    ("Öffentlich", ["public"]),
-    ("Öffentlich", ["public"]),
-    ("Kontext", ["render.context"]),
-    ("Layouts", ["render.layouts", "render.markdown", "render.origins", "render.woerter"]),
-    ("Werkzeuge", ["render.engines", "render.docx_reference", "render.sitzung.anlagen"]),
-    ("Rezept und Ausgabe", ["render.recipe", "render.output"]),
-    ("Sitzungskontext", ["render.sitzung.blaetter", "render.sitzung.context", "render.sitzung.niederschrift"]),
-    ("Dokumente", ["render", "render.build", "render.sitzung", "render.sitzung.documents",
-                   "render.sitzung.protokoll"]),
+    ("Laden", ["load.modelerrors", "load.project", "load.sitzungen", "load.pruefcache"]),
+    ("Öffentlich", ["public.projection"]),
+    ("Kontext", ["documents.context"]),
+    ("Layouts", ["documents.layouts", "documents.markdown", "documents.origins", "documents.woerter"]),
+    ("Werkzeuge", ["documents.engines", "documents.docx_reference", "documents.sitzung.anlagen"]),
+    ("Rezept und Ausgabe", ["documents.recipe", "documents.output"]),
+    ("Sitzungskontext", ["documents.sitzung.blaetter", "documents.sitzung.context", "documents.sitzung.niederschrift"]),
+    ("Dokumente", ["documents", "documents.drucksache", "documents.sitzung", "documents.sitzung.unterlagen",
+                   "documents.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
-    ("Veröffentlichen", ["publish.*"]),
+    ("Veröffentlichen", ["site.*"]),
     ("Vorschau", ["vorschau.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "bench", "bench_render", "bench_site", "bench_stages",
-                 "bench_oparl", "bench_pipeline", "bench_vorschau", "projektanlage", "leckpruefung", "__main__"]),
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "projektanlage", "public.leckpruefung", "__main__"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
 
@@ -165,7 +164,7 @@ def test_the_checks_catch_an_upward_import_and_a_circle() -> None:
     # the test's own machinery, on a made-up graph and module: it must be able to fail
     assert _cycle({"a": {"b"}, "b": {"c"}, "c": {"a"}}) == ["a", "b", "c", "a"]
     assert _cycle({"a": {"b"}, "b": set()}) is None
-    assert _layer_of("vorlagengen.checks.record") < _layer_of("vorlagengen.render.layouts")
-    node = ast.parse("from ..render.layouts import available").body[0]
+    assert _layer_of("vorlagengen.checks.record") < _layer_of("vorlagengen.documents.layouts")
+    node = ast.parse("from ..documents.layouts import available").body[0]
     assert isinstance(node, ast.ImportFrom)
-    assert _resolve("vorlagengen.checks.refdata", node) == ["vorlagengen.render.layouts"]
+    assert _resolve("vorlagengen.checks.refdata", node) == ["vorlagengen.documents.layouts"]

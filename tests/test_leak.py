@@ -62,7 +62,7 @@ def attack(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path], 
     logs.append(_run(root, "niederschrift", "-o", str(outs[0])))  # public and internal Niederschrift
     logs.append(_run(root, "beschluesse", "-o", str(outs[0])))  # Beschlusskontrolle, both trees
     logs.append(_run(root, "site", "-o", str(outs[0])))  # website, search index, feeds, OParl export
-    import vorlagengen.render.sitzung.anlagen as rs
+    import vorlagengen.documents.sitzung.anlagen as rs
 
     real_which = shutil.which
     with pytest.MonkeyPatch.context() as mp:
@@ -201,7 +201,7 @@ def test_a_renderer_error_about_a_non_public_record_quotes_nothing(tmp_path: Pat
                                                                    monkeypatch: pytest.MonkeyPatch) -> None:
     """pandoc and typst may quote any part of a text in their messages: a failed build of a
     non-public Drucksache names only the place in the log; ``--intern`` shows the whole message."""
-    import vorlagengen.render.engines as engines
+    import vorlagengen.documents.engines as engines
     from vorlagengen.errors import ToolError
 
     root = make_leak_project(tmp_path / "projekt")
@@ -263,9 +263,9 @@ def test_leckpruefung_finds_nothing_in_the_public_tree_and_the_markers_in_the_in
     """``vorlagengen leckpruefung`` (a council's own ``make test``) on the attack fixture: no finding
     in any public tree, and in the internal tree it finds the markers of every kind of secret it knows
     (Anlage contents are not among them: it reads the project's texts, not the Anlage files)."""
-    from vorlagengen.leckpruefung import durchsuchen, geheimnisse
-    from vorlagengen.project import load_project
-    from vorlagengen.public import public_project
+    from vorlagengen.load.project import load_project
+    from vorlagengen.public.leckpruefung import durchsuchen, geheimnisse
+    from vorlagengen.public.projection import public_project
 
     root, outs, _ = attack
     project = load_project(root, None, sitzungen=[root / "sitzungen"])

@@ -11,7 +11,7 @@ import sys
 import pytest
 
 from conftest import LUENEBURG_HEAD, SITZUNG_SGA, WANDSBEK_PATH
-from vorlagengen.render.layouts import PACKAGED
+from vorlagengen.documents.layouts import PACKAGED
 
 
 @pytest.mark.parametrize("escape", ["\\0", "\\x07", "\\e", "\\x9b"])

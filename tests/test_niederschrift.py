@@ -14,8 +14,8 @@ from click.testing import CliRunner
 
 from vorlagengen.checks.votes import parse_share, quorum_holds, stimmen
 from vorlagengen.cli import cli
-from vorlagengen.model_niederschrift import Abstimmung
-from vorlagengen.project import load_project
+from vorlagengen.load.project import load_project
+from vorlagengen.model.niederschrift import Abstimmung
 
 REPO = Path(__file__).resolve().parents[1]
 WANDSBEK = "sitzungen/wandsbek-jha-2011-05-11.niederschrift.yaml"

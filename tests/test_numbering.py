@@ -8,9 +8,9 @@ import datetime as dt
 import pytest
 
 from conftest import Projekt
-from vorlagengen.model import Koerperschaft
-from vorlagengen.numbering import Scheme, SchemeError, Werte, next_suffix, roman
-from vorlagengen.nummern import pattern_for, werte_for
+from vorlagengen.model.drucksache import Koerperschaft
+from vorlagengen.nummern.formen import pattern_for, werte_for
+from vorlagengen.nummern.schema import Scheme, SchemeError, Werte, next_suffix, roman
 
 
 @pytest.mark.parametrize(

@@ -27,11 +27,11 @@ from oparl_import_support import (
     write_dump,
 )
 from vorlagengen.cli import cli
-from vorlagengen.model import Sitzung, Vorlage
+from vorlagengen.load.project import load_project
+from vorlagengen.load.yamlio import load_mapping
+from vorlagengen.model.drucksache import Sitzung, Vorlage
 from vorlagengen.oparl.fetch import ClientSettings
 from vorlagengen.oparl.run import ImportSettings, run_import
-from vorlagengen.project import load_project
-from vorlagengen.yamlio import load_mapping
 
 HUERTGENWALD_PREFIX = "/rim4220/webservice/oparl/v1.0"
 TODAY = dt.date(2026, 1, 1)

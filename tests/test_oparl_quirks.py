@@ -11,6 +11,7 @@ import pytest
 from ruamel.yaml import YAML
 
 from oparl_import_support import BASE, T, sample, write_dump
+from vorlagengen.load.project import load_project
 from vorlagengen.oparl.context import MapContext
 from vorlagengen.oparl.fetch import ClientSettings
 from vorlagengen.oparl.ids import IdMap
@@ -20,7 +21,6 @@ from vorlagengen.oparl.report import Report
 from vorlagengen.oparl.run import ImportSettings, run_import
 from vorlagengen.oparl.scheme import Sample, infer
 from vorlagengen.oparl.source import collect
-from vorlagengen.project import load_project
 
 TODAY = dt.date(2026, 1, 1)
 

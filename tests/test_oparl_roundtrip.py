@@ -12,13 +12,13 @@ from typing import Any
 from oparl_import_support import HUERTGENWALD, sample, write_dump
 from oparl_support import check_export, follow_pages
 from site_support import copy_demo
+from vorlagengen.load.project import Project, load_project
 from vorlagengen.oparl.fetch import ClientSettings
 from vorlagengen.oparl.quirks import one_line
 from vorlagengen.oparl.run import ImportSettings, run_import
-from vorlagengen.project import Project, load_project
-from vorlagengen.public import public_project
-from vorlagengen.publish import build_site, oparl_export
-from vorlagengen.publish.config import Website
+from vorlagengen.public.projection import public_project
+from vorlagengen.site import build_site, oparl_export
+from vorlagengen.site.config import Website
 
 BASE = "https://ratsinfo.example.org/"
 

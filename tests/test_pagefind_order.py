@@ -7,8 +7,9 @@ import json
 
 import pytest
 
+import vorlagengen.site.pagefind_order as pagefind_order
+import vorlagengen.site.search as search
 from vorlagengen.errors import ToolError
-from vorlagengen.publish import pagefind_order, search
 
 PAGE = """<!DOCTYPE html><html lang="de"><head><title>{n}</title></head><body><main data-pagefind-body>
 <h1>Drucksache {n}</h1><span data-pagefind-filter="Gremium:{g}"></span><span data-pagefind-filter="Art:{a}"></span>

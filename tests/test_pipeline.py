@@ -18,7 +18,7 @@ from pathlib import Path
 import pytest
 
 from render_support import REPO, pdf_pages
-from vorlagengen.render.layouts import PACKAGED
+from vorlagengen.documents.layouts import PACKAGED
 
 MARKE = "LAYOUTMARKE"
 COMMANDS = (["build"], ["sitzung"], ["niederschrift"], ["beschluesse"])

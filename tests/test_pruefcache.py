@@ -10,10 +10,10 @@ from pathlib import Path
 
 import pytest
 
-import vorlagengen.project as project_module
+import vorlagengen.load.project as project_module
 from conftest import LUENEBURG_PATH, WANDSBEK_PATH, Projekt
-from vorlagengen.project import load_project
-from vorlagengen.pruefcache import cache_folder
+from vorlagengen.load.project import load_project
+from vorlagengen.load.pruefcache import cache_folder
 
 
 @pytest.fixture
@@ -241,7 +241,7 @@ def test_garbage_lines_under_a_valid_head_are_ignored(projekt: Projekt, cache: P
 
 def test_an_unchanged_file_is_not_even_read_and_a_changed_one_always_is(
         projekt: Projekt, cache: Path, reads: list[str], monkeypatch: pytest.MonkeyPatch) -> None:
-    import vorlagengen.pruefcache as pruefcache
+    import vorlagengen.load.pruefcache as pruefcache
 
     monkeypatch.setattr(pruefcache, "_RACY_NS", 0)  # files of this test are trusted to their stamp at once
     hashed: list[int] = []
@@ -279,7 +279,7 @@ def test_a_file_changed_just_now_is_not_trusted_to_its_stamp(projekt: Projekt, c
 
 def test_one_selected_record_takes_the_others_numbers_from_the_cache(
         projekt: Projekt, cache: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    import vorlagengen.pruefcache as pruefcache
+    import vorlagengen.load.pruefcache as pruefcache
 
     monkeypatch.setattr(pruefcache, "_RACY_NS", 0)
     _age(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")

@@ -13,9 +13,9 @@ import pytest
 from pydantic import BaseModel
 
 from leak_support import MARKERS, NR_NOE, NR_NOE2, NR_OEFF, NR_STELLUNGNAHME, find_in_text, make_leak_project
-from vorlagengen.project import Project, load_project
-from vorlagengen.public import public_project
-from vorlagengen.records import ProjectData, PublicProject
+from vorlagengen.load.project import Project, load_project
+from vorlagengen.model.records import ProjectData, PublicProject
+from vorlagengen.public.projection import public_project
 
 _ATOMS = (str, int, float, bool, bytes, type(None), dt.date, Decimal, Path, enum.Enum)
 
@@ -135,9 +135,9 @@ def test_reference_data_only_what_public_records_use(full: Project, public: Publ
 
 
 def test_non_public_beratung_loses_top_and_ergebnis(tmp_path: Path) -> None:
-    from vorlagengen.model import Vorlage
-    from vorlagengen.project import Record
-    from vorlagengen.public import public_record
+    from vorlagengen.load.project import Record
+    from vorlagengen.model.drucksache import Vorlage
+    from vorlagengen.public.projection import public_record
 
     v = Vorlage.model_validate({
         "nummer": "1", "datum": "2019-01-01", "koerperschaft": "lueneburg", "art": "Mitteilungsvorlage",

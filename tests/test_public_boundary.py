@@ -60,11 +60,11 @@ def _line_of(path: Path, start: str) -> int:
 
 _PLANNERS = """
 from pathlib import Path
-from vorlagengen.project import load_project
+from vorlagengen.load.project import load_project
 from vorlagengen.public import public_project
-from vorlagengen.publish import build_site
-from vorlagengen.publish.view import site_view
-from vorlagengen.render.sitzung.documents import build_sitzung
+from vorlagengen.site import build_site
+from vorlagengen.site.view import site_view
+from vorlagengen.documents.sitzung.unterlagen import build_sitzung
 
 full = load_project(Path("."))
 public = public_project(full)
@@ -273,7 +273,7 @@ def test_csv_cells_cannot_start_a_formula(tmp_path: Path) -> None:
 
 
 def test_the_csv_writer_neutralises_every_formula_start() -> None:
-    from vorlagengen.writing import csv_zelle
+    from vorlagengen.documents.writing import csv_zelle
 
     for cell in ("=1+2", "+1", "-1", "@SUM(A1)", "\t=1", "\r=1"):
         assert csv_zelle(cell) == "'" + cell

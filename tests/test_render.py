@@ -28,13 +28,13 @@ from render_support import (
     pdf_pages,
     structure_text,
 )
+from vorlagengen.documents.drucksache import build
+from vorlagengen.documents.layouts import get_layout
+from vorlagengen.documents.woerter import table
 from vorlagengen.errors import UserError
-from vorlagengen.project import load_project
-from vorlagengen.records import slug
-from vorlagengen.render.build import build
-from vorlagengen.render.layouts import get_layout
-from vorlagengen.render.woerter import table
-from vorlagengen.woerter import fill
+from vorlagengen.load.project import load_project
+from vorlagengen.model.records import slug
+from vorlagengen.model.woerter import fill
 
 
 @pytest.fixture(scope="module")
@@ -139,7 +139,7 @@ def test_tile_comparison_names_the_place_of_a_small_change():
 @pytest.mark.parametrize("change", ["label", "titlebar"])
 def test_golden_comparison_sees_a_renamed_label_and_a_lighter_title_bar(tmp_path, change):
     """A copy of the allris layout with one visible change must fail against the Lüneburg golden."""
-    from vorlagengen.render.layouts import get_layout
+    from vorlagengen.documents.layouts import get_layout
 
     own = tmp_path / "templates" / "allris"
     own.mkdir(parents=True)
@@ -385,7 +385,7 @@ def test_unchanged_records_are_not_rebuilt(tmp_path):
 
 
 def test_any_record_renders_in_any_layout(tmp_path, demo):
-    from vorlagengen.render.layouts import available
+    from vorlagengen.documents.layouts import available
 
     for layout in available(REPO):
         out = tmp_path / layout
@@ -412,7 +412,7 @@ def test_docx_footer_names_koerperschaft_and_drucksache_like_the_pdf(tmp_path):
     import zipfile
 
     project = load_project(REPO, [REPO / "vorlagen" / "wandsbek" / "19-0167.yaml"])
-    from vorlagengen.render.build import build as run_build
+    from vorlagengen.documents.drucksache import build as run_build
 
     run_build(project, tmp_path, ["docx"], jobs=1)
     docx = tmp_path / "intern" / "vorlagen" / "wandsbek" / "19-0167.docx"

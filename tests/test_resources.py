@@ -13,11 +13,11 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-import vorlagengen.writing
+import vorlagengen.documents.writing
 from conftest import LUENEBURG_HEAD, SITZUNG_SGA
 from render_support import REPO
 from vorlagengen.cli import cli
-from vorlagengen.stand import _stand
+from vorlagengen.documents.stand import _stand
 
 RECORD = LUENEBURG_HEAD.replace("{nr}", "VO/0001/19") + """sachverhalt: Text.
 beratungsfolge:
@@ -101,7 +101,7 @@ def test_full_disk_in_the_small_commands(tmp_path, monkeypatch, command):
 
 def test_temporary_folder_refused_is_a_german_error(tmp_path, monkeypatch):
     root = project(tmp_path)
-    from vorlagengen.render import engines
+    import vorlagengen.documents.engines as engines
 
     def refuse(*args: object, **kwargs: object) -> str:
         raise OSError(errno.ENOSPC, "No space left on device", "/tmp/vorlagengen-x")

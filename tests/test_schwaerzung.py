@@ -12,11 +12,11 @@ import pytest
 from conftest import Projekt
 from leak_support import MARKERS, NR_NOE, make_leak_project
 from render_support import pdf_pages
-from vorlagengen.project import load_project
-from vorlagengen.public import public_project
-from vorlagengen.render.build import render_record
-from vorlagengen.render.layouts import get_layout
-from vorlagengen.schwaerzung import klartext, schwaerzen, unerkannt, unmarkiert
+from vorlagengen.documents.drucksache import render_record
+from vorlagengen.documents.layouts import get_layout
+from vorlagengen.load.project import load_project
+from vorlagengen.public.projection import public_project
+from vorlagengen.public.schwaerzung import klartext, schwaerzen, unerkannt, unmarkiert
 
 RECORD = """nummer: "VO/0001/19"
 datum: 2019-03-20

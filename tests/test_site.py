@@ -283,8 +283,8 @@ def test_impressum_and_datenschutz_come_from_website_yaml(demo: tuple[Path, Path
 
 
 def test_a_long_gremium_history_gets_one_page_per_year(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
-    from vorlagengen.bench_site import generate_site_project
-    from vorlagengen.publish import pages
+    import vorlagengen.site.pages as pages
+    from benchmarks.bench_site import generate_site_project
 
     monkeypatch.setattr(pages, "GREMIUM_PAGE_LIMIT", 10)
     root = tmp_path / "projekt"

@@ -15,8 +15,8 @@ from click.testing import CliRunner
 from leak_support import anlage_pdf
 from site_support import copy_demo, fake_documents
 from vorlagengen.cli import cli
-from vorlagengen.project import load_project
-from vorlagengen.public import public_project
+from vorlagengen.load.project import load_project
+from vorlagengen.public.projection import public_project
 
 MARKERS = ("QzxNoeBetreff", "QzxNoeSachverhalt", "QzxNoeAnlageTitel", "qzxnoeanlagedatei", "QzxNoeTop",
            "QzxGeschwaerzt")

@@ -27,8 +27,8 @@ from render_support import (
     structure_text,
 )
 from vorlagengen.cli import cli
-from vorlagengen.project import load_project
-from vorlagengen.render.sitzung import build_sitzung
+from vorlagengen.documents.sitzung import build_sitzung
+from vorlagengen.load.project import load_project
 
 MARKER = "Geheimwort"
 
@@ -258,7 +258,7 @@ def test_mappen_are_pdfa_2b_and_non_pdfa_anlagen_are_converted(leak_project):
 
 
 def test_without_ghostscript_a_mappe_with_non_pdfa_anlagen_is_not_labelled_pdfa(leak_project, monkeypatch):
-    import vorlagengen.render.sitzung.anlagen as rs
+    import vorlagengen.documents.sitzung.anlagen as rs
 
     real_which = shutil.which
     monkeypatch.setattr(rs.shutil, "which", lambda name: None if name == "gs" else real_which(name))
@@ -270,7 +270,7 @@ def test_without_ghostscript_a_mappe_with_non_pdfa_anlagen_is_not_labelled_pdfa(
 
 
 def test_office_anlage_without_libreoffice_gets_a_clear_note(tmp_path, monkeypatch):
-    import vorlagengen.render.sitzung.anlagen as rs
+    import vorlagengen.documents.sitzung.anlagen as rs
 
     root = copy_project(tmp_path)
     shutil.copyfile(REPO / "src/vorlagengen/templates/_base/reference.docx", root / "vorlagen" / "tabelle.docx")

@@ -17,10 +17,10 @@ from PIL import Image, ImageChops
 from render_support import REPO, copy_project, pdf_pages
 from test_sitzung import drucksache, outline_tree, record
 from vorlagengen.cli import cli
-from vorlagengen.project import load_project
-from vorlagengen.render.build import render_record
-from vorlagengen.render.layouts import get_layout
-from vorlagengen.render.sitzung import build_sitzung
+from vorlagengen.documents.drucksache import render_record
+from vorlagengen.documents.layouts import get_layout
+from vorlagengen.documents.sitzung import build_sitzung
+from vorlagengen.load.project import load_project
 
 CM = 72 / 2.54
 

@@ -20,14 +20,14 @@ from test_sitzung_formen import build, lueneburg, table_rows
 from vorlagengen.checks.sitzverteilung import spannen
 from vorlagengen.checks.votes import Stimmen, stimmen
 from vorlagengen.cli import cli
-from vorlagengen.model_niederschrift import Abstimmung, abstimmung_text
-from vorlagengen.project import load_project
-from vorlagengen.public import public_project
-from vorlagengen.publish.view import site_view
-from vorlagengen.records import RefData
-from vorlagengen.render.sitzung.niederschrift import auszug_contexts, kontroll_zeilen
-from vorlagengen.render.sitzung.protokoll import build_niederschrift, file_part
-from vorlagengen.sitzungen import read_sitzung
+from vorlagengen.documents.sitzung.niederschrift import auszug_contexts, kontroll_zeilen
+from vorlagengen.documents.sitzung.protokoll import build_niederschrift, file_part
+from vorlagengen.load.project import load_project
+from vorlagengen.load.sitzungen import read_sitzung
+from vorlagengen.model.niederschrift import Abstimmung, abstimmung_text
+from vorlagengen.model.records import RefData
+from vorlagengen.public.projection import public_project
+from vorlagengen.site.view import site_view
 
 INSERTED = """    - titel: Erster Punkt
     - titel: Nachgereichter Punkt

@@ -8,8 +8,8 @@ import subprocess
 import sys
 
 HEAVY = ("pydantic", "pydantic_core", "pypandoc", "typst", "pikepdf", "jinja2", "ruamel", "starlette", "uvicorn",
-         "pagefind", "vorlagengen.model", "vorlagengen.project", "vorlagengen.checks", "vorlagengen.render",
-         "vorlagengen.publish", "vorlagengen.oparl")
+         "pagefind", "vorlagengen.model", "vorlagengen.load.project", "vorlagengen.checks", "vorlagengen.documents",
+         "vorlagengen.site", "vorlagengen.oparl")
 
 
 def _imported(code: str) -> set[str]:

@@ -8,7 +8,7 @@ import zipfile
 from pathlib import Path
 
 from conftest import LUENEBURG_PATH, LUENEBURG_RECORD, Projekt
-from vorlagengen.render.layouts import PACKAGED, available
+from vorlagengen.documents.layouts import PACKAGED, available
 
 ALLRIS = "templates/allris/vorlage.md.j2"
 

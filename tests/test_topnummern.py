@@ -5,7 +5,7 @@ from __future__ import annotations
 from hypothesis import given
 from hypothesis import strategies as st
 
-from vorlagengen.topnummern import Nummer, Profil, Punkt, lies, nummeriere, ohne_praefix
+from vorlagengen.nummern.top import Nummer, Profil, Punkt, lies, nummeriere, ohne_praefix
 
 
 def P(eigene: str | None = None, *unter: Punkt, nachtrag: bool = False) -> Punkt:

@@ -14,9 +14,9 @@ import pytest
 
 from conftest import LUENEBURG_HEAD
 from render_support import pdf_pages
-from vorlagengen.project import load_project
-from vorlagengen.render.build import build
-from vorlagengen.typografie import joins, quotes
+from vorlagengen.documents.drucksache import build
+from vorlagengen.load.project import load_project
+from vorlagengen.text.typografie import joins, quotes
 
 REPO = Path(__file__).resolve().parents[1]
 

@@ -16,7 +16,7 @@ from conftest import (
     WANDSBEK_TEXT,
     Projekt,
 )
-from vorlagengen.model import Vorlage
+from vorlagengen.model.drucksache import Vorlage
 
 W = WANDSBEK_PATH
 
@@ -72,7 +72,7 @@ def test_german_date_and_amounts_are_accepted(projekt: Projekt) -> None:
     assert_clean_run(result)
     assert (result.exit_code, result.stdout) == (0, "2 Drucksachen geprüft, 0 Fehler\n")
 
-    from vorlagengen.project import load_project
+    from vorlagengen.load.project import load_project
 
     record = next(r for r in load_project(projekt.root).records if r.vorlage.koerperschaft == "wandsbek")
     assert str(record.vorlage.datum) == "2011-05-03"

@@ -15,10 +15,10 @@ from pathlib import Path
 
 import pytest
 
+from vorlagengen.documents.drucksache import build
 from vorlagengen.errors import UserError
-from vorlagengen.project import load_project
-from vorlagengen.records import display_path
-from vorlagengen.render.build import build
+from vorlagengen.load.project import load_project
+from vorlagengen.model.records import display_path
 from vorlagengen.vorschau.session import Session, Update
 from vorlagengen.vorschau.start import bind, can_open_browser
 from vorlagengen.vorschau.targets import DRUCKSACHE, NIEDERSCHRIFT, SITZUNG, find_targets, is_temporary

@@ -16,12 +16,12 @@ import pytest
 
 from conftest import SMALL_PDF
 from render_support import pdf_pages
-from vorlagengen.model import ARTEN
-from vorlagengen.project import load_project
-from vorlagengen.render.build import build
-from vorlagengen.render.layouts import PACKAGED, available, get_layout
-from vorlagengen.render.woerter import table
-from vorlagengen.woerter import FILENAME, KEYS, SCHLUESSEL, placeholders, read_tafel, tabelle
+from vorlagengen.documents.drucksache import build
+from vorlagengen.documents.layouts import PACKAGED, available, get_layout
+from vorlagengen.documents.woerter import table
+from vorlagengen.load.project import load_project
+from vorlagengen.model.drucksache import ARTEN
+from vorlagengen.model.woerter import FILENAME, KEYS, SCHLUESSEL, placeholders, read_tafel, tabelle
 
 REPO = Path(__file__).resolve().parents[1]
 LAYOUTS = [name for name in available(REPO) if not name.startswith("_")]
@@ -250,7 +250,7 @@ def test_word_files_and_readme_name_every_key() -> None:
             t = read_tafel(folder / FILENAME)  # unknown keys are refused while reading
             assert set(t.arten) <= set(ARTEN), folder
     readme = (REPO / "docs" / "it" / "profil.md").read_text(encoding="utf-8")
-    assert tabelle() in readme, "docs/it/profil.md: Wörtertabelle veraltet (python -m vorlagengen.woerter > Tabelle)"
+    assert tabelle() in readme, "docs/it/profil.md: Wörtertabelle veraltet (python -m vorlagengen.model.woerter > Tabelle)"
 
 
 def test_profile_words_override_in_order(tmp_path: Path) -> None:

@@ -1,3 +1,3 @@
-from .cli import main
+from vorlagengen.cli import main
 
 main()

@@ -10,8 +10,9 @@ from typing import Any
 
 import click
 
-from . import __version__, clickde, trees
-from .errors import Problem, UserError, ValidationFailed, resource_error
+import vorlagengen.documents.trees as trees
+from vorlagengen import __version__, clickde
+from vorlagengen.errors import Problem, UserError, ValidationFailed, resource_error
 
 clickde.install()
 
@@ -25,7 +26,7 @@ class _Group(click.Group):
         try:
             return super().invoke(ctx)
         except ValidationFailed as exc:
-            from .reports import redact
+            from vorlagengen.reports import redact
 
             for problem in redact(exc.problems):
                 click.echo(str(problem), err=True)
@@ -34,7 +35,7 @@ class _Group(click.Group):
                        else "1 Fehler gefunden, nichts geschrieben.", err=True)
             ctx.exit(1)
         except UserError as exc:
-            from .reports import redact_text
+            from vorlagengen.reports import redact_text
 
             shown = str(exc) if isinstance(ctx.obj, Settings) and ctx.obj.intern else redact_text(str(exc))
             click.echo(f"Fehler: {shown}", err=True)
@@ -109,8 +110,8 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     wenn es Fehler gibt. Bei nichtöffentlichen Drucksachen nennt die Meldung keine Werte
     („…“), außer mit --intern.
     """
-    from .project import discover, load_project
-    from .reports import codequality_report, json_report, redact
+    from vorlagengen.load.project import discover, load_project
+    from vorlagengen.reports import codequality_report, json_report, redact
 
     root: Path = _settings(ctx).root
     problems: list[Problem] = []
@@ -126,7 +127,7 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     if not intern:  # values of non-public Drucksachen stay out of logs, which CI often publishes
         problems, warnings = redact(problems), redact(warnings)
     if codequality is not None:
-        from .writing import write_atomic
+        from vorlagengen.documents.writing import write_atomic
 
         write_atomic(codequality, codequality_report(problems).encode("utf-8"))
     if not als_json:
@@ -165,7 +166,7 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
 
     ART ist z. B. Beschlussvorlage, Mitteilungsvorlage, Antrag, Anfrage, Stellungnahme.
     """
-    from .skeleton import new_record
+    from vorlagengen.skeleton import new_record
 
     target, oeffentlich = new_record(_settings(ctx).root.absolute(), art, koerperschaft, bezug=bezug,
                                      datum=datum.date() if datum else None, out=ausgabe, amt=amt)
@@ -181,8 +182,8 @@ def new(ctx: click.Context, art: str, koerperschaft: str, bezug: str | None, dat
 @click.pass_context
 def schema(ctx: click.Context, ausgabe: Path | None) -> None:
     """JSON-Schemas für Drucksachen und Sitzungen schreiben (für Editoren mit YAML-Unterstützung)."""
-    from .schema import SCHEMAS
-    from .writing import write_atomic
+    from vorlagengen.documents.writing import write_atomic
+    from vorlagengen.schema import SCHEMAS
 
     folder = ausgabe or _settings(ctx).root / "schema"
     for name, text in SCHEMAS.items():
@@ -199,7 +200,7 @@ def layout() -> None:
 @click.pass_context
 def layout_liste(ctx: click.Context) -> None:
     """Alle Layouts, die das Projekt nutzen kann, und woher sie kommen."""
-    from .render.layouts import available, origin
+    from vorlagengen.documents.layouts import available, origin
 
     root: Path = _settings(ctx).root
     for name in available(root):
@@ -216,7 +217,7 @@ def layout_kopieren(ctx: click.Context, name: str, neuer_name: str | None) -> No
     Kopiert vorlage.md.j2, layout.typ und reference.docx. Was im Projektordner liegt, ersetzt das
     Mitgelieferte Datei für Datei; was man nicht ändert, kann man wieder löschen.
     """
-    from .render.layouts import copy_layout
+    from vorlagengen.documents.layouts import copy_layout
 
     for path in copy_layout(name, _settings(ctx).root, neuer_name):
         _say(ctx, f"kopiert: {path}")
@@ -247,11 +248,11 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
     """
     import os
 
-    from .messages import anzahl
-    from .progress import Progress
-    from .project import load_project
-    from .render.build import FORMATS
-    from .render.build import build as run_build
+    from vorlagengen.documents.drucksache import FORMATS
+    from vorlagengen.documents.drucksache import build as run_build
+    from vorlagengen.load.project import load_project
+    from vorlagengen.messages import anzahl
+    from vorlagengen.progress import Progress
 
     wanted = None
     if formate is not None:
@@ -295,10 +296,10 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/ und Einladung.docx, Einladung.pdf und
     Sitzungsmappe-vollstaendig.pdf nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
-    from .project import load_project
-    from .records import SITZUNG_DIR
-    from .render.output import open_output
-    from .render.sitzung.documents import write_sitzungen
+    from vorlagengen.documents.output import open_output
+    from vorlagengen.documents.sitzung.unterlagen import write_sitzungen
+    from vorlagengen.load.project import load_project
+    from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
     targets = list(dateien) or [root / SITZUNG_DIR]
@@ -363,9 +364,9 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
     abgelegten Listenseiten oder ein tar.gz-Archiv davon. Ein zweiter Lauf schreibt nur, was sich
     geändert hat.
     """
-    from .oparl.fetch import ClientSettings
-    from .oparl.limits import MB, Limits
-    from .oparl.run import ImportSettings, run_import
+    from vorlagengen.oparl.fetch import ClientSettings
+    from vorlagengen.oparl.limits import MB, Limits
+    from vorlagengen.oparl.run import ImportSettings, run_import
 
     settings = ImportSettings(quelle, projekt or _settings(ctx).root, kennung, layout,
                               seit.date() if seit else None, bis.date() if bis else None, dateien,
@@ -373,8 +374,8 @@ def import_oparl(ctx: click.Context, quelle: str, projekt: Path | None, kennung:
                               Limits(total_bytes=hoechstmenge * MB, hosts=frozenset(h.lower() for h in hosts)),
                               overwrite=ueberschreiben)
     report = run_import(settings, lambda text: _say(ctx, text))
-    from .schema import SCHEMAS
-    from .writing import write_atomic
+    from vorlagengen.documents.writing import write_atomic
+    from vorlagengen.schema import SCHEMAS
 
     for name, text in SCHEMAS.items():  # a fresh project gets the schemas its records name
         if not (settings.root / "schema" / name).exists():
@@ -402,12 +403,12 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     angewandten Schwärzungen. Die PDF/DOCX-Dateien kommen aus AUSGABE/oeffentlich/ (vorher
     „make vorlage“ und „make sitzungen“). Unverändertes wird nicht neu geschrieben.
     """
-    from .messages import anzahl
-    from .project import load_project
-    from .public import public_project
-    from .publish import build_site
-    from .publish.config import load_website, with_base
-    from .render.output import locked
+    from vorlagengen.documents.output import locked
+    from vorlagengen.load.project import load_project
+    from vorlagengen.messages import anzahl
+    from vorlagengen.public.projection import public_project
+    from vorlagengen.site import build_site
+    from vorlagengen.site.config import load_website, with_base
 
     root: Path = _settings(ctx).root
     website = with_base(load_website(root), basis_url)
@@ -436,8 +437,8 @@ def serve(ctx: click.Context, ausgabe: Path, host: str, port: int, basis_url: st
     Ein einfacher Webserver genügt für die Website; dieser beantwortet zusätzlich die Filter,
     die OParl von Servern verlangt, und liefert gelöschte Objekte bei modified_since.
     """
-    from .publish.config import load_website, with_base
-    from .publish.serve import run
+    from vorlagengen.site.config import load_website, with_base
+    from vorlagengen.site.serve import run
 
     root: Path = _settings(ctx).root
     out = ausgabe if ausgabe.is_absolute() else root / ausgabe
@@ -465,7 +466,7 @@ def vorschau(ctx: click.Context, pfad: Path | None, port: int | None, host: str,
     „datei:zeile:spalte: feld: Meldung“ über dem letzten fehlerfreien Stand. Schreibt nichts nach
     build/. Ende mit Strg+C.
     """
-    from .vorschau.start import run
+    from vorlagengen.vorschau.start import run
 
     run(_settings(ctx).root, pfad, host, port, not kein_browser, lambda text: _say(ctx, text))
 
@@ -483,10 +484,10 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/, alles andere (beide Teile vollständig,
     Beschlussauszüge je TOP) nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
-    from .project import load_project
-    from .records import SITZUNG_DIR
-    from .render.output import open_output
-    from .render.sitzung.protokoll import write_niederschriften
+    from vorlagengen.documents.output import open_output
+    from vorlagengen.documents.sitzung.protokoll import write_niederschriften
+    from vorlagengen.load.project import load_project
+    from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
     project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
@@ -518,10 +519,10 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, all
     AUSGABE/oeffentlich/beschluesse/<körperschaft>/ (nur die aus öffentlichen TOPs).
     Überfällige Beschlüsse meldet auch „vorlagengen validate“ als Warnung.
     """
-    from .messages import anzahl, suggest
-    from .project import load_project
-    from .render.output import open_output
-    from .render.sitzung.protokoll import write_beschluesse
+    from vorlagengen.documents.output import open_output
+    from vorlagengen.documents.sitzung.protokoll import write_beschluesse
+    from vorlagengen.load.project import load_project
+    from vorlagengen.messages import anzahl, suggest
 
     root: Path = _settings(ctx).root
     project = load_project(root)
@@ -554,8 +555,8 @@ def init(ctx: click.Context, ordner: Path, name: str, layout: str, kennung: str 
     requirements.txt mit der Version von vorlagengen, CI-Dateien für GitLab und GitHub, die nur
     build/oeffentlich/ veröffentlichen, eine .gitignore und eine README.
     """
-    from .messages import anzahl
-    from .projektanlage import Anlage, create_project
+    from vorlagengen.messages import anzahl
+    from vorlagengen.projektanlage import Anlage, create_project
 
     written = create_project(Anlage(ordner, name, layout, kennung, nummernschema))
     _say(ctx, f"Projekt angelegt: {ordner} ({anzahl(len(written), 'Datei', 'Dateien')})")
@@ -574,11 +575,11 @@ def leckpruefung(ctx: click.Context, ausgabe: Path) -> None:
     Dateinamen, PDF-Text und -Metadaten, DOCX, HTML, Suchindex. Nennt Datei und Herkunft, nie den
     Text selbst, und endet mit Status 1, wenn etwas gefunden wurde.
     """
-    from .leckpruefung import durchsuchen, geheimnisse
-    from .messages import anzahl
-    from .project import load_project
-    from .public import public_project
-    from .records import SITZUNG_DIR
+    from vorlagengen.load.project import load_project
+    from vorlagengen.messages import anzahl
+    from vorlagengen.model.records import SITZUNG_DIR
+    from vorlagengen.public.leckpruefung import durchsuchen, geheimnisse
+    from vorlagengen.public.projection import public_project
 
     root: Path = _settings(ctx).root
     folder = (ausgabe if ausgabe.is_absolute() else root / ausgabe) / PUBLIC_TREE

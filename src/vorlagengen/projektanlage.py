@@ -13,13 +13,13 @@ from dataclasses import dataclass
 from importlib import metadata
 from pathlib import Path
 
-from . import __version__
-from .errors import UserError
-from .messages import suggest
-from .oparl.ids import body_slug
-from .records import packaged_layout_names
-from .schema import SCHEMAS
-from .writing import write_atomic
+from vorlagengen import __version__
+from vorlagengen.documents.writing import write_atomic
+from vorlagengen.errors import UserError
+from vorlagengen.messages import suggest
+from vorlagengen.model.records import packaged_layout_names
+from vorlagengen.oparl.ids import body_slug
+from vorlagengen.schema import SCHEMAS
 
 VORLAGE = Path(__file__).resolve().parent / "projektvorlage"
 # stored name → name in the new project

@@ -9,7 +9,7 @@ import json
 import re
 from pathlib import Path
 
-from .errors import Problem
+from vorlagengen.errors import Problem
 
 _QUOTED = re.compile(r"„[^“]*“")
 _STATUS = re.compile(r"^status:[ \t]*[\"']?(\S*)", re.MULTILINE)

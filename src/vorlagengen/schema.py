@@ -8,8 +8,8 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from .model import ART_REGELN, REFERENCE_FILES, Sitzung, Vorlage
-from .model_niederschrift import Niederschrift
+from vorlagengen.model.drucksache import ART_REGELN, REFERENCE_FILES, Sitzung, Vorlage
+from vorlagengen.model.niederschrift import Niederschrift
 
 
 def _schema(model: type[BaseModel], title: str) -> dict[str, Any]:

@@ -9,16 +9,16 @@ from dataclasses import dataclass, field, replace
 from pathlib import Path
 from typing import Any
 
-from .checks.common import PH_JANEIN, PH_SITZUNGSDATUM
-from .errors import UserError, ValidationFailed
-from .messages import suggest
-from .model import ART_REGELN, ARTEN, PLATZHALTER, TEILE
-from .numbering import next_suffix
-from .nummern import scheme_for, werte_for
-from .project import discover, load_refdata
-from .records import RECORD_DIR, RefData, slug
-from .writing import write_atomic
-from .yamlio import YamlProblem, load_mapping
+from vorlagengen.checks.common import PH_JANEIN, PH_SITZUNGSDATUM
+from vorlagengen.documents.writing import write_atomic
+from vorlagengen.errors import UserError, ValidationFailed
+from vorlagengen.load.project import discover, load_refdata
+from vorlagengen.load.yamlio import YamlProblem, load_mapping
+from vorlagengen.messages import suggest
+from vorlagengen.model.drucksache import ART_REGELN, ARTEN, PLATZHALTER, TEILE
+from vorlagengen.model.records import RECORD_DIR, RefData, slug
+from vorlagengen.nummern.formen import scheme_for, werte_for
+from vorlagengen.nummern.schema import next_suffix
 
 SCHEMA_RELPATH = Path("schema") / "vorlage.schema.json"
 

@@ -4,11 +4,11 @@
 Checks only read what loading produced; they never load, link or render anything.
 """
 
-from .across import check_across, fragen_of
-from .common import is_placeholder, lift_typed_placeholders, scheme_of
-from .record import anlage_problem, check_record, past_without_result, record_warnings
-from .refdata import check_refdata
-from .sitzung import (
+from vorlagengen.checks.across import check_across, fragen_of
+from vorlagengen.checks.common import is_placeholder, lift_typed_placeholders, scheme_of
+from vorlagengen.checks.record import anlage_problem, check_record, past_without_result, record_warnings
+from vorlagengen.checks.refdata import check_refdata
+from vorlagengen.checks.sitzung import (
     check_beratungsfolge_against_sitzungen,
     check_public_part,
     check_schwaerzen_in_sitzung,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from ..errors import Problem
-from ..messages import field_path, suggest
-from ..records import Loc, Record, RefData
-from ..yamlio import locate
-from .common import is_placeholder
+from vorlagengen.checks.common import is_placeholder
+from vorlagengen.errors import Problem
+from vorlagengen.load.yamlio import locate
+from vorlagengen.messages import field_path, suggest
+from vorlagengen.model.records import Loc, Record, RefData
 
 
 def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str]], ref: RefData) -> list[Problem]:

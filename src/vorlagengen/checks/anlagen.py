@@ -13,7 +13,7 @@ import os
 import re
 from pathlib import Path
 
-from ..errors import os_reason
+from vorlagengen.errors import os_reason
 
 # What the first bytes of a file say it is.
 _MAGIC = (

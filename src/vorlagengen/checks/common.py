@@ -6,10 +6,10 @@ from __future__ import annotations
 import datetime as dt
 from typing import Any
 
-from ..model import PLATZHALTER, TEILE
-from ..numbering import Scheme
-from ..nummern import scheme_for
-from ..records import Loc, RefData
+from vorlagengen.model.drucksache import PLATZHALTER, TEILE
+from vorlagengen.model.records import Loc, RefData
+from vorlagengen.nummern.formen import scheme_for
+from vorlagengen.nummern.schema import Scheme
 
 # The fill-in texts "vorlagengen new" writes into a skeleton (model.PLATZHALTER, model.TEILE). A
 # record that still carries one is not finished: validate names each, so the skeleton's own advice

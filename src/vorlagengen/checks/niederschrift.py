@@ -12,13 +12,7 @@ from dataclasses import dataclass, field
 from fractions import Fraction
 from typing import Any
 
-from ..errors import Problem
-from ..messages import field_path
-from ..model import Gremium, Mitgliedschaft
-from ..model_niederschrift import MIT_BESCHLUSS, Niederschrift, TopErgebnis
-from ..records import RefData, SitzungRecord, display_path
-from ..yamlio import locate
-from .niederschrift_formen import (
+from vorlagengen.checks.niederschrift_formen import (
     FRAKTIONSLOS,
     check_anlagen,
     check_besetzungen,
@@ -26,7 +20,13 @@ from .niederschrift_formen import (
     check_moved,
     votes_of,
 )
-from .votes import parse_share, quorum_holds, stimmen, voters_at
+from vorlagengen.checks.votes import parse_share, quorum_holds, stimmen, voters_at
+from vorlagengen.errors import Problem
+from vorlagengen.load.yamlio import locate
+from vorlagengen.messages import field_path
+from vorlagengen.model.drucksache import Gremium, Mitgliedschaft
+from vorlagengen.model.niederschrift import MIT_BESCHLUSS, Niederschrift, TopErgebnis
+from vorlagengen.model.records import RefData, SitzungRecord, display_path
 
 Loc = tuple[Any, ...]
 Finding = tuple[Loc, str]

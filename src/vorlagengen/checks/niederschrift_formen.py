@@ -8,10 +8,10 @@ from collections import Counter
 from pathlib import Path
 from typing import Any
 
-from ..model_niederschrift import FRAKTIONSLOS, Abstimmung, Niederschrift, TopErgebnis
-from ..records import TopEntry, anlage_path
-from .sitzverteilung import spannen
-from .votes import voters_at
+from vorlagengen.checks.sitzverteilung import spannen
+from vorlagengen.checks.votes import voters_at
+from vorlagengen.model.niederschrift import FRAKTIONSLOS, Abstimmung, Niederschrift, TopErgebnis
+from vorlagengen.model.records import TopEntry, anlage_path
 
 Loc = tuple[Any, ...]
 Finding = tuple[Loc, str]

@@ -10,13 +10,13 @@ import functools
 import itertools
 from pathlib import Path
 
-from ..messages import suggest
-from ..model import ART_REGELN, PLATZHALTER, TEILE, Vorlage
-from ..nummern import matches_body, pattern_for, scheme_for, werte_for
-from ..records import Loc, RefData, anlage_path
-from .anlagen import problem as content_problem
-from .common import fmt_date, is_placeholder
-from .schwaerzung import check_schwaerzung
+from vorlagengen.checks.anlagen import problem as content_problem
+from vorlagengen.checks.common import fmt_date, is_placeholder
+from vorlagengen.checks.schwaerzung import check_schwaerzung
+from vorlagengen.messages import suggest
+from vorlagengen.model.drucksache import ART_REGELN, PLATZHALTER, TEILE, Vorlage
+from vorlagengen.model.records import Loc, RefData, anlage_path
+from vorlagengen.nummern.formen import matches_body, pattern_for, scheme_for, werte_for
 
 # label, "unknown" with the label's grammatical gender, source file
 _KIND = {

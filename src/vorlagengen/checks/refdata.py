@@ -5,13 +5,13 @@ from __future__ import annotations
 from collections.abc import Sequence
 from pathlib import Path
 
-from ..errors import Problem
-from ..messages import suggest
-from ..model import Koerperschaft
-from ..numbering import Scheme, SchemeError
-from ..nummern import matches_body
-from ..records import DATA_DIR, Loc, RefData, display_path, layout_hint
-from ..yamlio import locate
+from vorlagengen.errors import Problem
+from vorlagengen.load.yamlio import locate
+from vorlagengen.messages import suggest
+from vorlagengen.model.drucksache import Koerperschaft
+from vorlagengen.model.records import DATA_DIR, Loc, RefData, display_path, layout_hint
+from vorlagengen.nummern.formen import matches_body
+from vorlagengen.nummern.schema import Scheme, SchemeError
 
 
 def check_refdata(ref: RefData, root: Path, layouts: Sequence[str]) -> list[Problem]:

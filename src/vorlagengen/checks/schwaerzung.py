@@ -6,10 +6,10 @@ be public (CI)."""
 
 from __future__ import annotations
 
-from ..lesetext import norm, sichtbar
-from ..model import Vorlage
-from ..records import Loc
-from ..schwaerzung import KLASSE, schwaerzen, texte, unerkannt
+from vorlagengen.model.drucksache import Vorlage
+from vorlagengen.model.records import Loc
+from vorlagengen.public.schwaerzung import KLASSE, schwaerzen, texte, unerkannt
+from vorlagengen.text.lesetext import norm, sichtbar
 
 UNERKANNT = ("Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} schreiben, ohne weitere Angaben in "
              "den geschweiften Klammern")

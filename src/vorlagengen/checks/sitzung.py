@@ -11,14 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from ..errors import Problem
-from ..messages import field_path, suggest
-from ..model import Gremium, Sitzung
-from ..records import Loc, Record, RefData, SitzungRecord, TopEntry, display_path
-from ..schwaerzung import texte, unerkannt
-from ..yamlio import locate
-from .common import fmt_date
-from .schwaerzung import UNERKANNT, ungeschwaerzt
+from vorlagengen.checks.common import fmt_date
+from vorlagengen.checks.schwaerzung import UNERKANNT, ungeschwaerzt
+from vorlagengen.errors import Problem
+from vorlagengen.load.yamlio import locate
+from vorlagengen.messages import field_path, suggest
+from vorlagengen.model.drucksache import Gremium, Sitzung
+from vorlagengen.model.records import Loc, Record, RefData, SitzungRecord, TopEntry, display_path
+from vorlagengen.public.schwaerzung import texte, unerkannt
 
 Finding = tuple[Loc, str]
 

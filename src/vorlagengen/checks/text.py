@@ -19,11 +19,11 @@ from typing import Any
 
 from pydantic import BaseModel
 
-from ..errors import Problem
-from ..fontcover import describe, uncovered
-from ..messages import field_path
-from ..model import Markdown
-from ..yamlio import locate
+from vorlagengen.errors import Problem
+from vorlagengen.load.yamlio import locate
+from vorlagengen.messages import field_path
+from vorlagengen.model.drucksache import Markdown
+from vorlagengen.text.fontcover import describe, uncovered
 
 Loc = tuple[Any, ...]
 

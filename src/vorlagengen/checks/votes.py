@@ -7,7 +7,7 @@ from collections.abc import Sequence
 from dataclasses import dataclass
 from fractions import Fraction
 
-from ..model_niederschrift import Abstimmung, Niederschrift, TopErgebnis
+from vorlagengen.model.niederschrift import Abstimmung, Niederschrift, TopErgebnis
 
 
 @dataclass(frozen=True)

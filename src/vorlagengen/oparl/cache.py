@@ -13,9 +13,9 @@ from collections.abc import Iterator
 from pathlib import Path
 from typing import Any
 
-from ..writing import write_atomic
-from .ids import slugify
-from .source import Objects, Page
+from vorlagengen.documents.writing import write_atomic
+from vorlagengen.oparl.ids import slugify
+from vorlagengen.oparl.source import Objects, Page
 
 
 def cache_dir(project: Path, source: str) -> Path:

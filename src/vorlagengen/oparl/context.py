@@ -8,11 +8,11 @@ from dataclasses import dataclass, field
 from typing import Any
 from urllib.parse import urljoin, urlsplit
 
-from .files import FileStore, quell_datei
-from .ids import IdMap
-from .quirks import Quirks
-from .report import Report
-from .source import Objects
+from vorlagengen.oparl.files import FileStore, quell_datei
+from vorlagengen.oparl.ids import IdMap
+from vorlagengen.oparl.quirks import Quirks
+from vorlagengen.oparl.report import Report
+from vorlagengen.oparl.source import Objects
 
 
 @dataclass(frozen=True)

@@ -17,11 +17,11 @@ from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
 
 import httpx
 
-from .. import __version__
-from ..errors import UserError
-from .cache import RawCache
-from .ids import kind_of
-from .limits import Budget, Limits, check_nesting, size_text
+from vorlagengen import __version__
+from vorlagengen.errors import UserError
+from vorlagengen.oparl.cache import RawCache
+from vorlagengen.oparl.ids import kind_of
+from vorlagengen.oparl.limits import Budget, Limits, check_nesting, size_text
 
 BODY_LISTS = ("organization", "person", "meeting", "paper")
 RETRY_STATUS = {429, 500, 502, 503, 504}

@@ -11,7 +11,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from .quirks import one_line
+from vorlagengen.oparl.quirks import one_line
 
 # Streams the content of a URL into a sink, chunk by chunk (bounded by the client).
 Download = Callable[[str, Callable[[bytes], None]], None]

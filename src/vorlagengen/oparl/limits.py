@@ -12,7 +12,7 @@ from __future__ import annotations
 import re
 from dataclasses import dataclass, field
 
-from ..errors import UserError
+from vorlagengen.errors import UserError
 
 MB = 1 << 20
 

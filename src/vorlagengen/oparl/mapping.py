@@ -8,12 +8,12 @@ from __future__ import annotations
 from dataclasses import dataclass
 from typing import Any
 
-from ..records import slug
-from .context import MapContext, parse_date
-from .meetings import index_meetings, meeting_record
-from .papers import index_papers, paper_record
-from .refdata import map_bodies, map_memberships, map_organizations, map_persons
-from .scheme import Sample, infer
+from vorlagengen.model.records import slug
+from vorlagengen.oparl.context import MapContext, parse_date
+from vorlagengen.oparl.meetings import index_meetings, meeting_record
+from vorlagengen.oparl.papers import index_papers, paper_record
+from vorlagengen.oparl.refdata import map_bodies, map_memberships, map_organizations, map_persons
+from vorlagengen.oparl.scheme import Sample, infer
 
 DEFAULT_LAYOUT = "allris"
 MIN_PAPERS = 10  # a number scheme is read off only this many Papers …

@@ -11,10 +11,10 @@ import datetime as dt
 import re
 from typing import Any
 
-from .context import ItemInfo, MapContext, MeetingInfo
-from .papers import NO_RESULT
-from .quirks import one_line, section_row, top_number
-from .refdata import gremium_of_meeting
+from vorlagengen.oparl.context import ItemInfo, MapContext, MeetingInfo
+from vorlagengen.oparl.papers import NO_RESULT
+from vorlagengen.oparl.quirks import one_line, section_row, top_number
+from vorlagengen.oparl.refdata import gremium_of_meeting
 
 
 def parse_start(value: Any) -> dt.datetime | None:

@@ -10,10 +10,10 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from ..model import ARTEN
-from .context import MapContext
-from .quirks import one_line
-from .scheme import base_number
+from vorlagengen.model.drucksache import ARTEN
+from vorlagengen.oparl.context import MapContext
+from vorlagengen.oparl.quirks import one_line
+from vorlagengen.oparl.scheme import base_number
 
 # The source's paperType → our Art: the first keyword found decides (lower case).
 ART_WORDS: tuple[tuple[str, str], ...] = (

@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass
 from typing import Any
 
-from .ids import absolute
+from vorlagengen.oparl.ids import absolute
 
 # ALLRIS: "2019-02-14T18:00:00+01::00"
 _BROKEN_TZ = re.compile(r"^(\d{4}-\d\d-\d\dT[\d:.]+[+-]\d\d)::(\d\d)$")

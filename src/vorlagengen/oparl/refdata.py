@@ -5,9 +5,9 @@ from __future__ import annotations
 import re
 from typing import Any
 
-from .context import MapContext
-from .ids import body_slug, slugify
-from .quirks import one_line
+from vorlagengen.oparl.context import MapContext
+from vorlagengen.oparl.ids import body_slug, slugify
+from vorlagengen.oparl.quirks import one_line
 
 _AMT = re.compile(r"verwaltung|dienststelle|amt\b|ämter|abteilung|fachbereich|dezernat|fachdienst", re.IGNORECASE)
 _FRAKTION = re.compile(r"fraktion|partei|gruppe", re.IGNORECASE)

@@ -10,19 +10,19 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from ..writing import write_atomic
-from .cache import RawCache, cache_dir
-from .context import MapContext
-from .fetch import Client, ClientSettings, fetch
-from .files import FileStore
-from .ids import IdMap
-from .limits import Limits
-from .mapping import DEFAULT_LAYOUT, map_all
-from .quirks import quirks_for
-from .report import Report
-from .source import Objects, collect, dump_pages
-from .write import own_keys, write_data, write_records
+from vorlagengen.documents.writing import write_atomic
+from vorlagengen.errors import UserError
+from vorlagengen.oparl.cache import RawCache, cache_dir
+from vorlagengen.oparl.context import MapContext
+from vorlagengen.oparl.fetch import Client, ClientSettings, fetch
+from vorlagengen.oparl.files import FileStore
+from vorlagengen.oparl.ids import IdMap
+from vorlagengen.oparl.limits import Limits
+from vorlagengen.oparl.mapping import DEFAULT_LAYOUT, map_all
+from vorlagengen.oparl.quirks import quirks_for
+from vorlagengen.oparl.report import Report
+from vorlagengen.oparl.source import Objects, collect, dump_pages
+from vorlagengen.oparl.write import own_keys, write_data, write_records
 
 GITIGNORE = ".cache/\nbuild/\n"
 

@@ -13,7 +13,7 @@ from collections import Counter
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass, field
 
-from ..numbering import Scheme, SchemeError
+from vorlagengen.nummern.schema import Scheme, SchemeError
 
 _TOKENS = re.compile(r"\d+|[A-Za-zÄÖÜäöü]+|[^\dA-Za-zÄÖÜäöü]+")
 

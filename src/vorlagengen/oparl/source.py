@@ -17,10 +17,10 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from ..errors import UserError
-from .ids import kind_of, kind_of_list
-from .limits import Budget, LimitError, Limits, check_nesting, size_text
-from .quirks import clean
+from vorlagengen.errors import UserError
+from vorlagengen.oparl.ids import kind_of, kind_of_list
+from vorlagengen.oparl.limits import Budget, LimitError, Limits, check_nesting, size_text
+from vorlagengen.oparl.quirks import clean
 
 Page = tuple[str, dict[str, Any]]
 

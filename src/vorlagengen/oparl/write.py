@@ -15,9 +15,9 @@ import re
 from pathlib import Path
 from typing import Any
 
-from ..writing import write_atomic
-from .mapping import Mapped
-from .report import Report
+from vorlagengen.documents.writing import write_atomic
+from vorlagengen.oparl.mapping import Mapped
+from vorlagengen.oparl.report import Report
 
 RECORD_HEAD = {
     "Paper": "# yaml-language-server: $schema=../../schema/vorlage.schema.json\n"

@@ -21,15 +21,15 @@ from functools import cache, partial
 from pathlib import Path
 from typing import TypeVar
 
-from .. import trees
-from ..records import Project, PublicProject, SitzungRecord
-from ..render import recipe
-from ..render.build import drucksache, project_fingerprint, record_digest
-from ..render.layouts import get_layout
-from ..render.recipe import Document, Prepared
-from ..render.sitzung import build_sitzung
-from ..render.sitzung.protokoll import build_niederschrift
-from .targets import DRUCKSACHE, NIEDERSCHRIFT, Target
+import vorlagengen.documents.recipe as recipe
+import vorlagengen.documents.trees as trees
+from vorlagengen.documents.drucksache import drucksache, project_fingerprint, record_digest
+from vorlagengen.documents.layouts import get_layout
+from vorlagengen.documents.recipe import Document, Prepared
+from vorlagengen.documents.sitzung import build_sitzung
+from vorlagengen.documents.sitzung.protokoll import build_niederschrift
+from vorlagengen.model.records import Project, PublicProject, SitzungRecord
+from vorlagengen.vorschau.targets import DRUCKSACHE, NIEDERSCHRIFT, Target
 
 INTERNAL, PUBLIC = trees.INTERNAL, trees.PUBLIC
 FACES = (INTERNAL, PUBLIC)

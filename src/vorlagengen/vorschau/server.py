@@ -36,11 +36,11 @@ from starlette.requests import Request
 from starlette.responses import HTMLResponse, Response, StreamingResponse
 from starlette.routing import Route
 
-from ..render import engines
-from . import watcher
-from .documents import FACES, INTERNAL, PUBLIC
-from .pages import Pages
-from .session import Session, Update
+import vorlagengen.documents.engines as engines
+from vorlagengen.vorschau import watcher
+from vorlagengen.vorschau.documents import FACES, INTERNAL, PUBLIC
+from vorlagengen.vorschau.pages import Pages
+from vorlagengen.vorschau.session import Session, Update
 
 T = TypeVar("T")
 HERE = Path(__file__).resolve().parent

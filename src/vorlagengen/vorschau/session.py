@@ -15,14 +15,14 @@ from collections.abc import Iterable, Iterator
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from ..errors import Problem, UserError, ValidationFailed, resource_error
-from ..project import load_project
-from ..public import public_project
-from ..records import DATA_DIR, Project, PublicProject, display_path
-from ..sitzungen import sitzung_file
-from . import documents
-from .documents import INTERNAL, Documents
-from .targets import DRUCKSACHE, Target, target_of
+from vorlagengen.errors import Problem, UserError, ValidationFailed, resource_error
+from vorlagengen.load.project import load_project
+from vorlagengen.load.sitzungen import sitzung_file
+from vorlagengen.model.records import DATA_DIR, Project, PublicProject, display_path
+from vorlagengen.public.projection import public_project
+from vorlagengen.vorschau import documents
+from vorlagengen.vorschau.documents import INTERNAL, Documents
+from vorlagengen.vorschau.targets import DRUCKSACHE, Target, target_of
 
 
 @dataclass

@@ -22,11 +22,11 @@ from urllib.parse import quote
 
 import uvicorn
 
-from ..errors import UserError
-from ..writing import private_tempdir
-from .server import Preview, close, create_app
-from .session import Session
-from .targets import find_targets
+from vorlagengen.documents.writing import private_tempdir
+from vorlagengen.errors import UserError
+from vorlagengen.vorschau.server import Preview, close, create_app
+from vorlagengen.vorschau.session import Session
+from vorlagengen.vorschau.targets import find_targets
 
 PORT = 8001  # beside „vorlagengen serve“ on 8000
 PORT_TRIES = 20

@@ -6,8 +6,8 @@ from __future__ import annotations
 from dataclasses import dataclass
 from pathlib import Path
 
-from ..errors import UserError
-from ..records import RECORD_DIR, SITZUNG_DIR, display_path, is_niederschrift
+from vorlagengen.errors import UserError
+from vorlagengen.model.records import RECORD_DIR, SITZUNG_DIR, display_path, is_niederschrift
 
 DRUCKSACHE = "Drucksache"
 SITZUNG = "Sitzung"

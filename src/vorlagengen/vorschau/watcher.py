@@ -13,8 +13,8 @@ from pathlib import Path
 
 import watchfiles
 
-from ..records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, TEMPLATE_DIR
-from .targets import is_temporary
+from vorlagengen.model.records import DATA_DIR, RECORD_DIR, SITZUNG_DIR, TEMPLATE_DIR
+from vorlagengen.vorschau.targets import is_temporary
 
 STEP_MS = 10  # quiet time that ends a group of events
 MAX_GROUP_MS = 400  # a group never waits longer than this, even while files keep changing

@@ -1,0 +1,1 @@
+"""Benchmarks of vorlagengen (make bench): not part of the runtime package."""

@@ -1,0 +1,128 @@
+"""The one recipe every document kind is made with: a :class:`Document` → its files' bytes.
+
+Markdown from the layout's template and the document's typed context → pandoc (one parse for every
+format) → typst with one main file, the layout's inputs and the document's epoch → PDF/A; DOCX with
+the layout's reference document where the kind has one. The typst main imports the shared Sitzung
+functions first and the layout's own file last, so a layout's functions win over the base ones in
+every kind (Drucksache, letters, Mappe, Niederschrift, Beschlussauszug, Beschlusskontrolle).
+
+A Sitzungsmappe is the same recipe with one more step: its Drucksachen and Anlagen are drawn into
+the placeholder pages typst leaves (``Prepared.assemble``).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import json
+from collections.abc import Callable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vorlagengen.documents.docx_reference import reference_for, with_footer_text
+from vorlagengen.documents.engines import pandoc_worker, typst_pdf, typst_pdf_placed
+from vorlagengen.documents.layouts import Layout
+from vorlagengen.documents.markdown import render_markdown
+from vorlagengen.documents.origins import Origin
+
+FORMATS = ("docx", "pdf")
+# The shared functions first, the layout's own last: what a layout defines wins.
+TYPST_MAIN = '#import "/sitzung.typ": *\n#import "/layout.typ": *\n#show: {show}\n'
+
+
+@dataclass
+class Prepared:
+    """What a document shows, made from its typed context when it is rendered."""
+
+    context: dict[str, Any]  # the template's variables (typed values)
+    inputs: dict[str, str]  # typst's sys.inputs: PDF metadata and running texts
+    entwurf: bool = False  # the DOCX reference with the ENTWURF stamp
+    origins: tuple[Origin, ...] = ()  # the Markdown fields set in (pandoc's warnings name their place)
+    footer: str = ""  # text put before the DOCX footer's own ("" = the reference's alone)
+    seite: tuple[str, str, str] = ("Seite ", " von ", "")  # the DOCX footer's words around the page numbers
+    stempel: str = "ENTWURF"  # the DOCX header's stamp of a draft (the word table's)
+    # a Mappe: the typst root with the Anlagen's files, the PDF standards, and what is drawn into the
+    # placeholder pages (id → a PDF's bytes or file)
+    staging: Path | None = None
+    standards: tuple[str, ...] | None = None
+    sources: dict[str, bytes | Path] = field(default_factory=dict)  # what is drawn in, by placeholder id
+    assemble: Callable[[bytes, list[dict[str, Any]]], bytes] | None = None
+    cleanup: Callable[[], None] | None = None
+
+
+@dataclass(frozen=True)
+class Document:
+    """One document of any kind, planned: where it goes, in which tree, from what.
+
+    ``prepare`` makes its typed context (a planner lists thousands of documents cheaply; only those
+    whose ``fingerprint`` changed are prepared and rendered). ``fingerprint`` covers every input:
+    two documents with the same fingerprint render to the same bytes."""
+
+    kind: str  # Drucksache, Einladung, Bekanntmachung, Nachtrag, Sitzungsmappe, Niederschrift, …
+    template: str  # the layout's Markdown template, e.g. vorlage.md.j2
+    show: str  # the typst show rule of the layout, e.g. vorlage, einladung, mappe
+    layout: Layout
+    epoch: int  # the time the files carry (reproducible builds)
+    public: bool  # made from the public projection, written to the public tree
+    target: Path  # the file without its suffix
+    formats: tuple[str, ...]
+    display: str  # how messages name it
+    fingerprint: str
+    prepare: Callable[[], Prepared] = field(compare=False)
+
+    def path(self, fmt: str) -> Path:
+        return self.target.with_name(f"{self.target.name}.{fmt}")  # a Nr. may hold dots
+
+
+def _stable_repr(value: object) -> str:
+    """A value's repr for a fingerprint; one that names a memory address would change every run."""
+    text = repr(value)
+    if " object at 0x" in text:
+        raise TypeError(f"no stable repr for a fingerprint: {type(value).__name__}")
+    return text
+
+
+def fingerprint(*parts: object) -> str:
+    """A digest of a document's inputs given as plain values (strings, numbers, lists, dicts)."""
+    text = json.dumps(parts, ensure_ascii=False, sort_keys=True, default=_stable_repr)
+    return hashlib.sha256(text.encode("utf-8")).hexdigest()
+
+
+def markdown_of(doc: Document, prep: Prepared) -> str:
+    return render_markdown(doc.layout, prep.context, doc.template)
+
+
+def render(doc: Document, prep: Prepared | None = None, formats: tuple[str, ...] | None = None) -> dict[str, bytes]:
+    """The document in ``formats`` (default: its own), bytes, nothing written."""
+    prep = prep or doc.prepare()
+    try:
+        return convert(doc, prep, markdown_of(doc, prep), formats or doc.formats)
+    finally:
+        if prep.cleanup is not None:
+            prep.cleanup()
+
+
+def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ...]) -> dict[str, bytes]:
+    """Markdown → the requested formats, parsed once by this thread's pandoc."""
+    wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
+    converted = pandoc_worker().convert(
+        markdown, wanted, doc.epoch, doc.display,
+        reference_for(doc.layout, prep.entwurf, prep.stempel) if "docx" in wanted else None,
+        public=doc.public, origins=list(prep.origins))
+    out: dict[str, bytes] = {}
+    if "typst" in converted:
+        source = TYPST_MAIN.format(show=doc.show) + converted["typst"].decode("utf-8")
+        out["pdf"] = _pdf(doc, prep, source)
+    if "docx" in converted:
+        out["docx"] = (with_footer_text(converted["docx"], prep.footer, prep.seite) if prep.footer
+                       else converted["docx"])
+    return out
+
+
+def _pdf(doc: Document, prep: Prepared, source: str) -> bytes:
+    standards = list(prep.standards) if prep.standards is not None else None
+    if prep.staging is None:
+        return typst_pdf(source, doc.layout, prep.inputs, doc.epoch, doc.display, standards)
+    pdf, placed = typst_pdf_placed(source, doc.layout, prep.staging, prep.inputs, doc.epoch, doc.display,
+                                           standards or [])
+    return prep.assemble(pdf, placed) if prep.assemble is not None and placed else pdf

@@ -1,0 +1,279 @@
+"""Anlagen in the Sitzungsmappe.
+
+Images are placed by typst; a PDF Anlage gets as many framed placeholder pages as it has pages, and
+after typst its pages are drawn into those frames with pikepdf, so that page numbers, contents and
+bookmarks run through the whole Mappe. typst cannot embed PDFs in PDF/A mode, which is why this
+happens afterwards. PDFs that are not PDF/A are converted with Ghostscript, office files with
+LibreOffice, when installed; both results are cached by content, each file named by the digests of
+its source and of its own bytes, which are checked before it is used.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import io
+import os
+import shutil
+import subprocess
+import tempfile
+import threading
+from dataclasses import dataclass
+from pathlib import Path
+
+import pikepdf
+
+from vorlagengen.documents.context import AnlageInfo, anlagen_info
+from vorlagengen.errors import ToolError, UserError
+from vorlagengen.model.records import Record
+
+IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
+OFFICE_TYPES = {".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp"}
+CM = 72 / 2.54
+# where vg-anlage-pdf in sitzung.typ draws its frame (PDF points, origin bottom left)
+FRAME = (2.5 * CM, 2.2 * CM, (21.0 - 2.0) * CM, 26.4 * CM)
+
+
+@dataclass
+class AnlageSeiten:
+    id: str
+    art: str  # pdf, bild, hinweis
+    ueberschrift: str
+    oeffentlich: bool
+    seiten: int = 0
+    datei: str = ""  # for bild: path inside the typst root
+    hinweis: str = ""
+    pdf: Path | None = None  # for pdf: the file whose pages are drawn in
+    pdfa: bool = True
+    position: str = ""  # for messages: „TOP N 2, Anlage 1 zu VO/9001/19“ (never a title or file name)
+
+
+@dataclass(frozen=True)
+class Placement:
+    """Where typst put a placeholder: page ``page`` (from 1) of the Mappe shows page ``seite``
+    (from 0) of document ``id`` (a Drucksache's own PDF, drawn in whole, or an Anlage, scaled
+    into its frame)."""
+
+    id: str
+    seite: int
+    page: int
+    ganz: bool = False
+
+
+def _sha(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
+
+
+def _claims_pdfa(path: Path) -> bool:
+    try:
+        with pikepdf.open(path) as pdf:
+            return bool(pdf.open_metadata().get("pdfaid:part"))
+    except pikepdf.PdfError:
+        return False
+
+
+_prepared_lock = threading.Lock()
+_prepared: dict[tuple[str, str, int, int], tuple[Path, int, bool]] = {}
+
+
+def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
+    """An Anlage PDF ready to be drawn into the Mappe: already PDF/A, or converted with Ghostscript
+    (cached by content). Returns the file, its page count and whether it is PDF/A. Within a run
+    each file is looked at once, however many Mappen show it."""
+    st = path.stat()
+    key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
+    with _prepared_lock:
+        known = _prepared.get(key)
+    if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
+        known = _prepare_pdf(path, cache, display)
+        with _prepared_lock:
+            _prepared[key] = known
+    return known
+
+
+def prepare_all(anlagen: list[tuple[Path, str]], cache: Path, jobs: int) -> None:
+    """Prepare many PDF Anlagen at once (Ghostscript runs ``jobs`` conversions side by side); the
+    results wait in :func:`prepare_pdf`'s memory. The first failure is raised."""
+    from concurrent.futures import ThreadPoolExecutor
+
+    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
+        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display in anlagen]:
+            future.result()
+
+
+def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
+    source, is_pdfa = path, _claims_pdfa(path)
+    if not is_pdfa and shutil.which("gs"):
+        source, is_pdfa = _ghostscript_pdfa(path, cache, display), True
+    try:
+        with pikepdf.open(source) as pdf:
+            return source, len(pdf.pages), is_pdfa
+    except pikepdf.PdfError as exc:
+        raise UserError(f"{display}: Anlage ist kein lesbares PDF ({exc})") from None
+
+
+def _cached(cache: Path, key: str) -> Path | None:
+    """The converted file of the source with digest ``key``, if one is kept and sound. Its name
+    carries the digest of its own bytes (``<key>.<digest>.pdf``): a damaged file is removed and
+    made again, never drawn into a Mappe."""
+    for candidate in sorted(cache.glob(f"{key}.*.pdf")) if cache.is_dir() else []:
+        try:
+            if _sha_bytes(candidate.read_bytes()) == candidate.name.split(".")[1]:
+                return candidate
+            candidate.unlink()
+        except OSError:
+            continue
+    return None
+
+
+def _keep(cache: Path, key: str, made: str) -> Path:
+    """Put the converted file ``made`` (in ``cache``) in its place, named by both digests; whole or
+    not at all, also when another run does the same."""
+    target = cache / f"{key}.{_sha_bytes(Path(made).read_bytes())}.pdf"
+    os.replace(made, target)
+    return target
+
+
+def _sha_bytes(data: bytes) -> str:
+    return hashlib.sha256(data).hexdigest()[:24]
+
+
+def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
+    key = _sha(path)
+    target = _cached(cache, key)
+    if target is None:
+        cache.mkdir(parents=True, exist_ok=True)
+        # a name of its own: another run may convert the same file into the same cache right now
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{key}.", suffix=".tmp")
+        os.close(fd)
+        tmp = Path(name)
+        try:
+            proc = subprocess.run(
+                ["gs", "-dPDFA=2", "-dBATCH", "-dNOPAUSE", "-dQUIET", "-dNOOUTERSAVE", "-dSAFER",
+                 "-sColorConversionStrategy=RGB", "-sDEVICE=pdfwrite", "-dPDFACompatibilityPolicy=1",
+                 f"-sOutputFile={tmp}", str(path)], capture_output=True, text=True, timeout=300, check=False)
+        except BaseException:
+            tmp.unlink(missing_ok=True)
+            raise
+        if proc.returncode != 0 or not tmp.exists() or not tmp.stat().st_size:
+            tmp.unlink(missing_ok=True)
+            detail = (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen"
+            raise ToolError("ghostscript", display, detail)
+        target = _keep(cache, key, name)
+    return target
+
+
+def convert_office(path: Path, cache: Path, display: str) -> Path | None:
+    """An office file as PDF through LibreOffice, when it is installed (cached by content)."""
+    soffice = shutil.which("soffice") or shutil.which("libreoffice")
+    if not soffice:
+        return None
+    key = _sha(path)
+    known = _cached(cache, key)
+    if known is not None:
+        return known
+    cache.mkdir(parents=True, exist_ok=True)
+    with tempfile.TemporaryDirectory() as tmp:
+        work = Path(tmp) / f"anlage{path.suffix.lower()}"
+        shutil.copyfile(path, work)
+        proc = subprocess.run([soffice, f"-env:UserInstallation=file://{tmp}/profil", "--headless",
+                               "--convert-to", "pdf", "--outdir", tmp, str(work)],
+                              capture_output=True, text=True, timeout=300, check=False)
+        produced = Path(tmp) / "anlage.pdf"
+        if proc.returncode != 0 or not produced.exists():
+            raise ToolError("LibreOffice", display, (proc.stderr or proc.stdout).strip()[:500])
+        fd, name = tempfile.mkstemp(dir=cache, prefix=f".{key}.", suffix=".tmp")
+        os.close(fd)
+        shutil.copyfile(produced, name)
+        return _keep(cache, key, name)
+
+
+def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], top: str = ""
+                  ) -> list[AnlageSeiten]:
+    """The record's Anlagen as the Mappe shows them (only public ones when ``public``; a public Mappe
+    gets its records from the public projection, which holds no others); images are copied into
+    ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe."""
+    views = []
+    for a in anlagen_info(record):
+        if public and not a.oeffentlich:
+            continue
+        counter[0] += 1
+        views.append(_view(a, f"a{counter[0]}", record, cache, staging, top))
+    return views
+
+
+def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, top: str) -> AnlageSeiten:
+    title = f"Anlage {a.nr} zu {record.vorlage.nummer}: {a.titel}"
+    suffix = a.path.suffix.lower()
+    display = f"{record.display}: Anlage {a.nr}"  # messages name an Anlage by number only
+    view = AnlageSeiten(aid, "hinweis", title, a.oeffentlich,
+                        position=f"TOP {top}, Anlage {a.nr} zu {record.vorlage.nummer}")
+    pdf: Path | None = None
+    if suffix == ".pdf":
+        pdf = a.path
+    elif suffix in OFFICE_TYPES:
+        pdf = convert_office(a.path, cache / "office", display)
+        if pdf is None:
+            view.hinweis = (f"Die Anlage „{a.name}“ ({a.typ.upper()}, {a.groesse_text}) ist eine Office-Datei. "
+                            "Sie ist nicht eingebunden, weil LibreOffice auf dem Rechner, der die Mappe "
+                            "erstellt hat, nicht installiert ist; sie liegt der Drucksache elektronisch bei.")
+    elif suffix in IMAGE_TYPES:
+        target = staging / "anlagen" / f"{_sha(a.path)}{suffix}"
+        target.parent.mkdir(parents=True, exist_ok=True)
+        shutil.copyfile(a.path, target)
+        view.art, view.datei = "bild", f"/anlagen/{target.name}"
+    else:
+        view.hinweis = (f"Die Anlage „{a.name}“ ({a.groesse_text}) hat ein Format, das nicht in die Mappe "
+                        "eingebunden werden kann; sie liegt der Drucksache elektronisch bei.")
+    if pdf is not None:
+        view.pdf, view.seiten, view.pdfa = prepare_pdf(pdf, cache / "pdfa", display)
+        view.art = "pdf"
+    return view
+
+
+def merge_pages(pdf_bytes: bytes, placements: list[Placement], sources: dict[str, bytes | Path]) -> bytes:
+    """Draw the pages of the Drucksachen (whole, under the Mappe's header line) and of the PDF
+    Anlagen (scaled into their frame) into the placeholder pages. Names and IDs are fixed, so the
+    same inputs give the same bytes."""
+    out = io.BytesIO()
+    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
+        opened: dict[str, pikepdf.Pdf] = {}
+        try:
+            for n, place in enumerate(placements):
+                if place.id not in opened:
+                    source = sources[place.id]
+                    opened[place.id] = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
+                _draw(pdf, pdf.pages[place.page - 1], opened[place.id].pages[place.seite], n, place.ganz)
+            pdf.save(out, deterministic_id=True, compress_streams=True,
+                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
+        finally:
+            for done in opened.values():
+                done.close()
+    return out.getvalue()
+
+
+def _fit(bbox: tuple[float, float, float, float]) -> tuple[float, float, float]:
+    """Scale and offset that fit a page of this box into FRAME, centred."""
+    bx0, by0, bx1, by1 = bbox
+    x0, y0, x1, y1 = FRAME
+    inset = 3.0
+    w, h = (x1 - x0 - 2 * inset), (y1 - y0 - 2 * inset)
+    scale = min(w / (bx1 - bx0), h / (by1 - by0))
+    tx = x0 + inset + (w - (bx1 - bx0) * scale) / 2 - bx0 * scale
+    ty = y0 + inset + (h - (by1 - by0) * scale) / 2 - by0 * scale
+    return scale, tx, ty
+
+
+def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src_page: pikepdf.Page, n: int, whole: bool) -> None:
+    """``src_page`` as form XObject ``/VgSeite<n>`` on ``page``: a Drucksache page as it is, below
+    the Mappe's own marks; an Anlage page scaled into FRAME."""
+    form = pdf.copy_foreign(src_page.as_form_xobject())
+    bbox = tuple(float(v) for v in form.BBox)
+    scale, tx, ty = (1.0, 0.0, 0.0) if whole else _fit((bbox[0], bbox[1], bbox[2], bbox[3]))
+    name = pikepdf.Name(f"/VgSeite{n}")
+    if "/Resources" not in page.obj:
+        page.obj.Resources = pikepdf.Dictionary()
+    if "/XObject" not in page.obj.Resources:
+        page.obj.Resources.XObject = pikepdf.Dictionary()
+    page.obj.Resources.XObject[name] = form
+    draw = f"q {scale:.5f} 0 0 {scale:.5f} {tx:.3f} {ty:.3f} cm {name} Do Q\n".encode()
+    page.contents_add(pdf.make_stream(draw), prepend=whole)

@@ -1,0 +1,186 @@
+"""The typed context of a Sitzung's documents: what the templates einladung, bekanntmachung and
+sitzungsmappe may show, resolved from the loaded Sitzung and data/.
+
+Given the public projection (a ``PublicProject``, see public.py) the context holds only what may be
+published: the projection has no non-public TOP, Drucksache or Anlage to put in, so none can leak
+into a page, a bookmark or the metadata. Given the full project it holds everything, and says which
+pages show something non-public (they carry the Körperschaft's confidentiality mark).
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field, fields, replace
+from pathlib import Path
+from typing import Any
+
+from vorlagengen.documents.context import PersonInfo, ProfilView, datum
+from vorlagengen.documents.layouts import Layout
+from vorlagengen.documents.sitzung.anlagen import anlagen_views
+from vorlagengen.documents.sitzung.blaetter import (
+    Blatt,
+    DokumentView,
+    InhaltZeile,
+    TopView,
+    anfuehrung,
+    mark_unterlagen,
+)
+from vorlagengen.documents.stand import stand
+from vorlagengen.model.drucksache import Koerperschaft, Sitzung
+from vorlagengen.model.records import ProjectData, Record, SitzungRecord, TopEntry
+from vorlagengen.public.schwaerzung import KLASSE, texte
+
+NACHGETRAGEN = ("Nachtrag", "Tischvorlage")  # announced by a Nachtrag; „in der Sitzung“ only in the Niederschrift
+WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
+
+
+@dataclass
+class SitzungContext:
+    """Field names are the names the templates use."""
+
+    koerperschaft: Koerperschaft
+    gremium: str
+    sitzung: Sitzung
+    bezeichnung: str
+    sitzung_titel: str  # the Bezeichnung, with the Sitzungsnummer unless the Bezeichnung already names it
+    datum: str
+    wochentag: str
+    beginn: str
+    zeit: str  # „16:00 Uhr“ or „16:00 Uhr bis 18:30 Uhr“
+    beginn_nichtoeffentlich: str
+    ort: str
+    raum: str
+    ort_voll: str
+    einladungsdatum: str
+    nachtragsdatum: str
+    leitung: PersonInfo | None
+    tops: list[TopView]
+    praefix: str
+    worte: ProfilView  # the Körperschaft's words for labels („Enthält Anlagen“, „dazu“)
+    einladung: list[TopView]  # the Tagesordnung as sent: no item added since, no mark of a later change
+    nachtraege: list[TopView]  # what the Nachtrag zur Tagesordnung announces: added and withdrawn items
+    nichtoeffentlich_vorhanden: bool
+    nichtoeffentlich_im_inhalt: bool
+    stand: str
+    art: str
+    inhalt: list[InhaltZeile] = field(default_factory=list)  # a Mappe's, once its documents are set
+    blaetter: list[Blatt] = field(default_factory=list)
+    vermerk: str = ""  # the confidentiality mark; empty in a public document
+    vermerk_inhalt: bool = False  # the full Mappe's contents list something non-public
+
+    def as_dict(self) -> dict[str, Any]:
+        """The template variables (shallow: the values stay typed objects)."""
+        return {f.name: getattr(self, f.name) for f in fields(self)}
+
+
+@dataclass(frozen=True)
+class MappeParts:
+    """Where the Mappe's Drucksachen and Anlagen are prepared: the Anlagen cache and typst's root."""
+
+    cache: Path
+    staging: Path
+
+
+def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *,
+                    mappe: MappeParts | None = None) -> SitzungContext:
+    """The context of a Sitzung's documents: public when ``project`` is the public projection; with
+    ``mappe`` each TOP carries its Drucksachen and their Anlagen (the Drucksachen's own PDFs are set
+    by the documents layer)."""
+    s = srec.sitzung
+    public = project.public
+    gremium = project.ref.gremien[s.gremium]
+    k = project.ref.koerperschaften[gremium.koerperschaft]
+    tops = _top_views(project, srec, bool(public), mappe)
+    assert not public or all(t.oeffentlich for t in tops)
+    leitung = project.ref.personen.get(s.sitzungsleitung or "")
+    return SitzungContext(
+        koerperschaft=k,
+        gremium=gremium.name,
+        sitzung=s,
+        bezeichnung=s.bezeichnung or "",
+        sitzung_titel=sitzung_titel(s),
+        datum=datum(s.datum),
+        wochentag=WOCHENTAGE[s.datum.weekday()],
+        beginn=s.beginn,
+        zeit=f"{s.beginn} Uhr" + (f" bis {s.ende} Uhr" if s.ende else ""),
+        beginn_nichtoeffentlich=s.beginn_nichtoeffentlich or "",
+        ort=s.ort or "",
+        raum=s.raum or "",
+        ort_voll=(s.ort or "") + (f", {s.raum}" if s.raum else ""),
+        einladungsdatum=datum(s.einladungsdatum or s.datum),
+        nachtragsdatum=datum(s.nachtragsdatum),
+        leitung=PersonInfo.of(leitung),
+        tops=tops,
+        praefix=srec.praefix,
+        worte=ProfilView(k.profil),
+        einladung=[replace(t, abgesetzt=False) for t in tops if not t.nachtrag],
+        nachtraege=[t for t in tops if t.nachtrag in NACHGETRAGEN or (t.abgesetzt and not t.nachtrag)],
+        nichtoeffentlich_vorhanden=srec.hat_nichtoeffentlichen_teil(),
+        nichtoeffentlich_im_inhalt=any(not t.oeffentlich for t in tops),
+        stand=stand(project.root)[0],
+        art="öffentlicher Teil" if public else ("vollständig, mit nichtöffentlichem Teil"
+                                                 if any(not t.oeffentlich for t in tops) else "vollständig"),
+        vermerk="" if public else k.oeffentlichkeit.vermerk,
+        vermerk_inhalt=not public and any(not t.oeffentlich for t in tops),
+    )
+
+
+def sitzung_titel(s: Sitzung) -> str:
+    """„25. öffentliche Sitzung (SGA/2019/02)“, but „21. Sitzung des Rates“ for number 21 (not „… (21)“)."""
+    if not s.bezeichnung:
+        return s.nummer
+    if re.search(rf"(?<![\w/]){re.escape(s.nummer)}(?![\w/])", s.bezeichnung):
+        return s.bezeichnung
+    return f"{s.bezeichnung} ({s.nummer})"
+
+
+def shows_internal(record: Record, project: ProjectData) -> bool:
+    """Whether a Drucksache's internal form shows anything its public form does not: non-public or
+    personenbezogene Anlagen, Schwärzungen, a non-public Bezug."""
+    v = record.vorlage
+    if not v.oeffentlich or v.schwaerzen or any(not a.oeffentlich or a.personenbezogen for a in v.anlagen):
+        return True
+    if any(not project.ist_oeffentlich(v.koerperschaft, nr) for nr in v.bezuege):
+        return True
+    return any(KLASSE in text for _, text in texte(v.model_dump()))
+
+
+def _top_views(project: ProjectData, srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
+    counter = [0]
+    tops: list[TopView] = []
+    for i, entry in enumerate(srec.all_tops()):
+        if public and not entry.oeffentlich:
+            continue
+        view = TopView(entry.nummer, anfuehrung(entry.titel), entry.oeffentlich, entry.nachtrag, entry.ebene,
+                       anfuehrung(entry.hinweis), entry.abgesetzt, [r.vorlage.nummer for r in entry.records],
+                       ziel=f"t{i}", danach=entry.danach)
+        arten = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].art_bezeichnung
+        view.arten = [arten.get(r.vorlage.art, r.vorlage.art) for r in entry.records]
+        view.dazu = [f"{r.vorlage.nummer}: {anfuehrung(r.vorlage.betreff)}" for r in entry.dazu]
+        view.mit_anlagen = any(r.vorlage.anlagen for r in entry.records)
+        if mappe is not None and not entry.abgesetzt:
+            view.dokumente = _dokumente(project, entry, public, mappe, counter)
+        tops.append(view)
+    mark_unterlagen(tops)
+    return tops
+
+
+def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]
+               ) -> list[DokumentView]:
+    """The Drucksachen of a TOP for the Mappe. In the full Mappe a Drucksache whose internal form shows
+    what its public one does not (Schwärzungen on grey, non-public Anlagen) counts as non-public: its
+    pages carry the confidentiality mark."""
+    out = []
+    for r in entry.records:
+        if r.vorlage.uebernommen:  # imported: its text is the source's PDF, not set here
+            continue
+        counter[0] += 1
+        doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
+                           r.vorlage.oeffentlich and entry.oeffentlich, r)
+        doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter)
+        for a in doc.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
+            a.oeffentlich = a.oeffentlich and doc.oeffentlich
+            a.ueberschrift = anfuehrung(a.ueberschrift)
+        doc.oeffentlich = doc.oeffentlich and (public or not shows_internal(r, project))  # its own pages' mark
+        out.append(doc)
+    return out

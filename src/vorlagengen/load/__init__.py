@@ -1,0 +1,1 @@
+"""Reading YAML and loading a project in named steps."""

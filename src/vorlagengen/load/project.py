@@ -1,0 +1,403 @@
+"""Load and validate a project: the reference data in ``data/`` and the records in ``vorlagen/``.
+
+One pass, all problems: every file is read and checked, every problem is collected with its
+place, and only then does :func:`load_project` either return the typed project or raise
+:class:`ValidationFailed` with all of them.
+"""
+
+from __future__ import annotations
+
+import contextlib
+import datetime as dt
+import json
+import multiprocessing
+import os
+import stat
+import sys
+import threading
+import time
+from collections.abc import Iterable
+from concurrent.futures import ProcessPoolExecutor
+from multiprocessing.context import BaseContext
+from pathlib import Path
+from typing import Any
+
+from pydantic import BaseModel, TypeAdapter, ValidationError
+
+from vorlagengen import checks
+from vorlagengen.checks import text as textchecks
+from vorlagengen.errors import Problem, UserError, ValidationFailed
+from vorlagengen.load.modelerrors import model_problems, without_misspelt_missing
+from vorlagengen.load.pruefcache import CheckCache, Entry, anlagen_stamp, digest, file_stamp
+from vorlagengen.load.sitzungen import (
+    check_niederschriften,
+    derive_agenda,
+    derive_results,
+    discover_sitzungen,
+    load_sitzungen,
+    nichtoeffentliche_beratungen,
+    quiet_sitzungen,
+    results_of,
+)
+from vorlagengen.load.yamlio import MAX_BYTES, YamlProblem, load_mapping, load_mapping_text, locate
+from vorlagengen.messages import field_path, translate
+from vorlagengen.model.drucksache import REFERENCE_FILES, Vorlage
+from vorlagengen.model.records import (
+    DATA_DIR,
+    RECORD_DIR,
+    SITZUNG_DIR,
+    Project,
+    Record,
+    RefData,
+    SitzungRecord,
+    display_path,
+    layout_names,
+)
+
+PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
+
+
+# --- reference data ---------------------------------------------------------------------------
+
+
+def load_refdata(root: Path) -> tuple[RefData, list[Problem]]:
+    ref = RefData()
+    problems: list[Problem] = []
+    data_dir = root / DATA_DIR
+    for name, model in REFERENCE_FILES.items():
+        path = data_dir / f"{name}.yaml"
+        display = display_path(path)
+        if not path.exists():
+            if name == "koerperschaften":
+                problems.append(Problem(display, 0, 0, "", "Datei fehlt: ohne Körperschaften ist nichts zu prüfen"))
+                ref.unreadable.add(name)
+            continue
+        try:
+            raw = load_mapping(path, display)
+        except YamlProblem as exc:
+            problems.append(exc.problem)
+            ref.unreadable.add(name)
+            continue
+        problems.extend(textchecks.glyph_problems(raw, path, display))
+        adapter = TypeAdapter(dict[str, model])  # type: ignore[valid-type]
+        try:
+            setattr(ref, name, adapter.validate_python(raw))
+        except ValidationError as exc:
+            problems.extend(_ref_problems(exc, path, display, model))
+            valid = {}
+            for key, value in raw.items():
+                with contextlib.suppress(ValidationError):
+                    valid[key] = model.model_validate(value)
+            setattr(ref, name, valid)
+            ref.invalid[name] = {str(key) for key in raw if key not in valid}
+        problems.extend(textchecks.markdown_problems(getattr(ref, name), path, display))
+    problems.extend(checks.check_refdata(ref, root, layout_names(root)))
+    return ref, problems
+
+
+def _ref_problems(exc: ValidationError, path: Path, display: str, model: type[BaseModel]) -> list[Problem]:
+    problems = []
+    for err in without_misspelt_missing(exc, model):
+        loc = tuple(err["loc"])
+        line, col = locate(path, loc)
+        allowed = list(model.model_fields) if err["type"] == "extra_forbidden" else []
+        problems.append(Problem(display, line, col, field_path(loc, err["type"] == "invalid_key"),
+                                translate(err, allowed)))
+    return problems
+
+
+# --- records ----------------------------------------------------------------------------------
+
+
+def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
+    """Record files: the given files, the YAML files below given folders, or all of vorlagen/."""
+    targets = list(paths) if paths else [root / RECORD_DIR]
+    found: set[str] = set()
+    for target in targets:
+        if target.is_dir():
+            # not only regular files: a FIFO or device named *.yaml is refused when read, not skipped
+            # and a folder named *.yaml is refused too (a record is expected there)
+            for folder, dirs, files in os.walk(target.absolute()):
+                found.update(os.path.join(folder, f) for f in [*files, *dirs]
+                             if f.endswith((".yaml", ".yml")) and f not in (".yaml", ".yml"))
+        elif target.exists():
+            found.add(str(target.absolute()))
+        else:
+            raise UserError(f"{display_path(target)}: Datei oder Ordner nicht gefunden")
+    return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
+
+
+Checked = tuple[str, Vorlage | None, list[Problem], list[Problem], tuple[str, str] | None]
+"""display path, the record if valid, its problems, its warnings, and for a record without problems
+(when the cache is on) the digest of its text and its values as JSON, to be kept"""
+
+
+def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Checked:
+    display = display_path(path)
+    try:
+        raw, text = load_mapping_text(path, display)
+    except YamlProblem as exc:
+        return display, None, [exc.problem], [], None
+
+    def located(found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
+        return [Problem(display, *locate(path, loc, text), field_path(loc), msg) for loc, msg in found]
+
+    raw, lifted = checks.lift_typed_placeholders(raw)
+    try:
+        vorlage = Vorlage.model_validate(raw)
+    except ValidationError as exc:
+        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], None
+    problems = located(lifted + checks.check_record(vorlage, path, root, ref, text))
+    problems += textchecks.record_problems(raw, vorlage, path, display, text)
+    kept = (digest(text.encode("utf-8")), json.dumps(raw)) if keep and not problems else None
+    return display, vorlage, problems, located(checks.record_warnings(vorlage)), kept
+
+
+_WORKER: dict[str, Any] = {}
+
+
+def _worker_init(root: Path, ref: RefData, keep: bool) -> None:
+    _WORKER.update(root=root, ref=ref, keep=keep)
+
+
+def _worker_check(paths: list[Path]) -> list[Checked]:
+    return [_check_one(p, _WORKER["root"], _WORKER["ref"], _WORKER["keep"]) for p in paths]
+
+
+def _pool_context() -> BaseContext | None:
+    """fork where it is safe and cheap (Linux, no other threads): workers start at once, with
+    everything imported and the reference data in memory; else the platform's default."""
+    if sys.platform.startswith("linux") and threading.active_count() == 1:
+        return multiprocessing.get_context("fork")
+    return None
+
+
+def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: bool) -> list[Checked]:
+    if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
+        return [_check_one(p, root, ref, keep) for p in paths]
+    # Small chunks let the results stream back while the workers still read; the pool gets one
+    # worker per core, and this process unpickles the results in between.
+    size = max(50, len(paths) // (jobs * 8))
+    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
+    with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_worker_init,
+                             initargs=(root, ref, keep)) as pool:
+        return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
+
+
+def _stat(path: Path) -> os.stat_result | None:
+    try:
+        return path.stat()
+    except OSError:
+        return None
+
+
+def _kept(path: Path, cache: CheckCache) -> tuple[Entry, str, str, int] | None:
+    """The kept entry of an unchanged record with its digest, the file's stamp now and the time it
+    was taken, or None. A file whose stamp is the kept one is not read again; any other is read and
+    its digest compared."""
+    known = cache.known(path)
+    if known is None:
+        return None  # nothing kept: read once, by the fresh check
+    begin = time.time_ns()
+    st = _stat(path)
+    if st is None or not stat.S_ISREG(st.st_mode) or st.st_size > MAX_BYTES:
+        return None  # a FIFO, device or huge file is refused by the fresh check, never read here
+    stamp = file_stamp(st, begin)
+    if stamp != "-" and stamp == known[1]:
+        sha = known[0]
+    else:
+        try:
+            sha = digest(path.read_bytes().removeprefix(b"\xef\xbb\xbf"))
+        except OSError:
+            return None
+    entry = cache.lookup(path, sha)
+    return None if entry is None else (entry, sha, stamp, begin)
+
+
+def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
+    """The kept result of an unchanged record, or None (then it is read and checked afresh)."""
+    kept = _kept(path, cache)
+    if kept is None:
+        return None
+    entry, sha, stamp, begin = kept
+    known = cache.known(path) or ("", "")
+    try:
+        vorlage = Vorlage.model_validate_json(entry.raw_json)  # as from the file: same values
+    except ValidationError:
+        return None
+    if anlagen_stamp([a.datei for a in vorlage.anlagen], path) != entry.anlagen:
+        return None
+    if stamp != known[1]:  # same bytes, new stamp (touched, checked out again): keep the new one
+        cache.store(path, sha, entry.raw_json, [a.datei for a in vorlage.anlagen], entry.warnings,
+                    stamp if file_stamp(_stat(path), begin) == stamp else "-")
+    display = display_path(path)
+    return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], None
+
+
+def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
+    """Every record's own checks: from the cache where nothing changed, else afresh (and kept, with
+    the stamp its file had before it was read, if it still has it)."""
+    kept = {i: c for i, p in enumerate(paths) if (c := _from_cache(p, cache)) is not None} if cache.file else {}
+    todo = [i for i in range(len(paths)) if i not in kept]
+    begin = time.time_ns()
+    before = {i: _stat(paths[i]) for i in todo} if cache.file else {}
+    fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, keep=cache.file is not None)
+    for i, checked in zip(todo, fresh, strict=True):
+        if checked[4] is not None and checked[1] is not None:
+            stamp = file_stamp(before[i], begin)
+            stamp = stamp if file_stamp(_stat(paths[i]), begin) == stamp else "-"  # unchanged while read
+            cache.store(paths[i], *checked[4], [a.datei for a in checked[1].anlagen],
+                        [(w.line, w.col, w.field, w.message) for w in checked[3]], stamp)
+        kept[i] = checked
+    return [kept[i] for i in range(len(paths))]
+
+
+def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None,
+                 sitzungen: Iterable[Path] | None = None) -> Project:
+    """Load reference data, records and Sitzungen, check everything, raise ValidationFailed on any
+    problem.
+
+    ``paths`` selects Drucksachen and/or Sitzungen (files or folders; files below sitzungen/ are
+    Sitzungen). ``sitzungen`` names Sitzung files wherever they are. Sitzungen are checked against
+    all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen.
+    """
+    root = _project_root(root)
+    ref, problems = load_refdata(root)  # 1. reference data (data/)
+    record_paths, sitzung_paths = _selection(root, paths, sitzungen)  # 2. selection
+    selected = discover(root, record_paths)
+    cache = _check_cache(root)  # 3. check cache
+    results = _check_records(selected, root, ref, jobs, cache, whole=record_paths is None)  # 4. per record
+    records, warnings = _valid_records(selected, results, problems)
+    betreffs, status = _check_across(root, ref, records, selected, record_paths, problems, cache)  # 5. cross checks
+    loaded = _load_sitzungen(root, records, ref, sitzung_paths, problems)  # 6. Sitzungen
+    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
+    project.warnings.extend(warnings)
+    project.warnings.extend(checks.check_public_part(loaded, records))
+    _check_niederschriften(project, problems)  # 7. Niederschriften
+    if problems:
+        raise ValidationFailed(problems, project.warnings)
+    _derive_results(project)  # 8. derived results
+    return project
+
+
+def _project_root(root: Path) -> Path:
+    root = root.absolute()
+    if not (root / DATA_DIR).is_dir():
+        raise UserError(f"{root}: kein vorlagengen-Projekt (Ordner „{DATA_DIR}/“ fehlt)")
+    return root
+
+
+def _check_cache(root: Path) -> CheckCache:
+    """The verdicts of earlier runs, by file content (pruefcache.py)."""
+    return CheckCache.open(root)
+
+
+def _check_records(selected: list[Path], root: Path, ref: RefData, jobs: int | None, cache: CheckCache, *,
+                   whole: bool) -> list[Checked]:
+    """Every selected record checked on its own (through the cache); the cache keeps only the
+    project's records after a run over all of them."""
+    results = _check_all(selected, root, ref, jobs or os.cpu_count() or 1, cache)
+    if whole:
+        cache.keep_only(selected)
+    cache.save()
+    return results
+
+
+def _valid_records(selected: list[Path], results: list[Checked], problems: list[Problem]
+                   ) -> tuple[list[Record], list[Problem]]:
+    """The records without problems; the problems and warnings of all."""
+    records = [Record(p, d, v) for p, (d, v, _, _, _) in zip(selected, results, strict=False) if v is not None]
+    warnings = []
+    for _, _, found, warned, _ in results:
+        problems.extend(found)
+        warnings.extend(warned)
+    return records, warnings
+
+
+def _check_across(root: Path, ref: RefData, records: list[Record], selected: list[Path],
+                  record_paths: list[Path] | None, problems: list[Problem], cache: CheckCache
+                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool]]:
+    """Checks between records; they see every record of the project, even when only some were
+    selected. Returns each Drucksache's Betreff and whether it is public (Altbestand included)."""
+    betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
+    status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
+    others = _other_numbers(root, set(selected), betreffs, status, cache) if record_paths else []
+    betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
+    status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
+    problems.extend(checks.check_across(records, others, ref))
+    return betreffs, status
+
+
+def _load_sitzungen(root: Path, records: list[Record], ref: RefData, sitzung_paths: list[Path] | None,
+                    problems: list[Problem]) -> list[SitzungRecord]:
+    loaded, found = load_sitzungen(root, records, ref, sitzung_paths)
+    problems.extend(found)
+    return loaded
+
+
+def _check_niederschriften(project: Project, problems: list[Problem]) -> None:
+    """The Niederschriften, once everything they refer to is valid."""
+    if not problems:
+        problems.extend(check_niederschriften(project, dt.date.today()))
+
+
+def _derive_results(project: Project) -> None:
+    """Each Drucksache's results from the Niederschriften: every Niederschrift of the project counts,
+    also for a run that selected only some files."""
+    others = quiet_sitzungen(project.root, project.ref, {s.path for s in project.sitzungen})
+    project.ergebnisse = {**results_of(others, project.ref), **results_of(project.sitzungen, project.ref)}
+    project.nichtoeffentlich_beraten = nichtoeffentliche_beratungen([*project.sitzungen, *others], project.ref)
+    derive_results(project)
+    derive_agenda(project)
+
+
+def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Path] | None
+               ) -> tuple[list[Path] | None, list[Path] | None]:
+    """Which record paths to load (None: all) and which Sitzung files (None: all, [] none)."""
+    if sitzungen is not None:
+        sitzungen = list(sitzungen)
+        sitzung_paths = sorted({q.absolute() for p in sitzungen
+                                for q in ([p] if p.is_file() else discover_sitzungen(root, p))})
+        missing = [p for p in sitzungen if not p.exists()]
+        if missing:
+            raise UserError(f"{missing[0]}: Datei oder Ordner nicht gefunden")
+        return (list(paths) or None) if paths else None, sitzung_paths
+    data_dir = root / DATA_DIR
+    given = [p.absolute() for p in paths or []]
+    # data/ is no record: it is checked with every run, so "validate data/" checks the whole project
+    chosen = [p for p in given if p != data_dir and data_dir not in p.parents]
+    if not chosen:
+        return None, None
+    sitzung_dir = root / SITZUNG_DIR
+    in_sitzungen = [p for p in chosen if p == sitzung_dir or sitzung_dir in p.parents]
+    records = [p for p in chosen if p not in in_sitzungen]
+    if not in_sitzungen:
+        return records, []
+    found = sorted({q for p in in_sitzungen for q in ([p] if p.is_file() else discover_sitzungen(root, p))})
+    return records or None, found  # Sitzungen alone need every Drucksache
+
+
+def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
+                   status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None
+                   ) -> list[tuple[str, str, str]]:
+    """(koerperschaft, nummer, display) of the records that were not selected, read leniently (an
+    unchanged one from the check cache, without parsing its YAML); their Betreff goes into
+    ``betreffs`` and whether they are public into ``status`` when given."""
+    out = []
+    for path in discover(root):
+        if path in selected:
+            continue
+        kept = _kept(path, cache) if cache is not None and cache.file is not None else None
+        try:
+            raw = json.loads(kept[0].raw_json) if kept else load_mapping(path, display_path(path))
+        except (YamlProblem, ValueError):
+            continue
+        if not isinstance(raw, dict):
+            continue
+        if isinstance(raw.get("nummer"), str) and isinstance(raw.get("koerperschaft"), str):
+            out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))
+            if betreffs is not None and isinstance(raw.get("betreff"), str):
+                betreffs[(raw["koerperschaft"], raw["nummer"])] = raw["betreff"]
+            if status is not None:
+                status[(raw["koerperschaft"], raw["nummer"])] = raw.get("status") == "öffentlich"
+    return out

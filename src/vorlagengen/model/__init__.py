@@ -1,0 +1,1 @@
+"""The records' types: Drucksache, Niederschrift, loaded records and the project."""

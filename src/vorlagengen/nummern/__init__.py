@@ -1,0 +1,1 @@
+"""Numbers: Drucksachen-Nummern (schema, formen) and TOP-Nummern (top)."""

@@ -1,0 +1,1 @@
+"""The public projection: what may be published, Schwärzungen applied."""
