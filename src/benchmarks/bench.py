@@ -410,7 +410,7 @@ def summary(results: dict[str, Any]) -> None:
 
 
 if __name__ == "__main__":
-    # The bench_* modules import vorlagengen.bench; run that module's main, not this __main__ copy,
+    # The bench_* modules import benchmarks.bench; run that module's main, not this __main__ copy,
     # so that they see the options given here (one OPTIONS, not two).
     from benchmarks.bench import main as _main
 
