@@ -53,7 +53,7 @@ def full_disk(monkeypatch: pytest.MonkeyPatch) -> None:
     def no_space(src: object, dst: object) -> None:
         raise OSError(errno.ENOSPC, "No space left on device", str(dst))
 
-    monkeypatch.setattr(vorlagengen.writing.os, "replace", no_space)
+    monkeypatch.setattr(vorlagengen.documents.writing.os, "replace", no_space)
 
 
 def files(folder: Path) -> dict[str, bytes]:
