@@ -94,12 +94,31 @@ def every_pdf(tmp_path_factory: pytest.TempPathFactory, korpus: Project) -> list
 
 def test_corpus_is_large_and_names_its_sources(korpus: Project) -> None:
     bodies = {r.vorlage.koerperschaft for r in korpus.records}
-    assert len(korpus.records) >= 18 and len(bodies) >= 15
+    assert len(korpus.records) >= 30 and len(bodies) >= 20
     assert not bodies & {"wandsbek", "segeberg", "rostock", "saarbruecken", "lueneburg"}
     for record in korpus.records:
         head = record.path.read_text(encoding="utf-8").split("\nnummer:")[0]
         assert re.search(r"# Quelle: .+\n# .*https?://", head) or re.search(r"# Quelle: .*https?://", head), \
             record.display
+
+
+def test_corpus_covers_the_systems_layouts_and_kinds_of_bodies(korpus: Project) -> None:
+    """Issue 22: ALLRIS classic and 4, SessionNet, SD.NET; every layout; a Kreistag, an Ortsbeirat (or
+    Ortschaftsrat / Bezirksvertretung), a Magistrat and a city-state parliament, each with a record."""
+    ref = korpus.ref
+    bodies = {r.vorlage.koerperschaft for r in korpus.records}
+    systems = [ref.koerperschaften[k].system or "" for k in bodies]
+    for system in ("ALLRIS net", "ALLRIS 4", "SessionNet", "SD.NET"):
+        assert any(system in s for s in systems), system
+    assert {ref.koerperschaften[k].layout for k in bodies} == set(LAYOUTS)
+    kinds = [ref.koerperschaften[k].name for k in bodies]
+    assert len([n for n in kinds if n.startswith(("Kreis ", "Landkreis "))]) >= 2
+    assert len([n for n in kinds if "Bürgerschaft" in n]) >= 2  # Hamburg and Bremen
+    gremien = {ref.gremien[s.gremium].name for r in korpus.records for s in r.vorlage.beratungsfolge}
+    assert any(n.startswith(("Ortsbeirat", "Ortschaftsrat", "Bezirksvertretung")) for n in gremien)
+    magistrat = [r for r in korpus.records
+                 if "Magistrat" in ref.koerperschaften[r.vorlage.koerperschaft].art_bezeichnung.get(r.vorlage.art, "")]
+    assert len(magistrat) >= 2
 
 
 def test_corpus_uses_the_new_features(korpus: Project) -> None:

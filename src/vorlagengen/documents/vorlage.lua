@@ -301,26 +301,35 @@ end
 -- switch off: quotes are set before pandoc). Keep the character the text holds.
 local APOSTROPH = "\u{2019}"
 
-local function apostrophe(s)
-  if not is_typst or not s.text:find(APOSTROPH, 1, true) then
+-- typst turns a hyphen before a digit into a minus sign („-12-“ → „−12-“, „(-3)“ → „(−3)“); the
+-- DOCX keeps the hyphen. Escaped („\-“) typst keeps it too: the character the author typed.
+local function typst_str(s)
+  if not is_typst or (not s.text:find(APOSTROPH, 1, true) and not s.text:find("%-%d")) then
     return nil
   end
   local out = {}
-  local pos = 1
-  while true do
-    local a, b = s.text:find(APOSTROPH, pos, true)
-    if not a then
-      break
+  local pos, from = 1, 1
+  local function flush(upto)
+    if upto >= from then
+      table.insert(out, pandoc.Str(s.text:sub(from, upto)))
     end
-    if a > pos then
-      table.insert(out, pandoc.Str(s.text:sub(pos, a - 1)))
+  end
+  while pos <= #s.text do
+    if s.text:sub(pos, pos + #APOSTROPH - 1) == APOSTROPH then
+      flush(pos - 1)
+      table.insert(out, pandoc.RawInline("typst", APOSTROPH))
+      pos = pos + #APOSTROPH
+      from = pos
+    elseif s.text:sub(pos, pos) == "-" and s.text:sub(pos + 1, pos + 1):match("%d") then
+      flush(pos - 1)
+      table.insert(out, pandoc.RawInline("typst", "\\-"))
+      pos = pos + 1
+      from = pos
+    else
+      pos = pos + 1
     end
-    table.insert(out, pandoc.RawInline("typst", APOSTROPH))
-    pos = b + 1
   end
-  if pos <= #s.text then
-    table.insert(out, pandoc.Str(s.text:sub(pos)))
-  end
+  flush(#s.text)
   return out
 end
 
@@ -432,6 +441,6 @@ return {
   { Meta = meta },
   { Image = Image, Span = Span, Link = inert, Header = Header, Code = inert, CodeBlock = inert,
     Underline = content_only, SmallCaps = content_only },
-  { Quoted = Quoted, Table = Table, Str = apostrophe },
+  { Quoted = Quoted, Table = Table, Str = typst_str },
   { Div = Div },
 }
