@@ -426,7 +426,8 @@ def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt
     return out
 
 
-_SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"), ("Bekanntmachung-Nachtrag.pdf", "Nachtrag zur Bekanntmachung"),
+_SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"),
+                  ("Bekanntmachung-Nachtrag.pdf", "Nachtrag zur Bekanntmachung"),
                   ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe"),
                   ("Niederschrift-oeffentlich.pdf", "Niederschrift"), ("Niederschrift.pdf", "Niederschrift"))
 
