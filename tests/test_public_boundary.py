@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leak_support import NR_OEFF, M, find_markers, make_leak_project, norm
+from leak_support import NR_NOE2, NR_OEFF, M, find_markers, make_leak_project, norm
 from render_support import pdf_pages
 from vorlagengen.cli import cli
 
@@ -357,3 +357,28 @@ def test_a_top_moved_into_the_public_part_is_published_and_nothing_of_those_that
     internal = norm(" ".join(pdf_pages(root / f"build/intern/sitzungen/{SLUG}/Niederschrift-oeffentlicher-Teil.pdf")))
     assert norm("N 4 Radwegebau") in internal and norm("Verlegungsweg") in internal
     assert norm(M["NoeNsBeschluss"]) not in internal
+
+
+def test_a_sub_item_moved_into_the_public_part_leaves_its_non_public_parent_behind(tmp_path: Path) -> None:
+    """N 3.3, a sub-item of the non-public N 3 („Personal …“), is moved into the public part: it is
+    published on its own, and nothing of N 3, its title or its other sub-items reaches a public file."""
+    root = make_leak_project(tmp_path / "p")
+    _edit(root / "sitzungen/sga.yaml", f'        - drucksache: "{NR_NOE2}"\n',
+          f'        - drucksache: "{NR_NOE2}"\n        - titel: Vorstellung des Verlegungsbeispiels\n')
+    _edit(root / "sitzungen/sga.niederschrift.yaml", '  - top: "N 3.2"\n',
+          '  - top: "N 3.3"\n    verlegt: oeffentlich\n    ergebnis: zur Kenntnis genommen\n  - top: "N 3.2"\n')
+    from vorlagengen.load.project import load_project
+    from vorlagengen.public.projection import public_project
+
+    public = public_project(load_project(root))
+    (srec,) = public.sitzungen
+    assert [(e.nummer, e.oeffentlich, e.oeffentlich_beraten) for e in srec.all_tops() if not e.oeffentlich] == [
+        ("N 3.3", False, True)]
+    for command in ("validate", "niederschrift", "site"):
+        _run(root, command)
+    out = root / "build/oeffentlich"
+    assert find_markers(out) == {}
+    niederschrift = norm(" ".join(pdf_pages(out / f"sitzungen/{SLUG}/Niederschrift.pdf")))
+    assert norm("N 3.3 Vorstellung des Verlegungsbeispiels") in niederschrift
+    page = (out / f"site/sitzungen/{SLUG}.html").read_text(encoding="utf-8")
+    assert "Vorstellung des Verlegungsbeispiels" in page
