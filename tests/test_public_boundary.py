@@ -13,7 +13,7 @@ from pathlib import Path
 import pytest
 from click.testing import CliRunner
 
-from leak_support import NR_OEFF, find_markers, make_leak_project, norm
+from leak_support import NR_NOE2, NR_OEFF, M, find_markers, make_leak_project, norm
 from render_support import pdf_pages
 from vorlagengen.cli import cli
 
@@ -295,7 +295,9 @@ def test_hinweis_dazu_and_abgesetzt_stay_public(tmp_path: Path) -> None:
     folder = root / f"build/oeffentlich/sitzungen/{SLUG}"
     bekanntmachung = " ".join(" ".join(pdf_pages(folder / "Bekanntmachung.pdf")).split())
     assert "Ortstermin vorher" in bekanntmachung and "VO/9004/19" in bekanntmachung
-    assert "abgesetzt" in bekanntmachung
+    # withdrawn after the Bekanntmachung went out: its Nachtrag says so, the Bekanntmachung stays as published
+    assert "abgesetzt" not in bekanntmachung
+    assert "abgesetzt" in " ".join(pdf_pages(folder / "Bekanntmachung-Nachtrag.pdf"))
     assert "Die Beratung des nichtöffentlichen Teils ist nicht öffentlich." not in bekanntmachung
     mappe = norm(" ".join(pdf_pages(folder / "Sitzungsmappe-oeffentlich.pdf")))
     assert norm("Ortstermin vorher") in mappe and norm("Ergänzung zum Radweg") in mappe
@@ -316,3 +318,67 @@ def test_a_build_of_the_single_drucksache_hides_the_non_public_result_too(tmp_pa
     assert "radwegebau" in pdf and "abgelehnt" not in pdf and "nein4" not in pdf
     internal = norm(" ".join(pdf_pages(root / "build/intern/vorlagen/lueneburg/VO-9004-19.pdf")))
     assert "abgelehnt" in internal
+
+
+# --- a TOP moved into the public part during the session --------------------------------------------
+
+
+def test_a_top_moved_into_the_public_part_is_published_and_nothing_of_those_that_stayed(tmp_path: Path) -> None:
+    """N 4 (a public Drucksache on the non-public part) is moved into the public part by a decision on
+    the agenda: the public Niederschrift, the Drucksache's public Beratungsfolge and
+    the website show it with its result; the Bekanntmachung and the public Mappe, published before the
+    session, do not; no marker of the TOPs that stayed non-public reaches any public file (the
+    Beschlusskontrolle and the search index included), and ``leckpruefung`` finds nothing."""
+    root = make_leak_project(tmp_path / "p")
+    _public_on_non_public_part(root)
+    _edit(root / "sitzungen/sga.niederschrift.yaml", '  - top: "N 4"\n',
+          '  - top: "N 4"\n    verlegt: oeffentlich\n    inhalt: Die Verwaltung erläutert den Verlegungsweg.\n'
+          '    beschluss: Der Ausschuss lehnt den Bau der Radwegschleife ab.\n')
+    for command in ("validate", "build", "sitzung", "niederschrift", "beschluesse", "site"):
+        _run(root, command)
+    public = root / "build/oeffentlich"
+    assert find_markers(public) == {}
+    code, log = _invoke(root, "leckpruefung")
+    assert code == 0 and "nichts Nichtöffentliches gefunden" in log, log
+    folder = public / "sitzungen" / SLUG
+    niederschrift = norm(" ".join(pdf_pages(folder / "Niederschrift.pdf")))
+    # the fixture's profile publishes the minimal form: no Beratung, but the Beschluss and its vote
+    assert norm("TOP N 4 Radwegebau Ortsmitte") in niederschrift and norm("Radwegschleife") in niederschrift
+    assert norm("Ergebnis: abgelehnt Abstimmung: Ja 1, Nein 4") in niederschrift
+    drucksache = norm(" ".join(pdf_pages(public / "vorlagen/lueneburg/VO-9004-19.pdf")))
+    assert "abgelehnt" in drucksache and "n4" in drucksache
+    page = (public / "site/drucksachen/lueneburg/vo-9004-19.html").read_text(encoding="utf-8")
+    assert "abgelehnt" in page
+    sitzung = (public / f"site/sitzungen/{SLUG}.html").read_text(encoding="utf-8")
+    assert "Radwegebau Ortsmitte" in sitzung and "abgelehnt" in sitzung
+    for name in ("Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"):
+        assert "radwegebau" not in norm(" ".join(pdf_pages(folder / name))), name
+    # the TOP that stayed non-public keeps its result internal
+    internal = norm(" ".join(pdf_pages(root / f"build/intern/sitzungen/{SLUG}/Niederschrift-oeffentlicher-Teil.pdf")))
+    assert norm("N 4 Radwegebau") in internal and norm("Verlegungsweg") in internal
+    assert norm(M["NoeNsBeschluss"]) not in internal
+
+
+def test_a_sub_item_moved_into_the_public_part_leaves_its_non_public_parent_behind(tmp_path: Path) -> None:
+    """N 3.3, a sub-item of the non-public N 3 („Personal …“), is moved into the public part: it is
+    published on its own, and nothing of N 3, its title or its other sub-items reaches a public file."""
+    root = make_leak_project(tmp_path / "p")
+    _edit(root / "sitzungen/sga.yaml", f'        - drucksache: "{NR_NOE2}"\n',
+          f'        - drucksache: "{NR_NOE2}"\n        - titel: Vorstellung des Verlegungsbeispiels\n')
+    _edit(root / "sitzungen/sga.niederschrift.yaml", '  - top: "N 3.2"\n',
+          '  - top: "N 3.3"\n    verlegt: oeffentlich\n    ergebnis: zur Kenntnis genommen\n  - top: "N 3.2"\n')
+    from vorlagengen.load.project import load_project
+    from vorlagengen.public.projection import public_project
+
+    public = public_project(load_project(root))
+    (srec,) = public.sitzungen
+    assert [(e.nummer, e.oeffentlich, e.oeffentlich_beraten) for e in srec.all_tops() if not e.oeffentlich] == [
+        ("N 3.3", False, True)]
+    for command in ("validate", "niederschrift", "site"):
+        _run(root, command)
+    out = root / "build/oeffentlich"
+    assert find_markers(out) == {}
+    niederschrift = norm(" ".join(pdf_pages(out / f"sitzungen/{SLUG}/Niederschrift.pdf")))
+    assert norm("N 3.3 Vorstellung des Verlegungsbeispiels") in niederschrift
+    page = (out / f"site/sitzungen/{SLUG}.html").read_text(encoding="utf-8")
+    assert "Vorstellung des Verlegungsbeispiels" in page

@@ -387,8 +387,9 @@ def test_demo_sitzungen_build_all_files(tmp_path):
     result = CliRunner().invoke(cli, ["--projekt", str(REPO), "-q", "sitzung", "-o", str(tmp_path)])
     assert result.exit_code == 0, result.output
     for slug in ("wandsbek-jha-2011-05-11", "lueneburg-sga-2019-04-04"):
+        # both have public items added after the Einladung: the Bekanntmachung has its Nachtrag
         assert sorted(p.name for p in (tmp_path / "oeffentlich/sitzungen" / slug).iterdir()) == [
-            "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"]
+            "Bekanntmachung-Nachtrag.pdf", "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf"]
         folder = tmp_path / "intern/sitzungen" / slug
         assert sorted(p.name for p in folder.iterdir()) == [
             "Einladung.docx", "Einladung.pdf", "Nachtrag.docx", "Nachtrag.pdf", "Sitzungsmappe-vollstaendig.pdf"]

@@ -398,4 +398,39 @@ def test_every_sitzung_of_the_corpus_builds(tmp_path):
             assert_einladung_docx_matches_pdf(folder)
             for mappe in [*folder.glob("Sitzungsmappe-*.pdf"), *public.glob("Sitzungsmappe-*.pdf")]:
                 assert_no_bare_pages(mappe)
-    assert built >= 6
+    assert built >= 15
+
+
+def test_the_corpus_of_sessions_has_its_sources_and_every_niederschrift_builds(tmp_path):
+    """beispiele/tagesordnungen: at least 15 real agendas of at least 10 bodies and 5 real
+    Niederschriften (public parts) of at least 4 bodies, each file naming its source at the top; every
+    Niederschrift validates and builds its public form, which shows what the record transcribes."""
+    project = REPO / "beispiele" / "tagesordnungen"
+    sitzungen = sorted(project.glob("sitzungen/*.yaml"))
+    agendas = [p for p in sitzungen if not p.name.endswith(".niederschrift.yaml")]
+    minutes = [p for p in sitzungen if p.name.endswith(".niederschrift.yaml")]
+    for path in sitzungen:
+        head = path.read_text(encoding="utf-8").split("\n", 3)[1]
+        assert head.startswith("# Quelle: ") and ("http" in head or "OParl" in head), path.name
+    loaded = load_project(project)
+    bodies = {s.sitzung.gremium for s in loaded.sitzungen}
+    with_minutes = [s for s in loaded.sitzungen if s.niederschrift is not None]
+    assert len(agendas) >= 15 and len(bodies) >= 10, (len(agendas), bodies)
+    assert len(minutes) >= 5 and len({s.sitzung.gremium for s in with_minutes}) >= 4
+    result = CliRunner().invoke(cli, ["--projekt", str(project), "-q", "niederschrift", "-o", str(tmp_path)])
+    assert result.exit_code == 0, result.output
+    for srec in with_minutes:
+        pdf = tmp_path / "oeffentlich" / "sitzungen" / srec.slug / "Niederschrift.pdf"
+        text = " ".join(" ".join(pdf_pages(pdf)).split())
+        n = srec.niederschrift
+        assert n is not None
+        for t in n.anwesenheit:  # every member named in the source stands in the published minutes
+            person = loaded.ref.personen[t.person]
+            assert person.nachname in text, (srec.slug, person.nachname)
+        for top in n.tops:  # and every text transcribed
+            assert " ".join((top.inhalt or "").split())[:60] in text, (srec.slug, top.top)
+    fuhlenhagen = " ".join(" ".join(pdf_pages(
+        tmp_path / "oeffentlich/sitzungen/fuhlenhagen-gv-2009-08-20/Niederschrift.pdf")).split())
+    assert "TOP 7. Haushaltsüberschreitungen Die in der Anlage aufgeführten Haushaltsüberschreitungen wurden " \
+           "genehmigt. Ergebnis: ungeändert beschlossen Abstimmung: Ja 5, Nein 0, Enthaltung 0" in fuhlenhagen
+    assert "TOP 15. Anfragen und Mitteilungen" in fuhlenhagen and "nichtöffentlich, Titel" not in fuhlenhagen

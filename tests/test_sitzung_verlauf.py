@@ -20,6 +20,7 @@ from test_sitzung_formen import build, lueneburg, table_rows
 from vorlagengen.checks.sitzverteilung import spannen
 from vorlagengen.checks.votes import Stimmen, stimmen
 from vorlagengen.cli import cli
+from vorlagengen.documents.sitzung import build_sitzung
 from vorlagengen.documents.sitzung.niederschrift import auszug_contexts, kontroll_zeilen
 from vorlagengen.documents.sitzung.protokoll import build_niederschrift, file_part
 from vorlagengen.load.project import load_project
@@ -95,6 +96,40 @@ def test_the_einladung_as_sent_is_rebuilt_byte_for_byte_after_changes(tmp_path, 
                                                      ("Ö 4", "Dritter Punkt (abgesetzt)")]
     text = " ".join(" ".join(pdf_pages(second / "Nachtrag.pdf")).split())
     assert "wird wie folgt geändert" in text and "Nachtrag vom 29.03.2019 zur Einladung vom 22.03.2019" in text
+
+
+def test_the_bekanntmachung_as_published_is_rebuilt_byte_for_byte_after_changes(tmp_path, monkeypatch):
+    """Public and non-public items added by Nachtrag, a withdrawn item and a new commit time change the
+    Nachträge, never the Bekanntmachung as published; the public changes go out in a public Nachtrag zur
+    Bekanntmachung in the public tree, which names nothing of the non-public part."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1553000000")
+    sent = "    - titel: Erster Punkt\n    - titel: Zweiter Punkt\n    - titel: Dritter Punkt"
+    root = lueneburg(tmp_path, sent)
+    first = build(root)
+    published = (first / "Bekanntmachung.pdf").read_bytes()
+    assert not (first / "Bekanntmachung-Nachtrag.pdf").exists()
+    changed = ("    - titel: Erster Punkt\n    - titel: Zweiter Punkt\n"
+               '    - titel: Nachgereichter Punkt\n      nummer: "Ö 3a"\n      nachtrag: Nachtrag\n'
+               "    - titel: Dritter Punkt\n      abgesetzt: ja")
+    path = root / "sitzungen" / "s.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(sent, changed)
+                    .replace("    - titel: Personalien", "    - titel: Personalien\n    - titel: Geheimsache Zander\n"
+                             "      nachtrag: Tischvorlage")
+                    .replace("einladungsdatum: 2019-03-22", "einladungsdatum: 2019-03-22\nnachtragsdatum: 2019-03-29"),
+                    encoding="utf-8")
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1555000000")  # a later commit
+    assert validate(root)[0] == 0
+    project = load_project(root, None, sitzungen=[root / "sitzungen"])
+    result = build_sitzung(project, project.sitzungen[0], root / "build")
+    assert (result.folder / "Bekanntmachung.pdf").read_bytes() == published
+    nachtrag = result.folder / "Bekanntmachung-Nachtrag.pdf"
+    text = " ".join(" ".join(pdf_pages(nachtrag)).split())
+    assert "Ö 3a Nachgereichter Punkt (Nachtrag)" in text and "Ö 4 Dritter Punkt (abgesetzt)" in text, text
+    assert "Nachtrag vom 29.03.2019 zur Bekanntmachung vom 22.03.2019" in text
+    assert "Geheimsache" not in text and "Zander" not in nachtrag.read_bytes().decode("latin-1")
+    # the internal Nachtrag names both
+    intern = " ".join(" ".join(pdf_pages(result.internal_folder / "Nachtrag.pdf")).split())
+    assert "Geheimsache Zander" in intern and "Nachgereichter Punkt" in intern
 
 
 def test_einladung_words_no_repeated_number_no_status_and_no_gremium_phrase(tmp_path):

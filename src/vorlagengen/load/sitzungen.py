@@ -275,8 +275,9 @@ def quiet_sitzungen(root: Path, ref: RefData, skip: set[Path]) -> list[SitzungRe
 
 def nichtoeffentliche_beratungen(sitzungen: list[SitzungRecord], ref: RefData
                                  ) -> set[tuple[str, str, str, dt.date]]:
-    """(body, Nr., Gremium, Sitzungsdatum) of each Drucksache on a TOP of a non-public part, or of a
-    public one that the session moved into the non-public part (its Niederschrift's ``verlegt``)."""
+    """(body, Nr., Gremium, Sitzungsdatum) of each Drucksache on a TOP discussed in non-public session:
+    one of the non-public part, unless the session moved it into the public part, or a public one the
+    session moved into the non-public part (its Niederschrift's ``verlegt``)."""
     out: set[tuple[str, str, str, dt.date]] = set()
     for srec in sitzungen:
         gremium = ref.gremien.get(srec.sitzung.gremium)
@@ -285,7 +286,8 @@ def nichtoeffentliche_beratungen(sitzungen: list[SitzungRecord], ref: RefData
         n = srec.niederschrift
         moved = {t.top: t.verlegt for t in n.tops if t.verlegt} if n is not None else {}
         for e in srec.all_tops():
-            if e.oeffentlich and moved.get(e.nummer, e.verlegt or "oeffentlich") == "oeffentlich":
+            verlegt = moved.get(e.nummer, e.verlegt)
+            if (verlegt == "oeffentlich") if verlegt else e.oeffentlich:
                 continue
             out.update((gremium.koerperschaft, nr, srec.sitzung.gremium, srec.sitzung.datum)
                        for nr in (e.drucksache, *e.dazu_nummern) if nr)
@@ -329,10 +331,12 @@ def derive_agenda(project: Project) -> None:
             if found is not None:
                 entry, sitzung = found
                 update: dict[str, object] = {}
-                if step.top is None and (entry.oeffentlich or not step.oeffentlich):
+                if step.top is None and (entry.oeffentlich_beraten or not step.oeffentlich):
                     update["top"] = entry.nummer
                 if entry.verlegt == "nichtoeffentlich" and step.oeffentlich:
                     update["oeffentlich"] = False  # moved in the session: its result is not published
+                if entry.verlegt == "oeffentlich" and not step.oeffentlich:
+                    update["oeffentlich"] = True  # moved into the public part: discussed in public
                 if step.sitzung is None and sitzung.bezeichnung:
                     update["sitzung"] = sitzung.bezeichnung
                 step = step.model_copy(update=update) if update else step

@@ -165,7 +165,7 @@ def _secret_texts(project: Project, public: PublicProject) -> Iterator[tuple[str
         if srec.niederschrift is None:
             continue
         display = str(srec.niederschrift_path)
-        secret = {e.nummer for e in srec.all_tops() if not (e.oeffentlich and e.oeffentlich_beraten)}
+        secret = {e.nummer for e in srec.all_tops() if not e.oeffentlich_beraten}
         n = _dump(srec.niederschrift)
         yield from ((display, w, _kurz(t)) for w, t in _strings(n.get("gaeste"), "gaeste"))
         for i, teilnahme in enumerate(n.get("anwesenheit") or [], 1):
@@ -201,12 +201,14 @@ def _public_texts(project: Project, public: PublicProject) -> Iterator[str]:
         yield from (t for _, t in _strings(_dump(rec.vorlage), ""))
     for srec in public.sitzungen:
         yield from (t for _, t in _strings(_dump(srec.sitzung), ""))
+        # a TOP the session moved into the public part is published from the non-public part
+        yield from (t for e in srec.all_tops() if not e.oeffentlich for t in (e.titel, e.hinweis))
     for name in ("koerperschaften", "gremien", "aemter", "personen"):
         for entry in getattr(public.ref, name).values():
             yield from (t for _, t in _strings(_dump(entry), ""))
     for srec in project.sitzungen:
         if srec.niederschrift is not None:
-            secret = {e.nummer for e in srec.all_tops() if not (e.oeffentlich and e.oeffentlich_beraten)}
+            secret = {e.nummer for e in srec.all_tops() if not e.oeffentlich_beraten}
             n = _dump(srec.niederschrift)
             n["tops"] = [t for t in n.get("tops") or [] if t.get("top") not in secret]
             n.pop("gaeste", None)  # internal only (model_niederschrift), as is the Grund of an absence:

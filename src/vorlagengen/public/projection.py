@@ -25,8 +25,12 @@ Rules (docs/oeffentlich.md, „Öffentlich und intern“):
 - ``betreffs``: only of public Drucksachen (redacted); ``oeffentlich``: the public numbers and the
   non-public numbers a public Bezug names.
 - Sitzungen: every Sitzung, with its public TOPs only (their ``hinweis``, ``abgesetzt`` and public
-  Drucksachen ``dazu`` kept, titles and notes redacted), and whether it has a non-public part. Its
-  Niederschrift in public form: the public TOPs only, texts redacted (with the terms of the TOP's
+  Drucksachen ``dazu`` kept, titles and notes redacted), and whether it has a non-public part. A TOP
+  of the non-public part that the session moved into the public part (Niederschrift ``verlegt:
+  oeffentlich``) is kept too, still marked as of the non-public part (so the Bekanntmachung and the
+  public Mappe, published before the session, never show it), with only those of its sub-items that
+  were discussed in public. Its
+  Niederschrift in public form: the TOPs discussed in public only, texts redacted (with the terms of the TOP's
   Drucksachen), no guests, no reasons of absence; for each public TOP the Ergebnis and Abstimmung
   (``oeffentliche_ergebnisse``); ``ergebnisse`` only of public Drucksachen in public Beratung; no
   ``warnings`` (they may name anything).
@@ -75,7 +79,7 @@ def nichtoeffentlich_beraten(project: Project) -> set[Beratung]:
     for srec in project.sitzungen:
         s = srec.sitzung
         out.update((r.vorlage.koerperschaft, r.vorlage.nummer, s.gremium, s.datum)
-                   for e in srec.all_tops() if not e.oeffentlich for r in e.records)
+                   for e in srec.all_tops() if not e.oeffentlich_beraten for r in e.records)
     return out
 
 
@@ -142,7 +146,7 @@ def public_sitzung(srec: SitzungRecord, records: dict[int, Record]) -> SitzungRe
     danach = [_public_top(t) for t in s.tagesordnung.oeffentlich_danach]
     sitzung = Sitzung.model_validate({**_copy_fields(s), "tagesordnung": Tagesordnung(
         oeffentlich=public_tops, oeffentlich_danach=danach)})
-    tops = [_public_entry(e, records) for e in srec.tops if e.oeffentlich]
+    tops = [kept for e in srec.tops for kept in _public_entries(e, records)]
     return SitzungRecord(srec.path, srec.display, sitzung, tops, praefix=srec.praefix,
                          niederschrift=_public_niederschrift(srec),
                          niederschrift_path=srec.niederschrift_path,
@@ -155,9 +159,10 @@ def _public_niederschrift(srec: SitzungRecord) -> Niederschrift | None:
     n = srec.niederschrift
     if n is None:
         return None
-    # a public TOP moved into the non-public part in the session (Niederschrift „verlegt“) has no public text
+    # a TOP moved into the non-public part in the session (Niederschrift „verlegt“) has no public text;
+    # one moved into the public part has
     terms = {e.nummer: [b for r in e.records for b in r.vorlage.schwaerzen] for e in srec.all_tops()
-             if e.oeffentlich and e.oeffentlich_beraten}
+             if e.oeffentlich_beraten}
     tops = [ersetze_texte(t.model_dump(), _redactor(terms[t.top])) for t in n.tops if t.top in terms]
     data = n.model_dump()
     # Anlagen keep their place (their numbers), but a non-public one leaves nothing of itself behind
@@ -179,8 +184,8 @@ def _public_results(srec: SitzungRecord) -> dict[str, TopErgebnis]:
     as its Niederschrift records them; nothing else of it (no Beratung, Beschluss text, Kontrolle)."""
     if srec.niederschrift is None:
         return {}
-    # a public TOP moved to the non-public part in the session has no public result
-    public = {e.nummer for e in srec.all_tops() if e.oeffentlich and e.oeffentlich_beraten}
+    # a TOP moved to the non-public part in the session has no public result; one moved into the public part has
+    public = {e.nummer for e in srec.all_tops() if e.oeffentlich_beraten}
     # deliberately public of a public TOP: the votes before the Beschluss, Wahlen and Besetzungen
     return {t.top: TopErgebnis(top=t.top, ergebnis=t.ergebnis,
                                abstimmung=t.abstimmung.model_copy(deep=True) if t.abstimmung else None,
@@ -202,6 +207,20 @@ def _public_top(top: Top) -> Top:
     return Top.model_validate(data)
 
 
+def _public_entries(entry: TopEntry, records: dict[int, Record]) -> list[TopEntry]:
+    """A TOP of the public part as it may be published; of the non-public part only what the session
+    moved into the public part (the TOP with the sub-items discussed in public, or those sub-items alone)."""
+    if entry.oeffentlich:
+        return [_public_entry(entry, records)]
+    if entry.oeffentlich_beraten:
+        moved = TopEntry(entry.nummer, entry.titel, False, entry.ebene, entry.nachtrag, entry.loc, entry.record,
+                         [u for u in entry.unterpunkte if u.oeffentlich_beraten], entry.drucksache,
+                         entry.dazu_nummern, entry.dazu, entry.hinweis, entry.abgesetzt, entry.quelle, entry.danach,
+                         entry.verlegt)
+        return [_public_entry(moved, records)]
+    return [kept for u in entry.unterpunkte for kept in _public_entries(u, records)]
+
+
 def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
     own = [entry.record] if entry.record is not None else []
     public = [records.get(id(r)) for r in [*own, *entry.dazu]]
@@ -209,7 +228,7 @@ def _public_entry(entry: TopEntry, records: dict[int, Record]) -> TopEntry:
         # a non-public Drucksache under a public TOP is refused by validate; never carry it along
         raise AssertionError(f"TOP {entry.nummer}: nichtöffentliche Drucksache im öffentlichen Teil")
     terms = [b for r in entry.records for b in r.vorlage.schwaerzen]
-    out = TopEntry(entry.nummer, schwaerzen(entry.titel, terms), True, entry.ebene, entry.nachtrag,
+    out = TopEntry(entry.nummer, schwaerzen(entry.titel, terms), entry.oeffentlich, entry.ebene, entry.nachtrag,
                    tuple(entry.loc), public[0] if own else None,
                    [_public_entry(e, records) for e in entry.unterpunkte], entry.drucksache,
                    quelle=entry.quelle.model_copy(deep=True) if entry.quelle else None, danach=entry.danach,

@@ -426,7 +426,9 @@ def _document_files(documents: Path, body: str, nummer: str, key: str, datum: dt
     return out
 
 
-_SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"), ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe"),
+_SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"),
+                  ("Bekanntmachung-Nachtrag.pdf", "Nachtrag zur Bekanntmachung"),
+                  ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe"),
                   ("Niederschrift-oeffentlich.pdf", "Niederschrift"), ("Niederschrift.pdf", "Niederschrift"))
 
 
@@ -437,7 +439,8 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
     folder = documents / "sitzungen" / srec.slug
     files = [SiteFile(label, folder / name, f"dokumente/sitzungen/{srec.slug}/{name}", s.datum)
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
-    tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich]
+    tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich_beraten
+            or e.oeffentlich]  # the projection's TOPs: public ones, and those moved into the public part
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s),
                    s.ende or "")
@@ -471,7 +474,7 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
     minute = minutes.get(entry.nummer)
     if minute is not None:
         ergebnis = ergebnis or (minute.ergebnis or "")
-    subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich]
+    subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich or u.oeffentlich_beraten]
     abstimmung = abstimmung_text(minute.abstimmung) if minute is not None else ""
     quelle: list[SourceFile] = []
     said = ""

@@ -36,13 +36,15 @@ FACES = (INTERNAL, PUBLIC)
 T = TypeVar("T")
 Documents = list[tuple[str, bytes]]  # (name shown above it, PDF)
 
-LABELS = {"Sitzungsmappe-oeffentlich": "Sitzungsmappe (öffentlich)",
+LABELS = {"Bekanntmachung-Nachtrag": "Nachtrag zur Bekanntmachung",
+          "Sitzungsmappe-oeffentlich": "Sitzungsmappe (öffentlich)",
           "Sitzungsmappe-vollstaendig": "Sitzungsmappe (vollständig)",
           "Niederschrift-oeffentlicher-Teil": "Niederschrift, öffentlicher Teil",
           "Niederschrift-nichtoeffentlicher-Teil": "Niederschrift, nichtöffentlicher Teil"}
 
 
-ORDER = ("Einladung", "Nachtrag", "Bekanntmachung", "Sitzungsmappe-vollstaendig", "Sitzungsmappe-oeffentlich",
+ORDER = ("Einladung", "Nachtrag", "Bekanntmachung", "Bekanntmachung-Nachtrag", "Sitzungsmappe-vollstaendig",
+         "Sitzungsmappe-oeffentlich",
          "Niederschrift", "Niederschrift-oeffentlicher-Teil", "Niederschrift-nichtoeffentlicher-Teil")
 
 

@@ -1,5 +1,6 @@
 """Assembling a Sitzung's documents: Einladung (DOCX, PDF), Bekanntmachung (PDF), a Nachtrag zur
-Tagesordnung (DOCX, PDF) when items were added after the Einladung, and the public and the full
+Tagesordnung (DOCX, PDF) and a public Nachtrag zur Bekanntmachung (PDF) when items were added or
+withdrawn after the Einladung, and the public and the full
 Sitzungsmappe (PDF/A-2b, one typst document: cover, the Tagesordnung as linked contents, then each
 Drucksache as its own PDF, exactly as ``build`` sets it, followed by its Anlagen).
 
@@ -36,7 +37,10 @@ from vorlagengen.model.records import Project, ProjectData, PublicProject, Recor
 from vorlagengen.public.projection import public_project
 
 PLANNER = "sitzung"
-TITEL = {"Einladung": "Einladung", "Bekanntmachung": "Bekanntmachung", "Nachtrag": "Nachtrag zur Tagesordnung"}
+TITEL = {"Einladung": "Einladung", "Bekanntmachung": "Bekanntmachung", "Nachtrag": "Nachtrag zur Tagesordnung",
+         "Bekanntmachung-Nachtrag": "Nachtrag zur Bekanntmachung"}
+# what was sent or published stays so: these carry the Einladung's day, not the commit's time
+AS_SENT = ("Einladung", "Bekanntmachung")
 MAPPEN = ((True, "Sitzungsmappe-oeffentlich"), (False, "Sitzungsmappe-vollstaendig"))
 
 
@@ -93,7 +97,8 @@ def _epoch(project: ProjectData, srec: SitzungRecord) -> int:
 
 
 def _sent_epoch(srec: SitzungRecord) -> int:
-    """Noon of the Einladung's day: the time an Einladung carries, whatever was committed since."""
+    """Noon of the Einladung's day: the time an Einladung and the Bekanntmachung published with it
+    carry, whatever was committed since."""
     d = srec.sitzung.einladungsdatum or srec.sitzung.datum
     return int(dt.datetime(d.year, d.month, d.day, 12, tzinfo=dt.UTC).timestamp())
 
@@ -110,10 +115,12 @@ def folders(out: Path, srec: SitzungRecord, entwurf: bool = False) -> tuple[Path
 
 def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, out: Path, *,
                  entwurf: bool = False, output: Output | None = None) -> tuple[Run, list[Document]]:
-    """The documents of one Sitzung: Einladung, a Nachtrag (when items were added after the
-    Einladung) and the full Mappe from the full project into the internal tree; Bekanntmachung and
-    public Mappe (no Mappen for a cancelled Sitzung) from the public projection into the public tree,
-    or as drafts (``entwurf``) into the draft tree, never the public one."""
+    """The documents of one Sitzung: Einladung, a Nachtrag (when items were added or withdrawn after
+    the Einladung) and the full Mappe from the full project into the internal tree; Bekanntmachung,
+    its Nachtrag (when public items were added or withdrawn) and public Mappe (no Mappen for a
+    cancelled Sitzung) from the public projection into the public tree, or as drafts (``entwurf``)
+    into the draft tree, never the public one. Einladung and Bekanntmachung show the agenda as sent
+    and published, whatever was added since: a rebuild gives them byte for byte."""
     drafts = [r.vorlage.nummer for e in srec.all_tops() for r in e.records if r.vorlage.entwurf]
     if drafts and not entwurf:
         raise UserError(f"{srec.display}: Entwürfe auf der Tagesordnung ({', '.join(drafts)}); die endgültige "
@@ -131,6 +138,8 @@ def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, o
             _letter(run, "Bekanntmachung", public_letters, public_dir, ("pdf",))]
     if letters.nachtraege:
         docs.append(_letter(run, "Nachtrag", letters, internal_dir, ("docx", "pdf")))
+    if public_letters.nachtraege:
+        docs.append(_letter(run, "Bekanntmachung-Nachtrag", public_letters, public_dir, ("pdf",)))
     if srec.sitzung.status != "abgesagt":
         for is_public, name in MAPPEN:
             docs.append(_mappe(run, is_public, (public_dir if is_public else internal_dir) / name,
@@ -139,20 +148,24 @@ def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, o
 
 
 def _letter(run: Run, name: str, ctx: SitzungContext, folder: Path, formats: tuple[str, ...]) -> Document:
-    is_public = name == "Bekanntmachung"
+    is_public = name.startswith("Bekanntmachung")
     title = f"{TITEL[name]}: {ctx.gremium} am {ctx.datum}"
     inputs = _inputs(ctx, title, run.entwurf)
-    template = name.lower()
-    # the Einladung as sent is rebuilt byte for byte: it carries its own date, not the commit's
-    epoch = _sent_epoch(run.srec) if name == "Einladung" else run.epoch
+    template = name.lower().replace("-", "_")
+    # the Einladung as sent and the Bekanntmachung as published are rebuilt byte for byte: they
+    # carry their own date, not the commit's
+    epoch = _sent_epoch(run.srec) if name in AS_SENT else run.epoch
     fp = recipe.fingerprint(run.base, name, ctx.as_dict(), inputs, epoch, is_public, run.entwurf, formats)
-    return Document(name, f"{template}.md.j2", template, run.layout, epoch, is_public, folder / name, formats,
+    show = "bekanntmachung" if is_public else template
+    return Document(name, f"{template}.md.j2", show, run.layout, epoch, is_public, folder / name, formats,
                     run.srec.display, fp, lambda: Prepared(ctx.as_dict(), inputs, run.entwurf))
 
 
-def _drucksachen(srec: SitzungRecord) -> list[Record]:
-    """The Drucksachen a Mappe shows: those of every TOP not withdrawn, except imported ones."""
-    return [r for e in srec.all_tops() if not e.abgesetzt for r in e.records if not r.vorlage.uebernommen]
+def _drucksachen(srec: SitzungRecord, public: bool) -> list[Record]:
+    """The Drucksachen a Mappe shows: those of every TOP not withdrawn, except imported ones. The
+    public Mappe goes out before the session: it has no TOP the session moves into the public part."""
+    return [r for e in srec.all_tops() if not e.abgesetzt and (e.oeffentlich or not public)
+            for r in e.records if not r.vorlage.uebernommen]
 
 
 def _mappe(run: Run, is_public: bool, target: Path, letters: SitzungContext) -> Document:
@@ -160,7 +173,7 @@ def _mappe(run: Run, is_public: bool, target: Path, letters: SitzungContext) -> 
     (its record, Anlagen and what it shows of others, as its own output's fingerprint) and whether
     Ghostscript is there to make Anlagen PDF/A."""
     project, srec = (run.public, run.public_srec) if is_public else (run.project, run.srec)
-    records = _drucksachen(srec)
+    records = _drucksachen(srec, is_public)
     fp = recipe.fingerprint(run.base, target.name, letters.as_dict(), run.epoch, run.entwurf,
                             [record_digest(r, project).hex() for r in records], bool(shutil.which("gs")))
     return Document("Sitzungsmappe", "sitzungsmappe.md.j2", "mappe", run.layout, run.epoch, is_public, target,
@@ -172,7 +185,7 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
     in; a warning is added when it cannot be PDF/A."""
     project, srec = (run.public, run.public_srec) if is_public else (run.project, run.srec)
     cache = trees.cache_dir(run.out)
-    prepare_all(_pdf_anlagen(srec), cache / "pdfa", os.cpu_count() or 1)
+    prepare_all(_pdf_anlagen(srec, is_public), cache / "pdfa", os.cpu_count() or 1)
     staging = engines.new_staging(run.layout)
     try:
         ctx = sitzung_context(project, srec, run.layout, mappe=MappeParts(cache, staging))
@@ -198,10 +211,10 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
                     cleanup=lambda: shutil.rmtree(staging, ignore_errors=True))
 
 
-def _pdf_anlagen(srec: SitzungRecord) -> list[tuple[Path, str]]:
-    """The PDF Anlagen of every Drucksache on the Tagesordnung, with how errors name them."""
+def _pdf_anlagen(srec: SitzungRecord, public: bool) -> list[tuple[Path, str]]:
+    """The PDF Anlagen of every Drucksache in the Mappe, with how errors name them."""
     found = []
-    for record in _drucksachen(srec):
+    for record in _drucksachen(srec, public):
         for a in anlagen_info(record):
             if a.path.suffix.lower() == ".pdf":
                 found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})"))
