@@ -31,12 +31,13 @@ from vorlagengen.documents.sitzung.anlagen import Placement, merge_pages, prepar
 from vorlagengen.documents.sitzung.blaetter import blaetter, inhalt
 from vorlagengen.documents.sitzung.context import MappeParts, SitzungContext, sitzung_context
 from vorlagengen.documents.stand import stand
+from vorlagengen.documents.woerter import page_words
 from vorlagengen.errors import UserError
 from vorlagengen.model.records import Project, ProjectData, PublicProject, Record, SitzungRecord
 from vorlagengen.public.projection import public_project
 
 PLANNER = "sitzung"
-TITEL = {"Einladung": "Einladung", "Bekanntmachung": "Bekanntmachung", "Nachtrag": "Nachtrag zur Tagesordnung"}
+TITEL = {"Einladung": "einladung", "Bekanntmachung": "bekanntmachung", "Nachtrag": "nachtrag"}  # their words
 MAPPEN = ((True, "Sitzungsmappe-oeffentlich"), (False, "Sitzungsmappe-vollstaendig"))
 
 
@@ -72,14 +73,15 @@ class Run:
 
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
-    k = ctx.koerperschaft
-    return {
+    k, w = ctx.koerperschaft, ctx.w
+    return {**page_words(w),
         "vermerk": ctx.vermerk,
         "titel": title, "betreff": title, "nummer": ctx.sitzung.nummer, "art": title,
         "autor": k.name, "koerperschaft": k.name, "gremium": ctx.gremium, "datum": ctx.datum,
-        "beschreibung": f"{ctx.gremium}, Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
+        "beschreibung": w("sitzung_beschreibung", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, datum=ctx.datum),
         "entwurf": "ja" if entwurf else "nein", "status": "",
-        "fusszeile": f"{ctx.gremium} · Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
+        "fusszeile": w("sitzung_fusszeile", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, datum=ctx.datum),
+        "kopf": w("mappe_kopf", gremium=ctx.gremium, datum=ctx.datum),
     }
 
 
@@ -140,14 +142,15 @@ def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, o
 
 def _letter(run: Run, name: str, ctx: SitzungContext, folder: Path, formats: tuple[str, ...]) -> Document:
     is_public = name == "Bekanntmachung"
-    title = f"{TITEL[name]}: {ctx.gremium} am {ctx.datum}"
+    title = ctx.w("dokumenttitel", dokument=ctx.w(TITEL[name]), gremium=ctx.gremium, datum=ctx.datum)
     inputs = _inputs(ctx, title, run.entwurf)
     template = name.lower()
     # the Einladung as sent is rebuilt byte for byte: it carries its own date, not the commit's
     epoch = _sent_epoch(run.srec) if name == "Einladung" else run.epoch
     fp = recipe.fingerprint(run.base, name, ctx.as_dict(), inputs, epoch, is_public, run.entwurf, formats)
     return Document(name, f"{template}.md.j2", template, run.layout, epoch, is_public, folder / name, formats,
-                    run.srec.display, fp, lambda: Prepared(ctx.as_dict(), inputs, run.entwurf))
+                    run.srec.display, fp, lambda: Prepared(ctx.as_dict(), inputs, run.entwurf,
+                    seite=(inputs["seite_a"], inputs["seite_b"], inputs["seite_c"]), stempel=inputs["entwurf_stempel"]))
 
 
 def _drucksachen(srec: SitzungRecord) -> list[Record]:
@@ -186,7 +189,8 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
         with run.lock:
             run.warnings.append(f"{name}.pdf: nicht PDF/A, weil Anlagen kein PDF/A sind und Ghostscript fehlt: "
                                 + "; ".join(not_pdfa))
-    title = f"Sitzungsmappe ({'öffentlich' if is_public else 'vollständig'}): {ctx.gremium} am {ctx.datum}"
+    title = ctx.w("mappe_titel_oeffentlich" if is_public else "mappe_titel_vollstaendig", gremium=ctx.gremium,
+                  datum=ctx.datum)
 
     def assemble(pdf: bytes, placed: list[dict[str, object]]) -> bytes:
         placements = [Placement(str(p["id"]), int(str(p["seite"])), int(str(p["page"])), bool(p.get("ganz", False)))
@@ -237,8 +241,8 @@ def _set_drucksachen(run: Run, ctx: SitzungContext, project: ProjectData) -> dic
             doc.seiten = len(pdf.pages)
         sources[doc.id] = doc.pdf
         sources.update({a.id: a.pdf for a in doc.anlagen if a.pdf is not None})
-    ctx.inhalt = inhalt(ctx.tops)
-    ctx.blaetter = blaetter(ctx.tops, ctx.praefix)
+    ctx.inhalt = inhalt(ctx.tops, ctx.w)
+    ctx.blaetter = blaetter(ctx.tops, ctx.praefix, ctx.w)
     return sources
 
 
