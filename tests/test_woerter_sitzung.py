@@ -425,3 +425,36 @@ def test_every_anlass_has_its_word() -> None:
 
     assert set(ANLASS) == set(get_args(Sitzung.model_fields["anlass"].annotation))
     assert set(ANLASS.values()) <= set(SITZUNG_KEYS)
+
+
+def test_older_profile_sentences_are_words_and_woerter_wins(tmp_path: Path) -> None:
+    """oeffentlichkeit.vermerk, …nichtoeffentlicher_teil, niederschrift.feststellung(_nicht_beschlussfaehig)
+    named before the word table count as its words; profil.woerter goes before them."""
+    from vorlagengen.documents.layouts import get_layout
+    from vorlagengen.documents.woerter import table
+    from vorlagengen.model.drucksache import Koerperschaft
+
+    older = {"name": "K", "briefkopf": ["K"], "layout": "allris", "nummernschema": "{nr}", "ladungsfrist": 7,
+             "oeffentlichkeit": {"vermerk": "Geheim Eins", "nichtoeffentlicher_teil": "Satz Eins"},
+             "niederschrift": {"feststellung": "Fest Eins", "feststellung_nicht_beschlussfaehig": "Fest Zwei"}}
+    layout = get_layout("allris", tmp_path)
+    words = table(layout, Koerperschaft.model_validate(older), "")
+    assert [words[k] for k in ("vermerk", "nichtoeffentlicher_teil", "feststellung",
+                               "feststellung_nicht_beschlussfaehig")] == ["Geheim Eins", "Satz Eins", "Fest Eins",
+                                                                          "Fest Zwei"]
+    newer = Koerperschaft.model_validate({**older, "profil": {"woerter": {"vermerk": "Geheim Zwei"}}})
+    assert table(layout, newer, "")["vermerk"] == "Geheim Zwei"
+    assert table(layout, Koerperschaft.model_validate({k: v for k, v in older.items() if k != "oeffentlichkeit"}),
+                 "")["vermerk"] == "nichtöffentlich – vertraulich"  # the packaged default
+
+
+def test_wochentage_must_name_seven_days(tmp_path: Path) -> None:
+    from vorlagengen.errors import ValidationFailed
+
+    _project(tmp_path, "allris")
+    path = tmp_path / "data" / "koerperschaften.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace(f'wochentage: "{MARKERS["wochentage"]}"',
+                                                             'wochentage: "Mo Di Mi"'), encoding="utf-8")
+    with pytest.raises(ValidationFailed, match=r"koerperschaften\.yaml:\d+:\d+: .*woerter.*wochentage: erwartet "
+                                               r"sieben Wochentage ab Montag"):
+        load_project(tmp_path, jobs=1)
