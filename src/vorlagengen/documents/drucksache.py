@@ -49,7 +49,7 @@ from vorlagengen.documents.output import (
     run_parallel,
 )
 from vorlagengen.documents.recipe import FORMATS, Document, Prepared
-from vorlagengen.documents.woerter import Woerter, woerter_for
+from vorlagengen.documents.woerter import Woerter, page_words, woerter_for
 from vorlagengen.errors import UserError
 from vorlagengen.load.pruefcache import anlagen_stamp
 from vorlagengen.model.records import (
@@ -194,13 +194,9 @@ def _depends(record: Record, verweise: Verweise) -> str:
 def inputs_for_typst(ctx: Context, w: Woerter) -> dict[str, str]:
     """PDF metadata and running texts; a Schwärzung in its one-line form („[geschwärzt]“ when public).
     The page number's words come in three parts around the two numbers."""
-    seite = [*w("seite_von", seite="\x00", seiten="\x00").split("\x00"), "", "", ""]
     return {key: klartext(value) for key, value in {
         "fusszeile": w("fusszeile"),
-        "seite_a": seite[0],
-        "seite_b": seite[1],
-        "seite_c": seite[2],
-        "entwurf_stempel": w("entwurf_stempel"),
+        **page_words(w),
         "betreff": ctx.betreff,
         "nummer": ctx.nummer,
         "art": ctx.art,

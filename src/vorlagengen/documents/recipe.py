@@ -114,8 +114,7 @@ def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ..
         source = TYPST_MAIN.format(show=doc.show) + converted["typst"].decode("utf-8")
         out["pdf"] = _pdf(doc, prep, source)
     if "docx" in converted:
-        out["docx"] = (with_footer_text(converted["docx"], prep.footer, prep.seite) if prep.footer
-                       else converted["docx"])
+        out["docx"] = with_footer_text(converted["docx"], prep.footer, prep.seite)
     return out
 
 

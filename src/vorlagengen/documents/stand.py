@@ -13,6 +13,8 @@ import subprocess
 from functools import lru_cache
 from pathlib import Path
 
+from vorlagengen.model.woerter import WortFn
+
 INPUTS = ("data", "vorlagen", "sitzungen", "templates")
 
 
@@ -33,7 +35,7 @@ def _commit(root: Path) -> tuple[str, str, str]:
         if "dubious ownership" in inside.stderr:
             return "", "0", ("ohne Commit: das Repository gehört einem anderen Benutzer, git liest es nicht "
                              "(freigeben mit „git config --global --add safe.directory PFAD“)")
-        return "", "0", "ohne Versionsverwaltung"
+        return "", "0", NO_GIT
     if not _git(root, "log", "-1", "--format=%h", "--", ".").stdout.strip():
         return "", "0", f"ohne Versionsverwaltung (Projekt ist im Repository {inside.stdout.strip()} nicht erfasst)"
     head = _git(root, "log", "-1", "--format=%h %ct")
@@ -43,15 +45,33 @@ def _commit(root: Path) -> tuple[str, str, str]:
     return parts[0], parts[1], ""
 
 
+def stand_in_words(root: Path, w: WortFn) -> str:
+    """The Stand in the word table's words (stand_commit, stand_lokal, stand_ohne, ohne_datum); a
+    reason git gave beyond „no repository“ stays as git's diagnosis."""
+    commit, dirty, why, epoch = _parts(root, os.environ.get("SOURCE_DATE_EPOCH"))
+    when = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%d.%m.%Y") if epoch else w("ohne_datum")
+    if commit:
+        return w("stand_lokal" if dirty else "stand_commit", datum=when, commit=commit)
+    return w("stand_ohne", datum=when) if why == NO_GIT else f"{when}, {why}"
+
+
+NO_GIT = "ohne Versionsverwaltung"
+
+
 @lru_cache(maxsize=8)
-def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
+def _parts(root: Path, epoch_env: str | None) -> tuple[str, bool, str, int]:
+    """(commit, local changes, why there is no commit, epoch)."""
     try:
         commit, ts, why = _commit(root)
         dirty = _git(root, "status", "--porcelain", "--untracked-files=all", "--", *INPUTS).stdout.strip() \
             if commit else ""
     except (OSError, subprocess.SubprocessError):
-        commit, ts, why, dirty = "", "0", "ohne Versionsverwaltung (git nicht verfügbar)", ""
-    epoch = int(epoch_env) if epoch_env else int(ts)
+        commit, ts, why, dirty = "", "0", f"{NO_GIT} (git nicht verfügbar)", ""
+    return commit, bool(dirty), why, int(epoch_env) if epoch_env else int(ts)
+
+
+def _stand(root: Path, epoch_env: str | None) -> tuple[str, int]:
+    commit, dirty, why, epoch = _parts(root, epoch_env)
     when = dt.datetime.fromtimestamp(epoch, tz=dt.UTC).strftime("%d.%m.%Y") if epoch else "ohne Datum"
     if commit:
         return f"{when}, Commit {commit}{' mit lokalen Änderungen' if dirty else ''}", epoch

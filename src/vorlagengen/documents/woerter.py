@@ -8,9 +8,12 @@ from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
+from markupsafe import Markup
+
 from vorlagengen.documents.layouts import Layout
-from vorlagengen.model.drucksache import Koerperschaft
-from vorlagengen.model.woerter import FILENAME, SCHLUESSEL, Tafel, fill, read_tafel
+from vorlagengen.documents.markdown import inline
+from vorlagengen.model.drucksache import Gremium, Koerperschaft
+from vorlagengen.model.woerter import FILENAME, SCHLUESSEL, Tafel, fill, read_tafel, split
 
 
 @lru_cache(maxsize=64)
@@ -32,9 +35,13 @@ def profile_words(k: Koerperschaft, art: str) -> tuple[dict[str, str], dict[str,
     """(words for every Art, words for ``art``) of a Körperschaft's profile; the older keys
     (bezeichnungen, ueberschriften, titelwort, titel) count as words."""
     p = k.profil
+    # the sentences the profile named before the word table (oeffentlichkeit, niederschrift)
+    general: dict[str, str] = {key: getattr(part, key) for part in (k.oeffentlichkeit, k.niederschrift)
+                               for key in sorted(part.model_fields_set & set(OLDER_WORDS))
+                               if getattr(part, key) is not None}
     if p is None:
-        return {}, {}
-    general: dict[str, str] = {str(key): word for key, word in p.bezeichnungen.items()}
+        return general, {}
+    general.update((str(key), word) for key, word in p.bezeichnungen.items())
     general.update((str(key), word) for key, word in p.ueberschriften.items())
     if p.titelwort:
         general["titel"] = p.titelwort
@@ -44,6 +51,9 @@ def profile_words(k: Koerperschaft, art: str) -> tuple[dict[str, str], dict[str,
         per_art["titel"] = p.titel[art]
     per_art.update(p.woerter_je_art.get(art, {}))  # type: ignore[call-overload]
     return general, per_art
+
+
+OLDER_WORDS = ("vermerk", "nichtoeffentlicher_teil", "feststellung", "feststellung_nicht_beschlussfaehig")
 
 
 def table(layout: Layout, k: Koerperschaft, art: str) -> dict[str, str]:
@@ -79,6 +89,31 @@ class Woerter:
     def __contains__(self, key: str) -> bool:
         return bool(self._words.get(key))
 
+    def __repr__(self) -> str:  # what it shows: part of a document's fingerprint
+        return f"Woerter({sorted(self._words.items())!r}, {sorted(self._values.items())!r})"
+
+    def md(self, key: str, **values: Any) -> Markup:
+        """The word as Markdown for a sentence: every sign escaped as ``|inline`` does, the values
+        too, but a word's own „**…**“ sets bold."""
+        if key not in SCHLUESSEL:
+            raise KeyError(f"unbekannter Wortschlüssel „{key}“")
+        values = {**self._values, **values}
+        out = []
+        for i, part in enumerate(split(self._words.get(key, ""))):
+            if i % 2:  # a value: escaped, never markup
+                out.append(str(inline(values.get(part, "{" + part + "}"))))
+            elif part.strip():
+                lead = " " if part[0].isspace() else ""
+                trail = " " if part[-1].isspace() else ""
+                out.append(lead + str(inline(part)).replace(r"\*\*", "**") + trail)
+            else:
+                out.append(" " if part else "")
+        return Markup("".join(out))
+
+    def liste(self, key: str) -> list[str]:
+        """A word that names several, separated by spaces (the Wochentage)."""
+        return self(key).split()
+
 
 def woerter_for(layout: Layout, ctx: Any) -> Woerter:
     """The word function of a Drucksache's context (render/context.py's Context)."""
@@ -87,3 +122,25 @@ def woerter_for(layout: Layout, ctx: Any) -> Woerter:
                               "initiator": ctx.initiator_genitiv}
     values["titel"] = fill(words.get("titel", ""), values)
     return Woerter(words, values)
+
+
+def gremium_genitiv(w: Woerter, g: Gremium) -> str:
+    """„des Jugendhilfeausschusses“ as data/gremien.yaml gives it, else the word ``gremium_genitiv``."""
+    return g.genitiv or w("gremium_genitiv", name=g.name)
+
+
+def sitzung_woerter(layout: Layout, k: Koerperschaft, g: Gremium | None = None) -> Woerter:
+    """The word function of a Sitzung's documents (no Art): the layout's words and the profile's;
+    with ``g`` its sentences' {gremium} is that Gremium in the genitive and {name} its name."""
+    words = table(layout, k, "")
+    w = Woerter(words, {"koerperschaft": k.name})
+    if g is not None:
+        w = Woerter(words, {"koerperschaft": k.name, "name": g.name, "gremium": gremium_genitiv(w, g)})
+    return w
+
+
+def page_words(w: Woerter) -> dict[str, str]:
+    """typst's inputs for the words around the two page numbers (``seite_von`` in three parts) and
+    the draft stamp."""
+    seite = [*w("seite_von", seite="\x00", seiten="\x00").split("\x00"), "", "", ""]
+    return {"seite_a": seite[0], "seite_b": seite[1], "seite_c": seite[2], "entwurf_stempel": w("entwurf_stempel")}

@@ -14,9 +14,10 @@ from dataclasses import dataclass
 from decimal import Decimal
 from typing import TYPE_CHECKING, Annotated, Any, Literal, get_args
 
-from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
+from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, field_validator, model_validator
 
 from vorlagengen.model.woerter import KEYS as WORT_KEYS
+from vorlagengen.model.woerter import word_error
 from vorlagengen.nummern.top import Profil as TopProfil
 
 ART = Literal[
@@ -397,19 +398,18 @@ class Vorlage(_Strict):
 class Oeffentlichkeit(_Strict):
     """Wie eine Körperschaft Nichtöffentliches kennzeichnet und was öffentliche Dokumente darüber sagen."""
 
-    vermerk: Text = Field("nichtöffentlich – vertraulich",
-                          description="Vertraulichkeitsvermerk auf dem nichtöffentlichen Teil der Einladung und "
-                                      "auf jeder Seite der vollständigen Mappe, die Nichtöffentliches zeigt")
+    vermerk: Text | None = Field(
+        None, description="Vertraulichkeitsvermerk (ältere Form von profil.woerter.vermerk; Vorgabe: das Wort des "
+                          "Layouts)")
     nichtoeffentliche_anlagen: Literal["keine", "anzahl"] = Field(
         "keine", description="öffentliche Drucksache: nichtöffentliche Anlagen gar nicht erwähnen (keine) oder "
                              "als Anzahl nennen („und 1 nichtöffentliche Anlage“)")
     bezug_nichtoeffentlich: Text = Field(
         "nichtöffentliche Drucksache",
         description="steht in öffentlichen Dokumenten statt des Betreffs, wenn der Bezug nichtöffentlich ist")
-    nichtoeffentlicher_teil: Text = Field(
-        "Im Anschluss an den öffentlichen Teil findet ein nichtöffentlicher Teil statt.",
-        description="Satz der Bekanntmachung unter der Überschrift des nichtöffentlichen Teils (dessen "
-                    "Tagesordnung sie nicht nennt)")
+    nichtoeffentlicher_teil: Text | None = Field(
+        None, description="Satz der Bekanntmachung unter der Überschrift des nichtöffentlichen Teils (ältere Form "
+                          "von profil.woerter.nichtoeffentlicher_teil; Vorgabe: das Wort des Layouts)")
 
 
 class Wahlperiode(_Strict):
@@ -444,6 +444,14 @@ class Profil(_Strict):
         default_factory=dict, description="Wörter je Art, z. B. Anfrage: {initiator: Fragesteller}; gehen "
         "„woerter“ vor")
 
+    @field_validator("woerter")
+    @classmethod
+    def _words_fit(cls, value: dict[str, str]) -> dict[str, str]:
+        for key, word in value.items():
+            if error := word_error(key, word):
+                raise ValueError(f"{key}: {error}")
+        return value
+
 
 class NiederschriftProfil(_Strict):
     """Wie eine Körperschaft ihre Niederschriften führt und veröffentlicht."""
@@ -463,15 +471,13 @@ class NiederschriftProfil(_Strict):
         "Handeln auffordert (auch ohne „kontrolle:“ in der Niederschrift); Groß-/Kleinschreibung egal")
     kontrolle_frist_tage: int = Field(
         90, ge=1, le=3650, description="Frist eines solchen Beschlusses ohne eigene Angabe: Tage nach der Sitzung")
-    feststellung: Text = Field(
-        "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
-        "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern beschlussfähig.",
-        description="Satz der Niederschrift zu ordnungsgemäßer Ladung und Beschlussfähigkeit zu Beginn, mit "
-        "{einladungsdatum}, {anwesend} (anwesende Stimmberechtigte) und {mitglieder}")
-    feststellung_nicht_beschlussfaehig: Text = Field(
-        "Die Mitglieder wurden mit Einladung vom {einladungsdatum} ordnungsgemäß geladen. Das Gremium ist mit "
-        "{anwesend} von {mitglieder} stimmberechtigten Mitgliedern nicht beschlussfähig.",
-        description="derselbe Satz, wenn zu Beginn nicht genug Stimmberechtigte anwesend sind")
+    feststellung: Text | None = Field(
+        None, description="Satz der Niederschrift zu ordnungsgemäßer Ladung und Beschlussfähigkeit zu Beginn, mit "
+        "{einladungsdatum}, {anwesend} und {mitglieder} (ältere Form von profil.woerter.feststellung; Vorgabe: das "
+        "Wort des Layouts)")
+    feststellung_nicht_beschlussfaehig: Text | None = Field(
+        None, description="derselbe Satz, wenn zu Beginn nicht genug Stimmberechtigte anwesend sind (ältere Form von "
+        "profil.woerter.feststellung_nicht_beschlussfaehig)")
 
 
 class Koerperschaft(_Strict):

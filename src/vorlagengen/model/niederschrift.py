@@ -13,6 +13,7 @@ from typing import Annotated, Any, Literal
 from pydantic import BaseModel, BeforeValidator, ConfigDict, Field, model_validator
 
 from vorlagengen.model.drucksache import ERGEBNIS, Datum, Id, JaNein, Markdown, Text, Uhrzeit
+from vorlagengen.model.woerter import WortFn, vorgabe
 
 ANWESENHEIT = Literal["anwesend", "entschuldigt", "abwesend"]
 STAND = Literal["Entwurf", "unterschrieben", "genehmigt"]
@@ -88,22 +89,23 @@ class Abstimmung(Strict):
         return self
 
 
-def abstimmung_text(a: Abstimmung | None) -> str:
-    """A vote as every document and the website word it: „einstimmig“, „einstimmig bei 2 Enthaltungen“
-    or the counts."""
+def abstimmung_text(a: Abstimmung | None, w: WortFn = vorgabe) -> str:
+    """A vote in the words ``w`` gives (a layout's word table; the packaged defaults): „einstimmig“,
+    „einstimmig bei 2 Enthaltungen“ or the counts."""
     if a is None:
         return ""
     if a.einstimmig:
         e = a.enthaltung or 0
-        return "einstimmig" + (f" bei {e} Enthaltung{'en' if e != 1 else ''}" if e else "")
+        return w("einstimmig_enthaltungen", n=e) if e > 1 else w("einstimmig_enthaltung") if e else w("einstimmig")
     if a.namentlich is not None:
         nm = a.namentlich
-        return f"Ja {len(nm.ja)}, Nein {len(nm.nein)}, Enthaltung {len(nm.enthaltung)} (namentlich)"
+        return w("stimmen_namentlich", stimmen=w("stimmen", ja=len(nm.ja), nein=len(nm.nein),
+                                                  enthaltung=len(nm.enthaltung)))
     if a.fraktionen:
         f = a.fraktionen
-        return (f"Ja {sum(x.ja for x in f)}, Nein {sum(x.nein for x in f)}, Enthaltung {sum(x.enthaltung for x in f)} "
-                "(nach Fraktionen)")
-    return f"Ja {a.ja or 0}, Nein {a.nein or 0}, Enthaltung {a.enthaltung or 0}"
+        return w("stimmen_fraktionen", stimmen=w("stimmen", ja=sum(x.ja for x in f), nein=sum(x.nein for x in f),
+                                                  enthaltung=sum(x.enthaltung for x in f)))
+    return w("stimmen", ja=a.ja or 0, nein=a.nein or 0, enthaltung=a.enthaltung or 0)
 
 
 def _namen(value: Any) -> Any:
@@ -141,11 +143,11 @@ class Besetzung(Strict):
     listen: list[Liste] = Field(min_length=1, description="die Listen mit Stimmen, Sitzen und Personen")
 
 
-def besetzung_text(b: Besetzung) -> str:
+def besetzung_text(b: Besetzung, w: WortFn = vorgabe) -> str:
     """„Jugendhilfeausschuss (7 Sitze, d'Hondt): SPD 4 (A, B, C, D), CDU 3 (E, F, G)“."""
     listen = ", ".join(f"{x.liste} {x.sitze}" + (f" ({', '.join(x.personen)})" if x.personen else "")
                        for x in b.listen)
-    return f"{b.gremium} ({b.sitze} Sitze, {b.verfahren}): {listen}"
+    return w("besetzung_wert", gremium=b.gremium, sitze=b.sitze, verfahren=b.verfahren, listen=listen)
 
 
 class Teilabstimmung(Strict):
@@ -156,9 +158,9 @@ class Teilabstimmung(Strict):
     abstimmung: Abstimmung = Field(description="Stimmergebnis")
 
 
-def teilabstimmung_text(t: Teilabstimmung) -> str:
+def teilabstimmung_text(t: Teilabstimmung, w: WortFn = vorgabe) -> str:
     """„Änderungsantrag der SPD-Fraktion: angenommen (Ja 8, Nein 3, Enthaltung 0)“."""
-    return f"{t.gegenstand}: {t.ergebnis} ({abstimmung_text(t.abstimmung)})"
+    return f"{t.gegenstand}: {t.ergebnis} ({abstimmung_text(t.abstimmung, w)})"
 
 
 class GoAntrag(Strict):

@@ -23,6 +23,7 @@ from pathlib import Path
 import pikepdf
 
 from vorlagengen.documents.context import AnlageInfo, anlagen_info
+from vorlagengen.documents.woerter import Woerter
 from vorlagengen.errors import ToolError, UserError
 from vorlagengen.model.records import Record
 
@@ -187,8 +188,8 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         return _keep(cache, key, name)
 
 
-def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], top: str = ""
-                  ) -> list[AnlageSeiten]:
+def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], w: Woerter,
+                  top: str = "") -> list[AnlageSeiten]:
     """The record's Anlagen as the Mappe shows them (only public ones when ``public``; a public Mappe
     gets its records from the public projection, which holds no others); images are copied into
     ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe."""
@@ -197,12 +198,13 @@ def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, coun
         if public and not a.oeffentlich:
             continue
         counter[0] += 1
-        views.append(_view(a, f"a{counter[0]}", record, cache, staging, top))
+        views.append(_view(a, f"a{counter[0]}", record, cache, staging, top, w))
     return views
 
 
-def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, top: str) -> AnlageSeiten:
-    title = f"Anlage {a.nr} zu {record.vorlage.nummer}: {a.titel}"
+def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, top: str, w: Woerter
+          ) -> AnlageSeiten:
+    title = w("mappe_anlage", nr=a.nr, nummer=record.vorlage.nummer, titel=a.titel)
     suffix = a.path.suffix.lower()
     display = f"{record.display}: Anlage {a.nr}"  # messages name an Anlage by number only
     view = AnlageSeiten(aid, "hinweis", title, a.oeffentlich,
@@ -213,17 +215,14 @@ def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, t
     elif suffix in OFFICE_TYPES:
         pdf = convert_office(a.path, cache / "office", display)
         if pdf is None:
-            view.hinweis = (f"Die Anlage „{a.name}“ ({a.typ.upper()}, {a.groesse_text}) ist eine Office-Datei. "
-                            "Sie ist nicht eingebunden, weil LibreOffice auf dem Rechner, der die Mappe "
-                            "erstellt hat, nicht installiert ist; sie liegt der Drucksache elektronisch bei.")
+            view.hinweis = w("mappe_office", name=a.name, typ=a.typ.upper(), groesse=a.groesse_text)
     elif suffix in IMAGE_TYPES:
         target = staging / "anlagen" / f"{_sha(a.path)}{suffix}"
         target.parent.mkdir(parents=True, exist_ok=True)
         shutil.copyfile(a.path, target)
         view.art, view.datei = "bild", f"/anlagen/{target.name}"
     else:
-        view.hinweis = (f"Die Anlage „{a.name}“ ({a.groesse_text}) hat ein Format, das nicht in die Mappe "
-                        "eingebunden werden kann; sie liegt der Drucksache elektronisch bei.")
+        view.hinweis = w("mappe_format", name=a.name, groesse=a.groesse_text)
     if pdf is not None:
         view.pdf, view.seiten, view.pdfa = prepare_pdf(pdf, cache / "pdfa", display)
         view.art = "pdf"

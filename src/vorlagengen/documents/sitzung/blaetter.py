@@ -9,6 +9,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 
 from vorlagengen.documents.sitzung.anlagen import AnlageSeiten
+from vorlagengen.documents.woerter import Woerter
 from vorlagengen.model.records import Record
 
 _QUOTE_OPENERS = " \t\n([{/–-„"
@@ -127,7 +128,7 @@ def top_ueberschrift(praefix: str, top: TopView) -> str:
     return f"{nummer} {top.titel}{zusatz}"
 
 
-def blaetter(tops: list[TopView], praefix: str) -> list[Blatt]:
+def blaetter(tops: list[TopView], praefix: str, w: Woerter) -> list[Blatt]:
     """The Mappe's sheets in order, each with the bookmarks that start on it."""
     out: list[Blatt] = []
     pending: list[Marke] = []
@@ -137,7 +138,7 @@ def blaetter(tops: list[TopView], praefix: str) -> list[Blatt]:
             continue
         pending.append(Marke(top.ebene, top_ueberschrift(praefix, top), top.ziel))
         for doc in top.dokumente:
-            marken = [*pending, Marke(top.ebene + 1, f"Drucksache {doc.nummer}: {doc.betreff}", doc.id)]
+            marken = [*pending, Marke(top.ebene + 1, f"{w('drucksache_nr', nummer=doc.nummer)}: {doc.betreff}", doc.id)]
             out.append(Blatt("drucksache", doc.id, doc.nummer, doc.oeffentlich, doc.seiten, marken=marken))
             pending = []
             out += [Blatt(a.art, a.id, a.ueberschrift, a.oeffentlich, a.seiten, a.datei, a.hinweis,
@@ -145,16 +146,16 @@ def blaetter(tops: list[TopView], praefix: str) -> list[Blatt]:
     return out
 
 
-def inhalt(tops: list[TopView]) -> list[InhaltZeile]:
+def inhalt(tops: list[TopView], w: Woerter) -> list[InhaltZeile]:
     """The Mappe's contents: the whole Tagesordnung, with the documents under each TOP."""
     out = []
     for top in tops:
-        zusatz = ", ".join(z for z in (top.nachtrag, "abgesetzt" if top.abgesetzt else "", top.hinweis) if z)
+        zusatz = ", ".join(z for z in (top.nachtrag, w("abgesetzt") if top.abgesetzt else "", top.hinweis) if z)
         out.append(InhaltZeile(top.ebene, "top", top.nummer, top.titel, zusatz, top.ziel if top.unterlagen else "",
                                top.oeffentlich))
         for doc in top.dokumente:
             betreff = "" if doc.betreff == top.titel else doc.betreff  # said once is enough
-            out.append(InhaltZeile(top.ebene + 1, "drucksache", f"Drucksache {doc.nummer}", betreff, "",
+            out.append(InhaltZeile(top.ebene + 1, "drucksache", w("drucksache_nr", nummer=doc.nummer), betreff, "",
                                    doc.id, doc.oeffentlich))
             out += [InhaltZeile(top.ebene + 2, "anlage", "", a.ueberschrift, "", a.id, a.oeffentlich)
                     for a in doc.anlagen]

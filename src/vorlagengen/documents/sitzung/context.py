@@ -9,12 +9,13 @@ pages show something non-public (they carry the Körperschaft's confidentiality 
 
 from __future__ import annotations
 
+import datetime as dt
 import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vorlagengen.documents.context import PersonInfo, ProfilView, datum
+from vorlagengen.documents.context import PersonInfo, datum
 from vorlagengen.documents.layouts import Layout
 from vorlagengen.documents.sitzung.anlagen import anlagen_views
 from vorlagengen.documents.sitzung.blaetter import (
@@ -25,13 +26,15 @@ from vorlagengen.documents.sitzung.blaetter import (
     anfuehrung,
     mark_unterlagen,
 )
-from vorlagengen.documents.stand import stand
+from vorlagengen.documents.stand import stand_in_words
+from vorlagengen.documents.woerter import Woerter, sitzung_woerter
 from vorlagengen.model.drucksache import Koerperschaft, Sitzung
 from vorlagengen.model.records import ProjectData, Record, SitzungRecord, TopEntry
 from vorlagengen.public.schwaerzung import KLASSE, texte
 
+ANLASS = {"ordentliche Sitzung": "anlass_ordentlich", "außerordentliche Sitzung": "anlass_ausserordentlich",
+          "Sondersitzung": "anlass_sonder", "konstituierende Sitzung": "anlass_konstituierend"}  # their words
 NACHGETRAGEN = ("Nachtrag", "Tischvorlage")  # announced by a Nachtrag; „in der Sitzung“ only in the Niederschrift
-WOCHENTAGE = ("Montag", "Dienstag", "Mittwoch", "Donnerstag", "Freitag", "Samstag", "Sonntag")
 
 
 @dataclass
@@ -42,6 +45,7 @@ class SitzungContext:
     gremium: str
     sitzung: Sitzung
     bezeichnung: str
+    anlass: str  # the Sitzung's own word (anlass_bezeichnung), else the word table's
     sitzung_titel: str  # the Bezeichnung, with the Sitzungsnummer unless the Bezeichnung already names it
     datum: str
     wochentag: str
@@ -56,7 +60,7 @@ class SitzungContext:
     leitung: PersonInfo | None
     tops: list[TopView]
     praefix: str
-    worte: ProfilView  # the Körperschaft's words for labels („Enthält Anlagen“, „dazu“)
+    w: Woerter  # the words of the layout and the Körperschaft's profile
     einladung: list[TopView]  # the Tagesordnung as sent: no item added since, no mark of a later change
     nachtraege: list[TopView]  # what the Nachtrag zur Tagesordnung announces: added and withdrawn items
     nichtoeffentlich_vorhanden: bool
@@ -90,19 +94,22 @@ def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *
     public = project.public
     gremium = project.ref.gremien[s.gremium]
     k = project.ref.koerperschaften[gremium.koerperschaft]
-    tops = _top_views(project, srec, bool(public), mappe)
+    w = sitzung_woerter(layout, k, gremium)
+    tops = _top_views(project, srec, bool(public), mappe, w)
     assert not public or all(t.oeffentlich for t in tops)
     leitung = project.ref.personen.get(s.sitzungsleitung or "")
+    noe = any(not t.oeffentlich for t in tops)
     return SitzungContext(
         koerperschaft=k,
         gremium=gremium.name,
         sitzung=s,
         bezeichnung=s.bezeichnung or "",
+        anlass=s.anlass_bezeichnung or w(ANLASS[s.anlass]),
         sitzung_titel=sitzung_titel(s),
         datum=datum(s.datum),
-        wochentag=WOCHENTAGE[s.datum.weekday()],
+        wochentag=wochentag(w, s.datum),
         beginn=s.beginn,
-        zeit=f"{s.beginn} Uhr" + (f" bis {s.ende} Uhr" if s.ende else ""),
+        zeit=zeit(w, s.beginn, s.ende),
         beginn_nichtoeffentlich=s.beginn_nichtoeffentlich or "",
         ort=s.ort or "",
         raum=s.raum or "",
@@ -112,17 +119,29 @@ def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *
         leitung=PersonInfo.of(leitung),
         tops=tops,
         praefix=srec.praefix,
-        worte=ProfilView(k.profil),
+        w=w,
         einladung=[replace(t, abgesetzt=False) for t in tops if not t.nachtrag],
         nachtraege=[t for t in tops if t.nachtrag in NACHGETRAGEN or (t.abgesetzt and not t.nachtrag)],
         nichtoeffentlich_vorhanden=srec.hat_nichtoeffentlichen_teil(),
         nichtoeffentlich_im_inhalt=any(not t.oeffentlich for t in tops),
-        stand=stand(project.root)[0],
-        art="öffentlicher Teil" if public else ("vollständig, mit nichtöffentlichem Teil"
-                                                 if any(not t.oeffentlich for t in tops) else "vollständig"),
-        vermerk="" if public else k.oeffentlichkeit.vermerk,
-        vermerk_inhalt=not public and any(not t.oeffentlich for t in tops),
+        stand=stand_in_words(project.root, w),
+        art=w("mappe_oeffentlich" if public else ("mappe_vollstaendig_noe" if noe else "mappe_vollstaendig")),
+        vermerk="" if public else w("vermerk"),
+        vermerk_inhalt=not public and noe,
     )
+
+
+def wochentag(w: Woerter, day: dt.date) -> str:
+    """The day's name in the word table's words (``wochentage``: seven, from Monday)."""
+    names = w.liste("wochentage")
+    return names[day.weekday()] if len(names) == 7 else ""
+
+
+def zeit(w: Woerter, beginn: str, ende: str | None) -> str:
+    """„16:00 Uhr“ or „16:00 Uhr bis 18:30 Uhr“ in the word table's words."""
+    if not ende:
+        return w("uhrzeit", zeit=beginn)
+    return w("zeitraum", beginn=w("uhrzeit", zeit=beginn), ende=w("uhrzeit", zeit=ende))
 
 
 def sitzung_titel(s: Sitzung) -> str:
@@ -145,7 +164,8 @@ def shows_internal(record: Record, project: ProjectData) -> bool:
     return any(KLASSE in text for _, text in texte(v.model_dump()))
 
 
-def _top_views(project: ProjectData, srec: SitzungRecord, public: bool, mappe: MappeParts | None) -> list[TopView]:
+def _top_views(project: ProjectData, srec: SitzungRecord, public: bool, mappe: MappeParts | None, w: Woerter
+               ) -> list[TopView]:
     counter = [0]
     tops: list[TopView] = []
     for i, entry in enumerate(srec.all_tops()):
@@ -159,14 +179,14 @@ def _top_views(project: ProjectData, srec: SitzungRecord, public: bool, mappe: M
         view.dazu = [f"{r.vorlage.nummer}: {anfuehrung(r.vorlage.betreff)}" for r in entry.dazu]
         view.mit_anlagen = any(r.vorlage.anlagen for r in entry.records)
         if mappe is not None and not entry.abgesetzt:
-            view.dokumente = _dokumente(project, entry, public, mappe, counter)
+            view.dokumente = _dokumente(project, entry, public, mappe, counter, w)
         tops.append(view)
     mark_unterlagen(tops)
     return tops
 
 
-def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int]
-               ) -> list[DokumentView]:
+def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: MappeParts, counter: list[int],
+               w: Woerter) -> list[DokumentView]:
     """The Drucksachen of a TOP for the Mappe. In the full Mappe a Drucksache whose internal form shows
     what its public one does not (Schwärzungen on grey, non-public Anlagen) counts as non-public: its
     pages carry the confidentiality mark."""
@@ -177,7 +197,7 @@ def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: Mappe
         counter[0] += 1
         doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
                            r.vorlage.oeffentlich and entry.oeffentlich, r)
-        doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter)
+        doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter, w)
         for a in doc.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
             a.oeffentlich = a.oeffentlich and doc.oeffentlich
             a.ueberschrift = anfuehrung(a.ueberschrift)

@@ -15,7 +15,9 @@ from typing import Any
 from vorlagengen.checks.niederschrift import members_at
 from vorlagengen.checks.votes import parse_share, present_at, quorum_holds
 from vorlagengen.documents.context import PersonInfo, datum
-from vorlagengen.documents.sitzung.context import WOCHENTAGE
+from vorlagengen.documents.layouts import get_layout
+from vorlagengen.documents.sitzung.context import wochentag
+from vorlagengen.documents.woerter import Woerter, sitzung_woerter
 from vorlagengen.model.drucksache import Koerperschaft, Mitgliedschaft, NiederschriftProfil
 from vorlagengen.model.niederschrift import (
     MIT_BESCHLUSS,
@@ -80,11 +82,12 @@ class NiederschriftContext:
     datum: str
     wochentag: str
     ort_voll: str
-    teil: str  # "öffentlicher Teil" / "nichtöffentlicher Teil"
+    teil: str  # "öffentlicher Teil" / "nichtöffentlicher Teil" (the words niederschrift_…)
     oeffentlich: bool
     minimal: bool
     beginn: str
     ende: str
+    zeit: str  # „18:00 bis 20:15 Uhr“
     vorsitz: PersonInfo | None
     schriftfuehrung: PersonInfo | None
     anwesend: list[str]
@@ -98,18 +101,25 @@ class NiederschriftContext:
     anlagen: list[str]  # „Anlage 1: Bericht … (zu TOP Ö 3)“; in a public one only the public Anlagen
     stand: str
     entwurf: bool
+    w: Woerter
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
         return {f.name: getattr(self, f.name) for f in fields(self)}
 
 
-def stand_text(n: Niederschrift) -> str:
+def stand_text(n: Niederschrift, w: Woerter) -> str:
     if n.stand == "genehmigt":
-        when = f" am {datum(n.genehmigt_am)}" if n.genehmigt_am else ""
-        where = f" in Sitzung {n.genehmigt_in}" if n.genehmigt_in else ""
-        return f"genehmigt{where}{when}"
+        return " ".join(p for p in (w("genehmigt"), w("genehmigt_in", sitzung=n.genehmigt_in) if n.genehmigt_in else "",
+                                    w("genehmigt_am", datum=datum(n.genehmigt_am)) if n.genehmigt_am else "") if p)
     return n.stand
+
+
+def woerter_of(project: ProjectData, srec: SitzungRecord) -> Woerter:
+    """The words of a Sitzung's Niederschrift and Beschlussauszüge: its Körperschaft's layout and profile."""
+    gremium = project.ref.gremien[srec.sitzung.gremium]
+    k = project.ref.koerperschaften[gremium.koerperschaft]
+    return sitzung_woerter(get_layout(k.layout, project.root), k, gremium)
 
 
 def _name(ref: RefData, pid: str) -> str:
@@ -117,21 +127,22 @@ def _name(ref: RefData, pid: str) -> str:
     return p.name if p else pid
 
 
-def _namentlich(ref: RefData, a: Abstimmung | None) -> list[tuple[str, str]]:
+def _namentlich(ref: RefData, a: Abstimmung | None, w: Woerter) -> list[tuple[str, str]]:
     if a is None or a.namentlich is None:
         return []
     nm = a.namentlich
     return [(label, ", ".join(_name(ref, p) for p in ids))
-            for label, ids in (("Ja", nm.ja), ("Nein", nm.nein), ("Enthaltung", nm.enthaltung)) if ids]
+            for label, ids in ((w("stimme_ja"), nm.ja), (w("stimme_nein"), nm.nein),
+                               (w("stimme_enthaltung"), nm.enthaltung)) if ids]
 
 
-def _fraktionen(ref: RefData, a: Abstimmung | None) -> list[tuple[str, int, int, int]]:
+def _fraktionen(ref: RefData, a: Abstimmung | None, w: Woerter) -> list[tuple[str, int, int, int]]:
     """The vote per Fraktion as table rows, the totals („Summe“) last; empty for other forms."""
     if a is None or not a.fraktionen:
         return []
     rows = [(ref.gremien[f.fraktion].name if f.fraktion in ref.gremien else f.fraktion, f.ja, f.nein, f.enthaltung)
             for f in a.fraktionen]
-    return [*rows, ("Summe", sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows))]
+    return [*rows, (w("summe"), sum(r[1] for r in rows), sum(r[2] for r in rows), sum(r[3] for r in rows))]
 
 
 def beschluss_text(top: TopErgebnis, entry: TopEntry) -> str:
@@ -154,7 +165,7 @@ def _kontrolle(ref: RefData, top: TopErgebnis, today: dt.date) -> KontrolleView 
 
 
 def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minimal: bool,
-                  today: dt.date) -> ErgebnisView:
+                  today: dt.date, w: Woerter) -> ErgebnisView:
     empty = top is None
     t = top or TopErgebnis(top=entry.nummer)
     verwiesen = ref.gremien.get(t.verwiesen_an or "")
@@ -166,24 +177,25 @@ def ergebnis_view(ref: RefData, entry: TopEntry, top: TopErgebnis | None, minima
         beschluss=beschluss_text(t, entry),
         aenderung=t.aenderung or "",
         verwiesen_an=verwiesen.name if verwiesen else "",
-        abstimmung=abstimmung_text(t.abstimmung),
-        namentlich=[] if minimal else _namentlich(ref, t.abstimmung),
-        abstimmungen=[teilabstimmung_text(a) for a in t.abstimmungen],
-        fraktionen=_fraktionen(ref, t.abstimmung),
-        besetzungen=[besetzung_text(b) for b in t.besetzungen],
+        abstimmung=abstimmung_text(t.abstimmung, w),
+        namentlich=[] if minimal else _namentlich(ref, t.abstimmung, w),
+        abstimmungen=[teilabstimmung_text(a, w) for a in t.abstimmungen],
+        fraktionen=_fraktionen(ref, t.abstimmung, w),
+        besetzungen=[besetzung_text(b, w) for b in t.besetzungen],
         befangen=[_name(ref, p) for p in t.befangen],
-        wahlen=[f"{w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in t.wahlen],
+        wahlen=[f"{x.amt}: {', '.join(x.gewaehlt)} ({abstimmung_text(x.abstimmung, w)})"
+                for x in t.wahlen],
         go_antraege=[] if minimal else [f"{g.antrag}{f' ({g.von})' if g.von else ''}: {g.ergebnis}"
                                         for g in t.go_antraege],
         kontrolle=None if minimal else _kontrolle(ref, t, today),
     )
 
 
-ARTEN = {"beratendes Mitglied": "beratend", "sachkundige Bürger": "sachkundiger Bürger",
-         "sachkundige Einwohner": "sachkundiger Einwohner"}  # the kind of member, named at attendance
+ARTEN = {"beratendes Mitglied": "mitglied_beratend", "sachkundige Bürger": "mitglied_buerger",
+         "sachkundige Einwohner": "mitglied_einwohner"}  # the kind of member (its word), named at attendance
 
 
-def _attendance(ref: RefData, n: Niederschrift, reasons: bool, mitglieder: dict[str, Mitgliedschaft]
+def _attendance(ref: RefData, n: Niederschrift, reasons: bool, mitglieder: dict[str, Mitgliedschaft], w: Woerter
                 ) -> tuple[list[str], list[str], list[str]]:
     """Names present, excused, absent; the reason of an absence (often health) only where ``reasons``.
     A member's kind (beratend, sachkundiger Bürger …) stands beside the name; when members belong to
@@ -192,34 +204,34 @@ def _attendance(ref: RefData, n: Niederschrift, reasons: bool, mitglieder: dict[
     entschuldigt, abwesend = [], []
     for t in n.anwesenheit:
         m = mitglieder.get(t.person)
-        art = ARTEN.get(m.rolle, "") if m is not None else ""
+        art = w(ARTEN[m.rolle]) if m is not None and m.rolle in ARTEN else ""
         name = _name(ref, t.person)
-        window = ", ".join(p for p in (art, (f"ab TOP {t.ab_top}" if t.ab_top else ""),
-                                       (f"bis TOP {t.bis_top}" if t.bis_top else "")) if p)
+        window = ", ".join(p for p in (art, (w("ab_top", top=t.ab_top) if t.ab_top else ""),
+                                       (w("bis_top", top=t.bis_top) if t.bis_top else "")) if p)
         gruppe = m.fraktion or "" if m is not None else ""
         if t.status == "anwesend":
             anwesend.append((gruppe, f"{name} ({window})" if window else name))
             continue
         if t.vertreten_durch:
-            anwesend.append((gruppe, f"{_name(ref, t.vertreten_durch)} (in Vertretung für {name})"))
+            anwesend.append((gruppe, w("vertretung", name=_name(ref, t.vertreten_durch), vertreten=name)))
         if t.status == "entschuldigt":
             entschuldigt.append(f"{name} ({t.grund})" if reasons and t.grund else name)
         else:
             abwesend.append(name)
-    return _by_fraktion(ref, anwesend), entschuldigt, abwesend
+    return _by_fraktion(ref, anwesend, w), entschuldigt, abwesend
 
 
-def _by_fraktion(ref: RefData, present: list[tuple[str, str]]) -> list[str]:
+def _by_fraktion(ref: RefData, present: list[tuple[str, str]], w: Woerter) -> list[str]:
     if not any(g for g, _ in present):
         return [name for _, name in present]
     groups: dict[str, list[str]] = {}
     for g, name in present:
         groups.setdefault(g, []).append(name)
-    label = {g: (ref.gremien[g].name if g in ref.gremien else g) if g else "fraktionslos" for g in groups}
+    label = {g: (ref.gremien[g].name if g in ref.gremien else g) if g else w("fraktionslos") for g in groups}
     return [f"{label[g]}: {', '.join(names)}" for g, names in groups.items()]
 
 
-def feststellung(project: ProjectData, srec: SitzungRecord, order: list[str]) -> str:
+def feststellung(project: ProjectData, srec: SitzungRecord, order: list[str], w: Woerter) -> str:
     """The sentence on ordnungsgemäße Ladung and Beschlussfähigkeit at the start, in the profile's words;
     empty when the Sitzung has no Einladungsdatum (an imported one) or no TOP."""
     n, s = srec.niederschrift, srec.sitzung
@@ -232,10 +244,9 @@ def feststellung(project: ProjectData, srec: SitzungRecord, order: list[str]) ->
     voting |= {t.vertreten_durch for t in n.anwesenheit if t.vertreten_durch and t.person in voting}
     present = len(present_at(n, order, order[0]) & voting)
     total = sum(m.stimmberechtigt for m in members)
-    satz = body.feststellung if quorum_holds(present, total, parse_share(body.beschlussfaehigkeit)) \
-        else body.feststellung_nicht_beschlussfaehig
-    return satz.replace("{einladungsdatum}", datum(s.einladungsdatum)).replace("{anwesend}", str(present)) \
-        .replace("{mitglieder}", str(total))
+    key = "feststellung" if quorum_holds(present, total, parse_share(body.beschlussfaehigkeit)) \
+        else "feststellung_nicht_beschlussfaehig"
+    return w(key, einladungsdatum=datum(s.einladungsdatum), anwesend=present, mitglieder=total)
 
 
 def niederschrift_context(project: ProjectData, srec: SitzungRecord, teil: str, *, minimal: bool, intern: bool,
@@ -251,25 +262,28 @@ def niederschrift_context(project: ProjectData, srec: SitzungRecord, teil: str, 
     by_top = {t.top: t for t in n.tops}
     entries = [e for e in srec.all_tops() if e.oeffentlich_beraten == public]
     zeit = n.oeffentlich if public else (n.nichtoeffentlich or n.oeffentlich)
+    w = woerter_of(project, srec)
     anwesend, entschuldigt, abwesend = _attendance(ref, n, intern, {m.person: m for m in gremium.mitglieder
-                                                                     if m.person in {t.person for t in n.anwesenheit}})
+                                                                     if m.person in {t.person for t in n.anwesenheit}},
+                                                   w)
     return NiederschriftContext(
         koerperschaft=ref.koerperschaften[gremium.koerperschaft],
         gremium=gremium.name, sitzung_nummer=s.nummer, datum=datum(s.datum),
-        wochentag=WOCHENTAGE[s.datum.weekday()],
+        wochentag=wochentag(w, s.datum),
         ort_voll=(s.ort or "") + (f", {s.raum}" if s.raum else ""),
-        teil="öffentlicher Teil" if public else "nichtöffentlicher Teil",
+        teil=w("niederschrift_oeffentlich" if public else "niederschrift_nichtoeffentlich"),
         oeffentlich=public, minimal=minimal, beginn=zeit.beginn, ende=zeit.ende or "",
+        zeit=w("niederschrift_zeit", beginn=zeit.beginn, ende=zeit.ende or "–"),
         vorsitz=PersonInfo.of(ref.personen.get(n.vorsitz)),
         schriftfuehrung=PersonInfo.of(ref.personen.get(n.schriftfuehrung)),
         anwesend=anwesend, entschuldigt=entschuldigt, abwesend=abwesend,
         verwaltung=[] if minimal else list(n.verwaltung),
         gaeste=list(n.gaeste) if intern and not minimal else [],
         einwendungen="" if (minimal or not public) else (n.einwendungen or ""),
-        tops=[ergebnis_view(ref, e, by_top.get(e.nummer), minimal, today) for e in entries],
-        stand=stand_text(n), entwurf=n.stand == "Entwurf",
-        feststellung=feststellung(project, srec, [e.nummer for e in srec.all_tops()]),
-        anlagen=[f"Anlage {nr}: {a.titel}" + (f" (zu TOP {a.top})" if a.top else "")
+        tops=[ergebnis_view(ref, e, by_top.get(e.nummer), minimal, today, w) for e in entries],
+        stand=stand_text(n, w), entwurf=n.stand == "Entwurf", w=w,
+        feststellung=feststellung(project, srec, [e.nummer for e in srec.all_tops()], w),
+        anlagen=[w("niederschrift_anlage", nr=nr, titel=a.titel) + (" " + w("zu_top", top=a.top) if a.top else "")
                  for nr, a in anlagen_of(srec, public=not intern)],
     )
 
@@ -296,6 +310,7 @@ class AuszugContext:
     drucksache_betreff: str
     stand: str
     schriftfuehrung: PersonInfo | None
+    w: Woerter
     extra: dict[str, Any] = field(default_factory=dict)
 
     def as_dict(self) -> dict[str, Any]:
@@ -310,6 +325,7 @@ def auszug_contexts(project: Project, srec: SitzungRecord, today: dt.date) -> li
     ref = project.ref
     gremium = ref.gremien[srec.sitzung.gremium]
     by_top = {t.top: t for t in n.tops}
+    w = woerter_of(project, srec)
     out = []
     for e in srec.all_tops():
         top = by_top.get(e.nummer)
@@ -318,9 +334,9 @@ def auszug_contexts(project: Project, srec: SitzungRecord, today: dt.date) -> li
         out.append(AuszugContext(
             koerperschaft=ref.koerperschaften[gremium.koerperschaft], gremium=gremium.name,
             sitzung_nummer=srec.sitzung.nummer, datum=datum(srec.sitzung.datum),
-            top=ergebnis_view(ref, e, top, False, today),
+            top=ergebnis_view(ref, e, top, False, today, w),
             drucksache_betreff=e.record.vorlage.betreff if e.record is not None else "",
-            stand=stand_text(n), schriftfuehrung=PersonInfo.of(ref.personen.get(n.schriftfuehrung))))
+            stand=stand_text(n, w), schriftfuehrung=PersonInfo.of(ref.personen.get(n.schriftfuehrung)), w=w))
     return out
 
 
@@ -357,15 +373,16 @@ def kontroll_zeilen(project: ProjectData, today: dt.date, *, alle: bool = False)
         by_top = {t.top: t for t in n.tops}
         gremium = project.ref.gremien[srec.sitzung.gremium]
         profil = project.ref.koerperschaften[gremium.koerperschaft].niederschrift
+        w = woerter_of(project, srec)
         for e in srec.all_tops():
             top = by_top.get(e.nummer)
             if top is None or (public and not e.oeffentlich_beraten):
                 continue
             k = _kontrolle(project.ref, top, today) or _kontrolle_ohne_angabe(project, srec, e, top, profil, today,
-                                                                               alle)
+                                                                               alle, w)
             if k is None:
                 continue
-            ampel = "grün" if k.status == "erledigt" else ("rot" if k.ueberfaellig else "gelb")
+            ampel = w("ampel_gruen" if k.status == "erledigt" else ("ampel_rot" if k.ueberfaellig else "ampel_gelb"))
             rows.append(KontrollZeile(gremium.koerperschaft, gremium.name, srec.sitzung.gremium,
                                       datum(srec.sitzung.datum),
                                       srec.sitzung.nummer, e.nummer, e.oeffentlich_beraten,
@@ -375,7 +392,8 @@ def kontroll_zeilen(project: ProjectData, today: dt.date, *, alle: bool = False)
 
 
 def _kontrolle_ohne_angabe(project: ProjectData, srec: SitzungRecord, entry: TopEntry, top: TopErgebnis,
-                           profil: NiederschriftProfil, today: dt.date, alle: bool) -> KontrolleView | None:
+                           profil: NiederschriftProfil, today: dt.date, alle: bool, w: Woerter
+                           ) -> KontrolleView | None:
     """A Beschluss without a ``kontrolle`` block: listed when its text asks the Verwaltung to act (with
     the profile's Frist), or when ``alle`` asks for every Beschluss (then without Frist)."""
     if top.ergebnis not in MIT_BESCHLUSS - {"abgelehnt"}:
@@ -387,5 +405,5 @@ def _kontrolle_ohne_angabe(project: ProjectData, srec: SitzungRecord, entry: Top
     v = entry.record.vorlage if entry.record is not None else None
     amt = project.ref.aemter.get(v.federfuehrend or "") if v is not None else None
     frist = srec.sitzung.datum + dt.timedelta(days=profil.kontrolle_frist_tage) if auftrag else None
-    return KontrolleView(amt.name if amt else "Verwaltung", datum(frist), "offen", "", "",
+    return KontrolleView(amt.name if amt else w("verwaltung"), datum(frist), "offen", "", "",
                          bool(frist and frist < today))

@@ -17,7 +17,7 @@ import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
 from vorlagengen.documents.drucksache import code_fingerprint, project_fingerprint
 from vorlagengen.documents.layouts import Layout, get_layout
-from vorlagengen.documents.origins import origins_of
+from vorlagengen.documents.origins import Origin, origins_of
 from vorlagengen.documents.output import Made, Output, make, open_output
 from vorlagengen.documents.recipe import Document, Prepared
 from vorlagengen.documents.sitzung.niederschrift import (
@@ -28,8 +28,10 @@ from vorlagengen.documents.sitzung.niederschrift import (
     auszug_contexts,
     kontroll_zeilen,
     niederschrift_context,
+    woerter_of,
 )
 from vorlagengen.documents.stand import stand
+from vorlagengen.documents.woerter import Woerter, page_words, sitzung_woerter
 from vorlagengen.documents.writing import csv_bytes
 from vorlagengen.model.records import (
     Project,
@@ -59,10 +61,17 @@ def _epoch(project: ProjectData, day: dt.date) -> int:
     return epoch or int(dt.datetime(day.year, day.month, day.day, 12, tzinfo=dt.UTC).timestamp())
 
 
-def _inputs(title: str, koerperschaft: str, nummer: str, entwurf: bool) -> dict[str, str]:
+def _inputs(title: str, koerperschaft: str, nummer: str, entwurf: bool, w: Woerter) -> dict[str, str]:
     return {"titel": title, "betreff": title, "nummer": nummer, "art": title, "autor": koerperschaft,
             "koerperschaft": koerperschaft, "datum": "", "status": "", "beschreibung": title,
-            "entwurf": "ja" if entwurf else "nein", "fusszeile": title}
+            "entwurf": "ja" if entwurf else "nein", "fusszeile": title, **page_words(w)}
+
+
+def _prepared(context: dict[str, object], inputs: dict[str, str], entwurf: bool, origins: tuple[Origin, ...],
+              w: Woerter) -> Prepared:
+    """A document with the word table's page words in its DOCX footer and draft stamp too."""
+    return Prepared(context, inputs, entwurf, origins, seite=(inputs["seite_a"], inputs["seite_b"], inputs["seite_c"]),
+                    stempel=inputs["entwurf_stempel"])
 
 
 def _document(kind: str, template: str, layout: Layout, base: str, epoch: int, public: bool, target: Path,
@@ -94,7 +103,7 @@ def plan_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: 
     base = recipe.fingerprint(code_fingerprint(), project_fingerprint(project.root, layout))
     profile = project.ref.koerperschaften[project.ref.gremien[srec.sitzung.gremium].koerperschaft].niederschrift
     epoch = _epoch(project, srec.sitzung.datum)
-    head = f"Niederschrift {srec.sitzung.nummer}"
+    w = woerter_of(project, srec)
     draft_dir = trees.draft_dir(out) / "sitzungen" / srec.slug
     # a Niederschrift in „Entwurf“ is not published: its public form goes to the draft tree
     public_dir = draft_dir if n.stand == "Entwurf" else out / trees.PUBLIC / "sitzungen" / srec.slug
@@ -103,8 +112,8 @@ def plan_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: 
 
     def niederschrift(proj: ProjectData, s: SitzungRecord, target: Path, teil: str, minimal: bool) -> None:
         ctx = niederschrift_context(proj, s, teil, minimal=minimal, intern=not proj.public, today=today)
-        title = f"{head} ({ctx.teil})"
-        prep = Prepared(ctx.as_dict(), _inputs(title, body, srec.sitzung.nummer, ctx.entwurf), ctx.entwurf, own)
+        title = w("niederschrift_kurz", nummer=srec.sitzung.nummer, teil=ctx.teil)
+        prep = _prepared(ctx.as_dict(), _inputs(title, body, srec.sitzung.nummer, ctx.entwurf, w), ctx.entwurf, own, w)
         docs.append(_document("Niederschrift", "niederschrift.md.j2", layout, base, epoch, proj.public, target,
                               ("pdf", "docx"), display, prep))
 
@@ -115,9 +124,10 @@ def plan_niederschrift(project: Project, srec: SitzungRecord, out: Path, today: 
         niederschrift(project, srec, internal_dir / "Niederschrift-nichtoeffentlicher-Teil", TEIL_NICHTOEFFENTLICH,
                       False)
     for ctx in auszug_contexts(project, srec, today):
-        title = f"Beschlussauszug TOP {ctx.top.nummer}, {srec.sitzung.nummer}"
+        title = w("beschlussauszug_kurz", top=ctx.top.nummer, nummer=srec.sitzung.nummer)
         entwurf = n.stand == "Entwurf"
-        prep = Prepared(ctx.as_dict(), _inputs(title, body, srec.sitzung.nummer, entwurf), entwurf, own + drucksachen)
+        prep = _prepared(ctx.as_dict(), _inputs(title, body, srec.sitzung.nummer, entwurf, w), entwurf,
+                         own + drucksachen, w)
         docs.append(_document("Beschlussauszug", "beschlussauszug.md.j2", layout, base, epoch, False,
                               internal_dir / "Beschlussauszuege" / f"Beschlussauszug-TOP-{file_part(ctx.top.nummer)}",
                               ("pdf", "docx"), display, prep))
@@ -144,7 +154,7 @@ def _render(doc: Document, formats: tuple[str, ...]) -> dict[str, bytes]:
         return {fmt: Path(prep.context["datei"]).read_bytes() for fmt in formats}
     out = recipe.render(doc, prep, tuple(f for f in formats if f != "csv")) if set(formats) - {"csv"} else {}
     if "csv" in formats:
-        out["csv"] = kontrolle_csv(prep.context["zeilen"])
+        out["csv"] = kontrolle_csv(prep.context["zeilen"], prep.context["w"])
     return out
 
 
@@ -172,9 +182,11 @@ CSV_FIELDS = ("gremium", "datum", "sitzung", "top", "drucksache", "gegenstand", 
               "status", "ampel", "bericht")
 
 
-def kontrolle_csv(rows: list[KontrollZeile]) -> bytes:
-    """The rows as CSV; a Schwärzung shows as its bracketed text („[geschwärzt]“ in public rows)."""
-    return csv_bytes(CSV_FIELDS, ([klartext(str(asdict(row)[name])) for name in CSV_FIELDS] for row in rows))
+def kontrolle_csv(rows: list[KontrollZeile], w: Woerter) -> bytes:
+    """The rows as CSV under the word table's column heads (csv_…); a Schwärzung shows as its
+    bracketed text („[geschwärzt]“ in public rows)."""
+    return csv_bytes([w(f"csv_{name}") for name in CSV_FIELDS],
+                     ([klartext(str(asdict(row)[name])) for name in CSV_FIELDS] for row in rows))
 
 
 def plan_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: str | None = None,
@@ -191,17 +203,18 @@ def plan_beschluesse(project: Project, out: Path, today: dt.date, *, gremium: st
         koerperschaft = project.ref.koerperschaften[body_id]
         layout = get_layout(koerperschaft.layout, project.root)
         base = recipe.fingerprint(code_fingerprint(), project_fingerprint(project.root, layout))
+        w = sitzung_woerter(layout, koerperschaft)
         sources: tuple[tuple[ProjectData, str], ...] = ((public, trees.PUBLIC), (project, trees.INTERNAL))
         for proj, tree in sources:
             rows = [r for r in kontroll_zeilen(proj, today, alle=alle) if r.koerperschaft == body_id
                     and (gremium is None or r.gremium_id == gremium) and (status is None or r.status == status)]
-            auswahl = ", ".join((project.ref.gremien[gremium].name if gremium else "alle Gremien",
-                                 f"Stand „{status}“" if status else "jeder Stand",
-                                 "nur öffentliche Beschlüsse" if proj.public else "mit nichtöffentlichen",
-                                 "alle Beschlüsse" if alle else "Beschlüsse mit Auftrag an die Verwaltung"))
+            auswahl = ", ".join((project.ref.gremien[gremium].name if gremium else w("bk_alle_gremien"),
+                                 w("bk_stand", status=status) if status else w("bk_jeder_stand"),
+                                 w("bk_oeffentlich") if proj.public else w("bk_nichtoeffentlich"),
+                                 w("bk_alle") if alle else w("bk_auftrag")))
             context = {"koerperschaft": koerperschaft, "zeilen": rows, "auswahl": auswahl,
-                       "heute": today.strftime("%d.%m.%Y")}
-            prep = Prepared(context, _inputs("Beschlusskontrolle", koerperschaft.name, "", False))
+                       "heute": today.strftime("%d.%m.%Y"), "w": w}
+            prep = _prepared(context, _inputs(w("beschlusskontrolle"), koerperschaft.name, "", False, w), False, (), w)
             docs.append(_document("Beschlusskontrolle", "beschlusskontrolle.md.j2", layout, base,
                                   _epoch(project, today), proj.public, out / tree / "beschluesse" / body_id /
                                   "Beschlusskontrolle", ("csv", "pdf"), "Beschlusskontrolle", prep))

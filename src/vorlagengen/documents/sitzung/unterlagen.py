@@ -32,13 +32,14 @@ from vorlagengen.documents.sitzung.anlagen import Placement, merge_pages, prepar
 from vorlagengen.documents.sitzung.blaetter import blaetter, inhalt
 from vorlagengen.documents.sitzung.context import MappeParts, SitzungContext, sitzung_context
 from vorlagengen.documents.stand import stand
+from vorlagengen.documents.woerter import page_words
 from vorlagengen.errors import UserError
 from vorlagengen.model.records import Project, ProjectData, PublicProject, Record, SitzungRecord
 from vorlagengen.public.projection import public_project
 
 PLANNER = "sitzung"
-TITEL = {"Einladung": "Einladung", "Bekanntmachung": "Bekanntmachung", "Nachtrag": "Nachtrag zur Tagesordnung",
-         "Bekanntmachung-Nachtrag": "Nachtrag zur Bekanntmachung"}
+TITEL = {"Einladung": "einladung", "Bekanntmachung": "bekanntmachung", "Nachtrag": "nachtrag",
+         "Bekanntmachung-Nachtrag": "bekanntmachung_nachtrag"}  # their words
 # what was sent or published stays so: these carry the Einladung's day, not the commit's time
 AS_SENT = ("Einladung", "Bekanntmachung")
 MAPPEN = ((True, "Sitzungsmappe-oeffentlich"), (False, "Sitzungsmappe-vollstaendig"))
@@ -76,14 +77,15 @@ class Run:
 
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
-    k = ctx.koerperschaft
-    return {
+    k, w = ctx.koerperschaft, ctx.w
+    return {**page_words(w),
         "vermerk": ctx.vermerk,
         "titel": title, "betreff": title, "nummer": ctx.sitzung.nummer, "art": title,
         "autor": k.name, "koerperschaft": k.name, "gremium": ctx.gremium, "datum": ctx.datum,
-        "beschreibung": f"{ctx.gremium}, Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
+        "beschreibung": w("sitzung_beschreibung", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, datum=ctx.datum),
         "entwurf": "ja" if entwurf else "nein", "status": "",
-        "fusszeile": f"{ctx.gremium} · Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
+        "fusszeile": w("sitzung_fusszeile", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, datum=ctx.datum),
+        "kopf": w("mappe_kopf", gremium=ctx.gremium, datum=ctx.datum),
     }
 
 
@@ -149,7 +151,7 @@ def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, o
 
 def _letter(run: Run, name: str, ctx: SitzungContext, folder: Path, formats: tuple[str, ...]) -> Document:
     is_public = name.startswith("Bekanntmachung")
-    title = f"{TITEL[name]}: {ctx.gremium} am {ctx.datum}"
+    title = ctx.w("dokumenttitel", dokument=ctx.w(TITEL[name]), gremium=ctx.gremium, datum=ctx.datum)
     inputs = _inputs(ctx, title, run.entwurf)
     template = name.lower().replace("-", "_")
     # the Einladung as sent and the Bekanntmachung as published are rebuilt byte for byte: they
@@ -158,7 +160,8 @@ def _letter(run: Run, name: str, ctx: SitzungContext, folder: Path, formats: tup
     fp = recipe.fingerprint(run.base, name, ctx.as_dict(), inputs, epoch, is_public, run.entwurf, formats)
     show = "bekanntmachung" if is_public else template
     return Document(name, f"{template}.md.j2", show, run.layout, epoch, is_public, folder / name, formats,
-                    run.srec.display, fp, lambda: Prepared(ctx.as_dict(), inputs, run.entwurf))
+                    run.srec.display, fp, lambda: Prepared(ctx.as_dict(), inputs, run.entwurf,
+                    seite=(inputs["seite_a"], inputs["seite_b"], inputs["seite_c"]), stempel=inputs["entwurf_stempel"]))
 
 
 def _drucksachen(srec: SitzungRecord, public: bool) -> list[Record]:
@@ -199,7 +202,8 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
         with run.lock:
             run.warnings.append(f"{name}.pdf: nicht PDF/A, weil Anlagen kein PDF/A sind und Ghostscript fehlt: "
                                 + "; ".join(not_pdfa))
-    title = f"Sitzungsmappe ({'öffentlich' if is_public else 'vollständig'}): {ctx.gremium} am {ctx.datum}"
+    title = ctx.w("mappe_titel_oeffentlich" if is_public else "mappe_titel_vollstaendig", gremium=ctx.gremium,
+                  datum=ctx.datum)
 
     def assemble(pdf: bytes, placed: list[dict[str, object]]) -> bytes:
         placements = [Placement(str(p["id"]), int(str(p["seite"])), int(str(p["page"])), bool(p.get("ganz", False)))
@@ -250,8 +254,8 @@ def _set_drucksachen(run: Run, ctx: SitzungContext, project: ProjectData) -> dic
             doc.seiten = len(pdf.pages)
         sources[doc.id] = doc.pdf
         sources.update({a.id: a.pdf for a in doc.anlagen if a.pdf is not None})
-    ctx.inhalt = inhalt(ctx.tops)
-    ctx.blaetter = blaetter(ctx.tops, ctx.praefix)
+    ctx.inhalt = inhalt(ctx.tops, ctx.w)
+    ctx.blaetter = blaetter(ctx.tops, ctx.praefix, ctx.w)
     return sources
 
 
