@@ -166,7 +166,7 @@ tagesordnung:
   oeffentlich:
     - titel: Punkt Eins
 """,
-    # nothing non-public: the full Mappe is only „vollständig“
+    # nothing non-public: the full Mappe is only „vollständig“; a public Nachtrag without its own date
     "wq-bau-2": """gremium: wq-bau
 nummer: S2
 anlass: konstituierende Sitzung
@@ -177,6 +177,8 @@ einladungsdatum: 2024-03-21
 tagesordnung:
   oeffentlich:
     - titel: Punkt Eins
+    - titel: Punkt Sieben
+      nachtrag: Nachtrag
 """,
 }
 
@@ -363,7 +365,7 @@ _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
 def test_every_sitzung_word_is_a_marker_or_from_the_records(marked: tuple[Path, list[Path]]) -> None:
     base, outputs = marked
     kinds = {re.sub(r"-(TOP|Anlage)-.*", "", p.stem) + p.suffix for p in outputs}
-    assert {"Einladung.pdf", "Einladung.docx", "Bekanntmachung.pdf", "Nachtrag.pdf", "Nachtrag.docx",
+    assert {"Einladung.pdf", "Einladung.docx", "Bekanntmachung.pdf", "Bekanntmachung-Nachtrag.pdf", "Nachtrag.pdf", "Nachtrag.docx",
             "Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf", "Niederschrift.pdf",
             "Niederschrift-oeffentlicher-Teil.docx", "Niederschrift-nichtoeffentlicher-Teil.pdf",
             "Beschlussauszug.pdf", "Beschlussauszug.docx", "Beschlusskontrolle.pdf",
