@@ -451,3 +451,18 @@ def test_sitzung_pages_match_golden_images(demo_sitzung, tmp_path):
 def test_einladung_docx_matches_golden_structure(demo_sitzung):
     golden = GOLDEN / f"sitzung-{DEMO_SITZUNG}-Einladung.docx.json"
     assert structure_text(docx_structure(demo_sitzung / "Einladung.docx")) == golden.read_text(encoding="utf-8")
+
+
+def test_a_numbered_sitzung_is_named_once_in_its_documents(tmp_path):
+    """An imported Sitzung's number is a name already („5. Sitzung“): no document says „Sitzung 5. Sitzung“."""
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Erste Sache"))
+    path = sitzung(root, '    - drucksache: "VO/0001/19"')
+    path.write_text(path.read_text(encoding="utf-8").replace("nummer: SGA/2019/02", "nummer: 5. Sitzung"),
+                    encoding="utf-8")
+    folder = build_leak(root)
+    names = ("Einladung.pdf", "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf")
+    for name in names:
+        flat = " ".join(everything_in(folder / name).split())
+        assert "Sitzung 5. Sitzung" not in flat, name
+        assert "5. Sitzung am 04.04.2019" in flat, name  # footer and metadata

@@ -15,7 +15,7 @@ from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vorlagengen.documents.context import bezug_text
+from vorlagengen.documents.context import bezug_text, sitzung_name
 from vorlagengen.model.niederschrift import TopErgebnis, abstimmung_text, besetzung_text, teilabstimmung_text
 from vorlagengen.model.records import PublicProject, Record, anlage_path
 from vorlagengen.public.schwaerzung import klartext
@@ -168,6 +168,7 @@ class Sitzung:
     source: Path
     quelle: list[SourceFile] = field(default_factory=list)  # imported: Einladung, Niederschrift … at the source
     ende: str = ""
+    name: str = ""  # as a text names it, the word „Sitzung“ once: „Sitzung JHA/19/7“, „11. Sitzung“
 
     @property
     def url(self) -> str:
@@ -440,7 +441,7 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
     tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich]
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s),
-                   s.ende or "")
+                   s.ende or "", sitzung_name(s.nummer, s.bezeichnung))
 
 
 def _source_file(label: str, f: Any, day: dt.date) -> SourceFile:

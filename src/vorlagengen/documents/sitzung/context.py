@@ -9,12 +9,11 @@ pages show something non-public (they carry the Körperschaft's confidentiality 
 
 from __future__ import annotations
 
-import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vorlagengen.documents.context import PersonInfo, ProfilView, datum
+from vorlagengen.documents.context import PersonInfo, ProfilView, datum, sitzung_name
 from vorlagengen.documents.layouts import Layout
 from vorlagengen.documents.sitzung.anlagen import anlagen_views
 from vorlagengen.documents.sitzung.blaetter import (
@@ -127,11 +126,7 @@ def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *
 
 def sitzung_titel(s: Sitzung) -> str:
     """„25. öffentliche Sitzung (SGA/2019/02)“, but „21. Sitzung des Rates“ for number 21 (not „… (21)“)."""
-    if not s.bezeichnung:
-        return s.nummer
-    if re.search(rf"(?<![\w/]){re.escape(s.nummer)}(?![\w/])", s.bezeichnung):
-        return s.bezeichnung
-    return f"{s.bezeichnung} ({s.nummer})"
+    return sitzung_name(s.nummer, s.bezeichnung) if s.bezeichnung else s.nummer
 
 
 def shows_internal(record: Record, project: ProjectData) -> bool:

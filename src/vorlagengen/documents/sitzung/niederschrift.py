@@ -14,7 +14,7 @@ from typing import Any
 
 from vorlagengen.checks.niederschrift import members_at
 from vorlagengen.checks.votes import parse_share, present_at, quorum_holds
-from vorlagengen.documents.context import PersonInfo, datum
+from vorlagengen.documents.context import PersonInfo, datum, sitzung_name
 from vorlagengen.documents.sitzung.context import WOCHENTAGE
 from vorlagengen.model.drucksache import Koerperschaft, Mitgliedschaft, NiederschriftProfil
 from vorlagengen.model.niederschrift import (
@@ -107,7 +107,7 @@ class NiederschriftContext:
 def stand_text(n: Niederschrift) -> str:
     if n.stand == "genehmigt":
         when = f" am {datum(n.genehmigt_am)}" if n.genehmigt_am else ""
-        where = f" in Sitzung {n.genehmigt_in}" if n.genehmigt_in else ""
+        where = f" in {sitzung_name(n.genehmigt_in)}" if n.genehmigt_in else ""
         return f"genehmigt{where}{when}"
     return n.stand
 

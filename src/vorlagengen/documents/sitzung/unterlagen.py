@@ -22,7 +22,7 @@ import pikepdf
 import vorlagengen.documents.engines as engines
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
-from vorlagengen.documents.context import anlagen_info
+from vorlagengen.documents.context import anlagen_info, sitzung_name
 from vorlagengen.documents.drucksache import code_fingerprint, drucksache, project_fingerprint, record_digest
 from vorlagengen.documents.layouts import Layout, get_layout
 from vorlagengen.documents.output import Made, Output, make, open_output
@@ -77,9 +77,9 @@ def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
         "vermerk": ctx.vermerk,
         "titel": title, "betreff": title, "nummer": ctx.sitzung.nummer, "art": title,
         "autor": k.name, "koerperschaft": k.name, "gremium": ctx.gremium, "datum": ctx.datum,
-        "beschreibung": f"{ctx.gremium}, Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
+        "beschreibung": f"{ctx.gremium}, {sitzung_name(ctx.sitzung.nummer, ctx.sitzung.bezeichnung)} am {ctx.datum}",
         "entwurf": "ja" if entwurf else "nein", "status": "",
-        "fusszeile": f"{ctx.gremium} · Sitzung {ctx.sitzung.nummer} am {ctx.datum}",
+        "fusszeile": f"{ctx.gremium} · {sitzung_name(ctx.sitzung.nummer, ctx.sitzung.bezeichnung)} am {ctx.datum}",
     }
 
 
