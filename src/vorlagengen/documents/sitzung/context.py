@@ -9,6 +9,7 @@ pages show something non-public (they carry the Körperschaft's confidentiality 
 
 from __future__ import annotations
 
+import re
 from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
@@ -167,9 +168,10 @@ def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: Mappe
     pages carry the confidentiality mark."""
     out = []
     for r in entry.records:
-        if r.vorlage.uebernommen:  # imported: its text is the source's PDF, not set here
-            continue
         counter[0] += 1
+        if r.vorlage.uebernommen:  # imported: its text is the source's document, not set here
+            out.append(_trennblatt(r, f"d{counter[0]}", r.vorlage.oeffentlich and entry.oeffentlich))
+            continue
         doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
                            r.vorlage.oeffentlich and entry.oeffentlich, r)
         doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter)
@@ -179,3 +181,16 @@ def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: Mappe
         doc.oeffentlich = doc.oeffentlich and (public or not shows_internal(r, project))  # its own pages' mark
         out.append(doc)
     return out
+
+
+def _trennblatt(r: Record, ident: str, oeffentlich: bool) -> DokumentView:
+    """An imported Drucksache in the Mappe: a Trennblatt with its number and the address of its document
+    in the former council system (its text was never set here)."""
+    v = r.vorlage
+    q = v.quelle
+    urls = [u for u in ((q.dokument.url if q and q.dokument else None), q.web if q else None) if u]
+    link = next((u for u in urls if re.fullmatch(r"https?://[^\s<>]+", u)), "")
+    doc = DokumentView(ident, v.nummer, anfuehrung(v.betreff), oeffentlich, r, link=link)
+    doc.trennblatt = (f"Die Drucksache {v.nummer} stammt aus dem bisherigen Ratsinformationssystem und wird hier "
+                      "nicht neu gesetzt. " + ("Ihr Dokument:" if link else "Ihr Dokument liegt dort."))
+    return doc

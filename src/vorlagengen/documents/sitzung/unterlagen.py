@@ -161,8 +161,10 @@ def _mappe(run: Run, is_public: bool, target: Path, letters: SitzungContext) -> 
     Ghostscript is there to make Anlagen PDF/A."""
     project, srec = (run.public, run.public_srec) if is_public else (run.project, run.srec)
     records = _drucksachen(srec)
+    imported = [r.vorlage.model_dump(mode="json", include={"nummer", "betreff", "quelle"})  # their Trennblatt
+                for e in srec.all_tops() if not e.abgesetzt for r in e.records if r.vorlage.uebernommen]
     fp = recipe.fingerprint(run.base, target.name, letters.as_dict(), run.epoch, run.entwurf,
-                            [record_digest(r, project).hex() for r in records], bool(shutil.which("gs")))
+                            [record_digest(r, project).hex() for r in records], bool(shutil.which("gs")), imported)
     return Document("Sitzungsmappe", "sitzungsmappe.md.j2", "mappe", run.layout, run.epoch, is_public, target,
                     ("pdf",), srec.display, fp, lambda: _prepare_mappe(run, is_public, target.name))
 
@@ -223,7 +225,7 @@ def _set_drucksachen(run: Run, ctx: SitzungContext, project: ProjectData) -> dic
     """Each Drucksache's own PDF (set once per run) and page count, then the Mappe's contents and
     sheets; returns what is drawn into the placeholder pages, by id."""
     sources: dict[str, bytes | Path] = {}
-    for doc in (d for t in ctx.tops for d in t.dokumente):
+    for doc in (d for t in ctx.tops for d in t.dokumente if not d.trennblatt):  # an imported one: a Trennblatt
         assert doc.record is not None
         key = (str(doc.record.path), project.public)
         with run.lock:
