@@ -75,3 +75,15 @@ def test_pages_of_members_fraktionen_and_tops(site: Path, page: Page, served: st
     for url in ("personen/index.html", people[0], fraktionen[0], tops[0]):
         page.goto(served + url)
         assert axe_violations(page) == [], url
+
+
+def test_imported_top_pages_show_the_vote_once_and_link_the_beschluss(site: Path) -> None:
+    voted = [p for p in sorted((site / "sitzungen").glob("*/top-*.html"))
+             if "<h2>Abstimmung</h2>" in p.read_text(encoding="utf-8")]
+    assert voted
+    for path in voted:
+        html = path.read_text(encoding="utf-8")
+        vote = html.split("<h2>Abstimmung</h2>", 1)[1].split("<p>", 1)[1].split("</p>", 1)[0]
+        assert html.count(vote) == 1, path  # not again as „Im Wortlaut“
+    linked = [p for p in (site / "sitzungen").glob("*/top-*.html") if ">Beschluss: " in p.read_text(encoding="utf-8")]
+    assert linked and all('href="https://sdnetrim.kdvz-frechen.de/' in p.read_text(encoding="utf-8") for p in linked)
