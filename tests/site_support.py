@@ -112,6 +112,13 @@ VOTE_AFTER = """  - top: "Ö 2"
 """
 
 
+def fraktionen_site(base: Path) -> Path:
+    """The site of ``with_fraktionen``'s project, built below ``base``."""
+    root = with_fraktionen(base / "projekt")
+    build(root, base / "build")
+    return base / "build" / "oeffentlich" / "site"
+
+
 def fake_documents(public: Project, documents: Path) -> None:
     """Stand-ins for the built PDF/DOCX of the public tree (the site only links and lists them)."""
     for rec in public.records:
@@ -134,6 +141,11 @@ def build(root: Path, out: Path, base: str = "https://ratsinfo.example.org/", **
     settings = Website.model_validate({"basis_url": base, **website})
     return build_site(public, documents / "site", documents=documents, website=settings,
                       state=out / "intern" / "site-cache.json", today=TODAY)
+
+
+def flat_text(site: Path, rel: str) -> str:
+    """A page of the site with its white space folded (assertions need not know the line breaks)."""
+    return " ".join((site / rel).read_text(encoding="utf-8").split())
 
 
 def site_files(site: Path) -> dict[str, bytes]:

@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from site_support import TODAY, broken_links, build, with_fraktionen
+from site_support import TODAY, broken_links, flat_text, fraktionen_site, with_fraktionen
 from vorlagengen.load.project import load_project
 from vorlagengen.public.projection import public_project
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("personen")
-    root = with_fraktionen(base / "projekt")
-    build(root, base / "build")
-    return base / "build" / "oeffentlich" / "site"
-
-
-def _text(site: Path, rel: str) -> str:
-    return " ".join((site / rel).read_text(encoding="utf-8").split())
+    return fraktionen_site(tmp_path_factory.mktemp("personen"))
 
 
 def test_the_projection_keeps_every_fraktion_with_its_members(tmp_path: Path) -> None:
@@ -34,7 +27,7 @@ def test_the_projection_keeps_every_fraktion_with_its_members(tmp_path: Path) ->
 
 def test_a_member_has_a_page_with_her_public_roles(site: Path) -> None:
     assert dt.date(2019, 4, 1) == TODAY  # the day the site is built: Schmidt has changed Fraktion
-    html = _text(site, "personen/lueneburg-sga-meyer.html")
+    html = flat_text(site, "personen/lueneburg-sga-meyer.html")
     assert "<h1>Heike Meyer</h1>" in html
     assert '<dt>Fraktion</dt><dd><a href="../gremien/lueneburg-spd.html">SPD-Fraktion</a></dd>' in html
     assert ('<td><a href="../gremien/lueneburg-sga.html">Sozial- und Gesundheitsausschuss</a></td>'
@@ -43,7 +36,7 @@ def test_a_member_has_a_page_with_her_public_roles(site: Path) -> None:
     assert ('<td><a href="../gremien/lueneburg-spd.html">SPD-Fraktion</a></td>'
             '<td data-label="Rolle">Fraktionsvorsitzende</td>') in html
     # a change of Fraktion: the current one is named, the former one stays in the list of memberships
-    schmidt = _text(site, "personen/lueneburg-sga-schmidt.html")
+    schmidt = flat_text(site, "personen/lueneburg-sga-schmidt.html")
     assert '<dt>Fraktion</dt><dd><a href="../gremien/lueneburg-gruene.html">Fraktion Bündnis 90/Die Grünen</a>' in schmidt
     assert '<tr class="ehemalig"><td><a href="../gremien/lueneburg-spd.html">SPD-Fraktion</a>' in schmidt
 
@@ -56,27 +49,27 @@ def test_only_members_get_a_page(site: Path) -> None:
     assert members <= pages
     staff = {"lueneburg-hampe"}  # a Sitzungsleitung without membership: no page
     assert not staff & pages
-    listing = _text(site, "personen/index.html")
+    listing = flat_text(site, "personen/index.html")
     assert '<a href="../personen/lueneburg-sga-meyer.html">Meyer, Heike</a></td><td><a href="../gremien/lueneburg-spd.html">' in listing
-    assert 'href="personen/index.html"' in _text(site, "index.html")  # in the main navigation
+    assert 'href="personen/index.html"' in flat_text(site, "index.html")  # in the main navigation
 
 
 def test_fraktion_and_gremium_pages_list_their_members(site: Path) -> None:
-    spd = _text(site, "gremien/lueneburg-spd.html")
+    spd = flat_text(site, "gremien/lueneburg-spd.html")
     assert "<p class=\"art\">Fraktion · Hansestadt Lüneburg</p>" in spd
     assert ('<a href="../personen/lueneburg-sga-meyer.html">Heike Meyer</a></td>'
             '<td data-label="Rolle">Fraktionsvorsitzende</td>') in spd
     assert "kalender/lueneburg-spd.ics" not in spd  # no Sitzungen: no calendar or feed to link
-    index = _text(site, "gremien/index.html")
+    index = flat_text(site, "gremien/index.html")
     assert '<h3>Fraktionen</h3> <ul class="spalten"> <li><a href="../gremien/lueneburg-gruene.html">' in index
-    sga = _text(site, "gremien/lueneburg-sga.html")
+    sga = flat_text(site, "gremien/lueneburg-sga.html")
     assert ('<a href="../personen/lueneburg-sga-meyer.html">Heike Meyer</a></td><td data-label="Rolle">Ratsfrau</td>'
             '<td data-label="Fraktion"><a href="../gremien/lueneburg-spd.html">SPD-Fraktion</a></td>') in sga
     assert broken_links(site) == []
 
 
 def test_a_numbered_sitzung_is_named_once_on_the_site(site: Path) -> None:
-    page = _text(site, "sitzungen/lueneburg-sga-2019-04-04.html")
+    page = flat_text(site, "sitzungen/lueneburg-sga-2019-04-04.html")
     assert '<p class="art">5. Sitzung</p>' in page
     for rel in ("feeds/sitzungen.atom", "kalender/sitzungen.ics"):
         text = " ".join((site / rel).read_text(encoding="utf-8").replace("\r\n ", "").split())

@@ -9,21 +9,14 @@ from pathlib import Path
 
 import pytest
 
-from site_support import broken_links, build, with_fraktionen
+from site_support import broken_links, build, flat_text, fraktionen_site, with_fraktionen
 
 SLUG = "lueneburg-sga-2019-04-04"
 
 
 @pytest.fixture(scope="module")
 def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("tops")
-    root = with_fraktionen(base / "projekt")
-    build(root, base / "build")
-    return base / "build" / "oeffentlich" / "site"
-
-
-def _text(site: Path, rel: str) -> str:
-    return " ".join((site / rel).read_text(encoding="utf-8").split())
+    return fraktionen_site(tmp_path_factory.mktemp("tops"))
 
 
 def test_every_public_top_has_a_page_and_no_other(site: Path) -> None:
@@ -38,7 +31,7 @@ def test_every_public_top_has_a_page_and_no_other(site: Path) -> None:
 
 
 def test_top_page_shows_beschluss_votes_per_fraktion_and_wahlen(site: Path) -> None:
-    html = _text(site, f"sitzungen/{SLUG}/top-oe-2.html")
+    html = flat_text(site, f"sitzungen/{SLUG}/top-oe-2.html")
     assert "<h1>Genehmigung des Protokolls der Sitzung vom 07.02.2019</h1>" in html
     assert "<dt>Ergebnis</dt><dd>geändert beschlossen</dd>" in html
     assert "<h2>Beschluss</h2> <p>Das Protokoll der Sitzung vom 07.02.2019 wird mit der Änderung genehmigt.</p>" in html
@@ -52,15 +45,15 @@ def test_top_page_shows_beschluss_votes_per_fraktion_and_wahlen(site: Path) -> N
     assert "<tr><th scope=\"row\">Summe</th><td>4</td><td>0</td><td>1</td></tr>" in html
     assert "<h2>Wahlen</h2> <ul><li>Schriftführerin: Petra Neumann (einstimmig)</li></ul>" in html
     # the Drucksache's TOP: the Beschluss is its Beschlussvorschlag, the minutes' discussion is not shown
-    ds = _text(site, f"sitzungen/{SLUG}/top-oe-3.html")
+    ds = flat_text(site, f"sitzungen/{SLUG}/top-oe-3.html")
     assert '<dt>Drucksache</dt><dd><a href="../../drucksachen/lueneburg/vo-8321-19.html">VO/8321/19</a>' in ds
     assert "Herr Hampe stellt das Konzept vor" not in ds
 
 
 def test_top_pages_are_linked_from_the_sitzung_and_the_drucksache(site: Path) -> None:
-    sitzung = _text(site, f"sitzungen/{SLUG}.html")
+    sitzung = flat_text(site, f"sitzungen/{SLUG}.html")
     assert f'<th scope="row"><a href="../sitzungen/{SLUG}/top-oe-2.html">Ö 2</a></th>' in sitzung
-    drucksache = _text(site, "drucksachen/lueneburg/vo-8321-19.html")
+    drucksache = flat_text(site, "drucksachen/lueneburg/vo-8321-19.html")
     assert f'<a href="../../sitzungen/{SLUG}/top-oe-3.html">TOP Ö 3</a>' in drucksache
 
 
@@ -71,6 +64,6 @@ def test_a_draft_niederschrift_gives_no_beschluss_text(tmp_path: Path) -> None:
                                                        "genehmigt_in: SGA/2019/03\n", "stand: Entwurf\n")
     minutes.write_text(text, encoding="utf-8")
     build(root, tmp_path / "build")
-    html = _text(tmp_path / "build/oeffentlich/site", f"sitzungen/{SLUG}/top-oe-2.html")
+    html = flat_text(tmp_path / "build/oeffentlich/site", f"sitzungen/{SLUG}/top-oe-2.html")
     assert "<dt>Ergebnis</dt><dd>geändert beschlossen</dd>" in html  # the result, as the Sitzung page shows it
     assert "mit der Änderung genehmigt" not in html and "Herr Schmitt" not in html

@@ -148,16 +148,23 @@ def build_leak(root: Path) -> Docs:
     return Docs(result.folder, result.internal_folder)
 
 
+def bookmarks(pdf: pikepdf.Pdf) -> list[str]:
+    """The titles of every bookmark of an open PDF."""
+    titles = []
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack.extend(item.children)
+    return titles
+
+
 def everything_in(pdf_path: Path) -> str:
     """Text of every page, bookmarks, metadata, and every string and stream of the file."""
     parts = pdf_pages(pdf_path)
     with pikepdf.open(pdf_path) as pdf:
-        with pdf.open_outline() as outline:
-            stack = list(outline.root)
-            while stack:
-                item = stack.pop()
-                parts.append(item.title)
-                stack.extend(item.children)
+        parts += bookmarks(pdf)
         parts += [str(v) for v in pdf.docinfo.values()]
         parts.append(str(pdf.open_metadata()))
         for obj in pdf.objects:
@@ -510,12 +517,6 @@ def test_an_imported_drucksache_gets_a_trennblatt_linking_its_document(tmp_path)
         with pikepdf.open(folder / name) as pdf:
             uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", [])
                     if a.get("/A") is not None and "/URI" in a.A]
-            titles = []
-            with pdf.open_outline() as outline:
-                stack = list(outline.root)
-                while stack:
-                    item = stack.pop()
-                    titles.append(item.title)
-                    stack.extend(item.children)
+            titles = bookmarks(pdf)
         assert "https://ris.example.org/files/7001.pdf" in uris, name
         assert "Drucksache VO/7001/18: Bestandssache aus dem alten System" in titles, name
