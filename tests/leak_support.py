@@ -5,8 +5,8 @@ reference data plus entries of its own) with a distinct marker word in every pla
 reach the public: every field of non-public Drucksachen and of their Anlagen (title, file name, text,
 PDF Info and XMP), non-public TOPs and sub-TOPs with and without Drucksache, a public Drucksache's
 non-public and personenbezogene Anlagen, Schwärzungen (marked spans and the ``schwaerzen`` list), an
-Aktenzeichen, persons, an Amt and a Gremium used only non-publicly, and a public Drucksache whose Bezug
-is non-public. ``MARKERS`` lists them all; ``PUBLIC_WORDS`` are words that must reach the public.
+Aktenzeichen, persons, an Amt and a Gremium (with a member) used only non-publicly, and a public
+Drucksache whose Bezug is non-public. ``MARKERS`` lists them all; ``PUBLIC_WORDS`` are words that must reach the public.
 
 ``find_markers(folder, markers)`` searches every file below a folder as an attacker would: the file
 names, the raw bytes, for PDFs every decompressed stream and every string (pikepdf) and the text
@@ -43,6 +43,7 @@ _NAMES = (
     "PersAnlageTitel", "PersAnlageDatei", "PersAnlageText", "PersAnlageInfo", "SpanSachverhalt",
     "SpanBetreff", "SpanAbschnittTitel", "SpanAnlageTitel", "SpanTopTitel", "ListeName",
     "NoeSchrittTop", "NoeSchrittInhalt", "NoeSchrittWort", "NoeSchrittBeschlussNr", "NoeNsInhalt", "NoeNsBeschluss", "NoeNsBericht", "NsGast", "NsGrund",
+    "NoeMitglied",
 )
 MARKERS: dict[str, str] = {name: PREFIX + name for name in _NAMES}
 assert not any(a != b and a.lower() in b.lower() for a in MARKERS.values() for b in MARKERS.values())
@@ -93,11 +94,16 @@ lk-noe-dezernent:
 lk-noe-unterschrift:
   nachname: {M['NoeUnterschrift']}
   koerperschaft: lueneburg
+lk-noe-mitglied:
+  nachname: {M['NoeMitglied']}
+  koerperschaft: lueneburg
 """,
     "gremien": f"""
 lk-noe-gremium:
   name: Arbeitskreis {M['NoeGremium']}
   koerperschaft: lueneburg
+  mitglieder:
+    - person: lk-noe-mitglied
 """,
 }
 

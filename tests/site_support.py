@@ -34,6 +34,91 @@ def copy_demo(target: Path) -> Path:
     return target
 
 
+FRAKTIONEN = """lueneburg-spd:
+  name: SPD-Fraktion
+  koerperschaft: lueneburg
+  typ: Fraktion
+  mitglieder:
+    - person: lueneburg-sga-meyer
+      rolle: Vorsitz
+      bezeichnung: Fraktionsvorsitzende
+      von: 2016-11-01
+    - person: lueneburg-sga-schmidt
+      von: 2016-11-01
+      bis: 2018-12-31
+lueneburg-gruene:
+  name: Fraktion Bündnis 90/Die Grünen
+  koerperschaft: lueneburg
+  typ: Fraktion
+  mitglieder:
+    - person: lueneburg-sga-schmidt
+      von: 2019-01-01
+"""
+
+
+def with_fraktionen(root: Path) -> Path:
+    """The demo project in ``root`` with two Fraktionen of Lüneburg, members who changed Fraktion, and
+    the SGA's Sitzung numbered as an imported one is („5. Sitzung“)."""
+    copy_demo(root)
+    gremien = root / "data/gremien.yaml"
+    text = gremien.read_text(encoding="utf-8")
+    for old, new in (("    - person: lueneburg-sga-meyer\n",
+                      "    - person: lueneburg-sga-meyer\n      fraktion: lueneburg-spd\n"
+                      "      bezeichnung: Ratsfrau\n      von: 2016-11-01\n"),
+                     ("    - person: lueneburg-sga-schmidt\n",
+                      "    - person: lueneburg-sga-schmidt\n      fraktion: lueneburg-gruene\n")):
+        assert old in text
+        text = text.replace(old, new, 1)
+    gremien.write_text(text + FRAKTIONEN, encoding="utf-8")
+    sitzung = root / "sitzungen/lueneburg-sga-2019-04-04.yaml"  # numbered as an imported Sitzung is
+    sitzung.write_text(sitzung.read_text(encoding="utf-8").replace("nummer: SGA/2019/02", "nummer: 5. Sitzung"),
+                       encoding="utf-8")
+    minutes = root / "sitzungen/lueneburg-sga-2019-04-04.niederschrift.yaml"
+    text = minutes.read_text(encoding="utf-8")
+    assert VOTE_BEFORE in text
+    minutes.write_text(text.replace(VOTE_BEFORE, VOTE_AFTER), encoding="utf-8")
+    return root
+
+
+VOTE_BEFORE = """  - top: "Ö 2"
+    ergebnis: ungeändert beschlossen
+    abstimmung:
+      einstimmig: ja
+"""
+VOTE_AFTER = """  - top: "Ö 2"
+    ergebnis: geändert beschlossen
+    beschluss: Das Protokoll der Sitzung vom 07.02.2019 wird mit der Änderung genehmigt.
+    aenderung: Auf Seite 2 wird „Herr Schmitt“ durch „Herr Schmidt“ ersetzt.
+    abstimmungen:
+      - gegenstand: Änderungsantrag der Fraktion Bündnis 90/Die Grünen
+        ergebnis: angenommen
+        abstimmung:
+          ja: 4
+          nein: 1
+          enthaltung: 0
+    abstimmung:
+      fraktionen:
+        - fraktion: lueneburg-spd
+          ja: 1
+        - fraktion: lueneburg-gruene
+          enthaltung: 1
+        - fraktion: fraktionslos
+          ja: 3
+    wahlen:
+      - amt: Schriftführerin
+        gewaehlt: [Petra Neumann]
+        abstimmung:
+          einstimmig: ja
+"""
+
+
+def fraktionen_site(base: Path) -> Path:
+    """The site of ``with_fraktionen``'s project, built below ``base``."""
+    root = with_fraktionen(base / "projekt")
+    build(root, base / "build")
+    return base / "build" / "oeffentlich" / "site"
+
+
 def fake_documents(public: Project, documents: Path) -> None:
     """Stand-ins for the built PDF/DOCX of the public tree (the site only links and lists them)."""
     for rec in public.records:
@@ -56,6 +141,11 @@ def build(root: Path, out: Path, base: str = "https://ratsinfo.example.org/", **
     settings = Website.model_validate({"basis_url": base, **website})
     return build_site(public, documents / "site", documents=documents, website=settings,
                       state=out / "intern" / "site-cache.json", today=TODAY)
+
+
+def flat_text(site: Path, rel: str) -> str:
+    """A page of the site with its white space folded (assertions need not know the line breaks)."""
+    return " ".join((site / rel).read_text(encoding="utf-8").split())
 
 
 def site_files(site: Path) -> dict[str, bytes]:

@@ -38,7 +38,8 @@ LAYOUTS = ("allris", "hamburg", "allris4", "saarbruecken")
 # pages, not the file) and the TOP of a Beratung step (the allris layout has no column for it). The
 # search must find each of them in the project's own files instead.
 NOT_SHOWN_INTERNALLY = {"NoeAnlageDatei", "NoeBildDatei", "OeNoeAnlageDatei", "PersAnlageDatei", "NoeAnlageInfo",
-                        "NoeAnlageXmp", "OeNoeAnlageInfo", "PersAnlageInfo", "NoeSchrittTop"}
+                        "NoeAnlageXmp", "OeNoeAnlageInfo", "PersAnlageInfo", "NoeSchrittTop",
+                        "NoeMitglied"}  # a member of a Gremium only a non-public record names: on no page
 
 
 def _run(root: Path, *args: str) -> str:

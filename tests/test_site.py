@@ -62,7 +62,8 @@ def test_sitzung_page_has_public_agenda_with_links_and_results(demo: tuple[Path,
     _, site = demo
     html = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
     assert '<a href="../drucksachen/wandsbek/19-0171.html">Neugestaltung des Spielplatzes' in html
-    assert "<th scope=\"row\">12.7</th>" in html and "ungeändert beschlossen" in html
+    assert ('<th scope="row"><a href="../sitzungen/wandsbek-jha-2011-05-11/top-12-7.html">12.7</a></th>' in html
+            and "ungeändert beschlossen" in html)
     assert "Bekanntmachung" in html
     assert "19/0175" not in html and "Verschiedenes (nichtöffentlich)" not in html
 
@@ -70,7 +71,8 @@ def test_sitzung_page_has_public_agenda_with_links_and_results(demo: tuple[Path,
 def test_sitzung_page_shows_result_and_vote_of_each_public_top(demo: tuple[Path, Path]) -> None:
     _, site = demo
     html = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
-    rows = {m.group(1): m.group(2) for m in re.finditer(r'<th scope="row">([^<]+)</th>(.*?)</tr>', html, re.S)}
+    rows = {m.group(1): m.group(2) for m in re.finditer(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>',
+                                                        html, re.S)}
     assert list(rows) == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
     assert rows["Ö 2"].endswith("<td data-label=\"Ergebnis\">ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
                                 "Enthaltung 1</span></td>")  # no Drucksache: the result is the Niederschrift's
@@ -92,7 +94,9 @@ def test_lists_calendar_gremien_and_statement_exist(demo: tuple[Path, Path]) -> 
     lists = text(site, "drucksachen/jahr/2011.html")
     assert "<script" not in lists and lists.count("<tr><td><a href=") == 4  # 19/0167, 0171, 0178, DrS/2011/054
     gremium = text(site, "gremien/wandsbek-jha.html")
-    assert "<td>Brigitte Beispiel</td><td>Vorsitz</td>" in gremium and "../sitzungen/wandsbek-jha-2011-05-11.html" in gremium
+    assert ('<td><a href="../personen/wandsbek-vorsitz-jha.html">Brigitte Beispiel</a></td><td data-label="Rolle">Vorsitz</td>'
+            in gremium
+            and "../sitzungen/wandsbek-jha-2011-05-11.html" in gremium)
     start = text(site, "index.html")
     assert "../" not in start and 'href="sitzungen/lueneburg-sga-2019-04-04.html"' in start  # next Sitzung
     assert "Erklärung zur Barrierefreiheit" in text(site, "barrierefreiheit.html")

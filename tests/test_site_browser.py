@@ -12,7 +12,7 @@ import pytest
 from playwright.sync_api import Browser, Page, sync_playwright
 
 from conftest import programm
-from site_support import build, copy_demo, serving
+from site_support import build, serving, with_fraktionen
 
 pytestmark = pytest.mark.braucht("chromium")  # Debian's chromium; skipped without it, except under CI=true
 ARGS = ["--headless", "--no-sandbox", "--disable-gpu", "--disable-background-networking",
@@ -26,6 +26,10 @@ PAGE_TYPES = {
     "Sitzung": "sitzungen/wandsbek-jha-2011-05-11.html",
     "Gremium": "gremien/wandsbek-jha.html",
     "Gremien": "gremien/index.html",
+    "Fraktion": "gremien/lueneburg-spd.html",
+    "Person": "personen/lueneburg-sga-schmidt.html",
+    "Personen": "personen/index.html",
+    "TOP": "sitzungen/lueneburg-sga-2019-04-04/top-oe-2.html",
     "Sitzungskalender": "kalender/index.html",
     "Monat": "kalender/2011-05.html",
     "Listen": "drucksachen/index.html",
@@ -42,7 +46,7 @@ PAGE_TYPES = {
 @pytest.fixture(scope="module")
 def served(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
     base = tmp_path_factory.mktemp("browser")
-    root = copy_demo(base / "projekt")
+    root = with_fraktionen(base / "projekt")
     (root / "wappen.svg").write_text('<svg xmlns="http://www.w3.org/2000/svg" viewBox="0 0 10 12">'
                                      '<path d="M0 0h10v7l-5 5-5-5z" fill="#b00"/></svg>', encoding="utf-8")
     kontrolle = base / "build/oeffentlich/beschluesse/wandsbek"

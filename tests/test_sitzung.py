@@ -148,16 +148,23 @@ def build_leak(root: Path) -> Docs:
     return Docs(result.folder, result.internal_folder)
 
 
+def bookmarks(pdf: pikepdf.Pdf) -> list[str]:
+    """The titles of every bookmark of an open PDF."""
+    titles = []
+    with pdf.open_outline() as outline:
+        stack = list(outline.root)
+        while stack:
+            item = stack.pop()
+            titles.append(item.title)
+            stack.extend(item.children)
+    return titles
+
+
 def everything_in(pdf_path: Path) -> str:
     """Text of every page, bookmarks, metadata, and every string and stream of the file."""
     parts = pdf_pages(pdf_path)
     with pikepdf.open(pdf_path) as pdf:
-        with pdf.open_outline() as outline:
-            stack = list(outline.root)
-            while stack:
-                item = stack.pop()
-                parts.append(item.title)
-                stack.extend(item.children)
+        parts += bookmarks(pdf)
         parts += [str(v) for v in pdf.docinfo.values()]
         parts.append(str(pdf.open_metadata()))
         for obj in pdf.objects:
@@ -452,3 +459,65 @@ def test_sitzung_pages_match_golden_images(demo_sitzung, tmp_path):
 def test_einladung_docx_matches_golden_structure(demo_sitzung):
     golden = GOLDEN / f"sitzung-{DEMO_SITZUNG}-Einladung.docx.json"
     assert structure_text(docx_structure(demo_sitzung / "Einladung.docx")) == golden.read_text(encoding="utf-8")
+
+
+def test_a_numbered_sitzung_is_named_once_in_its_documents(tmp_path):
+    """An imported Sitzung's number is a name already („5. Sitzung“): no document says „Sitzung 5. Sitzung“."""
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Erste Sache"))
+    path = sitzung(root, '    - drucksache: "VO/0001/19"')
+    path.write_text(path.read_text(encoding="utf-8").replace("nummer: SGA/2019/02", "nummer: 5. Sitzung"),
+                    encoding="utf-8")
+    folder = build_leak(root)
+    names = ("Einladung.pdf", "Bekanntmachung.pdf", "Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf")
+    for name in names:
+        flat = " ".join(everything_in(folder / name).split())
+        assert "Sitzung 5. Sitzung" not in flat, name
+        assert "5. Sitzung am 04.04.2019" in flat, name  # footer and metadata
+
+
+IMPORTED = """nummer: "VO/7001/18"
+datum: 2018-11-20
+koerperschaft: lueneburg
+art: Beschlussvorlage
+status: öffentlich
+betreff: Bestandssache aus dem alten System
+federfuehrend: lueneburg-05
+beratungsfolge:
+  - gremium: lueneburg-sga
+    datum: 2019-04-04
+    zustaendigkeit: Entscheidung
+quelle:
+  system: oparl
+  url: https://ris.example.org/oparl/paper/7001
+  web: https://ris.example.org/vo020.asp?VOLFDNR=7001
+  dokument:
+    name: Vorlage
+    url: https://ris.example.org/files/7001.pdf
+"""
+
+
+def test_an_imported_drucksache_gets_a_trennblatt_linking_its_document(tmp_path):
+    """An imported Drucksache is not set again: the Mappe lists it with its page and gives it a
+    Trennblatt with the address of its document in the former system."""
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Erste Sache"))
+    record(root, "alt.yaml", IMPORTED)
+    sitzung(root, '    - drucksache: "VO/7001/18"\n    - drucksache: "VO/0001/19"')
+    folder = build_leak(root)
+    for name in ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"):
+        pages = [" ".join(p.split()) for p in pdf_pages(folder / name)]
+        sheet = next(i for i, p in enumerate(pages) if "stammt aus dem bisherigen Ratsinformationssystem" in p)
+        assert "Drucksache VO/7001/18: Bestandssache aus dem alten System" in pages[sheet], name
+        assert "https://ris.example.org/files/7001.pdf" in pages[sheet], name
+        assert "Erste Sache" not in pages[sheet] and any("Erste Sache" in p for p in pages[sheet + 1:]), name
+        contents = next(p for p in pages if "Drucksache VO/7001/18" in p)
+        # the TOP bears the Betreff, the Drucksache its number and the page of its Trennblatt
+        assert f"Ö 2 Bestandssache aus dem alten System {sheet + 1} Drucksache VO/7001/18 {sheet + 1}" in contents, (
+            name, contents)
+        with pikepdf.open(folder / name) as pdf:
+            uris = [str(a.A.URI) for page in pdf.pages for a in page.get("/Annots", [])
+                    if a.get("/A") is not None and "/URI" in a.A]
+            titles = bookmarks(pdf)
+        assert "https://ris.example.org/files/7001.pdf" in uris, name
+        assert "Drucksache VO/7001/18: Bestandssache aus dem alten System" in titles, name

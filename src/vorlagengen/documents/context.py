@@ -7,6 +7,7 @@ anything up itself.
 from __future__ import annotations
 
 import datetime as dt
+import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
@@ -224,6 +225,20 @@ def anlagen_hinweis(record: Record, koerperschaft: Koerperschaft, w: Callable[..
         return ""
     und = f" {w('und')} "
     return (und.lstrip() if record.vorlage.anlagen else "") + und.join(parts)
+
+
+def sitzung_name(nummer: str, bezeichnung: str | None = None, ohne: str | None = None) -> str:
+    """A Sitzung as a running text names it, the word „Sitzung“ once: its Bezeichnung („25. öffentliche
+    Sitzung (SGA/2019/02)“, without the number when the Bezeichnung names it: „21. Sitzung des Rates“),
+    else „Sitzung JHA/19/7“ (``ohne``: the layout's word for it) – but a number that is a name already
+    (imported: „11. Sitzung“) as it is."""
+    if bezeichnung:
+        if re.search(rf"(?<![\w/]){re.escape(nummer)}(?![\w/])", bezeichnung):
+            return bezeichnung
+        return f"{bezeichnung} ({nummer})"
+    if re.search(r"sitzung", nummer, re.IGNORECASE):
+        return nummer
+    return ohne if ohne is not None else f"Sitzung {nummer}"
 
 
 def bezug_text(v: Vorlage, nr: str, ref: RefData, betreffs: dict[tuple[str, str], str],

@@ -36,7 +36,7 @@ import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
 from vorlagengen import __version__
 from vorlagengen.checks import fragen_of
-from vorlagengen.documents.context import Context, Verweise, anlagen_hinweis, build_context
+from vorlagengen.documents.context import Context, Verweise, anlagen_hinweis, build_context, sitzung_name
 from vorlagengen.documents.layouts import Layout, get_layout
 from vorlagengen.documents.origins import origins_of
 from vorlagengen.documents.output import (
@@ -174,7 +174,7 @@ def verweise_of(project: ProjectData) -> Verweise:
     cached = _VERWEISE.get(id(project))
     if cached is not None and cached[0] is project:
         return cached[1]
-    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): f"Sitzung {s.sitzung.nummer}" for s in project.sitzungen}
+    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): sitzung_name(s.sitzung.nummer) for s in project.sitzungen}
     verweise = Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
     if len(_VERWEISE) >= 4:  # the full project and its public projection alternate
         _VERWEISE.clear()

@@ -144,3 +144,8 @@ def page_words(w: Woerter) -> dict[str, str]:
     the draft stamp."""
     seite = [*w("seite_von", seite="\x00", seiten="\x00").split("\x00"), "", "", ""]
     return {"seite_a": seite[0], "seite_b": seite[1], "seite_c": seite[2], "entwurf_stempel": w("entwurf_stempel")}
+
+
+def vorgabe_woerter() -> Woerter:
+    """The packaged default words as a word function: for the website, which has no layout."""
+    return Woerter(dict(read_tafel(Path(__file__).resolve().parents[1] / "templates" / "_base" / FILENAME).alle), {})

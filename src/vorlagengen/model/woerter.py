@@ -147,8 +147,11 @@ SCHLUESSEL: dict[str, str] = {
 SITZUNG_SCHLUESSEL: dict[str, str] = {
     # every Sitzung document
     "gremium_genitiv": "Gremium im Genitiv, wenn data/gremien.yaml keinen „genitiv“ nennt; {name}: sein Name",
-    "sitzung_fusszeile": "Fußzeile der Einladung, Bekanntmachung und Mappe; {gremium}: Name, {nummer}, {datum}",
-    "sitzung_beschreibung": "Beschreibung in den PDF-Eigenschaften; {gremium}: Name, {nummer}, {datum}",
+    "sitzung_fusszeile": "Fußzeile der Einladung, Bekanntmachung und Mappe; {gremium}: Name, {sitzung}: die "
+                         "Bezeichnung der Sitzung (sonst sitzung_name), {nummer}, {datum}",
+    "sitzung_beschreibung": "Beschreibung in den PDF-Eigenschaften; {gremium}: Name, {sitzung}, {nummer}, {datum}",
+    "sitzung_name": "Eine Sitzung ohne Bezeichnung im laufenden Text (nicht, wenn ihre Nummer schon „Sitzung“ "
+                    "enthält); {nummer}",
     "dokumenttitel": "Titel in den PDF-Eigenschaften; {dokument}: Wort des Dokuments, {gremium}: Name, {datum}",
     "wochentage": "die sieben Wochentage ab Montag, durch Leerzeichen getrennt",
     "uhrzeit": "eine Uhrzeit; {zeit}",
@@ -208,10 +211,13 @@ SITZUNG_SCHLUESSEL: dict[str, str] = {
     "nachtrag_vom": "Vermerk am Ende des Nachtrags; {datum} (leer ohne Nachtragsdatum), {einladungsdatum}, {stand}",
     "nachtrag_ohne_datum": "Vermerk am Ende eines Nachtrags ohne eigenes Datum; {einladungsdatum}, {stand}",
     "bekanntmachung_nachtrag": "Titel des Nachtrags zur Bekanntmachung",
-    "bekanntmachung_nachtrag_text": "Satz des Nachtrags zur Bekanntmachung, der nur Punkte ergänzt; {gremium}, {termin}",
-    "bekanntmachung_nachtrag_text_geaendert": "Satz des Nachtrags zur Bekanntmachung, der auch Punkte absetzt; {gremium}, {termin}",
+    "bekanntmachung_nachtrag_text": "Satz des Nachtrags zur Bekanntmachung, der nur Punkte ergänzt; "
+                                    "{gremium}, {termin}",
+    "bekanntmachung_nachtrag_text_geaendert": "Satz des Nachtrags zur Bekanntmachung, der auch Punkte absetzt; "
+                                              "{gremium}, {termin}",
     "bekanntmachung_nachtrag_vom": "Vermerk am Ende des Nachtrags zur Bekanntmachung; {datum}, {einladungsdatum}",
-    "bekanntmachung_nachtrag_ohne_datum": "Vermerk am Ende eines Nachtrags zur Bekanntmachung ohne eigenes Datum; {einladungsdatum}",
+    "bekanntmachung_nachtrag_ohne_datum": "Vermerk am Ende eines Nachtrags zur Bekanntmachung ohne eigenes Datum; "
+                                          "{einladungsdatum}",
     # Sitzungsmappe
     "mappe": "Titel auf dem Deckblatt der Mappe",
     "mappe_oeffentlich": "Art der öffentlichen Mappe auf dem Deckblatt",
@@ -268,7 +274,7 @@ SITZUNG_SCHLUESSEL: dict[str, str] = {
     "niederschrift_anlage": "Anlage der Niederschrift; {nr}, {titel}",
     "zu_top": "Zusatz einer Anlage zu einem TOP; {top}",
     "genehmigt": "Stand einer genehmigten Niederschrift",
-    "genehmigt_in": "Sitzung der Genehmigung; {sitzung}",
+    "genehmigt_in": "Sitzung der Genehmigung; {sitzung}: ihre Nummer, mit sitzung_name",
     "genehmigt_am": "Tag der Genehmigung; {datum}",
     "einstimmig": "Abstimmung: einstimmig",
     "einstimmig_enthaltung": "einstimmig mit einer Enthaltung",

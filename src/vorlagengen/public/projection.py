@@ -35,8 +35,9 @@ Rules (docs/oeffentlich.md, „Öffentlich und intern“):
   (``oeffentliche_ergebnisse``); ``ergebnisse`` only of public Drucksachen in public Beratung; no
   ``warnings`` (they may name anything).
 - Reference data: Körperschaften; Gremien, Ämter and Personen only where a public record or a
-  Sitzung uses them, and the members of those Gremien (membership is public); Altbestand only where
-  public and named by a public Bezug.
+  Sitzung uses them, every Fraktion, and the members of those Gremien (membership is public; the
+  website shows a page per member); a Gremium, Amt or Person that only a non-public record names
+  stays out; Altbestand only where public and named by a public Bezug.
 
 Everything is copied: the result shares no mutable object with the input.
 """
@@ -280,6 +281,8 @@ def public_refdata(ref: RefData, records: list[Record], sitzungen: list[SitzungR
                 personen.update([*nm.ja, *nm.nein, *nm.enthaltung] if nm else [])
                 gremien.update([t.verwiesen_an] if t.verwiesen_an else [])
                 aemter.update([t.kontrolle.amt] if t.kontrolle else [])
+    # deliberately public: every Fraktion (a part of the Vertretung, named in votes and memberships) with its members
+    gremien.update(k for k, g in ref.gremien.items() if g.typ == "Fraktion")
     for key in list(gremien):
         for m in ref.gremien[key].mitglieder if key in ref.gremien else []:
             personen.update([m.person, *m.stellvertretung])

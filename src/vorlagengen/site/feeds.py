@@ -65,7 +65,7 @@ def _sz_entry(s: Sitzung, base: str, modified: dt.datetime) -> dict[str, str]:
     where = f"{s.ort}, {s.raum}" if s.raum else s.ort
     return {"url": base + s.url, "title": s.titel, "updated": _stamp(modified),
             "published": _stamp(s.start.replace(tzinfo=ZoneInfo(TZ))),
-            "summary": f"Sitzung {s.nummer} am {s.datum.strftime('%d.%m.%Y')}, {s.beginn} Uhr, {where}"}
+            "summary": f"{s.name} am {s.datum.strftime('%d.%m.%Y')}, {s.beginn} Uhr, {where}"}
 
 
 def write_feeds(site: Site, out: SiteOutput, base: str, title: str, modified: Callable[[object], dt.datetime]) -> None:
@@ -104,7 +104,7 @@ def calendar(name: str, sitzungen: Iterable[Sitzung], base: str, modified: Calla
         ev.add("duration", dt.timedelta(hours=3))
         ev.add("summary", s.titel)
         ev.add("location", f"{s.ort}, {s.raum}" if s.raum else s.ort)
-        ev.add("description", f"Sitzung {s.nummer}. Tagesordnung: {base + s.url}")
+        ev.add("description", f"{s.name}. Tagesordnung: {base + s.url}")
         ev.add("url", base + s.url)
         cal.add_component(ev)
     return bytes(cal.to_ical())
@@ -119,6 +119,6 @@ def write_calendars(site: Site, out: SiteOutput, base: str, title: str,
     plans += [(f"kalender/{g}.ics", f"{site.gremien[g].name if g in site.gremien else g} – {title}",
                [s for s in sitzungen if s.gremium == g]) for g in sorted(used)]
     for rel, name, items in plans:
-        if not unchanged(rel, name, base, [(s.slug, s.titel, s.start, s.ort, s.raum, s.nummer, modified(s))
+        if not unchanged(rel, name, base, [(s.slug, s.titel, s.start, s.ort, s.raum, s.name, modified(s))
                                            for s in items]):
             out.put(rel, calendar(name, items, base, modified))

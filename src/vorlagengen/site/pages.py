@@ -71,8 +71,9 @@ class Pages:
             return up + target
 
         html = self.env.get_template(template).render(
-            rel=link, page_title=title, section=section, website=self.website,
-            wappen=self.wappen, gremien=self.site.gremien, alle=self.site.drucksachen, **context)
+            rel=link, page_title=title, section=section, website=self.website, wappen=self.wappen,
+            gremien=self.site.gremien, alle=self.site.drucksachen, mit_personen=bool(self.site.mitgliedschaften),
+            **context)
         self.out.put(rel, html)
 
     def all(self, search_bundles: list[str]) -> None:
@@ -81,7 +82,9 @@ class Pages:
             self.drucksache(d)
         for s in self.site.sitzungen.values():
             self.sitzung(s)
+            self.tops(s)
         self.gremien()
+        self.personen()
         self.kalender()
         self.listen()
         self.page("suche.html", "suche.html.j2", "Suche", "suche", teile=search_bundles)
@@ -154,37 +157,80 @@ class Pages:
         self.page(s.url, "sitzung.html.j2", s.titel, "kalender", s=s, gremium=self.site.gremien[s.gremium],
                   leitung=leitung, geaendert=self._changed(s))
 
+    def tops(self, s: Sitzung) -> None:
+        """A page per public TOP: its Beschluss, votes, Wahlen and result."""
+        for t in s.all_tops():
+            keys = [t.drucksache, *t.dazu]
+            shown = [self.shared(self.site.drucksachen[k]) for k in keys if k in self.site.drucksachen]
+            if self.unchanged(t.url, self.shared(s), t.nummer, shown, self._changed(s)):
+                continue
+            p = t.protokoll
+            self.page(t.url, "top.html.j2", f"TOP {t.nummer}: {t.titel}", "kalender", s=s, t=t, p=p,
+                      beschluss=Markup(self.md(p.beschluss)) if p and p.beschluss else "",
+                      aenderung=Markup(self.md(p.aenderung)) if p and p.aenderung else "", geaendert=self._changed(s))
+
     def _changed(self, item: object) -> str:
         """The page's own date of change (from git): a change elsewhere does not rewrite it."""
         return _berlin_day(self.modified(item))
 
     def gremien(self) -> None:
-        used = self._gremien_used()
-        groups = [(b, [g for g in used if g.koerperschaft == b.id]) for b in self.site.koerperschaften.values()]
-        self.page("gremien/index.html", "gremien.html.j2", "Gremien", "gremien", groups=[x for x in groups if x[1]])
-        for g in used:
+        used = {g.id for g in self._gremien_used()}
+        shown = self._gremien_shown()
+        groups = [(b, [g for g in shown if g.koerperschaft == b.id and g.typ != "Fraktion"],
+                   [g for g in shown if g.koerperschaft == b.id and g.typ == "Fraktion"])
+                  for b in self.site.koerperschaften.values()]
+        self.page("gremien/index.html", "gremien.html.j2", "Gremien und Fraktionen", "gremien",
+                  groups=[x for x in groups if x[1] or x[2]])
+        for g in shown:
             sitzungen = self.site.sitzungen_of(g.id)
             leitung = sorted({s.leitung for s in sitzungen if s.leitung and s.leitung in self.site.personen})
             items = _newest_first(self.site.drucksachen_of(g.id))
+            eigene = _newest_first(d for d in self.site.drucksachen.values() if d.initiator_id == g.id)
             # a long history is split into one page per year (the Gremium's page shows the newest)
             years: list[int | None] = [*sorted({s.datum.year for s in sitzungen} | {d.datum.year for d in items},
                                                reverse=True)]
             if len(sitzungen) + len(items) <= GREMIUM_PAGE_LIMIT or len(years) < 2:
                 years = [None]
+            mitglieder = [(m, self.site.personen[m.person]) for m in g.mitglieder]
             for year in years:
                 rel = g.url if year is None or year == years[0] else g.url.removesuffix(".html") + f"-{year}.html"
                 in_year = [s for s in sitzungen if year is None or s.datum.year == year]
                 items_year = [d for d in items if year is None or d.datum.year == year]
                 if self.unchanged(rel, year, years, self.shared(g), self.shared(self.site.gremien), in_year,
                                   [self.shared(d) for d in items_year], [self.site.personen[p] for p in leitung],
-                                  [self.site.personen[m.person] for m in g.mitglieder],
+                                  mitglieder, [m.aktiv(self.today) for m, _ in mitglieder],
+                                  [self.shared(d) for d in eigene], g.id in used,
                                   self.shared(self.site.koerperschaften[g.koerperschaft])):
                     continue
                 self.page(rel, "gremium.html.j2", g.name + (f" – {year}" if year and rel != g.url else ""),
                           "gremien", g=g, body=self.site.koerperschaften[g.koerperschaft],
                           sitzungen=in_year[::-1], items=items_year, jahr=year, jahre=[y for y in years if y],
-                          vorsitz=[self.site.personen[p] for p in leitung],
-                          mitglieder=[(m, self.site.personen[m.person]) for m in g.mitglieder])
+                          vorsitz=[self.site.personen[p] for p in leitung], genutzt=g.id in used,
+                          mitglieder=_members_order(mitglieder, self.today), eigene=eigene, heute=self.today)
+
+    def _gremien_shown(self) -> list[Any]:
+        """The Gremien with a page: those with Sitzungen or Drucksachen, those with members, every Fraktion."""
+        used = {g.id for g in self._gremien_used()}
+        return sorted((g for g in self.site.gremien.values() if g.id in used or g.mitglieder or g.typ == "Fraktion"),
+                      key=lambda g: (g.koerperschaft, g.name))
+
+    def personen(self) -> None:
+        """A page per member of a Gremium or a Fraktion (her public roles only) and the list of them."""
+        site = self.site
+        rows = []
+        for pid, roles in site.mitgliedschaften.items():
+            person = site.personen[pid]
+            fraktionen = _fraktionen(roles, site.gremien, self.today)
+            rows.append((person, fraktionen))
+            inputs = [(g.id, g.name, g.typ, m) for g, m in roles]
+            if self.unchanged(person.url, person, inputs, fraktionen, [m.aktiv(self.today) for _, m in roles]):
+                continue
+            self.page(person.url, "person.html.j2", person.name, "personen", p=person, fraktionen=fraktionen,
+                      rollen=[(g, m) for g, m in roles if g.typ != "Fraktion"],
+                      in_fraktion=[(g, m) for g, m in roles if g.typ == "Fraktion"], heute=self.today)
+        rows.sort(key=lambda x: (x[0].nachname.lower(), x[0].vorname.lower(), x[0].id))
+        if rows:
+            self.page("personen/index.html", "personen.html.j2", "Personen", "personen", rows=rows)
 
     def _gremien_used(self) -> list[Any]:
         used = {s.gremium for s in self.site.sitzungen.values()}
@@ -239,6 +285,28 @@ class Pages:
         anschrift = self.website.kontakt_anschrift or (body.briefkopf if body else [])
         self.page("barrierefreiheit.html", "barrierefreiheit.html.j2", "Erklärung zur Barrierefreiheit",
                   betreiber=betreiber, anschrift=anschrift)
+
+
+def _members_order(members: list[tuple[Any, Any]], today: dt.date) -> list[tuple[Any, Any]]:
+    """Current members first (Vorsitz before the others, then by name), former ones after them."""
+    rank = {"Vorsitz": 0, "stellvertretender Vorsitz": 1}
+    return sorted(members, key=lambda x: (not x[0].aktiv(today), rank.get(x[0].rolle, 2), x[1].nachname.lower(),
+                                          x[1].vorname.lower(), x[0].von or dt.date.min))
+
+
+def _fraktionen(roles: list[tuple[Any, Any]], gremien: dict[str, Any], today: dt.date) -> list[Any]:
+    """A person's Fraktion now: her membership in a Fraktion, else the Fraktion her other memberships name;
+    without a current one the latest she had."""
+    def of(ms: list[tuple[Any, Any]]) -> list[Any]:
+        own = [g.id for g, m in ms if g.typ == "Fraktion"]
+        named = [m.fraktion for _, m in ms if m.fraktion in gremien]
+        return [gremien[k] for k in dict.fromkeys(own or named)]
+
+    current = of([(g, m) for g, m in roles if m.aktiv(today)])
+    if current:
+        return current
+    latest = sorted(roles, key=lambda x: x[1].bis or dt.date.max)[::-1]
+    return of(latest)[:1]
 
 
 def _digest(text: str) -> str:

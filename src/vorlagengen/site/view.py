@@ -11,13 +11,16 @@ import datetime as dt
 import functools
 import os
 import re
+from collections import defaultdict
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
-from vorlagengen.documents.context import bezug_text
+from vorlagengen.documents.context import bezug_text, sitzung_name
+from vorlagengen.documents.sitzung.niederschrift import ergebnis_view
+from vorlagengen.documents.woerter import vorgabe_woerter
 from vorlagengen.model.niederschrift import TopErgebnis, abstimmung_text, besetzung_text, teilabstimmung_text
-from vorlagengen.model.records import PublicProject, Record, anlage_path
+from vorlagengen.model.records import PublicProject, Record, RefData, anlage_path
 from vorlagengen.public.schwaerzung import klartext
 
 MIME = {".pdf": "application/pdf", ".docx": "application/vnd.openxmlformats-officedocument.wordprocessingml.document",
@@ -72,6 +75,7 @@ class Step:
     ergebnis: str
     top: str
     sitzung: str | None  # slug of the public Sitzung, when the site has it
+    top_url: str = ""  # the page of the public TOP, when the site has it
 
 
 @dataclass
@@ -149,6 +153,25 @@ class Top:
     quelle: list[SourceFile] = field(default_factory=list)  # imported: Beschlusstext and files at the source
     quelle_ergebnis: str = ""  # imported: the result in the source's words
     einzelheiten: list[str] = field(default_factory=list)  # earlier votes, Wahlen, Besetzungen
+    url: str = ""  # its own page
+    protokoll: Protokoll | None = None  # what the published Niederschrift says of it
+
+
+@dataclass(frozen=True)
+class Protokoll:
+    """A public TOP as its published (public, minimal) Niederschrift records it: the Beschluss text and
+    the votes; none while the Niederschrift is an „Entwurf“ (it is not published then)."""
+
+    ergebnis: str
+    beschluss: str  # Markdown
+    aenderung: str  # Markdown
+    verwiesen_an: str
+    abstimmung: str
+    fraktionen: list[tuple[str, int, int, int]]  # (Fraktion, Ja, Nein, Enthaltung) …, the totals last
+    abstimmungen: list[str]
+    wahlen: list[str]
+    besetzungen: list[str]
+    befangen: list[str]
 
 
 @dataclass
@@ -168,6 +191,7 @@ class Sitzung:
     source: Path
     quelle: list[SourceFile] = field(default_factory=list)  # imported: Einladung, Niederschrift … at the source
     ende: str = ""
+    name: str = ""  # as a text names it, the word „Sitzung“ once: „Sitzung JHA/19/7“, „11. Sitzung“
 
     @property
     def url(self) -> str:
@@ -200,6 +224,10 @@ class Mitglied:
     fraktion: str | None
     von: dt.date | None
     bis: dt.date | None
+    bezeichnung: str = ""  # the role in the council's words (imported), shown instead of ``rolle``
+
+    def aktiv(self, today: dt.date) -> bool:
+        return (self.von is None or self.von <= today) and (self.bis is None or self.bis >= today)
 
 
 @dataclass
@@ -233,6 +261,14 @@ class Person:
     titel: str
     koerperschaft: str
 
+    @property
+    def url(self) -> str:
+        return f"personen/{self.id}.html"
+
+    @property
+    def name_umgekehrt(self) -> str:
+        return f"{self.nachname}, {' '.join(p for p in (self.titel, self.vorname) if p)}" if self.vorname else self.name
+
 
 @dataclass
 class Koerperschaft:
@@ -257,6 +293,15 @@ class Site:
 
     def drucksachen_of(self, gremium: str) -> list[Drucksache]:
         return [d for d in self.drucksachen.values() if gremium in d.gremien]
+
+    @functools.cached_property
+    def mitgliedschaften(self) -> dict[str, list[tuple[Gremium, Mitglied]]]:
+        """Person id → her memberships in the (public) Gremien, Fraktionen included, oldest first."""
+        out: dict[str, list[tuple[Gremium, Mitglied]]] = defaultdict(list)
+        for g in sorted(self.gremien.values(), key=lambda g: g.name):
+            for m in g.mitglieder:
+                out[m.person].append((g, m))
+        return {p: sorted(ms, key=lambda x: (x[1].von or dt.date.min, x[0].name)) for p, ms in out.items()}
 
 
 # --- building the view --------------------------------------------------------------------------
@@ -285,8 +330,9 @@ def site_view(public: PublicProject, documents: Path) -> Site:
         for bezug in ds.bezuege:
             bezug.key = keys.get((ds.koerperschaft, bezug.nummer))
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
-        sz = _sitzung(srec, site, keys, documents, results)
+        sz = _sitzung(srec, site, keys, documents, results, public.ref)
         site.sitzungen[sz.slug] = sz
+    _link_tops(site)
     site.beschluesse = _beschluesse(documents, site)
     return site
 
@@ -306,7 +352,7 @@ def _beschluesse(documents: Path, site: Site) -> list[SiteFile]:
 
 def _gremium(ident: str, g: Any, personen: dict[str, Any]) -> Gremium:
     """A Gremium with its members (Mandatsträger), as far as the public reference data has them."""
-    members = [Mitglied(m.person, m.rolle, m.stimmberechtigt, m.fraktion, m.von, m.bis)
+    members = [Mitglied(m.person, m.rolle, m.stimmberechtigt, m.fraktion, m.von, m.bis, m.bezeichnung or "")
                for m in getattr(g, "mitglieder", []) if m.person in personen]
     return Gremium(ident, g.name, g.kurzname or "", g.typ, g.koerperschaft, members)
 
@@ -432,7 +478,8 @@ _SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"),
                   ("Niederschrift-oeffentlich.pdf", "Niederschrift"), ("Niederschrift.pdf", "Niederschrift"))
 
 
-def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents: Path, results: Results) -> Sitzung:
+def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents: Path, results: Results,
+             public_ref: RefData) -> Sitzung:
     s = srec.sitzung
     gremium = site.gremien.get(s.gremium)
     body = gremium.koerperschaft if gremium else ""
@@ -441,9 +488,10 @@ def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents:
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
     tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich_beraten
             or e.oeffentlich]  # the projection's TOPs: public ones, and those moved into the public part
+    _top_pages(srec, tops, public_ref)
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s),
-                   s.ende or "")
+                   s.ende or "", sitzung_name(s.nummer, s.bezeichnung))
 
 
 def _source_file(label: str, f: Any, day: dt.date) -> SourceFile:
@@ -497,3 +545,35 @@ def _einzelheiten(minute: TopErgebnis | None) -> list[str]:
     return ([teilabstimmung_text(a) for a in minute.abstimmungen]
             + [f"Wahl – {w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in minute.wahlen]
             + [f"Besetzung – {besetzung_text(b)}" for b in minute.besetzungen])
+
+
+def _top_pages(srec: Any, tops: list[Top], ref: RefData) -> None:
+    """Give each public TOP its page and what the published Niederschrift records of it."""
+    n = srec.niederschrift  # the public form: public TOPs only, redacted
+    minutes = {t.top: t for t in n.tops} if n is not None and n.stand != "Entwurf" else {}
+    entries = {e.nummer: e for e in srec.all_tops() if e.oeffentlich}
+    seen: set[str] = set()
+    stack = list(tops)
+    while stack:
+        top = stack.pop(0)
+        stack[:0] = top.unterpunkte
+        name = slugify(top.nummer) if top.nummer else "x"
+        while name in seen:  # two TOPs of one number (a corpus quirk) get two pages
+            name += "-2"
+        seen.add(name)
+        top.url = f"sitzungen/{srec.slug}/top-{name}.html"
+        minute, entry = minutes.get(top.nummer), entries.get(top.nummer)
+        if minute is not None and entry is not None:
+            v = ergebnis_view(ref, entry, minute, True, dt.date.min, vorgabe_woerter())
+            top.protokoll = Protokoll(v.ergebnis, v.beschluss, v.aenderung, v.verwiesen_an,
+                                      v.abstimmung, v.fraktionen, v.abstimmungen, v.wahlen, v.besetzungen,
+                                      v.befangen)
+
+
+def _link_tops(site: Site) -> None:
+    """A Beratungsfolge step links the page of its TOP when the site has one."""
+    pages = {(s.slug, t.nummer): t.url for s in site.sitzungen.values() for t in s.all_tops()}
+    for d in site.drucksachen.values():
+        for step in d.steps:
+            if step.sitzung and step.top:
+                step.top_url = pages.get((step.sitzung, step.top), "")

@@ -38,6 +38,8 @@ class DokumentView:
     pdf: bytes = b""
     seiten: int = 0
     anlagen: list[AnlageSeiten] = field(default_factory=list)
+    trennblatt: str = ""  # imported (not set here): the text of its sheet …
+    link: str = ""  # … and the address of its document in the former system
 
 
 @dataclass
@@ -95,6 +97,7 @@ class Blatt:
     datei: str = ""
     hinweis: str = ""
     marken: list[Marke] = field(default_factory=list)
+    link: str = ""  # an address the sheet shows (an imported Drucksache's document)
 
 
 @dataclass
@@ -138,8 +141,13 @@ def blaetter(tops: list[TopView], praefix: str, w: Woerter) -> list[Blatt]:
             continue
         pending.append(Marke(top.ebene, top_ueberschrift(praefix, top), top.ziel))
         for doc in top.dokumente:
-            marken = [*pending, Marke(top.ebene + 1, f"{w('drucksache_nr', nummer=doc.nummer)}: {doc.betreff}", doc.id)]
-            out.append(Blatt("drucksache", doc.id, doc.nummer, doc.oeffentlich, doc.seiten, marken=marken))
+            name = f"{w('drucksache_nr', nummer=doc.nummer)}: {doc.betreff}"
+            marken = [*pending, Marke(top.ebene + 1, name, doc.id)]
+            if doc.trennblatt:
+                out.append(Blatt("hinweis", doc.id, name, doc.oeffentlich,
+                                 hinweis=doc.trennblatt, marken=marken, link=doc.link))
+            else:
+                out.append(Blatt("drucksache", doc.id, doc.nummer, doc.oeffentlich, doc.seiten, marken=marken))
             pending = []
             out += [Blatt(a.art, a.id, a.ueberschrift, a.oeffentlich, a.seiten, a.datei, a.hinweis,
                           [Marke(top.ebene + 2, a.ueberschrift, a.id)]) for a in doc.anlagen]

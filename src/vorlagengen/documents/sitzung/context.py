@@ -15,7 +15,7 @@ from dataclasses import dataclass, field, fields, replace
 from pathlib import Path
 from typing import Any
 
-from vorlagengen.documents.context import PersonInfo, datum
+from vorlagengen.documents.context import PersonInfo, datum, sitzung_name
 from vorlagengen.documents.layouts import Layout
 from vorlagengen.documents.sitzung.anlagen import anlagen_views
 from vorlagengen.documents.sitzung.blaetter import (
@@ -146,11 +146,7 @@ def zeit(w: Woerter, beginn: str, ende: str | None) -> str:
 
 def sitzung_titel(s: Sitzung) -> str:
     """„25. öffentliche Sitzung (SGA/2019/02)“, but „21. Sitzung des Rates“ for number 21 (not „… (21)“)."""
-    if not s.bezeichnung:
-        return s.nummer
-    if re.search(rf"(?<![\w/]){re.escape(s.nummer)}(?![\w/])", s.bezeichnung):
-        return s.bezeichnung
-    return f"{s.bezeichnung} ({s.nummer})"
+    return sitzung_name(s.nummer, s.bezeichnung) if s.bezeichnung else s.nummer
 
 
 def shows_internal(record: Record, project: ProjectData) -> bool:
@@ -192,9 +188,10 @@ def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: Mappe
     pages carry the confidentiality mark."""
     out = []
     for r in entry.records:
-        if r.vorlage.uebernommen:  # imported: its text is the source's PDF, not set here
-            continue
         counter[0] += 1
+        if r.vorlage.uebernommen:  # imported: its text is the source's document, not set here
+            out.append(_trennblatt(r, f"d{counter[0]}", r.vorlage.oeffentlich and entry.oeffentlich))
+            continue
         doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
                            r.vorlage.oeffentlich and entry.oeffentlich, r)
         doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter, w)
@@ -204,3 +201,16 @@ def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: Mappe
         doc.oeffentlich = doc.oeffentlich and (public or not shows_internal(r, project))  # its own pages' mark
         out.append(doc)
     return out
+
+
+def _trennblatt(r: Record, ident: str, oeffentlich: bool) -> DokumentView:
+    """An imported Drucksache in the Mappe: a Trennblatt with its number and the address of its document
+    in the former council system (its text was never set here)."""
+    v = r.vorlage
+    q = v.quelle
+    urls = [u for u in ((q.dokument.url if q and q.dokument else None), q.web if q else None) if u]
+    link = next((u for u in urls if re.fullmatch(r"https?://[^\s<>]+", u)), "")
+    doc = DokumentView(ident, v.nummer, anfuehrung(v.betreff), oeffentlich, r, link=link)
+    doc.trennblatt = (f"Die Drucksache {v.nummer} stammt aus dem bisherigen Ratsinformationssystem und wird hier "
+                      "nicht neu gesetzt. " + ("Ihr Dokument:" if link else "Ihr Dokument liegt dort."))
+    return doc

@@ -14,7 +14,7 @@ from typing import Any
 
 from vorlagengen.checks.niederschrift import members_at
 from vorlagengen.checks.votes import parse_share, present_at, quorum_holds
-from vorlagengen.documents.context import PersonInfo, datum
+from vorlagengen.documents.context import PersonInfo, datum, sitzung_name
 from vorlagengen.documents.layouts import get_layout
 from vorlagengen.documents.sitzung.context import wochentag
 from vorlagengen.documents.woerter import Woerter, sitzung_woerter
@@ -110,7 +110,8 @@ class NiederschriftContext:
 
 def stand_text(n: Niederschrift, w: Woerter) -> str:
     if n.stand == "genehmigt":
-        return " ".join(p for p in (w("genehmigt"), w("genehmigt_in", sitzung=n.genehmigt_in) if n.genehmigt_in else "",
+        sitzung = sitzung_name(n.genehmigt_in, ohne=w("sitzung_name", nummer=n.genehmigt_in)) if n.genehmigt_in else ""
+        return " ".join(p for p in (w("genehmigt"), w("genehmigt_in", sitzung=sitzung) if sitzung else "",
                                     w("genehmigt_am", datum=datum(n.genehmigt_am)) if n.genehmigt_am else "") if p)
     return n.stand
 

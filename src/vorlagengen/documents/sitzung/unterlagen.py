@@ -23,7 +23,7 @@ import pikepdf
 import vorlagengen.documents.engines as engines
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
-from vorlagengen.documents.context import anlagen_info
+from vorlagengen.documents.context import anlagen_info, sitzung_name
 from vorlagengen.documents.drucksache import code_fingerprint, drucksache, project_fingerprint, record_digest
 from vorlagengen.documents.layouts import Layout, get_layout
 from vorlagengen.documents.output import Made, Output, make, open_output
@@ -78,13 +78,16 @@ class Run:
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
     k, w = ctx.koerperschaft, ctx.w
+    name = sitzung_name(ctx.sitzung.nummer, ctx.sitzung.bezeichnung, w("sitzung_name", nummer=ctx.sitzung.nummer))
     return {**page_words(w),
         "vermerk": ctx.vermerk,
         "titel": title, "betreff": title, "nummer": ctx.sitzung.nummer, "art": title,
         "autor": k.name, "koerperschaft": k.name, "gremium": ctx.gremium, "datum": ctx.datum,
-        "beschreibung": w("sitzung_beschreibung", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, datum=ctx.datum),
+        "beschreibung": w("sitzung_beschreibung", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, sitzung=name,
+                          datum=ctx.datum),
         "entwurf": "ja" if entwurf else "nein", "status": "",
-        "fusszeile": w("sitzung_fusszeile", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, datum=ctx.datum),
+        "fusszeile": w("sitzung_fusszeile", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, sitzung=name,
+                       datum=ctx.datum),
         "kopf": w("mappe_kopf", gremium=ctx.gremium, datum=ctx.datum),
     }
 
@@ -177,8 +180,11 @@ def _mappe(run: Run, is_public: bool, target: Path, letters: SitzungContext) -> 
     Ghostscript is there to make Anlagen PDF/A."""
     project, srec = (run.public, run.public_srec) if is_public else (run.project, run.srec)
     records = _drucksachen(srec, is_public)
+    imported = [r.vorlage.model_dump(mode="json", include={"nummer", "betreff", "quelle"})  # their Trennblatt
+                for e in srec.all_tops() if not e.abgesetzt and (e.oeffentlich or not is_public)
+                for r in e.records if r.vorlage.uebernommen]
     fp = recipe.fingerprint(run.base, target.name, letters.as_dict(), run.epoch, run.entwurf,
-                            [record_digest(r, project).hex() for r in records], bool(shutil.which("gs")))
+                            [record_digest(r, project).hex() for r in records], bool(shutil.which("gs")), imported)
     return Document("Sitzungsmappe", "sitzungsmappe.md.j2", "mappe", run.layout, run.epoch, is_public, target,
                     ("pdf",), srec.display, fp, lambda: _prepare_mappe(run, is_public, target.name))
 
@@ -240,7 +246,7 @@ def _set_drucksachen(run: Run, ctx: SitzungContext, project: ProjectData) -> dic
     """Each Drucksache's own PDF (set once per run) and page count, then the Mappe's contents and
     sheets; returns what is drawn into the placeholder pages, by id."""
     sources: dict[str, bytes | Path] = {}
-    for doc in (d for t in ctx.tops for d in t.dokumente):
+    for doc in (d for t in ctx.tops for d in t.dokumente if not d.trennblatt):  # an imported one: a Trennblatt
         assert doc.record is not None
         key = (str(doc.record.path), project.public)
         with run.lock:
