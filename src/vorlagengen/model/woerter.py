@@ -112,6 +112,8 @@ SCHLUESSEL: dict[str, str] = {
     "initiator_stelle": "Zeichen oder Wort zwischen Initiator und zweiter Stelle",
     "fragesteller": "Zeile der fragenden Mitglieder unter dem Titel; {namen}, {fraktion} (Name des Initiators)",
     "und": "Wort vor dem letzten von mehreren Namen",
+    "person": "eine Person in den Zeilen der Verfasser/-innen und der Fragesteller/-innen; {name}, {anrede} "
+              "(Frau/Herr aus data/personen.yaml), {titel}, {vorname}, {nachname}; leer: der Name",
     # Finanzen
     "ja": "Ankreuzfeld „Ja“",
     "nein": "Ankreuzfeld „Nein“",
