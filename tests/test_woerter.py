@@ -390,3 +390,14 @@ def test_asking_members_in_german_list_form_with_the_councils_anrede(tmp_path: P
         text = " ".join(_lines(out.with_suffix(f".{fmt}")).split())
         assert "der Abgeordneten Frau Ott, Herr Uhl und Kern (Gruppe Blau)" in text, text
         assert "Verfasser/-in: Frau Ott" in text or "Verfasser/-in Frau Ott" in text, text
+
+
+def test_a_property_row_without_label_goes_with_its_value() -> None:
+    from vorlagengen.documents.markdown import unlabelled_out
+
+    md = ('::: {.vg-props style="Eigenschaften"}\n\n:   erster Wert\n\nBetreff\n:   Thema\n\n\n:   Anna\\\n'
+          'Referat Eins\n\nStatus\n:   öffentlich\n:::\n\nText\n\n:   eines Autors\n\n'
+          '::: {.vg-props style="Finanzen"}\n\n:   nur ohne Bezeichnung\n:::\n')
+    assert re.sub(r"\n{3,}", "\n\n", unlabelled_out(md)) == (
+        '::: {.vg-props style="Eigenschaften"}\n\nBetreff\n:   Thema\n\n'
+        'Status\n:   öffentlich\n:::\n\nText\n\n:   eines Autors\n\n')  # blank lines count as one
