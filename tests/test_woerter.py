@@ -247,7 +247,7 @@ def _lines(path: Path) -> str:
 
 # what an empty word must not leave behind: a decoration without its word („- -“, „()“, empty bold),
 # punctuation alone on a line or opening one („: AZ1“, „· Name“)
-ORPHAN = re.compile(r"(?<![\w])-\s+-(?![\w])|\(\s*\)|,\s*\)|\(\s*,|\*\*|^[ \t]*[:;,/·][ \t]*$|^[ \t]*[:;,/·][ \t]+\S", re.M)
+ORPHAN = re.compile(r"(?<![\w])-\s+-(?![\w])|\(\s*\)|,\s*\)|\(\s*,|\*\*|^[ \t]*[:;,/·][ \t]*$|^[ \t]*[:;,/·][ \t]+\S|[ \t]·[ \t]*$", re.M)
 
 
 def test_an_empty_word_leaves_no_punctuation_behind(empty: tuple[Path, list[Path]]) -> None:
@@ -264,7 +264,7 @@ def test_an_empty_word_leaves_no_punctuation_behind(empty: tuple[Path, list[Path
 
 
 def test_the_orphan_check_sees_what_it_looks_for() -> None:
-    for text in ("Beschlussvorlage\n- -\n", "Gremium ()", "Ort\n: AZ1", "x\n:\ny", "****", "· Stadt", "(PDF, 1 B, )"):
+    for text in ("Beschlussvorlage\n- -\n", "Gremium ()", "Ort\n: AZ1", "x\n:\ny", "****", "· Stadt", "(PDF, 1 B, )", "Antrag · \n"):
         assert ORPHAN.search(text), text
     for text in ("- öffentlich -", "Aktenzeichen: AZ1", "Bezug zum Management:\nZiel", "01.01.2099 –"):
         assert not ORPHAN.search(text), text

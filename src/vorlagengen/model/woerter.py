@@ -36,7 +36,7 @@ SCHLUESSEL: dict[str, str] = {
     "entwurf_stempel": "Stempel quer über jeder Seite eines Entwurfs",
     "herkunft": "Zeile unter der Art im Hamburger Kopf, z. B. „des Bezirksamtes“; {initiator}: Initiator im Genitiv",
     "dringlich_vermerk": "Vermerk einer dringlichen Drucksache unter der Art (leer: keiner)",
-    "art_dringlich": "Art einer dringlichen Drucksache; {art}: das Wort der Art",
+    "art_dringlich": "Art einer dringlichen Drucksache; {art}: das Wort der Art (leer: die Art wie sonst)",
     "grunddaten": "Überschrift des Eigenschaftenblocks (ALLRIS 4)",
     # property block
     "nummer": "Bezeichnung der Drucksachen-Nr.",
