@@ -189,11 +189,9 @@ abschnitte:
     return text
 
 
-@pytest.fixture(scope="module")
-def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
-    """Every Art in every layout, PDF and DOCX, all words set to markers."""
-    root = tmp_path_factory.mktemp("woerter")
-    for name, text in DATA.items():
+def _build_every_art(root: Path, data: dict[str, str]) -> list[Path]:
+    """Every Art in every layout, PDF and DOCX, from the data files ``data``."""
+    for name, text in data.items():
         (root / "data").mkdir(exist_ok=True)
         (root / "data" / name).write_text(text, encoding="utf-8")
     folder = root / "vorlagen" / "wq"
@@ -207,7 +205,23 @@ def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
     outputs: list[Path] = []
     for layout in LAYOUTS:
         outputs += build(project, root / "build" / layout, ["pdf", "docx"], layout, jobs=2, force=True).built
-    return root, outputs
+    return outputs
+
+
+@pytest.fixture(scope="module")
+def marked(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """Every Art in every layout, PDF and DOCX, all words set to markers."""
+    root = tmp_path_factory.mktemp("woerter")
+    return root, _build_every_art(root, DATA)
+
+
+@pytest.fixture(scope="module")
+def empty(tmp_path_factory: pytest.TempPathFactory) -> tuple[Path, list[Path]]:
+    """Every Art in every layout, PDF and DOCX, every word empty (the council prints none of them)."""
+    root = tmp_path_factory.mktemp("leer")
+    body = DATA["koerperschaften.yaml"].split("    woerter:\n")[0]
+    data = {**DATA, "koerperschaften.yaml": body + "    woerter:\n" + "".join(f'      {k}: ""\n' for k in KEYS)}
+    return root, _build_every_art(root, data)
 
 
 def _text(path: Path) -> str:
@@ -220,6 +234,42 @@ def _text(path: Path) -> str:
     texts = ["".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", re.sub(r"</w:p>|<w:br\s*/>|<w:tab\s*/>|<w:cr\s*/>", "<w:t> </w:t>", xml)))
              for xml in parts]
     return html.unescape(" ".join(texts))
+
+
+def _lines(path: Path) -> str:
+    """The text as a reader sees its lines: PDF lines, DOCX paragraphs and line breaks."""
+    if path.suffix == ".pdf":
+        return "\n".join(pdf_pages(path)).replace("\r", "")
+    with zipfile.ZipFile(path) as z:
+        xml = z.read("word/document.xml").decode()
+    paragraphs = re.findall(r"<w:p[ >].*?</w:p>", xml)
+    return "\n".join(html.unescape("".join(re.findall(r"<w:t(?: [^>]*)?>([^<]*)</w:t>", re.sub(r"<w:br\s*/>", "<w:t>\n</w:t>", p))))
+                     for p in paragraphs)
+
+
+# what an empty word must not leave behind: a decoration without its word („- -“, „()“, empty bold),
+# punctuation alone on a line or opening one („: AZ1“, „· Name“)
+ORPHAN = re.compile(r"(?<![\w])-\s+-(?![\w])|\(\s*\)|,\s*\)|\(\s*,|\*\*|^[ \t]*[:;,/·][ \t]*$|^[ \t]*[:;,/·][ \t]+\S|[ \t]·[ \t]*$", re.M)
+
+
+def test_an_empty_word_leaves_no_punctuation_behind(empty: tuple[Path, list[Path]]) -> None:
+    """Issue 22: a council that prints none of the words gets every Art built in every layout, and
+    no word's decoration stays without it."""
+    root, outputs = empty
+    assert len(outputs) == 2 * len(LAYOUTS) * (len(ARTEN) + 3)  # public and internal forms
+    found = []
+    for path in outputs:
+        text = _lines(path)
+        found += [f"{path.relative_to(root)}: „{m.group(0)}“ in „{text[max(0, m.start() - 20):m.end() + 20]}“"
+                  for m in ORPHAN.finditer(text)]
+    assert not found, "\n".join(found)
+
+
+def test_the_orphan_check_sees_what_it_looks_for() -> None:
+    for text in ("Beschlussvorlage\n- -\n", "Gremium ()", "Ort\n: AZ1", "x\n:\ny", "****", "· Stadt", "(PDF, 1 B, )", "Antrag · \n"):
+        assert ORPHAN.search(text), text
+    for text in ("- öffentlich -", "Aktenzeichen: AZ1", "Bezug zum Management:\nZiel", "01.01.2099 –"):
+        assert not ORPHAN.search(text), text
 
 
 _WORD = re.compile(r"[A-Za-zÄÖÜäöüß]{3,}")
@@ -280,3 +330,76 @@ def test_a_wrong_key_in_a_word_file_is_named(tmp_path: Path) -> None:
     path.write_text("woerter:\n  betref: Gegenstand\n", encoding="utf-8")
     with pytest.raises(UserError, match=r"unbekannter Schlüssel „betref“.*meinten Sie „betreff“"):
         read_tafel(path)
+
+
+def test_the_line_under_the_art_comes_from_the_record_or_the_profile(tmp_path: Path) -> None:
+    """Issue 22: the Hamburg head printed „der Verwaltung“ under every Art of a council that never
+    named it (the corpus record of Stadt Forst) and again under „Stellungnahme des Magistrats“. The
+    line is the record's initiator in the genitive from data/, or the profile's word; nothing else."""
+    data = tmp_path / "data"
+    data.mkdir()
+    (data / "koerperschaften.yaml").write_text(
+        "ff:\n  name: Stadt Ff\n  briefkopf: [Stadt Ff]\n  layout: hamburg\n  nummernschema: \"{nr:3}/{jahr}\"\n"
+        "  ladungsfrist: 7\n  art_bezeichnung:\n    Stellungnahme: Stellungnahme des Magistrats\n", encoding="utf-8")
+    (data / "gremien.yaml").write_text(
+        "ff-rat:\n  name: Rat\n  koerperschaft: ff\n  typ: Vertretung\n"
+        "ff-magistrat:\n  name: Magistrat\n  genitiv: des Magistrats\n  koerperschaft: ff\n  typ: Verwaltung\n"
+        "ff-gruppe:\n  name: Gruppe Blau\n  koerperschaft: ff\n  typ: Fraktion\n",
+        encoding="utf-8")
+    (data / "aemter.yaml").write_text("ff-amt:\n  name: Hauptamt\n  koerperschaft: ff\n", encoding="utf-8")
+    (data / "personen.yaml").write_text(
+        "ff-ott:\n  vorname: Anna\n  nachname: Ott\n  anrede: Frau\n  koerperschaft: ff\n"
+        "ff-uhl:\n  vorname: Bodo\n  nachname: Uhl\n  anrede: Herr\n  titel: Dr.\n  koerperschaft: ff\n"
+        "ff-kern:\n  nachname: Kern\n  koerperschaft: ff\n", encoding="utf-8")
+    folder = tmp_path / "vorlagen"
+    folder.mkdir()
+    head = "datum: 2024-01-10\nkoerperschaft: ff\nstatus: öffentlich\nbetreff: Thema\nsachverhalt: Text.\n"
+    (folder / "a.yaml").write_text(f"nummer: \"001/2024\"\nart: Beschlussvorlage\nfederfuehrend: ff-amt\nbeschlussvorschlag: Ja.\n{head}",
+                                   encoding="utf-8")
+    (folder / "b.yaml").write_text(f"nummer: \"002/2024\"\nart: Mitteilungsvorlage\ninitiator: ff-magistrat\n{head}",
+                                   encoding="utf-8")
+    (folder / "c.yaml").write_text(f"nummer: \"003/2024\"\nart: Stellungnahme\ninitiator: ff-magistrat\nbezug: \"002/2024\"\n{head}",
+                                   encoding="utf-8")
+    build(load_project(tmp_path), tmp_path / "out", ["pdf", "docx"], jobs=1)
+    texts = {name: [_lines(tmp_path / "out/intern/vorlagen/ff" / f"{name}.{fmt}") for fmt in ("pdf", "docx")]
+             for name in ("001-2024", "002-2024", "003-2024")}
+    for text in texts["001-2024"]:  # no initiator, no word in the profile: no line
+        assert "Beschlussvorlage\n- öffentlich -" in text and "Verwaltung" not in text, text
+    for text in texts["002-2024"]:  # the initiator in the genitive as data/ gives it
+        assert "Mitteilung\ndes Magistrats\n- öffentlich -" in text, text
+    for text in texts["003-2024"]:  # the Art's own word names it already
+        assert "Stellungnahme des Magistrats\n- öffentlich -" in text and text.count("des Magistrats") == 1, text
+
+
+def test_asking_members_in_german_list_form_with_the_councils_anrede(tmp_path: Path) -> None:
+    """Issue 22: the asking members read „A, B und C“; whether a council prints Frau/Herr is the word
+    „person“ of its profile (default: the name alone, as before)."""
+    test_the_line_under_the_art_comes_from_the_record_or_the_profile(tmp_path)  # writes the project
+    anfrage = ("nummer: \"004/2024\"\nart: Anfrage\ndatum: 2024-01-10\nkoerperschaft: ff\nstatus: öffentlich\n"
+               "betreff: Frage\ninitiator: ff-gruppe\nfragesteller: [ff-ott, ff-uhl, ff-kern]\nverfasser: [ff-ott]\n"
+               "fragen:\n  - Wann kommt es?\n")
+    (tmp_path / "vorlagen" / "d.yaml").write_text(anfrage, encoding="utf-8")
+    out = tmp_path / "out" / "intern/vorlagen/ff/004-2024"
+    build(load_project(tmp_path), tmp_path / "out", ["pdf", "docx"], jobs=1)
+    for fmt in ("pdf", "docx"):
+        text = " ".join(_lines(out.with_suffix(f".{fmt}")).split())
+        assert "der Abgeordneten Anna Ott, Dr. Bodo Uhl und Kern (Gruppe Blau)" in text and "Frau" not in text, text
+    k = tmp_path / "data" / "koerperschaften.yaml"
+    k.write_text(k.read_text(encoding="utf-8") + "  profil:\n    woerter:\n      person: \"{anrede} {nachname}\"\n",
+                 encoding="utf-8")
+    build(load_project(tmp_path), tmp_path / "out", ["pdf", "docx"], jobs=1)
+    for fmt in ("pdf", "docx"):
+        text = " ".join(_lines(out.with_suffix(f".{fmt}")).split())
+        assert "der Abgeordneten Frau Ott, Herr Uhl und Kern (Gruppe Blau)" in text, text
+        assert "Verfasser/-in: Frau Ott" in text or "Verfasser/-in Frau Ott" in text, text
+
+
+def test_a_property_row_without_label_goes_with_its_value() -> None:
+    from vorlagengen.documents.markdown import unlabelled_out
+
+    md = ('::: {.vg-props style="Eigenschaften"}\n\n:   erster Wert\n\nBetreff\n:   Thema\n\n\n:   Anna\\\n'
+          'Referat Eins\n\nStatus\n:   öffentlich\n:::\n\nText\n\n:   eines Autors\n\n'
+          '::: {.vg-props style="Finanzen"}\n\n:   nur ohne Bezeichnung\n:::\n')
+    assert re.sub(r"\n{3,}", "\n\n", unlabelled_out(md)) == (
+        '::: {.vg-props style="Eigenschaften"}\n\nBetreff\n:   Thema\n\n'
+        'Status\n:   öffentlich\n:::\n\nText\n\n:   eines Autors\n\n')  # blank lines count as one

@@ -133,12 +133,18 @@ class PersonInfo:
     name_umgekehrt: str
     funktion: str
     kuerzel: str
+    # the parts the word „person“ may name (a Stelle as Verfasser has only its name)
+    anrede: str = ""
+    titel: str = ""
+    vorname: str = ""
+    nachname: str = ""
 
     @classmethod
     def of(cls, p: Person | None) -> PersonInfo | None:
         if p is None:
             return None
-        return cls(p.name, p.name_mit_anrede, p.name_umgekehrt, p.funktion or "", p.kuerzel or "")
+        return cls(p.name, p.name_mit_anrede, p.name_umgekehrt, p.funktion or "", p.kuerzel or "",
+                   p.anrede or "", p.titel or "", p.vorname or "", p.nachname)
 
 
 @dataclass
@@ -183,7 +189,7 @@ class Context:
     ort_datum: str
     autor: str  # PDF author: the Fraktion of an Antrag, else the federführende Stelle or the body
     initiator_stelle: str = ""  # a second Stelle under the initiator („Bezirksstadtrat für Wirtschaft“)
-    fragesteller: list[str] = field(default_factory=list)  # the asking members' names
+    fragesteller: list[PersonInfo] = field(default_factory=list)  # the asking members
     antwort_datum: str = ""
     wahlperiode: int | None = None
     extra: dict[str, Any] = field(default_factory=dict)
@@ -367,7 +373,7 @@ def build_context(record: Record, ref: RefData, betreffs: dict[tuple[str, str], 
         ort_datum=(u.ort_datum or "") if u else "",
         autor=initiator if fraktion else (federfuehrend or initiator or k.name),
         initiator_stelle=ref.aemter[v.initiator_stelle].name if v.initiator_stelle else "",
-        fragesteller=[ref.personen[p].name for p in v.fragesteller],
+        fragesteller=[PersonInfo.of(ref.personen[p]) for p in v.fragesteller],  # type: ignore[misc]
         antwort_datum=datum(v.antwort_datum),
         wahlperiode=v.wahlperiode,
     )

@@ -226,7 +226,8 @@ def prepare(record: Record, project: ProjectData, layout: Layout) -> Prepared:
                         verweise=verweise_of(project))
     w = woerter_for(layout, ctx)
     values = ctx.as_dict()
-    values.update(w=w, art=w("art_dringlich") if ctx.dringlich else ctx.art)
+    # an empty art_dringlich takes only its own words away, never the Art
+    values.update(w=w, art=(w("art_dringlich") or ctx.art) if ctx.dringlich else ctx.art)
     if project.public:
         values["anlagen_hinweis"] = anlagen_hinweis(record, ctx.koerperschaft, w)
     inputs = inputs_for_typst(ctx, w)

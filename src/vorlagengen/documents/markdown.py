@@ -109,6 +109,16 @@ def own_notes(text: str) -> str:
         lambda m: f"[^{n}.{m.group(1)}]" if m.group(1) in defined else m.group(0), part) for code, part in parts)
 
 
+def nach(word: object, suffix: str) -> Markup:
+    """``word`` with the punctuation that belongs to it („Aktenzeichen: “); an empty word takes it along."""
+    return Markup(f"{word}{suffix}") if str(word) else Markup("")
+
+
+def fett(word: object) -> Markup:
+    """``word`` in bold; an empty word leaves no empty emphasis („****“)."""
+    return Markup(f"**{word}**") if str(word) else Markup("")
+
+
 def md(value: object) -> Markup:
     """An author's Markdown block, with fence lines, attributes and template classes defused and its
     footnotes its own; ends with a blank line."""
@@ -209,7 +219,7 @@ def environment(layout: Layout) -> jinja2.Environment:
         bytecode_cache=bytecode_cache(),
     )
     env.filters.update(inline=inline, md=md, attr=attr, datum=_markup(datum), betrag=_markup(betrag),
-                       klartext=klartext, zeilen=zeilen, zelle=zelle, eur=eur)
+                       klartext=klartext, zeilen=zeilen, zelle=zelle, eur=eur, nach=nach, fett=fett)
     # the rules of each Art and of the text parts (model.py), one source for code and templates
     env.globals.update(arten=ART_REGELN, teile=TEILE, art_stil=ART_STIL)
     return env
@@ -218,7 +228,7 @@ def environment(layout: Layout) -> jinja2.Environment:
 def render_markdown(layout: Layout, context: dict[str, Any], template: str = "vorlage.md.j2") -> str:
     numbers = _FIELD_NUMBERS.set(itertools.count(1))
     try:
-        return str(environment(layout).get_template(template).render(context))
+        return unlabelled_out(str(environment(layout).get_template(template).render(context)))
     except jinja2.TemplateNotFound as exc:
         raise UserError(f"Layout „{layout.name}“: Vorlage „{exc.name}“ fehlt") from None
     except jinja2.TemplateSyntaxError as exc:
@@ -233,6 +243,40 @@ def render_markdown(layout: Layout, context: dict[str, Any], template: str = "vo
         raise UserError(f"{where}:{line}: Fehler in der Layout-Vorlage: {german(message or str(exc))}") from None
     finally:
         _FIELD_NUMBERS.reset(numbers)
+
+
+_PROPS = re.compile(r"^::: \{\.vg-props[ }]")
+
+
+def unlabelled_out(markdown: str) -> str:
+    """A row of a property block (``::: {.vg-props}``, a definition list) whose label word is empty
+    goes as a whole: an empty word leaves its line out, and a definition without term is no
+    definition list for pandoc. A property block left without rows goes too."""
+    out: list[str] = []
+    opened = -1  # index in ``out`` of the open property block's first line
+    dropping = False
+    for line in markdown.split("\n"):
+        if opened < 0:
+            if _PROPS.match(line):
+                opened = len(out)
+            out.append(line)
+            continue
+        if line.strip() == ":::":
+            opened_at, opened = opened, -1
+            dropping = False
+            if not any(x.strip() for x in out[opened_at + 1:]):
+                del out[opened_at:]
+                continue
+            out.append(line)
+            continue
+        if line.startswith(":   ") and (len(out) == opened + 1 or not out[-1].strip()):
+            dropping = True
+            continue
+        if dropping and line.strip():  # the value's further lines, up to the blank line ending the row
+            continue
+        dropping = False
+        out.append(line)
+    return "\n".join(out)
 
 
 def _template_frame(exc: BaseException, template: str) -> tuple[str, int]:

@@ -114,6 +114,21 @@ class Woerter:
         """A word that names several, separated by spaces (the Wochentage)."""
         return self(key).split()
 
+    def person(self, p: Any) -> str:
+        """A person (documents/context.py's PersonInfo) as the word „person“ names them
+        („{anrede} {name}“ → „Frau Anna Ott“); a part the person lacks leaves no gap; an empty
+        word: the name."""
+        word = self("person", name=p.name, anrede=p.anrede, titel=p.titel, vorname=p.vorname, nachname=p.nachname)
+        return " ".join(word.split()) or str(p.name)
+
+    def namen(self, people: list[Any]) -> str:
+        """People in German list form: „A“, „A und B“, „A, B und C“ (the word „und“)."""
+        names = [self.person(p) for p in people]
+        if len(names) < 2:
+            return "".join(names)
+        und = self("und")
+        return ", ".join(names[:-1]) + (f" {und} " if und else ", ") + names[-1]
+
 
 def woerter_for(layout: Layout, ctx: Any) -> Woerter:
     """The word function of a Drucksache's context (render/context.py's Context)."""

@@ -37,7 +37,7 @@ SCHLUESSEL: dict[str, str] = {
     "entwurf_stempel": "Stempel quer über jeder Seite eines Entwurfs",
     "herkunft": "Zeile unter der Art im Hamburger Kopf, z. B. „des Bezirksamtes“; {initiator}: Initiator im Genitiv",
     "dringlich_vermerk": "Vermerk einer dringlichen Drucksache unter der Art (leer: keiner)",
-    "art_dringlich": "Art einer dringlichen Drucksache; {art}: das Wort der Art",
+    "art_dringlich": "Art einer dringlichen Drucksache; {art}: das Wort der Art (leer: die Art wie sonst)",
     "grunddaten": "Überschrift des Eigenschaftenblocks (ALLRIS 4)",
     # property block
     "nummer": "Bezeichnung der Drucksachen-Nr.",
@@ -113,6 +113,8 @@ SCHLUESSEL: dict[str, str] = {
     "initiator_stelle": "Zeichen oder Wort zwischen Initiator und zweiter Stelle",
     "fragesteller": "Zeile der fragenden Mitglieder unter dem Titel; {namen}, {fraktion} (Name des Initiators)",
     "und": "Wort vor dem letzten von mehreren Namen",
+    "person": "eine Person in den Zeilen der Verfasser/-innen und der Fragesteller/-innen; {name}, {anrede} "
+              "(Frau/Herr aus data/personen.yaml), {titel}, {vorname}, {nachname}; leer: der Name",
     # Finanzen
     "ja": "Ankreuzfeld „Ja“",
     "nein": "Ankreuzfeld „Nein“",
