@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import copy
 import datetime as dt
+import json
 from pathlib import Path
 from typing import Any
 
@@ -14,13 +15,14 @@ from oparl_import_support import BASE, T, sample, write_dump
 from vorlagengen.load.project import load_project
 from vorlagengen.oparl.context import MapContext
 from vorlagengen.oparl.fetch import ClientSettings
-from vorlagengen.oparl.ids import IdMap
+from vorlagengen.oparl.ids import IdMap, absolute
 from vorlagengen.oparl.papers import map_art
 from vorlagengen.oparl.quirks import Quirks, clean, quirks_for, section_row, top_number
 from vorlagengen.oparl.report import Report
 from vorlagengen.oparl.run import ImportSettings, run_import
 from vorlagengen.oparl.scheme import Sample, infer
 from vorlagengen.oparl.source import collect
+from vorlagengen.oparl.write import scalar
 
 TODAY = dt.date(2026, 1, 1)
 
@@ -69,6 +71,37 @@ def test_relative_file_url_is_made_absolute_against_the_object_and_web_against_t
     assert ctx.web_link({"web": "https://other.example.org/x"}) == "https://other.example.org/x"
     bare = MapContext(collect([]), Quirks(), Report(), IdMap(None), TODAY)  # no Body page: against the object
     assert bare.web_link(obj) == "https://ris.example.org/oparl/vo0050.asp?__kvonr=123"
+
+
+# absolute() skips urljoin for URLs it gives back unchanged; these would be changed or resolved by it
+_URLS = ["https://ris.example.org/oparl/file/9", "http://ris.example.org", "https://ris.example.org:8443/a/b",
+         "https://ris.example.org//a//b/../c", "https://ris.example.org/a?x=1&y=%20", "https://RIS.example.org/ä?ö",
+         "https://ris.example.org/a?", "https://ris.example.org/a#", "https://ris.example.org/a#frag",
+         "https://ris.example.org/a;", "https://ris.example.org/a;p=1?q", "HTTPS://ris.example.org/a",
+         "Https://ris.example.org/a", " https://ris.example.org/a", "https://ris.example.org/a b",
+         "https://ris.example.org/a\tb", "https://ris.example.org/a\nb", "https://ris.example.org/a\x01",
+         "https://[::1]/a", "https://user:pw@ris.example.org/a", "https://ris.example.org:/a",
+         "https:ris.example.org/a", "https:/a", "https://", "http://ris.example.org/a", "ftp://ris.example.org/a",
+         "//ris.example.org/a", "/a/b", "getfile.asp?id=9", "../x", "?id=1", "#f", "https://ris.example.org/a?b?c"]
+
+
+@pytest.mark.parametrize("base", ["https://ris.example.org/oparl/file/9", "http://ris.example.org/x", ""])
+def test_absolute_gives_what_urljoin_gives(base: str) -> None:
+    from urllib.parse import urljoin
+
+    for url in _URLS:
+        assert absolute(url, base) == (urljoin(base, url) if url else url), url
+
+
+def test_record_values_are_written_as_yaml_reads_them_back() -> None:
+    texts = ["Bauausschuss", "ja", "Nein", "BV/2024/0007", "12", "a: b", "\"zitiert\" \\ x",
+             "Zeile\nzwei\tTab", "\x00\x1f", "\u2028\u2029\ufeff", "Straße – „Öffentlich“", " ", ""]
+    for text in texts:
+        written = scalar(text)
+        assert YAML(typ="safe").load(f"k: {written}")["k"] == text, text
+        assert written in (text, json.dumps(text, ensure_ascii=False)), text
+    assert (scalar(True), scalar(False), scalar(0)) == ("ja", "nein", "0")
+    assert scalar("2024-01-31") == scalar(dt.date(2024, 1, 31)) == "2024-01-31"  # a date, bare
 
 
 def test_hard_line_breaks_in_names_become_spaces(tmp_path: Path) -> None:

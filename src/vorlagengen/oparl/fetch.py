@@ -12,16 +12,17 @@ import json
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
-from typing import Any, Self
+from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import parse_qsl, urlencode, urlsplit, urlunsplit
-
-import httpx
 
 from vorlagengen import __version__
 from vorlagengen.errors import UserError
 from vorlagengen.oparl.cache import RawCache
 from vorlagengen.oparl.ids import kind_of
 from vorlagengen.oparl.limits import Budget, Limits, check_nesting, size_text
+
+if TYPE_CHECKING:  # httpx is imported on the first request: an import from a dump never needs it
+    import httpx
 
 BODY_LISTS = ("organization", "person", "meeting", "paper")
 RETRY_STATUS = {429, 500, 502, 503, 504}
@@ -60,13 +61,23 @@ class Client:
         self._sleep = sleep
         self._last = 0.0
         self.requests = 0
-        self._http = httpx.Client(
-            timeout=httpx.Timeout(settings.timeout, connect=min(10.0, settings.timeout)),
-            headers={"User-Agent": f"vorlagengen/{__version__} (OParl-Import)", "Accept": "application/json"},
-            follow_redirects=False)
+        self._client: httpx.Client | None = None
+
+    @property
+    def _http(self) -> httpx.Client:
+        """The HTTP client, made on the first request (its TLS set-up costs a tenth of a second)."""
+        if self._client is None:
+            import httpx
+
+            self._client = httpx.Client(
+                timeout=httpx.Timeout(self.settings.timeout, connect=min(10.0, self.settings.timeout)),
+                headers={"User-Agent": f"vorlagengen/{__version__} (OParl-Import)", "Accept": "application/json"},
+                follow_redirects=False)
+        return self._client
 
     def close(self) -> None:
-        self._http.close()
+        if self._client is not None:
+            self._client.close()
 
     def __enter__(self) -> Self:
         return self
@@ -92,6 +103,8 @@ class Client:
     def get(self, url: str, bound: int | None = None, sink: Callable[[bytes], None] | None = None) -> bytes:
         """The body of ``url`` (at most ``bound`` bytes, else a FetchError); with ``sink`` each chunk
         goes there instead and the result is empty."""
+        import httpx
+
         problem = ""
         for attempt in range(self.settings.attempts):
             if attempt:

@@ -36,25 +36,30 @@ _NAME_KEYS = ("name", "shortName", "reference")
 def clean(obj: Any, base: str = "") -> Any:
     """A copy of an OParl object (with its embedded objects) with the generic fix-ups applied."""
     if isinstance(obj, list):
-        return [clean(x, base) for x in obj if x is not None]  # ALLRIS: [null] inside arrays
+        return [_clean_scalar(x) if isinstance(x, str) else clean(x, base)
+                for x in obj if x is not None]  # ALLRIS: [null] inside arrays
     if not isinstance(obj, dict):
         return _clean_scalar(obj)
     own = str(obj.get("id") or base)
     out: dict[str, Any] = {}
     for key, value in obj.items():
-        value = clean(value, own)
-        if key in _URL_KEYS and isinstance(value, str):
-            value = absolute(value, own)
-        elif key in _NAME_KEYS and isinstance(value, str):
-            value = one_line(value)
-        elif key == "mimeType" and isinstance(value, str):
-            value = MIME_BY_SHORT.get(value.strip().lower().lstrip("."), value.strip())
+        if isinstance(value, str):  # most values: handled here, without a call per value
+            if "::" in value:
+                value = _clean_scalar(value)
+            if key in _URL_KEYS:
+                value = absolute(value, own)
+            elif key in _NAME_KEYS:
+                value = one_line(value)
+            elif key == "mimeType":
+                value = MIME_BY_SHORT.get(value.strip().lower().lstrip("."), value.strip())
+        elif isinstance(value, (dict, list)):
+            value = clean(value, own)
         out[key] = value
     return out
 
 
 def _clean_scalar(value: Any) -> Any:
-    if isinstance(value, str):
+    if isinstance(value, str) and "::" in value:
         m = _BROKEN_TZ.match(value)
         if m:
             return f"{m.group(1)}:{m.group(2)}"

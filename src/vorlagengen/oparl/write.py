@@ -10,8 +10,8 @@ afterwards.
 from __future__ import annotations
 
 import hashlib
-import json
 import re
+from json.encoder import encode_basestring
 from pathlib import Path
 from typing import Any
 
@@ -37,26 +37,25 @@ _UNSAFE_WORDS = {"yes", "no", "on", "off", "true", "false", "null", "y", "n", "j
 
 
 def scalar(value: Any) -> str:
-    if value is True or value is False:
+    if type(value) is str:  # nearly every value
+        text = value
+    elif value is True or value is False:
         return "ja" if value else "nein"
-    if isinstance(value, int):
+    elif isinstance(value, int):
         return str(value)
-    text = str(value)
+    else:
+        text = str(value)
     if _PLAIN.match(text) and text.lower() not in _UNSAFE_WORDS:
         return text
-    return json.dumps(text, ensure_ascii=False)
-
-
-def _empty(value: Any) -> bool:
-    return value is None or value == []
+    return encode_basestring(text)  # what json.dumps(text, ensure_ascii=False) gives, without its set-up
 
 
 def emit(value: dict[str, Any], indent: int = 0) -> list[str]:
     """YAML lines of a mapping; None and empty lists are left out."""
     pad = " " * indent
-    lines = []
+    lines: list[str] = []
     for key, item in value.items():
-        if _empty(item):
+        if item is None or item == []:
             continue
         if isinstance(item, dict):
             inner = emit(item, indent + 2)
@@ -101,21 +100,23 @@ def write_records(root: Path, mapped: Mapped, before: dict[str, str], report: Re
     now: dict[str, str] = {}
     for rel, (kind, oid, record) in mapped.records.items():
         path = root / rel
-        text = record_text(kind, record)
+        data = record_text(kind, record).encode("utf-8")
+        digest = _sha(data)
         current = _digest(path)
         now[rel] = oid
-        if current is not None and current != written.get(rel) and current != _sha(text.encode("utf-8")):
+        if current is not None and current != written.get(rel) and current != digest:
             if not overwrite:
                 report.problem(rel, "von Hand geändert – die lokale Fassung bleibt, die der Quelle wird nicht "
                                     "geschrieben (ersetzen mit --ueberschreiben)")
                 report.count(kind, "von Hand geändert, behalten")
                 continue
             report.problem(rel, "von Hand geändert – durch die Fassung der Quelle ersetzt (--ueberschreiben)")
-        if write_file(path, text):
-            report.count(kind, "geändert" if current is not None else "neu")
-        else:
+        if current == digest:  # the same bytes (read once, for the hand-edit check above)
             report.count(kind, "unverändert")
-        written[rel] = _sha(text.encode("utf-8"))
+        else:
+            write_atomic(path, data)
+            report.count(kind, "geändert" if current is not None else "neu")
+        written[rel] = digest
     for rel in sorted(before):
         if rel not in now and (root / rel).is_file():
             kind = "Paper" if rel.startswith("vorlagen/") else "Meeting"
