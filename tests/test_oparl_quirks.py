@@ -210,3 +210,12 @@ def test_paper_without_date_is_skipped_and_named(tmp_path: Path) -> None:
     assert report.problems == [(f"{BASE}/paper/2", "übersprungen: ohne gültiges Datum (date)")]
     # the TOP of that Paper keeps its title instead of pointing at a Drucksache that is not there
     load_project(tmp_path / "p")
+
+
+def test_control_characters_of_a_source_become_spaces() -> None:
+    # a real server's text may hold DEL or a C0/C1 control: written as it is, the record could not be read
+    cleaned = clean({"id": "https://x.example/p/1", "name": "Haus\x7fhalt", "keyword": ["a\x07b"],
+                     "text": "Zeile\x1beins\tmit Tab\nzwei\x85drei"})
+    assert cleaned["name"] == "Haus halt"
+    assert cleaned["keyword"] == ["a b"]
+    assert cleaned["text"] == "Zeile eins\tmit Tab\nzwei drei"

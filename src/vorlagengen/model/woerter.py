@@ -155,7 +155,7 @@ SITZUNG_SCHLUESSEL: dict[str, str] = {
     "sitzung_name": "Eine Sitzung ohne Bezeichnung im laufenden Text (nicht, wenn ihre Nummer schon „Sitzung“ "
                     "enthält); {nummer}",
     "dokumenttitel": "Titel in den PDF-Eigenschaften; {dokument}: Wort des Dokuments, {gremium}: Name, {datum}",
-    "wochentage": "die sieben Wochentage ab Montag, durch Leerzeichen getrennt",
+    "wochentage": "die sieben Wochentage ab Montag, durch Leerzeichen getrennt (leer: kein Wochentag)",
     "uhrzeit": "eine Uhrzeit; {zeit}",
     "zeitraum": "Beginn und Ende; {beginn} und {ende} (je als „uhrzeit“)",
     "gremium": "Bezeichnung des Gremiums",
@@ -339,8 +339,8 @@ class Tafel:
 
 def word_error(key: str, word: str) -> str | None:
     """What is wrong with ``word`` for ``key`` (German), or None."""
-    if key == "wochentage" and len(word.split()) != 7:
-        return "erwartet sieben Wochentage ab Montag, durch Leerzeichen getrennt"
+    if key == "wochentage" and word.split() and len(word.split()) != 7:  # empty: no day's name is printed
+        return "erwartet sieben Wochentage ab Montag, durch Leerzeichen getrennt (oder leer: kein Wochentag)"
     return None
 
 

@@ -46,6 +46,8 @@ def clean(obj: Any, base: str = "") -> Any:
         if isinstance(value, str):  # most values: handled here, without a call per value
             if "::" in value:
                 value = _clean_scalar(value)
+            if _CONTROL.search(value):  # no document can show them, and a record may not hold them
+                value = _CONTROL.sub(" ", value)
             if key in _URL_KEYS:
                 value = absolute(value, own)
             elif key in _NAME_KEYS:
@@ -58,7 +60,13 @@ def clean(obj: Any, base: str = "") -> Any:
     return out
 
 
+# C0 and C1 control characters except tab and line feed (and carriage return, which one_line folds)
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f\x7f-\x9f]")
+
+
 def _clean_scalar(value: Any) -> Any:
+    if isinstance(value, str) and _CONTROL.search(value):
+        value = _CONTROL.sub(" ", value)
     if isinstance(value, str) and "::" in value:
         m = _BROKEN_TZ.match(value)
         if m:
