@@ -19,13 +19,14 @@ def digest(data: bytes) -> str:
 def read_kept(folder: Path, key: str, suffix: str) -> bytes | None:
     """The bytes kept under ``key`` in ``folder``, if a sound file is there."""
     try:
-        candidates = sorted(folder.glob(f"{key}.*{suffix}"))
+        names = sorted(n for n in os.listdir(folder) if n.startswith(key + ".") and n.endswith(suffix))
     except OSError:
         return None
-    for candidate in candidates:
+    for name in names:
+        candidate = folder / name
         try:
             data = candidate.read_bytes()
-            if digest(data) == candidate.name[len(key) + 1:].removesuffix(suffix):
+            if digest(data) == name[len(key) + 1:].removesuffix(suffix):
                 return data
             candidate.unlink()
         except OSError:

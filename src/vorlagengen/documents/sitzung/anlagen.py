@@ -63,12 +63,22 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
 
 
+_claims: dict[tuple[str, int, int], bool] = {}
+
+
 def _claims_pdfa(path: Path) -> bool:
-    try:
-        with pikepdf.open(path) as pdf:
-            return bool(pdf.open_metadata().get("pdfaid:part"))
-    except pikepdf.PdfError:
-        return False
+    """Whether the file says it is PDF/A (looked at once per process while it stays unchanged)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    known = _claims.get(key)
+    if known is None:
+        try:
+            with pikepdf.open(path) as pdf:
+                known = bool(pdf.open_metadata().get("pdfaid:part"))
+        except pikepdf.PdfError:
+            known = False
+        _claims[key] = known
+    return known
 
 
 _prepared_lock = threading.Lock()
