@@ -83,6 +83,7 @@ def _claims_pdfa(path: Path) -> bool:
 
 _prepared_lock = threading.Lock()
 _prepared: dict[tuple[str, str, int, int], tuple[Path, int, bool]] = {}
+_preparing: dict[tuple[str, str, int, int], threading.Lock] = {}
 
 
 def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
@@ -91,22 +92,23 @@ def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]
     each file is looked at once, however many Mappen show it."""
     st = path.stat()
     key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
-    with _prepared_lock:
+    with _prepared_lock:  # both Mappen ask for the same file at once: it is converted once
+        once = _preparing.setdefault(key, threading.Lock())
+    with once:
         known = _prepared.get(key)
-    if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
-        known = _prepare_pdf(path, cache, display)
-        with _prepared_lock:
-            _prepared[key] = known
+        if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
+            known = _prepared[key] = _prepare_pdf(path, cache, display)
     return known
 
 
-def prepare_all(anlagen: list[tuple[Path, str]], cache: Path, jobs: int) -> None:
-    """Prepare many PDF Anlagen at once (Ghostscript runs ``jobs`` conversions side by side); the
-    results wait in :func:`prepare_pdf`'s memory. The first failure is raised."""
+def prepare_all(anlagen: list[tuple[Path, str, Path]], jobs: int) -> None:
+    """Prepare many PDF Anlagen (file, how errors name it, cache) at once (Ghostscript runs ``jobs``
+    conversions side by side); the results wait in :func:`prepare_pdf`'s memory. The first failure
+    is raised."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display in anlagen]:
+        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display, cache in anlagen]:
             future.result()
 
 
@@ -168,8 +170,21 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
             tmp.unlink(missing_ok=True)
             detail = (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen"
             raise ToolError("ghostscript", display, detail)
+        _same_id(tmp)
         target = _keep(cache, key, name)
     return target
+
+
+def _same_id(path: Path) -> None:
+    """Ghostscript's file ID mixes in the output's path: the ID made from the content instead, so the
+    same Anlage converts to the same bytes in every build folder (each Mappe's cache, a clean build)."""
+    try:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            if "/ID" in pdf.trailer:
+                del pdf.trailer.ID
+            pdf.save(path, deterministic_id=True)
+    except pikepdf.PdfError:
+        return  # left as it is: reading it later names the fault
 
 
 def convert_office(path: Path, cache: Path, display: str) -> Path | None:
@@ -197,18 +212,26 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
         return _keep(cache, key, name)
 
 
-def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], top: str = ""
-                  ) -> list[AnlageSeiten]:
+def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], top: str = "",
+                  public_cache: Path | None = None) -> list[AnlageSeiten]:
     """The record's Anlagen as the Mappe shows them (only public ones when ``public``; a public Mappe
     gets its records from the public projection, which holds no others); images are copied into
-    ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe."""
+    ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe. The full Mappe
+    finds a public Anlage converted in ``public_cache`` (the public Mappe's), the others in ``cache``."""
     views = []
     for a in anlagen_info(record):
         if public and not a.oeffentlich:
             continue
         counter[0] += 1
-        views.append(_view(a, f"a{counter[0]}", record, cache, staging, top))
+        views.append(_view(a, f"a{counter[0]}", record, cache_for(record, a.oeffentlich, cache, public_cache),
+                           staging, top))
     return views
+
+
+def cache_for(record: Record, oeffentlich: bool, cache: Path, public_cache: Path | None) -> Path:
+    """Where an Anlage is converted: a public Anlage of a public Drucksache in the public cache (when
+    given), so that both Mappen share one conversion; everything else in ``cache``."""
+    return public_cache if public_cache is not None and oeffentlich and record.vorlage.oeffentlich else cache
 
 
 def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, top: str) -> AnlageSeiten:

@@ -29,7 +29,7 @@ from vorlagengen.documents.drucksache import code_fingerprint, project_fingerpri
 from vorlagengen.documents.layouts import Layout, get_layout
 from vorlagengen.documents.output import Made, Output, make, open_output
 from vorlagengen.documents.recipe import Document, Prepared
-from vorlagengen.documents.sitzung.anlagen import Placement, merge_pages, prepare_all
+from vorlagengen.documents.sitzung.anlagen import Placement, cache_for, merge_pages, prepare_all
 from vorlagengen.documents.sitzung.blaetter import blaetter, inhalt
 from vorlagengen.documents.sitzung.context import MappeParts, SitzungContext, sitzung_context
 from vorlagengen.documents.sitzung.mappenform import Mappenformen
@@ -173,11 +173,13 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
     in; a warning is added when it cannot be PDF/A."""
     project, srec = (run.public, run.public_srec) if is_public else (run.project, run.srec)
     # the public Mappe is made from public things only: its Anlagen converted into the public cache
+    # (the full Mappe reads public Anlagen converted there too: one conversion for both Mappen)
     cache = trees.public_cache_dir(run.out) if is_public else trees.cache_dir(run.out)
-    prepare_all(_pdf_anlagen(srec), cache / "pdfa", os.cpu_count() or 1)
+    public_cache = None if is_public else trees.public_cache_dir(run.out)
+    prepare_all(_pdf_anlagen(srec, cache, public_cache), os.cpu_count() or 1)
     staging = engines.new_staging(run.layout)
     try:
-        ctx = sitzung_context(project, srec, run.layout, mappe=MappeParts(cache, staging))
+        ctx = sitzung_context(project, srec, run.layout, mappe=MappeParts(cache, staging, public_cache))
         sources = _set_drucksachen(run, ctx, project)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -201,13 +203,15 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
                     kept=(cache / "satz" / srec.slug / name, run.base))
 
 
-def _pdf_anlagen(srec: SitzungRecord) -> list[tuple[Path, str]]:
-    """The PDF Anlagen of every Drucksache on the Tagesordnung, with how errors name them."""
+def _pdf_anlagen(srec: SitzungRecord, cache: Path, public_cache: Path | None) -> list[tuple[Path, str, Path]]:
+    """The PDF Anlagen of every Drucksache on the Tagesordnung, with how errors name them and the
+    cache they are converted into."""
     found = []
     for record in _drucksachen(srec):
         for a in anlagen_info(record):
             if a.path.suffix.lower() == ".pdf":
-                found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})"))
+                found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})",
+                              cache_for(record, a.oeffentlich, cache, public_cache) / "pdfa"))
     return found
 
 
