@@ -35,7 +35,7 @@ from vorlagengen.documents.sitzung.context import MappeParts, SitzungContext, si
 from vorlagengen.documents.sitzung.mappenform import Mappenformen
 from vorlagengen.documents.stand import stand
 from vorlagengen.errors import UserError
-from vorlagengen.model.records import Project, ProjectData, PublicProject, Record, SitzungRecord
+from vorlagengen.model.records import Project, ProjectData, PublicProject, Record, SitzungRecord, slug
 from vorlagengen.public.projection import public_project
 
 PLANNER = "sitzung"
@@ -264,6 +264,8 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
     made = make(output, everything, PLANNER, render=_render, force=force, jobs=min(3, os.cpu_count() or 1),
                 scope=(lambda _key: True) if complete else (lambda key: any(key.startswith(s) for s in scopes)))
     engines.close_workers()
+    if complete:
+        _forget_gone(output.out, chosen)
     for run in runs:
         public_dir, internal_dir = folders(output.out, run.srec, entwurf)
         mine = [p for p in made.built if p.parent in (public_dir, internal_dir)]
@@ -272,6 +274,28 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
         warnings = sorted(run.warnings, key=lambda w: order.index(w.split(".pdf:", 1)[0]))
         results[run.srec.path] = SitzungResult(public_dir, internal_dir, mine, warnings, skipped)
     return results
+
+
+def _forget_gone(out: Path, sitzungen: list[SitzungRecord]) -> None:
+    """What the Mappen keep of Sitzungen and Drucksachen no longer on any agenda is removed (a clean
+    build has none of it)."""
+    names = {srec.slug for srec in sitzungen}
+    shown = {(r.vorlage.koerperschaft, slug(r.vorlage.nummer)) for srec in sitzungen for r in _drucksachen(srec)}
+    for cache in (trees.cache_dir(out), trees.public_cache_dir(out)):
+        for folder in _folders(cache / "satz"):
+            if folder.name not in names:
+                shutil.rmtree(folder, ignore_errors=True)
+        for body in _folders(cache / "mappe"):
+            for folder in _folders(body):
+                if (body.name, folder.name) not in shown:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _folders(parent: Path) -> list[Path]:
+    try:
+        return sorted(p for p in parent.iterdir() if p.is_dir())
+    except OSError:
+        return []
 
 
 def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False,
