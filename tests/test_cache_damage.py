@@ -1,5 +1,5 @@
 """A cache never lies: every cache the speed-ups rely on (the build manifest, the website's state, the
-converted Anlagen; the check cache in test_pruefcache.py) carries a checksum, and a damaged entry is
+converted Anlagen, what the Mappen keep; the check cache in test_pruefcache.py) carries a checksum, and a damaged entry is
 dropped and made again, so the result equals a clean build and nothing raises."""
 
 from __future__ import annotations
@@ -11,6 +11,7 @@ from pathlib import Path
 
 import pytest
 
+import vorlagengen.documents.kept as kept_mod
 import vorlagengen.documents.output as output_mod
 import vorlagengen.documents.sitzung.anlagen as anlagen_mod
 import vorlagengen.documents.trees as trees
@@ -149,6 +150,23 @@ def test_a_damaged_converted_anlage_is_converted_again(tmp_path: Path, monkeypat
     assert len(conversions) == 2
     assert again.read_bytes() == good
     assert [p.name for p in cache.iterdir() if not p.name.startswith(".")] == [again.name]
+
+
+@pytest.mark.parametrize("damage", ["flipped bit", "truncated", "garbage", "another kept file", "empty"])
+def test_a_damaged_kept_file_is_never_used(tmp_path: Path, damage: str) -> None:
+    """What the Mappen keep between runs (a Drucksache's form for the Mappe, typst's placed output):
+    a damaged file is removed and read as missing, so it is made again."""
+    folder = tmp_path / "mappe" / "VO-0001-19"
+    good = PDF.replace(b"%%EOF", b"% Drucksache\n%%EOF")
+    kept_mod.keep(folder, "a" * 64, good, ".pdf", alone=True)
+    assert kept_mod.read_kept(folder, "a" * 64, ".pdf") == good
+    (only,) = folder.iterdir()
+    only.write_bytes({"flipped bit": _flip(good, 20), "truncated": good[:30], "garbage": b"\x00" * 50,
+                      "another kept file": PDF, "empty": b""}[damage])
+    assert kept_mod.read_kept(folder, "a" * 64, ".pdf") is None
+    assert not list(folder.iterdir())
+    kept_mod.keep(folder, "b" * 64, good, ".pdf", alone=True)  # a later state: the earlier one goes
+    assert kept_mod.read_kept(folder, "b" * 64, ".pdf") == good and len(list(folder.iterdir())) == 1
 
 
 @pytest.mark.parametrize("damage", ["flipped bit", "truncated", "garbage", "empty", "another template"])

@@ -226,8 +226,12 @@ def clean_build(project: Project, work: Path, built: Path) -> dict[str, bytes]:
     if key not in _CLEAN:
         clean = work / "sauber"
         shutil.rmtree(clean, ignore_errors=True)
-        if (built / "intern" / ".cache").is_dir():  # converted Anlagen, by content: shared, not compared
-            shutil.copytree(built / "intern" / ".cache", clean / "intern" / ".cache", copy_function=os.link)
+        # converted Anlagen (Ghostscript's bytes differ from run to run), by content: shared, not compared;
+        # what the Mappen keep of Drucksachen and typst is not shared: the clean build sets it anew
+        for cache in (Path("intern/.cache"), Path(".cache/oeffentlich")):
+            for kind in ("pdfa", "office"):
+                if (built / cache / kind).is_dir():
+                    shutil.copytree(built / cache / kind, clean / cache / kind, copy_function=os.link)
         build_everything(project, clean)
         _CLEAN[key] = files(clean)
     return _CLEAN[key]

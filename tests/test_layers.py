@@ -18,7 +18,7 @@ PACKAGE = "vorlagengen"
 LAYERS: list[tuple[str, list[str]]] = [
     ("Pakete", ["model", "load", "public", "nummern", "text"]),
     ("Grundlagen", ["vorlagengen", "errors", "messages", "progress", "nummern.schema", "nummern.top", "load.yamlio",
-                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.trees",
+                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.kept", "documents.trees",
                     "documents.stand", "oparl", "oparl.ids"]),
     ("Modell", ["model.drucksache", "model.niederschrift"]),
     ("Datensätze", ["model.records", "nummern.formen"]),
@@ -31,7 +31,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Rezept und Ausgabe", ["documents.recipe", "documents.output"]),
     ("Sitzungskontext", ["documents.sitzung.blaetter", "documents.sitzung.context", "documents.sitzung.niederschrift"]),
     ("Dokumente", ["documents", "documents.drucksache", "documents.sitzung", "documents.sitzung.unterlagen",
-                   "documents.sitzung.protokoll"]),
+                   "documents.sitzung.mappenform", "documents.sitzung.protokoll"]),
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["site.*"]),
     ("Vorschau", ["vorschau.*"]),

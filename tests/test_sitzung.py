@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import contextlib
 import shutil
+import sys
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -422,6 +423,65 @@ def test_mappe_is_reproducible(leak_project, monkeypatch):
     b = build_leak(leak_project)
     for p in b.iterdir():
         assert p.read_bytes() == first[p.name], p.name
+
+
+_WATCHED: list[list[str]] = []
+
+
+def _watch(event: str, args: tuple) -> None:
+    """Every file and folder opened or listed, and every program started, while a list is watching."""
+    if _WATCHED and event in ("open", "os.scandir", "os.listdir", "subprocess.Popen") and args:
+        _WATCHED[-1].append(repr(args[:2]))
+
+
+def test_public_mappe_reads_nothing_of_the_internal_tree(leak_project):
+    """The public Mappe is made from public things only: its Drucksachen's forms and converted Anlagen
+    come from the public cache, never from build/intern (where the full Mappe keeps its own), also when
+    the internal tree holds everything a clean run would need."""
+    from vorlagengen.documents import recipe
+    from vorlagengen.documents.sitzung.unterlagen import plan_sitzung
+    from vorlagengen.public.projection import public_project
+
+    build_leak(leak_project)  # both Mappen: the internal cache is full
+    assert list((leak_project / "build/intern/.cache").rglob("*.pdf"))
+    shutil.rmtree(leak_project / "build/.cache", ignore_errors=True)
+    project = load_project(leak_project, None, sitzungen=[leak_project / "sitzungen"])
+    _, docs = plan_sitzung(project, public_project(project), project.sitzungen[0], leak_project / "build")
+    mappe = next(d for d in docs if d.kind == "Sitzungsmappe" and d.public)
+    sys.addaudithook(_watch)
+    _WATCHED.append([])
+    try:
+        pdf = recipe.render(mappe)["pdf"]
+    finally:
+        seen = _WATCHED.pop()
+    internal = str(leak_project / "build" / "intern")
+    assert seen and not [s for s in seen if internal in s]
+    assert any(str(leak_project / "build" / ".cache" / "oeffentlich") in s for s in seen)
+    assert pdf == (leak_project / "build/oeffentlich/sitzungen/lueneburg-sga-2019-04-04/"
+                   "Sitzungsmappe-oeffentlich.pdf").read_bytes()
+
+
+def test_a_changed_drucksache_is_set_again_for_the_mappe_the_others_are_read(leak_project, monkeypatch):
+    """Each Drucksache's form for the Mappe is set once and kept (both Mappen, later runs); after one
+    changed only that one is set again, and both Mappen equal those of a clean build."""
+    import vorlagengen.documents.sitzung.mappenform as mappenform
+
+    set_for: list[str] = []
+    real = mappenform._set
+    monkeypatch.setattr(mappenform, "_set", lambda doc, prep, md: set_for.append(doc.target.name) or real(doc, prep, md))
+    build_leak(leak_project)
+    # VO/0001/19 has non-public Anlagen (its internal form differs), VO/0002/19 is non-public
+    assert sorted(set_for) == ["VO-0001-19", "VO-0001-19", "VO-0002-19"], set_for
+    set_for.clear()
+    path = leak_project / "vorlagen/lueneburg/a.yaml"
+    path.write_text(path.read_text(encoding="utf-8").replace("Sachverhalt.", "Neuer Sachverhalt."), encoding="utf-8")
+    docs = build_leak(leak_project)
+    assert sorted(set_for) == ["VO-0001-19", "VO-0001-19"], set_for
+    assert any("Neuer Sachverhalt" in p for p in pdf_pages(docs / "Sitzungsmappe-oeffentlich.pdf"))
+    incremental = {p.name: p.read_bytes() for p in docs.iterdir()}
+    shutil.rmtree(leak_project / "build")
+    clean = build_leak(leak_project)
+    assert {p.name: p.read_bytes() for p in clean.iterdir()} == incremental
 
 
 @pytest.mark.braucht("libreoffice")

@@ -7,7 +7,9 @@ functions first and the layout's own file last, so a layout's functions win over
 every kind (Drucksache, letters, Mappe, Niederschrift, Beschlussauszug, Beschlusskontrolle).
 
 A Sitzungsmappe is the same recipe with one more step: its Drucksachen and Anlagen are drawn into
-the placeholder pages typst leaves (``Prepared.assemble``).
+the placeholder pages typst leaves (``Prepared.assemble``). What typst set for it is kept
+(``Prepared.kept``) by the digest of everything typst read, so a Mappe whose pages stay where they
+were (a Drucksache changed, not its page count) is only drawn in again.
 """
 
 from __future__ import annotations
@@ -21,6 +23,7 @@ from typing import Any
 
 from vorlagengen.documents.docx_reference import reference_for, with_footer_text
 from vorlagengen.documents.engines import pandoc_worker, typst_pdf, typst_pdf_placed
+from vorlagengen.documents.kept import keep, read_kept
 from vorlagengen.documents.layouts import Layout
 from vorlagengen.documents.markdown import render_markdown
 from vorlagengen.documents.origins import Origin
@@ -48,6 +51,9 @@ class Prepared:
     sources: dict[str, bytes | Path] = field(default_factory=dict)  # what is drawn in, by placeholder id
     assemble: Callable[[bytes, list[dict[str, Any]]], bytes] | None = None
     cleanup: Callable[[], None] | None = None
+    # where typst's placed output is kept between runs, and what it depends on besides the source,
+    # the inputs and the files in ``staging`` (the fonts and the engines: the code's fingerprint)
+    kept: tuple[Path, str] | None = None
 
 
 @dataclass(frozen=True)
@@ -122,6 +128,39 @@ def _pdf(doc: Document, prep: Prepared, source: str) -> bytes:
     standards = list(prep.standards) if prep.standards is not None else None
     if prep.staging is None:
         return typst_pdf(source, doc.layout, prep.inputs, doc.epoch, doc.display, standards)
-    pdf, placed = typst_pdf_placed(source, doc.layout, prep.staging, prep.inputs, doc.epoch, doc.display,
-                                           standards or [])
+    # what typst set is looked up by the digest of what it reads, taken before it writes its main file
+    key = _typst_key(prep, source, doc.epoch, standards or []) if prep.kept is not None else ""
+    placed_pdf = _kept_typst(prep, key)
+    if placed_pdf is None:
+        placed_pdf = typst_pdf_placed(source, doc.layout, prep.staging, prep.inputs, doc.epoch, doc.display,
+                                      standards or [])
+        _keep_typst(prep, key, placed_pdf)
+    pdf, placed = placed_pdf
     return prep.assemble(pdf, placed) if prep.assemble is not None and placed else pdf
+
+
+def _typst_key(prep: Prepared, source: str, epoch: int, standards: list[str]) -> str:
+    """The digest of everything typst reads for a placed document: the source, inputs, time, standards,
+    every file in its root, and what the caller names (fonts, engine)."""
+    assert prep.staging is not None and prep.kept is not None
+    h = hashlib.sha256(json.dumps([source, prep.inputs, epoch, standards, prep.kept[1]], sort_keys=True).encode())
+    for path in sorted(p for p in prep.staging.rglob("*") if p.is_file()):
+        h.update(path.relative_to(prep.staging).as_posix().encode() + b"\0")
+        h.update(hashlib.sha256(path.read_bytes()).digest())
+    return h.hexdigest()
+
+
+def _kept_typst(prep: Prepared, key: str) -> tuple[bytes, list[dict[str, Any]]] | None:
+    if prep.kept is None:
+        return None
+    data = read_kept(prep.kept[0], key, ".satz")
+    if data is None:
+        return None
+    head, _, pdf = data.partition(b"\n")
+    return pdf, list(json.loads(head))
+
+
+def _keep_typst(prep: Prepared, key: str, made: tuple[bytes, list[dict[str, Any]]]) -> None:
+    if prep.kept is not None:
+        data = json.dumps(made[1], sort_keys=True).encode() + b"\n" + made[0]
+        keep(prep.kept[0], key, data, ".satz", alone=True)

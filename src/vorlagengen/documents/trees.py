@@ -35,6 +35,13 @@ def cache_dir(out: Path) -> Path:
     return internal_dir(out) / ".cache"
 
 
+def public_cache_dir(out: Path) -> Path:
+    """What public documents are made from and kept between runs (a public Drucksache's form for the
+    Mappe, converted public Anlagen): made from public things only, outside both trees, so that the
+    public Mappe never reads from the internal tree and nothing of it is uploaded with the public one."""
+    return out / ".cache" / PUBLIC
+
+
 def state_file(out: Path) -> Path:
     """What each output was made from (incremental builds)."""
     return internal_dir(out) / ".vorlagen.json"

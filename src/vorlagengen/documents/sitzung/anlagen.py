@@ -64,16 +64,27 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
 
 
+_claims: dict[tuple[str, int, int], bool] = {}
+
+
 def _claims_pdfa(path: Path) -> bool:
-    try:
-        with pikepdf.open(path) as pdf:
-            return bool(pdf.open_metadata().get("pdfaid:part"))
-    except pikepdf.PdfError:
-        return False
+    """Whether the file says it is PDF/A (looked at once per process while it stays unchanged)."""
+    st = path.stat()
+    key = (str(path), st.st_size, st.st_mtime_ns)
+    known = _claims.get(key)
+    if known is None:
+        try:
+            with pikepdf.open(path) as pdf:
+                known = bool(pdf.open_metadata().get("pdfaid:part"))
+        except pikepdf.PdfError:
+            known = False
+        _claims[key] = known
+    return known
 
 
 _prepared_lock = threading.Lock()
 _prepared: dict[tuple[str, str, int, int], tuple[Path, int, bool]] = {}
+_preparing: dict[tuple[str, str, int, int], threading.Lock] = {}
 
 
 def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
@@ -82,22 +93,23 @@ def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]
     each file is looked at once, however many Mappen show it."""
     st = path.stat()
     key = (str(path), str(cache), st.st_size, st.st_mtime_ns)
-    with _prepared_lock:
+    with _prepared_lock:  # both Mappen ask for the same file at once: it is converted once
+        once = _preparing.setdefault(key, threading.Lock())
+    with once:
         known = _prepared.get(key)
-    if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
-        known = _prepare_pdf(path, cache, display)
-        with _prepared_lock:
-            _prepared[key] = known
+        if known is None or not known[0].exists():  # the cache folder may have been removed meanwhile
+            known = _prepared[key] = _prepare_pdf(path, cache, display)
     return known
 
 
-def prepare_all(anlagen: list[tuple[Path, str]], cache: Path, jobs: int) -> None:
-    """Prepare many PDF Anlagen at once (Ghostscript runs ``jobs`` conversions side by side); the
-    results wait in :func:`prepare_pdf`'s memory. The first failure is raised."""
+def prepare_all(anlagen: list[tuple[Path, str, Path]], jobs: int) -> None:
+    """Prepare many PDF Anlagen (file, how errors name it, cache) at once (Ghostscript runs ``jobs``
+    conversions side by side); the results wait in :func:`prepare_pdf`'s memory. The first failure
+    is raised."""
     from concurrent.futures import ThreadPoolExecutor
 
     with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display in anlagen]:
+        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display, cache in anlagen]:
             future.result()
 
 
@@ -159,8 +171,21 @@ def _ghostscript_pdfa(path: Path, cache: Path, display: str) -> Path:
             tmp.unlink(missing_ok=True)
             detail = (proc.stderr or proc.stdout).strip()[:500] or "Umwandlung fehlgeschlagen"
             raise ToolError("ghostscript", display, detail)
+        _same_id(tmp)
         target = _keep(cache, key, name)
     return target
+
+
+def _same_id(path: Path) -> None:
+    """Ghostscript's file ID mixes in the output's path: the ID made from the content instead, so the
+    same Anlage converts to the same bytes in every build folder (each Mappe's cache, a clean build)."""
+    try:
+        with pikepdf.open(path, allow_overwriting_input=True) as pdf:
+            if "/ID" in pdf.trailer:
+                del pdf.trailer.ID
+            pdf.save(path, deterministic_id=True)
+    except pikepdf.PdfError:
+        return  # left as it is: reading it later names the fault
 
 
 def convert_office(path: Path, cache: Path, display: str) -> Path | None:
@@ -189,17 +214,25 @@ def convert_office(path: Path, cache: Path, display: str) -> Path | None:
 
 
 def anlagen_views(record: Record, public: bool, cache: Path, staging: Path, counter: list[int], w: Woerter,
-                  top: str = "") -> list[AnlageSeiten]:
+                  top: str = "", public_cache: Path | None = None) -> list[AnlageSeiten]:
     """The record's Anlagen as the Mappe shows them (only public ones when ``public``; a public Mappe
     gets its records from the public projection, which holds no others); images are copied into
-    ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe."""
+    ``staging``, typst's root. ``counter`` numbers the Anlagen across the Mappe. The full Mappe
+    finds a public Anlage converted in ``public_cache`` (the public Mappe's), the others in ``cache``."""
     views = []
     for a in anlagen_info(record):
         if public and not a.oeffentlich:
             continue
         counter[0] += 1
-        views.append(_view(a, f"a{counter[0]}", record, cache, staging, top, w))
+        views.append(_view(a, f"a{counter[0]}", record, cache_for(record, a.oeffentlich, cache, public_cache),
+                           staging, top, w))
     return views
+
+
+def cache_for(record: Record, oeffentlich: bool, cache: Path, public_cache: Path | None) -> Path:
+    """Where an Anlage is converted: a public Anlage of a public Drucksache in the public cache (when
+    given), so that both Mappen share one conversion; everything else in ``cache``."""
+    return public_cache if public_cache is not None and oeffentlich and record.vorlage.oeffentlich else cache
 
 
 def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, top: str, w: Woerter
@@ -241,7 +274,8 @@ def merge_pages(pdf_bytes: bytes, placements: list[Placement], sources: dict[str
                 if place.id not in opened:
                     source = sources[place.id]
                     opened[place.id] = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
-                _draw(pdf, pdf.pages[place.page - 1], opened[place.id].pages[place.seite], n, place.ganz)
+                source_pdf = opened[place.id]
+                _draw(pdf, pdf.pages[place.page - 1], source_pdf, source_pdf.pages[place.seite], n, place.ganz)
             pdf.save(out, deterministic_id=True, compress_streams=True,
                      object_stream_mode=pikepdf.ObjectStreamMode.generate)
         finally:
@@ -262,10 +296,31 @@ def _fit(bbox: tuple[float, float, float, float]) -> tuple[float, float, float]:
     return scale, tx, ty
 
 
-def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src_page: pikepdf.Page, n: int, whole: bool) -> None:
+def _form(pdf: pikepdf.Pdf, src: pikepdf.Pdf, src_page: pikepdf.Page) -> pikepdf.Object:
+    """``src_page`` (of ``src``) as a form XObject of ``pdf``. A page with one content stream (what typst and
+    Ghostscript write) is copied as it is, still compressed, and made the form; pikepdf's own way
+    decodes and compresses every page again, which took half the time of a Mappe."""
+    obj = src_page.obj
+    contents = obj.get("/Contents")
+    if not isinstance(contents, pikepdf.Stream) or "/Rotate" in obj or "/UserUnit" in obj:
+        return pdf.copy_foreign(src_page.as_form_xobject())
+    box = obj.get("/TrimBox") or obj.get("/CropBox") or obj.MediaBox
+    form = pdf.copy_foreign(contents)
+    form.Type = pikepdf.Name.XObject
+    form.Subtype = pikepdf.Name.Form
+    form.BBox = pikepdf.Array([float(v) for v in box])
+    for key in ("/Resources", "/Group"):
+        if key in obj:
+            value = obj[key]
+            # only indirect objects can be copied: a direct one is made indirect in the source first
+            form[key] = pdf.copy_foreign(value if value.is_indirect else src.make_indirect(value))
+    return form
+
+
+def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src: pikepdf.Pdf, src_page: pikepdf.Page, n: int, whole: bool) -> None:
     """``src_page`` as form XObject ``/VgSeite<n>`` on ``page``: a Drucksache page as it is, below
     the Mappe's own marks; an Anlage page scaled into FRAME."""
-    form = pdf.copy_foreign(src_page.as_form_xobject())
+    form = _form(pdf, src, src_page)
     bbox = tuple(float(v) for v in form.BBox)
     scale, tx, ty = (1.0, 0.0, 0.0) if whole else _fit((bbox[0], bbox[1], bbox[2], bbox[3]))
     name = pikepdf.Name(f"/VgSeite{n}")

@@ -83,6 +83,7 @@ class MappeParts:
 
     cache: Path
     staging: Path
+    public_cache: Path | None = None  # the full Mappe: where public Anlagen are converted (the public Mappe's)
 
 
 def sitzung_context(project: ProjectData, srec: SitzungRecord, layout: Layout, *,
@@ -194,7 +195,8 @@ def _dokumente(project: ProjectData, entry: TopEntry, public: bool, mappe: Mappe
             continue
         doc = DokumentView(f"d{counter[0]}", r.vorlage.nummer, anfuehrung(r.vorlage.betreff),
                            r.vorlage.oeffentlich and entry.oeffentlich, r)
-        doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter, w)
+        doc.anlagen = anlagen_views(r, public, mappe.cache, mappe.staging, counter, w,
+                                    public_cache=mappe.public_cache)
         for a in doc.anlagen:  # an Anlage is as public as its Drucksache and its TOP at most
             a.oeffentlich = a.oeffentlich and doc.oeffentlich
             a.ueberschrift = anfuehrung(a.ueberschrift)

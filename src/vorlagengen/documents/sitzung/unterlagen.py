@@ -2,7 +2,9 @@
 Tagesordnung (DOCX, PDF) and a public Nachtrag zur Bekanntmachung (PDF) when items were added or
 withdrawn after the Einladung, and the public and the full
 Sitzungsmappe (PDF/A-2b, one typst document: cover, the Tagesordnung as linked contents, then each
-Drucksache as its own PDF, exactly as ``build`` sets it, followed by its Anlagen).
+Drucksache as its own PDF, as ``build`` sets it but without its own page counter, followed by its
+Anlagen). typst sets only cover, contents, sheets and the Mappe's header on every page; the
+Drucksachen (mappenform.py) and converted Anlagen (anlagen.py) are kept between runs and drawn in.
 
 Bekanntmachung and public Mappe are made from the public projection (a ``PublicProject``, public.py)
 only and written to the public tree, or, made as drafts (``--entwurf``), to the draft tree;
@@ -24,17 +26,18 @@ import vorlagengen.documents.engines as engines
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
 from vorlagengen.documents.context import anlagen_info, sitzung_name
-from vorlagengen.documents.drucksache import code_fingerprint, drucksache, project_fingerprint, record_digest
+from vorlagengen.documents.drucksache import code_fingerprint, project_fingerprint, record_digest
 from vorlagengen.documents.layouts import Layout, get_layout
 from vorlagengen.documents.output import Made, Output, make, open_output
 from vorlagengen.documents.recipe import Document, Prepared
-from vorlagengen.documents.sitzung.anlagen import Placement, merge_pages, prepare_all
+from vorlagengen.documents.sitzung.anlagen import Placement, cache_for, merge_pages, prepare_all
 from vorlagengen.documents.sitzung.blaetter import blaetter, inhalt
 from vorlagengen.documents.sitzung.context import MappeParts, SitzungContext, sitzung_context
+from vorlagengen.documents.sitzung.mappenform import Mappenformen
 from vorlagengen.documents.stand import stand
 from vorlagengen.documents.woerter import page_words
 from vorlagengen.errors import UserError
-from vorlagengen.model.records import Project, ProjectData, PublicProject, Record, SitzungRecord
+from vorlagengen.model.records import Project, ProjectData, PublicProject, Record, SitzungRecord, slug
 from vorlagengen.public.projection import public_project
 
 PLANNER = "sitzung"
@@ -69,11 +72,8 @@ class Run:
     out: Path
     base: str  # the code, data/, the layout and its fonts
     warnings: list[str] = field(default_factory=list)
-    # Drucksachen PDFs set in this run: both Mappen share one unless the public one leaves out
-    # non-public Anlagen
-    pdfs: dict[tuple[str, bool], bytes] = field(default_factory=dict)
     lock: threading.Lock = field(default_factory=threading.Lock)
-    output: Output | None = None  # the build folder's manifest: a Drucksache's PDF set by build is read
+    formen: Mappenformen | None = None  # the Drucksachen as the Mappen show them, shared by all Sitzungen
 
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
@@ -119,7 +119,7 @@ def folders(out: Path, srec: SitzungRecord, entwurf: bool = False) -> tuple[Path
 
 
 def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, out: Path, *,
-                 entwurf: bool = False, output: Output | None = None) -> tuple[Run, list[Document]]:
+                 entwurf: bool = False, formen: Mappenformen | None = None) -> tuple[Run, list[Document]]:
     """The documents of one Sitzung: Einladung, a Nachtrag (when items were added or withdrawn after
     the Einladung) and the full Mappe from the full project into the internal tree; Bekanntmachung,
     its Nachtrag (when public items were added or withdrawn) and public Mappe (no Mappen for a
@@ -135,7 +135,8 @@ def plan_sitzung(project: Project, public: PublicProject, srec: SitzungRecord, o
     gremium = project.ref.gremien[srec.sitzung.gremium]
     layout = get_layout(project.ref.koerperschaften[gremium.koerperschaft].layout, project.root)
     base = recipe.fingerprint(code_fingerprint(), project_fingerprint(project.root, layout))
-    run = Run(project, public, public_srec, srec, layout, _epoch(project, srec), entwurf, out, base, output=output)
+    run = Run(project, public, public_srec, srec, layout, _epoch(project, srec), entwurf, out, base,
+              formen=formen or Mappenformen(out))
     public_dir, internal_dir = folders(out, srec, entwurf)
     letters = sitzung_context(project, srec, layout)
     public_letters = sitzung_context(public, public_srec, layout)
@@ -193,11 +194,14 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
     """The Mappe's context with each Drucksache set as its own PDF and each Anlage ready to be drawn
     in; a warning is added when it cannot be PDF/A."""
     project, srec = (run.public, run.public_srec) if is_public else (run.project, run.srec)
-    cache = trees.cache_dir(run.out)
-    prepare_all(_pdf_anlagen(srec, is_public), cache / "pdfa", os.cpu_count() or 1)
+    # the public Mappe is made from public things only: its Anlagen converted into the public cache
+    # (the full Mappe reads public Anlagen converted there too: one conversion for both Mappen)
+    cache = trees.public_cache_dir(run.out) if is_public else trees.cache_dir(run.out)
+    public_cache = None if is_public else trees.public_cache_dir(run.out)
+    prepare_all(_pdf_anlagen(srec, is_public, cache, public_cache), os.cpu_count() or 1)
     staging = engines.new_staging(run.layout)
     try:
-        ctx = sitzung_context(project, srec, run.layout, mappe=MappeParts(cache, staging))
+        ctx = sitzung_context(project, srec, run.layout, mappe=MappeParts(cache, staging, public_cache))
         sources = _set_drucksachen(run, ctx, project)
     except BaseException:
         shutil.rmtree(staging, ignore_errors=True)
@@ -218,46 +222,39 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
 
     return Prepared(ctx.as_dict(), _inputs(ctx, title, run.entwurf), run.entwurf, staging=staging,
                     standards=() if not_pdfa else ("a-2b",), sources=sources, assemble=assemble,
-                    cleanup=lambda: shutil.rmtree(staging, ignore_errors=True))
+                    cleanup=lambda: shutil.rmtree(staging, ignore_errors=True),
+                    kept=(cache / "satz" / srec.slug / name, run.base))
 
 
-def _pdf_anlagen(srec: SitzungRecord, public: bool) -> list[tuple[Path, str]]:
-    """The PDF Anlagen of every Drucksache in the Mappe, with how errors name them."""
+def _pdf_anlagen(srec: SitzungRecord, public: bool, cache: Path, public_cache: Path | None
+                 ) -> list[tuple[Path, str, Path]]:
+    """The PDF Anlagen of every Drucksache in the Mappe, with how errors name them and the cache
+    they are converted into."""
     found = []
     for record in _drucksachen(srec, public):
         for a in anlagen_info(record):
             if a.path.suffix.lower() == ".pdf":
-                found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})"))
+                found.append((a.path, f"{record.display}: Anlage {a.nr} ({a.datei})",
+                              cache_for(record, a.oeffentlich, cache, public_cache) / "pdfa"))
     return found
 
 
-def drucksache_pdf(project: ProjectData, record: Record) -> bytes:
-    """The Drucksache's own PDF as ``build`` sets it in the tree ``project`` stands for (the public
-    projection gives its public form), but without its own page counter: in the Mappe the Mappe's
-    header counts the pages."""
-    layout = get_layout(project.ref.koerperschaften[record.vorlage.koerperschaft].layout, project.root)
-    doc = drucksache(record, project, layout, Path("."), ("pdf",))
-    prep = doc.prepare()
-    prep.inputs["seitenzahl"] = "nein"
-    return recipe.render(doc, prep, ("pdf",))["pdf"]
-
-
 def _set_drucksachen(run: Run, ctx: SitzungContext, project: ProjectData) -> dict[str, bytes | Path]:
-    """Each Drucksache's own PDF (set once per run) and page count, then the Mappe's contents and
-    sheets; returns what is drawn into the placeholder pages, by id."""
+    """Each Drucksache's form for the Mappe (kept between runs, set where it changed) and page count,
+    then the Mappe's contents and sheets; returns what is drawn into the placeholder pages, by id."""
+    assert run.formen is not None
+    twins = {} if project.public else {r.path: r for r in run.public.records}
     sources: dict[str, bytes | Path] = {}
-    for doc in (d for t in ctx.tops for d in t.dokumente if not d.trennblatt):  # an imported one: a Trennblatt
+    docs = [d for t in ctx.tops for d in t.dokumente if not d.trennblatt]  # an imported one: a Trennblatt
+    # the full Mappe goes the other way round: both Mappen set different Drucksachen side by side and
+    # meet in the middle, where the public forms are already set for the full one to take
+    for doc in docs if project.public else reversed(docs):
         assert doc.record is not None
-        key = (str(doc.record.path), project.public)
-        with run.lock:
-            known = run.pdfs.get(key)
-        if known is None:
-            known = drucksache_pdf(project, doc.record)
-            with run.lock:
-                run.pdfs[key] = known
-        doc.pdf = known
+        twin = twins.get(doc.record.path)
+        doc.pdf = run.formen.get(doc.record, project, (twin, run.public) if twin is not None else None)
         with pikepdf.open(io.BytesIO(doc.pdf)) as pdf:
             doc.seiten = len(pdf.pages)
+    for doc in docs:
         sources[doc.id] = doc.pdf
         sources.update({a.id: a.pdf for a in doc.anlagen if a.pdf is not None})
     ctx.inhalt = inhalt(ctx.tops, ctx.w)
@@ -281,8 +278,9 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
     results: dict[Path, SitzungResult] = {}
     everything: list[Document] = []
     runs: list[Run] = []
+    formen = Mappenformen(output.out)
     for srec in chosen:
-        run, docs = plan_sitzung(project, public, srec, output.out, entwurf=entwurf, output=output)
+        run, docs = plan_sitzung(project, public, srec, output.out, entwurf=entwurf, formen=formen)
         runs.append(run)
         everything.extend(docs)
     # the public, draft and internal folders: a final run removes the drafts, a draft run the final forms
@@ -290,6 +288,8 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
     made = make(output, everything, PLANNER, render=_render, force=force, jobs=min(3, os.cpu_count() or 1),
                 scope=(lambda _key: True) if complete else (lambda key: any(key.startswith(s) for s in scopes)))
     engines.close_workers()
+    if complete:
+        _forget_gone(output.out, chosen)
     for run in runs:
         public_dir, internal_dir = folders(output.out, run.srec, entwurf)
         mine = [p for p in made.built if p.parent in (public_dir, internal_dir)]
@@ -298,6 +298,28 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
         warnings = sorted(run.warnings, key=lambda w: order.index(w.split(".pdf:", 1)[0]))
         results[run.srec.path] = SitzungResult(public_dir, internal_dir, mine, warnings, skipped)
     return results
+
+
+def _forget_gone(out: Path, sitzungen: list[SitzungRecord]) -> None:
+    """What the Mappen keep of Sitzungen and Drucksachen no longer on any agenda is removed (a clean
+    build has none of it)."""
+    names = {srec.slug for srec in sitzungen}
+    shown = {(r.vorlage.koerperschaft, slug(r.vorlage.nummer)) for srec in sitzungen for r in _drucksachen(srec, False)}
+    for cache in (trees.cache_dir(out), trees.public_cache_dir(out)):
+        for folder in _folders(cache / "satz"):
+            if folder.name not in names:
+                shutil.rmtree(folder, ignore_errors=True)
+        for body in _folders(cache / "mappe"):
+            for folder in _folders(body):
+                if (body.name, folder.name) not in shown:
+                    shutil.rmtree(folder, ignore_errors=True)
+
+
+def _folders(parent: Path) -> list[Path]:
+    try:
+        return sorted(p for p in parent.iterdir() if p.is_dir())
+    except OSError:
+        return []
 
 
 def build_sitzung(project: Project, srec: SitzungRecord, out: Path, *, entwurf: bool = False,
