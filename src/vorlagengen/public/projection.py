@@ -112,7 +112,7 @@ def public_record(record: Record, geheim: set[Beratung] | frozenset[Beratung] = 
     data["schwaerzen"] = []
     data = ersetze_texte(data, lambda text: schwaerzen(text, v.schwaerzen))
     return Record(record.path, record.display, Vorlage.model_validate(data), nummern,
-                  {k: n for k, n in vorenthalten.items() if n})
+                  {k: n for k, n in vorenthalten.items() if n}, record.digest)
 
 
 def _public_step(step: dict[str, Any], geheim: bool) -> dict[str, Any]:
