@@ -42,20 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from vorlagengen import __version__
+from vorlagengen.cachedir import cache_folder
 from vorlagengen.model.records import DATA_DIR, TEMPLATE_DIR, hash_files, package_digest
 
 FORMAT = 3
 Warning_ = tuple[int, int, str, str]  # line, column, field, message
-
-
-def cache_folder() -> Path | None:
-    setting = os.environ.get("VORLAGENGEN_CACHE", "")
-    if setting.lower() in ("aus", "0", "nein", "off"):
-        return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "vorlagengen"
 
 
 @lru_cache(maxsize=1)
