@@ -396,7 +396,7 @@ def build(project: Project, out: Path, formats: Iterable[str] | None = None, lay
     with open_output(out, waiting) as output:
         work, skipped, keys, unwanted = plan(project, public, out, chosen, layout_name, force, output)
         folders = {out / d for d in {os.path.dirname(k) for k in keys}} | {out, trees.internal_dir(out)}
-        remove_leftovers(folders, {Path(k).name for k in keys} | {MANIFEST})
+        remove_leftovers(folders, {os.path.basename(k) for k in keys} | {MANIFEST})
         removed = output.prune(DRUCKSACHE, keys) + prune_internal(out, output, keys) if complete else []
         removed += prune_public(public, out, output)
         removed += prune_formats(output, unwanted)

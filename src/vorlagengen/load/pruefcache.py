@@ -137,7 +137,8 @@ class CheckCache:
             if json.loads(head) == {"format": FORMAT, "context": context}:
                 for line in lines:
                     with contextlib.suppress(ValueError, TypeError):
-                        _, path, sha, stamp, _ = line.split("\t", 4)
+                        end = line.index("\t", line.index("\t", line.index("\t", line.index("\t") + 1) + 1) + 1)
+                        _, path, sha, stamp = line[:end].split("\t")  # the long rest is not copied
                         cache.lines[str(json.loads(path))] = (sha, stamp, line)
         except (OSError, ValueError, TypeError, IndexError, UnicodeDecodeError):
             cache.lines = {}
