@@ -61,7 +61,7 @@ def _line_of(path: Path, start: str) -> int:
 _PLANNERS = """
 from pathlib import Path
 from vorlagengen.load.project import load_project
-from vorlagengen.public import public_project
+from vorlagengen.public.projection import public_project
 from vorlagengen.site import build_site
 from vorlagengen.site.view import site_view
 from vorlagengen.documents.sitzung.unterlagen import build_sitzung
