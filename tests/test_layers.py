@@ -18,8 +18,8 @@ PACKAGE = "vorlagengen"
 LAYERS: list[tuple[str, list[str]]] = [
     ("Pakete", ["model", "load", "public", "nummern", "text"]),
     ("Grundlagen", ["vorlagengen", "errors", "messages", "progress", "nummern.schema", "nummern.top", "load.yamlio",
-                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.kept", "documents.trees",
-                    "documents.stand", "oparl", "oparl.ids"]),
+                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.kept",
+                    "documents.trees", "documents.stand", "oparl", "oparl.ids", "cachedir"]),
     ("Modell", ["model.drucksache", "model.niederschrift"]),
     ("Datensätze", ["model.records", "nummern.formen"]),
     ("Prüfen", ["checks.*"]),
@@ -35,9 +35,10 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Übernahme", ["oparl.*"]),
     ("Veröffentlichen", ["site.*"]),
     ("Vorschau", ["vorschau.*"]),
-    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "projektanlage", "public.leckpruefung", "__main__"]),
+    ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "projektanlage", "public.leckpruefung", "__main__",
+                 "launch"]),
 ]
-DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli"}
+DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli", "vorlagengen.launch"}
 
 
 def _module_name(path: Path) -> str:

@@ -12,8 +12,8 @@ import pytest
 
 import vorlagengen.load.project as project_module
 from conftest import LUENEBURG_PATH, WANDSBEK_PATH, Projekt
+from vorlagengen.cachedir import cache_folder
 from vorlagengen.load.project import load_project
-from vorlagengen.load.pruefcache import cache_folder
 
 
 @pytest.fixture

@@ -4,8 +4,12 @@ YAML reader, template engine or site library (each command imports what it needs
 from __future__ import annotations
 
 import json
+import os
 import subprocess
 import sys
+from pathlib import Path
+
+import pytest
 
 HEAVY = ("pydantic", "pydantic_core", "pypandoc", "typst", "pikepdf", "jinja2", "ruamel", "starlette", "uvicorn",
          "pagefind", "vorlagengen.model", "vorlagengen.load.project", "vorlagengen.checks", "vorlagengen.documents",
@@ -33,3 +37,58 @@ def test_help_imports_nothing_heavy() -> None:
                        "except SystemExit:\n    pass")
     assert not [m for m in loaded - LIGHT if m in HEAVY or any(m.startswith(h + ".") for h in HEAVY)]
     assert "difflib" not in loaded  # the messages' suggestions wait for a message
+
+
+def _help(env: dict[str, str], *args: str) -> subprocess.CompletedProcess[str]:
+    return subprocess.run([sys.executable, "-m", "vorlagengen", *args], capture_output=True, text=True, check=True,
+                          env={**os.environ, **env})
+
+
+@pytest.mark.parametrize("columns", ["80", "132"])
+def test_help_from_the_kept_copy_is_what_click_prints(tmp_path: Path, columns: str) -> None:
+    clicks = _help({"VORLAGENGEN_CACHE": "aus", "COLUMNS": columns}, "--help").stdout
+    env = {"VORLAGENGEN_CACHE": str(tmp_path), "COLUMNS": columns}
+    assert "Befehle:" in clicks and "validate" in clicks
+    assert _help(env, "--help").stdout == clicks  # made and kept
+    assert [p.name.endswith(f"-{columns}.txt") for p in tmp_path.glob("hilfe-*")] == [True]
+    assert _help(env, "--help").stdout == clicks  # from the copy
+    assert _help(env, "-h").stdout == clicks
+
+
+def test_help_from_the_kept_copy_loads_no_click(tmp_path: Path) -> None:
+    env = {"VORLAGENGEN_CACHE": str(tmp_path)}
+    _help(env, "--help")
+    code = ("import sys\nsys.argv = ['vorlagengen', '--help']\nfrom vorlagengen.launch import main\nmain()\n"
+            "import json; print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, **env})
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert "click" not in loaded and "vorlagengen.cli" not in loaded
+    assert done.stdout.startswith("Aufruf: vorlagengen")
+
+
+@pytest.mark.parametrize("damage", ["text", "checksum", "cut", "garbage", "empty"])
+def test_a_damaged_help_copy_is_never_printed(tmp_path: Path, damage: str) -> None:
+    clicks = _help({"VORLAGENGEN_CACHE": "aus", "COLUMNS": "80"}, "--help").stdout
+    env = {"VORLAGENGEN_CACHE": str(tmp_path), "COLUMNS": "80"}
+    _help(env, "--help")
+    [kept] = tmp_path.glob("hilfe-*")
+    content = kept.read_bytes()
+    kept.write_bytes({"text": content.replace(b"Befehle:", b"Befehle!"),
+                      "checksum": (b"0" if content[:1] != b"0" else b"1") + content[1:],
+                      "cut": content[: len(content) // 2],
+                      "garbage": b"\xff\xfe" + content,
+                      "empty": b""}[damage])
+    assert _help(env, "--help").stdout == clicks
+    assert kept.read_bytes() == content  # made again
+
+
+def test_a_copy_of_other_code_is_not_used(tmp_path: Path) -> None:
+    env = {"VORLAGENGEN_CACHE": str(tmp_path), "COLUMNS": "80"}
+    _help(env, "--help")
+    [kept] = tmp_path.glob("hilfe-*")
+    stale = tmp_path / "hilfe-0123456789abcdef0123456789abcdef-80.txt"
+    stale.write_text(kept.read_text(encoding="utf-8").replace("Befehle:", "Alt:"), encoding="utf-8")
+    kept.unlink()
+    assert "Befehle:" in _help(env, "--help").stdout
+    assert not stale.exists()  # copies of other code are removed when a new one is kept

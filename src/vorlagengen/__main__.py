@@ -1,3 +1,3 @@
-from vorlagengen.cli import main
+from vorlagengen.launch import main
 
 main()

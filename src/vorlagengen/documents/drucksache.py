@@ -22,6 +22,7 @@ A build is incremental and always equals a clean build:
 
 from __future__ import annotations
 
+import contextlib
 import datetime as dt
 import hashlib
 import json
@@ -95,7 +96,12 @@ class BuildResult:
 
 def output_dir(out: Path, record: Record, tree: str) -> Path:
     """Folder of a Drucksache's files in one tree (trees.PUBLIC or trees.INTERNAL)."""
-    return out / tree / "vorlagen" / record.vorlage.koerperschaft
+    return _folder(os.fspath(out), tree, record.vorlage.koerperschaft)
+
+
+@lru_cache(maxsize=64)
+def _folder(out: str, tree: str, koerperschaft: str) -> Path:
+    return Path(out, tree, "vorlagen", koerperschaft)  # thousands of records share a few folders
 
 
 def epoch_of(record: Record) -> int:
@@ -141,7 +147,7 @@ def record_digest(record: Record, project: ProjectData) -> bytes:
     h = hashlib.sha256()
     for part in (str(record.path), bezug, str(project.public)):
         h.update(part.encode() + b"\0")
-    h.update(_file_digest(record.path))
+    h.update(bytes.fromhex(record.digest) if record.digest else _file_digest(record.path))
     # results, TOPs and Sitzung names derived from Sitzungen and Niederschriften live in other files
     h.update(repr([(step.ergebnis, step.top, step.sitzung) for step in record.vorlage.beratungsfolge]).encode())
     h.update(json.dumps(anlagen_stamp([a.datei for a in v.anlagen], record.path)).encode())
@@ -267,8 +273,9 @@ def prune_public(public: PublicProject, out: Path, output: Output) -> list[Path]
     removed = []
     for tree, keep in ((trees.PUBLIC, finished - drafts), (trees.DRAFT, drafts)):
         folder = out / tree / "vorlagen"
-        for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
-            if path.is_file() and not path.name.startswith(".") and (path.parent.name, path.stem) not in keep:
+        for body, name in _files_below(folder):
+            if not name.startswith(".") and (body, os.path.splitext(name)[0]) not in keep:
+                path = folder / body / name
                 path.unlink()
                 output.forget(output.key(path))
                 removed.append(path)
@@ -279,13 +286,29 @@ def prune_internal(out: Path, output: Output, keys: set[str]) -> list[Path]:
     """Remove Drucksache files of the internal tree that no planned output is: should a manifest
     entry have been lost or damaged, its file does not stay behind."""
     folder = trees.internal_dir(out) / "vorlagen"
+    prefix = output.key(folder) + "/"
     removed = []
-    for path in sorted(folder.glob("*/*")) if folder.is_dir() else []:
-        if path.is_file() and path.suffix[1:] in FORMATS and output.key(path) not in keys:
+    for body, name in _files_below(folder):
+        if os.path.splitext(name)[1][1:] in FORMATS and f"{prefix}{body}/{name}" not in keys:
+            path = folder / body / name
             path.unlink()
             output.forget(output.key(path))
             removed.append(path)
     return removed
+
+
+def _files_below(folder: Path) -> list[tuple[str, str]]:
+    """(subfolder, name) of each file (or link to one) in the subfolders of ``folder``, sorted – what
+    ``sorted(folder.glob("*/*"))`` finds of files, without a Path for each of thousands."""
+    found = []
+    try:
+        subfolders = [e for e in os.scandir(folder) if e.is_dir()]
+    except OSError:  # no folder (yet)
+        return []
+    for sub in subfolders:
+        with contextlib.suppress(OSError):
+            found += [(sub.name, e.name) for e in os.scandir(sub.path) if e.is_file()]
+    return sorted(found)
 
 
 def formats_of(project: Project, record: Record, chosen: tuple[str, ...] | None) -> tuple[str, ...]:
@@ -369,8 +392,8 @@ def build(project: Project, out: Path, formats: Iterable[str] | None = None, lay
     public = public_projection(project)
     with open_output(out, waiting) as output:
         work, skipped, keys, unwanted = plan(project, public, out, chosen, layout_name, force, output)
-        folders = {(out / k).parent for k in keys} | {out, trees.internal_dir(out)}
-        remove_leftovers(folders, {Path(k).name for k in keys} | {MANIFEST})
+        folders = {out / d for d in {os.path.dirname(k) for k in keys}} | {out, trees.internal_dir(out)}
+        remove_leftovers(folders, {os.path.basename(k) for k in keys} | {MANIFEST})
         removed = output.prune(DRUCKSACHE, keys) + prune_internal(out, output, keys) if complete else []
         removed += prune_public(public, out, output)
         removed += prune_formats(output, unwanted)

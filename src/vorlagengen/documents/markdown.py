@@ -29,11 +29,11 @@ from typing import Any
 import jinja2
 from markupsafe import Markup
 
+from vorlagengen.cachedir import cache_folder
 from vorlagengen.checks.text import NOTE_DEFINITION, outside_code
 from vorlagengen.documents.context import betrag, datum
 from vorlagengen.documents.layouts import PACKAGED, Layout
 from vorlagengen.errors import UserError
-from vorlagengen.load.pruefcache import cache_folder
 from vorlagengen.model.drucksache import ART_REGELN, ART_STIL, TEILE
 from vorlagengen.model.records import display_path, package_digest
 from vorlagengen.public.schwaerzung import KLASSE, klartext, teile

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import gc
 import json
 import multiprocessing
 import os
@@ -16,7 +17,7 @@ import stat
 import sys
 import threading
 import time
-from collections.abc import Iterable
+from collections.abc import Iterable, Iterator
 from concurrent.futures import ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
@@ -127,9 +128,10 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
 
 
-Checked = tuple[str, Vorlage | None, list[Problem], list[Problem], tuple[str, str] | None]
-"""display path, the record if valid, its problems, its warnings, and for a record without problems
-(when the cache is on) the digest of its text and its values as JSON, to be kept"""
+Checked = tuple[str, Vorlage | None, list[Problem], list[Problem], tuple[str, str]]
+"""display path, the record if valid, its problems, its warnings, and the digest of its text (empty
+for an unreadable file) with, for a record without problems when the cache is on, its values as
+JSON to be kept (else empty)"""
 
 
 def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Checked:
@@ -137,19 +139,20 @@ def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Chec
     try:
         raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
-        return display, None, [exc.problem], [], None
+        return display, None, [exc.problem], [], ("", "")
 
     def located(found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
         return [Problem(display, *locate(path, loc, text), field_path(loc), msg) for loc, msg in found]
 
+    sha = digest(text.encode("utf-8"))
     raw, lifted = checks.lift_typed_placeholders(raw)
     try:
         vorlage = Vorlage.model_validate(raw)
     except ValidationError as exc:
-        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], None
+        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], (sha, "")
     problems = located(lifted + checks.check_record(vorlage, path, root, ref, text))
     problems += textchecks.record_problems(raw, vorlage, path, display, text)
-    kept = (digest(text.encode("utf-8")), json.dumps(raw)) if keep and not problems else None
+    kept = (sha, json.dumps(raw) if keep and not problems else "")
     return display, vorlage, problems, located(checks.record_warnings(vorlage)), kept
 
 
@@ -231,7 +234,7 @@ def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
         cache.store(path, sha, entry.raw_json, [a.datei for a in vorlage.anlagen], entry.warnings,
                     stamp if file_stamp(_stat(path), begin) == stamp else "-")
     display = display_path(path)
-    return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], None
+    return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], (sha, "")
 
 
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
@@ -243,7 +246,7 @@ def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: Ch
     before = {i: _stat(paths[i]) for i in todo} if cache.file else {}
     fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, keep=cache.file is not None)
     for i, checked in zip(todo, fresh, strict=True):
-        if checked[4] is not None and checked[1] is not None:
+        if checked[4][1] and checked[1] is not None:
             stamp = file_stamp(before[i], begin)
             stamp = stamp if file_stamp(_stat(paths[i]), begin) == stamp else "-"  # unchanged while read
             cache.store(paths[i], *checked[4], [a.datei for a in checked[1].anlagen],
@@ -261,7 +264,25 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     Sitzungen). ``sitzungen`` names Sitzung files wherever they are. Sitzungen are checked against
     all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen.
     """
-    root = _project_root(root)
+    with _no_cycle_collection():
+        return _load_project(_project_root(root), paths, jobs, sitzungen)
+
+
+@contextlib.contextmanager
+def _no_cycle_collection() -> Iterator[None]:
+    """Loading makes many objects and frees few: the cycle collector would walk them again and again
+    (a sixth of the time of a large project) to find nothing. It runs again afterwards."""
+    was_on = gc.isenabled()
+    gc.disable()
+    try:
+        yield
+    finally:
+        if was_on:
+            gc.enable()
+
+
+def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
+                  sitzungen: Iterable[Path] | None) -> Project:
     ref, problems = load_refdata(root)  # 1. reference data (data/)
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)  # 2. selection
     selected = discover(root, record_paths)
@@ -306,7 +327,8 @@ def _check_records(selected: list[Path], root: Path, ref: RefData, jobs: int | N
 def _valid_records(selected: list[Path], results: list[Checked], problems: list[Problem]
                    ) -> tuple[list[Record], list[Problem]]:
     """The records without problems; the problems and warnings of all."""
-    records = [Record(p, d, v) for p, (d, v, _, _, _) in zip(selected, results, strict=False) if v is not None]
+    records = [Record(p, d, v, digest=k[0]) for p, (d, v, _, _, k) in zip(selected, results, strict=False)
+               if v is not None]
     warnings = []
     for _, _, found, warned, _ in results:
         problems.extend(found)

@@ -42,20 +42,11 @@ from pathlib import Path
 from typing import Any
 
 from vorlagengen import __version__
+from vorlagengen.cachedir import cache_folder
 from vorlagengen.model.records import DATA_DIR, TEMPLATE_DIR, hash_files, package_digest
 
 FORMAT = 3
 Warning_ = tuple[int, int, str, str]  # line, column, field, message
-
-
-def cache_folder() -> Path | None:
-    setting = os.environ.get("VORLAGENGEN_CACHE", "")
-    if setting.lower() in ("aus", "0", "nein", "off"):
-        return None
-    if setting:
-        return Path(setting)
-    base = os.environ.get("XDG_CACHE_HOME") or str(Path.home() / ".cache")
-    return Path(base) / "vorlagengen"
 
 
 @lru_cache(maxsize=1)
@@ -146,7 +137,8 @@ class CheckCache:
             if json.loads(head) == {"format": FORMAT, "context": context}:
                 for line in lines:
                     with contextlib.suppress(ValueError, TypeError):
-                        _, path, sha, stamp, _ = line.split("\t", 4)
+                        end = line.index("\t", line.index("\t", line.index("\t", line.index("\t") + 1) + 1) + 1)
+                        _, path, sha, stamp = line[:end].split("\t")  # the long rest is not copied
                         cache.lines[str(json.loads(path))] = (sha, stamp, line)
         except (OSError, ValueError, TypeError, IndexError, UnicodeDecodeError):
             cache.lines = {}

@@ -63,10 +63,20 @@ def display_path(path: Path) -> str:
     text, here = os.fspath(path), os.getcwd()
     if text.startswith(here + os.sep) and os.path.normpath(text) == text:
         return text[len(here) + 1 :]  # what relpath gives, without its work
+    folder, name = os.path.split(text)
+    if name and name not in (".", "..") and os.path.isabs(folder):
+        rel = _relative_folder(here, folder)  # many records share a folder
+        return name if rel == "." else os.path.join(rel, name)
     try:
         return os.path.relpath(path)
     except ValueError:
         return str(path)
+
+
+@lru_cache(maxsize=256)
+def _relative_folder(here: str, folder: str) -> str:
+    """``folder`` relative to the working folder ``here``, as relpath gives it ("." when the same)."""
+    return os.path.relpath(folder, here)
 
 
 def hash_files(h: Any, paths: Iterable[Path], base: Path) -> None:
@@ -153,6 +163,9 @@ class Record:
     # how many it left out, by reason ("nichtöffentlich", "personenbezogen").
     anlagen_nummern: list[int] | None = None
     vorenthalten: dict[str, int] = field(default_factory=dict)
+    # SHA-256 (hex) of the text the model was read from, when loading knows it: outputs are
+    # fingerprinted by it instead of reading the file again
+    digest: str = ""
 
 
 @dataclass

@@ -51,7 +51,7 @@ from typing import Any
 from vorlagengen.model.drucksache import Sitzung, Tagesordnung, Top, Vorlage
 from vorlagengen.model.niederschrift import Niederschrift, TopErgebnis, anlage_oeffentlich
 from vorlagengen.model.records import Project, PublicProject, Record, RefData, SitzungRecord, TopEntry
-from vorlagengen.public.schwaerzung import ersetze_texte, schwaerzen
+from vorlagengen.public.schwaerzung import KLASSE, ersetze_texte, schwaerzen
 
 # (Körperschaft, Drucksachen-Nr., Gremium, Sitzungsdatum)
 Beratung = tuple[str, str, str, Any]
@@ -115,9 +115,10 @@ def public_record(record: Record, geheim: set[Beratung] | frozenset[Beratung] = 
     data["beratungsfolge"] = [_public_step(step, (v.koerperschaft, v.nummer, step["gremium"], step["datum"]) in geheim)
                               for step in data["beratungsfolge"]]
     data["schwaerzen"] = []
-    data = ersetze_texte(data, lambda text: schwaerzen(text, v.schwaerzen))
+    if v.schwaerzen or KLASSE in v.model_dump_json():  # else no text has anything to replace
+        data = ersetze_texte(data, lambda text: schwaerzen(text, v.schwaerzen))
     return Record(record.path, record.display, Vorlage.model_validate(data), nummern,
-                  {k: n for k, n in vorenthalten.items() if n})
+                  {k: n for k, n in vorenthalten.items() if n}, record.digest)
 
 
 def _public_step(step: dict[str, Any], geheim: bool) -> dict[str, Any]:
