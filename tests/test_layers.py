@@ -18,7 +18,8 @@ PACKAGE = "vorlagengen"
 LAYERS: list[tuple[str, list[str]]] = [
     ("Pakete", ["model", "load", "public", "nummern", "text"]),
     ("Grundlagen", ["vorlagengen", "errors", "messages", "progress", "nummern.schema", "nummern.top", "load.yamlio",
-                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.trees",
+                    "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.trees", "documents.lock",
+                    "documents.stamp",
                     "documents.stand", "oparl", "oparl.ids"]),
     ("Modell", ["model.drucksache", "model.niederschrift"]),
     ("Datensätze", ["model.records", "nummern.formen"]),

@@ -38,10 +38,10 @@ from vorlagengen import __version__
 from vorlagengen.checks import fragen_of
 from vorlagengen.documents.context import Context, Verweise, anlagen_hinweis, build_context
 from vorlagengen.documents.layouts import Layout, get_layout
+from vorlagengen.documents.lock import LOCK
 from vorlagengen.documents.origins import origins_of
 from vorlagengen.documents.output import (
     DRUCKSACHE,
-    LOCK,
     MANIFEST,
     Output,
     open_output,
