@@ -302,17 +302,20 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
-    targets = list(dateien) or [root / SITZUNG_DIR]
+    folder = root / SITZUNG_DIR
+    targets = list(dateien) or ([folder] if folder.is_dir() else [])
     project = load_project(root, None, sitzungen=targets)
-    if not project.sitzungen:
-        raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
+    if not project.sitzungen and dateien:
+        raise UserError(f"keine Sitzung gefunden ({', '.join(str(d) for d in dateien)})")
     out = _out(root, ausgabe)
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
     imported = [s for s in chosen if s.sitzung.quelle is not None]
     if imported:  # their documents stay those of the source system
         _say(ctx, f"{len(imported)} übernommene Sitzungen: Unterlagen stehen im Quellsystem, nichts erstellt")
         chosen = [s for s in chosen if s.sitzung.quelle is None]
-    if not chosen and not imported:
+    if not project.sitzungen:  # a new project: nothing to make, what earlier Sitzungen left goes
+        _say(ctx, f"keine Sitzung unter {folder}")
+    elif not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
     with open_output(out, _waiting(out)) as output:
         results = write_sitzungen(output, project, chosen, entwurf=entwurf, complete=not dateien and not kommende)
@@ -513,10 +516,13 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
-    project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
+    folder = root / SITZUNG_DIR
+    project = load_project(root, None, sitzungen=list(dateien) or ([folder] if folder.is_dir() else []))
     chosen = [s for s in project.sitzungen if s.niederschrift is not None]
-    if not chosen:
+    if not chosen and dateien:
         raise UserError("keine Sitzung mit Niederschrift gefunden (sitzungen/<name>.niederschrift.yaml)")
+    if not chosen:  # none yet: nothing to make, what earlier Niederschriften left goes
+        _say(ctx, f"keine Niederschrift unter {folder} (<name>.niederschrift.yaml)")
     out = _out(root, ausgabe)
     today = dt.date.today()
     with open_output(out, _waiting(out)) as output:
