@@ -112,3 +112,26 @@ def test_make_with_a_dangling_link_under_vorlagen_says_it_in_german(projekt, tmp
     assert done.returncode != 0
     assert "vorlagen/wandsbek/weg.yaml: Datei nicht lesbar" in done.stderr
     assert "No rule" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
+@pytest.mark.parametrize("where", ["templates/hamburg/vorlage.md.j2", "templates/hamburg/layout.typ",
+                                   "templates/site/seite.html.j2", "data/website.yaml"])
+def test_validate_names_a_layout_or_website_file_that_is_no_file(projekt, kind, where):
+    """Not only the build or the site that would read it: validate names it, with nothing written."""
+    target = projekt.root / where
+    target.parent.mkdir(parents=True, exist_ok=True)
+    target.unlink(missing_ok=True)
+    if kind == "fifo":
+        os.mkfifo(target)
+    elif kind == "ordner":
+        target.mkdir()
+    else:
+        target.symlink_to(target.parent / "fehlt")
+    result = projekt.validate()
+    assert result.exit_code == 1
+    reason = {"fifo": "ist keine normale Datei (FIFO", "ordner": "ist ein Ordner",
+              "leer": "Verknüpfung ins Leere"}[kind]
+    assert f"{where}: {reason}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (projekt.root / "build").exists()
