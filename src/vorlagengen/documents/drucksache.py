@@ -174,7 +174,9 @@ def verweise_of(project: ProjectData) -> Verweise:
     cached = _VERWEISE.get(id(project))
     if cached is not None and cached[0] is project:
         return cached[1]
-    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): f"Sitzung {s.sitzung.nummer}" for s in project.sitzungen}
+    nummern = {**project.sitzungsnummern,  # every Sitzung, also those a run of single records did not load
+               **{(s.sitzung.gremium, s.sitzung.datum): s.sitzung.nummer for s in project.sitzungen}}
+    sitzungen = {key: f"Sitzung {nummer}" for key, nummer in nummern.items()}
     verweise = Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
     if len(_VERWEISE) >= 4:  # the full project and its public projection alternate
         _VERWEISE.clear()
