@@ -153,8 +153,9 @@ class RunStamp:
                 scan.tree(str(self.root / folder), skip=("__pycache__",))
             scan.hash_young = False  # code and libraries change by installing, never within a clock step
             scan.tree(str(PACKAGE), skip=("__pycache__",))
-            for entry in sys.path:
-                scan.file(entry or ".")
+            for entry in sys.path:  # a library installed, upgraded or removed changes its folder
+                if entry.endswith(("site-packages", "dist-packages")):
+                    scan.file(entry)
             self._sources = scan
         return self._sources
 
