@@ -129,16 +129,21 @@ def test_a_layout_file_that_is_no_file_is_named(projekt, kind):
     assert (PACKAGED / "hamburg" / "vorlage.md.j2").is_file()
 
 
-@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
-def test_a_website_settings_file_that_is_no_file_is_named(projekt, kind):
-    target = projekt.root / "data" / "website.yaml"
+def _no_file(target, kind):
+    """A FIFO, a folder or a dangling link where a file is expected."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     if kind == "fifo":
         os.mkfifo(target)
     elif kind == "ordner":
         target.mkdir()
     else:
-        target.symlink_to(projekt.root / "fehlt.yaml")
+        target.symlink_to(target.parent / "fehlt")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
+def test_a_website_settings_file_that_is_no_file_is_named(projekt, kind):
+    _no_file(projekt.root / "data" / "website.yaml", kind)
     result = projekt.run("site")
     assert result.exit_code == 1
     assert "data/website.yaml: " in result.stderr and "Traceback" not in result.stderr
@@ -163,15 +168,7 @@ def test_make_with_a_dangling_link_under_vorlagen_says_it_in_german(projekt, tmp
                                    "templates/site/seite.html.j2", "data/website.yaml"])
 def test_validate_names_a_layout_or_website_file_that_is_no_file(projekt, kind, where):
     """Not only the build or the site that would read it: validate names it, with nothing written."""
-    target = projekt.root / where
-    target.parent.mkdir(parents=True, exist_ok=True)
-    target.unlink(missing_ok=True)
-    if kind == "fifo":
-        os.mkfifo(target)
-    elif kind == "ordner":
-        target.mkdir()
-    else:
-        target.symlink_to(target.parent / "fehlt")
+    _no_file(projekt.root / where, kind)
     result = projekt.validate()
     assert result.exit_code == 1
     reason = {"fifo": "ist keine normale Datei (FIFO", "ordner": "ist ein Ordner",
