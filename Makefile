@@ -20,8 +20,9 @@ $(STAMP): pyproject.toml
 # Everything a build depends on; make skips the build when none of it changed. Folders count too:
 # a deleted record or a deleted output changes its folder's time, and the build then catches up.
 # Only files and folders (a dangling link or a FIFO is left to the loader, which names it in German);
-# an output overwritten in place is newer than the stamp.
-SOURCES := $(shell find vorlagen data templates sitzungen src/vorlagengen -not -path '*/__pycache__*' \( -xtype f -o -xtype d \) 2>/dev/null)
+# an output overwritten in place is newer than the stamp. Found as "sitzungen/." and so on: the
+# folder "sitzungen" would be the phony target of that name, always made, and no build ever skipped.
+SOURCES := $(shell find vorlagen/. data/. templates/. sitzungen/. src/vorlagengen/. -not -path '*/__pycache__*' \( -xtype f -o -xtype d \) 2>/dev/null)
 OUTPUTS := $(shell find build/oeffentlich build/intern -mindepth 1 \( -path build/oeffentlich/site -o -path build/intern/.cache -o -path 'build/intern/site-*' -o -name '.*' \) -prune -o -print 2>/dev/null)
 
 ifeq ($(strip $(V)),)

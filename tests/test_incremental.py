@@ -11,6 +11,13 @@ Most sequences run against the planners and the output manager with a fake recip
 layout, and for a Mappe the documents drawn into it), so an input the fingerprint misses shows as a
 difference. A few run with the real engines. ``VORLAGENGEN_NACHTLAUF=1`` (``make test-nightly``)
 runs many more of both.
+
+The website is part of the sequences (of every second one with the fake recipe, of every one with
+the real engines and at night): each starts from a build folder with its site, and after the
+last step ``vorlagengen site`` runs as on the command line (its stamp included) and its folder is
+compared byte for byte with a site made from scratch out of the same documents; only OParl's
+tombstones of objects deleted since an earlier run may be there in addition. With the fake recipe,
+Pagefind is stood in by a digest of the pages each bundle is given.
 """
 
 from __future__ import annotations
@@ -24,11 +31,14 @@ from collections.abc import Callable
 from pathlib import Path
 
 import pytest
+from click.testing import CliRunner
 from hypothesis import HealthCheck, Phase, given, settings
 from hypothesis import strategies as st
 
 import vorlagengen.documents.recipe as recipe
+import vorlagengen.site.search as search
 from render_support import REPO
+from vorlagengen.cli import cli
 from vorlagengen.documents.drucksache import build
 from vorlagengen.documents.output import open_output
 from vorlagengen.documents.recipe import Document, Prepared
@@ -42,11 +52,14 @@ from vorlagengen.public.schwaerzung import KLASSE
 
 NIGHTLY = os.environ.get("VORLAGENGEN_NACHTLAUF") == "1"
 FAKE_RUNS = 2000 if NIGHTLY else 200
+SITE_EVERY = 1 if NIGHTLY else 2  # with the fake recipe, the site after every second sequence (it costs as much)
 REAL_RUNS = 40 if NIGHTLY else 5
 TODAY = dt.date(2026, 11, 23)
 # no shrinking: a failing sequence is short already, and each step builds twice
 PHASES = (Phase.explicit, Phase.reuse, Phase.generate)
 SKIP = {".vorlagen.json", ".vorlagen.lock"}
+SITE = "oeffentlich/site"
+SITE_STATE = ("intern/site-cache.json", "intern/site-stamp.json", "intern/site-templates/")  # caches, not outputs
 
 _PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
         b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n%DIGEST\ntrailer<</Root 1 0 R>>\n%%EOF\n")
@@ -80,9 +93,50 @@ def build_everything(project: Project, out: Path) -> None:
         write_beschluesse(output, project, TODAY)
 
 
+def fake_index(site: Path, pages: list[str]) -> dict[str, bytes]:
+    """Pagefind's stand-in: a bundle whose files are a digest of the pages it is given."""
+    h = hashlib.sha256()
+    for rel in sorted(pages):
+        h.update(rel.encode() + b"\0" + (site / rel).read_bytes())
+    return {"pagefind-entry.json": json.dumps({"pages": sorted(pages)}).encode(),
+            f"fragment/{h.hexdigest()[:16]}.pf_fragment": h.hexdigest().encode()}
+
+
+def make_site(root: Path, out: Path) -> None:
+    """``vorlagengen site`` as on the command line (its stamp included)."""
+    done = CliRunner().invoke(cli, ["--projekt", str(root), "-q", "site", "--ausgabe", str(out)])
+    assert done.exit_code == 0, done.output
+
+
 def files(out: Path) -> dict[str, bytes]:
-    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name not in SKIP and ".cache" not in p.parts}
+    """The documents of a build folder (the site is compared on its own)."""
+    found = {}
+    for p in sorted(out.rglob("*")):
+        rel = p.relative_to(out).as_posix()
+        if p.is_file() and p.name not in SKIP and ".cache" not in p.parts and not rel.startswith(SITE + "/") \
+                and not rel.startswith(SITE_STATE):
+            found[rel] = p.read_bytes()
+    return found
+
+
+def site_files(out: Path) -> dict[str, bytes]:
+    return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted((out / SITE).rglob("*")) if p.is_file()}
+
+
+def check_site(work: Path) -> None:
+    """The site after the sequence equals one made from scratch out of the same (compared) documents."""
+    make_site(work, work / "build")
+    clean = work / "sauber-site"
+    shutil.rmtree(clean, ignore_errors=True)
+    shutil.copytree(work / "build" / "oeffentlich", clean / "oeffentlich", copy_function=os.link,
+                    ignore=lambda folder, _names: ["site"] if Path(folder) == work / "build" / "oeffentlich" else [])
+    make_site(work, clean)
+    got, want = site_files(work / "build"), site_files(clean)
+    # the one thing a clean build cannot have: OParl's record of objects deleted since an earlier run
+    tombstones = [k for k in set(got) - set(want) if k.startswith(f"{SITE}/oparl/") and k.endswith(".json")
+                  and json.loads(got[k]).get("deleted") is True]
+    assert sorted(set(got) - set(tombstones)) == sorted(want)
+    assert [k for k in want if got[k] != want[k]] == []
 
 
 def _rewrite(path: Path, data: bytes) -> None:
@@ -237,19 +291,35 @@ def clean_build(project: Project, work: Path, built: Path) -> dict[str, bytes]:
     return _CLEAN[key]
 
 
-def _check_sequence(template: Path, work: Path, built: Path, edits: list[tuple[Callable[[Path, int], None], int]]
-                    ) -> None:
+def _check_sequence(template: Path, work: Path, built: Path, edits: list[tuple[Callable[[Path, int], None], int]],
+                    site: bool = True) -> None:
     _start(template, work, built)
+    valid = True
     for edit, n in edits:
         edit(work, n)
         try:
             project = load_project(work, jobs=1)
         except ValidationFailed:
+            valid = False
             continue  # a state that does not validate is not built; the next one is
+        valid = True
         build_everything(project, work / "build")
         got, want = files(work / "build"), clean_build(project, work, built)
         assert sorted(got) == sorted(want), (edit.__name__, n)
         assert [k for k in got if got[k] != want[k]] == [], (edit.__name__, n)
+    if valid and site:
+        check_site(work)
+
+
+def _first_build(template: Path, area: Path) -> Path:
+    """The build every sequence starts from: documents and site."""
+    built = area / "gebaut"
+    first = area / "erst"
+    _start(template, first, Path("/nonexistent"))
+    build_everything(load_project(first, jobs=1), first / "build")
+    make_site(first, first / "build")
+    shutil.copytree(first / "build", built, copy_function=os.link)
+    return built
 
 
 @pytest.fixture
@@ -259,19 +329,17 @@ def epoch(monkeypatch):
 
 def test_random_edits_with_a_fake_recipe_end_as_a_clean_build(template, tmp_path_factory, monkeypatch, epoch):
     monkeypatch.setattr(recipe, "convert", fake_convert)
+    monkeypatch.setattr(search, "build_index", fake_index)
     area = tmp_path_factory.mktemp("falsch")
-    built = area / "gebaut"
-    first = area / "erst"
-    _start(template, first, Path("/nonexistent"))
-    build_everything(load_project(first, jobs=1), first / "build")
-    shutil.copytree(first / "build", built, copy_function=os.link)
+    built = _first_build(template, area)
     work = area / "p"
+    count = iter(range(10**9))
 
     @settings(max_examples=FAKE_RUNS, deadline=None, derandomize=not NIGHTLY, phases=PHASES,
               suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
     @given(SEQUENCES)
     def run(edits: list[tuple[Callable[[Path, int], None], int]]) -> None:
-        _check_sequence(template, work, built, edits)
+        _check_sequence(template, work, built, edits, site=next(count) % SITE_EVERY == 0)
 
     _start(template, work, built)
     run()
@@ -279,11 +347,7 @@ def test_random_edits_with_a_fake_recipe_end_as_a_clean_build(template, tmp_path
 
 def test_random_edits_with_the_real_engines_end_as_a_clean_build(template, tmp_path_factory, epoch):
     area = tmp_path_factory.mktemp("echt")
-    built = area / "gebaut"
-    first = area / "erst"
-    _start(template, first, Path("/nonexistent"))
-    build_everything(load_project(first, jobs=1), first / "build")
-    shutil.copytree(first / "build", built, copy_function=os.link)
+    built = _first_build(template, area)
     work = area / "p"
 
     @settings(max_examples=REAL_RUNS, deadline=None, derandomize=not NIGHTLY, phases=PHASES,

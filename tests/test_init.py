@@ -165,3 +165,28 @@ def test_init_files_name_no_demo_data(tmp_path: Path, name: str) -> None:
     text = (root / name).read_text(encoding="utf-8")
     assert not re.search(r"wandsbek|lueneburg|rostock|segeberg|saarbruecken|@@", text, re.IGNORECASE)
     assert _yaml(root / "data" / "koerperschaften.yaml")["nordfriesland"]["layout"] == "hamburg"
+
+
+@pytest.mark.parametrize("makefile", ["projekt", "repository"])
+def test_sitzungen_niederschrift_and_site_pass_without_any_sitzung(tmp_path: Path, makefile: str) -> None:
+    """A new project has no Sitzung yet: make sitzungen, niederschrift and site say so and succeed
+    (the project's own Makefile and this repository's)."""
+    root = tmp_path / "musterdorf"
+    assert _init(root).exit_code == 0
+    if makefile == "projekt":
+        args = ["-C", str(root), f"VG={Path(sys.executable).parent / 'vorlagengen'}"]
+    else:
+        (root / "build.py").write_bytes((REPO / "build.py").read_bytes())
+        args = ["-f", str(REPO / "Makefile"), "-C", str(root), f"PY={sys.executable}"]
+    done = subprocess.run(["make", "--no-print-directory", *args, "STAMP=", "sitzungen", "niederschrift", "site"],
+                          capture_output=True, text=True, timeout=600, check=False)
+    assert done.returncode == 0, done.stdout + done.stderr
+    assert "keine Sitzung unter" in done.stdout and "keine Niederschrift unter" in done.stdout
+    assert "Fehler" not in done.stderr and "Traceback" not in done.stderr
+    assert (root / "build" / "oeffentlich" / "site" / "index.html").is_file()
+    # nothing changed: make skips the documents, and the site ends at once
+    again = subprocess.run(["make", "--no-print-directory", *args, "STAMP=", "site"], capture_output=True,
+                           text=True, timeout=600, check=False)
+    assert again.returncode == 0, again.stdout + again.stderr
+    assert again.stdout.count("\n") == 2, again.stdout  # the command and what it says
+    assert " site" in again.stdout and "0 Dateien geschrieben, 0 entfernt" in again.stdout

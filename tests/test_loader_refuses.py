@@ -58,6 +58,50 @@ def test_an_anlage_over_the_size_bound_is_refused_unread(projekt, monkeypatch):
     result = projekt.validate()
     assert result.exit_code == 1
     assert "Anlage ist 3.000 MB groß, erlaubt sind höchstens 1 MB" in result.stderr
+    assert "hier aus VORLAGENGEN_ANLAGE_MAX_MB" in result.stderr
+
+
+def _bounds(projekt, body: str, text: str) -> None:
+    path = projekt.root / "data" / "koerperschaften.yaml"
+    lines = path.read_text(encoding="utf-8").splitlines(keepends=True)
+    at = lines.index(f"{body}:\n") + 1
+    path.write_text("".join([*lines[:at], text, *lines[at:]]), encoding="utf-8")
+
+
+def test_the_anlage_bounds_come_from_the_koerperschaft_profile(projekt, monkeypatch):
+    """anlagen.max_seiten / max_mb in data/koerperschaften.yaml; the environment overrides them."""
+    import pikepdf
+
+    monkeypatch.delenv("VORLAGENGEN_ANLAGE_MAX_SEITEN", raising=False)
+    monkeypatch.delenv("VORLAGENGEN_ANLAGE_MAX_MB", raising=False)
+    pdf = pikepdf.new()
+    for _ in range(3):
+        pdf.add_blank_page()
+    pdf.save(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf")
+    assert projekt.validate().exit_code == 0  # within the defaults
+    _bounds(projekt, "wandsbek", "  anlagen:\n    max_seiten: 2\n")
+    result = projekt.validate()
+    assert result.exit_code == 1
+    assert f"{WANDSBEK_PATH}:" in result.stderr and "anlagen[" in result.stderr
+    assert "PDF hat 3 Seiten, erlaubt sind höchstens 2 (Grenze: max_seiten in anlagen der Körperschaft" \
+        in result.stderr
+    monkeypatch.setenv("VORLAGENGEN_ANLAGE_MAX_SEITEN", "5")
+    assert projekt.validate().exit_code == 0  # the environment goes first
+    monkeypatch.delenv("VORLAGENGEN_ANLAGE_MAX_SEITEN")
+    with open(projekt.root / "vorlagen/wandsbek/anlagen/kontrakt.pdf", "r+b") as fh:
+        fh.truncate(5_000_000)  # 5 MB (sparse), under the default
+    _bounds(projekt, "wandsbek", "  anlagen:\n    max_mb: 4\n    max_seiten: 20\n")
+    path = projekt.root / "data" / "koerperschaften.yaml"  # the earlier entry goes
+    text = path.read_text(encoding="utf-8").replace("  anlagen:\n    max_seiten: 2\n", "", 1)
+    path.write_text(text, encoding="utf-8")
+    result = projekt.validate()
+    assert result.exit_code == 1 and "Anlage ist 5 MB groß, erlaubt sind höchstens 4 MB" in result.stderr
+
+
+def test_an_anlage_bound_in_the_profile_is_checked(projekt):
+    _bounds(projekt, "wandsbek", "  anlagen:\n    max_seiten: 0\n")
+    result = projekt.validate()
+    assert result.exit_code == 1 and "data/koerperschaften.yaml:" in result.stderr and "max_seiten" in result.stderr
 
 
 def test_a_folder_named_like_a_record_is_refused(projekt):
@@ -85,16 +129,21 @@ def test_a_layout_file_that_is_no_file_is_named(projekt, kind):
     assert (PACKAGED / "hamburg" / "vorlage.md.j2").is_file()
 
 
-@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
-def test_a_website_settings_file_that_is_no_file_is_named(projekt, kind):
-    target = projekt.root / "data" / "website.yaml"
+def _no_file(target, kind):
+    """A FIFO, a folder or a dangling link where a file is expected."""
+    target.parent.mkdir(parents=True, exist_ok=True)
     target.unlink(missing_ok=True)
     if kind == "fifo":
         os.mkfifo(target)
     elif kind == "ordner":
         target.mkdir()
     else:
-        target.symlink_to(projekt.root / "fehlt.yaml")
+        target.symlink_to(target.parent / "fehlt")
+
+
+@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
+def test_a_website_settings_file_that_is_no_file_is_named(projekt, kind):
+    _no_file(projekt.root / "data" / "website.yaml", kind)
     result = projekt.run("site")
     assert result.exit_code == 1
     assert "data/website.yaml: " in result.stderr and "Traceback" not in result.stderr
@@ -112,3 +161,18 @@ def test_make_with_a_dangling_link_under_vorlagen_says_it_in_german(projekt, tmp
     assert done.returncode != 0
     assert "vorlagen/wandsbek/weg.yaml: Datei nicht lesbar" in done.stderr
     assert "No rule" not in done.stderr
+
+
+@pytest.mark.parametrize("kind", ["fifo", "ordner", "leer"])
+@pytest.mark.parametrize("where", ["templates/hamburg/vorlage.md.j2", "templates/hamburg/layout.typ",
+                                   "templates/site/seite.html.j2", "data/website.yaml"])
+def test_validate_names_a_layout_or_website_file_that_is_no_file(projekt, kind, where):
+    """Not only the build or the site that would read it: validate names it, with nothing written."""
+    _no_file(projekt.root / where, kind)
+    result = projekt.validate()
+    assert result.exit_code == 1
+    reason = {"fifo": "ist keine normale Datei (FIFO", "ordner": "ist ein Ordner",
+              "leer": "Verknüpfung ins Leere"}[kind]
+    assert f"{where}: {reason}" in result.stderr, result.stderr
+    assert "Traceback" not in result.stderr
+    assert not (projekt.root / "build").exists()

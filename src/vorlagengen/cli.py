@@ -302,17 +302,20 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
-    targets = list(dateien) or [root / SITZUNG_DIR]
+    folder = root / SITZUNG_DIR
+    targets = list(dateien) or ([folder] if folder.is_dir() else [])
     project = load_project(root, None, sitzungen=targets)
-    if not project.sitzungen:
-        raise UserError(f"keine Sitzung gefunden (Ordner {root / SITZUNG_DIR})")
+    if not project.sitzungen and dateien:
+        raise UserError(f"keine Sitzung gefunden ({', '.join(str(d) for d in dateien)})")
     out = _out(root, ausgabe)
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
     imported = [s for s in chosen if s.sitzung.quelle is not None]
     if imported:  # their documents stay those of the source system
         _say(ctx, f"{len(imported)} übernommene Sitzungen: Unterlagen stehen im Quellsystem, nichts erstellt")
         chosen = [s for s in chosen if s.sitzung.quelle is None]
-    if not chosen and not imported:
+    if not project.sitzungen:  # a new project: nothing to make, what earlier Sitzungen left goes
+        _say(ctx, f"keine Sitzung unter {folder}")
+    elif not chosen and not imported:
         _say(ctx, "keine kommende Sitzung")
     with open_output(out, _waiting(out)) as output:
         results = write_sitzungen(output, project, chosen, entwurf=entwurf, complete=not dateien and not kommende)
@@ -403,25 +406,48 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
     angewandten Schwärzungen. Die PDF/DOCX-Dateien kommen aus AUSGABE/oeffentlich/ (vorher
     „make vorlage“ und „make sitzungen“). Unverändertes wird nicht neu geschrieben.
     """
-    from vorlagengen.documents.output import locked
+    from vorlagengen.documents.lock import locked
+    from vorlagengen.documents.stamp import RunStamp
+
+    root: Path = _settings(ctx).root
+    out = _out(root, ausgabe)
+    stamp = RunStamp("site", root, out, [out / PUBLIC_TREE], [basis_url])
+    with locked(out, _waiting(out)):
+        kept = stamp.unchanged()  # nothing changed since the last run: no loading, nothing made
+    if kept is None:
+        kept = _build_site(root, out, basis_url, stamp)
+    for warning in kept.get("warnings") or []:
+        click.echo(f"Warnung: {warning}", err=True)
+    _say(ctx, str(kept.get("text", "")))
+
+
+def _build_site(root: Path, out: Path, basis_url: str | None, stamp: Any) -> dict[str, Any]:
+    import os
+
+    from vorlagengen.documents.lock import locked
     from vorlagengen.load.project import load_project
     from vorlagengen.messages import anzahl
     from vorlagengen.public.projection import public_project
     from vorlagengen.site import build_site
     from vorlagengen.site.config import load_website, with_base
 
-    root: Path = _settings(ctx).root
+    stamp.sources()  # before loading: a change while this run loads is seen by the next
     website = with_base(load_website(root), basis_url)
-    public = public_project(load_project(root))
-    out = _out(root, ausgabe)
+    project = load_project(root)
+    public = public_project(project)
     with locked(out, _waiting(out)):
         result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
                             state=out / SITE_STATE)
-    for warning in result.warnings:
-        click.echo(f"Warnung: {warning}", err=True)
-    _say(ctx, f"Website: {anzahl(result.pages, 'Seite', 'Seiten')}, "
-              f"{anzahl(len(result.written), 'Datei', 'Dateien')} geschrieben, "
-              f"{len(result.removed)} entfernt ({result.folder})")
+        summary = {"warnings": result.warnings,
+                   "text": f"Website: {anzahl(result.pages, 'Seite', 'Seiten')}, "
+                           f"{anzahl(len(result.written), 'Datei', 'Dateien')} geschrieben, "
+                           f"{len(result.removed)} entfernt ({result.folder})"}
+        read = [Path(os.path.join(os.path.dirname(r.path), a.datei)) for r in project.records
+                for a in r.vorlage.anlagen]  # as the checks read them (links followed)
+        wappen = [root / website.wappen] if website.wappen else []
+        stamp.save(read + wappen, {**summary, "text": f"Website: {anzahl(result.pages, 'Seite', 'Seiten')}, "
+                                                    f"0 Dateien geschrieben, 0 entfernt ({result.folder})"})
+    return summary
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -490,10 +516,13 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
-    project = load_project(root, None, sitzungen=list(dateien) or [root / SITZUNG_DIR])
+    folder = root / SITZUNG_DIR
+    project = load_project(root, None, sitzungen=list(dateien) or ([folder] if folder.is_dir() else []))
     chosen = [s for s in project.sitzungen if s.niederschrift is not None]
-    if not chosen:
+    if not chosen and dateien:
         raise UserError("keine Sitzung mit Niederschrift gefunden (sitzungen/<name>.niederschrift.yaml)")
+    if not chosen:  # none yet: nothing to make, what earlier Niederschriften left goes
+        _say(ctx, f"keine Niederschrift unter {folder} (<name>.niederschrift.yaml)")
     out = _out(root, ausgabe)
     today = dt.date.today()
     with open_output(out, _waiting(out)) as output:

@@ -59,24 +59,35 @@ def _name(kind: str) -> str:
 
 
 # Bounds of one Anlage: a Mappe takes every page of every Anlage, so a 5,000-page or 2 GB file would
-# stall every Sitzung it is on. A council with larger Anlagen raises them in the environment.
+# stall every Sitzung it is on. A council sets its own in its profile (``anlagen`` in
+# data/koerperschaften.yaml); the environment overrides that for one run.
 MAX_MB = 200
 MAX_SEITEN = 2000
+ENV_MB = "VORLAGENGEN_ANLAGE_MAX_MB"
+ENV_SEITEN = "VORLAGENGEN_ANLAGE_MAX_SEITEN"
 
 
-def bounds() -> tuple[int, int]:
-    """(megabytes, pages) an Anlage may have: VORLAGENGEN_ANLAGE_MAX_MB, VORLAGENGEN_ANLAGE_MAX_SEITEN."""
+def bounds(max_mb: int = MAX_MB, max_seiten: int = MAX_SEITEN) -> tuple[int, int]:
+    """(megabytes, pages) an Anlage may have: the profile's, unless VORLAGENGEN_ANLAGE_MAX_MB or
+    VORLAGENGEN_ANLAGE_MAX_SEITEN say otherwise."""
     def number(name: str, default: int) -> int:
         text = os.environ.get(name, "")
         return int(text) if text.isdigit() and int(text) > 0 else default
 
-    return number("VORLAGENGEN_ANLAGE_MAX_MB", MAX_MB), number("VORLAGENGEN_ANLAGE_MAX_SEITEN", MAX_SEITEN)
+    return number(ENV_MB, max_mb), number(ENV_SEITEN, max_seiten)
 
 
-def problem(path: Path) -> str | None:
-    """Why this Anlage cannot go into a document, or None."""
+def _where(name: str) -> str:
+    return f"Grenze: {name} in anlagen der Körperschaft (data/koerperschaften.yaml)" + (
+        f", hier aus {ENV_MB if name == 'max_mb' else ENV_SEITEN}" if os.environ.get(
+            ENV_MB if name == "max_mb" else ENV_SEITEN, "").isdigit() else "")
+
+
+def problem(path: Path, max_mb: int = MAX_MB, max_seiten: int = MAX_SEITEN) -> str | None:
+    """Why this Anlage cannot go into a document, or None; ``max_mb`` and ``max_seiten`` are the
+    bounds of the Körperschaft's profile."""
     st = path.stat()
-    return _verdict(str(path), st.st_size, st.st_mtime_ns, *bounds())
+    return _verdict(str(path), st.st_size, st.st_mtime_ns, *bounds(max_mb, max_seiten))
 
 
 @functools.lru_cache(maxsize=4096)
@@ -86,7 +97,7 @@ def _verdict(path_text: str, size: int, mtime_ns: int, max_mb: int, max_seiten: 
         return "Anlage ist leer (0 Byte)"
     if size > max_mb * 1_000_000:
         megabytes = f"{size / 1_000_000:,.0f}".replace(",", ".")
-        return f"Anlage ist {megabytes} MB groß, erlaubt sind höchstens {max_mb} MB (Grenze: VORLAGENGEN_ANLAGE_MAX_MB)"
+        return f"Anlage ist {megabytes} MB groß, erlaubt sind höchstens {max_mb} MB ({_where('max_mb')})"
     try:
         with path.open("rb") as fh:
             head = fh.read(4096)
@@ -116,7 +127,7 @@ def _pdf_problem(path: Path, max_seiten: int) -> str | None:
                 return "PDF hat keine Seiten"
             if len(pdf.pages) > max_seiten:
                 return (f"PDF hat {len(pdf.pages)} Seiten, erlaubt sind höchstens {max_seiten} "
-                        "(Grenze: VORLAGENGEN_ANLAGE_MAX_SEITEN)")
+                        f"({_where('max_seiten')})")
             if pdf.get_warnings() and not _contents_readable(pdf):
                 return "PDF ist beschädigt (Seiteninhalte nicht lesbar); bitte neu exportieren"
     except pikepdf.PasswordError:

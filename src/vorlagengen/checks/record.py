@@ -14,7 +14,7 @@ from vorlagengen.checks.anlagen import problem as content_problem
 from vorlagengen.checks.common import fmt_date, is_placeholder
 from vorlagengen.checks.schwaerzung import check_schwaerzung
 from vorlagengen.messages import suggest
-from vorlagengen.model.drucksache import ART_REGELN, PLATZHALTER, TEILE, Vorlage
+from vorlagengen.model.drucksache import ART_REGELN, PLATZHALTER, TEILE, AnlagenGrenzen, Vorlage
 from vorlagengen.model.records import Loc, RefData, anlage_path
 from vorlagengen.nummern.formen import matches_body, pattern_for, scheme_for, werte_for
 
@@ -137,8 +137,10 @@ def check_record(v: Vorlage, path: Path, root: Path, ref: RefData, source: str |
     if v.nummer in v.bezuege:
         out.append((("bezug",), "eine Drucksache kann sich nicht auf sich selbst beziehen"))
     out += _order(v)
+    body = ref.koerperschaften.get(v.koerperschaft)
+    grenzen = body.anlagen if body is not None else AnlagenGrenzen()
     for i, anlage in enumerate(v.anlagen):
-        problem = anlage_problem(anlage.datei, path, root)
+        problem = anlage_problem(anlage.datei, path, root, grenzen)
         if problem:
             out.append((("anlagen", i, "datei"), problem))
     return out
@@ -213,8 +215,8 @@ def _resolved(root: Path) -> Path:
     return root.resolve()
 
 
-def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
-    """Why an Anlage path is not acceptable, or None."""
+def anlage_problem(datei: str, record: Path, root: Path, grenzen: AnlagenGrenzen | None = None) -> str | None:
+    """Why an Anlage path is not acceptable, or None; ``grenzen`` are the Körperschaft's bounds."""
     if Path(datei).is_absolute() or datei.startswith(("/", "\\")) or (len(datei) > 1 and datei[1] == ":"):
         return f"absoluter Pfad „{datei}“ nicht erlaubt; Anlagen liegen im Projekt, Pfad relativ zur Drucksache"
     target = anlage_path(datei, record)
@@ -227,5 +229,6 @@ def anlage_problem(datei: str, record: Path, root: Path) -> str | None:
         return f"Anlage „{datei}“ nicht gefunden"
     if not target.is_file():
         return f"„{datei}“ ist keine Datei"
-    return content_problem(target)
+    grenzen = grenzen or AnlagenGrenzen()
+    return content_problem(target, grenzen.max_mb, grenzen.max_seiten)
 

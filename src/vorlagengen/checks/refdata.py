@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import os
+import stat
 from collections.abc import Sequence
 from pathlib import Path
 
@@ -9,14 +11,52 @@ from vorlagengen.errors import Problem
 from vorlagengen.load.yamlio import locate
 from vorlagengen.messages import suggest
 from vorlagengen.model.drucksache import Koerperschaft
-from vorlagengen.model.records import DATA_DIR, Loc, RefData, display_path, layout_hint
+from vorlagengen.model.records import DATA_DIR, TEMPLATE_DIR, Loc, RefData, display_path, layout_hint
 from vorlagengen.nummern.formen import matches_body
 from vorlagengen.nummern.schema import Scheme, SchemeError
+
+TEMPLATE_SUFFIXES = (".j2", ".typ", ".docx", ".yaml", ".yml", ".css", ".js", ".svg", ".png")
+WEBSITE_FILE = "website.yaml"
+
+
+def unusual(path: Path, folder_named_like: tuple[str, ...] = TEMPLATE_SUFFIXES, expected: str = "eine Datei des Layouts"
+            ) -> str | None:
+    """Why ``path`` cannot be the file expected there – a dangling link, a FIFO or device, or a folder
+    named like such a file – in German, or None (nothing there counts as nothing wrong)."""
+    try:
+        st = path.lstat()
+    except OSError:
+        return None
+    if stat.S_ISLNK(st.st_mode) and not path.exists():
+        return f"Verknüpfung ins Leere (Ziel fehlt); erwartet wird {expected}"
+    if path.is_dir():
+        return f"ist ein Ordner; erwartet wird {expected}" if path.name.endswith(folder_named_like) else None
+    if not path.is_file():
+        return f"ist keine normale Datei (FIFO, Gerät oder Socket); erwartet wird {expected}"
+    return None
+
+
+def check_project_files(root: Path) -> list[Problem]:
+    """The files of the project's own layouts (``templates/<layout>/``) and ``data/website.yaml``
+    that are no files: named at validate, not only when a build or the site reads them."""
+    out = []
+    templates = root / TEMPLATE_DIR
+    for folder in sorted(templates.iterdir()) if templates.is_dir() else []:
+        if folder.is_dir():
+            for entry in sorted(os.scandir(folder), key=lambda e: e.name):
+                reason = unusual(Path(entry.path))
+                if reason:
+                    out.append(Problem(display_path(Path(entry.path)), 0, 0, "", reason))
+    website = root / DATA_DIR / WEBSITE_FILE
+    reason = unusual(website, (".yaml",), "eine YAML-Datei (Einstellungen der Website)")
+    if reason:
+        out.append(Problem(display_path(website), 0, 0, "", reason))
+    return out
 
 
 def check_refdata(ref: RefData, root: Path, layouts: Sequence[str]) -> list[Problem]:
     """``layouts`` are the names of the layouts the project can use."""
-    out: list[Problem] = []
+    out: list[Problem] = check_project_files(root)
     data = root / DATA_DIR
 
     def add(name: str, loc: Loc, msg: str) -> None:

@@ -39,10 +39,10 @@ from vorlagengen import __version__
 from vorlagengen.checks import fragen_of
 from vorlagengen.documents.context import Context, Verweise, anlagen_hinweis, build_context, sitzung_name
 from vorlagengen.documents.layouts import Layout, get_layout
+from vorlagengen.documents.lock import LOCK
 from vorlagengen.documents.origins import origins_of
 from vorlagengen.documents.output import (
     DRUCKSACHE,
-    LOCK,
     MANIFEST,
     Output,
     open_output,
@@ -180,7 +180,9 @@ def verweise_of(project: ProjectData) -> Verweise:
     cached = _VERWEISE.get(id(project))
     if cached is not None and cached[0] is project:
         return cached[1]
-    sitzungen = {(s.sitzung.gremium, s.sitzung.datum): sitzung_name(s.sitzung.nummer) for s in project.sitzungen}
+    nummern = {**project.sitzungsnummern,  # every Sitzung, also those a run of single records did not load
+               **{(s.sitzung.gremium, s.sitzung.datum): s.sitzung.nummer for s in project.sitzungen}}
+    sitzungen = {key: sitzung_name(nummer) for key, nummer in nummern.items()}
     verweise = Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
     if len(_VERWEISE) >= 4:  # the full project and its public projection alternate
         _VERWEISE.clear()

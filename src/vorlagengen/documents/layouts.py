@@ -6,11 +6,11 @@ from __future__ import annotations
 import hashlib
 import re
 import shutil
-import stat
 from dataclasses import dataclass
 from functools import cached_property
 from pathlib import Path
 
+from vorlagengen.checks.refdata import unusual
 from vorlagengen.errors import UserError
 from vorlagengen.messages import suggest
 from vorlagengen.model.records import (
@@ -73,26 +73,12 @@ class Layout:
         return h.hexdigest()
 
 
-TEMPLATE_SUFFIXES = (".j2", ".typ", ".docx", ".yaml", ".yml", ".css", ".js", ".svg", ".png")
-
-
 def refuse_unusual(path: Path) -> None:
     """A dangling link, a FIFO or device, or a folder named like a template file where a layout's
-    file is expected: a German error naming it, never silence."""
-    try:
-        st = path.lstat()
-    except OSError:
-        return  # nothing there: the next folder of the search path is looked at
-    if stat.S_ISLNK(st.st_mode) and not path.exists():
-        raise UserError(f"{display_path(path)}: Verknüpfung ins Leere (Ziel fehlt); erwartet wird eine Datei des "
-                        "Layouts")
-    if path.is_dir():
-        if path.name.endswith(TEMPLATE_SUFFIXES):
-            raise UserError(f"{display_path(path)}: ist ein Ordner; erwartet wird eine Datei des Layouts")
-        return
-    if not path.is_file():
-        raise UserError(f"{display_path(path)}: ist keine normale Datei (FIFO, Gerät oder Socket); erwartet wird "
-                        "eine Datei des Layouts")
+    file is expected: a German error naming it, never silence (validate names it already)."""
+    reason = unusual(path)
+    if reason:
+        raise UserError(f"{display_path(path)}: {reason}")
 
 
 def get_layout(name: str, project_root: Path) -> Layout:

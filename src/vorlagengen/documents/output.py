@@ -27,12 +27,12 @@ from typing import Any
 
 import vorlagengen.documents.trees as trees
 from vorlagengen.documents.engines import close_workers
+from vorlagengen.documents.lock import locked
 from vorlagengen.documents.recipe import Document
 from vorlagengen.documents.writing import sweep_tempdirs, write_atomic
-from vorlagengen.errors import UserError, os_reason
+from vorlagengen.errors import UserError
 
 MANIFEST = ".vorlagen.json"
-LOCK = ".vorlagen.lock"
 SAVE_EVERY_S = 2.0  # how often a long run saves what it finished (a kill loses at most this)
 DRUCKSACHE = "vorlage"  # the planner of entries written before planners were named
 
@@ -146,29 +146,6 @@ def _remove_empty(folder: Path, stop: Path) -> None:
         except OSError:
             return
         folder = folder.parent
-
-
-@contextmanager
-def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
-    """Hold the build folder's lock; a second run waits until the first has finished."""
-    import fcntl
-
-    try:
-        out.mkdir(parents=True, exist_ok=True)
-        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
-    except OSError as exc:
-        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({os_reason(exc)})") from None
-    with fh:
-        try:
-            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
-        except BlockingIOError:
-            if waiting:
-                waiting()
-            fcntl.flock(fh, fcntl.LOCK_EX)
-        try:
-            yield
-        finally:
-            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 @contextmanager

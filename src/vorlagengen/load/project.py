@@ -369,8 +369,10 @@ def _derive_results(project: Project) -> None:
     others = quiet_sitzungen(project.root, project.ref, {s.path for s in project.sitzungen})
     project.ergebnisse = {**results_of(others, project.ref), **results_of(project.sitzungen, project.ref)}
     project.nichtoeffentlich_beraten = nichtoeffentliche_beratungen([*project.sitzungen, *others], project.ref)
+    project.sitzungsnummern = {(s.sitzung.gremium, s.sitzung.datum): s.sitzung.nummer
+                               for s in [*others, *project.sitzungen]}
     derive_results(project)
-    derive_agenda(project)
+    derive_agenda(project, others)
 
 
 def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Path] | None

@@ -43,6 +43,7 @@ from typing import Any
 
 from vorlagengen import __version__
 from vorlagengen.cachedir import cache_folder
+from vorlagengen.checks.anlagen import ENV_MB, ENV_SEITEN
 from vorlagengen.model.records import DATA_DIR, TEMPLATE_DIR, hash_files, package_digest
 
 FORMAT = 3
@@ -63,9 +64,11 @@ def _code_key() -> str:
 
 
 def context_key(root: Path) -> str:
-    """The code, the project folder, data/ and templates/ (layouts and fonts), all by content."""
+    """The code, the project folder, data/ and templates/ (layouts and fonts), all by content, and
+    the Anlagen's bounds set in the environment."""
     h = hashlib.sha256(_code_key().encode())
     h.update(str(root).encode())
+    h.update(repr([os.environ.get(name, "") for name in (ENV_MB, ENV_SEITEN)]).encode())  # bounds of an Anlage
     hash_files(h, (root / DATA_DIR).rglob("*"), root)
     hash_files(h, (root / TEMPLATE_DIR).rglob("*"), root)
     return h.hexdigest()

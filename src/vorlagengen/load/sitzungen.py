@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import datetime as dt
 import os
+from collections.abc import Iterable
 from pathlib import Path
 
 from pydantic import ValidationError
@@ -310,19 +311,22 @@ def derive_results(project: Project) -> None:
             rec.vorlage = v.model_copy(update={"beratungsfolge": steps})
 
 
-def derive_agenda(project: Project) -> None:
-    """Give each Beratungsfolge step of a loaded Sitzung the Sitzung's Bezeichnung and the TOP it has
-    on that agenda, where the Drucksache does not state them (the agenda is the one source). A public
-    step takes its TOP only from the public part (a number of the non-public part says too much)."""
+def derive_agenda(project: Project, others: Iterable[SitzungRecord] = ()) -> None:
+    """Give each Beratungsfolge step of a Sitzung the Sitzung's Bezeichnung and the TOP it has on that
+    agenda, where the Drucksache does not state them (the agenda is the one source). A public step
+    takes its TOP only from the public part (a number of the non-public part says too much).
+    ``others`` are the Sitzungen a run did not select (:func:`quiet_sitzungen`): a build of single
+    Drucksachen shows what a build of all shows."""
     where: dict[tuple[str, str, str, dt.date], tuple[TopEntry, Sitzung]] = {}
-    for srec in project.sitzungen:
+    for srec in [*project.sitzungen, *others]:
         gremium = project.ref.gremien.get(srec.sitzung.gremium)
         if gremium is None:
             continue
-        for entry in srec.all_tops():
-            for r in entry.records:
-                key = (gremium.koerperschaft, r.vorlage.nummer, srec.sitzung.gremium, srec.sitzung.datum)
-                where.setdefault(key, (entry, srec.sitzung))
+        for entry in srec.all_tops():  # by the numbers the agenda names (linked or not, as link_tops does)
+            for nr in (entry.drucksache, *entry.dazu_nummern):
+                if nr:
+                    key = (gremium.koerperschaft, nr, srec.sitzung.gremium, srec.sitzung.datum)
+                    where.setdefault(key, (entry, srec.sitzung))
     for rec in project.records:
         v = rec.vorlage
         steps = []

@@ -480,6 +480,16 @@ class NiederschriftProfil(_Strict):
         "profil.woerter.feststellung_nicht_beschlussfaehig)")
 
 
+class AnlagenGrenzen(_Strict):
+    """Wie groß eine Anlage sein darf: eine Sitzungsmappe nimmt jede Seite jeder Anlage auf, eine Datei
+    von 5.000 Seiten oder 2 GB hielte jede Sitzung auf, auf der sie steht."""
+
+    max_mb: int = Field(200, ge=1, le=100_000, description="höchstens so viele Megabyte je Anlage (Vorgabe 200); "
+                        "die Umgebungsvariable VORLAGENGEN_ANLAGE_MAX_MB geht vor")
+    max_seiten: int = Field(2000, ge=1, le=1_000_000, description="höchstens so viele Seiten je PDF-Anlage (Vorgabe "
+                            "2000); die Umgebungsvariable VORLAGENGEN_ANLAGE_MAX_SEITEN geht vor")
+
+
 class Koerperschaft(_Strict):
     """Eine Körperschaft (Kreis, Stadt, Bezirk, Verband) mit ihrem Erscheinungsbild."""
 
@@ -522,6 +532,8 @@ class Koerperschaft(_Strict):
         default_factory=lambda: list(get_args(FORMAT)), min_length=1,
         description="Ausgabeformate der Drucksachen: [pdf] setzt nur PDF, [docx] nur DOCX (Vorgabe: beide); "
         "„vorlagengen build --format“ wählt für einen Lauf anders")
+    anlagen: AnlagenGrenzen = Field(
+        default_factory=AnlagenGrenzen, description="Grenzen einer Anlage (Megabyte, Seiten), geprüft bei validate")
 
 
 class Mitgliedschaft(_Strict):

@@ -263,6 +263,9 @@ class ProjectData:
     # in the session), from every Sitzung of the project, also those a run did not select: the public
     # projection of a single Drucksache must hide what a build of all hides
     nichtoeffentlich_beraten: set[tuple[str, str, str, dt.date]] = field(default_factory=set)
+    # (Gremium, Sitzungsdatum) → Nummer of every Sitzung of the project, also those a run did not
+    # select: a Drucksache set alone names its Sitzungen as a build of all does
+    sitzungsnummern: dict[tuple[str, dt.date], str] = field(default_factory=dict)
     public: ClassVar[bool] = False
 
     def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:

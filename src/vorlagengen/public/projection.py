@@ -71,7 +71,9 @@ def public_project(project: Project) -> PublicProject:
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in kept})
     ref = public_refdata(project.ref, kept, sitzungen, oeffentlich)
     ergebnisse = {key: value for key, value in project.ergebnisse.items() if _public_result(key, kept)}
-    return PublicProject(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich)
+    public = PublicProject(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich)
+    public.sitzungsnummern = dict(project.sitzungsnummern)  # a Sitzung and its number are public
+    return public
 
 
 def nichtoeffentlich_beraten(project: Project) -> set[Beratung]:

@@ -12,6 +12,7 @@ import hashlib
 import json
 import os
 import shutil
+import stat
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
@@ -273,11 +274,17 @@ def _oparl_key(site: Site, website: Website, dates: _Dates, when: dt.datetime, p
 def listing(folder: Path) -> dict[str, str]:
     """Every file of a search bundle with its size and time: a deleted or replaced file shows."""
     out = {}
-    for path in sorted(folder.rglob("*")) if folder.is_dir() else []:
-        if path.is_file():
-            st = path.stat()
-            out[path.relative_to(folder).as_posix()] = f"{st.st_size}:{st.st_mtime_ns}"
-    return out
+    top = str(folder)
+    for base, _dirs, files in os.walk(top):  # plain strings: thousands of files per bundle
+        rel = os.path.relpath(base, top).replace(os.sep, "/")
+        for name in files:
+            try:
+                st = os.stat(os.path.join(base, name))
+            except OSError:
+                continue
+            if stat.S_ISREG(st.st_mode):
+                out[name if rel == "." else f"{rel}/{name}"] = f"{st.st_size}:{st.st_mtime_ns}"
+    return dict(sorted(out.items()))
 
 
 def _stale_bundles(out: Path, shards: dict[str, list[str]], before: _State,

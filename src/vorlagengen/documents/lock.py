@@ -1,0 +1,36 @@
+"""The build folder's lock (``build/.vorlagen.lock``): every command that writes below the build
+folder holds it, so a second run waits until the first has finished. A module of its own, light to
+import, so that a run that finds nothing to do can take the lock before loading anything."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
+from pathlib import Path
+
+from vorlagengen.errors import UserError, os_reason
+
+LOCK = ".vorlagen.lock"
+
+
+@contextmanager
+def locked(out: Path, waiting: Callable[[], None] | None = None) -> Iterator[None]:
+    """Hold the build folder's lock; a second run waits until the first has finished."""
+    import fcntl
+
+    try:
+        out.mkdir(parents=True, exist_ok=True)
+        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError as exc:
+        raise UserError(f"{out}: Ausgabeordner nicht beschreibbar ({os_reason(exc)})") from None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            if waiting:
+                waiting()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            yield
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)

@@ -1,0 +1,205 @@
+"""A stamp of everything a run was made from and of what it left, so that a run in which nothing
+changed ends at once, before the project is loaded (``vorlagengen site`` with nothing new: no
+loading, no checking, no page made in memory).
+
+The stamp (``intern/<name>-stamp.json``) holds digests of
+
+- the *sources*, taken before loading: every file and folder below the project's ``vorlagen/``,
+  ``sitzungen/``, ``data/`` and ``templates/`` by name, kind, size, modification time and inode
+  (not the change time: linking an Anlage into a site changes it), vorlagengen's
+  own code and the installed libraries (the same for their folders), the git commit (dates of the
+  site come from it), today's date, the command's options and the ``VORLAGENGEN_*`` settings;
+- what the run *read and left*, taken after it under the build folder's lock: every file of the
+  given output folders (the documents it copies, the files it wrote; a deleted, added or replaced
+  file shows by name, size, times or inode) and the files outside the project folders it read
+  (Anlagen at other places, a Wappen), recorded by the run itself.
+
+A file changed less than two seconds before it was read could change again within its clock step
+unseen (as git knows from its index): its bytes are kept as a SHA-256 too and compared each time.
+The stamp's first line is the SHA-256 of the rest; a damaged stamp is not believed, and neither is
+one of another format. Any difference: the run does its whole work, and only a run that ended
+without error writes a new stamp.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+import hashlib
+import json
+import os
+import stat
+import subprocess
+import sys
+import time
+from collections.abc import Iterable
+from dataclasses import dataclass, field
+from pathlib import Path
+from typing import Any
+
+from vorlagengen.documents.trees import internal_dir
+from vorlagengen.documents.writing import write_atomic
+
+FORMAT = 1
+RACY_NS = 2_000_000_000
+SOURCE_DIRS = ("vorlagen", "sitzungen", "data", "templates")
+PACKAGE = Path(__file__).resolve().parents[1]
+
+
+@dataclass
+class _Scan:
+    """A digest over files and folders, with the files that were changed just before."""
+
+    since_ns: int
+    h: Any = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
+    young: dict[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
+    hash_young: bool = True
+    ctime: bool = False
+
+    def add(self, *parts: object) -> None:
+        self.h.update("\0".join(map(str, parts)).encode("utf-8", "surrogateescape") + b"\n")
+
+    def entry(self, path: str, st: os.stat_result | None) -> None:
+        if st is None:
+            self.add(path, "fehlt")
+            return
+        kind = stat.S_IFMT(st.st_mode)
+        if not stat.S_ISREG(kind):
+            self.add(path, kind, st.st_ino)
+            return
+        # the change time only of a file with one name: the site links Anlagen and documents into its
+        # folder (and another build folder's site may link them too), which changes theirs
+        ctime = st.st_ctime_ns if self.ctime and st.st_nlink == 1 else 0
+        self.add(path, kind, st.st_size, st.st_mtime_ns, st.st_ino, ctime)
+        if self.hash_young and max(st.st_mtime_ns, st.st_ctime_ns) > self.since_ns - RACY_NS:
+            self.young[path] = _sha256(path)
+
+    def file(self, path: str) -> None:
+        try:
+            st: os.stat_result | None = os.stat(path)
+        except (OSError, ValueError):
+            st = None
+        self.entry(path, st)
+
+    def tree(self, top: str, skip: tuple[str, ...] = ()) -> None:
+        """Every entry below ``top`` (links followed for their stat, not into folders)."""
+        try:
+            entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except OSError:
+            self.add(top, "kein Ordner")
+            return
+        for entry in entries:
+            if entry.name in skip:
+                continue
+            try:
+                is_dir = entry.is_dir(follow_symlinks=False)
+            except OSError:
+                is_dir = False
+            if is_dir:
+                self.add(entry.path, "ordner")
+                self.tree(entry.path, skip)
+                continue
+            try:
+                st: os.stat_result | None = entry.stat(follow_symlinks=True)
+            except OSError:  # a dangling link
+                st = None
+            self.entry(entry.path, st)
+
+    def digest(self) -> str:
+        return str(self.h.hexdigest())
+
+
+def _sha256(path: str) -> str:
+    h = hashlib.sha256()
+    try:
+        with open(path, "rb") as fh:
+            for block in iter(lambda: fh.read(1 << 20), b""):
+                h.update(block)
+    except OSError:
+        return "-"
+    return h.hexdigest()
+
+
+def _git_head(root: Path) -> str:
+    try:
+        done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
+                              check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
+    except OSError:
+        return "-"
+    return done.stdout.strip() if done.returncode == 0 else "-"
+
+
+class RunStamp:
+    """The stamp of one command (``name``) for the project ``root`` and build folder ``out``;
+    ``outputs`` are the folders below ``out`` whose every file counts, ``options`` what else the
+    command's output depends on."""
+
+    def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = ()):
+        self.root = root.absolute()
+        self.out = out
+        self.outputs = [str(p) for p in outputs]
+        self.path = internal_dir(out) / f"{name}-stamp.json"
+        self.options = [str(o) for o in options]
+        self.began_ns = time.time_ns()
+        self._sources: _Scan | None = None
+
+    def sources(self) -> _Scan:
+        """The digest of the sources, taken once per run (before loading)."""
+        if self._sources is None:
+            scan = _Scan(self.began_ns)
+            env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_") or k in ("TZ",))
+            scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, dt.date.today(), _git_head(self.root),
+                     *self.options, *env)
+            for folder in SOURCE_DIRS:
+                scan.tree(str(self.root / folder), skip=("__pycache__",))
+            scan.hash_young = False  # code and libraries change by installing, never within a clock step
+            scan.tree(str(PACKAGE), skip=("__pycache__",))
+            for entry in sys.path:  # a library installed, upgraded or removed changes its folder
+                if entry.endswith(("site-packages", "dist-packages")):
+                    scan.file(entry)
+            self._sources = scan
+        return self._sources
+
+    def _after(self, extras: Iterable[str], keep_young: bool) -> _Scan:
+        """The output folders (written under the lock: each write a new inode) and the extra files
+        (their young ones kept by their bytes when ``keep_young``)."""
+        scan = _Scan(time.time_ns(), hash_young=False, ctime=True)
+        for folder in self.outputs:
+            scan.tree(folder)
+        scan.hash_young, scan.ctime = keep_young, False  # sources as the others (linked elsewhere too)
+        for path in sorted(set(extras)):
+            scan.file(path)
+        return scan
+
+    def load(self) -> dict[str, Any] | None:
+        try:
+            checksum, _, body = self.path.read_bytes().partition(b"\n")
+            if checksum.decode("ascii") != hashlib.sha256(body).hexdigest():
+                return None
+            kept = json.loads(body.decode("utf-8"))
+        except (OSError, ValueError):
+            return None
+        return kept if isinstance(kept, dict) and kept.get("format") == FORMAT else None
+
+    def unchanged(self) -> dict[str, Any] | None:
+        """The kept summary of the last run when nothing it was made from or left has changed since."""
+        kept = self.load()
+        if kept is None or kept.get("sources") != self.sources().digest():
+            return None
+        extras, young, summary = kept.get("extras"), kept.get("young"), kept.get("summary")
+        if not isinstance(extras, list) or not isinstance(young, dict) or not isinstance(summary, dict):
+            return None
+        if kept.get("after") != self._after(map(str, extras), keep_young=False).digest():
+            return None
+        if any(_sha256(str(path)) != digest for path, digest in young.items()):
+            return None
+        return summary
+
+    def save(self, extras: Iterable[Path], summary: dict[str, Any]) -> None:
+        """Keep the stamp of a run that ended without error (under the build folder's lock)."""
+        sources = self.sources()
+        extra = [str(p) for p in extras]
+        after = self._after(extra, keep_young=True)
+        data = {"format": FORMAT, "sources": sources.digest(), "after": after.digest(), "extras": sorted(set(extra)),
+                "young": {**sources.young, **after.young}, "summary": summary}
+        body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
+        write_atomic(self.path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
