@@ -4,7 +4,7 @@
 // The parts are merged into one Pagefind (mergeIndex, one WebAssembly for all). A word that a part does not
 // know makes Pagefind search that part for the longest word start it does know (for "Mehrzweckhalle" perhaps
 // just "m", Pagefind issue 780), and such a guess can score above the real hit. So the first MOST results are
-// read and ranked:
+// read (up to MOST_UNFOUND while none has every query word) and ranked:
 //   0  the query as a whole in the title (Betreff) or the Drucksachen-Nr.
 //   1  every query word in the title or the number
 //   2  every query word in the text
@@ -13,7 +13,7 @@
 // A query word is found where a word of the page begins with it (case and umlauts aside); within a rank
 // Pagefind's score orders. Results beyond those read (lower scores) follow rank 3, or rank 4 where the last
 // ten read were all rank 4.
-var MOST = 100;
+var MOST = 100, MOST_UNFOUND = 300;  // results read; more while none holds every query word
 var site = new URL("../../", import.meta.url);
 var teile = (document.getElementById("suche").dataset.teile || "").split(" ").filter(Boolean);
 var core = await import(new URL("pagefind/" + teile[0] + "/pagefind.js", site).href);
@@ -69,12 +69,18 @@ export function rank(query, data) {
 export async function search(term, opts) {
   var answer = await core.search(term, opts);
   var query = words(term);
-  var read = answer.results.slice(0, MOST);
-  var datas = await Promise.all(read.map(function (r) { return r.data(); }));
-  var rest = datas.slice(-10).some(function (d) { return rank(query, d) < 4; }) ? 3.5 : 4;  // guesses go on?
+  var datas = [], ranks = [];
+  while (datas.length < answer.results.length &&
+         (datas.length < MOST || (datas.length < MOST_UNFOUND && !ranks.some(function (n) { return n <= 2; })))) {
+    var batch = answer.results.slice(datas.length, datas.length + MOST);
+    var more = await Promise.all(batch.map(function (r) { return r.data(); }));
+    datas = datas.concat(more);
+    ranks = ranks.concat(more.map(function (d) { return rank(query, d); }));
+  }
+  var rest = ranks.slice(-10).some(function (n) { return n < 4; }) ? 3.5 : 4;  // do the guesses go on?
   var results = answer.results.map(function (r, i) {
     var d = datas[i];
-    return { id: r.id, score: r.score, words: r.words, rang: d ? rank(query, d) : rest,
+    return { id: r.id, score: r.score, words: r.words, rang: i < ranks.length ? ranks[i] : rest,
              data: d ? function () { return Promise.resolve(d); } : r.data };
   });
   if (results.some(function (r) { return r.rang < 4; })) { results = results.filter(function (r) { return r.rang < 4; }); }
