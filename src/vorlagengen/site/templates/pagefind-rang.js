@@ -57,7 +57,8 @@ function related(query, text) {
 }
 
 export function rank(query, data) {
-  var head = words((data.meta && data.meta.title) + " " + ((data.meta && data.meta.nummer) || ""));
+  var meta = data.meta || {};
+  var head = words((meta.title || "") + " " + (meta.nummer || ""));
   var text = words(data.content);
   if (!query.length) { return 2; }
   if (phrase(query, head)) { return 0; }
