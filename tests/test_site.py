@@ -47,7 +47,7 @@ def test_drucksache_page_shows_its_parts(demo: tuple[Path, Path]) -> None:
     # Betreff and number weigh most in the search (a match there ranks first)
     assert ("<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"10\">Neugestaltung des Spielplatzes Rahlstedter "
             "Höhe</h1>") in html
-    assert "<dt>Drucksachen-Nr.</dt><dd data-pagefind-weight=\"10\">19/0171</dd>" in html
+    assert "<dt>Drucksachen-Nr.</dt><dd data-pagefind-weight=\"10\" data-pagefind-meta=\"nummer\">19/0171</dd>" in html
     assert '<a href="../../sitzungen/wandsbek-jha-2011-05-11.html">11.05.2011</a>' in html  # Beratungsfolge
     assert "<h2>Sachverhalt</h2>" in html and "<p>Der Spielplatz Rahlstedter Höhe ist über dreißig Jahre alt." in html
     assert '<a href="../../dokumente/wandsbek/19-0171.pdf">Drucksache 19/0171 (PDF)</a>' in html

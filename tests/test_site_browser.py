@@ -122,3 +122,19 @@ def test_skip_link_first_and_visibly_focused(served: str, page: Page) -> None:
     assert focused["text"] == "Zum Inhalt springen" and focused["outline"] == "solid" and focused["left"] >= 0
     page.keyboard.press("Enter")
     assert page.evaluate("document.activeElement.id") == "inhalt"
+
+
+def test_search_ranks_by_what_matched(served: str, page: Page) -> None:
+    """The search page's own order (assets/suche/pagefind.js): 0 the query as a whole in Betreff or
+    number, 1 every word there, 2 every word in the text, 3 a related word form, 4 Pagefind's guess."""
+    page.goto(served + "suche.html")
+    ranks = page.evaluate("""async () => {
+        const m = await import(new URL("assets/suche/pagefind.js", location.href).href);
+        const r = (q, title, nummer, content) => m.rank(m.words(q), {meta: {title, nummer}, content});
+        return [r("48/2018", "Mehrzweckhalle Gey", "48/2018", ""), r("mehrzweckhalle GEY", "Mehrzweckhalle Gey; hier", "", ""),
+                r("Straße", "Strasse Nord", "", ""), r("Gey Mehrzweckhalle", "Mehrzweckhalle Gey", "", ""),
+                r("Gebäude", "Sanierung", "1/2018", "Die Gebaudeteile"), r("Spielplätze", "Spielplatz Nord", "", ""),
+                r("Mehrzweckhalle", "Bestellung i. V. m. § 58", "163/2020", "Mitglieder"),
+                r("48/2018", "Haushalt", "148/2018", "Seite 2018")];
+    }""")
+    assert ranks == [0, 0, 0, 1, 2, 3, 4, 4]

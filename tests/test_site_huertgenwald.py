@@ -1,5 +1,9 @@
-"""The website of an imported project (the real Hürtgenwald dump, spring 2018): search ranks a Betreff or
-number match first, the pages of Personen, Fraktionen and TOPs hold, and axe finds nothing on them."""
+"""The website of an imported project (the real Hürtgenwald dump): search ranks a Betreff or number match
+first, the pages of Personen, Fraktionen and TOPs hold (spring 2018), and axe finds nothing on them.
+
+The search runs on winter 2020/21, whose index has several parts (2020-11, 2020-12, 2021-01, 2021-03)
+and a query word missing from some: there Pagefind matches the longest word start it knows (for
+„Mobilität“ just „m“), and without the search page's own ranking such a guess came first."""
 
 from __future__ import annotations
 
@@ -19,19 +23,31 @@ from vorlagengen.cli import cli
 pytestmark = pytest.mark.braucht("chromium")
 
 
-@pytest.fixture(scope="module")
-def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
-    base = tmp_path_factory.mktemp("huertgenwald-site")
+def imported(base: Path, seit: str, bis: str) -> Path:
     root = base / "projekt"
-    result = CliRunner().invoke(cli, ["-q", "import", "oparl", str(HUERTGENWALD), "-C", str(root), "--seit", "2018-04-01",
-                                      "--bis", "2018-07-31"])
+    result = CliRunner().invoke(cli, ["-q", "import", "oparl", str(HUERTGENWALD), "-C", str(root), "--seit", seit,
+                                      "--bis", bis])
     assert result.exit_code == 0, result.output
     build(root, base / "build")
     return base / "build" / "oeffentlich" / "site"
 
 
 @pytest.fixture(scope="module")
+def site(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    return imported(tmp_path_factory.mktemp("huertgenwald-site"), "2018-04-01", "2018-07-31")
+
+
+@pytest.fixture(scope="module")
 def served(site: Path) -> Iterator[str]:
+    with serving(site) as url:
+        yield url
+
+
+@pytest.fixture(scope="module")
+def searched(tmp_path_factory: pytest.TempPathFactory) -> Iterator[str]:
+    """Winter 2020/21: four index parts, the query words missing from some."""
+    site = imported(tmp_path_factory.mktemp("huertgenwald-suche"), "2020-10-01", "2021-03-31")
+    assert sorted(p.name for p in (site / "pagefind").iterdir()) == ["2020-11", "2020-12", "2021-01", "2021-03"]
     with serving(site) as url:
         yield url
 
@@ -53,16 +69,22 @@ def _hits(page: Page, served: str, query: str) -> list[tuple[str, str]]:
         ".pagefind-ui__result-link", "els => els.map(e => [e.getAttribute('href'), e.textContent])")]
 
 
-def test_a_betreff_match_ranks_first(page: Page, served: str) -> None:
-    hits = _hits(page, served, "Mehrzweckhalle")
-    titled = [i for i, (_, title) in enumerate(hits) if "Mehrzweckhalle" in title]
-    assert len(titled) == 2, hits  # 48/2018 and its Ergänzung
-    assert titled == [0, 1], hits  # before every page that only mentions the word
+def page_text(page: Page, served: str, href: str) -> str:
+    return str(page.evaluate("async url => (await (await fetch(url)).text())", served.rstrip("/") + href))
 
 
-def test_a_number_match_ranks_first(page: Page, served: str) -> None:
-    hits = _hits(page, served, "48/2018")
-    assert hits[0][0].endswith("/drucksachen/huertgenwald/48-2018.html"), hits
+@pytest.mark.parametrize(("query", "nummer"), [("Mobilität", "10-2021"), ("Mitgliedschaftsrechten", "114-2020"),
+                                               ("Vergabestelle", "1-2021")])
+def test_a_betreff_match_ranks_first(page: Page, searched: str, query: str, nummer: str) -> None:
+    hits = _hits(page, searched, query)
+    assert hits[0][0].endswith(f"/drucksachen/huertgenwald/{nummer}.html"), hits
+    stem = query.lower()[:len(query) - 3]  # German forms share the start: no hit is Pagefind's guess
+    assert all(stem in (title + page_text(page, searched, href)).lower() for href, title in hits), hits
+
+
+def test_a_number_match_ranks_first(page: Page, searched: str) -> None:
+    hits = _hits(page, searched, "10/2021")
+    assert hits[0][0].endswith("/drucksachen/huertgenwald/10-2021.html"), hits
 
 
 def test_pages_of_members_fraktionen_and_tops(site: Path, page: Page, served: str) -> None:

@@ -197,6 +197,7 @@ def _assets(public: PublicProject, website: Website, output: SiteOutput, env: ji
     output.put("assets/site.css", env.get_template("site.css.j2").render(farbe=website.farbe))
     own = root / "templates" / "site" / "suche.js"
     output.put("assets/suche.js", (own if own.is_file() else ASSETS / "suche.js").read_bytes())
+    output.put("assets/suche/pagefind.js", (ASSETS / "pagefind-rang.js").read_bytes())  # ranks for PagefindUI
     source = _wappen(public, website)
     if source is None:
         return None

@@ -7,7 +7,9 @@ Gremium, Art and Jahr; ``lang="de"`` gives German stemming. Schwärzungen and do
 Pagefind always indexes everything it is given, so the index is split into bundles of at most
 :data:`LIMIT` pages (``pagefind/<teil>/``): a year, else its quarters (``2019-q3``), else its
 months (``2019-07``). One changed Drucksache re-indexes only the pages of its bundle. The search
-page loads the newest bundle and merges the others (Pagefind's ``mergeIndex``). Pagefind writes
+page loads the newest bundle and merges the others (Pagefind's ``mergeIndex``), then ranks the hits
+itself (``templates/pagefind-rang.js``: Betreff and number matches first, Pagefind's guesses for words a
+bundle lacks dropped). Pagefind writes
 into a temporary folder; the caller copies what changed. The bundles that need it are indexed in
 the background while the rest of the site is made.
 """

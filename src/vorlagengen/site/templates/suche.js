@@ -1,15 +1,12 @@
-// Pagefind's search UI over the index of every year (one bundle per year or part of a year, merged), with the
-// filters Gremium, Art and Jahr; ?q= from the start page's form. Paths are computed from this
-// page's address, so the site works under any sub-path.
+// Pagefind's search UI over the index of every year (one bundle per year or part of a year), with the
+// filters Gremium, Art and Jahr; ?q= from the start page's form. The UI loads assets/suche/pagefind.js
+// (pagefind-rang.js), which searches every part and ranks Betreff and number matches first. Paths are
+// computed from this page's address, so the site works under any sub-path.
 window.addEventListener("DOMContentLoaded", function () {
   var element = document.getElementById("suche");
   var root = new URL(".", window.location.href).pathname;
-  var bundles = element.dataset.teile.split(" ").map(function (teil) {
-    return root + "pagefind/" + teil + "/";
-  });
   var ui = new PagefindUI({
-    element: "#suche", bundlePath: bundles[0], baseUrl: root,
-    mergeIndex: bundles.slice(1).map(function (path) { return { bundlePath: path }; }),
+    element: "#suche", bundlePath: root + "assets/suche/", baseUrl: root,
     showSubResults: true, showImages: false,
     translations: { placeholder: "Suchbegriff, z. B. Spielplatz" }
   });
