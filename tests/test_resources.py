@@ -17,7 +17,7 @@ import vorlagengen.documents.writing
 from conftest import LUENEBURG_HEAD, SITZUNG_SGA
 from render_support import REPO
 from vorlagengen.cli import cli
-from vorlagengen.documents.stand import _stand
+from vorlagengen.documents.stand import _parts, _stand
 
 RECORD = LUENEBURG_HEAD.replace("{nr}", "VO/0001/19") + """sachverhalt: Text.
 beratungsfolge:
@@ -135,7 +135,7 @@ def test_stand_of_a_clean_checkout_names_its_commit(tmp_path):
     assert text.startswith("22.03.2019, Commit ") and "Änderungen" not in text, text
     (root / "build").mkdir()
     (root / "build/x.pdf").write_bytes(b"x")  # outputs are no change of the inputs
-    _stand.cache_clear()
+    _parts.cache_clear()
     assert _stand(root, None) == (text, epoch) and epoch == 1553256000
 
 
