@@ -47,7 +47,7 @@ def test_drucksache_page_shows_its_parts(demo: tuple[Path, Path]) -> None:
     # Betreff and number weigh most in the search (a match there ranks first)
     assert ("<h1 data-pagefind-meta=\"title\" data-pagefind-weight=\"10\">Neugestaltung des Spielplatzes Rahlstedter "
             "Höhe</h1>") in html
-    assert "<dt>Drucksachen-Nr.</dt><dd data-pagefind-weight=\"10\" data-pagefind-meta=\"nummer\">19/0171</dd>" in html
+    assert "<dt>Drucksachen-Nr.</dt>\n<dd data-pagefind-weight=\"10\" data-pagefind-meta=\"nummer\">19/0171</dd>" in html
     assert '<a href="../../sitzungen/wandsbek-jha-2011-05-11.html">11.05.2011</a>' in html  # Beratungsfolge
     assert "<h2>Sachverhalt</h2>" in html and "<p>Der Spielplatz Rahlstedter Höhe ist über dreißig Jahre alt." in html
     assert '<a href="../../dokumente/wandsbek/19-0171.pdf">Drucksache 19/0171 (PDF)</a>' in html
@@ -71,7 +71,7 @@ def test_sitzung_page_has_public_agenda_with_links_and_results(demo: tuple[Path,
 def test_sitzung_page_shows_result_and_vote_of_each_public_top(demo: tuple[Path, Path]) -> None:
     _, site = demo
     html = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
-    rows = {m.group(1): m.group(2) for m in re.finditer(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>',
+    rows = {m.group(1): m.group(2).rstrip() for m in re.finditer(r'<th scope="row"><a href="[^"]+">([^<]+)</a></th>(.*?)</tr>',
                                                         html, re.S)}
     assert list(rows) == ["Ö 1", "Ö 2", "Ö 3", "Ö 4", "12", "12.7", "Ö 13"]
     assert rows["Ö 2"].endswith("<td data-label=\"Ergebnis\">ungeändert beschlossen<br><span class=\"info\">Abstimmung: Ja 4, Nein 0, "
@@ -137,6 +137,23 @@ def test_search_index_by_year_german_with_filters(demo: tuple[Path, Path]) -> No
     filters = b"".join(gzip.decompress(p.read_bytes()) for p in (site / "pagefind").glob("*/filter/*"))
     for word in (b"Gremium", b"Jugendhilfeausschuss", b"Art", b"Beschlussvorlage", b"Jahr", b"2011"):
         assert word in filters
+
+
+def test_search_index_keeps_words_of_neighbouring_cells_apart(demo: tuple[Path, Path]) -> None:
+    """Pagefind joins the text of neighbouring elements: "<dt>Art</dt><dd>Antrag</dd>" must not become
+    the one word "ArtAntrag", or neither word is found by that page's search."""
+    _, site = demo
+    words: set[str] = set()
+    for fragment in (site / "pagefind").glob("*/fragment/*"):
+        data = gzip.decompress(fragment.read_bytes())
+        words.update(re.findall(r"\w+", json.loads(data[data.index(b"{"):])["content"]))
+    for label, value in (("Art", "Beschlussvorlage"), ("Ort", "Rathaus"), ("Federführend", "Amt")):
+        assert label in words and value in words
+        assert label + value not in words
+    joined = sorted(w for w in words if re.search(r"[a-zäöüß][A-ZÄÖÜ][a-zäöüß]", w))
+    assert joined == [], joined
+    html = text(site, "drucksachen/wandsbek/19-0171.html")
+    assert "<dt>Drucksachen-Nr.</dt>\n<dd" in html
 
 
 def test_text_is_data_and_schwaerzung_is_never_shown(tmp_path: Path) -> None:
@@ -305,3 +322,18 @@ def test_a_long_gremium_history_gets_one_page_per_year(tmp_path: Path, monkeypat
     assert f'<a href="../gremien/{gremium}.html">' in older  # back to the newest year
     assert main.count('<tr><th scope="row">') + main.count("<tr><td>") < 150  # no longer everything on one page
     assert broken_links(site) == []
+
+
+def test_pages_are_made_again_when_the_site_code_changes(tmp_path: Path, monkeypatch: pytest.MonkeyPatch) -> None:
+    """A new vorlagengen that draws pages otherwise must not leave the old pages standing: the site's
+    code belongs to every page's inputs (as a template override does)."""
+    from vorlagengen.site import pages
+
+    root = copy_demo(tmp_path / "projekt")
+    build(root, tmp_path / "b")
+    assert build(root, tmp_path / "b").written == []
+    monkeypatch.setattr(pages, "_code", lambda: "eine neue Fassung")
+    monkeypatch.setattr(pages, "separate_blocks", lambda html: html.replace("<main", "<main data-neu"))
+    again = build(root, tmp_path / "b")
+    assert "drucksachen/wandsbek/19-0171.html" in again.written and "index.html" in again.written
+    assert "data-neu" in text(tmp_path / "b/oeffentlich/site", "drucksachen/wandsbek/19-0171.html")

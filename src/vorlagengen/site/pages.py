@@ -10,6 +10,7 @@ from __future__ import annotations
 import datetime as dt
 import functools
 import hashlib
+import re
 from collections import Counter, defaultdict
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass, replace
@@ -48,6 +49,18 @@ def environment(project_templates: Path | None, cache: Path | None = None) -> ji
 
 
 
+_BLOCK_END = re.compile(r"(</(?:p|li|dt|dd|td|th|tr|caption|h[1-6]|div|section|header|footer|table|ul|ol|dl"
+                        r"|blockquote|figcaption|pre)>)(?=<)")
+_INDEXED = re.compile(r"<article data-pagefind-body>.*?</article>", re.S)
+
+
+def separate_blocks(html: str) -> str:
+    """A line break after each block element of the part Pagefind indexes. Pagefind joins the text of
+    neighbouring elements without a space ("<dt>Art</dt><dd>Antrag</dd>" became the word "ArtAntrag"),
+    so such words could never be found; between block elements a browser shows no line break."""
+    return _INDEXED.sub(lambda m: _BLOCK_END.sub("\\1\n", m.group(0)), html)
+
+
 GREMIUM_PAGE_LIMIT = 150  # Sitzungen and Drucksachen on one Gremium page; more: one page per year
 
 class Pages:
@@ -60,7 +73,7 @@ class Pages:
         self.today, self.modified, self.wappen = today, modified, wappen
         self.previous: dict[str, str] = {}  # page → key of its inputs, from the last run
         self.keys: dict[str, str] = {}
-        self.fingerprint = repr((repr(website), wappen, _templates_fingerprint(env)))
+        self.fingerprint = repr((repr(website), wappen, _templates_fingerprint(env), _code()))
         self._shared: dict[int, str] = {}  # digests of objects many pages name (Gremien, Körperschaften)
         self._meta: dict[int, str] = {}
 
@@ -74,7 +87,7 @@ class Pages:
             rel=link, page_title=title, section=section, website=self.website, wappen=self.wappen,
             gremien=self.site.gremien, alle=self.site.drucksachen, mit_personen=bool(self.site.mitgliedschaften),
             **context)
-        self.out.put(rel, html)
+        self.out.put(rel, separate_blocks(html))
 
     def all(self, search_bundles: list[str]) -> None:
         self.start()
@@ -316,6 +329,15 @@ def _digest(text: str) -> str:
 @functools.lru_cache(maxsize=4096)  # a few hundred distinct dates for thousands of pages
 def _berlin_day(when: dt.datetime) -> str:
     return when.astimezone(ZoneInfo("Europe/Berlin")).strftime("%d.%m.%Y")
+
+
+@functools.cache
+def _code() -> str:
+    """The site's own code: a new version of vorlagengen that draws pages otherwise makes them again."""
+    h = hashlib.blake2b(digest_size=16)
+    for module in sorted(Path(__file__).parent.glob("*.py")):
+        h.update(module.read_bytes())
+    return h.hexdigest()
 
 
 def _templates_fingerprint(env: jinja2.Environment) -> str:
