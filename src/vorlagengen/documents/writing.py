@@ -6,6 +6,7 @@ from __future__ import annotations
 import csv
 import io
 import os
+import secrets
 import tempfile
 from collections.abc import Iterable, Sequence
 from pathlib import Path
@@ -15,22 +16,31 @@ from vorlagengen.errors import ResourceError
 
 def write_atomic(target: Path, data: bytes) -> None:
     """Write ``data`` to ``target`` or leave the old file as it was. A full disk, a read-only
-    folder or a missing permission becomes a ResourceError naming ``target``."""
+    folder or a missing permission becomes a ResourceError naming ``target``.
+
+    The temporary file's name is chosen before it is made, so that Ctrl-C at any moment (even
+    between its making and the next line) finds a name to remove and leaves no ``.tmp`` behind."""
+    tmp = target.parent / f".{target.name}.{secrets.token_hex(6)}.tmp"
     try:
         target.parent.mkdir(parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=target.parent, prefix=f".{target.name}.", suffix=".tmp")
+        fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_EXCL | getattr(os, "O_CLOEXEC", 0), 0o644)
+    except FileExistsError as exc:  # another's file of that name: not ours to remove
+        raise ResourceError("Schreiben", target, exc) from None
     except OSError as exc:
         raise ResourceError("Schreiben", target, exc) from None
+    except BaseException:
+        tmp.unlink(missing_ok=True)
+        raise
     try:
         with os.fdopen(fd, "wb") as fh:
             fh.write(data)
         os.chmod(tmp, 0o644)
         os.replace(tmp, target)
     except OSError as exc:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise ResourceError("Schreiben", target, exc) from None
     except BaseException:
-        Path(tmp).unlink(missing_ok=True)
+        tmp.unlink(missing_ok=True)
         raise
 
 
