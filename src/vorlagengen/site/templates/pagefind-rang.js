@@ -21,9 +21,11 @@ var merging = null;
 
 export async function options(opts) {
   await core.options(opts);
-  merging = merging || (async function () {
-    for (var i = 1; i < teile.length; i++) { await core.mergeIndex(new URL("pagefind/" + teile[i] + "/", site).pathname); }
-  })();
+  // all parts at once: one after the other, a site of ten years (a hundred parts) waited seconds for the
+  // round trips; Pagefind adds each part's instance when asked, so their order stays that of teile
+  merging = merging || Promise.all(teile.slice(1).map(function (teil) {
+    return core.mergeIndex(new URL("pagefind/" + teil + "/", site).pathname);
+  }));
   await merging;
 }
 
