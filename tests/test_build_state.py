@@ -427,3 +427,30 @@ def test_a_pandoc_warning_comes_before_a_typst_failure_of_the_same_document(tmp_
     made = recipe.convert(doc, prep, "Text\n", ("docx", "pdf"))  # the worker is ready for the next
     assert list(made) == ["pdf", "docx"] and made["pdf"].startswith(b"%PDF")
     engines.close_workers()
+
+
+def test_a_pandoc_started_ahead_serves_the_first_thread_and_converts_alike(tmp_path):
+    """``pandoc_ahead`` starts a pandoc that first sets a small document of its own; the first thread
+    to convert takes it, and what it writes equals what a pandoc started for that document writes."""
+    import threading
+
+    engines.close_workers()
+    engines.pandoc_ahead()
+    ahead = engines._ahead[0]
+    text = "# Titel\n\nText *mit* [Verweis](https://example.org), z. B. hier.[^1]\n\n[^1]: Fußnote\n"
+    got: dict[str, object] = {}
+
+    def first() -> None:
+        got["worker"] = engines.pandoc_worker()
+        got["out"] = engines.pandoc_worker().convert(text, ["typst", "docx"], 1234567890, "a.yaml", public=True)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    thread.join()
+    assert got["worker"] is ahead and engines._ahead == []
+    fresh = engines.PandocWorker()
+    try:
+        assert got["out"] == fresh.convert(text, ["typst", "docx"], 1234567890, "a.yaml", public=True)
+    finally:
+        fresh.close()
+        engines.close_workers()

@@ -63,11 +63,13 @@ class PandocWorker:
         self.errors: IO[bytes] | None = None
         self.tmp: str | None = None
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def _start(self, warm: bool = False) -> subprocess.Popen[bytes]:
+        """Start this pandoc; ``warm``: it sets a small document first (see :func:`pandoc_ahead`)."""
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
         # pandoc lua leaves a history file in $TMPDIR when it is killed: give it a folder of ours
         self.tmp = str(private_tempdir("pandoc"))
-        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()],
+        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary(),
+                                      *(["warm"] if warm else [])],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      start_new_session=True, env=dict(os.environ, TMPDIR=self.tmp))
         return self.proc
@@ -155,25 +157,41 @@ class PandocWorker:
 
 _workers_lock = threading.Lock()
 _workers: list[PandocWorker] = []
+_ahead: list[PandocWorker] = []  # started by pandoc_ahead, not yet any thread's
 _local = threading.local()
 
 
 def pandoc_worker() -> PandocWorker:
-    """The calling thread's persistent pandoc."""
+    """The calling thread's persistent pandoc (the one started ahead, if there is one)."""
     worker: PandocWorker | None = getattr(_local, "pandoc", None)
     if worker is None:
-        worker = _local.pandoc = PandocWorker()
         with _workers_lock:
+            worker = _local.pandoc = _ahead.pop() if _ahead else PandocWorker()
             if not _workers:
                 atexit.register(close_workers)
-            _workers.append(worker)
+            if worker not in _workers:
+                _workers.append(worker)
     return worker
+
+
+def pandoc_ahead() -> None:
+    """Start a pandoc now, for the first thread that converts: it loads its reader, filter and
+    writers on a small document while this process still prepares the first real one (a build of
+    one Drucksache waits for pandoc's start-up otherwise)."""
+    worker = PandocWorker()
+    worker._start(warm=True)
+    with _workers_lock:
+        if not _workers:
+            atexit.register(close_workers)
+        _workers.append(worker)
+        _ahead.append(worker)
 
 
 def close_workers() -> None:
     """Stop every persistent pandoc of this process (at exit, on Ctrl-C)."""
     with _workers_lock:
         workers = list(_workers)
+        _ahead.clear()
     for worker in workers:
         worker.close()
 

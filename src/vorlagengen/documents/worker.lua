@@ -12,6 +12,11 @@
 --
 -- The Markdown is parsed once; each format gets its own copy of that AST, run through the shared
 -- filter (vorlage.lua) with FORMAT set as pandoc's command line would set it (walk makes copies).
+--
+-- ``pandoc lua worker.lua FILTER PANDOC warm``: first a small document in both formats, thrown
+-- away, before the first request (a pandoc started ahead loads its reader, filter and writers
+-- while the caller still prepares its first document). Like any document before, it leaves
+-- nothing that changes the next one's output.
 
 local filter_path = arg[1]
 
@@ -68,7 +73,7 @@ local function send(header, body)
   io.stdout:flush()
 end
 
-local function answer(req, markdown)
+local function answer(req, markdown, deliver)
   local first = #PANDOC_STATE.log + 1
   local read_warnings
   pandoc.system.with_environment({ SOURCE_DATE_EPOCH = req.epoch }, function()
@@ -78,10 +83,16 @@ local function answer(req, markdown)
     for _, fmt in ipairs(req.formats) do
       local before = #PANDOC_STATE.log + 1
       local out = convert(doc, fmt, req)
-      send({ format = fmt, size = #out, warnings = warnings_since(before) }, out)
+      deliver({ format = fmt, size = #out, warnings = warnings_since(before) }, out)
     end
   end)
   return read_warnings
+end
+
+if arg[3] == "warm" then
+  pcall(answer, { reader = "markdown", formats = { "typst", "docx" }, epoch = "0", reference_doc = "" },
+    "# Titel\n\nText mit *Betonung*, z. B. [Verweis](https://example.org).\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n"
+    .. "- Punkt[^1]\n\n[^1]: Fußnote\n", function() end) -- a failure here is met again by a request
 end
 
 while true do
@@ -91,7 +102,7 @@ while true do
   end
   local req = pandoc.json.decode(line)
   local markdown = req.size > 0 and io.stdin:read(req.size) or ""
-  local ok, result = pcall(answer, req, markdown)
+  local ok, result = pcall(answer, req, markdown, send)
   if ok then
     send({ ok = true, warnings = result })
   else
