@@ -2,16 +2,14 @@
 in a public Drucksache, are marked wherever a reader would see them: in the text as it reads once
 Markdown, entities, escapes and emphasis are resolved (``lesetext.sichtbar``), and in every link and
 image address. Messages name a term by its place in the list, never by itself: a validation log may
-be public (CI).
-
-The reader (``lesetext``, markdown-it and its plugins) is loaded when a record has terms to check:
-most records have none, and a build of one Drucksache need not pay for it."""
+be public (CI)."""
 
 from __future__ import annotations
 
 from vorlagengen.model.drucksache import Vorlage
 from vorlagengen.model.records import Loc
 from vorlagengen.public.schwaerzung import KLASSE, schwaerzen, texte, unerkannt
+from vorlagengen.text.lesetext import norm, sichtbar
 
 UNERKANNT = ("Schwärzung nicht erkannt: bitte genau [Text]{.geschwaerzt} schreiben, ohne weitere Angaben in "
              "den geschweiften Klammern")
@@ -27,8 +25,6 @@ def check_schwaerzung(v: Vorlage, source: str | None = None) -> list[tuple[Loc, 
     out += [(loc, UNERKANNT) for loc, text in found if unerkannt(text)]
     if not v.schwaerzen:
         return out
-    from vorlagengen.text.lesetext import norm, sichtbar
-
     everything = "\n".join(text for _, text in found).lower()
     gesehen = [(loc, sichtbar(text)) for loc, text in found]
     alles = norm("\n".join(s.text + "\n" + "\n".join(s.adressen) for _, s in gesehen))
@@ -46,8 +42,6 @@ def ungeschwaerzt(text: str, begriffe: list[str]) -> list[str]:
     visible text or in a link address, after the marked spans (and links holding one) are gone."""
     if not any(b.strip() for b in begriffe):
         return []
-    from vorlagengen.text.lesetext import norm, sichtbar
-
     gesehen = sichtbar(schwaerzen(text))
     lesbar, adressen = norm(gesehen.text), norm("\n".join(gesehen.adressen))
     out = []
