@@ -191,5 +191,8 @@ def test_overhead_counts_every_stage_and_the_bare_engines(monkeypatch: pytest.Mo
     assert all(v > 0 for k, v in stages.items() if k != "stage_rest_cpu_s")
     assert figures["overhead_ours_cpu_s"] >= sum(stages.values()) - 0.01
     assert figures["overhead_engines_cpu_s"] > 0
+    # every record goes through pandoc (both formats from one call) and typst, the bare run likewise
+    assert figures["overhead_pandoc_calls"] >= 3 and figures["overhead_typst_calls"] >= 3
+    assert figures["engine_pandoc_docx_cpu_s"] > 0 and figures["engine_pandoc_typst_cpu_s"] > 0
     assert figures["overhead_ratio"] == pytest.approx(
         figures["overhead_ours_cpu_s"] / figures["overhead_engines_cpu_s"], rel=0.01)

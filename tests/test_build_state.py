@@ -374,3 +374,83 @@ def test_temporary_folders_of_killed_runs_are_swept_by_the_next(tmp_path, monkey
     made = writing.private_tempdir("ref")
     assert made.parent == tmp_path and made.name.startswith(f"vorlagengen-ref-p{os.getpid()}-")
     assert not stale.exists()
+
+
+def test_pandoc_answers_each_format_as_it_is_written(tmp_path):
+    """The typst source comes before pandoc writes the DOCX (typst sets the PDF meanwhile): here the
+    DOCX writer fails on a missing reference after the typst source has been handed over; the
+    worker then serves the next document."""
+    worker = engines.PandocWorker()
+    try:
+        answers = worker.convert_each("Hallo", ["typst", "docx"], 0, "a.yaml", tmp_path / "fehlt.docx",
+                                      public=False)
+        fmt, data = next(answers)
+        assert fmt == "typst" and b"Hallo" in data
+        with pytest.raises(ToolError, match=r"a\.yaml: pandoc: .*fehlt\.docx"):
+            next(answers)
+        assert b"Welt" in worker.convert("Welt", ["typst"], 0, "b.yaml", public=False)["typst"]
+        left = worker.convert_each("Eins", ["typst", "docx"], 0, "c.yaml", public=False)
+        assert next(left)[0] == "typst"
+        left.close()  # the rest of that answer is never read: the next document gets a fresh pandoc
+        assert dict(worker.convert_each("Zwei", ["docx", "typst"], 0, "d.yaml", public=False)).keys() == {"docx", "typst"}
+        assert b"Zwei" in worker.convert("Zwei", ["typst"], 0, "d.yaml", public=False)["typst"]
+    finally:
+        worker.close()
+
+
+def test_a_pandoc_warning_comes_before_a_typst_failure_of_the_same_document(tmp_path, monkeypatch):
+    """typst sets the PDF while pandoc still writes the DOCX; when both fail, pandoc's warning is
+    what the document fails with, as when pandoc had finished first."""
+    import vorlagengen.documents.recipe as recipe
+
+    root = copy_project(tmp_path / "projekt")
+    (root / "vorlagen" / "lueneburg").mkdir()
+    (root / "vorlagen" / "lueneburg" / "VO-8321-19.yaml").write_bytes(
+        (REPO / "vorlagen" / "lueneburg" / "VO-8321-19.yaml").read_bytes())
+    project = load_project(root)
+    documents: list[recipe.Document] = []
+    monkeypatch.setattr(build_mod, "run_jobs", lambda work, *args: documents.extend(
+        d for job in work for d in (job.public, job.internal) if d is not None) or [])
+    build(project, root / "build", force=True)
+
+    def typst_fails(*args, **kwargs):
+        raise ToolError("typst", "x.yaml", "kaputt")
+
+    monkeypatch.setattr(recipe, "_pdf", typst_fails)
+    doc = documents[0]
+    prep = doc.prepare()
+    with pytest.raises(ToolError, match="kaputt"):
+        recipe.convert(doc, prep, "Text\n", ("docx", "pdf"))
+    with pytest.raises(ToolError, match=r"Warnung: Block „:::“ wird nicht geschlossen"):
+        recipe.convert(doc, prep, "::: {.vg-titel}\nText\n", ("docx", "pdf"))
+    monkeypatch.undo()
+    made = recipe.convert(doc, prep, "Text\n", ("docx", "pdf"))  # the worker is ready for the next
+    assert list(made) == ["pdf", "docx"] and made["pdf"].startswith(b"%PDF")
+    engines.close_workers()
+
+
+def test_a_pandoc_started_ahead_serves_the_first_thread_and_converts_alike(tmp_path):
+    """``pandoc_ahead`` starts a pandoc that first sets a small document of its own; the first thread
+    to convert takes it, and what it writes equals what a pandoc started for that document writes."""
+    import threading
+
+    engines.close_workers()
+    engines.pandoc_ahead()
+    ahead = engines._ahead[0]
+    text = "# Titel\n\nText *mit* [Verweis](https://example.org), z. B. hier.[^1]\n\n[^1]: Fußnote\n"
+    got: dict[str, object] = {}
+
+    def first() -> None:
+        got["worker"] = engines.pandoc_worker()
+        got["out"] = engines.pandoc_worker().convert(text, ["typst", "docx"], 1234567890, "a.yaml", public=True)
+
+    thread = threading.Thread(target=first)
+    thread.start()
+    thread.join()
+    assert got["worker"] is ahead and engines._ahead == []
+    fresh = engines.PandocWorker()
+    try:
+        assert got["out"] == fresh.convert(text, ["typst", "docx"], 1234567890, "a.yaml", public=True)
+    finally:
+        fresh.close()
+        engines.close_workers()

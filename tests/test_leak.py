@@ -206,7 +206,7 @@ def test_a_renderer_error_about_a_non_public_record_quotes_nothing(tmp_path: Pat
     from vorlagengen.errors import ToolError
 
     root = make_leak_project(tmp_path / "projekt")
-    real = engines.PandocWorker.convert
+    real = engines.PandocWorker.convert_each
 
     def failing(self, markdown, formats, epoch, display, *args, **kwargs):  # type: ignore[no-untyped-def]
         if MARKERS["NoeSachverhalt"] in markdown:
@@ -215,7 +215,7 @@ def test_a_renderer_error_about_a_non_public_record_quotes_nothing(tmp_path: Pat
                                  f"'{MARKERS['NoeBetreff']}'\n{display}: typst: {MARKERS['NoeBeschluss']} geht nicht")
         return real(self, markdown, formats, epoch, display, *args, **kwargs)
 
-    monkeypatch.setattr(engines.PandocWorker, "convert", failing)
+    monkeypatch.setattr(engines.PandocWorker, "convert_each", failing)
     logged = CliRunner().invoke(cli, ["--projekt", str(root), "build", "-f", "pdf"])
     assert logged.exit_code == 1 and isinstance(logged.exception, SystemExit | None)
     assert ":12:3: sachverhalt: Fehler beim Setzen (Einzelheiten aus einer nichtöffentlichen Drucksache" in logged.output

@@ -92,3 +92,26 @@ def test_a_copy_of_other_code_is_not_used(tmp_path: Path) -> None:
     kept.unlink()
     assert "Befehle:" in _help(env, "--help").stdout
     assert not stale.exists()  # copies of other code are removed when a new one is kept
+
+
+# What a build of one Drucksache uses: the models, checks, Jinja, pandoc and typst. Not: the
+# Markdown reader of the site and of the Schwärzung check (markdown-it with its plugins, loaded by
+# lesetext on first use; a record without ``schwaerzen`` terms needs none), the website, OParl, the
+# preview, the Sitzung documents, the PDF tools of the Mappe and the web and HTTP libraries.
+NOT_FOR_ONE_DRUCKSACHE = ("markdown_it", "mdit_py_plugins", "mdurl", "vorlagengen.site", "vorlagengen.oparl",
+                          "vorlagengen.vorschau", "vorlagengen.documents.sitzung", "pikepdf", "pypdfium2", "pagefind",
+                          "starlette", "uvicorn", "httpx", "PIL")
+
+
+def test_a_build_of_one_drucksache_imports_only_what_it_uses(tmp_path: Path) -> None:
+    repo = Path(__file__).resolve().parents[1]
+    code = ("import sys\nsys.argv = ['vorlagengen', '-q', '--projekt', sys.argv[1], 'build', '--neu', '-o', sys.argv[2],"
+            " sys.argv[3]]\nfrom vorlagengen.launch import main\ntry:\n    main()\nexcept SystemExit as exc:\n"
+            "    assert not exc.code, exc.code\nimport json; print(json.dumps(sorted(sys.modules)))")
+    done = subprocess.run([sys.executable, "-c", code, str(repo), str(tmp_path / "build"),
+                           str(repo / "vorlagen/lueneburg/VO-8321-19.yaml")], capture_output=True, text=True,
+                          check=True, env={**os.environ, "VORLAGENGEN_CACHE": str(tmp_path / "cache")})
+    loaded = set(json.loads(done.stdout.splitlines()[-1]))
+    assert {"typst", "jinja2", "pydantic", "vorlagengen.documents.drucksache"} <= loaded  # it did build
+    assert sorted((tmp_path / "build").rglob("VO-8321-19.*")) != []
+    assert sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in NOT_FOR_ONE_DRUCKSACHE)) == []

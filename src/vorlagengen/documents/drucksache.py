@@ -394,6 +394,8 @@ def build(project: Project, out: Path, formats: Iterable[str] | None = None, lay
     public = public_projection(project)
     with open_output(out, waiting) as output:
         work, skipped, keys, unwanted = plan(project, public, out, chosen, layout_name, force, output)
+        if work:  # pandoc starts while the first document's Markdown is made
+            engines.pandoc_ahead()
         folders = {out / d for d in {os.path.dirname(k) for k in keys}} | {out, trees.internal_dir(out)}
         remove_leftovers(folders, {os.path.basename(k) for k in keys} | {MANIFEST})
         removed = output.prune(DRUCKSACHE, keys) + prune_internal(out, output, keys) if complete else []

@@ -13,6 +13,7 @@ import shutil
 import subprocess
 import tempfile
 import threading
+from collections.abc import Iterator
 from functools import lru_cache
 from pathlib import Path
 from typing import IO, Any, cast
@@ -62,11 +63,13 @@ class PandocWorker:
         self.errors: IO[bytes] | None = None
         self.tmp: str | None = None
 
-    def _start(self) -> subprocess.Popen[bytes]:
+    def _start(self, warm: bool = False) -> subprocess.Popen[bytes]:
+        """Start this pandoc; ``warm``: it sets a small document first (see :func:`pandoc_ahead`)."""
         self.errors = tempfile.TemporaryFile()  # noqa: SIM115 - lives as long as the process
         # pandoc lua leaves a history file in $TMPDIR when it is killed: give it a folder of ours
         self.tmp = str(private_tempdir("pandoc"))
-        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary()],
+        self.proc = subprocess.Popen([pandoc_binary(), "lua", str(WORKER), str(FILTER), pandoc_binary(),
+                                      *(["warm"] if warm else [])],
                                      stdin=subprocess.PIPE, stdout=subprocess.PIPE, stderr=self.errors,
                                      start_new_session=True, env=dict(os.environ, TMPDIR=self.tmp))
         return self.proc
@@ -78,28 +81,49 @@ class PandocWorker:
         ``public`` sets the metadata vg-oeffentlich the filter reads (Schwärzung as a bar). A warning
         fails the document, told at the place in a file of ``origins`` (the Markdown fields set in)
         that caused it, else naming ``display``."""
+        return dict(self.convert_each(markdown, formats, epoch, display, reference_doc, public=public,
+                                      origins=origins))
+
+    def convert_each(self, markdown: str, formats: list[str], epoch: int, display: str,
+                     reference_doc: Path | None = None, *, public: bool, origins: list[Origin] | None = None,
+                     told: list[str] | None = None) -> Iterator[tuple[str, bytes]]:
+        """Like :meth:`convert`, each format as soon as pandoc has written it, in the order of
+        ``formats``: the caller works on one (typst sets the PDF) while pandoc writes the next.
+        pandoc's failure or warnings (of any format) are raised after the last format, the writers'
+        warnings in the order of ``told`` (default: ``formats``). A caller that stops early ends
+        this pandoc (the next document starts another)."""
         body = markdown.expandtabs(TAB_STOP).encode("utf-8")
         request = {"size": len(body), "reader": READER, "formats": formats, "epoch": str(epoch),
                    "reference_doc": str(reference_doc or ""), "oeffentlich": "ja" if public else "nein"}
         proc = self.proc if self.proc is not None and self.proc.poll() is None else self._start()
         assert proc.stdin is not None and proc.stdout is not None
+        written: dict[str, list[Any]] = {}  # the warnings of each format's writer
         try:
             proc.stdin.write(json.dumps(request).encode("utf-8") + b"\n" + body)
             proc.stdin.flush()
-            header = json.loads(proc.stdout.readline() or b"null")
-            if not isinstance(header, dict):
-                raise OSError("keine Antwort")
-            if not header.get("ok"):
-                raise ToolError("pandoc", display, str(header.get("error", "")).strip())
-            outputs = {fmt: proc.stdout.read(size) for fmt, size in zip(formats, header["sizes"] or [], strict=False)}
+            while True:
+                header = json.loads(proc.stdout.readline() or b"null")
+                if not isinstance(header, dict):
+                    raise OSError("keine Antwort")
+                if "format" not in header:
+                    break
+                out = proc.stdout.read(header["size"])
+                if len(out) != header["size"]:
+                    raise OSError("Antwort unvollständig")
+                written[header["format"]] = list(header.get("warnings") or [])
+                yield header["format"], out
         except (OSError, ValueError) as exc:
             raise self._died(display, exc) from None
-        if any(len(out) != size for out, size in zip(outputs.values(), header["sizes"] or [], strict=False)):
-            raise self._died(display, OSError("Antwort unvollständig"))
-        warnings = pandoc_messages("\n".join(str(w) for w in header.get("warnings") or []))
+        except GeneratorExit:  # left before the end: the rest of this answer would be read as the next
+            self.close()
+            raise
+        if not header.get("ok"):
+            raise ToolError("pandoc", display, str(header.get("error", "")).strip())
+        # the reader's warnings, then each writer's in the order of the formats asked for
+        found = [*(header.get("warnings") or []), *(w for fmt in told or formats for w in written.get(fmt, []))]
+        warnings = pandoc_messages("\n".join(str(w) for w in found))
         if warnings:
             raise warnings_error(display, warnings.split("\n"), markdown, origins or [])
-        return outputs
 
     def _died(self, display: str, exc: Exception) -> ToolError:
         """Kill what is left of the process and describe why it stopped."""
@@ -133,25 +157,41 @@ class PandocWorker:
 
 _workers_lock = threading.Lock()
 _workers: list[PandocWorker] = []
+_ahead: list[PandocWorker] = []  # started by pandoc_ahead, not yet any thread's
 _local = threading.local()
 
 
 def pandoc_worker() -> PandocWorker:
-    """The calling thread's persistent pandoc."""
+    """The calling thread's persistent pandoc (the one started ahead, if there is one)."""
     worker: PandocWorker | None = getattr(_local, "pandoc", None)
     if worker is None:
-        worker = _local.pandoc = PandocWorker()
         with _workers_lock:
+            worker = _local.pandoc = _ahead.pop() if _ahead else PandocWorker()
             if not _workers:
                 atexit.register(close_workers)
-            _workers.append(worker)
+            if worker not in _workers:
+                _workers.append(worker)
     return worker
+
+
+def pandoc_ahead() -> None:
+    """Start a pandoc now, for the first thread that converts: it loads its reader, filter and
+    writers on a small document while this process still prepares the first real one (a build of
+    one Drucksache waits for pandoc's start-up otherwise)."""
+    worker = PandocWorker()
+    worker._start(warm=True)
+    with _workers_lock:
+        if not _workers:
+            atexit.register(close_workers)
+        _workers.append(worker)
+        _ahead.append(worker)
 
 
 def close_workers() -> None:
     """Stop every persistent pandoc of this process (at exit, on Ctrl-C)."""
     with _workers_lock:
         workers = list(_workers)
+        _ahead.clear()
     for worker in workers:
         worker.close()
 

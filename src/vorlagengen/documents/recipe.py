@@ -109,19 +109,25 @@ def render(doc: Document, prep: Prepared | None = None, formats: tuple[str, ...]
 
 
 def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """Markdown → the requested formats, parsed once by this thread's pandoc."""
+    """Markdown → the requested formats, parsed once by this thread's pandoc. pandoc writes the
+    typst source first; typst sets the PDF while pandoc writes the DOCX."""
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
-    converted = pandoc_worker().convert(
-        markdown, wanted, doc.epoch, doc.display,
-        reference_for(doc.layout, prep.entwurf, prep.stempel) if "docx" in wanted else None,
-        public=doc.public, origins=list(prep.origins))
-    out: dict[str, bytes] = {}
-    if "typst" in converted:
-        source = TYPST_MAIN.format(show=doc.show) + converted["typst"].decode("utf-8")
-        out["pdf"] = _pdf(doc, prep, source)
-    if "docx" in converted:
-        out["docx"] = with_footer_text(converted["docx"], prep.footer, prep.seite)
-    return out
+    made: dict[str, bytes] = {}
+    failed: Exception | None = None
+    for fmt, data in pandoc_worker().convert_each(
+            markdown, sorted(wanted, key=lambda f: f != "typst"), doc.epoch, doc.display,
+            reference_for(doc.layout, prep.entwurf, prep.stempel) if "docx" in wanted else None,
+            public=doc.public, origins=list(prep.origins), told=wanted):
+        if fmt == "typst":
+            try:
+                made["pdf"] = _pdf(doc, prep, TYPST_MAIN.format(show=doc.show) + data.decode("utf-8"))
+            except Exception as exc:  # raised once pandoc is done: its own failure or warning comes first
+                failed = exc
+        else:
+            made["docx"] = with_footer_text(data, prep.footer, prep.seite)
+    if failed is not None:
+        raise failed
+    return {f: made[f] for f in ("pdf", "docx") if f in made}
 
 
 def _pdf(doc: Document, prep: Prepared, source: str) -> bytes:

@@ -4,11 +4,19 @@
 -- Request:  one line of JSON {"size": n, "reader": "markdown-…", "formats": ["typst", "docx"],
 --           "epoch": "1234567890", "reference_doc": "/path/or/empty", "oeffentlich": "ja"|"nein"},
 --           then n bytes of Markdown.
--- Answer:   one line of JSON {"ok": true, "sizes": [..], "warnings": [..]}, then the outputs in
---           the order of "formats"; or {"ok": false, "error": "…"}.
+-- Answer:   per format as soon as it is written, in the order of "formats": one line of JSON
+--           {"format": "typst", "size": n, "warnings": [..]} (the warnings of its writer), then n
+--           bytes; so the caller can set the typst output while pandoc writes the next format.
+--           Last, one line {"ok": true, "warnings": [..]} (the reader's warnings), or
+--           {"ok": false, "error": "…"} when reading or a writer failed (formats sent before stand).
 --
 -- The Markdown is parsed once; each format gets its own copy of that AST, run through the shared
 -- filter (vorlage.lua) with FORMAT set as pandoc's command line would set it (walk makes copies).
+--
+-- ``pandoc lua worker.lua FILTER PANDOC warm``: first a small document in both formats, thrown
+-- away, before the first request (a pandoc started ahead loads its reader, filter and writers
+-- while the caller still prepares its first document). Like any document before, it leaves
+-- nothing that changes the next one's output.
 
 local filter_path = arg[1]
 
@@ -57,17 +65,34 @@ local function convert(doc, fmt, req)
   return out
 end
 
-local function answer(req, markdown)
+local function send(header, body)
+  io.stdout:write(pandoc.json.encode(header), "\n")
+  if body ~= nil then
+    io.stdout:write(body)
+  end
+  io.stdout:flush()
+end
+
+local function answer(req, markdown, deliver)
   local first = #PANDOC_STATE.log + 1
-  local outputs = {}
+  local read_warnings
   pandoc.system.with_environment({ SOURCE_DATE_EPOCH = req.epoch }, function()
     local doc = pandoc.read(markdown, req.reader, { abbreviations = abbreviations })
     doc.meta["vg-oeffentlich"] = pandoc.MetaString(req.oeffentlich or "nein") -- as -M would set it
+    read_warnings = warnings_since(first)
     for _, fmt in ipairs(req.formats) do
-      table.insert(outputs, convert(doc, fmt, req))
+      local before = #PANDOC_STATE.log + 1
+      local out = convert(doc, fmt, req)
+      deliver({ format = fmt, size = #out, warnings = warnings_since(before) }, out)
     end
   end)
-  return outputs, warnings_since(first)
+  return read_warnings
+end
+
+if arg[3] == "warm" then
+  pcall(answer, { reader = "markdown", formats = { "typst", "docx" }, epoch = "0", reference_doc = "" },
+    "# Titel\n\nText mit *Betonung*, z. B. [Verweis](https://example.org).\n\n| a | b |\n|---|--:|\n| 1 | 2 |\n\n"
+    .. "- Punkt[^1]\n\n[^1]: Fußnote\n", function() end) -- a failure here is met again by a request
 end
 
 while true do
@@ -77,18 +102,10 @@ while true do
   end
   local req = pandoc.json.decode(line)
   local markdown = req.size > 0 and io.stdin:read(req.size) or ""
-  local ok, outputs, warnings = pcall(answer, req, markdown)
+  local ok, result = pcall(answer, req, markdown, send)
   if ok then
-    local sizes = {}
-    for _, o in ipairs(outputs) do
-      table.insert(sizes, #o)
-    end
-    io.stdout:write(pandoc.json.encode({ ok = true, sizes = sizes, warnings = warnings }), "\n")
-    for _, o in ipairs(outputs) do
-      io.stdout:write(o)
-    end
+    send({ ok = true, warnings = result })
   else
-    io.stdout:write(pandoc.json.encode({ ok = false, error = tostring(outputs) }), "\n")
+    send({ ok = false, error = tostring(result) })
   end
-  io.stdout:flush()
 end

@@ -5,6 +5,9 @@ The website renders Markdown with this parser (publish/markdown.py adds its own 
 ``validate`` checks the terms of a record's ``schwaerzen`` list against ``sichtbar`` rather than
 the source, so ``Mei&#101;r``, ``Me*ie*r`` or ``mailto:mei%65r@…`` cannot hide a listed name.
 Text inside a Schwärzung span is not visible (the public projection replaces it).
+
+markdown-it and its plugins are loaded when a text is first read: most records have no
+``schwaerzen`` terms, and a build of one Drucksache need not pay for them.
 """
 
 from __future__ import annotations
@@ -12,14 +15,15 @@ from __future__ import annotations
 import re
 import unicodedata
 from dataclasses import dataclass, field
+from functools import lru_cache
+from typing import TYPE_CHECKING
 from urllib.parse import unquote
 
-from markdown_it import MarkdownIt
-from markdown_it.token import Token
-from mdit_py_plugins.attrs import attrs_plugin
-from mdit_py_plugins.footnote import footnote_plugin
-
 from vorlagengen.public.schwaerzung import KLASSE
+
+if TYPE_CHECKING:
+    from markdown_it import MarkdownIt
+    from markdown_it.token import Token
 
 # Characters a reader does not see: soft hyphen, zero-width space/joiners, word joiner, BOM; and the
 # marks of pandoc's superscript and subscript (``Me^ie^r``, ``Me~ie~r``), which markdown-it keeps.
@@ -29,12 +33,19 @@ _LEER = re.compile(r"\s+")
 
 def parser() -> MarkdownIt:
     """CommonMark with tables, strikethrough and bracketed spans: how the project reads Markdown."""
+    from markdown_it import MarkdownIt
+    from mdit_py_plugins.attrs import attrs_plugin
+
     md = MarkdownIt("commonmark", {"html": False, "typographer": False}).enable(["table", "strikethrough"])
     md.use(attrs_plugin, spans=True)
     return md
 
 
-_LESER = parser().use(footnote_plugin)  # pandoc prints footnotes: their text is visible too
+@lru_cache(maxsize=1)
+def _leser() -> MarkdownIt:
+    from mdit_py_plugins.footnote import footnote_plugin
+
+    return parser().use(footnote_plugin)  # pandoc prints footnotes: their text is visible too
 
 
 @dataclass
@@ -48,7 +59,7 @@ class Sichtbar:
 def sichtbar(markdown: str) -> Sichtbar:
     out = Sichtbar()
     blocks: list[str] = []
-    for token in _LESER.parse(markdown):
+    for token in _leser().parse(markdown):
         if token.type in ("fence", "code_block"):
             blocks.append(token.content)
         elif token.children is not None:
