@@ -22,6 +22,7 @@ from pathlib import Path
 
 import pikepdf
 
+import vorlagengen.documents.cancel as cancel
 import vorlagengen.documents.engines as engines
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
@@ -223,7 +224,10 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
         # the full Mappe is drawn by the worker process (when both Mappen are made), side by side with
         # the public one drawn here; the same bytes either way
         drawn = run.drawer.merge(pdf, placements, sources) if run.drawer is not None and not is_public else None
-        return drawn if drawn is not None else merge_pages(pdf, placements, sources)
+        if drawn is None:
+            cancel.check()  # the worker ended with a stopped run (Ctrl-C): not drawn here instead
+            drawn = merge_pages(pdf, placements, sources)
+        return drawn
 
     return Prepared(ctx.as_dict(), _inputs(ctx, title, run.entwurf), run.entwurf, staging=staging,
                     standards=() if not_pdfa else ("a-2b",), sources=sources, assemble=assemble,
