@@ -35,12 +35,12 @@ vorlage: $(STAMP)
 	$(PY) build.py build $(V)
 endif
 
-# Every document kind; each command makes only what changed, the stamp spares even their start-up.
+# Every document kind in one process (vorlagengen dokumente: build, sitzung, niederschrift and
+# beschluesse with the project loaded once); each makes only what changed, the stamp spares even its
+# start-up. Asked for by "make site", the same run makes the website too (--website) and notes it in
+# SITE_MADE (set when this recipe is expanded, just before it runs), so the site rule has nothing left.
 build/.dokumente.stamp: $(STAMP) $(SOURCES) $(OUTPUTS)
-	$(PY) build.py build
-	$(PY) build.py sitzung
-	$(PY) build.py niederschrift
-	$(PY) build.py beschluesse
+	$(PY) build.py dokumente$(if $(filter site,$(MAKECMDGOALS)), --website$(eval SITE_MADE := 1))
 	@mkdir -p build && touch $@ build/.vorlagen.stamp
 
 sitzung: $(STAMP) ## Einladung, Bekanntmachung und Mappen einer Sitzung (S=<datei>)
@@ -51,7 +51,7 @@ sitzungen: $(STAMP) ## Dasselbe für alle Sitzungen unter sitzungen/
 	$(PY) build.py sitzung
 
 site: build/.dokumente.stamp ## Bürgerinfo-Website und OParl-Export nach build/oeffentlich/site/
-	$(PY) build.py site
+	$(if $(SITE_MADE),@:,$(PY) build.py site)
 
 serve: $(STAMP) ## Website unter http://127.0.0.1:8000/ ausliefern (mit OParl-Filtern)
 	$(PY) build.py serve

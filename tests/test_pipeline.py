@@ -136,12 +136,13 @@ def test_a_deleted_or_replaced_search_file_is_made_again(built):
 
 
 def test_two_runs_at_once_wait_for_each_other(built):
-    """Every writing command takes the build folder's one lock: two site runs (and a Sitzung run)
-    started together all succeed, and leave no temporary file."""
+    """Every writing command takes the build folder's one lock: two site runs (and a Sitzung run, and
+    ``dokumente --website``, which holds it for all its steps) started together all succeed, and leave
+    no temporary file."""
     env = dict(os.environ, SOURCE_DATE_EPOCH="1304380800")
     runs = [subprocess.Popen([sys.executable, "-m", "vorlagengen", "-q", "-C", str(built), *cmd],
                              stdout=subprocess.PIPE, stderr=subprocess.PIPE, text=True, env=env)
-            for cmd in (["site"], ["site"], ["sitzung"], ["site"])]
+            for cmd in (["site"], ["site"], ["sitzung"], ["dokumente", "--website"], ["site"])]
     for proc in runs:
         _, err = proc.communicate(timeout=600)
         assert proc.returncode == 0, err

@@ -246,13 +246,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
     in ihrer internen Fassung in AUSGABE/intern/vorlagen/<körperschaft>/. Nur AUSGABE/oeffentlich/
     darf veröffentlicht werden. Unveränderte Drucksachen werden nicht neu gesetzt.
     """
-    import os
-
     from vorlagengen.documents.drucksache import FORMATS
-    from vorlagengen.documents.drucksache import build as run_build
     from vorlagengen.load.project import load_project
-    from vorlagengen.messages import anzahl
-    from vorlagengen.progress import Progress
 
     wanted = None
     if formate is not None:
@@ -264,13 +259,24 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
             raise UserError(f"unbekanntes Format {shown}; möglich: pdf, docx, beide")
     root: Path = _settings(ctx).root
     project = load_project(root, pfade or None)
-    out = ausgabe if ausgabe.is_absolute() else root / ausgabe
+    _drucksachen(ctx, project, _out(root, ausgabe), wanted, layout, neu=neu, jobs=jobs, complete=not pfade)
+
+
+def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] | None = None,
+                 layout: str | None = None, *, neu: bool = False, jobs: int | None = None,
+                 complete: bool = True) -> None:
+    """What ``build`` does with the loaded project: set the Drucksachen, say how many."""
+    import os
+
+    from vorlagengen.documents.drucksache import build as run_build
+    from vorlagengen.messages import anzahl
+    from vorlagengen.progress import Progress
+
     jobs = jobs or os.cpu_count() or 1
     bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:
         result = run_build(project, out, wanted, layout, jobs=jobs, force=neu, progress=bar.update,
-                           complete=not pfade, waiting=lambda: click.echo(
-                               f"Warte auf einen anderen Lauf in {out} …", err=True))
+                           complete=complete, waiting=_waiting(out))
     finally:
         bar.close()
     removed = f", {len(result.removed)} entfernt (gelöscht oder nicht mehr öffentlich)" if result.removed else ""
@@ -296,8 +302,6 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/ und Einladung.docx, Einladung.pdf und
     Sitzungsmappe-vollstaendig.pdf nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
-    from vorlagengen.documents.output import open_output
-    from vorlagengen.documents.sitzung.unterlagen import write_sitzungen
     from vorlagengen.load.project import load_project
     from vorlagengen.model.records import SITZUNG_DIR
 
@@ -305,9 +309,19 @@ def sitzung(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path, entwur
     folder = root / SITZUNG_DIR
     targets = list(dateien) or ([folder] if folder.is_dir() else [])
     project = load_project(root, None, sitzungen=targets)
+    _sitzungen(ctx, project, _out(root, ausgabe), dateien, entwurf=entwurf, kommende=kommende)
+
+
+def _sitzungen(ctx: click.Context, project: Any, out: Path, dateien: tuple[Path, ...] = (), *,
+               entwurf: bool = False, kommende: bool = False) -> None:
+    """What ``sitzung`` does with the loaded project: each Sitzung's documents, a line for each."""
+    from vorlagengen.documents.output import open_output
+    from vorlagengen.documents.sitzung.unterlagen import write_sitzungen
+    from vorlagengen.model.records import SITZUNG_DIR
+
+    folder = _settings(ctx).root / SITZUNG_DIR
     if not project.sitzungen and dateien:
         raise UserError(f"keine Sitzung gefunden ({', '.join(str(d) for d in dateien)})")
-    out = _out(root, ausgabe)
     chosen = [s for s in project.sitzungen if not kommende or s.sitzung.datum >= dt.date.today()]
     imported = [s for s in chosen if s.sitzung.quelle is not None]
     if imported:  # their documents stay those of the source system
@@ -416,12 +430,18 @@ def site(ctx: click.Context, ausgabe: Path, basis_url: str | None) -> None:
         kept = stamp.unchanged()  # nothing changed since the last run: no loading, nothing made
     if kept is None:
         kept = _build_site(root, out, basis_url, stamp)
+    _site_said(ctx, kept)
+
+
+def _site_said(ctx: click.Context, kept: dict[str, Any]) -> None:
     for warning in kept.get("warnings") or []:
         click.echo(f"Warnung: {warning}", err=True)
     _say(ctx, str(kept.get("text", "")))
 
 
-def _build_site(root: Path, out: Path, basis_url: str | None, stamp: Any) -> dict[str, Any]:
+def _build_site(root: Path, out: Path, basis_url: str | None, stamp: Any, project: Any = None) -> dict[str, Any]:
+    """The website, made and stamped; ``project`` is the loaded project when the caller loaded it
+    after taking the stamp's sources (``dokumente --website``)."""
     import os
 
     from vorlagengen.documents.lock import locked
@@ -433,7 +453,7 @@ def _build_site(root: Path, out: Path, basis_url: str | None, stamp: Any) -> dic
 
     stamp.sources()  # before loading: a change while this run loads is seen by the next
     website = with_base(load_website(root), basis_url)
-    project = load_project(root)
+    project = project if project is not None else load_project(root)
     public = public_project(project)
     with locked(out, _waiting(out)):
         result = build_site(public, out / SITE_DIR, documents=out / PUBLIC_TREE, website=website,
@@ -510,20 +530,27 @@ def niederschrift(ctx: click.Context, dateien: tuple[Path, ...], ausgabe: Path) 
     AUSGABE/oeffentlich/sitzungen/<gremium>-<datum>/, alles andere (beide Teile vollständig,
     Beschlussauszüge je TOP) nach AUSGABE/intern/sitzungen/<gremium>-<datum>/.
     """
-    from vorlagengen.documents.output import open_output
-    from vorlagengen.documents.sitzung.protokoll import write_niederschriften
     from vorlagengen.load.project import load_project
     from vorlagengen.model.records import SITZUNG_DIR
 
     root: Path = _settings(ctx).root
     folder = root / SITZUNG_DIR
     project = load_project(root, None, sitzungen=list(dateien) or ([folder] if folder.is_dir() else []))
+    _niederschriften(ctx, project, _out(root, ausgabe), dateien)
+
+
+def _niederschriften(ctx: click.Context, project: Any, out: Path, dateien: tuple[Path, ...] = ()) -> None:
+    """What ``niederschrift`` does with the loaded project: each Niederschrift, a line for each."""
+    from vorlagengen.documents.output import open_output
+    from vorlagengen.documents.sitzung.protokoll import write_niederschriften
+    from vorlagengen.model.records import SITZUNG_DIR
+
+    folder = _settings(ctx).root / SITZUNG_DIR
     chosen = [s for s in project.sitzungen if s.niederschrift is not None]
     if not chosen and dateien:
         raise UserError("keine Sitzung mit Niederschrift gefunden (sitzungen/<name>.niederschrift.yaml)")
     if not chosen:  # none yet: nothing to make, what earlier Niederschriften left goes
         _say(ctx, f"keine Niederschrift unter {folder} (<name>.niederschrift.yaml)")
-    out = _out(root, ausgabe)
     today = dt.date.today()
     with open_output(out, _waiting(out)) as output:
         for srec in chosen:
@@ -548,22 +575,65 @@ def beschluesse(ctx: click.Context, gremium: str | None, status: str | None, all
     AUSGABE/oeffentlich/beschluesse/<körperschaft>/ (nur die aus öffentlichen TOPs).
     Überfällige Beschlüsse meldet auch „vorlagengen validate“ als Warnung.
     """
-    from vorlagengen.documents.output import open_output
-    from vorlagengen.documents.sitzung.protokoll import write_beschluesse
     from vorlagengen.load.project import load_project
-    from vorlagengen.messages import anzahl, suggest
+    from vorlagengen.messages import suggest
 
     root: Path = _settings(ctx).root
     project = load_project(root)
     if gremium is not None and gremium not in project.ref.gremien:
         raise UserError(f"unbekanntes Gremium „{gremium}“{suggest(gremium, project.ref.gremien)}")
-    out = _out(root, ausgabe)
+    _beschluesse(ctx, project, _out(root, ausgabe), gremium=gremium, status=status, alle=alle)
+
+
+def _beschluesse(ctx: click.Context, project: Any, out: Path, *, gremium: str | None = None,
+                 status: str | None = None, alle: bool = False) -> None:
+    """What ``beschluesse`` does with the loaded project: the Beschlusskontrolle, a line for each file."""
+    from vorlagengen.documents.output import open_output
+    from vorlagengen.documents.sitzung.protokoll import write_beschluesse
+    from vorlagengen.messages import anzahl
+
     with open_output(out, _waiting(out)) as output:
         made = write_beschluesse(output, project, dt.date.today(), gremium=gremium, status=status, alle=alle)
     for path in made.built:
         _say(ctx, f"geschrieben: {path}")
     if made.skipped:
         _say(ctx, f"{anzahl(len(made.skipped), 'Datei', 'Dateien')} unverändert")
+
+
+@cli.command(options_metavar="[OPTIONEN]")
+@click.option("--ausgabe", "-o", type=click.Path(file_okay=False, path_type=Path), default=Path("build"),
+              show_default=True, help="Ausgabeordner.")
+@click.option("--website", is_flag=True, help="Danach auch die Website erstellen (wie „vorlagengen site“).")
+@click.option("--basis-url", metavar="URL", help="Adresse der Website (mit --website; wie bei „vorlagengen site“).")
+@click.pass_context
+def dokumente(ctx: click.Context, ausgabe: Path, website: bool, basis_url: str | None) -> None:
+    """Alle Dokumente in einem Lauf: Drucksachen, Sitzungsunterlagen, Niederschriften, Beschlusskontrolle.
+
+    Dasselbe wie nacheinander „vorlagengen build“, „sitzung“, „niederschrift“ und „beschluesse“
+    (mit --website danach „site“), mit denselben Dateien und Meldungen, aber schneller: das
+    Projekt wird einmal geladen, und der Lauf hält die Sperre des Ausgabeordners bis zum Ende.
+    Bricht ein Schritt mit einem Fehler ab, folgt keiner mehr. „make site“ ruft diesen Befehl auf.
+    """
+    from vorlagengen.documents.lock import locked
+    from vorlagengen.documents.stamp import RunStamp
+    from vorlagengen.load.project import load_project
+
+    if basis_url is not None and not website:
+        raise click.UsageError("--basis-url gilt nur mit --website")
+    root: Path = _settings(ctx).root
+    out = _out(root, ausgabe)
+    with locked(out, _waiting(out)):
+        stamp = RunStamp("site", root, out, [out / PUBLIC_TREE], [basis_url]) if website else None
+        if stamp is not None:
+            stamp.sources()  # before loading, as ``site`` takes them: a change while this run loads is seen by the next
+        project = load_project(root)
+        _drucksachen(ctx, project, out)
+        _sitzungen(ctx, project, out)
+        _niederschriften(ctx, project, out)
+        _beschluesse(ctx, project, out)
+        if stamp is not None:
+            kept = stamp.unchanged()  # what the documents left is as the site saw it last: nothing to make
+            _site_said(ctx, kept if kept is not None else _build_site(root, out, basis_url, stamp, project))
 
 
 @cli.command(options_metavar="[OPTIONEN]")

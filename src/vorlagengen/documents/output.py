@@ -25,6 +25,7 @@ from functools import partial
 from pathlib import Path
 from typing import Any
 
+import vorlagengen.documents.cancel as cancel
 import vorlagengen.documents.trees as trees
 from vorlagengen.documents.engines import close_workers
 from vorlagengen.documents.lock import locked
@@ -230,6 +231,7 @@ def run_parallel(output: Output, tasks: Sequence[Callable[[], dict[Path, tuple[b
     errors: list[UserError] = []
     if not tasks:
         return built
+    cancel.reset()
     pool = ThreadPoolExecutor(max_workers=max(1, min(jobs, len(tasks))), thread_name_prefix=name)
     try:
         pending: set[Future[dict[Path, tuple[bytes, str]]]] = {pool.submit(t) for t in tasks}
@@ -243,6 +245,7 @@ def run_parallel(output: Output, tasks: Sequence[Callable[[], dict[Path, tuple[b
                 progress(done_count, len(tasks))
             output.save(every=SAVE_EVERY_S)
     except BaseException:
+        cancel.cancel()  # what a begun document still has queued (a Mappe's Anlagen) is dropped too
         pool.shutdown(wait=False, cancel_futures=True)
         close_workers()
         raise

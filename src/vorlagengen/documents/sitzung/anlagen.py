@@ -11,7 +11,6 @@ its source and of its own bytes, which are checked before it is used.
 from __future__ import annotations
 
 import hashlib
-import io
 import os
 import shutil
 import subprocess
@@ -22,16 +21,15 @@ from pathlib import Path
 
 import pikepdf
 
+import vorlagengen.documents.cancel as cancel
 from vorlagengen.documents.context import AnlageInfo, anlagen_info
+from vorlagengen.documents.drawing import FRAME, Placement, merge_pages
 from vorlagengen.documents.woerter import Woerter
 from vorlagengen.errors import ToolError, UserError
 from vorlagengen.model.records import Record
 
 IMAGE_TYPES = {".png", ".jpg", ".jpeg", ".gif", ".svg", ".webp"}
 OFFICE_TYPES = {".doc", ".docx", ".odt", ".rtf", ".xls", ".xlsx", ".ods", ".ppt", ".pptx", ".odp"}
-CM = 72 / 2.54
-# where vg-anlage-pdf in sitzung.typ draws its frame (PDF points, origin bottom left)
-FRAME = (2.5 * CM, 2.2 * CM, (21.0 - 2.0) * CM, 26.4 * CM)
 
 
 @dataclass
@@ -46,18 +44,6 @@ class AnlageSeiten:
     pdf: Path | None = None  # for pdf: the file whose pages are drawn in
     pdfa: bool = True
     position: str = ""  # for messages: „TOP N 2, Anlage 1 zu VO/9001/19“ (never a title or file name)
-
-
-@dataclass(frozen=True)
-class Placement:
-    """Where typst put a placeholder: page ``page`` (from 1) of the Mappe shows page ``seite``
-    (from 0) of document ``id`` (a Drucksache's own PDF, drawn in whole, or an Anlage, scaled
-    into its frame)."""
-
-    id: str
-    seite: int
-    page: int
-    ganz: bool = False
 
 
 def _sha(path: Path) -> str:
@@ -105,12 +91,21 @@ def prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]
 def prepare_all(anlagen: list[tuple[Path, str, Path]], jobs: int) -> None:
     """Prepare many PDF Anlagen (file, how errors name it, cache) at once (Ghostscript runs ``jobs``
     conversions side by side); the results wait in :func:`prepare_pdf`'s memory. The first failure
-    is raised."""
+    is raised, and so is Ctrl-C: the conversions not yet begun are dropped, the running ones end."""
     from concurrent.futures import ThreadPoolExecutor
 
-    with ThreadPoolExecutor(max_workers=max(1, jobs)) as pool:
-        for future in [pool.submit(prepare_pdf, path, cache, display) for path, display, cache in anlagen]:
+    def one(path: Path, display: str, cache: Path) -> None:
+        cancel.check()  # the run was stopped meanwhile: not begun
+        prepare_pdf(path, cache, display)
+
+    pool = ThreadPoolExecutor(max_workers=max(1, jobs), thread_name_prefix="anlage")
+    try:
+        for future in [pool.submit(one, path, display, cache) for path, display, cache in anlagen]:
             future.result()
+    except BaseException:
+        pool.shutdown(wait=True, cancel_futures=True)
+        raise
+    pool.shutdown(wait=True)
 
 
 def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
@@ -262,72 +257,4 @@ def _view(a: AnlageInfo, aid: str, record: Record, cache: Path, staging: Path, t
     return view
 
 
-def merge_pages(pdf_bytes: bytes, placements: list[Placement], sources: dict[str, bytes | Path]) -> bytes:
-    """Draw the pages of the Drucksachen (whole, under the Mappe's header line) and of the PDF
-    Anlagen (scaled into their frame) into the placeholder pages. Names and IDs are fixed, so the
-    same inputs give the same bytes."""
-    out = io.BytesIO()
-    with pikepdf.open(io.BytesIO(pdf_bytes)) as pdf:
-        opened: dict[str, pikepdf.Pdf] = {}
-        try:
-            for n, place in enumerate(placements):
-                if place.id not in opened:
-                    source = sources[place.id]
-                    opened[place.id] = pikepdf.open(io.BytesIO(source) if isinstance(source, bytes) else source)
-                source_pdf = opened[place.id]
-                _draw(pdf, pdf.pages[place.page - 1], source_pdf, source_pdf.pages[place.seite], n, place.ganz)
-            pdf.save(out, deterministic_id=True, compress_streams=True,
-                     object_stream_mode=pikepdf.ObjectStreamMode.generate)
-        finally:
-            for done in opened.values():
-                done.close()
-    return out.getvalue()
-
-
-def _fit(bbox: tuple[float, float, float, float]) -> tuple[float, float, float]:
-    """Scale and offset that fit a page of this box into FRAME, centred."""
-    bx0, by0, bx1, by1 = bbox
-    x0, y0, x1, y1 = FRAME
-    inset = 3.0
-    w, h = (x1 - x0 - 2 * inset), (y1 - y0 - 2 * inset)
-    scale = min(w / (bx1 - bx0), h / (by1 - by0))
-    tx = x0 + inset + (w - (bx1 - bx0) * scale) / 2 - bx0 * scale
-    ty = y0 + inset + (h - (by1 - by0) * scale) / 2 - by0 * scale
-    return scale, tx, ty
-
-
-def _form(pdf: pikepdf.Pdf, src: pikepdf.Pdf, src_page: pikepdf.Page) -> pikepdf.Object:
-    """``src_page`` (of ``src``) as a form XObject of ``pdf``. A page with one content stream (what typst and
-    Ghostscript write) is copied as it is, still compressed, and made the form; pikepdf's own way
-    decodes and compresses every page again, which took half the time of a Mappe."""
-    obj = src_page.obj
-    contents = obj.get("/Contents")
-    if not isinstance(contents, pikepdf.Stream) or "/Rotate" in obj or "/UserUnit" in obj:
-        return pdf.copy_foreign(src_page.as_form_xobject())
-    box = obj.get("/TrimBox") or obj.get("/CropBox") or obj.MediaBox
-    form = pdf.copy_foreign(contents)
-    form.Type = pikepdf.Name.XObject
-    form.Subtype = pikepdf.Name.Form
-    form.BBox = pikepdf.Array([float(v) for v in box])
-    for key in ("/Resources", "/Group"):
-        if key in obj:
-            value = obj[key]
-            # only indirect objects can be copied: a direct one is made indirect in the source first
-            form[key] = pdf.copy_foreign(value if value.is_indirect else src.make_indirect(value))
-    return form
-
-
-def _draw(pdf: pikepdf.Pdf, page: pikepdf.Page, src: pikepdf.Pdf, src_page: pikepdf.Page, n: int, whole: bool) -> None:
-    """``src_page`` as form XObject ``/VgSeite<n>`` on ``page``: a Drucksache page as it is, below
-    the Mappe's own marks; an Anlage page scaled into FRAME."""
-    form = _form(pdf, src, src_page)
-    bbox = tuple(float(v) for v in form.BBox)
-    scale, tx, ty = (1.0, 0.0, 0.0) if whole else _fit((bbox[0], bbox[1], bbox[2], bbox[3]))
-    name = pikepdf.Name(f"/VgSeite{n}")
-    if "/Resources" not in page.obj:
-        page.obj.Resources = pikepdf.Dictionary()
-    if "/XObject" not in page.obj.Resources:
-        page.obj.Resources.XObject = pikepdf.Dictionary()
-    page.obj.Resources.XObject[name] = form
-    draw = f"q {scale:.5f} 0 0 {scale:.5f} {tx:.3f} {ty:.3f} cm {name} Do Q\n".encode()
-    page.contents_add(pdf.make_stream(draw), prepend=whole)
+__all__ = ["FRAME", "AnlageSeiten", "Placement", "merge_pages", "prepare_all", "prepare_pdf"]

@@ -44,6 +44,10 @@ class Mappenformen:
     _once: dict[tuple[str, bool], threading.Lock] = field(default_factory=dict)
     _made: dict[tuple[str, bool], bytes] = field(default_factory=dict)
     _bases: dict[tuple[str, str], str] = field(default_factory=dict)
+    # each form's document, context and Markdown, made once per run: the full Mappe compares a
+    # Drucksache's internal Markdown with its public twin's, which the public Mappe sets
+    _text_once: dict[tuple[str, bool], threading.Lock] = field(default_factory=dict)
+    _texts: dict[tuple[str, bool], tuple[Document, Prepared, str]] = field(default_factory=dict)
 
     def get(self, record: Record, project: ProjectData, twin: tuple[Record, ProjectData] | None = None) -> bytes:
         """The form of ``record`` in ``project``'s tree; ``twin`` is the same Drucksache in the public
@@ -58,6 +62,19 @@ class Mappenformen:
             known = self._made.get(key)
             if known is None:
                 known = self._made[key] = make()
+            return known
+
+    def _text(self, record: Record, project: ProjectData, layout: Layout) -> tuple[Document, Prepared, str]:
+        """The form's document, its context (without the page counter) and its Markdown, made once."""
+        key = (str(record.path), bool(project.public))
+        with self._lock:
+            lock = self._text_once.setdefault(key, threading.Lock())
+        with lock:
+            known = self._texts.get(key)
+            if known is None:
+                doc = drucksache(record, project, layout, Path("."), ("pdf",))
+                prep = _without_counter(doc.prepare())
+                known = self._texts[key] = (doc, prep, recipe.markdown_of(doc, prep))
             return known
 
     def _base(self, project: ProjectData, layout: Layout) -> str:
@@ -75,14 +92,10 @@ class Mappenformen:
         known = read_kept(folder, fp, ".pdf")
         if known is not None:
             return known
-        doc = drucksache(record, project, layout, Path("."), ("pdf",))
-        prep = _without_counter(doc.prepare())
-        markdown = recipe.markdown_of(doc, prep)
+        doc, prep, markdown = self._text(record, project, layout)
         if twin is not None and not project.public:
-            twin_doc = drucksache(twin[0], twin[1], layout, Path("."), ("pdf",))
-            twin_prep = _without_counter(twin_doc.prepare())
-            same = (markdown, prep.inputs, prep.entwurf) == (recipe.markdown_of(twin_doc, twin_prep),
-                                                             twin_prep.inputs, twin_prep.entwurf)
+            _, twin_prep, twin_markdown = self._text(twin[0], twin[1], layout)
+            same = (markdown, prep.inputs, prep.entwurf) == (twin_markdown, twin_prep.inputs, twin_prep.entwurf)
             if same and KLASSE not in markdown:  # as build copies the public form (drucksache._same_document)
                 pdf = self.get(twin[0], twin[1])
                 keep(folder, fp, pdf, ".pdf", alone=True)

@@ -22,10 +22,12 @@ from pathlib import Path
 
 import pikepdf
 
+import vorlagengen.documents.cancel as cancel
 import vorlagengen.documents.engines as engines
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.trees as trees
 from vorlagengen.documents.context import anlagen_info, sitzung_name
+from vorlagengen.documents.drawing import DrawingWorker
 from vorlagengen.documents.drucksache import code_fingerprint, project_fingerprint, record_digest
 from vorlagengen.documents.layouts import Layout, get_layout
 from vorlagengen.documents.output import Made, Output, make, open_output
@@ -74,6 +76,7 @@ class Run:
     warnings: list[str] = field(default_factory=list)
     lock: threading.Lock = field(default_factory=threading.Lock)
     formen: Mappenformen | None = None  # the Drucksachen as the Mappen show them, shared by all Sitzungen
+    drawer: DrawingWorker | None = None  # draws the full Mappe while this process draws the public one
 
 
 def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
@@ -218,7 +221,13 @@ def _prepare_mappe(run: Run, is_public: bool, name: str) -> Prepared:
     def assemble(pdf: bytes, placed: list[dict[str, object]]) -> bytes:
         placements = [Placement(str(p["id"]), int(str(p["seite"])), int(str(p["page"])), bool(p.get("ganz", False)))
                       for p in placed]
-        return merge_pages(pdf, placements, sources)
+        # the full Mappe is drawn by the worker process (when both Mappen are made), side by side with
+        # the public one drawn here; the same bytes either way
+        drawn = run.drawer.merge(pdf, placements, sources) if run.drawer is not None and not is_public else None
+        if drawn is None:
+            cancel.check()  # the worker ended with a stopped run (Ctrl-C): not drawn here instead
+            drawn = merge_pages(pdf, placements, sources)
+        return drawn
 
     return Prepared(ctx.as_dict(), _inputs(ctx, title, run.entwurf), run.entwurf, staging=staging,
                     standards=() if not_pdfa else ("a-2b",), sources=sources, assemble=assemble,
@@ -279,14 +288,26 @@ def write_sitzungen(output: Output, project: Project, chosen: list[SitzungRecord
     everything: list[Document] = []
     runs: list[Run] = []
     formen = Mappenformen(output.out)
+    both_due = False
     for srec in chosen:
         run, docs = plan_sitzung(project, public, srec, output.out, entwurf=entwurf, formen=formen)
         runs.append(run)
         everything.extend(docs)
+        mappen = [d for d in docs if d.kind == "Sitzungsmappe"]
+        both_due |= len(mappen) == 2 and all(force or not output.current(d.path("pdf"), d.fingerprint) for d in mappen)
+    # started now, so that it is ready when the first Mappe is drawn; only when a Sitzung's two Mappen
+    # are both made (one alone gains nothing from it)
+    drawer = DrawingWorker() if both_due and (os.cpu_count() or 1) > 1 else None
+    for run in runs:
+        run.drawer = drawer
     # the public, draft and internal folders: a final run removes the drafts, a draft run the final forms
     scopes = {output.key(f) + "/" for srec in chosen for d in (False, True) for f in folders(output.out, srec, d)}
-    made = make(output, everything, PLANNER, render=_render, force=force, jobs=min(3, os.cpu_count() or 1),
-                scope=(lambda _key: True) if complete else (lambda key: any(key.startswith(s) for s in scopes)))
+    try:
+        made = make(output, everything, PLANNER, render=_render, force=force, jobs=min(3, os.cpu_count() or 1),
+                    scope=(lambda _key: True) if complete else (lambda key: any(key.startswith(s) for s in scopes)))
+    finally:
+        if drawer is not None:
+            drawer.close()
     engines.close_workers()
     if complete:
         _forget_gone(output.out, chosen)
