@@ -52,6 +52,7 @@ from vorlagengen.model.records import (
     RefData,
     SitzungRecord,
     display_path,
+    forget_anlage_folders,
     layout_names,
 )
 
@@ -283,6 +284,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
                   sitzungen: Iterable[Path] | None) -> Project:
+    forget_anlage_folders()  # links may have changed since the last run of this process
     ref, problems = load_refdata(root)  # 1. reference data (data/)
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)  # 2. selection
     selected = discover(root, record_paths)
