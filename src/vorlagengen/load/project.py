@@ -17,8 +17,9 @@ import stat
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
@@ -179,13 +180,31 @@ def _pool_context() -> BaseContext | None:
 def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: bool) -> list[Checked]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         return [_check_one(p, root, ref, keep) for p in paths]
-    # Small chunks let the results stream back while the workers still read; the pool gets one
-    # worker per core, and this process unpickles the results in between.
+    # This process checks records itself beside jobs - 1 workers instead of only waiting for them.
+    # Small chunks keep everyone busy to the end: the workers take them from the front, this process
+    # from the back, and collects (unpickles) the workers' results between its own chunks.
     size = max(50, len(paths) // (jobs * 8))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_worker_init,
+    pending = deque(enumerate(paths[i : i + size] for i in range(0, len(paths), size)))
+    done: dict[int, list[Checked]] = {}
+    with ProcessPoolExecutor(jobs - 1, mp_context=_pool_context(), initializer=_worker_init,
                              initargs=(root, ref, keep)) as pool:
-        return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
+        running: dict[Future[list[Checked]], int] = {}
+
+        def feed() -> None:
+            for future in [f for f in running if f.done()]:
+                done[running.pop(future)] = future.result()
+            while pending and len(running) < 2 * (jobs - 1):  # one at work, one waiting, per worker
+                index, chunk = pending.popleft()
+                running[pool.submit(_worker_check, chunk)] = index
+
+        feed()
+        while pending:
+            index, chunk = pending.pop()
+            done[index] = [_check_one(p, root, ref, keep) for p in chunk]
+            feed()
+        for future, index in running.items():
+            done[index] = future.result()
+    return [item for index in sorted(done) for item in done[index]]
 
 
 def _stat(path: Path) -> os.stat_result | None:
