@@ -41,7 +41,14 @@ from vorlagengen.load.sitzungen import (
     quiet_sitzungen,
     results_of,
 )
-from vorlagengen.load.yamlio import MAX_BYTES, YamlProblem, load_mapping, load_mapping_text, locate
+from vorlagengen.load.yamlio import (
+    MAX_BYTES,
+    YamlProblem,
+    load_mapping,
+    load_mapping_fast,
+    load_mapping_text,
+    locate,
+)
 from vorlagengen.messages import field_path, translate
 from vorlagengen.model.drucksache import REFERENCE_FILES, Vorlage
 from vorlagengen.model.records import (
@@ -137,12 +144,41 @@ JSON to be kept (else empty)"""
 
 
 def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Checked:
+    """One record's own checks. It is read by yaml-rs where that gives the same values (without
+    places); a record with any problem or warning is then read again by libyaml with places and
+    checked again, so that every message is exactly the one of the positioned way."""
     display = display_path(path)
     try:
-        raw, text = load_mapping_text(path, display)
+        raw, text, quick = load_mapping_fast(path, display)
+        if quick:
+            checked = _check_quietly(path, root, ref, keep, display, raw, text)
+            if checked is not None:
+                return checked
+            raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
         return display, None, [exc.problem], [], ("", "")
+    return _check_values(path, root, ref, keep, display, raw, text)
 
+
+def _check_quietly(path: Path, root: Path, ref: RefData, keep: bool, display: str, raw: Any,
+                   text: str) -> Checked | None:
+    """The result of a record without any problem or warning, else None (values without places)."""
+    raw, lifted = checks.lift_typed_placeholders(raw)
+    if lifted:
+        return None
+    try:
+        vorlage = Vorlage.model_validate(raw)
+    except ValidationError:
+        return None
+    if checks.check_record(vorlage, path, root, ref, text) or checks.record_warnings(vorlage):
+        return None
+    if textchecks.record_problems(raw, vorlage, path, display, text):
+        return None
+    return display, vorlage, [], [], (digest(text.encode("utf-8")), json.dumps(raw) if keep else "")
+
+
+def _check_values(path: Path, root: Path, ref: RefData, keep: bool, display: str, raw: Any,
+                  text: str) -> Checked:
     def located(found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
         return [Problem(display, *locate(path, loc, text), field_path(loc), msg) for loc, msg in found]
 
