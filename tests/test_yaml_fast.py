@@ -78,7 +78,7 @@ def test_scalars_the_two_read_differently_are_refused(word: str) -> None:
     "k: |\n", "k: |\nj: x\n", "k: >\n\n  a\n", "k: |+\n  a\n\n", "k: |2\n   a\n", "k: [1, a:]\n", "k: {a: b}\n",
     "k: &a x\nj: *a\n", "k: !!str 1\n", "%YAML 1.1\n---\nk: x\n", "k: x\n---\nj: y\n", "k: x\n...\n", "? a\n: b\n",
     "k: \"a\\tb\"\n", "k:\ta\n", "k: a\r\nj: b\r\n", "k: a\x07\n", "k: a\ufeffb\n", "k: @x\n", "k: `x\n",
-    "k: |\n  0", "k: a", "- a\n", "k\n", "'a'\n", "k: x\nk: y\n", f"k: {'- ' * 70}x\n", "k:\n" + "- x\n" * 1001, "k:\n" + " " * 200 + "x\n",
+    "k: |\n  0", "k: a", "_:\n  - _: ._\n", "- a: 0X1F\n", "a:\n- b: _1\n", "- a\n", "k\n", "'a'\n", "k: x\nk: y\n", f"k: {'- ' * 70}x\n", "k:\n" + "- x\n" * 1001, "k:\n" + " " * 200 + "x\n",
 ])
 def test_what_only_libyaml_reads_rightly_is_refused(text: str) -> None:
     assert load_fast(text) is None

@@ -14,6 +14,7 @@ message) instead of crashing the YAML loader.
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
@@ -375,10 +376,13 @@ _FAST_INDICATORS = frozenset("!&*%[{?@`")
 # A plain value or key that may be read as something else than text: after ": " or "- ", or at the
 # start of a line (a key, or a value below its key), beginning with a digit, sign, dot, "_", "<", "~"
 # or being one of the words that YAML 1.1 or 1.2 give a meaning (two searches: one is slower).
-_FAST_AFTER = re.compile(r"[:\-] +([-+.\d_<~nNtTfFyYoOiI]\S*)")
-_FAST_LINE = re.compile(r"\n *([-+.\d_<~nNtTfFyYoOiI]\S*)")
+_FAST_AFTER = re.compile(r"[:\-] +(?=([-+.\d_<~nNtTfFyYoOiI]\S*))")  # looking ahead: "- a: 1" is two
+_FAST_LINE = re.compile(r"\n *(?=([-+.\d_<~nNtTfFyYoOiI]\S*))")
 _FAST_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf", "infinity"})
 _DEEP = "\n" + " " * (2 * MAX_DEPTH)
+
+
+_SIMPLE_WORD = re.compile(r"[0-9A-Za-z_.+~:-]+")
 
 
 @functools.lru_cache(maxsize=8192)
@@ -387,8 +391,16 @@ def _same_scalar(word: str) -> bool:
     import yaml_rs
 
     doc = f"k: {word}\n"
+    if _SIMPLE_WORD.fullmatch(word):  # libyaml scans it as it is: its value is _plain's
+        try:
+            ours: Any = ("ok", {"k": _plain(word)})
+        except Exception:
+            ours = None
+        if ours is not None:
+            with contextlib.suppress(Exception):
+                return repr(ours) == repr(("ok", yaml_rs.loads(doc, parse_datetime=False)))
     try:
-        ours: Any = ("ok", load_text(doc))
+        ours = ("ok", load_text(doc))
     except Exception:
         ours = ("error",)
     try:
