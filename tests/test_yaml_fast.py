@@ -67,6 +67,18 @@ def test_hundreds_of_scalars_are_read_alike_or_refused() -> None:
     assert taken > 3000  # most are read alike, so the fast way is taken for them
 
 
+def test_every_date_is_text_to_both() -> None:
+    # fast_values skips the comparison for dddd-dd-dd: it must hold for any digits, valid date or not
+    import datetime as dt
+
+    day = dt.date(2010, 1, 1)
+    dates = [str(day + dt.timedelta(days=i)) for i in range(0, 800, 3)]
+    dates += ["2011-02-31", "0000-00-00", "9999-99-99", "2011-13-45", "1900-02-29", "0001-01-01"]
+    for date in dates:
+        assert yamlio._same_scalar(date), date
+        assert repr(load_fast(f"k: {date}\n")) == repr(load_text(f"k: {date}\n")) == repr({"k": date})
+
+
 @pytest.mark.parametrize("word", ["0X1F", "0O7", "0B1", "_1", "_0.", "._", "+_", "<<"])
 def test_scalars_the_two_read_differently_are_refused(word: str) -> None:
     assert load_fast(f"k: {word}\n") is None

@@ -8,6 +8,10 @@ collections, merge keys, duplicate or complex keys, any error) goes to ruamel's 
 then decides exactly as before. The same nodes carry line and column, so an invalid record is
 composed once more to point each error at its place.
 
+Records themselves take a faster way where it is safe (load_fast, load_mapping_fast): yaml-rs
+builds their values without nodes, for a text that provably means the same to both loaders; a
+record with any problem or warning is read again the positioned way, so every message is the same.
+
 Dates stay text so that an impossible date like 2011-02-31 reaches validation (and gets a located
 message) instead of crashing the YAML loader.
 """
@@ -379,6 +383,7 @@ _FAST_INDICATORS = frozenset("!&*%[{?@`")
 _FAST_AFTER = re.compile(r"[:\-] +(?=([-+.\d_<~nNtTfFyYoOiI]\S*))")  # looking ahead: "- a: 1" is two
 _FAST_LINE = re.compile(r"\n *(?=([-+.\d_<~nNtTfFyYoOiI]\S*))")
 _FAST_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf", "infinity"})
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
 _DEEP = "\n" + " " * (2 * MAX_DEPTH)
 
 
@@ -461,8 +466,8 @@ def fast_values(text: str) -> bool:
     for found in (_FAST_AFTER.findall(text), _FAST_LINE.findall("\n" + text)):
         for word in found:
             word = word.removesuffix(":")
-            if word[:1].isalpha() and word.lower() not in _FAST_WORDS:
-                continue
+            if (word[:1].isalpha() and word.lower() not in _FAST_WORDS) or _ISO_DATE.fullmatch(word):
+                continue  # text to both (a date is text: timestamps stay text, see _plain)
             if not _same_scalar(word):
                 return False
     return True
