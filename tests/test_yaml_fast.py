@@ -207,3 +207,27 @@ def test_faulty_records_give_the_messages_of_the_positioned_way(projekt: Projekt
     assert with_fast.stderr == positioned.stderr
     assert with_fast.stderr.count("\n") > len(FAULTS)
     assert "Traceback" not in with_fast.output
+
+
+def test_randomly_damaged_records_give_the_messages_of_the_positioned_way(projekt: Projekt,
+                                                                          monkeypatch: pytest.MonkeyPatch) -> None:
+    import random
+
+    rnd = random.Random(26)
+    pieces = ["0X1F", "_1", "yes", "~", "|", "[", "*a", "&a", "!x", "\t", "- ", ": ", "'", '"', "2011-02-31", ".inf",
+              "<<", "\\x07", "  ", "\n", "#", "0o17", "1_000", "{", "?", "x: 1\n"]
+    folder = Path(WANDSBEK_PATH).parent
+    for n in range(150):
+        text = WANDSBEK_TEXT
+        for _ in range(rnd.randint(1, 3)):
+            i = rnd.randrange(len(text))
+            if rnd.random() < 0.6:
+                text = text[:i] + rnd.choice(pieces) + text[i:]
+            else:
+                text = text[:i] + text[i + rnd.randint(1, 5):]
+        projekt.write_text(str(folder / f"kaputt-{n:03d}.yaml"), text)
+    with_fast = projekt.validate()
+    monkeypatch.setattr(yamlio, "FAST", False)
+    positioned = projekt.validate()
+    assert with_fast.stderr == positioned.stderr
+    assert with_fast.stderr.count("\n") > 150
