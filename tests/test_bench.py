@@ -196,3 +196,30 @@ def test_overhead_counts_every_stage_and_the_bare_engines(monkeypatch: pytest.Mo
     assert figures["engine_pandoc_docx_cpu_s"] > 0 and figures["engine_pandoc_typst_cpu_s"] > 0
     assert figures["overhead_ratio"] == pytest.approx(
         figures["overhead_ours_cpu_s"] / figures["overhead_engines_cpu_s"], rel=0.01)
+
+
+def test_main_process_checks_beside_the_workers(generated: Path, tmp_path: Path,
+                                                monkeypatch: pytest.MonkeyPatch) -> None:
+    # with two jobs, one worker process and this process check records; every record once, in order
+    import os
+
+    import vorlagengen.load.project as project_module
+
+    log = tmp_path / "pids"
+    check_one = project_module._check_one
+
+    def logged(path: Path, *args: object, **kwargs: object) -> object:
+        with log.open("a", encoding="utf-8") as fh:
+            fh.write(f"{os.getpid()} {path.name}\n")
+        return check_one(path, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(project_module, "_check_one", logged)
+    monkeypatch.setattr(project_module, "PARALLEL_THRESHOLD", 10)
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))
+    parallel = load_project(generated, jobs=2)
+    lines = [line.split() for line in log.read_text(encoding="utf-8").splitlines()]
+    pids = Counter(pid for pid, _ in lines)
+    assert len(lines) == 150 and len({name for _, name in lines}) == 150
+    assert str(os.getpid()) in pids and len(pids) == 2  # this process and one worker
+    assert pids[str(os.getpid())] >= 10
+    assert [r.vorlage for r in parallel.records] == [r.vorlage for r in load_project(generated, jobs=1).records]

@@ -17,8 +17,9 @@ import stat
 import sys
 import threading
 import time
+from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import ProcessPoolExecutor
+from concurrent.futures import Future, ProcessPoolExecutor
 from multiprocessing.context import BaseContext
 from pathlib import Path
 from typing import Any
@@ -40,7 +41,14 @@ from vorlagengen.load.sitzungen import (
     quiet_sitzungen,
     results_of,
 )
-from vorlagengen.load.yamlio import MAX_BYTES, YamlProblem, load_mapping, load_mapping_text, locate
+from vorlagengen.load.yamlio import (
+    MAX_BYTES,
+    YamlProblem,
+    load_mapping,
+    load_mapping_fast,
+    load_mapping_text,
+    locate,
+)
 from vorlagengen.messages import field_path, translate
 from vorlagengen.model.drucksache import REFERENCE_FILES, Vorlage
 from vorlagengen.model.records import (
@@ -52,6 +60,7 @@ from vorlagengen.model.records import (
     RefData,
     SitzungRecord,
     display_path,
+    forget_anlage_folders,
     layout_names,
 )
 
@@ -135,12 +144,41 @@ JSON to be kept (else empty)"""
 
 
 def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Checked:
+    """One record's own checks. It is read by yaml-rs where that gives the same values (without
+    places); a record with any problem or warning is then read again by libyaml with places and
+    checked again, so that every message is exactly the one of the positioned way."""
     display = display_path(path)
     try:
-        raw, text = load_mapping_text(path, display)
+        raw, text, quick = load_mapping_fast(path, display)
+        if quick:
+            checked = _check_quietly(path, root, ref, keep, display, raw, text)
+            if checked is not None:
+                return checked
+            raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
         return display, None, [exc.problem], [], ("", "")
+    return _check_values(path, root, ref, keep, display, raw, text)
 
+
+def _check_quietly(path: Path, root: Path, ref: RefData, keep: bool, display: str, raw: Any,
+                   text: str) -> Checked | None:
+    """The result of a record without any problem or warning, else None (values without places)."""
+    raw, lifted = checks.lift_typed_placeholders(raw)
+    if lifted:
+        return None
+    try:
+        vorlage = Vorlage.model_validate(raw)
+    except ValidationError:
+        return None
+    if checks.check_record(vorlage, path, root, ref, text) or checks.record_warnings(vorlage):
+        return None
+    if textchecks.record_problems(raw, vorlage, path, display, text):
+        return None
+    return display, vorlage, [], [], (digest(text.encode("utf-8")), json.dumps(raw) if keep else "")
+
+
+def _check_values(path: Path, root: Path, ref: RefData, keep: bool, display: str, raw: Any,
+                  text: str) -> Checked:
     def located(found: list[tuple[tuple[Any, ...], str]]) -> list[Problem]:
         return [Problem(display, *locate(path, loc, text), field_path(loc), msg) for loc, msg in found]
 
@@ -178,13 +216,31 @@ def _pool_context() -> BaseContext | None:
 def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: bool) -> list[Checked]:
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
         return [_check_one(p, root, ref, keep) for p in paths]
-    # Small chunks let the results stream back while the workers still read; the pool gets one
-    # worker per core, and this process unpickles the results in between.
+    # This process checks records itself beside jobs - 1 workers instead of only waiting for them.
+    # Small chunks keep everyone busy to the end: the workers take them from the front, this process
+    # from the back, and collects (unpickles) the workers' results between its own chunks.
     size = max(50, len(paths) // (jobs * 8))
-    chunks = [paths[i : i + size] for i in range(0, len(paths), size)]
-    with ProcessPoolExecutor(jobs, mp_context=_pool_context(), initializer=_worker_init,
+    pending = deque(enumerate(paths[i : i + size] for i in range(0, len(paths), size)))
+    done: dict[int, list[Checked]] = {}
+    with ProcessPoolExecutor(jobs - 1, mp_context=_pool_context(), initializer=_worker_init,
                              initargs=(root, ref, keep)) as pool:
-        return [item for chunk in pool.map(_worker_check, chunks) for item in chunk]
+        running: dict[Future[list[Checked]], int] = {}
+
+        def feed() -> None:
+            for future in [f for f in running if f.done()]:
+                done[running.pop(future)] = future.result()
+            while pending and len(running) < 2 * (jobs - 1):  # one at work, one waiting, per worker
+                index, chunk = pending.popleft()
+                running[pool.submit(_worker_check, chunk)] = index
+
+        feed()
+        while pending:
+            index, chunk = pending.pop()
+            done[index] = [_check_one(p, root, ref, keep) for p in chunk]
+            feed()
+        for future, index in running.items():
+            done[index] = future.result()
+    return [item for index in sorted(done) for item in done[index]]
 
 
 def _stat(path: Path) -> os.stat_result | None:
@@ -283,6 +339,7 @@ def _no_cycle_collection() -> Iterator[None]:
 
 def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
                   sitzungen: Iterable[Path] | None) -> Project:
+    forget_anlage_folders()  # links may have changed since the last run of this process
     ref, problems = load_refdata(root)  # 1. reference data (data/)
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)  # 2. selection
     selected = discover(root, record_paths)

@@ -54,7 +54,7 @@ Warning_ = tuple[int, int, str, str]  # line, column, field, message
 def _code_key() -> str:
     """vorlagengen's code and the libraries that read and check a record."""
     h = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
-    for dist in ("pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib"):
+    for dist in ("pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib", "yaml-rs"):
         try:
             h.update(f"{dist}={version(dist)};".encode())
         except PackageNotFoundError:

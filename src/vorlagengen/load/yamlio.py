@@ -8,12 +8,17 @@ collections, merge keys, duplicate or complex keys, any error) goes to ruamel's 
 then decides exactly as before. The same nodes carry line and column, so an invalid record is
 composed once more to point each error at its place.
 
+Records themselves take a faster way where it is safe (load_fast, load_mapping_fast): yaml-rs
+builds their values without nodes, for a text that provably means the same to both loaders; a
+record with any problem or warning is read again the positioned way, so every message is the same.
+
 Dates stay text so that an impossible date like 2011-02-31 reaches validation (and gets a located
 message) instead of crashing the YAML loader.
 """
 
 from __future__ import annotations
 
+import contextlib
 import functools
 import math
 import re
@@ -353,6 +358,145 @@ def _in_flow(text: str, newline: int) -> bool:
     return newline + 1 < len(text) and text[newline + 1] in " \t]}"
 
 
+# --- the faster path without positions: yaml-rs, only where it gives what load_text gives ---------
+#
+# Most records are plain: keys, text, lists, dates. For them yaml-rs (a YAML 1.2 parser in Rust)
+# builds the values without nodes and places, about four times faster than libyaml's nodes. It is
+# used only for a text that provably means the same to both loaders; anything else goes the way
+# above. And a record with any problem or warning is read again that way, so that every message
+# gets its place from libyaml's nodes, exactly as before (see load_mapping_fast).
+
+FAST = True  # False: every file is read the positioned way (the tests compare the two)
+
+FAST_MAX_ITEMS = 1_000  # "- " items; yaml-rs recurses per level and crashes near 20,000 of them
+FAST_MAX_BRACKETS = 64
+# One search finds every character that may matter: escapes, tabs, CR, C0/C1 controls (NEL among
+# them), surrogates, BOM and non-characters (the two loaders differ on them, or only libyaml
+# refuses them), and indicators, which count only where a node may start (_node_start): tags,
+# anchors, aliases, directives, flow collections, complex keys, reserved characters and the
+# headers of "|" and ">" blocks.
+_FAST_SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\\\\\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff!&*%\\[{?@`|>]")
+_FAST_INDICATORS = frozenset("!&*%[{?@`")
+# A plain value or key that may be read as something else than text: after ": " or "- ", or at the
+# start of a line (a key, or a value below its key), beginning with a digit, sign, dot, "_", "<", "~"
+# or being one of the words that YAML 1.1 or 1.2 give a meaning (two searches: one is slower).
+_FAST_AFTER = re.compile(r"[:\-] +(?=([-+.\d_<~nNtTfFyYoOiI]\S*))")  # looking ahead: "- a: 1" is two
+_FAST_LINE = re.compile(r"\n *(?=([-+.\d_<~nNtTfFyYoOiI]\S*))")
+_FAST_WORDS = frozenset({"null", "true", "false", "yes", "no", "on", "off", "y", "n", "nan", "inf", "infinity"})
+_ISO_DATE = re.compile(r"[0-9]{4}-[0-9]{2}-[0-9]{2}")
+_DEEP = "\n" + " " * (2 * MAX_DEPTH)
+
+
+_SIMPLE_WORD = re.compile(r"[0-9A-Za-z_.+~:-]+")
+
+
+@functools.lru_cache(maxsize=8192)
+def _same_scalar(word: str) -> bool:
+    """Whether yaml-rs and load_text read ``word`` alike as a plain value (or both refuse it)."""
+    import yaml_rs
+
+    doc = f"k: {word}\n"
+    if _SIMPLE_WORD.fullmatch(word):  # libyaml scans it as it is: its value is _plain's
+        try:
+            ours: Any = ("ok", {"k": _plain(word)})
+        except Exception:
+            ours = None
+        if ours is not None:
+            with contextlib.suppress(Exception):
+                return repr(ours) == repr(("ok", yaml_rs.loads(doc, parse_datetime=False)))
+    try:
+        ours = ("ok", load_text(doc))
+    except Exception:
+        ours = ("error",)
+    try:
+        theirs: Any = ("ok", yaml_rs.loads(doc, parse_datetime=False))
+    except Exception:
+        theirs = ("error",)
+    return repr(ours) == repr(theirs)
+
+
+def _node_start(text: str, index: int) -> bool:
+    """Whether a node may start at ``index``: after indentation and "- ", or after ": " / "? "."""
+    j = index - 1
+    while j >= 0 and text[j] == " ":
+        j -= 1
+    if j < 0 or text[j] == "\n":
+        return True
+    if j == index - 1:
+        return False  # not after a space
+    if text[j] in ":?":
+        return True
+    return text[j] == "-" and not text[text.rfind("\n", 0, j) + 1 : j].strip(" -")
+
+
+def _plain_block(text: str, index: int) -> bool:
+    """The "|" or ">" at ``index`` has the plain header and a line of text right below it,
+    indented deeper than its key (the two loaders differ on an empty block, for one)."""
+    end = text.find("\n", index)
+    if end < 0 or text[index + 1 : end].rstrip(" ") not in ("", "-"):
+        return False
+    line = text[text.rfind("\n", 0, index) + 1 : index]
+    key = len(line) - len(line.lstrip(" -"))
+    first = text[end + 1 : text.find("\n", end + 1) % (len(text) + 1)]
+    return bool(first.strip()) and len(first) - len(first.lstrip(" ")) > key
+
+
+def fast_allowed(text: str) -> bool:
+    """Whether yaml-rs may read this text: nothing in it that the two loaders read differently
+    (the values yaml-rs makes of it are checked by fast_values)."""
+    if not FAST or not text.endswith("\n") or _DEEP in text:  # a block at the very end: yaml-rs adds "\n"
+        return False
+    if text.startswith(("---", "...")) or "\n---" in text or "\n..." in text:
+        return False
+    if text.count("- ") > FAST_MAX_ITEMS or text.count("[") + text.count("{") > FAST_MAX_BRACKETS:
+        return False
+    for m in _FAST_SPECIAL.finditer(text):
+        ch = m.group()
+        if ch in "|>":
+            if _node_start(text, m.start()) and not _plain_block(text, m.start()):
+                return False
+        elif ch not in _FAST_INDICATORS or _node_start(text, m.start()):
+            return False
+    return True
+
+
+def fast_values(text: str) -> bool:
+    """Whether every plain value of an allowed text that could be read as something else than text
+    (a number, a date, null, true …) is read alike by yaml-rs and load_text, or refused by both."""
+    for found in (_FAST_AFTER.findall(text), _FAST_LINE.findall("\n" + text)):
+        for word in found:
+            word = word.removesuffix(":")
+            if (word[:1].isalpha() and word.lower() not in _FAST_WORDS) or _ISO_DATE.fullmatch(word):
+                continue  # text to both (a date is text: timestamps stay text, see _plain)
+            if not _same_scalar(word):
+                return False
+    return True
+
+
+def load_fast(text: str) -> dict[str, Any] | None:
+    """The mapping of a record's text by yaml-rs, or None where it might differ from load_text
+    (then the text is read the positioned way)."""
+    if not fast_allowed(text):
+        return None
+    import yaml_rs  # not at start-up: only reading records needs it
+
+    try:
+        data = yaml_rs.loads(text, parse_datetime=False)
+    except Exception:
+        return None
+    return data if isinstance(data, dict) and data and fast_values(text) else None
+
+
+def load_mapping_fast(path: Path, display: str) -> tuple[dict[str, Any], str, bool]:
+    """Like load_mapping_text, by yaml-rs where load_fast may; the flag says whether it did. A
+    caller that finds any problem in such values reads the file again with load_mapping_text."""
+    text = read_text(path, display)
+    data = load_fast(text)
+    if data is not None:
+        return data, text, True
+    return _mapping_of_text(text, path, display), text, False
+
+
 def load_mapping(path: Path, display: str) -> dict[str, Any]:
     """Load a YAML file whose top level must be a mapping."""
     return load_mapping_text(path, display)[0]
@@ -361,6 +505,10 @@ def load_mapping(path: Path, display: str) -> dict[str, Any]:
 def load_mapping_text(path: Path, display: str) -> tuple[dict[str, Any], str]:
     """Load a YAML file whose top level must be a mapping; also return its text."""
     text = read_text(path, display)
+    return _mapping_of_text(text, path, display), text
+
+
+def _mapping_of_text(text: str, path: Path, display: str) -> dict[str, Any]:
     try:
         data = load_text(text)
     except _BadNumber as exc:
@@ -392,7 +540,7 @@ def load_mapping_text(path: Path, display: str) -> tuple[dict[str, Any], str]:
         raise YamlProblem(
             Problem(display, 1, 1, "", f"oberste Ebene muss eine Zuordnung (Schlüssel: Wert) sein, ist aber {kind}")
         )
-    return data, text
+    return data
 
 
 # C0 and C1 control characters except tab and line feed: no document can show them, typst refuses some

@@ -112,9 +112,41 @@ def slug(nummer: str) -> str:
     return re.sub(r"[^A-Za-z0-9ÄÖÜäöüß_.-]+", "-", nummer).strip("-")
 
 
+_FOLDERS: dict[str, str] = {}  # folder as written → its real place, for one run (see forget_anlage_folders)
+
+
+def forget_anlage_folders() -> None:
+    """Start a new run: links may have changed since the last one (a long-running preview)."""
+    _FOLDERS.clear()
+
+
+def _real(path: str) -> str:
+    """``Path.resolve`` as text; for a symbolic-link loop the path as written (it is not found)."""
+    try:
+        return str(Path(path).resolve())
+    except RuntimeError:  # "Symlink loop"
+        return os.path.abspath(path)
+
+
 def anlage_path(datei: str, record: Path) -> Path:
-    """Where an Anlage of the record file ``record`` lies (``datei`` is relative to the record)."""
-    return (record.parent / datei).resolve()
+    """Where an Anlage of the record file ``record`` lies (``datei`` is relative to the record).
+
+    The same as ``(record.parent / datei).resolve()``, but each folder is resolved once per run:
+    thousands of records share a few folders of Anlagen. The file itself is resolved only when it
+    is a symbolic link."""
+    folder, name = os.path.split(os.path.join(record.parent, datei))
+    if name in ("", ".", ".."):
+        return Path(_real(os.path.join(folder, name)))
+    real = _FOLDERS.get(folder)
+    if real is None:
+        real = _FOLDERS[folder] = _real(folder)
+    target = os.path.join(real, name)
+    try:
+        if os.path.islink(target):
+            return Path(_real(target))
+    except OSError:
+        pass
+    return Path(target)
 
 
 def layout_names(project_root: Path) -> list[str]:
