@@ -84,6 +84,9 @@ class _Scan:
         """Every entry below ``top`` (links followed for their stat, not into folders)."""
         try:
             entries = sorted(os.scandir(top), key=lambda e: e.name)
+        except NotADirectoryError:  # an output that is one file (a manifest)
+            self.file(top)
+            return
         except OSError:
             self.add(top, "kein Ordner")
             return
@@ -133,11 +136,13 @@ class RunStamp:
     ``outputs`` are the folders below ``out`` whose every file counts, ``options`` what else the
     command's output depends on."""
 
-    def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = ()):
+    def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = (),
+                 path: Path | None = None, private: bool = False):
         self.root = root.absolute()
         self.out = out
         self.outputs = [str(p) for p in outputs]
-        self.path = internal_dir(out) / f"{name}-stamp.json"
+        self.path = path or internal_dir(out) / f"{name}-stamp.json"
+        self.private = private  # readable by the user alone (a stamp in the cache folder)
         self.options = [str(o) for o in options]
         self.began_ns = time.time_ns()
         self._sources: _Scan | None = None
@@ -146,7 +151,8 @@ class RunStamp:
         """The digest of the sources, taken once per run (before loading)."""
         if self._sources is None:
             scan = _Scan(self.began_ns)
-            env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_") or k in ("TZ",))
+            env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_")
+                         or k in ("TZ", "SOURCE_DATE_EPOCH"))
             scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, dt.date.today(), _git_head(self.root),
                      *self.options, *env)
             for folder in SOURCE_DIRS:
@@ -202,4 +208,25 @@ class RunStamp:
         data = {"format": FORMAT, "sources": sources.digest(), "after": after.digest(), "extras": sorted(set(extra)),
                 "young": {**sources.young, **after.young}, "summary": summary}
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(self.path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+        content = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        if self.private:
+            _write_private(self.path, content)
+        else:
+            write_atomic(self.path, content)
+
+
+def _write_private(path: Path, content: bytes) -> None:
+    """Write a file only its user may read (mode 0600, in a folder of mode 0700), atomically; a
+    folder that cannot be written is no fault of the project (the stamp is then simply missing)."""
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
