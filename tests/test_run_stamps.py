@@ -202,6 +202,20 @@ def test_any_change_makes_the_whole_build_and_it_equals_a_clean_build(project: P
     assert len(loads) == 3  # the clean build loaded; the run after it has nothing to do
 
 
+@pytest.mark.parametrize("command", ["build", "validate"])
+def test_a_record_edited_long_ago_with_its_old_time_makes_the_whole_run(project: Path, loads: list[Path],
+                                                                        monkeypatch: pytest.MonkeyPatch,
+                                                                        command: str) -> None:
+    """Without the bytes of young files (as if the edit were older than the clock step) the change
+    time tells, as it tells the check cache."""
+    monkeypatch.setattr(stamp_module, "RACY_NS", 0)
+    assert _run(project, command).exit_code == 0
+    assert _run(project, command).exit_code == 0 and len(loads) == 1
+    _edit_record(project)
+    assert _run(project, command).exit_code == 0
+    assert len(loads) == 2
+
+
 def test_an_output_overwritten_with_its_old_time_makes_the_whole_build(project: Path, loads: list[Path]) -> None:
     """The stamp sees the change time and lets the build decide (whose manifest keeps size, time and inode)."""
     _build(project)

@@ -312,7 +312,7 @@ def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[st
     if stamp is None:
         return None
     kept = None
-    if not neu:
+    if not neu and stamp.path.exists():  # (no build folder is made for a run that has no stamp)
         with locked(out, _waiting(out)):
             kept = stamp.unchanged()
     stamp.sources()  # before loading: a change while this run loads is seen by the next

@@ -55,7 +55,7 @@ def build_stamp(root: Path, out: Path, paths: Iterable[Path], options: Iterable[
     outputs = [out / tree / "vorlagen" for tree in (trees.PUBLIC, trees.INTERNAL, trees.DRAFT)]
     return RunStamp("build", root, out, [*outputs, trees.state_file(out)],
                     ["build", os.getcwd(), json.dumps(selected), *map(str, options)],
-                    path=trees.internal_dir(out) / BUILD_STAMP)
+                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True)
 
 
 def validate_stamp(root: Path, paths: Iterable[Path], options: Iterable[object]) -> RunStamp | None:
@@ -68,7 +68,8 @@ def validate_stamp(root: Path, paths: Iterable[Path], options: Iterable[object])
     root = root.absolute()
     given = ["validate", os.getcwd(), json.dumps(selected), *map(str, options)]
     key = hashlib.sha256(json.dumps([str(root), *given]).encode("utf-8", "surrogateescape")).hexdigest()[:24]
-    return RunStamp("validate", root, root, [], given, path=folder / f"{VALIDATE_PREFIX}{key}.json", private=True)
+    return RunStamp("validate", root, root, [], given, path=folder / f"{VALIDATE_PREFIX}{key}.json", private=True,
+                    source_ctime=True)
 
 
 def files_read(project: Any) -> list[Path]:
