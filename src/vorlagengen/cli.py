@@ -111,10 +111,10 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     wenn es Fehler gibt. Bei nichtöffentlichen Drucksachen nennt die Meldung keine Werte
     („…“), außer mit --intern.
     """
-    from vorlagengen.runstamps import validate_stamp
+    from vorlagengen.runstamps import validate_options, validate_stamp
 
     root: Path = _settings(ctx).root
-    stamp = validate_stamp(root, pfade, [als_json, codequality, intern, _settings(ctx).intern])
+    stamp = validate_stamp(root, pfade, validate_options(als_json, codequality, intern, _settings(ctx).intern))
     kept = stamp.unchanged() if stamp is not None else None
     if kept is None:  # something changed since the last run without errors (or there was none)
         if stamp is not None:
@@ -305,16 +305,12 @@ class _Stamped:
 
 def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[str] | None, layout: str | None,
                  neu: bool) -> _Stamped | None:
-    from vorlagengen.documents.lock import locked
-    from vorlagengen.runstamps import build_stamp
+    from vorlagengen.runstamps import build_options, build_stamp, kept_build
 
-    stamp = build_stamp(root, out, pfade, [wanted, layout])
+    stamp = build_stamp(root, out, pfade, build_options(wanted, layout))
     if stamp is None:
         return None
-    kept = None
-    if not neu and stamp.path.exists():  # (no build folder is made for a run that has no stamp)
-        with locked(out, _waiting(out)):
-            kept = stamp.unchanged()
+    kept = None if neu else kept_build(stamp, out, _waiting(out))
     stamp.sources()  # before loading: a change while this run loads is seen by the next
     return _Stamped(stamp, kept)
 

@@ -24,12 +24,13 @@ from __future__ import annotations
 import hashlib
 import json
 import os
-from collections.abc import Iterable
+from collections.abc import Callable, Iterable
 from pathlib import Path
 from typing import Any
 
 import vorlagengen.documents.trees as trees
 from vorlagengen.cachedir import cache_folder
+from vorlagengen.documents.lock import locked
 from vorlagengen.documents.stamp import SOURCE_DIRS, RunStamp
 
 BUILD_STAMP = ".vorlagen-stamp.json"  # beside the manifest (.vorlagen.json), hidden as it is
@@ -56,6 +57,25 @@ def build_stamp(root: Path, out: Path, paths: Iterable[Path], options: Iterable[
     return RunStamp("build", root, out, [*outputs, trees.state_file(out)],
                     ["build", os.getcwd(), json.dumps(selected), *map(str, options)],
                     path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True)
+
+
+def build_options(formats: list[str] | None, layout: str | None) -> list[object]:
+    """What else a build's outputs depend on (the command line's ``--format`` and ``--layout``)."""
+    return [formats, layout]
+
+
+def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None]) -> dict[str, Any] | None:
+    """What the last build kept, when nothing changed since (looked at under the build folder's lock;
+    no build folder is made for a run without a stamp)."""
+    if not stamp.path.exists():
+        return None
+    with locked(out, waiting):
+        return stamp.unchanged()
+
+
+def validate_options(als_json: bool, codequality: Path | None, intern: bool, intern_all: bool) -> list[object]:
+    """What else validate's lines depend on: ``--json``, ``--codequality``, both ``--intern``."""
+    return [als_json, codequality, intern, intern_all]
 
 
 def validate_stamp(root: Path, paths: Iterable[Path], options: Iterable[object]) -> RunStamp | None:
