@@ -9,6 +9,8 @@ import json
 import os
 import shutil
 import stat
+import subprocess
+import sys
 from collections.abc import Callable
 from pathlib import Path
 
@@ -406,3 +408,50 @@ def test_without_a_cache_validate_keeps_no_stamp(project: Path, loads: list[Path
     for _ in range(2):
         assert _run(project, "validate").exit_code == 0
     assert len(loads) == 2
+
+
+# --- the entry: a plain build or validate answered without click ---------------------------------
+
+
+def _entry(root: Path, *args: str) -> tuple[subprocess.CompletedProcess[str], list[str]]:
+    """``vorlagengen ARGS`` through its entry (launch.py) in a new process, and the modules it loaded."""
+    code = ("import sys, json\nfrom vorlagengen.launch import main\nsys.argv = ['vorlagengen', *json.loads(sys.argv[1])]\n"
+            "try:\n    main()\nexcept SystemExit as exc:\n    code = exc.code\nelse:\n    code = 0\n"
+            "sys.stdout.flush()\nsys.stderr.write('\\nMODULE ' + json.dumps(sorted(sys.modules)))\nsys.exit(code)")
+    done = subprocess.run([sys.executable, "-c", code, json.dumps(list(args))], capture_output=True, text=True,
+                          check=False, cwd=root, env={**os.environ, "PYTHONIOENCODING": "utf-8"})
+    stderr, _, modules = done.stderr.rpartition("\nMODULE ")
+    done.stderr = stderr
+    return done, json.loads(modules)
+
+
+@pytest.mark.parametrize("args", [["-q", "build"], ["--projekt", ".", "build"], ["validate"],
+                                  ["-C", ".", "-q", "validate"], ["--intern", "validate"]])
+def test_the_entry_answers_a_plain_run_from_its_stamp_as_the_command_line_does(project: Path, args: list[str],
+                                                                               monkeypatch: pytest.MonkeyPatch) -> None:
+    monkeypatch.chdir(project)  # the same working folder as the new processes
+    first, modules = _entry(project, *args)
+    assert first.returncode == 0, first.stderr
+    assert "click" in modules  # something to do: the command line ran (with the real recipe)
+    again, modules = _entry(project, *args)
+    assert "click" not in modules and "vorlagengen.load.project" not in modules
+    command_line = CliRunner().invoke(cli, args)  # the same stamp, answered by the command line
+    assert (again.returncode, again.stdout, again.stderr) == (0, command_line.stdout, command_line.stderr)
+    _edit_record(project)
+    changed, modules = _entry(project, *args)
+    assert changed.returncode == 0 and "click" in modules
+
+
+@pytest.mark.parametrize("args", [["build", "vorlagen/segeberg"], ["-qC", ".", "validate"], ["validate", "--json"]])
+def test_the_entry_leaves_any_other_call_to_the_command_line(project: Path, args: list[str]) -> None:
+    for _ in range(2):
+        done, modules = _entry(project, *args)
+        assert done.returncode == 0, done.stderr
+        assert "click" in modules
+
+
+def test_the_entry_leaves_a_damaged_stamp_to_the_command_line(project: Path) -> None:
+    _entry(project, "build")
+    _flip(project / STAMP)
+    done, modules = _entry(project, "build")
+    assert done.returncode == 0 and "click" in modules
