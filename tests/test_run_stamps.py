@@ -341,8 +341,12 @@ def test_a_build_with_an_error_keeps_no_stamp(project: Path, loads: list[Path]) 
     assert len(loads) == 2 and not (project / STAMP).exists()
 
 
-def test_the_command_line_names_the_recipes_formats() -> None:
+def test_the_command_line_names_the_recipes_formats_and_the_stamp_the_builds_lock() -> None:
+    from vorlagengen.documents.lock import LOCK
+    from vorlagengen.runstamps import LOCK as STAMPS_LOCK
+
     assert FORMATS == recipe.FORMATS
+    assert STAMPS_LOCK == LOCK
 
 
 # --- validate ------------------------------------------------------------------------------------

@@ -3,8 +3,8 @@ changed ends before the project is loaded, with what a run that found nothing to
 
 Both use the site's stamp (documents/stamp.py): the digest of every source taken before loading
 (each file and folder below ``vorlagen/``, ``sitzungen/``, ``data/`` and ``templates/`` by size,
-times and inode, vorlagengen's code and libraries, the git commit, today's date, the
-``VORLAGENGEN_*`` settings, the project and build folder, the working folder and the command's
+times – the change time too – and inode, vorlagengen's code and libraries, today's date, the
+``VORLAGENGEN_*`` settings (not the git commit: neither command reads it), the project and build folder, the working folder and the command's
 options), the digest of what the run left and read elsewhere, taken after it (the Anlagen of
 records and Niederschriften wherever they lie; for ``build`` every file of its output folders and
 the manifest), and a checksum over all of it. A damaged stamp, one of another project, path, format
@@ -30,9 +30,9 @@ from typing import Any
 
 import vorlagengen.documents.trees as trees
 from vorlagengen.cachedir import cache_folder
-from vorlagengen.documents.lock import locked
 from vorlagengen.documents.stamp import SOURCE_DIRS, RunStamp
 
+LOCK = ".vorlagen.lock"  # documents/lock.py's, taken here without its error types (a no-op run loads little)
 BUILD_STAMP = ".vorlagen-stamp.json"  # beside the manifest (.vorlagen.json), hidden as it is
 VALIDATE_PREFIX = "lauf-validate-"
 
@@ -56,7 +56,7 @@ def build_stamp(root: Path, out: Path, paths: Iterable[Path], options: Iterable[
     outputs = [out / tree / "vorlagen" for tree in (trees.PUBLIC, trees.INTERNAL, trees.DRAFT)]
     return RunStamp("build", root, out, [*outputs, trees.state_file(out)],
                     ["build", os.getcwd(), json.dumps(selected), *map(str, options)],
-                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True)
+                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True, git=False)
 
 
 def build_options(formats: list[str] | None, layout: str | None) -> list[object]:
@@ -67,10 +67,24 @@ def build_options(formats: list[str] | None, layout: str | None) -> list[object]
 def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None]) -> dict[str, Any] | None:
     """What the last build kept, when nothing changed since (looked at under the build folder's lock;
     no build folder is made for a run without a stamp)."""
+    import fcntl
+
     if not stamp.path.exists():
         return None
-    with locked(out, waiting):
-        return stamp.unchanged()
+    try:
+        fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
+    except OSError:  # the whole run reports it
+        return None
+    with fh:
+        try:
+            fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError:
+            waiting()
+            fcntl.flock(fh, fcntl.LOCK_EX)
+        try:
+            return stamp.unchanged()
+        finally:
+            fcntl.flock(fh, fcntl.LOCK_UN)
 
 
 def validate_options(als_json: bool, codequality: Path | None, intern: bool, intern_all: bool) -> list[object]:
@@ -89,7 +103,7 @@ def validate_stamp(root: Path, paths: Iterable[Path], options: Iterable[object])
     given = ["validate", os.getcwd(), json.dumps(selected), *map(str, options)]
     key = hashlib.sha256(json.dumps([str(root), *given]).encode("utf-8", "surrogateescape")).hexdigest()[:24]
     return RunStamp("validate", root, root, [], given, path=folder / f"{VALIDATE_PREFIX}{key}.json", private=True,
-                    source_ctime=True)
+                    source_ctime=True, git=False)
 
 
 def files_read(project: Any) -> list[Path]:

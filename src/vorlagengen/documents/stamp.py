@@ -23,21 +23,17 @@ without error writes a new stamp.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import stat
-import subprocess
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vorlagengen.documents.trees import internal_dir
-from vorlagengen.documents.writing import write_atomic
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -45,16 +41,17 @@ SOURCE_DIRS = ("vorlagen", "sitzungen", "data", "templates")
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-@dataclass
 class _Scan:
-    """A digest over files and folders, with the files that were changed just before."""
+    """A digest over files and folders, with the files that were changed just before. (A plain
+    class, like the module's imports light: a run that ends at its stamp loads little else.)"""
 
-    since_ns: int
-    h: Any = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
-    young: dict[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
-    hash_young: bool = True
-    ctime: bool = False
-    ctime_linked: bool = False  # the change time also of a file with more than one name
+    def __init__(self, since_ns: int, hash_young: bool = True, ctime: bool = False, ctime_linked: bool = False):
+        self.since_ns = since_ns
+        self.h: Any = hashlib.blake2b(digest_size=20)
+        self.young: dict[str, str] = {}  # path → SHA-256 of its bytes
+        self.hash_young = hash_young
+        self.ctime = ctime
+        self.ctime_linked = ctime_linked  # the change time also of a file with more than one name
 
     def add(self, *parts: object) -> None:
         self.h.update("\0".join(map(str, parts)).encode("utf-8", "surrogateescape") + b"\n")
@@ -135,6 +132,8 @@ def _sha256(path: str) -> str:
 
 
 def _git_head(root: Path) -> str:
+    import subprocess
+
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
                               check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
@@ -149,7 +148,7 @@ class RunStamp:
     command's output depends on."""
 
     def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = (),
-                 path: Path | None = None, private: bool = False, source_ctime: bool = False):
+                 path: Path | None = None, private: bool = False, source_ctime: bool = False, git: bool = True):
         self.root = root.absolute()
         self.out = out
         self.outputs = [str(p) for p in outputs]
@@ -158,6 +157,7 @@ class RunStamp:
         # the change time of every source file, also of one with several names (Anlagen the site linked):
         # what loads records trusts a file's size and time only together with it
         self.source_ctime = source_ctime
+        self.git = git  # whether the git commit counts (the site's dates come from it)
         self.options = [str(o) for o in options]
         self.began_ns = time.time_ns()
         self._sources: _Scan | None = None
@@ -168,8 +168,8 @@ class RunStamp:
             scan = _Scan(self.began_ns, ctime=self.source_ctime, ctime_linked=self.source_ctime)
             env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_")
                          or k in ("TZ", "SOURCE_DATE_EPOCH"))
-            scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, dt.date.today(), _git_head(self.root),
-                     *self.options, *env)
+            scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, time.strftime("%Y-%m-%d"),
+                     _git_head(self.root) if self.git else "", *self.options, *env)
             for folder in SOURCE_DIRS:
                 scan.tree(str(self.root / folder), skip=("__pycache__",))
             scan.hash_young = scan.ctime = False  # code and libraries change by installing, never within a clock step
@@ -224,23 +224,22 @@ class RunStamp:
                 "young": {**sources.young, **after.young}, "summary": summary}
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
         content = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
-        if self.private:
-            _write_private(self.path, content)
-        else:
-            write_atomic(self.path, content)
+        _write(self.path, content, self.private)
 
 
-def _write_private(path: Path, content: bytes) -> None:
-    """Write a file only its user may read (mode 0600, in a folder of mode 0700), atomically; a
-    folder that cannot be written is no fault of the project (the stamp is then simply missing)."""
+def _write(path: Path, content: bytes, private: bool) -> None:
+    """Write the stamp atomically (``private``: only its user may read it, mode 0600 in a folder of
+    mode 0700); a stamp that cannot be written is simply missing, and the next run does its whole work."""
     import tempfile
 
     tmp = None
     try:
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+        path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
         fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
         with os.fdopen(fd, "wb") as fh:
             fh.write(content)
+        if not private:
+            os.chmod(tmp, 0o644)
         os.replace(tmp, path)
     except OSError:
         if tmp is not None:
