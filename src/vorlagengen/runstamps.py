@@ -3,13 +3,15 @@ changed ends before the project is loaded, with what a run that found nothing to
 
 Both use the site's stamp (documents/stamp.py): the digest of every source taken before loading
 (each file and folder below ``vorlagen/``, ``sitzungen/``, ``data/`` and ``templates/`` by size,
-times – the change time too – and inode, vorlagengen's code and libraries, today's date, the
-``VORLAGENGEN_*`` settings (not the git commit: neither command reads it), the project and build folder, the working folder and the command's
-options), the digest of what the run left and read elsewhere, taken after it (the Anlagen of
+times – the change time too, as the check cache trusts a record's stat only with it – and inode,
+vorlagengen's code and libraries, today's date, the ``VORLAGENGEN_*`` settings, the project and
+build folder, the working folder and the command's options; not the git commit, which neither
+command reads), the digest of what the run left and read elsewhere, taken after it (the Anlagen of
 records and Niederschriften wherever they lie; for ``build`` every file of its output folders and
 the manifest), and a checksum over all of it. A damaged stamp, one of another project, path, format
 or set of options is not believed; anything different makes the whole run. ``build --neu`` always
-makes it.
+makes it. A plain ``vorlagengen [-q] [-C DIR] build`` or ``… validate`` is answered from the stamp
+by the entry (launch.py) without loading click and the commands.
 
 - ``build`` keeps its stamp as ``intern/.vorlagen-stamp.json`` (hidden like the manifest: never
   published, never an output) and keeps it only after a run without error, with the line a second
