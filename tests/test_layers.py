@@ -38,7 +38,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Veröffentlichen", ["site.*"]),
     ("Vorschau", ["vorschau.*"]),
     ("Befehle", ["cli", "clickde", "skeleton", "schema", "reports", "projektanlage", "public.leckpruefung", "__main__",
-                 "launch"]),
+                 "launch", "runstamps"]),
 ]
 DEFERRED_IMPORTS_ALLOWED = {"vorlagengen.cli", "vorlagengen.launch"}
 

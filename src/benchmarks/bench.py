@@ -276,13 +276,13 @@ def bench_validate() -> dict[str, Any]:
             print(f"  Prüflauf {run}: {_de(elapsed)} s (Rechenzeit aller Prozesse {_de(cpu)} s)")
         for run in range(1, runs + 1):
             warm.append(_cold_validate(root)[0])
-            print(f"  Prüflauf {run} mit Zwischenspeicher (nichts geändert): {_de(warm[-1])} s")
+            print(f"  Prüflauf {run} mit Zwischenspeicher und Stempel (nichts geändert): {_de(warm[-1])} s")
     median = statistics.median(times)
     key = "validate_10k_s" if records == 10_000 else f"validate_{records}_s"
     report(key, median,
            f"Prüfung von {records} Drucksachen (kalt, neuer Prozess, Median aus {len(times)})")
     report(key.removesuffix("_s") + "_warm_s", statistics.median(warm),
-           f"dasselbe mit Prüf-Zwischenspeicher, nichts geändert (Median aus {len(warm)})")
+           f"dasselbe mit Prüf-Zwischenspeicher und Stempel des Laufs, nichts geändert (Median aus {len(warm)})")
     # CPU time is what a shared, noisy machine distorts least
     return {key: round(median, 3), key.removesuffix("_s") + "_cpu_s": round(statistics.median(cpus), 3),
             key.removesuffix("_s") + "_warm_s": round(statistics.median(warm), 3)}

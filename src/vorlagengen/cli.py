@@ -17,6 +17,7 @@ from vorlagengen.errors import Problem, UserError, ValidationFailed, resource_er
 clickde.install()
 
 CONTEXT = {"help_option_names": ["-h", "--help"], "max_content_width": 100}
+FORMATS = ("docx", "pdf")  # documents.recipe.FORMATS, named here: a build that ends at its stamp loads no recipe
 
 
 class _Group(click.Group):
@@ -110,13 +111,39 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
     wenn es Fehler gibt. Bei nichtöffentlichen Drucksachen nennt die Meldung keine Werte
     („…“), außer mit --intern.
     """
-    from vorlagengen.load.project import discover, load_project
-    from vorlagengen.reports import codequality_report, json_report, redact
+    from vorlagengen.runstamps import validate_options, validate_stamp
 
     root: Path = _settings(ctx).root
+    stamp = validate_stamp(root, pfade, validate_options(als_json, codequality, intern, _settings(ctx).intern))
+    kept = stamp.unchanged() if stamp is not None else None
+    if kept is None:  # something changed since the last run without errors (or there was none)
+        if stamp is not None:
+            stamp.sources()  # before loading: a change while this run loads is seen by the next
+        kept = _validate(root, pfade, als_json, codequality, intern, stamp)
+    elif codequality is not None:
+        from vorlagengen.documents.writing import write_atomic
+
+        write_atomic(codequality, str(kept.get("codequality", "")).encode("utf-8"))
+    for kind, line in kept.get("lines") or []:
+        if kind != "say" or not _settings(ctx).quiet:
+            click.echo(line, err=kind == "err")
+    if kept.get("exit"):
+        ctx.exit(1)
+
+
+def _validate(root: Path, pfade: tuple[Path, ...], als_json: bool, codequality: Path | None, intern: bool,
+              stamp: Any) -> dict[str, Any]:
+    """Load and check; the lines to print (``out``, ``err``, or ``say``: stdout unless quiet) and the exit
+    status. A run without errors is kept in its stamp."""
+    from vorlagengen.load.project import discover, load_project
+    from vorlagengen.model.records import Project
+    from vorlagengen.reports import codequality_report, json_report, redact
+    from vorlagengen.runstamps import files_read
+
     problems: list[Problem] = []
     warnings: list[Problem] = []
     counts = {"drucksachen": 0, "sitzungen": 0}
+    project: Project | None = None
     try:
         project = load_project(root, pfade or None)
         counts = {"drucksachen": len(project.records), "sitzungen": len(project.sitzungen)}
@@ -126,27 +153,29 @@ def validate(ctx: click.Context, pfade: tuple[Path, ...], als_json: bool, codequ
         counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
     if not intern:  # values of non-public Drucksachen stay out of logs, which CI often publishes
         problems, warnings = redact(problems), redact(warnings)
+    report = ""
     if codequality is not None:
         from vorlagengen.documents.writing import write_atomic
 
-        write_atomic(codequality, codequality_report(problems).encode("utf-8"))
+        report = codequality_report(problems)
+        write_atomic(codequality, report.encode("utf-8"))
+    lines: list[tuple[str, str]] = []
     if not als_json:
-        for warning in warnings:
-            click.echo(f"{warning.path}:{warning.line}:{warning.col}: {warning.field}: Warnung: {warning.message}",
-                       err=True)
+        lines += [("err", f"{w.path}:{w.line}:{w.col}: {w.field}: Warnung: {w.message}") for w in warnings]
     if als_json:
-        click.echo(json_report(counts, problems))
+        lines.append(("out", json_report(counts, problems)))
     elif problems:
         files = {p.path for p in problems}
-        for problem in problems:
-            click.echo(str(problem), err=True)
-        click.echo(f"{counts['drucksachen']} Drucksachen geprüft, {len(problems)} Fehler in {len(files)} "
-                   f"{'Datei' if len(files) == 1 else 'Dateien'}", err=True)
+        lines += [("err", str(problem)) for problem in problems]
+        lines.append(("err", f"{counts['drucksachen']} Drucksachen geprüft, {len(problems)} Fehler in {len(files)} "
+                             f"{'Datei' if len(files) == 1 else 'Dateien'}"))
     else:
         sitzungen = f", {counts['sitzungen']} Sitzungen" if counts["sitzungen"] else ""
-        _say(ctx, f"{counts['drucksachen']} Drucksachen{sitzungen} geprüft, 0 Fehler")
-    if problems:
-        ctx.exit(1)
+        lines.append(("say", f"{counts['drucksachen']} Drucksachen{sitzungen} geprüft, 0 Fehler"))
+    kept = {"lines": lines, "exit": 1 if problems else 0, "codequality": report}
+    if stamp is not None and project is not None and not problems:
+        stamp.save(files_read(project), kept)
+    return kept
 
 
 @cli.command(options_metavar="[OPTIONEN]")
@@ -244,10 +273,9 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
     Öffentliche Drucksachen, wie sie veröffentlicht werden dürfen (ohne nichtöffentliche Anlagen,
     mit Schwärzungen), landen in AUSGABE/oeffentlich/vorlagen/<körperschaft>/; alle Drucksachen
     in ihrer internen Fassung in AUSGABE/intern/vorlagen/<körperschaft>/. Nur AUSGABE/oeffentlich/
-    darf veröffentlicht werden. Unveränderte Drucksachen werden nicht neu gesetzt.
+    darf veröffentlicht werden. Unveränderte Drucksachen werden nicht neu gesetzt; hat sich seit
+    dem letzten fehlerfreien Lauf nichts geändert, endet der Lauf, ohne etwas zu laden.
     """
-    from vorlagengen.documents.drucksache import FORMATS
-    from vorlagengen.load.project import load_project
 
     wanted = None
     if formate is not None:
@@ -258,33 +286,69 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
             shown = f"„{unknown[0]}“" if unknown else "(leer)"
             raise UserError(f"unbekanntes Format {shown}; möglich: pdf, docx, beide")
     root: Path = _settings(ctx).root
+    out = _out(root, ausgabe)
+    stamp = _build_stamp(root, out, pfade, wanted, layout, neu)
+    if stamp is not None and stamp.kept is not None:  # nothing changed since the last run: nothing loaded
+        _say(ctx, str(stamp.kept.get("text", "")))
+        return
+    from vorlagengen.load.project import load_project
+
     project = load_project(root, pfade or None)
-    _drucksachen(ctx, project, _out(root, ausgabe), wanted, layout, neu=neu, jobs=jobs, complete=not pfade)
+    _drucksachen(ctx, project, out, wanted, layout, neu=neu, jobs=jobs, complete=not pfade, stamp=stamp)
+
+
+@dataclass
+class _Stamped:
+    """A run's stamp (documents/stamp.py) and what it kept when nothing changed since (else None)."""
+
+    stamp: Any
+    kept: dict[str, Any] | None
+
+
+def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[str] | None, layout: str | None,
+                 neu: bool) -> _Stamped | None:
+    from vorlagengen.runstamps import build_options, build_stamp, kept_build
+
+    stamp = build_stamp(root, out, pfade, build_options(wanted, layout))
+    if stamp is None:
+        return None
+    kept = None if neu else kept_build(stamp, out, _waiting(out))
+    stamp.sources()  # before loading: a change while this run loads is seen by the next
+    return _Stamped(stamp, kept)
 
 
 def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] | None = None,
                  layout: str | None = None, *, neu: bool = False, jobs: int | None = None,
-                 complete: bool = True) -> None:
-    """What ``build`` does with the loaded project: set the Drucksachen, say how many."""
+                 complete: bool = True, stamp: _Stamped | None = None) -> None:
+    """What ``build`` does with the loaded project: set the Drucksachen, say how many; with ``stamp``
+    the run's stamp is saved after a run without error."""
     import os
 
+    from vorlagengen.documents.drucksache import BuildResult
     from vorlagengen.documents.drucksache import build as run_build
     from vorlagengen.messages import anzahl
     from vorlagengen.progress import Progress
+    from vorlagengen.runstamps import files_read
 
-    jobs = jobs or os.cpu_count() or 1
+    imported = sum(1 for r in project.records if r.vorlage.uebernommen)
+
+    def text(written: int, unchanged: int, removed: int) -> str:
+        gone = f", {removed} entfernt (gelöscht oder nicht mehr öffentlich)" if removed else ""
+        note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
+        return (f"{anzahl(len(project.records), 'Drucksache', 'Drucksachen')}: "
+                f"{anzahl(written, 'Datei', 'Dateien')} geschrieben, {unchanged} unverändert{gone}{note} ({out})")
+
+    def finish(result: BuildResult) -> None:  # under the lock, after a run without error
+        if stamp is not None:  # what the next run says when nothing changes: every file unchanged
+            stamp.stamp.save(files_read(project), {"text": text(0, len(result.built) + len(result.skipped), 0)})
+
     bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:
-        result = run_build(project, out, wanted, layout, jobs=jobs, force=neu, progress=bar.update,
-                           complete=complete, waiting=_waiting(out))
+        result = run_build(project, out, wanted, layout, jobs=jobs or os.cpu_count() or 1, force=neu,
+                           progress=bar.update, complete=complete, waiting=_waiting(out), finish=finish)
     finally:
         bar.close()
-    removed = f", {len(result.removed)} entfernt (gelöscht oder nicht mehr öffentlich)" if result.removed else ""
-    imported = sum(1 for r in project.records if r.vorlage.uebernommen)
-    note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
-    _say(ctx, f"{anzahl(len(project.records), 'Drucksache', 'Drucksachen')}: "
-              f"{anzahl(len(result.built), 'Datei', 'Dateien')} geschrieben, "
-              f"{len(result.skipped)} unverändert{removed}{note} ({out})")
+    _say(ctx, text(len(result.built), len(result.skipped), len(result.removed)))
 
 
 @cli.command(options_metavar="[OPTIONEN]")

@@ -1,6 +1,8 @@
 """The ``vorlagengen`` command's entry: ``vorlagengen --help`` is printed from a kept copy of the text
 the command line made for it before, without loading click and the commands (most of what the
-help costs); every other call goes to the command line (cli.py).
+help costs); so is what a plain ``vorlagengen build`` or ``vorlagengen validate`` prints when nothing
+changed since its last run (its stamp, runstamps.py); every other call goes to the command line
+(cli.py).
 
 The copy lives in the cache folder (cachedir.py), one file per terminal width, under a key of all
 the text is made from: the code of the command line (cli.py, clickde.py, the version), click's
@@ -28,9 +30,87 @@ def main() -> None:
             sys.stdout.write(kept)
             sys.stdout.flush()
             return
+    elif _replayed(sys.argv[1:]):
+        return
     from vorlagengen.cli import main as run
 
     run()
+
+
+# --- a plain build or validate with nothing changed -------------------------------------------------
+
+
+def _plain(args: list[str]) -> tuple[str, str, bool, bool] | None:
+    """Command, project folder, ``-q`` and ``--intern`` of ``vorlagengen [-q] [--intern] [-C DIR] build``
+    or ``… validate`` with nothing else (None for any other call: the command line takes it)."""
+    root, quiet, intern = ".", False, False
+    rest = list(args)
+    while rest and rest[0] not in ("build", "validate"):
+        arg = rest.pop(0)
+        if arg in ("-q", "--quiet"):
+            quiet = True
+        elif arg == "--intern":
+            intern = True
+        elif arg in ("-C", "--projekt") and rest:
+            root = rest.pop(0)
+        elif arg.startswith("--projekt="):
+            root = arg.split("=", 1)[1]
+        else:
+            return None
+    return (rest[0], root, quiet, intern) if len(rest) == 1 else None
+
+
+def _replayed(args: list[str]) -> bool:
+    """Print what a plain build or validate prints when nothing changed since its last run without
+    error (its stamp, runstamps.py), without loading click and the commands; False: the command line
+    runs (as for any change, any doubt and any other call)."""
+    plain = _plain(args)
+    if plain is None or (sys.stdout.encoding or "").lower().replace("-", "") != "utf8":
+        return False
+    command, folder, quiet, intern = plain
+    try:
+        lines = _kept_lines(command, folder, intern)
+    except Exception:  # any doubt: the command line runs and reports it
+        return False
+    if lines is None:
+        return False
+    for kind, line in lines:
+        if kind != "say" or not quiet:
+            stream = sys.stderr if kind == "err" else sys.stdout
+            stream.write(line + "\n")
+            stream.flush()
+    return True
+
+
+def _kept_lines(command: str, folder: str, intern: bool) -> list[tuple[str, str]] | None:
+    from pathlib import Path
+
+    import vorlagengen.runstamps as runstamps
+
+    root = Path(folder)
+    if command == "build":
+        out = root / "build"
+        stamp = runstamps.build_stamp(root, out, (), runstamps.build_options(None, None))
+
+        def waiting() -> None:
+            sys.stderr.write(f"Warte auf einen anderen Lauf in {out} …\n")
+            sys.stderr.flush()
+
+        kept = runstamps.kept_build(stamp, out, waiting) if stamp is not None else None
+        lines: object = [["say", kept.get("text")]] if kept is not None else None
+    else:
+        stamp = runstamps.validate_stamp(root, (), runstamps.validate_options(False, None, False, intern))
+        kept = stamp.unchanged() if stamp is not None else None
+        lines = kept.get("lines") if kept is not None and kept.get("exit") == 0 else None
+    if not isinstance(lines, list):
+        return None
+    found = []
+    for entry in lines:  # as the command line echoes them (click strips terminal codes off a pipe: none here)
+        if not (isinstance(entry, list) and len(entry) == 2 and entry[0] in ("out", "err", "say")
+                and isinstance(entry[1], str) and "\x1b" not in entry[1]):
+            return None
+        found.append((entry[0], entry[1]))
+    return found
 
 
 def code_key() -> str:

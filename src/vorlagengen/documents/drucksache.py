@@ -379,14 +379,16 @@ def prune_formats(output: Output, unwanted: list[Path]) -> list[Path]:
 
 def build(project: Project, out: Path, formats: Iterable[str] | None = None, layout_name: str | None = None,
           jobs: int | None = None, force: bool = False, progress: Callable[[int, int], None] | None = None,
-          complete: bool = False, waiting: Callable[[], None] | None = None) -> BuildResult:
+          complete: bool = False, waiting: Callable[[], None] | None = None,
+          finish: Callable[[BuildResult], None] | None = None) -> BuildResult:
     """Make the outputs of ``project.records`` that are not current.
 
     ``formats`` chooses the formats of this run; without it each Drucksache is set in the formats
     of its Körperschaft (``formate`` in data/koerperschaften.yaml). Outputs of formats not chosen
     are removed, so the build folder equals a clean build with the same choice.
     ``complete`` says the records are the whole project: outputs of other records are removed.
-    ``progress(done, total)`` is called from this thread as jobs finish.
+    ``progress(done, total)`` is called from this thread as jobs finish; ``finish(result)`` after a
+    run without error, with the manifest saved, still under the build folder's lock (the run's stamp).
     """
     chosen = None if formats is None else tuple(f for f in FORMATS if f in set(formats))
     if chosen is not None and not chosen:
@@ -402,7 +404,11 @@ def build(project: Project, out: Path, formats: Iterable[str] | None = None, lay
         removed += prune_public(public, out, output)
         removed += prune_formats(output, unwanted)
         built = run_jobs(work, output, jobs or os.cpu_count() or 1, progress)
-    return BuildResult(built, skipped, removed)
+        result = BuildResult(built, skipped, removed)
+        if finish is not None:
+            output.save()
+            finish(result)
+    return result
 
 
 def render_job(job: Job) -> dict[Path, tuple[bytes, str]]:

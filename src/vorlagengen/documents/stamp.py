@@ -23,21 +23,17 @@ without error writes a new stamp.
 
 from __future__ import annotations
 
-import datetime as dt
 import hashlib
 import json
 import os
 import stat
-import subprocess
 import sys
 import time
 from collections.abc import Iterable
-from dataclasses import dataclass, field
 from pathlib import Path
 from typing import Any
 
 from vorlagengen.documents.trees import internal_dir
-from vorlagengen.documents.writing import write_atomic
 
 FORMAT = 1
 RACY_NS = 2_000_000_000
@@ -45,33 +41,37 @@ SOURCE_DIRS = ("vorlagen", "sitzungen", "data", "templates")
 PACKAGE = Path(__file__).resolve().parents[1]
 
 
-@dataclass
 class _Scan:
-    """A digest over files and folders, with the files that were changed just before."""
+    """A digest over files and folders, with the files that were changed just before. (A plain
+    class, like the module's imports light: a run that ends at its stamp loads little else.)"""
 
-    since_ns: int
-    h: Any = field(default_factory=lambda: hashlib.blake2b(digest_size=20))
-    young: dict[str, str] = field(default_factory=dict)  # path → SHA-256 of its bytes
-    hash_young: bool = True
-    ctime: bool = False
+    def __init__(self, since_ns: int, hash_young: bool = True, ctime: bool = False, ctime_linked: bool = False):
+        self.since_ns = since_ns
+        self.h: Any = hashlib.blake2b(digest_size=20)
+        self.young: dict[str, str] = {}  # path → SHA-256 of its bytes
+        self.hash_young = hash_young
+        self.ctime = ctime
+        self.ctime_linked = ctime_linked  # the change time also of a file with more than one name
 
     def add(self, *parts: object) -> None:
         self.h.update("\0".join(map(str, parts)).encode("utf-8", "surrogateescape") + b"\n")
 
-    def entry(self, path: str, st: os.stat_result | None) -> None:
+    def line(self, path: str, st: os.stat_result | None) -> str:
+        """The line of one entry (what :meth:`add` would hash), its bytes kept when it is young."""
         if st is None:
-            self.add(path, "fehlt")
-            return
+            return f"{path}\0fehlt\n"
         kind = stat.S_IFMT(st.st_mode)
-        if not stat.S_ISREG(kind):
-            self.add(path, kind, st.st_ino)
-            return
-        # the change time only of a file with one name: the site links Anlagen and documents into its
-        # folder (and another build folder's site may link them too), which changes theirs
-        ctime = st.st_ctime_ns if self.ctime and st.st_nlink == 1 else 0
-        self.add(path, kind, st.st_size, st.st_mtime_ns, st.st_ino, ctime)
+        if kind != stat.S_IFREG:
+            return f"{path}\0{kind}\0{st.st_ino}\n"
+        # the change time only of a file with one name (unless ``ctime_linked``): the site links Anlagen
+        # and documents into its folder (and another build folder's site may link them too), which changes theirs
+        ctime = st.st_ctime_ns if self.ctime and (self.ctime_linked or st.st_nlink == 1) else 0
         if self.hash_young and max(st.st_mtime_ns, st.st_ctime_ns) > self.since_ns - RACY_NS:
             self.young[path] = _sha256(path)
+        return f"{path}\0{kind}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ino}\0{ctime}\n"
+
+    def entry(self, path: str, st: os.stat_result | None) -> None:
+        self.h.update(self.line(path, st).encode("utf-8", "surrogateescape"))
 
     def file(self, path: str) -> None:
         try:
@@ -81,12 +81,17 @@ class _Scan:
         self.entry(path, st)
 
     def tree(self, top: str, skip: tuple[str, ...] = ()) -> None:
-        """Every entry below ``top`` (links followed for their stat, not into folders)."""
+        """Every entry below ``top`` (links followed for their stat, not into folders); the lines of a
+        folder's files are hashed at once (thousands of records in a few folders)."""
         try:
-            entries = sorted(os.scandir(top), key=lambda e: e.name)
+            entries = sorted(os.scandir(top), key=_name)
+        except NotADirectoryError:  # an output that is one file (a manifest)
+            self.file(top)
+            return
         except OSError:
             self.add(top, "kein Ordner")
             return
+        lines: list[str] = []
         for entry in entries:
             if entry.name in skip:
                 continue
@@ -95,6 +100,8 @@ class _Scan:
             except OSError:
                 is_dir = False
             if is_dir:
+                self.h.update("".join(lines).encode("utf-8", "surrogateescape"))
+                lines = []
                 self.add(entry.path, "ordner")
                 self.tree(entry.path, skip)
                 continue
@@ -102,10 +109,15 @@ class _Scan:
                 st: os.stat_result | None = entry.stat(follow_symlinks=True)
             except OSError:  # a dangling link
                 st = None
-            self.entry(entry.path, st)
+            lines.append(self.line(entry.path, st))
+        self.h.update("".join(lines).encode("utf-8", "surrogateescape"))
 
     def digest(self) -> str:
         return str(self.h.hexdigest())
+
+
+def _name(entry: os.DirEntry[str]) -> str:
+    return entry.name
 
 
 def _sha256(path: str) -> str:
@@ -120,6 +132,8 @@ def _sha256(path: str) -> str:
 
 
 def _git_head(root: Path) -> str:
+    import subprocess
+
     try:
         done = subprocess.run(["git", "-C", str(root), "rev-parse", "HEAD"], capture_output=True, text=True,
                               check=False, env={**os.environ, "GIT_OPTIONAL_LOCKS": "0"})
@@ -133,11 +147,17 @@ class RunStamp:
     ``outputs`` are the folders below ``out`` whose every file counts, ``options`` what else the
     command's output depends on."""
 
-    def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = ()):
+    def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = (),
+                 path: Path | None = None, private: bool = False, source_ctime: bool = False, git: bool = True):
         self.root = root.absolute()
         self.out = out
         self.outputs = [str(p) for p in outputs]
-        self.path = internal_dir(out) / f"{name}-stamp.json"
+        self.path = path or internal_dir(out) / f"{name}-stamp.json"
+        self.private = private  # readable by the user alone (a stamp in the cache folder)
+        # the change time of every source file, also of one with several names (Anlagen the site linked):
+        # what loads records trusts a file's size and time only together with it
+        self.source_ctime = source_ctime
+        self.git = git  # whether the git commit counts (the site's dates come from it)
         self.options = [str(o) for o in options]
         self.began_ns = time.time_ns()
         self._sources: _Scan | None = None
@@ -145,13 +165,14 @@ class RunStamp:
     def sources(self) -> _Scan:
         """The digest of the sources, taken once per run (before loading)."""
         if self._sources is None:
-            scan = _Scan(self.began_ns)
-            env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_") or k in ("TZ",))
-            scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, dt.date.today(), _git_head(self.root),
-                     *self.options, *env)
+            scan = _Scan(self.began_ns, ctime=self.source_ctime, ctime_linked=self.source_ctime)
+            env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_")
+                         or k in ("TZ", "SOURCE_DATE_EPOCH"))
+            scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, time.strftime("%Y-%m-%d"),
+                     _git_head(self.root) if self.git else "", *self.options, *env)
             for folder in SOURCE_DIRS:
                 scan.tree(str(self.root / folder), skip=("__pycache__",))
-            scan.hash_young = False  # code and libraries change by installing, never within a clock step
+            scan.hash_young = scan.ctime = False  # code and libraries change by installing, never within a clock step
             scan.tree(str(PACKAGE), skip=("__pycache__",))
             for entry in sys.path:  # a library installed, upgraded or removed changes its folder
                 if entry.endswith(("site-packages", "dist-packages")):
@@ -202,4 +223,24 @@ class RunStamp:
         data = {"format": FORMAT, "sources": sources.digest(), "after": after.digest(), "extras": sorted(set(extra)),
                 "young": {**sources.young, **after.young}, "summary": summary}
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
-        write_atomic(self.path, hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body)
+        content = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
+        _write(self.path, content, self.private)
+
+
+def _write(path: Path, content: bytes, private: bool) -> None:
+    """Write the stamp atomically (``private``: only its user may read it, mode 0600 in a folder of
+    mode 0700); a stamp that cannot be written is simply missing, and the next run does its whole work."""
+    import tempfile
+
+    tmp = None
+    try:
+        path.parent.mkdir(mode=0o700 if private else 0o777, parents=True, exist_ok=True)
+        fd, tmp = tempfile.mkstemp(dir=path.parent, prefix=f".{path.name}.", suffix=".tmp")  # mode 0600
+        with os.fdopen(fd, "wb") as fh:
+            fh.write(content)
+        if not private:
+            os.chmod(tmp, 0o644)
+        os.replace(tmp, path)
+    except OSError:
+        if tmp is not None:
+            Path(tmp).unlink(missing_ok=True)
