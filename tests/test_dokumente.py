@@ -48,10 +48,10 @@ def _run(root: Path, *args: str) -> subprocess.CompletedProcess[str]:
 
 
 def _files(out: Path) -> dict[str, bytes]:
-    """Every output file (not the manifest, the lock, the caches or the site's own state, which name
-    the folder they were made in)."""
+    """Every output file (not the manifest, the lock, the build's run stamp, the caches or the site's own
+    state, which name the folder they were made in)."""
     return {p.relative_to(out).as_posix(): p.read_bytes() for p in sorted(out.rglob("*"))
-            if p.is_file() and p.name not in (".vorlagen.json", ".vorlagen.lock") and ".cache" not in p.parts
+            if p.is_file() and p.name not in (".vorlagen.json", ".vorlagen.lock", ".vorlagen-stamp.json") and ".cache" not in p.parts
             and not p.relative_to(out).as_posix().startswith("intern/site-")}
 
 
