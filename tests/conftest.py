@@ -235,3 +235,19 @@ def projekt(leeres_projekt: Projekt) -> Projekt:
     leeres_projekt.write_text(WANDSBEK_PATH, WANDSBEK_TEXT)
     leeres_projekt.write_record(LUENEBURG_PATH, LUENEBURG_RECORD)
     return leeres_projekt
+
+
+@pytest.fixture
+def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
+    """The projects the commands of a test loaded, in order (a run that ends at its stamp loads none)."""
+    import vorlagengen.load.project as loading
+
+    seen: list[Path] = []
+    real = loading.load_project
+
+    def spy(root: Path, *args: object, **kwargs: object) -> object:
+        seen.append(root)
+        return real(root, *args, **kwargs)  # type: ignore[arg-type]
+
+    monkeypatch.setattr(loading, "load_project", spy)
+    return seen

@@ -20,28 +20,13 @@ from click.testing import CliRunner, Result
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.documents.stamp as stamp_module
 from site_support import copy_demo
+from test_incremental import fake_convert  # the recipe's stand-in: fast, and every input shows
 from vorlagengen.cli import FORMATS, cli
-from vorlagengen.documents.recipe import Document, Prepared
 from vorlagengen.runstamps import BUILD_STAMP, VALIDATE_PREFIX
 
 RECORD = "vorlagen/saarbruecken/0329-2018.yaml"
 ANLAGE = "vorlagen/saarbruecken/anlagen/verfahrensregelungen-ambulante-hilfen.pdf"
 STAMP = f"build/intern/{BUILD_STAMP}"
-_PDF = (b"%PDF-1.4\n1 0 obj<</Type/Catalog/Pages 2 0 R>>endobj\n2 0 obj<</Type/Pages/Kids[3 0 R]/Count 1>>endobj\n"
-        b"3 0 obj<</Type/Page/Parent 2 0 R/MediaBox[0 0 595 842]>>endobj\n%DIGEST\ntrailer<</Root 1 0 R>>\n%%EOF\n")
-
-
-def fake_convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ...]) -> dict[str, bytes]:
-    """The recipe's stand-in: a digest of what the real recipe is given (fast, and every input shows)."""
-    h = hashlib.sha256()
-    for part in (doc.kind, doc.layout.fingerprint, str(doc.epoch), str(doc.public), markdown,
-                 json.dumps(prep.inputs, sort_keys=True)):
-        h.update(part.encode("utf-8") + b"\0")
-    for key, source in sorted(prep.sources.items()):
-        h.update(key.encode() + (source if isinstance(source, bytes) else source.read_bytes()))
-    digest = h.hexdigest()
-    return {f: _PDF.replace(b"DIGEST", f"{digest}{f}".encode()) if f == "pdf" else f"{digest}{f}".encode()
-            for f in formats}
 
 
 @pytest.fixture(autouse=True)
@@ -52,22 +37,6 @@ def fake_recipe(monkeypatch: pytest.MonkeyPatch) -> None:
 @pytest.fixture
 def project(tmp_path: Path) -> Path:
     return copy_demo(tmp_path / "projekt")
-
-
-@pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The projects the commands loaded, in order."""
-    import vorlagengen.load.project as loading
-
-    seen: list[Path] = []
-    real = loading.load_project
-
-    def spy(root: Path, *args: object, **kwargs: object) -> object:
-        seen.append(root)
-        return real(root, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loading, "load_project", spy)
-    return seen
 
 
 def _run(root: Path, *args: str) -> Result:

@@ -40,22 +40,6 @@ def project(tmp_path: Path) -> Path:
     return root
 
 
-@pytest.fixture
-def loads(monkeypatch: pytest.MonkeyPatch) -> list[Path]:
-    """The projects ``vorlagengen site`` loaded, in order."""
-    import vorlagengen.load.project as loading
-
-    seen: list[Path] = []
-    real = loading.load_project
-
-    def spy(root: Path, *args: object, **kwargs: object) -> object:
-        seen.append(root)
-        return real(root, *args, **kwargs)  # type: ignore[arg-type]
-
-    monkeypatch.setattr(loading, "load_project", spy)
-    return seen
-
-
 def _clean_site(root: Path, tmp: Path, *args: str) -> dict[str, bytes]:
     clean = tmp / "sauber"
     shutil.rmtree(clean, ignore_errors=True)
