@@ -163,7 +163,7 @@ def test_generated_documents_are_read_alike_or_refused(text: str) -> None:
 def test_generated_documents_mostly_take_the_fast_way() -> None:
     taken = []
 
-    @settings(max_examples=300, deadline=None, database=None)
+    @settings(max_examples=300, deadline=None, database=None, derandomize=True)  # a share: the same examples every run
     @given(documents())
     def check(text: str) -> None:
         taken.append(assert_same_or_refused(text))
