@@ -18,13 +18,12 @@ RECORD = "vorlagen/wandsbek/19-0167.yaml"
 
 
 def demo_project(target: Path) -> Path:
-    """The demo project, its 19/0167 with a redacted name in the Sachverhalt, and an empty templates/."""
+    """The demo project, its 19/0167 with a redacted name in the Sachverhalt."""
     root = copy_demo(target)
     record = root / RECORD
     text = record.read_text(encoding="utf-8")
     text = text.replace("sachverhalt: |\n", f"sachverhalt: |\n  Angeregt von Frau [{NAME}]{{.geschwaerzt}}.\n\n", 1)
     record.write_text(text, encoding="utf-8")
-    (root / "templates").mkdir()
     return root
 
 

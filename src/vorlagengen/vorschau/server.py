@@ -19,7 +19,9 @@ from __future__ import annotations
 import asyncio
 import contextlib
 import json
+import sys
 import time
+import traceback
 from collections.abc import AsyncIterator, Callable, Iterable
 from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
@@ -152,7 +154,10 @@ class Preview:
 
     async def watch(self) -> None:
         async for paths in watcher.changes(self.session.root, self.stop):
-            await self.changed(paths)
+            try:
+                await self.changed(paths)
+            except Exception:  # a bug: told in the terminal; the preview keeps following the files
+                traceback.print_exc(file=sys.stderr)
 
     # --- pages ---------------------------------------------------------------------------------
 
