@@ -8,15 +8,16 @@ from __future__ import annotations
 import os
 import re
 import shutil
+import time
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
-from playwright.sync_api import Browser, Page, expect
+from playwright.sync_api import Browser, Page, Route, expect
 
 from test_site_browser import axe_violations, browser  # noqa: F401 - its browser fixture
 from vorlagengen.vorschau.start import Started
-from vorschau_support import NAME, RECORD, base_url, demo_project, preview
+from vorschau_support import NAME, RECORD, base_url, demo_project, fetch, preview
 
 WAIT_MS = 30_000  # generous on a loaded machine; this is no timing test
 FIRST_PAGE = ".dokument:first-of-type .seite:first-of-type .seitentext"
@@ -123,6 +124,32 @@ def test_build_error_is_shown_and_goes(running: Started, project: Path, page: Pa
     finally:  # the later tests need the packaged layout, whatever happened here
         shutil.rmtree(layout.parent)
     expect(page.locator(".fehler")).to_have_count(0)
+
+
+def test_a_change_made_before_the_page_listens_is_shown(running: Started, project: Path, page: Page) -> None:
+    """The page is loaded, but its connection for changes does not stand yet when the file is saved
+    (a slow browser, a lost connection): once it stands, the page shows the new state."""
+    held: list[Route] = []
+    page.route("**/ereignisse", lambda route: held.append(route))  # the connection waits until let through
+    path = project / "vorlagen/wandsbek/19-0178.yaml"
+    text = path.read_text(encoding="utf-8")
+    page.goto(base_url(running) + "ansicht/vorlagen/wandsbek/19-0178.yaml")
+    expect(page.locator(FIRST_PAGE)).to_contain_text("Zeitplan")
+    try:
+        save(path, text.replace("– Zeitplan", "– Zeitplan und Kosten"))
+        deadline = time.monotonic() + WAIT_MS / 1000
+        while b"Zeitplan und Kosten" not in fetch(base_url(running) + "teil/vorlagen/wandsbek/19-0178.yaml")[1]:
+            assert time.monotonic() < deadline, "the preview did not set the change"
+            time.sleep(0.2)
+        page.wait_for_timeout(300)  # the server has told the change to those who listened: nobody
+        assert "Zeitplan und Kosten" not in page.locator(FIRST_PAGE).inner_text()
+        assert held, "the page asked for no connection"
+        for route in held:
+            route.continue_()
+        expect(page.locator(FIRST_PAGE)).to_contain_text("Zeitplan und Kosten")
+    finally:
+        save(path, text)
+    expect(page.locator(FIRST_PAGE)).not_to_contain_text("Zeitplan und Kosten")
 
 
 def test_tabs_rename_and_temporary_files(running: Started, project: Path, browser: Browser) -> None:  # noqa: F811

@@ -5,6 +5,7 @@ const haupt = document.getElementById("vorschau");
 const schalter = document.getElementById("oeffentlich");
 const meldung = document.getElementById("meldung");
 let quelle = null;
+let verbunden = false;  // this page's connection stood once
 let anfrage = 0;
 
 function fassung() { return schalter && schalter.checked ? "oeffentlich" : "intern"; }
@@ -27,7 +28,8 @@ async function laden() {
 
 function zeigen() {
   const teil = haupt && haupt.querySelector(".teil");
-  if (meldung && teil) meldung.textContent = teil.dataset.meldung;
+  // a live region: only a new state is announced again
+  if (meldung && teil && meldung.textContent !== teil.dataset.meldung) meldung.textContent = teil.dataset.meldung;
 }
 
 function verbinden() {
@@ -42,13 +44,19 @@ function verbinden() {
     }
   };
   quelle.onerror = () => { if (meldung) meldung.textContent = "Verbindung zur Vorschau unterbrochen – läuft „vorlagengen vorschau“ noch?"; };
-  quelle.onopen = () => zeigen();
+  // Whatever changed before this connection stood (the page was still loading, or the connection was
+  // lost a while) was told to nobody: on every (re)connection the page asks for the current state.
+  quelle.onopen = () => {
+    if (haupt) laden();
+    else if (verbunden) location.reload();
+    verbunden = true;
+  };
 }
 
 // A hidden tab gives its connection back (a browser allows only a few per server) and catches up when shown.
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) { if (quelle) quelle.close(); quelle = null; }
-  else if (!quelle) { verbinden(); if (haupt) laden(); }
+  else if (!quelle) verbinden();  // catches up once connected
 });
 if (schalter) schalter.addEventListener("change", () => {
   history.replaceState(null, "", "?fassung=" + fassung());
