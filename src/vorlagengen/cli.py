@@ -658,7 +658,7 @@ def _beschluesse(ctx: click.Context, project: Any, out: Path, *, gremium: str | 
 
     with open_output(out, _waiting(out)) as output:
         made = write_beschluesse(output, project, dt.date.today(), gremium=gremium, status=status, alle=alle)
-    for path in made.built:
+    for path in sorted(made.built):  # in a fixed order, not as the two workers finished
         _say(ctx, f"geschrieben: {path}")
     if made.skipped:
         _say(ctx, f"{anzahl(len(made.skipped), 'Datei', 'Dateien')} unverändert")
