@@ -156,6 +156,23 @@ def test_search_index_keeps_words_of_neighbouring_cells_apart(demo: tuple[Path, 
     assert "<dt>Drucksachen-Nr.</dt>\n<dd" in html
 
 
+def test_results_on_the_site_are_in_the_koerperschafts_words(tmp_path: Path) -> None:
+    """The site words a vote as the Niederschrift does: with the Körperschaft's profile and layout
+    words, not the packaged defaults (on the Sitzung's page and on the TOP's own page)."""
+    root = copy_demo(tmp_path / "projekt")
+    data = root / "data/koerperschaften.yaml"
+    data.write_text(data.read_text(encoding="utf-8").replace(
+        "      antwort: Antwort des Bezirksamtes\n",
+        "      antwort: Antwort des Bezirksamtes\n      einstimmig: ohne Gegenstimme\n", 1), encoding="utf-8")
+    build(root, tmp_path / "build")
+    site = tmp_path / "build/oeffentlich/site"
+    sitzung = text(site, "sitzungen/wandsbek-jha-2011-05-11.html")
+    assert "Abstimmung: ohne Gegenstimme" in sitzung and "Abstimmung: einstimmig" not in sitzung
+    top = next(p for p in (site / "sitzungen/wandsbek-jha-2011-05-11").glob("top-12*7*.html"))
+    assert "ohne Gegenstimme" in top.read_text(encoding="utf-8")
+    assert "einstimmig" not in top.read_text(encoding="utf-8")
+
+
 def test_text_is_data_and_schwaerzung_is_never_shown(tmp_path: Path) -> None:
     root = copy_demo(tmp_path / "projekt")
     record = root / "vorlagen/wandsbek/19-0171.yaml"

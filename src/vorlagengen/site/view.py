@@ -17,8 +17,8 @@ from pathlib import Path
 from typing import Any
 
 from vorlagengen.documents.context import bezug_text, sitzung_name
-from vorlagengen.documents.sitzung.niederschrift import ergebnis_view
-from vorlagengen.documents.woerter import vorgabe_woerter
+from vorlagengen.documents.sitzung.niederschrift import ergebnis_view, woerter_of
+from vorlagengen.documents.woerter import Woerter, vorgabe_woerter
 from vorlagengen.model.niederschrift import TopErgebnis, abstimmung_text, besetzung_text, teilabstimmung_text
 from vorlagengen.model.records import PublicProject, Record, RefData, anlage_path
 from vorlagengen.public.schwaerzung import klartext
@@ -330,7 +330,7 @@ def site_view(public: PublicProject, documents: Path) -> Site:
         for bezug in ds.bezuege:
             bezug.key = keys.get((ds.koerperschaft, bezug.nummer))
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
-        sz = _sitzung(srec, site, keys, documents, results, public.ref)
+        sz = _sitzung(srec, site, keys, documents, results, public, _words(public, srec))
         site.sitzungen[sz.slug] = sz
     _link_tops(site)
     site.beschluesse = _beschluesse(documents, site)
@@ -478,17 +478,26 @@ _SITZUNG_FILES = (("Bekanntmachung.pdf", "Bekanntmachung"),
                   ("Niederschrift-oeffentlich.pdf", "Niederschrift"), ("Niederschrift.pdf", "Niederschrift"))
 
 
+def _words(public: PublicProject, srec: Any) -> Woerter:
+    """The words of a Sitzung's results, as its Niederschrift has them: its Körperschaft's layout and
+    profile (the packaged words where the Gremium is not known)."""
+    gremium = public.ref.gremien.get(srec.sitzung.gremium)
+    if gremium is None or gremium.koerperschaft not in public.ref.koerperschaften:
+        return vorgabe_woerter()
+    return woerter_of(public, srec)
+
+
 def _sitzung(srec: Any, site: Site, keys: dict[tuple[str, str], str], documents: Path, results: Results,
-             public_ref: RefData) -> Sitzung:
+             public: PublicProject, w: Woerter) -> Sitzung:
     s = srec.sitzung
     gremium = site.gremien.get(s.gremium)
     body = gremium.koerperschaft if gremium else ""
     folder = documents / "sitzungen" / srec.slug
     files = [SiteFile(label, folder / name, f"dokumente/sitzungen/{srec.slug}/{name}", s.datum)
              for name, label in _SITZUNG_FILES if (folder / name).is_file()]
-    tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse) for e in srec.tops if e.oeffentlich_beraten
+    tops = [_top(e, s, keys, results, srec.oeffentliche_ergebnisse, w) for e in srec.tops if e.oeffentlich_beraten
             or e.oeffentlich]  # the projection's TOPs: public ones, and those moved into the public part
-    _top_pages(srec, tops, public_ref)
+    _top_pages(srec, tops, public.ref, w)
     return Sitzung(srec.slug, s.gremium, gremium.name if gremium else s.gremium, body, s.nummer, s.datum, s.beginn,
                    s.ort or "", s.raum or "", s.sitzungsleitung, tops, files, srec.path, _sitzung_sources(s),
                    s.ende or "", sitzung_name(s.nummer, s.bezeichnung))
@@ -509,7 +518,7 @@ def _sitzung_sources(s: Any) -> list[SourceFile]:
 
 
 def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
-         minutes: dict[str, TopErgebnis]) -> Top:
+         minutes: dict[str, TopErgebnis], w: Woerter) -> Top:
     """A public TOP with its result: the Beratungsfolge's (which the Niederschrift decides), else what
     the public Niederschrift records for it; the vote from the Niederschrift."""
     key = None
@@ -522,8 +531,8 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
     minute = minutes.get(entry.nummer)
     if minute is not None:
         ergebnis = ergebnis or (minute.ergebnis or "")
-    subs = [_top(u, s, keys, results, minutes) for u in entry.unterpunkte if u.oeffentlich or u.oeffentlich_beraten]
-    abstimmung = abstimmung_text(minute.abstimmung) if minute is not None else ""
+    subs = [_top(u, s, keys, results, minutes, w) for u in entry.unterpunkte if u.oeffentlich or u.oeffentlich_beraten]
+    abstimmung = abstimmung_text(minute.abstimmung, w) if minute is not None else ""
     quelle: list[SourceFile] = []
     said = ""
     if entry.quelle is not None:  # imported: the source's own words for the result, its Beschlusstext
@@ -536,18 +545,18 @@ def _top(entry: Any, s: Any, keys: dict[tuple[str, str], str], results: Results,
         quelle += [_source_file(f.name, f, s.datum) for f in entry.quelle.anlagen]
     dazu = [k for k in (keys.get((r.vorlage.koerperschaft, r.vorlage.nummer)) for r in entry.dazu) if k]
     return Top(entry.nummer, klartext(entry.titel), entry.ebene, entry.nachtrag, key, ergebnis, subs, abstimmung,
-               klartext(entry.hinweis), entry.abgesetzt, dazu, quelle, said, _einzelheiten(minute))
+               klartext(entry.hinweis), entry.abgesetzt, dazu, quelle, said, _einzelheiten(minute, w))
 
 
-def _einzelheiten(minute: TopErgebnis | None) -> list[str]:
+def _einzelheiten(minute: TopErgebnis | None, w: Woerter) -> list[str]:
     if minute is None:
         return []
-    return ([teilabstimmung_text(a) for a in minute.abstimmungen]
-            + [f"Wahl – {w.amt}: {', '.join(w.gewaehlt)} ({abstimmung_text(w.abstimmung)})" for w in minute.wahlen]
-            + [f"Besetzung – {besetzung_text(b)}" for b in minute.besetzungen])
+    return ([teilabstimmung_text(a, w) for a in minute.abstimmungen]
+            + [f"Wahl – {x.amt}: {', '.join(x.gewaehlt)} ({abstimmung_text(x.abstimmung, w)})" for x in minute.wahlen]
+            + [f"Besetzung – {besetzung_text(b, w)}" for b in minute.besetzungen])
 
 
-def _top_pages(srec: Any, tops: list[Top], ref: RefData) -> None:
+def _top_pages(srec: Any, tops: list[Top], ref: RefData, w: Woerter) -> None:
     """Give each public TOP its page and what the published Niederschrift records of it."""
     n = srec.niederschrift  # the public form: public TOPs only, redacted
     minutes = {t.top: t for t in n.tops} if n is not None and n.stand != "Entwurf" else {}
@@ -564,7 +573,7 @@ def _top_pages(srec: Any, tops: list[Top], ref: RefData) -> None:
         top.url = f"sitzungen/{srec.slug}/top-{name}.html"
         minute, entry = minutes.get(top.nummer), entries.get(top.nummer)
         if minute is not None and entry is not None:
-            v = ergebnis_view(ref, entry, minute, True, dt.date.min, vorgabe_woerter())
+            v = ergebnis_view(ref, entry, minute, True, dt.date.min, w)
             top.protokoll = Protokoll(v.ergebnis, v.beschluss, v.aenderung, v.verwiesen_an,
                                       v.abstimmung, v.fraktionen, v.abstimmungen, v.wahlen, v.besetzungen,
                                       v.befangen)
