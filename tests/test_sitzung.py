@@ -536,6 +536,23 @@ def test_a_numbered_sitzung_is_named_once_in_its_documents(tmp_path):
         assert "5. Sitzung am 04.04.2019" in flat, name  # footer and metadata
 
 
+def test_the_mappe_header_can_name_the_sitzungs_number(tmp_path):
+    """The word mappe_kopf of a profile may name the Sitzung's number and name, as the footer's may."""
+    root = copy_project(tmp_path)
+    record(root, "a.yaml", drucksache("VO/0001/19", "Erste Sache"))
+    sitzung(root, '    - drucksache: "VO/0001/19"')
+    data = root / "data/koerperschaften.yaml"
+    text = data.read_text(encoding="utf-8")
+    assert "lueneburg:\n  name: Hansestadt Lüneburg\n" in text and "lueneburg:\n  name: Hansestadt Lüneburg\n  profil" not in text
+    data.write_text(text.replace("lueneburg:\n  name: Hansestadt Lüneburg\n",
+                                 "lueneburg:\n  name: Hansestadt Lüneburg\n  profil:\n    woerter:\n"
+                                 "      mappe_kopf: \"Kopf {nummer} / {sitzung} / {datum}\"\n", 1), encoding="utf-8")
+    folder = build_leak(root)
+    for name in ("Sitzungsmappe-oeffentlich.pdf", "Sitzungsmappe-vollstaendig.pdf"):
+        flat = " ".join(everything_in(folder / name).split())
+        assert "Kopf SGA/2019/02 / Sitzung SGA/2019/02 / 04.04.2019" in flat, name
+
+
 IMPORTED = """nummer: "VO/7001/18"
 datum: 2018-11-20
 koerperschaft: lueneburg

@@ -228,7 +228,7 @@ SITZUNG_SCHLUESSEL: dict[str, str] = {
     "mappe_titel_oeffentlich": "Titel der öffentlichen Mappe in den PDF-Eigenschaften; {gremium}, {datum}",
     "mappe_titel_vollstaendig": "Titel der vollständigen Mappe in den PDF-Eigenschaften; {gremium}, {datum}",
     "mappe_datum": "Bezeichnung des Datums auf dem Deckblatt",
-    "mappe_kopf": "Kopfzeile jeder Seite der Mappe; {gremium}, {datum}",
+    "mappe_kopf": "Kopfzeile jeder Seite der Mappe; {gremium}, {datum}, {nummer}: Sitzungsnummer, {sitzung}",
     "drucksache_nr": "Drucksache in Inhalt, Lesezeichen und Niederschrift; {nummer}",
     "mappe_anlage": "Anlage in Inhalt und Lesezeichen der Mappe; {nr}, {nummer}: Drucksache, {titel}",
     "mappe_office": "Hinweis statt einer Office-Anlage ohne LibreOffice; {name}, {typ}, {groesse}",

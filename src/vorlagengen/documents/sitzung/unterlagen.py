@@ -91,7 +91,7 @@ def _inputs(ctx: SitzungContext, title: str, entwurf: bool) -> dict[str, str]:
         "entwurf": "ja" if entwurf else "nein", "status": "",
         "fusszeile": w("sitzung_fusszeile", gremium=ctx.gremium, nummer=ctx.sitzung.nummer, sitzung=name,
                        datum=ctx.datum),
-        "kopf": w("mappe_kopf", gremium=ctx.gremium, datum=ctx.datum),
+        "kopf": w("mappe_kopf", gremium=ctx.gremium, datum=ctx.datum, nummer=ctx.sitzung.nummer, sitzung=name),
     }
 
 
