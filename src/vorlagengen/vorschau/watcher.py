@@ -8,7 +8,7 @@ The watching never ends by itself while the preview runs: when the operating sys
 fails (inotify's limits reached, a watch on a new folder refused), the failure is told in the
 terminal, the watching starts again (after a second failure in a row by polling) and, once it runs,
 the folders count as changed, since changes may have been missed meanwhile. A watched folder that
-appears later (``templates/`` made by ``vorlagengen layout kopiere``) is noticed within ``CHECK_MS``
+appears later (``templates/`` made by ``vorlagengen layout kopieren``) is noticed within ``CHECK_MS``
 and watched from then on.
 """
 
