@@ -11,7 +11,6 @@ import contextlib
 import datetime as dt
 import gc
 import json
-import multiprocessing
 import os
 import stat
 import sys
@@ -19,10 +18,8 @@ import threading
 import time
 from collections import deque
 from collections.abc import Iterable, Iterator
-from concurrent.futures import Future, ProcessPoolExecutor
-from multiprocessing.context import BaseContext
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from pydantic import BaseModel, TypeAdapter, ValidationError
 
@@ -63,6 +60,10 @@ from vorlagengen.model.records import (
     forget_anlage_folders,
     layout_names,
 )
+
+if TYPE_CHECKING:
+    from concurrent.futures import Future
+    from multiprocessing.context import BaseContext
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
 
@@ -208,6 +209,8 @@ def _worker_check(paths: list[Path]) -> list[Checked]:
 def _pool_context() -> BaseContext | None:
     """fork where it is safe and cheap (Linux, no other threads): workers start at once, with
     everything imported and the reference data in memory; else the platform's default."""
+    import multiprocessing
+
     if sys.platform.startswith("linux") and threading.active_count() == 1:
         return multiprocessing.get_context("fork")
     return None
@@ -219,6 +222,8 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: b
     # This process checks records itself beside jobs - 1 workers instead of only waiting for them.
     # Small chunks keep everyone busy to the end: the workers take them from the front, this process
     # from the back, and collects (unpickles) the workers' results between its own chunks.
+    from concurrent.futures import ProcessPoolExecutor  # the process pool's modules only for a pool
+
     size = max(50, len(paths) // (jobs * 8))
     pending = deque(enumerate(paths[i : i + size] for i in range(0, len(paths), size)))
     done: dict[int, list[Checked]] = {}
