@@ -153,9 +153,9 @@ def _validate(root: Path, pfade: tuple[Path, ...], als_json: bool, codequality: 
         warnings = project.warnings
     except ValidationFailed as exc:
         problems, warnings = exc.problems, exc.warnings
+        counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
     finally:
         _frozen_after_load(collecting)
-        counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
     if not intern:  # values of non-public Drucksachen stay out of logs, which CI often publishes
         problems, warnings = redact(problems), redact(warnings)
     report = ""
