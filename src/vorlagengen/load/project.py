@@ -27,7 +27,7 @@ from vorlagengen import checks
 from vorlagengen.checks import text as textchecks
 from vorlagengen.errors import Problem, UserError, ValidationFailed
 from vorlagengen.load.modelerrors import model_problems, without_misspelt_missing
-from vorlagengen.load.pruefcache import CheckCache, Entry, anlagen_stamp, digest, file_stamp
+from vorlagengen.load.pruefcache import CheckCache, Entry, anlagen_stamp, cache_line, digest, file_stamp
 from vorlagengen.load.sitzungen import (
     check_niederschriften,
     derive_agenda,
@@ -195,15 +195,34 @@ def _check_values(path: Path, root: Path, ref: RefData, keep: bool, display: str
     return display, vorlage, problems, located(checks.record_warnings(vorlage)), kept
 
 
+def _check_to_keep(path: Path, root: Path, ref: RefData, context: str | None) -> Checked:
+    """One record's own checks; with the ``context`` of a check cache, a record without problems
+    comes with its whole cache line in place of its values (made here, in the worker that checked
+    it, with the stamp its file had before it was read, if it still has it)."""
+    if context is None:
+        return _check_one(path, root, ref, False)
+    begin = time.time_ns()
+    before = _stat(path)
+    checked = _check_one(path, root, ref, True)
+    display, vorlage, problems, warnings, (sha, raw_json) = checked
+    if not raw_json or vorlage is None:
+        return display, vorlage, problems, warnings, (sha, "")
+    stamp = file_stamp(before, begin)
+    stamp = stamp if file_stamp(_stat(path), begin) == stamp else "-"  # unchanged while read
+    line = cache_line(context, path, sha, raw_json, [a.datei for a in vorlage.anlagen],
+                      [(w.line, w.col, w.field, w.message) for w in warnings], stamp)
+    return display, vorlage, problems, warnings, (sha, line or "")
+
+
 _WORKER: dict[str, Any] = {}
 
 
-def _worker_init(root: Path, ref: RefData, keep: bool) -> None:
-    _WORKER.update(root=root, ref=ref, keep=keep)
+def _worker_init(root: Path, ref: RefData, context: str | None) -> None:
+    _WORKER.update(root=root, ref=ref, context=context)
 
 
 def _worker_check(paths: list[Path]) -> list[Checked]:
-    return [_check_one(p, _WORKER["root"], _WORKER["ref"], _WORKER["keep"]) for p in paths]
+    return [_check_to_keep(p, _WORKER["root"], _WORKER["ref"], _WORKER["context"]) for p in paths]
 
 
 def _pool_context() -> BaseContext | None:
@@ -216,9 +235,10 @@ def _pool_context() -> BaseContext | None:
     return None
 
 
-def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: bool) -> list[Checked]:
+def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, context: str | None) -> list[Checked]:
+    """The records' own checks (see _check_to_keep), on ``jobs`` processes for many records."""
     if jobs <= 1 or len(paths) < PARALLEL_THRESHOLD:
-        return [_check_one(p, root, ref, keep) for p in paths]
+        return [_check_to_keep(p, root, ref, context) for p in paths]
     # This process checks records itself beside jobs - 1 workers instead of only waiting for them.
     # Small chunks keep everyone busy to the end: the workers take them from the front, this process
     # from the back, and collects (unpickles) the workers' results between its own chunks.
@@ -228,7 +248,7 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: b
     pending = deque(enumerate(paths[i : i + size] for i in range(0, len(paths), size)))
     done: dict[int, list[Checked]] = {}
     with ProcessPoolExecutor(jobs - 1, mp_context=_pool_context(), initializer=_worker_init,
-                             initargs=(root, ref, keep)) as pool:
+                             initargs=(root, ref, context)) as pool:
         running: dict[Future[list[Checked]], int] = {}
 
         def feed() -> None:
@@ -241,7 +261,7 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, keep: b
         feed()
         while pending:
             index, chunk = pending.pop()
-            done[index] = [_check_one(p, root, ref, keep) for p in chunk]
+            done[index] = [_check_to_keep(p, root, ref, context) for p in chunk]
             feed()
         for future, index in running.items():
             done[index] = future.result()
@@ -299,19 +319,16 @@ def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
 
 
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
-    """Every record's own checks: from the cache where nothing changed, else afresh (and kept, with
-    the stamp its file had before it was read, if it still has it)."""
+    """Every record's own checks: from the cache where nothing changed, else afresh (and kept, by the
+    line its check made)."""
     kept = {i: c for i, p in enumerate(paths) if (c := _from_cache(p, cache)) is not None} if cache.file else {}
     todo = [i for i in range(len(paths)) if i not in kept]
-    begin = time.time_ns()
-    before = {i: _stat(paths[i]) for i in todo} if cache.file else {}
-    fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, keep=cache.file is not None)
+    fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, cache.context if cache.file else None)
     for i, checked in zip(todo, fresh, strict=True):
-        if checked[4][1] and checked[1] is not None:
-            stamp = file_stamp(before[i], begin)
-            stamp = stamp if file_stamp(_stat(paths[i]), begin) == stamp else "-"  # unchanged while read
-            cache.store(paths[i], *checked[4], [a.datei for a in checked[1].anlagen],
-                        [(w.line, w.col, w.field, w.message) for w in checked[3]], stamp)
+        sha, line = checked[4]
+        if line:
+            cache.keep_line(paths[i], sha, line)
+            checked = (*checked[:4], (sha, ""))
         kept[i] = checked
     return [kept[i] for i in range(len(paths))]
 

@@ -172,12 +172,13 @@ class CheckCache:
 
     def store(self, path: Path, digest: str, raw_json: str, dateien: list[str], warnings: Iterable[Warning_],
               stamp: str = "-") -> None:
-        anlagen = anlagen_stamp(dateien, path)
-        if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in anlagen):
-            return  # an Anlage just written could change again unseen
-        head = json.dumps([anlagen, [list(w) for w in warnings]])  # ASCII: any path, any text
-        body = f"{json.dumps(str(path))}\t{digest}\t{stamp}\t{head}\t{raw_json}"
-        self.lines[str(path)] = (digest, stamp, f"{line_sum(self.context, body)}\t{body}")
+        line = cache_line(self.context, path, digest, raw_json, dateien, warnings, stamp)
+        if line is not None:
+            self.keep_line(path, digest, line)
+
+    def keep_line(self, path: Path, digest: str, line: str) -> None:
+        """Keep a line made by :func:`cache_line` (in a worker process, beside the check) for ``path``."""
+        self.lines[str(path)] = (digest, line.split("\t", 4)[3], line)
         self.changed = True
 
     def keep_only(self, paths: Iterable[Path]) -> None:
@@ -203,6 +204,18 @@ class CheckCache:
         except (OSError, ValueError):  # a cache that cannot be written is no fault of the project
             if tmp is not None:
                 Path(tmp).unlink(missing_ok=True)
+
+
+def cache_line(context: str, path: Path, digest: str, raw_json: str, dateien: list[str],
+               warnings: Iterable[Warning_], stamp: str = "-") -> str | None:
+    """The line that keeps a record in a cache file of ``context`` (see :class:`CheckCache`), or None
+    when it is not to be kept."""
+    anlagen = anlagen_stamp(dateien, path)
+    if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in anlagen):
+        return None  # an Anlage just written could change again unseen
+    head = json.dumps([anlagen, [list(w) for w in warnings]])  # ASCII: any path, any text
+    body = f"{json.dumps(str(path))}\t{digest}\t{stamp}\t{head}\t{raw_json}"
+    return f"{line_sum(context, body)}\t{body}"
 
 
 def line_sum(context: str, body: str) -> str:

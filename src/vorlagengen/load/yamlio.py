@@ -330,6 +330,7 @@ def read_text(path: Path, display: str) -> str:
 
 _BRACKETS = re.compile(r"[\[\]{}\n]")
 _DEEP_BLOCK = re.compile(rf"^(?:[ ]{{{MAX_DEPTH * 8},}}|[ ]*(?:-[ ]+){{{MAX_DEPTH + 1},}})", re.MULTILINE)
+_DEEP_SPACES = " " * (MAX_DEPTH * 8)
 
 
 def _check_depth(text: str, display: str) -> None:
@@ -347,7 +348,11 @@ def _check_depth(text: str, display: str) -> None:
                 depth = max(0, depth - 1)
             elif not _in_flow(text, m.start()):
                 depth = 0
-    deep = _DEEP_BLOCK.search(text)
+    # _DEEP_BLOCK is anchored at line starts, yet the search tries every character: it runs only
+    # where it could match (MAX_DEPTH * 8 spaces in a row, or more than MAX_DEPTH "- ")
+    deep = None
+    if _DEEP_SPACES in text or text.count("- ") > MAX_DEPTH:
+        deep = _DEEP_BLOCK.search(text)
     if deep is not None:
         raise YamlProblem(Problem(display, *_position(text, deep.start()), "",
                                   f"YAML zu tief verschachtelt (mehr als {MAX_DEPTH} Ebenen)"))
