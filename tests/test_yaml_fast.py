@@ -13,7 +13,8 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
-from conftest import WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
+from benchmarks.bench import generate_project
+from conftest import DATA, WANDSBEK_PATH, WANDSBEK_TEXT, Projekt
 from vorlagengen.load import yamlio
 from vorlagengen.load.yamlio import load_fast, load_text
 
@@ -107,6 +108,12 @@ _TEXT = st.text(alphabet=string.ascii_letters + string.digits + " .,;:-_#'\"!?&*
                 min_size=0, max_size=20)
 _WORD = st.one_of(st.sampled_from(WORDS), st.text(alphabet=string.ascii_lowercase + string.digits + "-_./",
                                                   min_size=1, max_size=12))
+# a line of a "|" or ">" block's body: text, blank (or only spaces), deeper, or looking like YAML or Markdown
+_BODY_LINE = st.one_of(
+    _TEXT, st.just(""), st.sampled_from([" ", "  ", "\t"]), _TEXT.map(lambda t: "  " + t),
+    st.sampled_from(["| Posten | Ansatz |", "|---|--:|", "- x", "  - y", "key: 1", "# c", "* y", "> q", "[x]",
+                     "{y: 1}", "&a x", "*a", "!!str x", "%YAML", "@x", "`x`", "? k", "1. Punkt", "2019: 3",
+                     "a: |", "- |", ">-", "--- x", "...", "\tx", "x\ty", "yes", "~"]))
 _KEY = st.one_of(st.text(alphabet=string.ascii_lowercase + "_", min_size=1, max_size=8), st.sampled_from(WORDS))
 
 
@@ -121,9 +128,9 @@ def _scalar(draw: st.DrawFn, indent: int) -> str:
         return ' "' + draw(_TEXT).replace("\\", "").replace('"', "'") + '"'
     if style == "multi":
         return " " + draw(_WORD) + "\n" + pad + draw(_WORD)
-    lines = draw(st.lists(st.one_of(_TEXT, st.just("")), min_size=1, max_size=4))
+    lines = draw(st.lists(_BODY_LINE, min_size=1, max_size=4))
     chomp = draw(st.sampled_from(["", "-", "+"]))
-    body = "\n".join(pad + line if line.strip() else "" for line in lines)
+    body = "\n".join(pad + line if line.strip() else line for line in lines)
     return f" {'|' if style == 'literal' else '>'}{chomp}\n{body}"
 
 
@@ -160,16 +167,16 @@ def test_generated_documents_are_read_alike_or_refused(text: str) -> None:
     assert_same_or_refused(text)
 
 
-def test_generated_documents_mostly_take_the_fast_way() -> None:
-    taken = []
-
-    @settings(max_examples=300, deadline=None, database=None, derandomize=True)  # a share: the same examples every run
-    @given(documents())
-    def check(text: str) -> None:
-        taken.append(assert_same_or_refused(text))
-
-    check()
-    assert sum(taken) > len(taken) // 4
+def test_realistic_records_take_the_fast_way(tmp_path: Path) -> None:
+    """The benchmark's 300 realistic Drucksachen (tables, lists, emphasis, Anlagen; a fixed seed): the
+    fast way is taken for many of them (those with a Markdown table in a block go the positioned way:
+    its "|" is not told apart from a block's header), and gives the positioned way's values. (A share
+    of Hypothesis' documents is no measure: what it draws depends on the modules imported before.)"""
+    generate_project(tmp_path, DATA, 300, realistic=True)
+    texts = [p.read_text(encoding="utf-8") for p in sorted((tmp_path / "vorlagen").rglob("*.yaml"))]
+    assert len(texts) == 300
+    taken = [assert_same_or_refused(text) for text in texts]
+    assert sum(taken) > len(texts) // 4
 
 
 # --- faulty records: the same messages either way -------------------------------------------------
