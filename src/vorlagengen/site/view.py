@@ -329,8 +329,11 @@ def site_view(public: PublicProject, documents: Path) -> Site:
     for ds in site.drucksachen.values():
         for bezug in ds.bezuege:
             bezug.key = keys.get((ds.koerperschaft, bezug.nummer))
+    words: dict[str, Woerter] = {}  # per Gremium: its Körperschaft's words, the same for all its Sitzungen
     for srec in sorted(public.sitzungen, key=lambda s: (s.sitzung.datum, s.sitzung.beginn, s.slug)):
-        sz = _sitzung(srec, site, keys, documents, results, public, _words(public, srec))
+        if srec.sitzung.gremium not in words:
+            words[srec.sitzung.gremium] = _words(public, srec)
+        sz = _sitzung(srec, site, keys, documents, results, public, words[srec.sitzung.gremium])
         site.sitzungen[sz.slug] = sz
     _link_tops(site)
     site.beschluesse = _beschluesse(documents, site)
