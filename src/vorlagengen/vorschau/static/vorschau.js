@@ -56,7 +56,7 @@ function verbinden() {
 // A hidden tab gives its connection back (a browser allows only a few per server) and catches up when shown.
 document.addEventListener("visibilitychange", () => {
   if (document.hidden) { if (quelle) quelle.close(); quelle = null; }
-  else if (!quelle) verbinden();  // catches up once connected
+  else if (!quelle) { verbinden(); if (haupt) laden(); }  // now, and again once connected
 });
 if (schalter) schalter.addEventListener("change", () => {
   history.replaceState(null, "", "?fassung=" + fassung());
