@@ -14,6 +14,7 @@ from render_support import REPO
 from test_incremental import fake_convert
 from vorlagengen.documents.drucksache import build
 from vorlagengen.load.project import load_project
+from vorlagengen.model.records import Project
 
 
 def _files(out: Path) -> dict[str, bytes]:
@@ -39,3 +40,73 @@ def test_each_drucksache_built_alone_equals_the_full_build(tmp_path: Path, monke
         alone = _files(out)
         assert alone, record
         assert {k: v for k, v in alone.items() if everything.get(k) != v} == {}, record
+
+
+_ANFRAGE = """nummer: "2017/AF/{nr}"
+datum: 2017-03-01
+koerperschaft: rostock
+art: Anfrage
+status: {status}
+betreff: "Spielplätze {nr}"
+federfuehrend: rostock-amt-jsa
+initiator: rostock-spd
+schwaerzen: [Evershagen]
+beratungsfolge:
+  - gremium: rostock-jha
+    datum: 2017-04-05
+    zustaendigkeit: Kenntnisnahme
+fragen:
+  - Wie viele Spielplätze gibt es in [Evershagen]{{.geschwaerzt}}? {marke}
+"""
+
+_ANTWORT = """nummer: "2017/AF/{nr}-01"
+datum: 2017-03-20
+koerperschaft: rostock
+art: Beantwortung einer Anfrage
+status: öffentlich
+betreff: "Antwort {nr}"
+federfuehrend: rostock-amt-jsa
+bezug: "2017/AF/{nr}"
+beratungsfolge:
+  - gremium: rostock-jha
+    datum: 2017-04-05
+    zustaendigkeit: Kenntnisnahme
+antwort: |
+  Es gibt zwölf.
+"""
+
+
+def test_a_beantwortung_set_alone_shows_the_fragen_of_its_anfrage(tmp_path: Path) -> None:
+    """A Beantwortung without its own Fragen takes those of the Anfrage it answers: validated or set
+    alone, it sees them as a build of all does, redacted in its public form, and none of a
+    non-public Anfrage's."""
+    from vorlagengen.documents.drucksache import markdown_of
+    from vorlagengen.documents.layouts import get_layout
+    from vorlagengen.public.projection import public_project
+
+    root = tmp_path / "projekt"
+    for name in ("data", "vorlagen"):
+        shutil.copytree(REPO / name, root / name)
+    with (root / "data/gremien.yaml").open("a", encoding="utf-8") as f:
+        f.write("rostock-spd:\n  name: SPD-Fraktion\n  koerperschaft: rostock\n  typ: Fraktion\n")
+    folder = root / "vorlagen/rostock"
+    for nr, status, marke in (("0901", "öffentlich", "Oeffentlichfrage"), ("0902", "nichtöffentlich", "Geheimfrage")):
+        (folder / f"2017-AF-{nr}.yaml").write_text(_ANFRAGE.format(nr=nr, status=status, marke=marke), "utf-8")
+        (folder / f"2017-AF-{nr}-01.yaml").write_text(_ANTWORT.format(nr=nr), "utf-8")
+    full = load_project(root, jobs=1)
+    layout = get_layout("allris", root)
+
+    def texts(project: Project, nummer: str) -> tuple[str, str]:
+        record = next(r for r in project.records if r.vorlage.nummer == nummer)
+        public = public_project(project)
+        form = next(r for r in public.records if r.path == record.path)
+        return markdown_of(record, project, layout), markdown_of(form, public, layout)
+
+    for nr in ("0901", "0902"):
+        alone = load_project(root, [folder / f"2017-AF-{nr}-01.yaml"], jobs=1)  # no error: the Fragen are known
+        assert texts(alone, f"2017/AF/{nr}-01") == texts(full, f"2017/AF/{nr}-01")
+    internal, public = texts(load_project(root, [folder / "2017-AF-0901-01.yaml"], jobs=1), "2017/AF/0901-01")
+    assert "Oeffentlichfrage" in internal and "Evershagen" in internal
+    assert "Oeffentlichfrage" in public and "Evershagen" not in public
+    internal, public = texts(load_project(root, [folder / "2017-AF-0902-01.yaml"], jobs=1), "2017/AF/0902-01")
+    assert "Geheimfrage" in internal and "Geheimfrage" not in public

@@ -11,8 +11,11 @@ from vorlagengen.messages import field_path, suggest
 from vorlagengen.model.records import Loc, Record, RefData
 
 
-def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str]], ref: RefData) -> list[Problem]:
-    """Unique Drucksachen-Nr. per body, and every Bezug pointing at a known Drucksache."""
+def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str]], ref: RefData,
+                 fragen_anderer: Iterable[tuple[str, str]] = ()) -> list[Problem]:
+    """Unique Drucksachen-Nr. per body, and every Bezug pointing at a known Drucksache.
+    ``others`` and ``fragen_anderer``: (body, Nr., file) of the records not loaded in this run and
+    (body, Nr.) of those among them that have Fragen."""
     out: list[Problem] = []
     records = list(records)
     seen: dict[tuple[str, str], str] = {}
@@ -45,7 +48,7 @@ def check_across(records: Iterable[Record], others: Iterable[tuple[str, str, str
             out.append(Problem(rec.display, line, col, field_path(loc),
                                f"Bezug auf unbekannte Drucksache „{bezug}“ (weder in vorlagen/ noch in "
                                f"data/altbestand.yaml){hint}"))
-    out += _fragen_aus_anfrage(records, ref)
+    out += _fragen_aus_anfrage(records, ref, set(fragen_anderer))
     return out
 
 
@@ -57,9 +60,9 @@ def fragen_of(records: Iterable[Record], ref: RefData) -> dict[tuple[str, str], 
     return found
 
 
-def _fragen_aus_anfrage(records: list[Record], ref: RefData) -> list[Problem]:
+def _fragen_aus_anfrage(records: list[Record], ref: RefData, fragen_anderer: set[tuple[str, str]]) -> list[Problem]:
     """A Beantwortung without its own Fragen takes them from the Anfrage it answers, which must have some."""
-    fragen = fragen_of(records, ref)
+    fragen = fragen_anderer | set(fragen_of(records, ref))
     out = []
     for rec in records:
         v = rec.vorlage

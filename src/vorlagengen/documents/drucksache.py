@@ -183,7 +183,8 @@ def verweise_of(project: ProjectData) -> Verweise:
     nummern = {**project.sitzungsnummern,  # every Sitzung, also those a run of single records did not load
                **{(s.sitzung.gremium, s.sitzung.datum): s.sitzung.nummer for s in project.sitzungen}}
     sitzungen = {key: sitzung_name(nummer) for key, nummer in nummern.items()}
-    verweise = Verweise(project.betreffs, fragen_of(project.records, project.ref), sitzungen)
+    fragen = {key: list(texte) for key, (texte, _) in project.fremde_fragen.items()}
+    verweise = Verweise(project.betreffs, {**fragen, **fragen_of(project.records, project.ref)}, sitzungen)
     if len(_VERWEISE) >= 4:  # the full project and its public projection alternate
         _VERWEISE.clear()
     _VERWEISE[id(project)] = (project, verweise)

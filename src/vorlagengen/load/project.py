@@ -65,6 +65,8 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
+Fremde = tuple[tuple[str, ...], tuple[str, ...]]  # Fragen of a record not loaded, and its Schwärzungsbegriffe
+
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
 
 
@@ -368,9 +370,9 @@ def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
     cache = _check_cache(root)  # 3. check cache
     results = _check_records(selected, root, ref, jobs, cache, whole=record_paths is None)  # 4. per record
     records, warnings = _valid_records(selected, results, problems)
-    betreffs, status = _check_across(root, ref, records, selected, record_paths, problems, cache)  # 5. cross checks
+    betreffs, status, fragen = _check_across(root, ref, records, selected, record_paths, problems, cache)  # 5.
     loaded = _load_sitzungen(root, records, ref, sitzung_paths, problems)  # 6. Sitzungen
-    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status)
+    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status, fremde_fragen=fragen)
     project.warnings.extend(warnings)
     project.warnings.extend(checks.check_public_part(loaded, records))
     _check_niederschriften(project, problems)  # 7. Niederschriften
@@ -417,16 +419,20 @@ def _valid_records(selected: list[Path], results: list[Checked], problems: list[
 
 def _check_across(root: Path, ref: RefData, records: list[Record], selected: list[Path],
                   record_paths: list[Path] | None, problems: list[Problem], cache: CheckCache
-                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool]]:
+                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool], dict[tuple[str, str], Fremde]]:
     """Checks between records; they see every record of the project, even when only some were
-    selected. Returns each Drucksache's Betreff and whether it is public (Altbestand included)."""
+    selected. Returns each Drucksache's Betreff and whether it is public (Altbestand included), and
+    the Fragen of the records not selected."""
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
-    others = _other_numbers(root, set(selected), betreffs, status, cache) if record_paths else []
+    fragen: dict[tuple[str, str], Fremde] = {}
+    others = _other_numbers(root, set(selected), betreffs, status, cache, fragen) if record_paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
-    problems.extend(checks.check_across(records, others, ref))
-    return betreffs, status
+    for r in records:  # a number given twice: the loaded record counts
+        fragen.pop((r.vorlage.koerperschaft, r.vorlage.nummer), None)
+    problems.extend(checks.check_across(records, others, ref, fragen))
+    return betreffs, status, fragen
 
 
 def _load_sitzungen(root: Path, records: list[Record], ref: RefData, sitzung_paths: list[Path] | None,
@@ -481,11 +487,12 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
 
 
 def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
-                   status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None
-                   ) -> list[tuple[str, str, str]]:
+                   status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None,
+                   fragen: dict[tuple[str, str], Fremde] | None = None) -> list[tuple[str, str, str]]:
     """(koerperschaft, nummer, display) of the records that were not selected, read leniently (an
     unchanged one from the check cache, without parsing its YAML); their Betreff goes into
-    ``betreffs`` and whether they are public into ``status`` when given."""
+    ``betreffs``, whether they are public into ``status`` and their Fragen (with the terms their
+    public form blacks out) into ``fragen`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
@@ -503,4 +510,13 @@ def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, st
                 betreffs[(raw["koerperschaft"], raw["nummer"])] = raw["betreff"]
             if status is not None:
                 status[(raw["koerperschaft"], raw["nummer"])] = raw.get("status") == "öffentlich"
+            if fragen is not None and _texts(raw.get("fragen")):
+                fragen[(raw["koerperschaft"], raw["nummer"])] = (_texts(raw["fragen"]), _texts(raw.get("schwaerzen")))
     return out
+
+
+def _texts(value: Any) -> tuple[str, ...]:
+    """A list of texts as read leniently (anything else: none)."""
+    if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
+        return ()
+    return tuple(value)

@@ -298,6 +298,10 @@ class ProjectData:
     # (Gremium, Sitzungsdatum) → Nummer of every Sitzung of the project, also those a run did not
     # select: a Drucksache set alone names its Sitzungen as a build of all does
     sitzungsnummern: dict[tuple[str, dt.date], str] = field(default_factory=dict)
+    # (body, Nr.) → (Fragen, Schwärzungsbegriffe) of every Drucksache with Fragen that the project knows
+    # but does not hold as a record (not selected in this run): its Beantwortung set alone shows them
+    # as a build of all does; the public projection holds only public ones, redacted
+    fremde_fragen: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
     public: ClassVar[bool] = False
 
     def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:

@@ -73,6 +73,9 @@ def public_project(project: Project) -> PublicProject:
     ergebnisse = {key: value for key, value in project.ergebnisse.items() if _public_result(key, kept)}
     public = PublicProject(project.root, ref, kept, sitzungen, betreffs, ergebnisse, [], oeffentlich)
     public.sitzungsnummern = dict(project.sitzungsnummern)  # a Sitzung and its number are public
+    # the Fragen of public Drucksachen this run did not load, redacted as their public form is
+    public.fremde_fragen = {key: (tuple(schwaerzen(f, begriffe) for f in fragen), ())
+                            for key, (fragen, begriffe) in project.fremde_fragen.items() if oeffentlich.get(key)}
     return public
 
 
