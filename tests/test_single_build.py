@@ -110,3 +110,25 @@ def test_a_beantwortung_set_alone_shows_the_fragen_of_its_anfrage(tmp_path: Path
     assert "Oeffentlichfrage" in public and "Evershagen" not in public
     internal, public = texts(load_project(root, [folder / "2017-AF-0902-01.yaml"], jobs=1), "2017/AF/0902-01")
     assert "Geheimfrage" in internal and "Geheimfrage" not in public
+
+
+def test_a_build_of_one_drucksache_after_a_build_of_all_changes_nothing(tmp_path: Path,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    """``build DATEI`` sets that one Drucksache and leaves every other file as the build of all made
+    it, also the draft tree's files of the other drafts."""
+    monkeypatch.setattr(recipe, "convert", fake_convert)
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1304380800")
+    root = tmp_path / "projekt"
+    for name in ("data", "sitzungen", "vorlagen"):
+        shutil.copytree(REPO / name, root / name)
+    drafts = sorted(p for p in (root / "vorlagen").rglob("*.yaml") if "status: öffentlich" in p.read_text("utf-8"))[:2]
+    for path in drafts:
+        path.write_text(path.read_text(encoding="utf-8") + "entwurf: ja\n", encoding="utf-8")
+    out = tmp_path / "build"
+    build(load_project(root, jobs=1), out, complete=True, jobs=1)
+    everything = _files(out)
+    assert sum(k.startswith("entwurf/") for k in everything) == 2 * len(drafts)
+    for record in sorted((root / "vorlagen").rglob("*.yaml")):
+        result = build(load_project(root, [record], jobs=1), out, jobs=1)
+        assert not result.built and not result.removed, record
+        assert _files(out) == everything, record

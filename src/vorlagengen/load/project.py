@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import contextlib
 import datetime as dt
+import functools
 import gc
 import json
 import os
@@ -47,7 +48,7 @@ from vorlagengen.load.yamlio import (
     locate,
 )
 from vorlagengen.messages import field_path, translate
-from vorlagengen.model.drucksache import REFERENCE_FILES, Vorlage
+from vorlagengen.model.drucksache import REFERENCE_FILES, JaNein, Vorlage
 from vorlagengen.model.records import (
     DATA_DIR,
     RECORD_DIR,
@@ -370,9 +371,10 @@ def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
     cache = _check_cache(root)  # 3. check cache
     results = _check_records(selected, root, ref, jobs, cache, whole=record_paths is None)  # 4. per record
     records, warnings = _valid_records(selected, results, problems)
-    betreffs, status, fragen = _check_across(root, ref, records, selected, record_paths, problems, cache)  # 5.
+    betreffs, status, fragen, drafts = _check_across(root, ref, records, selected, record_paths, problems, cache)
     loaded = _load_sitzungen(root, records, ref, sitzung_paths, problems)  # 6. Sitzungen
-    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status, fremde_fragen=fragen)
+    project = Project(root, ref, records, loaded, betreffs, oeffentlich=status, fremde_fragen=fragen,
+                      fremde_entwuerfe=drafts)
     project.warnings.extend(warnings)
     project.warnings.extend(checks.check_public_part(loaded, records))
     _check_niederschriften(project, problems)  # 7. Niederschriften
@@ -419,20 +421,23 @@ def _valid_records(selected: list[Path], results: list[Checked], problems: list[
 
 def _check_across(root: Path, ref: RefData, records: list[Record], selected: list[Path],
                   record_paths: list[Path] | None, problems: list[Problem], cache: CheckCache
-                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool], dict[tuple[str, str], Fremde]]:
+                  ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool], dict[tuple[str, str], Fremde],
+                             set[tuple[str, str]]]:
     """Checks between records; they see every record of the project, even when only some were
     selected. Returns each Drucksache's Betreff and whether it is public (Altbestand included), and
-    the Fragen of the records not selected."""
+    the Fragen and drafts among the records not selected."""
     betreffs = {(alt.koerperschaft, nr): alt.betreff for nr, alt in ref.altbestand.items()}
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
     fragen: dict[tuple[str, str], Fremde] = {}
-    others = _other_numbers(root, set(selected), betreffs, status, cache, fragen) if record_paths else []
+    entwuerfe: set[tuple[str, str]] = set()
+    others = _other_numbers(root, set(selected), betreffs, status, cache, fragen, entwuerfe) if record_paths else []
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     for r in records:  # a number given twice: the loaded record counts
         fragen.pop((r.vorlage.koerperschaft, r.vorlage.nummer), None)
+        entwuerfe.discard((r.vorlage.koerperschaft, r.vorlage.nummer))
     problems.extend(checks.check_across(records, others, ref, fragen))
-    return betreffs, status, fragen
+    return betreffs, status, fragen, entwuerfe
 
 
 def _load_sitzungen(root: Path, records: list[Record], ref: RefData, sitzung_paths: list[Path] | None,
@@ -488,11 +493,12 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
 
 def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
                    status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None,
-                   fragen: dict[tuple[str, str], Fremde] | None = None) -> list[tuple[str, str, str]]:
+                   fragen: dict[tuple[str, str], Fremde] | None = None,
+                   entwuerfe: set[tuple[str, str]] | None = None) -> list[tuple[str, str, str]]:
     """(koerperschaft, nummer, display) of the records that were not selected, read leniently (an
     unchanged one from the check cache, without parsing its YAML); their Betreff goes into
     ``betreffs``, whether they are public into ``status`` and their Fragen (with the terms their
-    public form blacks out) into ``fragen`` when given."""
+    public form blacks out) into ``fragen`` and those that are drafts into ``entwuerfe`` when given."""
     out = []
     for path in discover(root):
         if path in selected:
@@ -512,6 +518,8 @@ def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, st
                 status[(raw["koerperschaft"], raw["nummer"])] = raw.get("status") == "öffentlich"
             if fragen is not None and _texts(raw.get("fragen")):
                 fragen[(raw["koerperschaft"], raw["nummer"])] = (_texts(raw["fragen"]), _texts(raw.get("schwaerzen")))
+            if entwuerfe is not None and _ja(raw.get("entwurf", False)):
+                entwuerfe.add((raw["koerperschaft"], raw["nummer"]))
     return out
 
 
@@ -520,3 +528,16 @@ def _texts(value: Any) -> tuple[str, ...]:
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         return ()
     return tuple(value)
+
+
+@functools.cache
+def _ja_nein() -> TypeAdapter[bool]:
+    return TypeAdapter(JaNein)
+
+
+def _ja(value: Any) -> bool:
+    """A yes/no value as read leniently, as the model reads it (anything else: no)."""
+    try:
+        return _ja_nein().validate_python(value)
+    except ValidationError:
+        return False

@@ -302,6 +302,9 @@ class ProjectData:
     # but does not hold as a record (not selected in this run): its Beantwortung set alone shows them
     # as a build of all does; the public projection holds only public ones, redacted
     fremde_fragen: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    # (body, Nr.) of every draft (entwurf: ja) the project knows but does not hold as a record: a build
+    # of some Drucksachen leaves the files of the others' drafts where a build of all puts them
+    fremde_entwuerfe: set[tuple[str, str]] = field(default_factory=set)
     public: ClassVar[bool] = False
 
     def ist_oeffentlich(self, koerperschaft: str, nummer: str) -> bool:

@@ -76,6 +76,7 @@ def public_project(project: Project) -> PublicProject:
     # the Fragen of public Drucksachen this run did not load, redacted as their public form is
     public.fremde_fragen = {key: (tuple(schwaerzen(f, begriffe) for f in fragen), ())
                             for key, (fragen, begriffe) in project.fremde_fragen.items() if oeffentlich.get(key)}
+    public.fremde_entwuerfe = {key for key in project.fremde_entwuerfe if oeffentlich.get(key)}
     return public
 
 
