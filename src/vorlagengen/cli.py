@@ -296,6 +296,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
     if stamp is not None and stamp.kept is not None:  # nothing changed since the last run: nothing loaded
         _say(ctx, str(stamp.kept.get("text", "")))
         return
+    if stamp is not None and not pfade and _only_changed(ctx, root, out, stamp, wanted, layout, jobs):
+        return
     from vorlagengen.load.project import load_project
 
     project = load_project(root, pfade or None)
@@ -304,10 +306,47 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
 
 @dataclass
 class _Stamped:
-    """A run's stamp (documents/stamp.py) and what it kept when nothing changed since (else None)."""
+    """A run's stamp (documents/stamp.py) and what it kept when nothing changed since (else None),
+    or the records changed since when nothing else did (RunStamp.changed_records)."""
 
     stamp: Any
     kept: dict[str, Any] | None
+    changed: Any = None
+
+
+ONLY_CHANGED_MAX = 50  # more changed records than this: the whole run (it checks them in parallel)
+
+
+def _only_changed(ctx: click.Context, root: Path, out: Path, stamp: _Stamped, wanted: list[str] | None,
+                  layout: str | None, jobs: int | None) -> bool:
+    """Set only the changed records, when nothing but their own texts changed since the last run
+    without error; False: the whole run decides (any other change, any doubt, any error).
+
+    Everything else the whole run reads is as it was then (the stamp), and so is all that other
+    records, Sitzungen and checks see of the changed records (their facts, model.records.facts_of):
+    the checks across records and every other output stand as the last run left them, and a build
+    of the changed records sets them as a build of all does (tests/test_single_build.py)."""
+    if stamp.changed is None:
+        return False
+    changed, extras, summary = stamp.changed
+    facts, totals = summary.get("facts"), summary.get("totals")
+    if (not changed or len(changed) > ONLY_CHANGED_MAX or not isinstance(facts, dict)
+            or not (isinstance(totals, list) and len(totals) == 3 and all(isinstance(n, int) for n in totals))):
+        return False
+    from vorlagengen.load.project import facts_of_file, load_project
+
+    if any(not facts.get(path) or facts_of_file(Path(path)) != facts[path] for path in changed):
+        return False  # nothing loaded: the whole run follows
+    try:
+        project = load_project(root, [Path(p) for p in changed])
+    except UserError:  # a problem, a file gone meanwhile: the whole run reports it as it is
+        return False
+    if len(project.records) != len(changed) or any(
+            not r.facts or facts.get(str(r.path)) != r.facts for r in project.records):
+        return False
+    _drucksachen(ctx, project, out, wanted, layout, jobs=jobs, complete=False, stamp=stamp,
+                 whole=(facts, extras, totals))
+    return True
 
 
 def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[str] | None, layout: str | None,
@@ -317,16 +356,19 @@ def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[st
     stamp = build_stamp(root, out, pfade, build_options(wanted, layout))
     if stamp is None:
         return None
-    kept = None if neu else kept_build(stamp, out, _waiting(out))
+    kept, changed = (None, None) if neu else kept_build(stamp, out, _waiting(out))
     stamp.sources()  # before loading: a change while this run loads is seen by the next
-    return _Stamped(stamp, kept)
+    return _Stamped(stamp, kept, changed)
 
 
 def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] | None = None,
                  layout: str | None = None, *, neu: bool = False, jobs: int | None = None,
-                 complete: bool = True, stamp: _Stamped | None = None) -> None:
+                 complete: bool = True, stamp: _Stamped | None = None,
+                 whole: tuple[dict[str, Any], list[str], list[int]] | None = None) -> None:
     """What ``build`` does with the loaded project: set the Drucksachen, say how many; with ``stamp``
-    the run's stamp is saved after a run without error."""
+    the run's stamp is saved after a run without error. ``whole``: the project holds only the
+    changed records of the whole one (_only_changed), whose facts of each record, files read and
+    numbers (records, imported, outputs) the last run kept."""
     import os
 
     from vorlagengen.documents.drucksache import BuildResult
@@ -335,17 +377,26 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
     from vorlagengen.progress import Progress
     from vorlagengen.runstamps import files_read
 
-    imported = sum(1 for r in project.records if r.vorlage.uebernommen)
+    facts = {str(r.path): r.facts for r in project.records}
+    read = [str(p) for p in files_read(project)]
+    records, imported = len(project.records), sum(1 for r in project.records if r.vorlage.uebernommen)
+    outputs = None
+    if whole is not None:
+        facts, read = {**whole[0], **facts}, sorted({*whole[1], *read})
+        records, imported, outputs = whole[2]
 
     def text(written: int, unchanged: int, removed: int) -> str:
         gone = f", {removed} entfernt (gelöscht oder nicht mehr öffentlich)" if removed else ""
         note = f", {imported} übernommene nicht neu gesetzt" if imported else ""
-        return (f"{anzahl(len(project.records), 'Drucksache', 'Drucksachen')}: "
+        return (f"{anzahl(records, 'Drucksache', 'Drucksachen')}: "
                 f"{anzahl(written, 'Datei', 'Dateien')} geschrieben, {unchanged} unverändert{gone}{note} ({out})")
 
     def finish(result: BuildResult) -> None:  # under the lock, after a run without error
         if stamp is not None:  # what the next run says when nothing changes: every file unchanged
-            stamp.stamp.save(files_read(project), {"text": text(0, len(result.built) + len(result.skipped), 0)})
+            made = len(result.built) + len(result.skipped)
+            made = made if outputs is None else outputs - len(result.removed)
+            stamp.stamp.save(map(Path, read), {"text": text(0, made, 0), "facts": facts,
+                                               "totals": [records, imported, made]})
 
     bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:
@@ -353,7 +404,8 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
                            progress=bar.update, complete=complete, waiting=_waiting(out), finish=finish)
     finally:
         bar.close()
-    _say(ctx, text(len(result.built), len(result.skipped), len(result.removed)))
+    unchanged = len(result.skipped) if outputs is None else outputs - len(result.built) - len(result.removed)
+    _say(ctx, text(len(result.built), unchanged, len(result.removed)))
 
 
 @cli.command(options_metavar="[OPTIONEN]")

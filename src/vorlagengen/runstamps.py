@@ -58,7 +58,7 @@ def build_stamp(root: Path, out: Path, paths: Iterable[Path], options: Iterable[
     outputs = [out / tree / "vorlagen" for tree in (trees.PUBLIC, trees.INTERNAL, trees.DRAFT)]
     return RunStamp("build", root, out, [*outputs, trees.state_file(out)],
                     ["build", os.getcwd(), json.dumps(selected), *map(str, options)],
-                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True, git=False)
+                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True, git=False, records=True)
 
 
 def build_options(formats: list[str] | None, layout: str | None) -> list[object]:
@@ -66,17 +66,22 @@ def build_options(formats: list[str] | None, layout: str | None) -> list[object]
     return [formats, layout]
 
 
-def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None]) -> dict[str, Any] | None:
-    """What the last build kept, when nothing changed since (looked at under the build folder's lock;
-    no build folder is made for a run without a stamp)."""
+Changed = tuple[list[str], list[str], dict[str, Any]]  # RunStamp.changed_records
+
+
+def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], changes: bool = True
+               ) -> tuple[dict[str, Any] | None, Changed | None]:
+    """What the last build kept, when nothing changed since, else the records changed since when only
+    records changed (RunStamp.changed_records), looked at under the build folder's lock; no build
+    folder is made for a run without a stamp; ``changes``: look for changed records at all."""
     import fcntl
 
     if not stamp.path.exists():
-        return None
+        return None, None
     try:
         fh = open(out / LOCK, "a+b")  # noqa: SIM115 - closed below
     except OSError:  # the whole run reports it
-        return None
+        return None, None
     with fh:
         try:
             fcntl.flock(fh, fcntl.LOCK_EX | fcntl.LOCK_NB)
@@ -84,7 +89,8 @@ def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None]) -> dict[
             waiting()
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            return stamp.unchanged()
+            kept = stamp.unchanged()
+            return (kept, None) if kept is not None or not changes else (None, stamp.changed_records())
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 

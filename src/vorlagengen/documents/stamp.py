@@ -35,7 +35,7 @@ from typing import Any
 
 from vorlagengen.documents.trees import internal_dir
 
-FORMAT = 1
+FORMAT = 2
 RACY_NS = 2_000_000_000
 SOURCE_DIRS = ("vorlagen", "sitzungen", "data", "templates")
 PACKAGE = Path(__file__).resolve().parents[1]
@@ -45,8 +45,13 @@ class _Scan:
     """A digest over files and folders, with the files that were changed just before. (A plain
     class, like the module's imports light: a run that ends at its stamp loads little else.)"""
 
-    def __init__(self, since_ns: int, hash_young: bool = True, ctime: bool = False, ctime_linked: bool = False):
+    def __init__(self, since_ns: int, hash_young: bool = True, ctime: bool = False, ctime_linked: bool = False,
+                 records_in: str | None = None):
         self.since_ns = since_ns
+        # the record files below this folder are kept each by itself (``records``: path → digest of its
+        # line), not in the whole digest: a run can tell which records changed
+        self.records_in = records_in + os.sep if records_in else None
+        self.records: dict[str, str] = {}
         self.h: Any = hashlib.blake2b(digest_size=20)
         self.young: dict[str, str] = {}  # path → SHA-256 of its bytes
         self.hash_young = hash_young
@@ -109,7 +114,13 @@ class _Scan:
                 st: os.stat_result | None = entry.stat(follow_symlinks=True)
             except OSError:  # a dangling link
                 st = None
-            lines.append(self.line(entry.path, st))
+            line = self.line(entry.path, st)
+            if (self.records_in and entry.path.startswith(self.records_in) and st is not None
+                    and stat.S_ISREG(st.st_mode) and entry.name.endswith((".yaml", ".yml"))):
+                self.records[entry.path] = hashlib.blake2b(line.encode("utf-8", "surrogateescape"),
+                                                           digest_size=12).hexdigest()
+                continue
+            lines.append(line)
         self.h.update("".join(lines).encode("utf-8", "surrogateescape"))
 
     def digest(self) -> str:
@@ -148,7 +159,8 @@ class RunStamp:
     command's output depends on."""
 
     def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = (),
-                 path: Path | None = None, private: bool = False, source_ctime: bool = False, git: bool = True):
+                 path: Path | None = None, private: bool = False, source_ctime: bool = False, git: bool = True,
+                 records: bool = False):
         self.root = root.absolute()
         self.out = out
         self.outputs = [str(p) for p in outputs]
@@ -158,6 +170,7 @@ class RunStamp:
         # what loads records trusts a file's size and time only together with it
         self.source_ctime = source_ctime
         self.git = git  # whether the git commit counts (the site's dates come from it)
+        self.records = records  # whether each record file is kept by itself (changed_records)
         self.options = [str(o) for o in options]
         self.began_ns = time.time_ns()
         self._sources: _Scan | None = None
@@ -165,7 +178,8 @@ class RunStamp:
     def sources(self) -> _Scan:
         """The digest of the sources, taken once per run (before loading)."""
         if self._sources is None:
-            scan = _Scan(self.began_ns, ctime=self.source_ctime, ctime_linked=self.source_ctime)
+            scan = _Scan(self.began_ns, ctime=self.source_ctime, ctime_linked=self.source_ctime,
+                         records_in=str(self.root / SOURCE_DIRS[0]) if self.records else None)
             env = sorted((k, v) for k, v in os.environ.items() if k.startswith("VORLAGENGEN_")
                          or k in ("TZ", "SOURCE_DATE_EPOCH"))
             scan.add(FORMAT, sys.version, sys.executable, self.root, self.out, time.strftime("%Y-%m-%d"),
@@ -206,6 +220,8 @@ class RunStamp:
         kept = self.load()
         if kept is None or kept.get("sources") != self.sources().digest():
             return None
+        if kept.get("records") != self.sources().records:
+            return None
         extras, young, summary = kept.get("extras"), kept.get("young"), kept.get("summary")
         if not isinstance(extras, list) or not isinstance(young, dict) or not isinstance(summary, dict):
             return None
@@ -215,13 +231,35 @@ class RunStamp:
             return None
         return summary
 
+    def changed_records(self) -> tuple[list[str], list[str], dict[str, Any]] | None:
+        """The record files whose bytes may have changed since the last run, when nothing else it was
+        made from or left has changed (nor a record been added or removed), with the files it read
+        elsewhere and its summary; else None."""
+        kept = self.load()
+        if kept is None or kept.get("sources") != self.sources().digest():
+            return None
+        before, now = kept.get("records"), self.sources().records
+        extras, young, summary = kept.get("extras"), kept.get("young"), kept.get("summary")
+        if (not isinstance(before, dict) or before.keys() != now.keys() or not isinstance(extras, list)
+                or not isinstance(young, dict) or not isinstance(summary, dict)):
+            return None
+        if kept.get("after") != self._after(map(str, extras), keep_young=False).digest():
+            return None
+        changed = {path for path, line in now.items() if before[path] != line}
+        for path, digest in young.items():
+            if _sha256(str(path)) != digest:
+                if path not in now:
+                    return None
+                changed.add(path)
+        return sorted(changed), [str(e) for e in extras], summary
+
     def save(self, extras: Iterable[Path], summary: dict[str, Any]) -> None:
         """Keep the stamp of a run that ended without error (under the build folder's lock)."""
         sources = self.sources()
         extra = [str(p) for p in extras]
         after = self._after(extra, keep_young=True)
         data = {"format": FORMAT, "sources": sources.digest(), "after": after.digest(), "extras": sorted(set(extra)),
-                "young": {**sources.young, **after.young}, "summary": summary}
+                "young": {**sources.young, **after.young}, "summary": summary, "records": sources.records}
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
         content = hashlib.sha256(body).hexdigest().encode("ascii") + b"\n" + body
         _write(self.path, content, self.private)

@@ -58,6 +58,7 @@ from vorlagengen.model.records import (
     RefData,
     SitzungRecord,
     display_path,
+    facts_of,
     forget_anlage_folders,
     layout_names,
 )
@@ -141,10 +142,10 @@ def discover(root: Path, paths: Iterable[Path] | None = None) -> list[Path]:
     return [Path(p) for p in sorted(found, key=lambda p: p.split(os.sep))]
 
 
-Checked = tuple[str, Vorlage | None, list[Problem], list[Problem], tuple[str, str]]
+Checked = tuple[str, Vorlage | None, list[Problem], list[Problem], tuple[str, str, str]]
 """display path, the record if valid, its problems, its warnings, and the digest of its text (empty
 for an unreadable file) with, for a record without problems when the cache is on, its values as
-JSON to be kept (else empty)"""
+JSON to be kept (else empty), and for a record without problems its facts (model.records.facts_of)"""
 
 
 def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Checked:
@@ -160,7 +161,7 @@ def _check_one(path: Path, root: Path, ref: RefData, keep: bool = False) -> Chec
                 return checked
             raw, text = load_mapping_text(path, display)
     except YamlProblem as exc:
-        return display, None, [exc.problem], [], ("", "")
+        return display, None, [exc.problem], [], ("", "", "")
     return _check_values(path, root, ref, keep, display, raw, text)
 
 
@@ -178,7 +179,7 @@ def _check_quietly(path: Path, root: Path, ref: RefData, keep: bool, display: st
         return None
     if textchecks.record_problems(raw, vorlage, path, display, text):
         return None
-    return display, vorlage, [], [], (digest(text.encode("utf-8")), json.dumps(raw) if keep else "")
+    return display, vorlage, [], [], (digest(text.encode("utf-8")), json.dumps(raw) if keep else "", facts_of(raw))
 
 
 def _check_values(path: Path, root: Path, ref: RefData, keep: bool, display: str, raw: Any,
@@ -191,11 +192,22 @@ def _check_values(path: Path, root: Path, ref: RefData, keep: bool, display: str
     try:
         vorlage = Vorlage.model_validate(raw)
     except ValidationError as exc:
-        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], (sha, "")
+        return display, None, located(lifted) + model_problems(exc, path, display, Vorlage), [], (sha, "", "")
     problems = located(lifted + checks.check_record(vorlage, path, root, ref, text))
     problems += textchecks.record_problems(raw, vorlage, path, display, text)
-    kept = (sha, json.dumps(raw) if keep and not problems else "")
+    kept = (sha, json.dumps(raw) if keep and not problems else "", "" if problems else facts_of(raw))
     return display, vorlage, problems, located(checks.record_warnings(vorlage)), kept
+
+
+def facts_of_file(path: Path) -> str:
+    """The facts (model.records.facts_of) of a record file as its check finds them; "" for a file
+    that cannot be read or holds a placeholder of ``vorlagengen new`` in a typed field."""
+    try:
+        raw, _, _ = load_mapping_fast(path, display_path(path))
+    except (YamlProblem, UserError):
+        return ""
+    raw, lifted = checks.lift_typed_placeholders(raw)
+    return "" if lifted else facts_of(raw)
 
 
 def _check_to_keep(path: Path, root: Path, ref: RefData, context: str | None) -> Checked:
@@ -207,14 +219,14 @@ def _check_to_keep(path: Path, root: Path, ref: RefData, context: str | None) ->
     begin = time.time_ns()
     before = _stat(path)
     checked = _check_one(path, root, ref, True)
-    display, vorlage, problems, warnings, (sha, raw_json) = checked
+    display, vorlage, problems, warnings, (sha, raw_json, facts) = checked
     if not raw_json or vorlage is None:
-        return display, vorlage, problems, warnings, (sha, "")
+        return display, vorlage, problems, warnings, (sha, "", facts)
     stamp = file_stamp(before, begin)
     stamp = stamp if file_stamp(_stat(path), begin) == stamp else "-"  # unchanged while read
     line = cache_line(context, path, sha, raw_json, [a.datei for a in vorlage.anlagen],
-                      [(w.line, w.col, w.field, w.message) for w in warnings], stamp)
-    return display, vorlage, problems, warnings, (sha, line or "")
+                      [(w.line, w.col, w.field, w.message) for w in warnings], stamp, facts)
+    return display, vorlage, problems, warnings, (sha, line or "", facts)
 
 
 _WORKER: dict[str, Any] = {}
@@ -316,9 +328,9 @@ def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
         return None
     if stamp != known[1]:  # same bytes, new stamp (touched, checked out again): keep the new one
         cache.store(path, sha, entry.raw_json, [a.datei for a in vorlage.anlagen], entry.warnings,
-                    stamp if file_stamp(_stat(path), begin) == stamp else "-")
+                    stamp if file_stamp(_stat(path), begin) == stamp else "-", entry.facts)
     display = display_path(path)
-    return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], (sha, "")
+    return display, vorlage, [], [Problem(display, *w) for w in entry.warnings], (sha, "", entry.facts)
 
 
 def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: CheckCache) -> list[Checked]:
@@ -328,10 +340,10 @@ def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: Ch
     todo = [i for i in range(len(paths)) if i not in kept]
     fresh = _check_fresh([paths[i] for i in todo], root, ref, jobs, cache.context if cache.file else None)
     for i, checked in zip(todo, fresh, strict=True):
-        sha, line = checked[4]
+        sha, line, facts = checked[4]
         if line:
             cache.keep_line(paths[i], sha, line)
-            checked = (*checked[:4], (sha, ""))
+            checked = (*checked[:4], (sha, "", facts))
         kept[i] = checked
     return [kept[i] for i in range(len(paths))]
 
@@ -410,7 +422,7 @@ def _check_records(selected: list[Path], root: Path, ref: RefData, jobs: int | N
 def _valid_records(selected: list[Path], results: list[Checked], problems: list[Problem]
                    ) -> tuple[list[Record], list[Problem]]:
     """The records without problems; the problems and warnings of all."""
-    records = [Record(p, d, v, digest=k[0]) for p, (d, v, _, _, k) in zip(selected, results, strict=False)
+    records = [Record(p, d, v, digest=k[0], facts=k[2]) for p, (d, v, _, _, k) in zip(selected, results, strict=False)
                if v is not None]
     warnings = []
     for _, _, found, warned, _ in results:

@@ -46,7 +46,7 @@ from vorlagengen.cachedir import cache_folder
 from vorlagengen.checks.anlagen import ENV_MB, ENV_SEITEN
 from vorlagengen.model.records import DATA_DIR, TEMPLATE_DIR, hash_files, package_digest
 
-FORMAT = 3
+FORMAT = 4
 Warning_ = tuple[int, int, str, str]  # line, column, field, message
 
 
@@ -99,6 +99,7 @@ class Entry:
     raw_json: str
     anlagen: list[Any]
     warnings: list[Warning_]
+    facts: str = ""  # model/records.facts_of
 
 
 def file_stamp(st: os.stat_result | None, since_ns: int) -> str:
@@ -115,7 +116,7 @@ class CheckCache:
 
     The file is text: a first line of JSON with the context, then one line per record, tab-separated:
     its checksum (:func:`line_sum` of the rest of the line), its path as JSON, the digest of its
-    text, the stamp of its file (:func:`file_stamp`), a JSON list (Anlagen, warnings) and the
+    text, the stamp of its file (:func:`file_stamp`), a JSON list (Anlagen, warnings, facts) and the
     record's values as JSON. Lines are verified and values parsed only for the records that are
     looked up."""
 
@@ -163,16 +164,16 @@ class CheckCache:
             name, sha, _, head, raw_json = body.split("\t", 4)
             if json.loads(name) != str(path) or sha != digest:
                 return None
-            anlagen, warnings = json.loads(head)
-            if not isinstance(anlagen, list):
+            anlagen, warnings, facts = json.loads(head)
+            if not isinstance(anlagen, list) or not isinstance(facts, str):
                 return None
-            return Entry(raw_json, anlagen, [(int(a), int(b), str(c), str(d)) for a, b, c, d in warnings])
+            return Entry(raw_json, anlagen, [(int(a), int(b), str(c), str(d)) for a, b, c, d in warnings], facts)
         except (ValueError, TypeError):
             return None
 
     def store(self, path: Path, digest: str, raw_json: str, dateien: list[str], warnings: Iterable[Warning_],
-              stamp: str = "-") -> None:
-        line = cache_line(self.context, path, digest, raw_json, dateien, warnings, stamp)
+              stamp: str = "-", facts: str = "") -> None:
+        line = cache_line(self.context, path, digest, raw_json, dateien, warnings, stamp, facts)
         if line is not None:
             self.keep_line(path, digest, line)
 
@@ -207,13 +208,13 @@ class CheckCache:
 
 
 def cache_line(context: str, path: Path, digest: str, raw_json: str, dateien: list[str],
-               warnings: Iterable[Warning_], stamp: str = "-") -> str | None:
+               warnings: Iterable[Warning_], stamp: str = "-", facts: str = "") -> str | None:
     """The line that keeps a record in a cache file of ``context`` (see :class:`CheckCache`), or None
     when it is not to be kept."""
     anlagen = anlagen_stamp(dateien, path)
     if any(len(s) > 2 and s[2] > time.time_ns() - _RACY_NS for s in anlagen):
         return None  # an Anlage just written could change again unseen
-    head = json.dumps([anlagen, [list(w) for w in warnings]])  # ASCII: any path, any text
+    head = json.dumps([anlagen, [list(w) for w in warnings], facts])  # ASCII: any path, any text
     body = f"{json.dumps(str(path))}\t{digest}\t{stamp}\t{head}\t{raw_json}"
     return f"{line_sum(context, body)}\t{body}"
 

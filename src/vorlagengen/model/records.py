@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import datetime as dt
 import hashlib
+import json
 import os
 import re
 from collections.abc import Iterable
@@ -198,6 +199,23 @@ class Record:
     # SHA-256 (hex) of the text the model was read from, when loading knows it: outputs are
     # fingerprinted by it instead of reading the file again
     digest: str = ""
+    # digest of what other records, Sitzungen and checks can see of it: all its values but its own
+    # texts (``facts_of``); a build in which only own texts changed sets only these records again
+    facts: str = ""
+
+
+# Fields no check across records and no other document reads: the record's own texts.
+OWN_TEXTS = frozenset({"sachverhalt", "beschlussvorschlag", "antwort", "abschnitte", "finanzen"})
+
+
+def facts_of(raw: Any) -> str:
+    """The digest of a record's values (as read) but its own texts (:data:`OWN_TEXTS`)."""
+    seen = {k: v for k, v in raw.items() if k not in OWN_TEXTS} if isinstance(raw, dict) else raw
+    try:
+        text = json.dumps(seen, sort_keys=True, default=repr, ensure_ascii=False)
+    except (TypeError, ValueError):  # keys of several types cannot be sorted: their order is the file's
+        text = repr(seen)
+    return hashlib.blake2b(text.encode("utf-8", "surrogateescape"), digest_size=16).hexdigest()
 
 
 @dataclass
