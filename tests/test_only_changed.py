@@ -14,9 +14,9 @@ import pytest
 
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.load.project as loading
-from test_run_stamps import STAMP, _build, _clean, _run, files
 from site_support import copy_demo
 from test_incremental import fake_convert
+from test_run_stamps import STAMP, _build, _clean, _run, files
 
 ANTRAG = "vorlagen/wandsbek/19-0171.yaml"  # 19/0178 refers to it: its Betreff shows there
 OTHER = "vorlagen/saarbruecken/0329-2018.yaml"
