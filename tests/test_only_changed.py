@@ -6,17 +6,33 @@ else the stamp watches — makes the whole run. Either way the build folder equa
 from __future__ import annotations
 
 import json
+import shutil
 from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
 import pytest
+from hypothesis import HealthCheck, given, settings
+from hypothesis import strategies as st
 
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.load.project as loading
+from render_support import REPO
 from site_support import copy_demo
-from test_incremental import fake_convert
+from test_incremental import (
+    _rewrite,
+    _start,
+    add_drucksache,
+    damage_output,
+    delete_drucksache,
+    edit_field,
+    fake_convert,
+    rename_gremium,
+    switch_status,
+    touch_anlage,
+)
 from test_run_stamps import STAMP, _build, _clean, _run, files
+from vorlagengen.documents.drucksache import build
 
 ANTRAG = "vorlagen/wandsbek/19-0171.yaml"  # 19/0178 refers to it: its Betreff shows there
 OTHER = "vorlagen/saarbruecken/0329-2018.yaml"
@@ -156,3 +172,64 @@ def test_the_stamp_keeps_the_facts_of_every_record(project: Path) -> None:
     records = sorted(str(p) for p in (project / "vorlagen").rglob("*.yaml"))
     assert sorted(kept["summary"]["facts"]) == records == sorted(kept["records"])
     assert all(kept["summary"]["facts"].values())
+
+
+# --- random edits, each followed by the command ----------------------------------------------------
+
+
+def edit_own_text(root: Path, n: int) -> None:
+    record = sorted((root / "vorlagen").rglob("*.yaml"))[n % 5]
+    text = record.read_text(encoding="utf-8")
+    if "sachverhalt: |\n" in text:
+        _rewrite(record, text.replace("sachverhalt: |\n", f"sachverhalt: |\n  Satz {n}.\n\n", 1).encode("utf-8"))
+
+
+def edit_referred_betreff(root: Path, n: int) -> None:
+    """The Betreff of 19/0171, which 19/0178 names: a fact of another record's document."""
+    _rewrite(root / ANTRAG, (root / ANTRAG).read_text(encoding="utf-8").replace(
+        "betreff: ", f"betreff: Fassung {n} ", 1).encode("utf-8"))
+
+
+EDITS: list[Callable[[Path, int], None]] = [edit_own_text, edit_own_text, edit_own_text, edit_referred_betreff,
+                                            edit_field, switch_status, add_drucksache, delete_drucksache,
+                                            touch_anlage, damage_output, rename_gremium]
+
+
+def _drucksachen(out: Path) -> dict[str, bytes]:
+    return {k: v for k, v in files(out).items() if k.split("/")[1:2] == ["vorlagen"]}
+
+
+@pytest.fixture(scope="module")
+def vorlage(tmp_path_factory: pytest.TempPathFactory) -> Path:
+    """The demo project of two Körperschaften, outside git; each sequence starts from hard links to it."""
+    base = tmp_path_factory.mktemp("vorlage")
+    for name in ("data", "sitzungen", "vorlagen/wandsbek", "vorlagen/lueneburg"):
+        shutil.copytree(REPO / name, base / name)
+    return base
+
+
+def test_random_edits_built_by_the_command_end_as_a_clean_build(
+        vorlage: Path, tmp_path_factory: pytest.TempPathFactory, monkeypatch: pytest.MonkeyPatch,
+        selections: list[list[str] | None]) -> None:
+    """Sequences of edits, ``vorlagengen build`` after each: whether it set only the changed records
+    or ran whole, its Drucksachen equal a clean build of the same state."""
+    monkeypatch.setenv("SOURCE_DATE_EPOCH", "1304380800")
+    work = tmp_path_factory.mktemp("befehl") / "p"
+
+    @settings(max_examples=12, deadline=None, derandomize=True,
+              suppress_health_check=[HealthCheck.function_scoped_fixture, HealthCheck.too_slow])
+    @given(st.lists(st.tuples(st.sampled_from(EDITS), st.integers(0, 50)), min_size=1, max_size=5))
+    def run(edits: list[tuple[Callable[[Path, int], None], int]]) -> None:
+        _start(vorlage, work, Path("/nonexistent"))
+        assert _run(work, "-q", "build").exit_code == 0
+        for edit, n in edits:
+            edit(work, n)
+            if _run(work, "-q", "build").exit_code != 0:
+                continue  # a state that does not validate is not built; the next one is
+            clean = work.parent / "sauber"
+            shutil.rmtree(clean, ignore_errors=True)
+            build(loading.load_project(work, jobs=1), clean, complete=True, jobs=1)
+            assert _drucksachen(work / "build") == _drucksachen(clean), (edit.__name__, n)
+
+    run()
+    assert any(s is not None for s in selections), "no run set only the changed records"

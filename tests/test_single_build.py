@@ -13,7 +13,7 @@ import vorlagengen.documents.recipe as recipe
 from render_support import REPO
 from test_incremental import fake_convert
 from vorlagengen.documents.drucksache import build
-from vorlagengen.load.project import load_project
+from vorlagengen.load.project import known_entry, load_project
 from vorlagengen.model.records import Project
 
 
@@ -76,15 +76,8 @@ antwort: |
 """
 
 
-def test_a_beantwortung_set_alone_shows_the_fragen_of_its_anfrage(tmp_path: Path) -> None:
-    """A Beantwortung without its own Fragen takes those of the Anfrage it answers: validated or set
-    alone, it sees them as a build of all does, redacted in its public form, and none of a
-    non-public Anfrage's."""
-    from vorlagengen.documents.drucksache import markdown_of
-    from vorlagengen.documents.layouts import get_layout
-    from vorlagengen.public.projection import public_project
-
-    root = tmp_path / "projekt"
+def _anfragen(root: Path) -> Path:
+    """The demo project with a public and a non-public Anfrage, each with its Beantwortung."""
     for name in ("data", "vorlagen"):
         shutil.copytree(REPO / name, root / name)
     with (root / "data/gremien.yaml").open("a", encoding="utf-8") as f:
@@ -93,6 +86,39 @@ def test_a_beantwortung_set_alone_shows_the_fragen_of_its_anfrage(tmp_path: Path
     for nr, status, marke in (("0901", "öffentlich", "Oeffentlichfrage"), ("0902", "nichtöffentlich", "Geheimfrage")):
         (folder / f"2017-AF-{nr}.yaml").write_text(_ANFRAGE.format(nr=nr, status=status, marke=marke), "utf-8")
         (folder / f"2017-AF-{nr}-01.yaml").write_text(_ANTWORT.format(nr=nr), "utf-8")
+    return root
+
+
+def test_what_a_run_kept_of_the_records_is_what_reading_them_gives(tmp_path: Path) -> None:
+    """A build of only the changed records takes the others from what the last run kept of them
+    (load_project's ``known``): the same as reading them, for every record selected alone."""
+    root = _anfragen(tmp_path / "projekt")
+    draft = root / "vorlagen/rostock/2017-AF-0901.yaml"
+    draft.write_text(draft.read_text(encoding="utf-8") + "entwurf: ja\n", encoding="utf-8")
+    full = load_project(root, jobs=1)
+    known = {str(r.path): known_entry(r) for r in full.records}
+    assert any(r.vorlage.fragen for r in full.records) and any(r.vorlage.entwurf for r in full.records)
+
+    def seen(project: Project) -> tuple[object, ...]:
+        return (project.betreffs, project.oeffentlich, project.fremde_fragen, project.fremde_entwuerfe,
+                [(r.path, r.vorlage) for r in project.records])
+
+    for record in sorted((root / "vorlagen").rglob("*.yaml")):
+        read = load_project(root, [record], jobs=1)
+        assert read.fremde_entwuerfe or record == draft
+        assert seen(load_project(root, [record], jobs=1, known=known)) == seen(read), record
+
+
+def test_a_beantwortung_set_alone_shows_the_fragen_of_its_anfrage(tmp_path: Path) -> None:
+    """A Beantwortung without its own Fragen takes those of the Anfrage it answers: validated or set
+    alone, it sees them as a build of all does, redacted in its public form, and none of a
+    non-public Anfrage's."""
+    from vorlagengen.documents.drucksache import markdown_of
+    from vorlagengen.documents.layouts import get_layout
+    from vorlagengen.public.projection import public_project
+
+    root = _anfragen(tmp_path / "projekt")
+    folder = root / "vorlagen/rostock"
     full = load_project(root, jobs=1)
     layout = get_layout("allris", root)
 

@@ -329,8 +329,9 @@ def _only_changed(ctx: click.Context, root: Path, out: Path, stamp: _Stamped, wa
     if stamp.changed is None:
         return False
     changed, extras, summary = stamp.changed
-    facts, totals = summary.get("facts"), summary.get("totals")
-    if (not changed or len(changed) > ONLY_CHANGED_MAX or not isinstance(facts, dict)
+    facts, known, totals = summary.get("facts"), summary.get("known"), summary.get("totals")
+    if (not changed or len(changed) > ONLY_CHANGED_MAX or not isinstance(facts, dict) or not isinstance(known, dict)
+            or known.keys() != facts.keys() or not all(isinstance(k, list) and len(k) == 7 for k in known.values())
             or not (isinstance(totals, list) and len(totals) == 3 and all(isinstance(n, int) for n in totals))):
         return False
     from vorlagengen.load.project import facts_of_file, load_project
@@ -338,25 +339,31 @@ def _only_changed(ctx: click.Context, root: Path, out: Path, stamp: _Stamped, wa
     if any(not facts.get(path) or facts_of_file(Path(path)) != facts[path] for path in changed):
         return False  # nothing loaded: the whole run follows
     try:
-        project = load_project(root, [Path(p) for p in changed])
+        project = load_project(root, [Path(p) for p in changed], known=known)
     except UserError:  # a problem, a file gone meanwhile: the whole run reports it as it is
         return False
     if len(project.records) != len(changed) or any(
             not r.facts or facts.get(str(r.path)) != r.facts for r in project.records):
         return False
     _drucksachen(ctx, project, out, wanted, layout, jobs=jobs, complete=False, stamp=stamp,
-                 whole=(facts, extras, totals))
+                 whole=(facts, known, extras, totals))
     return True
 
 
 def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[str] | None, layout: str | None,
                  neu: bool) -> _Stamped | None:
-    from vorlagengen.runstamps import build_options, build_stamp, kept_build
+    from vorlagengen.runstamps import build_options, build_stamp, kept_build, looked_at
 
     stamp = build_stamp(root, out, pfade, build_options(wanted, layout))
     if stamp is None:
         return None
-    kept, changed = (None, None) if neu else kept_build(stamp, out, _waiting(out))
+    looked = looked_at(stamp)  # the entry (launch.py) looked already: its stamp, scanned then
+    if neu:
+        kept, changed = None, None
+    elif looked is not None:
+        stamp, kept, changed = looked
+    else:
+        kept, changed = kept_build(stamp, out, _waiting(out))
     stamp.sources()  # before loading: a change while this run loads is seen by the next
     return _Stamped(stamp, kept, changed)
 
@@ -364,26 +371,28 @@ def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[st
 def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] | None = None,
                  layout: str | None = None, *, neu: bool = False, jobs: int | None = None,
                  complete: bool = True, stamp: _Stamped | None = None,
-                 whole: tuple[dict[str, Any], list[str], list[int]] | None = None) -> None:
+                 whole: tuple[dict[str, Any], dict[str, Any], list[str], list[int]] | None = None) -> None:
     """What ``build`` does with the loaded project: set the Drucksachen, say how many; with ``stamp``
     the run's stamp is saved after a run without error. ``whole``: the project holds only the
-    changed records of the whole one (_only_changed), whose facts of each record, files read and
-    numbers (records, imported, outputs) the last run kept."""
+    changed records of the whole one (_only_changed), whose facts and entries for the checks across
+    records of each record, files read and numbers (records, imported, outputs) the last run kept."""
     import os
 
     from vorlagengen.documents.drucksache import BuildResult
     from vorlagengen.documents.drucksache import build as run_build
+    from vorlagengen.load.project import known_entry
     from vorlagengen.messages import anzahl
     from vorlagengen.progress import Progress
     from vorlagengen.runstamps import files_read
 
     facts = {str(r.path): r.facts for r in project.records}
+    known = {str(r.path): known_entry(r) for r in project.records}
     read = [str(p) for p in files_read(project)]
     records, imported = len(project.records), sum(1 for r in project.records if r.vorlage.uebernommen)
     outputs = None
     if whole is not None:
-        facts, read = {**whole[0], **facts}, sorted({*whole[1], *read})
-        records, imported, outputs = whole[2]
+        facts, known, read = {**whole[0], **facts}, {**whole[1], **known}, sorted({*whole[2], *read})
+        records, imported, outputs = whole[3]
 
     def text(written: int, unchanged: int, removed: int) -> str:
         gone = f", {removed} entfernt (gelöscht oder nicht mehr öffentlich)" if removed else ""
@@ -395,7 +404,7 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
         if stamp is not None:  # what the next run says when nothing changes: every file unchanged
             made = len(result.built) + len(result.skipped)
             made = made if outputs is None else outputs - len(result.removed)
-            stamp.stamp.save(map(Path, read), {"text": text(0, made, 0), "facts": facts,
+            stamp.stamp.save(map(Path, read), {"text": text(0, made, 0), "facts": facts, "known": known,
                                                "totals": [records, imported, made]})
 
     bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)

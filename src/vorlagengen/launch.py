@@ -96,7 +96,7 @@ def _kept_lines(command: str, folder: str, intern: bool) -> list[tuple[str, str]
             sys.stderr.write(f"Warte auf einen anderen Lauf in {out} …\n")
             sys.stderr.flush()
 
-        kept = runstamps.kept_build(stamp, out, waiting, changes=False)[0] if stamp is not None else None
+        kept = runstamps.kept_build(stamp, out, waiting, remember=True)[0] if stamp is not None else None
         lines: object = [["say", kept.get("text")]] if kept is not None else None
     else:
         stamp = runstamps.validate_stamp(root, (), runstamps.validate_options(False, None, False, intern))

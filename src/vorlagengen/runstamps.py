@@ -69,11 +69,25 @@ def build_options(formats: list[str] | None, layout: str | None) -> list[object]
 Changed = tuple[list[str], list[str], dict[str, Any]]  # RunStamp.changed_records
 
 
-def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], changes: bool = True
-               ) -> tuple[dict[str, Any] | None, Changed | None]:
+_LOOKED: dict[tuple[str, ...], tuple[RunStamp, dict[str, Any] | None, Changed | None]] = {}
+
+
+def _key(stamp: RunStamp) -> tuple[str, ...]:
+    return (str(stamp.root), str(stamp.out), str(stamp.path), *stamp.options)
+
+
+def looked_at(stamp: RunStamp) -> tuple[RunStamp, dict[str, Any] | None, Changed | None] | None:
+    """What :func:`kept_build` found for the same stamp earlier in this process (the entry looks
+    before the command line runs, and its answer stands for the command), taken once."""
+    return _LOOKED.pop(_key(stamp), None)
+
+
+def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], changes: bool = True,
+               remember: bool = False) -> tuple[dict[str, Any] | None, Changed | None]:
     """What the last build kept, when nothing changed since, else the records changed since when only
     records changed (RunStamp.changed_records), looked at under the build folder's lock; no build
-    folder is made for a run without a stamp; ``changes``: look for changed records at all."""
+    folder is made for a run without a stamp; ``changes``: look for changed records at all;
+    ``remember``: keep the answer for :func:`looked_at`."""
     import fcntl
 
     if not stamp.path.exists():
@@ -90,7 +104,10 @@ def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], changes:
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
             kept = stamp.unchanged()
-            return (kept, None) if kept is not None or not changes else (None, stamp.changed_records())
+            found = (kept, None) if kept is not None or not changes else (None, stamp.changed_records())
+            if remember:  # for looked_at
+                _LOOKED[_key(stamp)] = (stamp, *found)
+            return found
         finally:
             fcntl.flock(fh, fcntl.LOCK_UN)
 

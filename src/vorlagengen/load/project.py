@@ -68,6 +68,7 @@ if TYPE_CHECKING:
     from multiprocessing.context import BaseContext
 
 Fremde = tuple[tuple[str, ...], tuple[str, ...]]  # Fragen of a record not loaded, and its Schwärzungsbegriffe
+Known = dict[str, list[Any]]  # record file → known_entry
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
 
@@ -349,16 +350,19 @@ def _check_all(paths: list[Path], root: Path, ref: RefData, jobs: int, cache: Ch
 
 
 def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | None = None,
-                 sitzungen: Iterable[Path] | None = None) -> Project:
+                 sitzungen: Iterable[Path] | None = None, known: Known | None = None) -> Project:
     """Load reference data, records and Sitzungen, check everything, raise ValidationFailed on any
     problem.
 
     ``paths`` selects Drucksachen and/or Sitzungen (files or folders; files below sitzungen/ are
     Sitzungen). ``sitzungen`` names Sitzung files wherever they are. Sitzungen are checked against
-    all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen.
+    all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen. ``known``: what
+    the checks across records need of every record file (:func:`known_entry`), as a run kept it
+    that has seen every file not selected as it is now; then those files are not read at all, and
+    the check cache is neither read nor written.
     """
     with _no_cycle_collection():
-        return _load_project(_project_root(root), paths, jobs, sitzungen)
+        return _load_project(_project_root(root), paths, jobs, sitzungen, known)
 
 
 @contextlib.contextmanager
@@ -375,15 +379,16 @@ def _no_cycle_collection() -> Iterator[None]:
 
 
 def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
-                  sitzungen: Iterable[Path] | None) -> Project:
+                  sitzungen: Iterable[Path] | None, known: Known | None = None) -> Project:
     forget_anlage_folders()  # links may have changed since the last run of this process
     ref, problems = load_refdata(root)  # 1. reference data (data/)
     record_paths, sitzung_paths = _selection(root, paths, sitzungen)  # 2. selection
     selected = discover(root, record_paths)
-    cache = _check_cache(root)  # 3. check cache
+    cache = _check_cache(root) if known is None else CheckCache(None, "")  # 3. check cache
     results = _check_records(selected, root, ref, jobs, cache, whole=record_paths is None)  # 4. per record
     records, warnings = _valid_records(selected, results, problems)
-    betreffs, status, fragen, drafts = _check_across(root, ref, records, selected, record_paths, problems, cache)
+    betreffs, status, fragen, drafts = _check_across(root, ref, records, selected, record_paths, problems, cache,
+                                                     known)
     loaded = _load_sitzungen(root, records, ref, sitzung_paths, problems)  # 6. Sitzungen
     project = Project(root, ref, records, loaded, betreffs, oeffentlich=status, fremde_fragen=fragen,
                       fremde_entwuerfe=drafts)
@@ -432,7 +437,8 @@ def _valid_records(selected: list[Path], results: list[Checked], problems: list[
 
 
 def _check_across(root: Path, ref: RefData, records: list[Record], selected: list[Path],
-                  record_paths: list[Path] | None, problems: list[Problem], cache: CheckCache
+                  record_paths: list[Path] | None, problems: list[Problem], cache: CheckCache,
+                  known: Known | None = None
                   ) -> tuple[dict[tuple[str, str], str], dict[tuple[str, str], bool], dict[tuple[str, str], Fremde],
                              set[tuple[str, str]]]:
     """Checks between records; they see every record of the project, even when only some were
@@ -442,7 +448,12 @@ def _check_across(root: Path, ref: RefData, records: list[Record], selected: lis
     status = {(alt.koerperschaft, nr): alt.status == "öffentlich" for nr, alt in ref.altbestand.items()}
     fragen: dict[tuple[str, str], Fremde] = {}
     entwuerfe: set[tuple[str, str]] = set()
-    others = _other_numbers(root, set(selected), betreffs, status, cache, fragen, entwuerfe) if record_paths else []
+    if not record_paths:
+        others = []
+    elif known is not None:
+        others = _known_numbers(known, {str(p) for p in selected}, betreffs, status, fragen, entwuerfe)
+    else:
+        others = _other_numbers(root, set(selected), betreffs, status, cache, fragen, entwuerfe)
     betreffs.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.betreff for r in records})
     status.update({(r.vorlage.koerperschaft, r.vorlage.nummer): r.vorlage.oeffentlich for r in records})
     for r in records:  # a number given twice: the loaded record counts
@@ -553,3 +564,29 @@ def _ja(value: Any) -> bool:
         return _ja_nein().validate_python(value)
     except ValidationError:
         return False
+
+
+def known_entry(record: Record) -> list[Any]:
+    """What the checks across records take of a record not selected (see _other_numbers), kept by a
+    run for the next: Körperschaft, Nr., Betreff, public or not, Fragen, Schwärzungsbegriffe, draft."""
+    v = record.vorlage
+    return [v.koerperschaft, v.nummer, v.betreff, v.oeffentlich, list(v.fragen), list(v.schwaerzen), v.entwurf]
+
+
+def _known_numbers(known: Known, selected: set[str], betreffs: dict[tuple[str, str], str],
+                   status: dict[tuple[str, str], bool], fragen: dict[tuple[str, str], Fremde],
+                   entwuerfe: set[tuple[str, str]]) -> list[tuple[str, str, str]]:
+    """What _other_numbers reads from the files not selected, from what a run kept of them."""
+    out = []
+    for path in sorted(known, key=lambda p: p.split(os.sep)):  # as discover() orders them
+        if path in selected:
+            continue
+        body, nummer, betreff, public, texte, begriffe, entwurf = known[path]
+        out.append((body, nummer, display_path(Path(path))))
+        betreffs[(body, nummer)] = betreff
+        status[(body, nummer)] = public
+        if texte:
+            fragen[(body, nummer)] = (tuple(texte), tuple(begriffe))
+        if entwurf:
+            entwuerfe.add((body, nummer))
+    return out
