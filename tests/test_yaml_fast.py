@@ -10,7 +10,7 @@ from pathlib import Path
 from typing import Any
 
 import pytest
-from hypothesis import HealthCheck, given, settings
+from hypothesis import HealthCheck, example, given, settings
 from hypothesis import strategies as st
 
 from benchmarks.bench import generate_project
@@ -163,6 +163,7 @@ def documents(draw: st.DrawFn, indent: int = 0, depth: int = 0) -> str:
 
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
+@example(".nan: yes\n.NaN: yes\n")  # two NaN keys: two keys to yaml-rs, a duplicate key to libyaml
 def test_generated_documents_are_read_alike_or_refused(text: str) -> None:
     assert_same_or_refused(text)
 

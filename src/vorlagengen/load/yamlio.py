@@ -397,9 +397,13 @@ _SIMPLE_WORD = re.compile(r"[0-9A-Za-z_.+~:-]+")
 
 @functools.lru_cache(maxsize=8192)
 def _same_scalar(word: str) -> bool:
-    """Whether yaml-rs and load_text read ``word`` alike as a plain value (or both refuse it)."""
+    """Whether yaml-rs and load_text read ``word`` alike as a plain value (or both refuse it). Not a
+    NaN: as a key, two of them are two keys to yaml-rs (NaN is unequal to itself) and a duplicate
+    key to load_text."""
     import yaml_rs
 
+    if word.lower().lstrip("+-") == ".nan":
+        return False
     doc = f"k: {word}\n"
     if _SIMPLE_WORD.fullmatch(word):  # libyaml scans it as it is: its value is _plain's
         try:
