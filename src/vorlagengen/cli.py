@@ -385,13 +385,9 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
     from vorlagengen.progress import Progress
     from vorlagengen.runstamps import files_read
 
-    facts = {str(r.path): r.facts for r in project.records}
-    known = {str(r.path): known_entry(r) for r in project.records}
-    read = [str(p) for p in files_read(project)]
     records, imported = len(project.records), sum(1 for r in project.records if r.vorlage.uebernommen)
     outputs = None
     if whole is not None:
-        facts, known, read = {**whole[0], **facts}, {**whole[1], **known}, sorted({*whole[2], *read})
         records, imported, outputs = whole[3]
 
     def text(written: int, unchanged: int, removed: int) -> str:
@@ -401,11 +397,18 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
                 f"{anzahl(written, 'Datei', 'Dateien')} geschrieben, {unchanged} unverändert{gone}{note} ({out})")
 
     def finish(result: BuildResult) -> None:  # under the lock, after a run without error
-        if stamp is not None:  # what the next run says when nothing changes: every file unchanged
-            made = len(result.built) + len(result.skipped)
-            made = made if outputs is None else outputs - len(result.removed)
-            stamp.stamp.save(map(Path, read), {"text": text(0, made, 0), "facts": facts, "known": known,
-                                               "totals": [records, imported, made]})
+        if stamp is None:
+            return
+        facts = {str(r.path): r.facts for r in project.records}
+        known = {str(r.path): known_entry(r) for r in project.records}
+        read = [str(p) for p in files_read(project)]
+        made = len(result.built) + len(result.skipped)
+        if whole is not None:  # the kept ones of the records not loaded, and their numbers
+            facts, known, read = {**whole[0], **facts}, {**whole[1], **known}, sorted({*whole[2], *read})
+            made = whole[3][2] - len(result.removed)
+        # what the next run says when nothing changes: every file unchanged
+        stamp.stamp.save(map(Path, read), {"text": text(0, made, 0), "facts": facts, "known": known,
+                                           "totals": [records, imported, made]})
 
     bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:

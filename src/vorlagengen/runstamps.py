@@ -82,12 +82,11 @@ def looked_at(stamp: RunStamp) -> tuple[RunStamp, dict[str, Any] | None, Changed
     return _LOOKED.pop(_key(stamp), None)
 
 
-def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], changes: bool = True,
-               remember: bool = False) -> tuple[dict[str, Any] | None, Changed | None]:
+def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], remember: bool = False
+               ) -> tuple[dict[str, Any] | None, Changed | None]:
     """What the last build kept, when nothing changed since, else the records changed since when only
     records changed (RunStamp.changed_records), looked at under the build folder's lock; no build
-    folder is made for a run without a stamp; ``changes``: look for changed records at all;
-    ``remember``: keep the answer for :func:`looked_at`."""
+    folder is made for a run without a stamp; ``remember``: keep the answer for :func:`looked_at`."""
     import fcntl
 
     if not stamp.path.exists():
@@ -103,8 +102,8 @@ def kept_build(stamp: RunStamp, out: Path, waiting: Callable[[], None], changes:
             waiting()
             fcntl.flock(fh, fcntl.LOCK_EX)
         try:
-            kept = stamp.unchanged()
-            found = (kept, None) if kept is not None or not changes else (None, stamp.changed_records())
+            changed = stamp.changed_records()
+            found = (changed[2], None) if changed is not None and not changed[0] else (None, changed)
             if remember:  # for looked_at
                 _LOOKED[_key(stamp)] = (stamp, *found)
             return found

@@ -217,19 +217,8 @@ class RunStamp:
 
     def unchanged(self) -> dict[str, Any] | None:
         """The kept summary of the last run when nothing it was made from or left has changed since."""
-        kept = self.load()
-        if kept is None or kept.get("sources") != self.sources().digest():
-            return None
-        if kept.get("records") != self.sources().records:
-            return None
-        extras, young, summary = kept.get("extras"), kept.get("young"), kept.get("summary")
-        if not isinstance(extras, list) or not isinstance(young, dict) or not isinstance(summary, dict):
-            return None
-        if kept.get("after") != self._after(map(str, extras), keep_young=False).digest():
-            return None
-        if any(_sha256(str(path)) != digest for path, digest in young.items()):
-            return None
-        return summary
+        found = self.changed_records()
+        return found[2] if found is not None and not found[0] else None
 
     def changed_records(self) -> tuple[list[str], list[str], dict[str, Any]] | None:
         """The record files whose bytes may have changed since the last run, when nothing else it was

@@ -53,6 +53,7 @@ from vorlagengen.model.records import (
     DATA_DIR,
     RECORD_DIR,
     SITZUNG_DIR,
+    Fremde,
     Project,
     Record,
     RefData,
@@ -67,7 +68,6 @@ if TYPE_CHECKING:
     from concurrent.futures import Future
     from multiprocessing.context import BaseContext
 
-Fremde = tuple[tuple[str, ...], tuple[str, ...]]  # Fragen of a record not loaded, and its Schwärzungsbegriffe
 Known = dict[str, list[Any]]  # record file → known_entry
 
 PARALLEL_THRESHOLD = 400  # below this many records a process pool costs more than it saves
@@ -514,19 +514,18 @@ def _selection(root: Path, paths: Iterable[Path] | None, sitzungen: Iterable[Pat
     return records or None, found  # Sitzungen alone need every Drucksache
 
 
-def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str] | None = None,
-                   status: dict[tuple[str, str], bool] | None = None, cache: CheckCache | None = None,
-                   fragen: dict[tuple[str, str], Fremde] | None = None,
-                   entwuerfe: set[tuple[str, str]] | None = None) -> list[tuple[str, str, str]]:
+def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, str], str],
+                   status: dict[tuple[str, str], bool], cache: CheckCache, fragen: dict[tuple[str, str], Fremde],
+                   entwuerfe: set[tuple[str, str]]) -> list[tuple[str, str, str]]:
     """(koerperschaft, nummer, display) of the records that were not selected, read leniently (an
     unchanged one from the check cache, without parsing its YAML); their Betreff goes into
-    ``betreffs``, whether they are public into ``status`` and their Fragen (with the terms their
-    public form blacks out) into ``fragen`` and those that are drafts into ``entwuerfe`` when given."""
+    ``betreffs``, whether they are public into ``status``, their Fragen (with the terms their
+    public form blacks out) into ``fragen`` and those that are drafts into ``entwuerfe``."""
     out = []
     for path in discover(root):
         if path in selected:
             continue
-        kept = _kept(path, cache) if cache is not None and cache.file is not None else None
+        kept = _kept(path, cache) if cache.file is not None else None
         try:
             raw = json.loads(kept[0].raw_json) if kept else load_mapping(path, display_path(path))
         except (YamlProblem, ValueError):
@@ -535,15 +534,26 @@ def _other_numbers(root: Path, selected: set[Path], betreffs: dict[tuple[str, st
             continue
         if isinstance(raw.get("nummer"), str) and isinstance(raw.get("koerperschaft"), str):
             out.append((raw["koerperschaft"], raw["nummer"], display_path(path)))
-            if betreffs is not None and isinstance(raw.get("betreff"), str):
-                betreffs[(raw["koerperschaft"], raw["nummer"])] = raw["betreff"]
-            if status is not None:
-                status[(raw["koerperschaft"], raw["nummer"])] = raw.get("status") == "öffentlich"
-            if fragen is not None and _texts(raw.get("fragen")):
-                fragen[(raw["koerperschaft"], raw["nummer"])] = (_texts(raw["fragen"]), _texts(raw.get("schwaerzen")))
-            if entwuerfe is not None and _ja(raw.get("entwurf", False)):
-                entwuerfe.add((raw["koerperschaft"], raw["nummer"]))
+            betreff = raw.get("betreff")
+            entry = [raw["koerperschaft"], raw["nummer"], betreff if isinstance(betreff, str) else None,
+                     raw.get("status") == "öffentlich", _texts(raw.get("fragen")), _texts(raw.get("schwaerzen")),
+                     _ja(raw.get("entwurf", False))]
+            _note(entry, betreffs, status, fragen, entwuerfe)
     return out
+
+
+def _note(entry: list[Any], betreffs: dict[tuple[str, str], str], status: dict[tuple[str, str], bool],
+          fragen: dict[tuple[str, str], Fremde], entwuerfe: set[tuple[str, str]]) -> None:
+    """What the checks across records take of one record not loaded (a known_entry; its Betreff None
+    when it has none that is text), into the project's maps."""
+    body, nummer, betreff, public, texte, begriffe, entwurf = entry
+    if betreff is not None:
+        betreffs[(body, nummer)] = betreff
+    status[(body, nummer)] = public
+    if texte:
+        fragen[(body, nummer)] = (tuple(texte), tuple(begriffe))
+    if entwurf:
+        entwuerfe.add((body, nummer))
 
 
 def _texts(value: Any) -> tuple[str, ...]:
@@ -581,12 +591,6 @@ def _known_numbers(known: Known, selected: set[str], betreffs: dict[tuple[str, s
     for path in sorted(known, key=lambda p: p.split(os.sep)):  # as discover() orders them
         if path in selected:
             continue
-        body, nummer, betreff, public, texte, begriffe, entwurf = known[path]
-        out.append((body, nummer, display_path(Path(path))))
-        betreffs[(body, nummer)] = betreff
-        status[(body, nummer)] = public
-        if texte:
-            fragen[(body, nummer)] = (tuple(texte), tuple(begriffe))
-        if entwurf:
-            entwuerfe.add((body, nummer))
+        out.append((known[path][0], known[path][1], display_path(Path(path))))
+        _note(known[path], betreffs, status, fragen, entwuerfe)
     return out

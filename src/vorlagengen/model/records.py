@@ -204,6 +204,8 @@ class Record:
     facts: str = ""
 
 
+Fremde = tuple[tuple[str, ...], tuple[str, ...]]  # Fragen of a record not loaded, and its Schwärzungsbegriffe
+
 # Fields no check across records and no other document reads: the record's own texts.
 OWN_TEXTS = frozenset({"sachverhalt", "beschlussvorschlag", "antwort", "abschnitte", "finanzen"})
 
@@ -319,7 +321,7 @@ class ProjectData:
     # (body, Nr.) → (Fragen, Schwärzungsbegriffe) of every Drucksache with Fragen that the project knows
     # but does not hold as a record (not selected in this run): its Beantwortung set alone shows them
     # as a build of all does; the public projection holds only public ones, redacted
-    fremde_fragen: dict[tuple[str, str], tuple[tuple[str, ...], tuple[str, ...]]] = field(default_factory=dict)
+    fremde_fragen: dict[tuple[str, str], Fremde] = field(default_factory=dict)
     # (body, Nr.) of every draft (entwurf: ja) the project knows but does not hold as a record: a build
     # of some Drucksachen leaves the files of the others' drafts where a build of all puts them
     fremde_entwuerfe: set[tuple[str, str]] = field(default_factory=set)
