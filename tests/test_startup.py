@@ -115,3 +115,28 @@ def test_a_build_of_one_drucksache_imports_only_what_it_uses(tmp_path: Path) -> 
     assert {"typst", "jinja2", "pydantic", "vorlagengen.documents.drucksache"} <= loaded  # it did build
     assert sorted((tmp_path / "build").rglob("VO-8321-19.*")) != []
     assert sorted(m for m in loaded if any(m == h or m.startswith(h + ".") for h in NOT_FOR_ONE_DRUCKSACHE)) == []
+
+
+def test_models_are_built_when_first_used_and_only_those() -> None:
+    """Importing the models builds no validator (pydantic's ``defer_build``): a command pays for the
+    models it validates with, once, when it first does."""
+    code = """
+import json
+from pydantic import BaseModel
+import vorlagengen.model.drucksache as d, vorlagengen.model.niederschrift as n, vorlagengen.site.config as s
+def models():
+    found, todo = [], [BaseModel]
+    while todo:
+        for sub in todo.pop().__subclasses__():
+            found.append(sub); todo.append(sub)
+    return {m.__module__ + "." + m.__name__: bool(m.__pydantic_complete__) for m in found
+            if m.__module__.startswith("vorlagengen.") and m.__pydantic_fields__}
+before = models()
+d.Beratungsschritt.model_validate({"gremium": "rat"})
+print(json.dumps([before, models()]))
+"""
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True)
+    before, after = json.loads(done.stdout.splitlines()[-1])
+    assert len(before) > 40 and not any(before.values()), [m for m, built in before.items() if built]
+    assert after["vorlagengen.model.drucksache.Beratungsschritt"]
+    assert not after["vorlagengen.model.niederschrift.Niederschrift"] and not after["vorlagengen.model.drucksache.Vorlage"]

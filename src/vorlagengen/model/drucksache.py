@@ -169,7 +169,7 @@ Id = Annotated[str, Field(pattern=r"^[a-z0-9][a-z0-9_-]*$", description="Kurzken
 
 
 class _Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False)
+    model_config = ConfigDict(extra="forbid", frozen=True, str_strip_whitespace=False, defer_build=True)
 
 
 class Beratungsschritt(_Strict):

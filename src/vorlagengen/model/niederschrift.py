@@ -23,7 +23,7 @@ MIT_BESCHLUSS = frozenset({"ungeändert beschlossen", "geändert beschlossen", "
 
 
 class Strict(BaseModel):
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
 
 class Zeitraum(Strict):

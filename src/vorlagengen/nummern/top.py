@@ -26,7 +26,7 @@ Path = tuple[str | int, ...]
 class Profil(BaseModel):
     """Wie die Körperschaft die Punkte ihrer Tagesordnungen nummeriert."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     zaehlung: Literal["je_teil", "fortlaufend"] = Field(
         "je_teil", description="je_teil: öffentlicher und nichtöffentlicher Teil beginnen bei 1 (Ö 1 … N 1); "

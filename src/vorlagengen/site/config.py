@@ -23,7 +23,7 @@ _HEX = r"^#[0-9a-fA-F]{6}$"
 class Website(BaseModel):
     """Einstellungen der Bürgerinfo-Website (data/website.yaml)."""
 
-    model_config = ConfigDict(extra="forbid", frozen=True)
+    model_config = ConfigDict(extra="forbid", frozen=True, defer_build=True)
 
     titel: str = Field("Bürgerinformation", min_length=1, description="Name der Website")
     basis_url: str = Field(DEFAULT_BASE, pattern=r"^https?://", description="Adresse, unter der die Website liegt")
