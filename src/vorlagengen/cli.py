@@ -300,6 +300,8 @@ def build(ctx: click.Context, pfade: tuple[Path, ...], formate: str | None, ausg
         return
     from vorlagengen.load.project import load_project
 
+    if pfade:  # a few Drucksachen, to be set at once: pandoc starts while they are loaded and checked
+        _pandoc_ahead()
     project = load_project(root, pfade or None)
     _drucksachen(ctx, project, out, wanted, layout, neu=neu, jobs=jobs, complete=not pfade, stamp=stamp)
 
@@ -338,6 +340,7 @@ def _only_changed(ctx: click.Context, root: Path, out: Path, stamp: _Stamped, wa
 
     if any(not facts.get(path) or facts_of_file(Path(path)) != facts[path] for path in changed):
         return False  # nothing loaded: the whole run follows
+    _pandoc_ahead()
     try:
         project = load_project(root, [Path(p) for p in changed], known=known)
     except UserError:  # a problem, a file gone meanwhile: the whole run reports it as it is
@@ -348,6 +351,13 @@ def _only_changed(ctx: click.Context, root: Path, out: Path, stamp: _Stamped, wa
     _drucksachen(ctx, project, out, wanted, layout, jobs=jobs, complete=False, stamp=stamp,
                  whole=(facts, known, extras, totals))
     return True
+
+
+def _pandoc_ahead() -> None:
+    """Start the first pandoc now (documents/engines.py): its start-up overlaps the loading."""
+    from vorlagengen.documents.engines import pandoc_ahead
+
+    pandoc_ahead()
 
 
 def _build_stamp(root: Path, out: Path, pfade: tuple[Path, ...], wanted: list[str] | None, layout: str | None,

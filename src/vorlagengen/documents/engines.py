@@ -177,7 +177,11 @@ def pandoc_worker() -> PandocWorker:
 def pandoc_ahead() -> None:
     """Start a pandoc now, for the first thread that converts: it loads its reader, filter and
     writers on a small document while this process still prepares the first real one (a build of
-    one Drucksache waits for pandoc's start-up otherwise)."""
+    one Drucksache waits for pandoc's start-up otherwise). One is started ahead at a time: a second
+    call while it still waits for its thread does nothing."""
+    with _workers_lock:
+        if _ahead:
+            return
     worker = PandocWorker()
     worker._start(warm=True)
     with _workers_lock:
