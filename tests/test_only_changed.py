@@ -15,6 +15,7 @@ import pytest
 from hypothesis import HealthCheck, given, settings
 from hypothesis import strategies as st
 
+import vorlagengen.checks.anlagen as anlagen
 import vorlagengen.documents.recipe as recipe
 import vorlagengen.load.project as loading
 from render_support import REPO
@@ -96,6 +97,26 @@ def test_an_edit_of_own_texts_sets_only_that_record_and_equals_a_clean_build(
                                 f"({project / 'build'})\n"), done.output
     assert _build(project).output.endswith(f"0 Dateien geschrieben, {total} unverändert ({project / 'build'})\n")
     assert len(selections) == 3  # the clean build; the run after the edit's has nothing to do
+
+
+def test_edit_after_edit_each_sets_only_that_record_and_opens_no_anlage(
+        project: Path, tmp_path: Path, selections: list[list[str] | None], monkeypatch: pytest.MonkeyPatch) -> None:
+    """The stamp a run of changed records keeps (its outputs taken from the scan before where their
+    folders are unchanged) lets the next such run through; the Anlagen of a changed record, unchanged
+    as all else, keep their verdicts: none is opened again."""
+    opened: list[Path] = []
+    real = anlagen._pdf_problem
+    monkeypatch.setattr(anlagen, "_pdf_problem", lambda path, *a: opened.append(path) or real(path, *a))
+    _build(project)
+    assert opened  # the whole run looks into every PDF Anlage
+    for n in range(3):
+        opened.clear()
+        anlagen._verdict.cache_clear()  # as in a new process
+        _replace(project / OTHER, "sachverhalt: |\n", f"sachverhalt: |\n  Fassung {n}.\n\n")
+        _build(project)
+        assert selections[-1] == [OTHER] and opened == []
+    assert selections == [None, [OTHER], [OTHER], [OTHER]]
+    assert files(project / "build") == _clean(project, tmp_path)
 
 
 def _betreff(root: Path) -> None:

@@ -3,7 +3,8 @@ never meet an encrypted, broken or empty PDF, an image that is cut off, a file w
 not what its name says, or an SVG that reaches out of the project.
 
 Each verdict is cached by path, size and modification time: many records share an Anlage, and a
-second look costs nothing.
+second look costs nothing. A run that knows every Anlage file to be as the last run without error
+found it (``verdicts_stand``) opens none of them: their verdicts stand.
 """
 
 from __future__ import annotations
@@ -11,6 +12,9 @@ from __future__ import annotations
 import functools
 import os
 import re
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar
 from pathlib import Path
 
 from vorlagengen.errors import os_reason
@@ -83,9 +87,26 @@ def _where(name: str) -> str:
             ENV_MB if name == "max_mb" else ENV_SEITEN, "").isdigit() else "")
 
 
+_VERDICTS_STAND: ContextVar[bool] = ContextVar("verdicts_stand", default=False)
+
+
+@contextmanager
+def verdicts_stand() -> Iterator[None]:
+    """Within: every Anlage file, the bounds and the records' lists of Anlagen are as the last run
+    without error found them (a build that sets only records whose own texts changed, with all else
+    unchanged by its stamp: cli._only_changed), so each content verdict is what it was then: none."""
+    token = _VERDICTS_STAND.set(True)
+    try:
+        yield
+    finally:
+        _VERDICTS_STAND.reset(token)
+
+
 def problem(path: Path, max_mb: int = MAX_MB, max_seiten: int = MAX_SEITEN) -> str | None:
     """Why this Anlage cannot go into a document, or None; ``max_mb`` and ``max_seiten`` are the
     bounds of the Körperschaft's profile."""
+    if _VERDICTS_STAND.get():
+        return None
     st = path.stat()
     return _verdict(str(path), st.st_size, st.st_mtime_ns, *bounds(max_mb, max_seiten))
 

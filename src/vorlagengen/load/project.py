@@ -10,7 +10,6 @@ from __future__ import annotations
 import contextlib
 import datetime as dt
 import functools
-import gc
 import json
 import os
 import stat
@@ -18,7 +17,7 @@ import sys
 import threading
 import time
 from collections import deque
-from collections.abc import Iterable, Iterator
+from collections.abc import Iterable
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
@@ -26,7 +25,9 @@ from pydantic import BaseModel, TypeAdapter, ValidationError
 
 from vorlagengen import checks
 from vorlagengen.checks import text as textchecks
+from vorlagengen.checks.anlagen import verdicts_stand
 from vorlagengen.errors import Problem, UserError, ValidationFailed
+from vorlagengen.gcpause import no_cycle_collection
 from vorlagengen.load.modelerrors import model_problems, without_misspelt_missing
 from vorlagengen.load.pruefcache import CheckCache, Entry, anlagen_stamp, cache_line, digest, file_stamp
 from vorlagengen.load.sitzungen import (
@@ -260,6 +261,7 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, context
     # from the back, and collects (unpickles) the workers' results between its own chunks.
     from concurrent.futures import ProcessPoolExecutor  # the process pool's modules only for a pool
 
+    Vorlage.model_rebuild()  # built here if not yet (models build when first used): each forked worker has it
     size = max(50, len(paths) // (jobs * 8))
     pending = deque(enumerate(paths[i : i + size] for i in range(0, len(paths), size)))
     done: dict[int, list[Checked]] = {}
@@ -357,25 +359,15 @@ def load_project(root: Path, paths: Iterable[Path] | None = None, jobs: int | No
     ``paths`` selects Drucksachen and/or Sitzungen (files or folders; files below sitzungen/ are
     Sitzungen). ``sitzungen`` names Sitzung files wherever they are. Sitzungen are checked against
     all Drucksachen of the project; selecting only Drucksachen skips the Sitzungen. ``known``: what
-    the checks across records need of every record file (:func:`known_entry`), as a run kept it
-    that has seen every file not selected as it is now; then those files are not read at all, and
-    the check cache is neither read nor written.
+    the checks across records need of every record file (:func:`known_entry`), as a run without
+    error kept it that has seen every file not selected, and every other file it read (``data/``,
+    Anlagen, …), as it is now, and the selected records with the same facts (model.records.facts_of);
+    then those files are not read at all, the check cache is neither read nor written, and no
+    Anlage is opened again (its verdict stands: checks/anlagen.py).
     """
-    with _no_cycle_collection():
+    # loading makes many objects and frees few (the collector took a sixth of a large project's time)
+    with no_cycle_collection(), (verdicts_stand() if known is not None else contextlib.nullcontext()):
         return _load_project(_project_root(root), paths, jobs, sitzungen, known)
-
-
-@contextlib.contextmanager
-def _no_cycle_collection() -> Iterator[None]:
-    """Loading makes many objects and frees few: the cycle collector would walk them again and again
-    (a sixth of the time of a large project) to find nothing. It runs again afterwards."""
-    was_on = gc.isenabled()
-    gc.disable()
-    try:
-        yield
-    finally:
-        if was_on:
-            gc.enable()
 
 
 def _load_project(root: Path, paths: Iterable[Path] | None, jobs: int | None,
