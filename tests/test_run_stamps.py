@@ -11,6 +11,7 @@ import shutil
 import stat
 import subprocess
 import sys
+import time
 from collections.abc import Callable
 from pathlib import Path
 
@@ -428,3 +429,69 @@ def test_the_entry_leaves_a_damaged_stamp_to_the_command_line(project: Path) -> 
     _flip(project / STAMP)
     done, modules = _entry(project, "build")
     assert done.returncode == 0 and "click" in modules
+
+
+# --- a scan of the outputs that takes unchanged folders from the scan before ----------------------------
+
+
+def _full_and_reused(top: Path, before: stamp_module._Scan) -> tuple[str, str, int]:
+    """The digest of ``top`` scanned in full and taken from ``before`` where unchanged, and how many
+    folders were taken."""
+    full = stamp_module._Scan(time.time_ns(), hash_young=False, ctime=True)
+    full.tree(str(top))
+    reused = stamp_module._Scan(time.time_ns(), hash_young=False, ctime=True, reuse=before)
+    taken = []
+    replay = reused._replay
+
+    def counted(folder: str, key: tuple[int, ...], skip: tuple[str, ...]) -> bool:
+        done = replay(folder, key, skip)
+        taken.extend([folder] if done else [])
+        return done
+
+    reused._replay = counted  # type: ignore[method-assign]
+    reused.tree(str(top))
+    return full.digest(), reused.digest(), len(taken)
+
+
+def _replace(path: Path, data: bytes) -> None:
+    tmp = path.with_name(f".{path.name}.tmp")
+    tmp.write_bytes(data)
+    os.replace(tmp, path)  # as every write below the build folder: a rename
+
+
+@pytest.mark.parametrize("change", ["nothing", "replaced", "added", "removed", "nested_added", "folder_removed",
+                                    "folder_added", "in_place_young"])
+def test_a_scan_taking_unchanged_folders_from_the_last_equals_a_full_scan(tmp_path: Path, change: str,
+                                                                         monkeypatch: pytest.MonkeyPatch) -> None:
+    # a folder counts as unchanged when its times are older than the clock step before the scan: the
+    # test's folders are made just now, so the step is taken as 0.1 s (their changes come 0.3 s later)
+    monkeypatch.setattr(stamp_module, "RACY_NS", 100_000_000)
+    top = tmp_path / "out"
+    for kz in ("a", "b"):
+        for n in range(3):
+            (top / kz / "sub").mkdir(parents=True, exist_ok=True)
+            (top / kz / f"{n}.pdf").write_bytes(b"x" * n)
+            (top / kz / "sub" / f"{n}.docx").write_bytes(b"y" * n)
+    time.sleep(0.3)
+    before = stamp_module._Scan(time.time_ns(), hash_young=False, ctime=True)
+    before.tree(str(top))
+    time.sleep(0.3)
+    changes: dict[str, Callable[[], object]] = {
+        "nothing": lambda: None,
+        "replaced": lambda: _replace(top / "a" / "1.pdf", b"neu"),
+        "added": lambda: _replace(top / "b" / "9.pdf", b"neu"),
+        "removed": lambda: (top / "a" / "2.pdf").unlink(),
+        "nested_added": lambda: _replace(top / "b" / "sub" / "9.docx", b"neu"),
+        "folder_removed": lambda: shutil.rmtree(top / "a" / "sub"),
+        "folder_added": lambda: (top / "b" / "neu").mkdir(),
+        "in_place_young": lambda: (top / "a" / "0.pdf").write_bytes(b"anders"),  # with a young folder
+    }
+    if change == "in_place_young":
+        (top / "a" / "dazu.pdf").write_bytes(b"")  # the folder changed just now: listed and read anew
+    changes[change]()
+    time.sleep(0.15)
+    full, reused, taken = _full_and_reused(top, before)
+    assert reused == full
+    # folders with nothing added, removed or renamed are taken from the last scan, the others read
+    assert taken == {"nothing": 5, "replaced": 4, "added": 4, "removed": 4, "nested_added": 4,
+                     "folder_removed": 3, "folder_added": 4, "in_place_young": 4}[change]

@@ -46,8 +46,12 @@ class _Scan:
     class, like the module's imports light: a run that ends at its stamp loads little else.)"""
 
     def __init__(self, since_ns: int, hash_young: bool = True, ctime: bool = False, ctime_linked: bool = False,
-                 records_in: str | None = None):
+                 records_in: str | None = None, reuse: _Scan | None = None):
         self.since_ns = since_ns
+        # each folder's stat and what was hashed of it, so that a later scan takes a folder unchanged
+        # since from here (``reuse``) without listing it or reading its files' stat again
+        self.folders: dict[str, tuple[tuple[int, ...], list[str | tuple[str]]]] = {}
+        self.reuse = reuse
         # the record files below this folder are kept each by itself (``records``: path → digest of its
         # line), not in the whole digest: a run can tell which records changed
         self.records_in = records_in + os.sep if records_in else None
@@ -88,6 +92,9 @@ class _Scan:
     def tree(self, top: str, skip: tuple[str, ...] = ()) -> None:
         """Every entry below ``top`` (links followed for their stat, not into folders); the lines of a
         folder's files are hashed at once (thousands of records in a few folders)."""
+        key = self._folder_key(top)
+        if key is not None and self._replay(top, key, skip):
+            return
         try:
             entries = sorted(os.scandir(top), key=_name)
         except NotADirectoryError:  # an output that is one file (a manifest)
@@ -97,6 +104,7 @@ class _Scan:
             self.add(top, "kein Ordner")
             return
         lines: list[str] = []
+        hashed: list[str | tuple[str]] = []  # what was hashed: lines, and (subfolder,)
         for entry in entries:
             if entry.name in skip:
                 continue
@@ -105,8 +113,9 @@ class _Scan:
             except OSError:
                 is_dir = False
             if is_dir:
-                self.h.update("".join(lines).encode("utf-8", "surrogateescape"))
+                self._hash_lines(lines, hashed)
                 lines = []
+                hashed.append((entry.path,))
                 self.add(entry.path, "ordner")
                 self.tree(entry.path, skip)
                 continue
@@ -121,7 +130,44 @@ class _Scan:
                                                            digest_size=12).hexdigest()
                 continue
             lines.append(line)
-        self.h.update("".join(lines).encode("utf-8", "surrogateescape"))
+        self._hash_lines(lines, hashed)
+        if key is not None:
+            self.folders[top] = (key, hashed)
+
+    def _hash_lines(self, lines: list[str], hashed: list[str | tuple[str]]) -> None:
+        text = "".join(lines)
+        self.h.update(text.encode("utf-8", "surrogateescape"))
+        hashed.append(text)
+
+    def _folder_key(self, top: str) -> tuple[int, ...] | None:
+        """A folder's identity and times, when it can stand for its listing and its files: in a scan
+        of outputs only (no records kept by themselves, no bytes of young files), and for a folder
+        not changed within the clock step before the scan began (None: listed and read anew)."""
+        if self.records_in is not None or self.hash_young:
+            return None
+        try:
+            st = os.stat(top)
+        except OSError:
+            return None
+        if not stat.S_ISDIR(st.st_mode) or max(st.st_mtime_ns, st.st_ctime_ns) > self.since_ns - RACY_NS:
+            return None
+        return (st.st_dev, st.st_ino, st.st_mtime_ns, st.st_ctime_ns)
+
+    def _replay(self, top: str, key: tuple[int, ...], skip: tuple[str, ...]) -> bool:
+        """Hash a folder as the earlier scan ``reuse`` found it, when it is unchanged since: nothing
+        was added, removed or renamed in it (every write below the build folder is a rename), and
+        no file of it was changed in place by this run. Its subfolders are each looked at again."""
+        before = self.reuse.folders.get(top) if self.reuse is not None else None
+        if before is None or before[0] != key:  # (kept only for a folder not changed just before that scan)
+            return False
+        for item in before[1]:
+            if isinstance(item, tuple):
+                self.add(item[0], "ordner")
+                self.tree(item[0], skip)
+            else:
+                self.h.update(item.encode("utf-8", "surrogateescape"))
+        self.folders[top] = before
+        return True
 
     def digest(self) -> str:
         return str(self.h.hexdigest())
@@ -174,6 +220,7 @@ class RunStamp:
         self.options = [str(o) for o in options]
         self.began_ns = time.time_ns()
         self._sources: _Scan | None = None
+        self._outputs_seen: _Scan | None = None  # the outputs as this run found them (changed_records)
 
     def sources(self) -> _Scan:
         """The digest of the sources, taken once per run (before loading)."""
@@ -194,10 +241,11 @@ class RunStamp:
             self._sources = scan
         return self._sources
 
-    def _after(self, extras: Iterable[str], keep_young: bool) -> _Scan:
+    def _after(self, extras: Iterable[str], keep_young: bool, reuse: _Scan | None = None) -> _Scan:
         """The output folders (written under the lock: each write a new inode) and the extra files
-        (their young ones kept by their bytes when ``keep_young``)."""
-        scan = _Scan(time.time_ns(), hash_young=False, ctime=True)
+        (their young ones kept by their bytes when ``keep_young``); folders unchanged since the scan
+        ``reuse`` are taken from it."""
+        scan = _Scan(time.time_ns(), hash_young=False, ctime=True, reuse=reuse)
         for folder in self.outputs:
             scan.tree(folder)
         scan.hash_young, scan.ctime = keep_young, False  # sources as the others (linked elsewhere too)
@@ -232,7 +280,8 @@ class RunStamp:
         if (not isinstance(before, dict) or before.keys() != now.keys() or not isinstance(extras, list)
                 or not isinstance(young, dict) or not isinstance(summary, dict)):
             return None
-        if kept.get("after") != self._after(map(str, extras), keep_young=False).digest():
+        self._outputs_seen = self._after(map(str, extras), keep_young=False)
+        if kept.get("after") != self._outputs_seen.digest():
             return None
         changed = {path for path, line in now.items() if before[path] != line}
         for path, digest in young.items():
@@ -246,7 +295,7 @@ class RunStamp:
         """Keep the stamp of a run that ended without error (under the build folder's lock)."""
         sources = self.sources()
         extra = [str(p) for p in extras]
-        after = self._after(extra, keep_young=True)
+        after = self._after(extra, keep_young=True, reuse=self._outputs_seen)
         data = {"format": FORMAT, "sources": sources.digest(), "after": after.digest(), "extras": sorted(set(extra)),
                 "young": {**sources.young, **after.young}, "summary": summary, "records": sources.records}
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
