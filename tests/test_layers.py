@@ -20,7 +20,7 @@ LAYERS: list[tuple[str, list[str]]] = [
     ("Grundlagen", ["vorlagengen", "errors", "messages", "progress", "nummern.schema", "nummern.top", "load.yamlio",
                     "text.*", "model.woerter", "public.schwaerzung", "documents.writing", "documents.kept",
                     "documents.trees", "documents.stand", "documents.lock", "documents.stamp", "documents.cancel", "oparl", "oparl.ids",
-                    "cachedir"]),
+                    "cachedir", "gcpause"]),
     ("Modell", ["model.drucksache", "model.niederschrift"]),
     ("Datensätze", ["model.records", "nummern.formen"]),
     ("Prüfen", ["checks.*"]),

@@ -242,6 +242,15 @@ def forget_cache() -> None:
         shutil.rmtree(folder)
 
 
+def forget_checks() -> None:
+    """Empty only the check cache: the next command checks its records anew, with the templates it
+    compiled before kept (Jinja's bytecode, as Python's own is kept)."""
+    folder = os.environ.get("VORLAGENGEN_CACHE", "")
+    if folder:
+        for kept in Path(folder).glob("pruefungen-*"):
+            kept.unlink()
+
+
 def _children_cpu() -> float:
     used = resource.getrusage(resource.RUSAGE_CHILDREN)
     return used.ru_utime + used.ru_stime

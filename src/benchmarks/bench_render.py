@@ -14,7 +14,17 @@ import time
 from pathlib import Path
 from typing import Any
 
-from benchmarks.bench import OPTIONS, PEER, _children_cpu, _de, forget_cache, generate_project, report, runs
+from benchmarks.bench import (
+    OPTIONS,
+    PEER,
+    _children_cpu,
+    _de,
+    forget_cache,
+    forget_checks,
+    generate_project,
+    report,
+    runs,
+)
 
 REPO = Path(__file__).resolve().parents[2]
 
@@ -122,16 +132,21 @@ def _project(folder: Path) -> Path:
 
 
 def bench_vorlage_cold() -> dict[str, float]:
-    """One Vorlage, DOCX and PDF, as a new process from the command line."""
+    """One Vorlage, DOCX and PDF, as a new process from the command line: read, checked (the check
+    cache emptied before each run) and set anew, as after an edit; the first run, which also compiles
+    the layout's templates, is reported beside it."""
     times = []
+    record = str(REPO / "vorlagen/lueneburg/VO-8321-19.yaml")
     with tempfile.TemporaryDirectory() as tmp:
+        forget_cache()
+        first = _run(_cli("-q", "--projekt", str(REPO), "build", "--neu", "-o", tmp, record))
         for _ in range(max(5, runs())):
-            forget_cache()
-            times.append(_run(_cli("-q", "--projekt", str(REPO), "build", "--neu", "-o", tmp,
-                                   str(REPO / "vorlagen/lueneburg/VO-8321-19.yaml"))))
+            forget_checks()
+            times.append(_run(_cli("-q", "--projekt", str(REPO), "build", "--neu", "-o", tmp, record)))
     value = statistics.median(times)
-    report("vorlage_cold_s", value, "eine Vorlage, DOCX + PDF, neuer Prozess (Median)")
-    return {"vorlage_cold_s": round(value, 3)}
+    report("vorlage_cold_s", value, f"eine Vorlage, DOCX + PDF, neuer Prozess, neu geprüft (Median; der erste "
+                                    f"Lauf mit leerem Cache, der auch die Vorlagen übersetzt: {_de(first)} s)")
+    return {"vorlage_cold_s": round(value, 3), "vorlage_first_s": round(first, 3)}
 
 
 def bench_help() -> dict[str, float]:

@@ -32,6 +32,7 @@ from vorlagengen.documents.lock import locked
 from vorlagengen.documents.recipe import Document
 from vorlagengen.documents.writing import sweep_tempdirs, write_atomic
 from vorlagengen.errors import UserError
+from vorlagengen.gcpause import no_cycle_collection
 
 MANIFEST = ".vorlagen.json"
 SAVE_EVERY_S = 2.0  # how often a long run saves what it finished (a kill loses at most this)
@@ -73,12 +74,13 @@ class Output:
         self.out = out
         self.path = trees.state_file(out)
         self.entries: dict[str, dict[str, Any]] = {}
-        try:
-            loaded = json.loads(self.path.read_text(encoding="utf-8"))
-        except (OSError, ValueError):
-            loaded = {}
-        if isinstance(loaded, dict):  # a damaged entry is dropped: its output is made again, never pruned by it
-            self.entries = {k: v for k, v in loaded.items() if _sound(k, v)}
+        with no_cycle_collection():  # thousands of entries, no cycle among them
+            try:
+                loaded = json.loads(self.path.read_text(encoding="utf-8"))
+            except (OSError, ValueError):
+                loaded = {}
+            if isinstance(loaded, dict):  # a damaged entry is dropped: its output is made again, never pruned by it
+                self.entries = {k: v for k, v in loaded.items() if _sound(k, v)}
         self.dirty = False
         self.last_save = time.monotonic()
 

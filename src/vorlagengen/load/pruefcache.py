@@ -37,7 +37,6 @@ import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 from typing import Any
 
@@ -53,6 +52,8 @@ Warning_ = tuple[int, int, str, str]  # line, column, field, message
 @lru_cache(maxsize=1)
 def _code_key() -> str:
     """vorlagengen's code and the libraries that read and check a record."""
+    from importlib.metadata import PackageNotFoundError, version  # a run that opens no cache: not loaded
+
     h = hashlib.sha256(f"{FORMAT}:{__version__}:{sys.version}".encode())
     for dist in ("pydantic", "pydantic-core", "ruamel.yaml", "ruamel.yaml.clib", "yaml-rs"):
         try:
