@@ -1,5 +1,5 @@
 """A cache never lies: every cache the speed-ups rely on (the build manifest, the website's state, the
-converted Anlagen, what the Mappen keep; the check cache in test_pruefcache.py) carries a checksum, and a damaged entry is
+converted Anlagen, what the Mappen keep, the digest of the own code; the check cache in test_pruefcache.py) carries a checksum, and a damaged entry is
 dropped and made again, so the result equals a clean build and nothing raises."""
 
 from __future__ import annotations
@@ -196,3 +196,62 @@ def test_a_damaged_compiled_template_is_compiled_again(tmp_path: Path, monkeypat
                           "another template": data[:32] + data[32:].replace(b"vorlage", b"vorlagx")}[damage])
     assert render() == clean
     assert {p: p.read_bytes() for p in (tmp_path / "cache").rglob("*.bin")} == kept  # sound again
+
+
+@pytest.mark.parametrize("damage", ["flipped bit", "other digest", "truncated", "garbage", "empty"])
+def test_a_damaged_kept_code_digest_is_made_again(tmp_path: Path, monkeypatch: pytest.MonkeyPatch,
+                                                  damage: str) -> None:
+    """The digest of vorlagengen's own files (in every fingerprint of the check cache and the
+    outputs) is kept under their names, sizes and times; a damaged copy is never taken."""
+    import hashlib
+
+    import vorlagengen.model.records as records
+
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path / "cache"))
+    package = Path(records.__file__).resolve().parents[1]
+    h = hashlib.sha256()
+    records.hash_files(h, package.rglob("*"), package)  # by content, every file read
+    records.package_digest.cache_clear()
+    assert records.package_digest() == h.digest()
+    kept = tmp_path / "cache" / "code-digest.txt"
+    data = kept.read_bytes()
+    key, digest, _ = data.decode().split()
+    records.package_digest.cache_clear()
+    with monkeypatch.context() as m:
+        m.setattr(records, "hash_files", lambda *a: pytest.fail("read although the copy is sound"))
+        assert records.package_digest() == h.digest()  # taken from the copy
+    kept.write_bytes({"flipped bit": _flip(data, len(key) + 5), "truncated": data[: len(data) // 2],
+                      "other digest": f"{key} {'0' * 64} {hashlib.sha256(f'{key} {digest}'.encode()).hexdigest()}"
+                      .encode(), "garbage": b"\x00\xff" * 40, "empty": b""}[damage])
+    records.package_digest.cache_clear()
+    assert records.package_digest() == h.digest()
+    assert kept.read_bytes() == data  # sound again
+    records.package_digest.cache_clear()
+
+
+def test_the_code_digest_is_kept_under_every_files_size_times_and_inode(tmp_path: Path,
+                                                                       monkeypatch: pytest.MonkeyPatch) -> None:
+    import os
+    import time
+
+    import vorlagengen.model.records as records
+
+    monkeypatch.setattr(records, "_RACY_NS", 100_000_000)  # the clock step taken as 0.1 s (else 2 s)
+    for name in ("a.py", "b.typ"):
+        (tmp_path / name).write_text("x")
+
+    def key() -> str | None:
+        return records._stat_key(sorted(tmp_path.iterdir()), tmp_path)
+
+    assert key() is None  # changed just now: the files are read, nothing kept
+    time.sleep(0.2)
+    first = key()
+    assert first is not None and key() == first
+    st = (tmp_path / "a.py").stat()
+    (tmp_path / "a.py").write_text("y")  # the same size and, set back, the same modification time:
+    os.utime(tmp_path / "a.py", ns=(st.st_atime_ns, st.st_mtime_ns))  # the change time tells
+    time.sleep(0.2)
+    second = key()
+    assert second not in (None, first)
+    (tmp_path / "b.typ").unlink()
+    assert key() not in (None, first, second)
