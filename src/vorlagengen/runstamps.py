@@ -58,7 +58,8 @@ def build_stamp(root: Path, out: Path, paths: Iterable[Path], options: Iterable[
     outputs = [out / tree / "vorlagen" for tree in (trees.PUBLIC, trees.INTERNAL, trees.DRAFT)]
     return RunStamp("build", root, out, [*outputs, trees.state_file(out)],
                     ["build", os.getcwd(), json.dumps(selected), *map(str, options)],
-                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True, git=False, records=True)
+                    path=trees.internal_dir(out) / BUILD_STAMP, source_ctime=True, git=False, records=True,
+                    renamed_only=True)
 
 
 def build_options(formats: list[str] | None, layout: str | None) -> list[object]:

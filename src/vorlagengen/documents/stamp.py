@@ -206,7 +206,7 @@ class RunStamp:
 
     def __init__(self, name: str, root: Path, out: Path, outputs: Iterable[Path], options: Iterable[object] = (),
                  path: Path | None = None, private: bool = False, source_ctime: bool = False, git: bool = True,
-                 records: bool = False):
+                 records: bool = False, renamed_only: bool = False):
         self.root = root.absolute()
         self.out = out
         self.outputs = [str(p) for p in outputs]
@@ -217,6 +217,10 @@ class RunStamp:
         self.source_ctime = source_ctime
         self.git = git  # whether the git commit counts (the site's dates come from it)
         self.records = records  # whether each record file is kept by itself (changed_records)
+        # whether every write below the outputs is a rename (the output manager's: a new inode, and its
+        # folder's time changes), so that a folder unchanged since the look before the run stands for
+        # its files after it; a command that writes a file in place (the site) must not say so
+        self.renamed_only = renamed_only
         self.options = [str(o) for o in options]
         self.began_ns = time.time_ns()
         self._sources: _Scan | None = None
@@ -295,7 +299,7 @@ class RunStamp:
         """Keep the stamp of a run that ended without error (under the build folder's lock)."""
         sources = self.sources()
         extra = [str(p) for p in extras]
-        after = self._after(extra, keep_young=True, reuse=self._outputs_seen)
+        after = self._after(extra, keep_young=True, reuse=self._outputs_seen if self.renamed_only else None)
         data = {"format": FORMAT, "sources": sources.digest(), "after": after.digest(), "extras": sorted(set(extra)),
                 "young": {**sources.young, **after.young}, "summary": summary, "records": sources.records}
         body = json.dumps(data, ensure_ascii=False, sort_keys=True).encode("utf-8")
