@@ -83,6 +83,27 @@ def test_only_what_a_change_touches_is_set_again(tmp_path: Path) -> None:
     assert _updates(session, [RECORD]) == [(RECORD, "intern")]
 
 
+def test_a_face_that_cannot_be_set_is_not_set_again_until_its_inputs_change(tmp_path: Path) -> None:
+    """A layout error: the face is set once and shows the error; each further look (every page asks
+    again when it is told of a change) sets nothing and tells nothing, until the layout changes."""
+    root = demo_project(tmp_path / "p")
+    tid = "vorlagen/wandsbek/19-0178.yaml"
+    targets, _ = find_targets(root, root / tid)
+    session = Session(root, targets, None, tmp_path / "arbeit")
+    assert _updates(session, [tid]) == [(tid, "intern")]
+    layout = root / "templates" / "hamburg" / "layout.typ"
+    layout.parent.mkdir(parents=True)
+    layout.write_text("#let vorlage(doc) = gibt-es-nicht(doc)\n", encoding="utf-8")
+    session.load()
+    [update] = list(session.refresh([tid]))
+    assert isinstance(update, Update) and update.made is None and "typst" in "\n".join(update.error or [])
+    assert [list(session.refresh([tid])) for _ in range(3)] == [[], [], []]
+    layout.unlink()  # the packaged layout again: set again, without the error
+    session.load()
+    [update] = list(session.refresh([tid]))
+    assert isinstance(update, Update) and update.made and not update.error
+
+
 def test_both_faces_are_the_builds_files_byte_for_byte(tmp_path: Path) -> None:
     root = demo_project(tmp_path / "p")
     project = load_project(root)

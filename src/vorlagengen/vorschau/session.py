@@ -46,6 +46,10 @@ class View:
     problems: list[str] = field(default_factory=list)
     keys: dict[str, str] = field(default_factory=dict)
     errors: dict[str, list[str]] = field(default_factory=dict)
+    # the key a face could not be set for (an error of the project or its layout): the same inputs
+    # give the same error, so it is not set again until they change (else every look at the page
+    # would set it again, and each time tell the page to look again)
+    failed: dict[str, str] = field(default_factory=dict)
     preferred: str = INTERNAL
     opened: bool = False
 
@@ -154,13 +158,15 @@ class Session:
             return
         for face in [view.preferred]:  # the other face is set when someone looks at it
             plan = planned[face]
-            if view.keys.get(face) == plan.key and not view.errors.get(face):
+            if (view.keys.get(face) == plan.key and not view.errors.get(face)) or view.failed.get(face) == plan.key:
                 continue
+            view.failed.pop(face, None)
             try:
                 made = plan.make()
             except UserError as exc:
                 error = str(exc).splitlines()
-            except OSError as exc:
+                view.failed[face] = plan.key
+            except OSError as exc:  # a full disk, a permission: tried again at the next look
                 error = [str(resource_error(exc, "Schreiben"))]
             except Exception as exc:  # a bug: told on the page and in the terminal, the server lives on
                 traceback.print_exc(file=sys.stderr)

@@ -9,7 +9,8 @@ fails (inotify's limits reached, a watch on a new folder refused), the failure i
 terminal, the watching starts again (after a second failure in a row by polling) and, once it runs,
 the folders count as changed, since changes may have been missed meanwhile. A watched folder that
 appears later (``templates/`` made by ``vorlagengen layout kopieren``) is noticed within ``CHECK_MS``
-and watched from then on.
+and watched from then on. What a new watcher tells with its first group it tells again with its
+next (at most ``CHECK_MS`` later): a file written while it set itself up may have left no event.
 """
 
 from __future__ import annotations
@@ -56,6 +57,9 @@ async def changes(root: Path, stop: asyncio.Event,
     polling = False
     failures = 0
     pending: set[Path] = set()
+    # what a new watcher tells with its first group is told once more with the next: a file written
+    # while that watcher set itself up (into a folder made just before) may have left no event
+    again: set[Path] = set()
     while not stop.is_set():
         folders = watched_folders(root)
         try:
@@ -71,6 +75,7 @@ async def changes(root: Path, stop: asyncio.Event,
                     if now != folders:  # watch the folders as they are now, then tell
                         pending = paths | set(folders) | set(now)
                         break
+                    paths, again = paths | again, set(pending)
                     pending = set()
                     if paths:
                         yield paths
