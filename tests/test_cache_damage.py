@@ -213,19 +213,18 @@ def test_a_damaged_kept_code_digest_is_made_again(tmp_path: Path, monkeypatch: p
     records.hash_files(h, package.rglob("*"), package)  # by content, every file read
     records.package_digest.cache_clear()
     assert records.package_digest() == h.digest()
-    kept = tmp_path / "cache" / "code-digest.txt"
+    [kept] = (tmp_path / "cache" / records.CODE_DIGESTS).iterdir()
     data = kept.read_bytes()
-    key, digest, _ = data.decode().split()
     records.package_digest.cache_clear()
     with monkeypatch.context() as m:
         m.setattr(records, "hash_files", lambda *a: pytest.fail("read although the copy is sound"))
         assert records.package_digest() == h.digest()  # taken from the copy
-    kept.write_bytes({"flipped bit": _flip(data, len(key) + 5), "truncated": data[: len(data) // 2],
-                      "other digest": f"{key} {'0' * 64} {hashlib.sha256(f'{key} {digest}'.encode()).hexdigest()}"
-                      .encode(), "garbage": b"\x00\xff" * 40, "empty": b""}[damage])
+    kept.write_bytes({"flipped bit": _flip(data, 5), "truncated": data[: len(data) // 2],
+                      "other digest": hashlib.sha256(b"anders").digest(), "garbage": b"\x00\xff" * 40,
+                      "empty": b""}[damage])
     records.package_digest.cache_clear()
     assert records.package_digest() == h.digest()
-    assert kept.read_bytes() == data  # sound again
+    assert [p.read_bytes() for p in (tmp_path / "cache" / records.CODE_DIGESTS).iterdir()] == [data]  # sound again
     records.package_digest.cache_clear()
 
 
@@ -234,14 +233,14 @@ def test_the_code_digest_is_kept_under_every_files_size_times_and_inode(tmp_path
     import os
     import time
 
-    import vorlagengen.model.records as records
+    import vorlagengen.documents.stamp as stamp
 
-    monkeypatch.setattr(records, "_RACY_NS", 100_000_000)  # the clock step taken as 0.1 s (else 2 s)
+    monkeypatch.setattr(stamp, "RACY_NS", 100_000_000)  # the clock step taken as 0.1 s (else 2 s)
     for name in ("a.py", "b.typ"):
         (tmp_path / name).write_text("x")
 
     def key() -> str | None:
-        return records._stat_key(sorted(tmp_path.iterdir()), tmp_path)
+        return stamp.unchanged_digest(tmp_path)
 
     assert key() is None  # changed just now: the files are read, nothing kept
     time.sleep(0.2)

@@ -173,6 +173,15 @@ class _Scan:
         return str(self.h.hexdigest())
 
 
+def unchanged_digest(top: Path, skip: tuple[str, ...] = ()) -> str | None:
+    """The digest of every entry below ``top`` by name, kind, size, times and inode, as a stamp
+    takes its sources; None when a file of it changed within the clock step (its stat cannot yet
+    stand for its bytes)."""
+    scan = _Scan(time.time_ns(), ctime=True, ctime_linked=True)
+    scan.tree(str(top), skip)
+    return None if scan.young else scan.digest()
+
+
 def _name(entry: os.DirEntry[str]) -> str:
     return entry.name
 

@@ -12,9 +12,6 @@ import hashlib
 import json
 import os
 import re
-import stat
-import tempfile
-import time
 from collections.abc import Iterable
 from dataclasses import dataclass, field
 from functools import lru_cache
@@ -22,6 +19,8 @@ from pathlib import Path
 from typing import Any, ClassVar
 
 from vorlagengen.cachedir import cache_folder
+from vorlagengen.documents.kept import keep, read_kept
+from vorlagengen.documents.stamp import unchanged_digest
 from vorlagengen.errors import Problem
 from vorlagengen.model.drucksache import (
     Altdrucksache,
@@ -98,70 +97,23 @@ def package_digest() -> bytes:
     """vorlagengen's own files (code, filter, layouts, fonts) by name and content, hashed once per
     process for the check cache and the build fingerprint alike.
 
-    The last digest is kept in the cache folder under the files' names, sizes, times and inodes, with
-    its checksum, and taken while they are unchanged (code changes by installing, never within a
-    clock step; a file changed in the last two seconds makes the files be read)."""
+    The digest is kept in the cache folder (documents/kept.py) under the files' names, sizes, times
+    and inodes, and taken while they are unchanged (code changes by installing, never within a clock
+    step; a file changed in the last two seconds makes the files be read)."""
     package = Path(__file__).resolve().parents[1]
-    files = sorted(p for p in package.rglob("*") if "__pycache__" not in p.parts)
-    key = _stat_key(files, package)
-    kept = _kept_digest(key)
+    folder = cache_folder()
+    key = unchanged_digest(package, skip=("__pycache__",)) if folder is not None else None
+    kept = read_kept(folder / CODE_DIGESTS, key, ".bin") if folder is not None and key is not None else None
     if kept is not None:
         return kept
     h = hashlib.sha256()
-    hash_files(h, files, package)
-    if key is not None:
-        _keep_digest(key, h.digest())
+    hash_files(h, package.rglob("*"), package)
+    if folder is not None and key is not None:
+        keep(folder / CODE_DIGESTS, key, h.digest(), ".bin", alone=True)
     return h.digest()
 
 
-_DIGEST_FILE = "code-digest.txt"
-_RACY_NS = 2_000_000_000
-
-
-def _stat_key(files: list[Path], base: Path) -> str | None:
-    h = hashlib.sha256()
-    now = time.time_ns()
-    for path in files:
-        try:
-            st = path.stat()
-        except OSError:
-            return None
-        if stat.S_ISREG(st.st_mode):
-            if max(st.st_mtime_ns, st.st_ctime_ns) > now - _RACY_NS:
-                return None
-            h.update(f"{path.relative_to(base)}\0{st.st_size}\0{st.st_mtime_ns}\0{st.st_ctime_ns}\0{st.st_ino}\n"
-                     .encode("utf-8", "surrogateescape"))
-    return h.hexdigest()
-
-
-def _kept_digest(key: str | None) -> bytes | None:
-    folder = cache_folder()
-    if key is None or folder is None:
-        return None
-    try:
-        kept_key, digest, checksum = (folder / _DIGEST_FILE).read_text(encoding="ascii").split()
-        if kept_key == key and checksum == hashlib.sha256(f"{key} {digest}".encode()).hexdigest():
-            return bytes.fromhex(digest)
-    except (OSError, ValueError):
-        pass
-    return None
-
-
-def _keep_digest(key: str, digest: bytes) -> None:
-    folder = cache_folder()
-    if folder is None:
-        return
-    line = f"{key} {digest.hex()}"
-    tmp = None
-    try:
-        folder.mkdir(mode=0o700, parents=True, exist_ok=True)
-        fd, tmp = tempfile.mkstemp(dir=folder, prefix=f".{_DIGEST_FILE}.", suffix=".tmp")
-        with os.fdopen(fd, "w", encoding="ascii") as fh:
-            fh.write(f"{line} {hashlib.sha256(line.encode()).hexdigest()}\n")
-        os.replace(tmp, folder / _DIGEST_FILE)
-    except OSError:  # a cache that cannot be written is no fault of the project
-        if tmp is not None:
-            Path(tmp).unlink(missing_ok=True)
+CODE_DIGESTS = "code"  # the folder in the cache folder that keeps package_digest
 
 
 def niederschrift_path(sitzung: Path) -> Path:
