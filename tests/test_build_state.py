@@ -454,3 +454,47 @@ def test_a_pandoc_started_ahead_serves_the_first_thread_and_converts_alike(tmp_p
     finally:
         fresh.close()
         engines.close_workers()
+
+
+# Every part of the filter: identifiers (twice, a link to one that is not there), a Schwärzung, an
+# author's span, quotes, an apostrophe and a hyphen before a digit, an image, a table without header
+# starting with a number, an author's headings below the layout's.
+FILTERED = """# Ziel {#ziel}
+
+# Noch ein Ziel {#ziel}
+
+[Zum Ziel](#ziel) und [ins Leere](#nirgends). Es ist’s -12 °C, "Zitat" und 'halb', `Code`{#c}.
+
+Ein [geheimer Text]{.geschwaerzt} und [anderes]{.klasse style="X"}. ![Bild](x.png)
+
+|   |   |
+|---|---|
+| 33. Sitzung | b |
+
+::: {.vg-text ebene="2"}
+### Tief {#tief}
+:::
+"""
+
+
+@pytest.mark.parametrize("public", ["ja", "nein"])
+def test_the_worker_writes_what_pandocs_command_line_writes_with_the_filter(public):
+    """The worker reads a document once and applies the filter's first part ("gemeinsam") once for
+    every format: each format is still what pandoc's command line makes with the whole filter."""
+    from vorlagengen.documents.markdown import READER
+
+    worker = engines.PandocWorker()
+    try:
+        got = worker.convert(FILTERED, ["typst", "docx"], 0, "a.yaml", public=public == "ja")
+    finally:
+        worker.close()
+    for fmt in ("typst", "docx"):
+        cli = subprocess.run([engines.pandoc_binary(), "-f", READER, "-t", fmt, "--wrap=none", "--lua-filter",
+                              str(engines.FILTER), "-M", f"vg-oeffentlich={public}", "-o", "-"],
+                             input=FILTERED.encode(), capture_output=True, check=True,
+                             env=dict(os.environ, SOURCE_DATE_EPOCH="0"))
+        want, have = cli.stdout, got[fmt]
+        if fmt == "docx":
+            want, have = (zipfile.ZipFile(io.BytesIO(d)).read("word/document.xml") for d in (want, have))
+        assert have == want, fmt
+    assert b"nirgends" not in got["typst"] and got["typst"].count(b"\n<ziel>\n") == 1  # the filter did its work

@@ -424,7 +424,10 @@ local function anchors(doc)
       return el
     end
   end
-  local unique = { Block = once, Inline = once, traverse = "topdown" }
+  -- every element that has an identifier, in document order; naming them, not Block and Inline,
+  -- spares pandoc handing each word to Lua (that was a fifth of pandoc's time per document)
+  local unique = { CodeBlock = once, Div = once, Figure = once, Header = once, Table = once,
+                   Code = once, Image = once, Link = once, Span = once, traverse = "topdown" }
   doc = doc:walk(unique)
   return doc:walk({
     Link = function(link)
@@ -436,11 +439,15 @@ local function anchors(doc)
   })
 end
 
+-- The first filter is the same for every format: a caller that writes several formats from one
+-- document may apply it once, before the others (worker.lua); "gemeinsam" says how many are so.
+-- Str only for typst: a filter function for Str has pandoc hand every word to Lua.
 return {
   { Pandoc = anchors },
   { Meta = meta },
   { Image = Image, Span = Span, Link = inert, Header = Header, Code = inert, CodeBlock = inert,
     Underline = content_only, SmallCaps = content_only },
-  { Quoted = Quoted, Table = Table, Str = typst_str },
+  { Quoted = Quoted, Table = Table, Str = is_typst and typst_str or nil },
   { Div = Div },
+  gemeinsam = 1,
 }

@@ -10,8 +10,9 @@
 --           Last, one line {"ok": true, "warnings": [..]} (the reader's warnings), or
 --           {"ok": false, "error": "…"} when reading or a writer failed (formats sent before stand).
 --
--- The Markdown is parsed once; each format gets its own copy of that AST, run through the shared
--- filter (vorlage.lua) with FORMAT set as pandoc's command line would set it (walk makes copies).
+-- The Markdown is parsed once and run through the filters of vorlage.lua that are the same for
+-- every format; each format then gets its own copy of that AST, run through the others with FORMAT
+-- set as pandoc's command line would set it (walk makes copies).
 --
 -- ``pandoc lua worker.lua FILTER PANDOC warm``: first a small document in both formats, thrown
 -- away, before the first request (a pandoc started ahead loads its reader, filter and writers
@@ -49,10 +50,21 @@ local function filters_for(fmt)
   return filters[fmt]
 end
 
+-- The filters that are the same for every format ("gemeinsam" of the filter's list), applied once
+-- to the document every format is written from.
+local function shared(doc, fmt)
+  local list = filters_for(fmt)
+  for i = 1, list.gemeinsam or 0 do
+    doc = doc:walk(list[i])
+  end
+  return doc
+end
+
 local function convert(doc, fmt, req)
   local filtered = doc
-  for _, filter in ipairs(filters_for(fmt)) do
-    filtered = filtered:walk(filter)
+  local list = filters_for(fmt)
+  for i = (list.gemeinsam or 0) + 1, #list do
+    filtered = filtered:walk(list[i])
   end
   local opts = { wrap_text = "none" }
   if fmt == "docx" and req.reference_doc ~= "" then
@@ -79,6 +91,9 @@ local function answer(req, markdown, deliver)
   pandoc.system.with_environment({ SOURCE_DATE_EPOCH = req.epoch }, function()
     local doc = pandoc.read(markdown, req.reader, { abbreviations = abbreviations })
     doc.meta["vg-oeffentlich"] = pandoc.MetaString(req.oeffentlich or "nein") -- as -M would set it
+    if #req.formats > 0 then
+      doc = shared(doc, req.formats[1])
+    end
     read_warnings = warnings_since(first)
     for _, fmt in ipairs(req.formats) do
       local before = #PANDOC_STATE.log + 1
