@@ -36,18 +36,25 @@ def test_generated_records_are_valid_and_varied(generated: Path) -> None:
     assert min(sizes) >= 900 and max(sizes) <= 3500
 
 
-def test_generated_project_validates_in_parallel_too(generated: Path) -> None:
-    # 150 records are below the pool's threshold; force the pool to check its path as well
+@pytest.mark.parametrize("cache", ["an", "aus"])
+def test_generated_project_validates_in_parallel_too(generated: Path, cache: str, tmp_path: Path,
+                                                      monkeypatch: pytest.MonkeyPatch) -> None:
+    # 150 records are below the pool's threshold; force the pool to check its path as well. A worker
+    # sends a record's values, not its model (in its cache line, or alone without a cache): the
+    # models built from them are the ones the checks made
     import vorlagengen.load.project as project_module
 
+    monkeypatch.setenv("VORLAGENGEN_CACHE", "aus")
+    serial = load_project(generated, jobs=1)  # each model made of the values read from its file
+    monkeypatch.setenv("VORLAGENGEN_CACHE", str(tmp_path) if cache == "an" else "aus")  # an empty cache
     threshold = project_module.PARALLEL_THRESHOLD
     project_module.PARALLEL_THRESHOLD = 10
     try:
         parallel = load_project(generated, jobs=2)
     finally:
         project_module.PARALLEL_THRESHOLD = threshold
-    serial = load_project(generated, jobs=1)
     assert [r.vorlage for r in parallel.records] == [r.vorlage for r in serial.records]
+    assert len(parallel.records) == 150
 
 
 def test_parallel_problems_equal_serial(generated: Path, tmp_path: Path) -> None:

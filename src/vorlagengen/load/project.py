@@ -29,7 +29,15 @@ from vorlagengen.checks.anlagen import verdicts_stand
 from vorlagengen.errors import Problem, UserError, ValidationFailed
 from vorlagengen.gcpause import no_cycle_collection
 from vorlagengen.load.modelerrors import model_problems, without_misspelt_missing
-from vorlagengen.load.pruefcache import CheckCache, Entry, anlagen_stamp, cache_line, digest, file_stamp
+from vorlagengen.load.pruefcache import (
+    CheckCache,
+    Entry,
+    anlagen_stamp,
+    cache_line,
+    digest,
+    file_stamp,
+    values_of_line,
+)
 from vorlagengen.load.sitzungen import (
     check_niederschriften,
     derive_agenda,
@@ -212,12 +220,13 @@ def facts_of_file(path: Path) -> str:
     return "" if lifted else facts_of(raw)
 
 
-def _check_to_keep(path: Path, root: Path, ref: RefData, context: str | None) -> Checked:
+def _check_to_keep(path: Path, root: Path, ref: RefData, context: str | None, values: bool = False) -> Checked:
     """One record's own checks; with the ``context`` of a check cache, a record without problems
     comes with its whole cache line in place of its values (made here, in the worker that checked
-    it, with the stamp its file had before it was read, if it still has it)."""
+    it, with the stamp its file had before it was read, if it still has it). ``values``: without a
+    cache, such a record comes with its values as JSON all the same (a worker sends them, not the model)."""
     if context is None:
-        return _check_one(path, root, ref, False)
+        return _check_one(path, root, ref, values)
     begin = time.time_ns()
     before = _stat(path)
     checked = _check_one(path, root, ref, True)
@@ -233,13 +242,41 @@ def _check_to_keep(path: Path, root: Path, ref: RefData, context: str | None) ->
 
 _WORKER: dict[str, Any] = {}
 
+Sent = tuple[str, Vorlage | str | None, list[Problem], list[Problem], tuple[str, str, str]]
+"""A worker's Checked: a record without problems comes as the JSON of its values in place of its
+model, which is built again from them where the results are collected (:func:`_received`). A
+pickled model costs three times that: pydantic pickles each nested model and value on its own."""
+
 
 def _worker_init(root: Path, ref: RefData, context: str | None) -> None:
     _WORKER.update(root=root, ref=ref, context=context)
 
 
-def _worker_check(paths: list[Path]) -> list[Checked]:
-    return [_check_to_keep(p, _WORKER["root"], _WORKER["ref"], _WORKER["context"]) for p in paths]
+def _worker_check(paths: list[Path]) -> list[Sent]:
+    context = _WORKER["context"]
+    out: list[Sent] = []
+    for p in paths:
+        display, vorlage, problems, warnings, (sha, kept, facts) = _check_to_keep(
+            p, _WORKER["root"], _WORKER["ref"], context, values=True)
+        if vorlage is not None and kept and not problems:
+            # the cache line ends with the values (pruefcache.cache_line); without a cache, kept is them
+            out.append((display, "" if context is not None else kept, problems, warnings,
+                        (sha, kept if context is not None else "", facts)))
+        else:
+            out.append((display, vorlage, problems, warnings, (sha, kept, facts)))
+    return out
+
+
+def _received(sent: list[Sent]) -> list[Checked]:
+    """A worker's results with each model built again from its values (as from the check cache)."""
+    return [(d, values_model(v or values_of_line(k[1])) if isinstance(v, str) else v, p, w, k)
+            for d, v, p, w, k in sent]
+
+
+def values_model(raw_json: str) -> Vorlage:
+    """The model of a record's values as JSON, made by its check (the check cache keeps them so):
+    the same model the check made of the values read from its file."""
+    return Vorlage.model_validate(json.loads(raw_json))
 
 
 def _pool_context() -> BaseContext | None:
@@ -267,11 +304,11 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, context
     done: dict[int, list[Checked]] = {}
     with ProcessPoolExecutor(jobs - 1, mp_context=_pool_context(), initializer=_worker_init,
                              initargs=(root, ref, context)) as pool:
-        running: dict[Future[list[Checked]], int] = {}
+        running: dict[Future[list[Sent]], int] = {}
 
         def feed() -> None:
             for future in [f for f in running if f.done()]:
-                done[running.pop(future)] = future.result()
+                done[running.pop(future)] = _received(future.result())
             while pending and len(running) < 2 * (jobs - 1):  # one at work, one waiting, per worker
                 index, chunk = pending.popleft()
                 running[pool.submit(_worker_check, chunk)] = index
@@ -282,7 +319,7 @@ def _check_fresh(paths: list[Path], root: Path, ref: RefData, jobs: int, context
             done[index] = [_check_to_keep(p, root, ref, context) for p in chunk]
             feed()
         for future, index in running.items():
-            done[index] = future.result()
+            done[index] = _received(future.result())
     return [item for index in sorted(done) for item in done[index]]
 
 
@@ -324,8 +361,8 @@ def _from_cache(path: Path, cache: CheckCache) -> Checked | None:
     entry, sha, stamp, begin = kept
     known = cache.known(path) or ("", "")
     try:
-        vorlage = Vorlage.model_validate_json(entry.raw_json)  # as from the file: same values
-    except ValidationError:
+        vorlage = values_model(entry.raw_json)  # as from the file: same values
+    except ValueError:  # pydantic's ValidationError among them
         return None
     if anlagen_stamp([a.datei for a in vorlage.anlagen], path) != entry.anlagen:
         return None

@@ -220,6 +220,11 @@ def cache_line(context: str, path: Path, digest: str, raw_json: str, dateien: li
     return f"{line_sum(context, body)}\t{body}"
 
 
+def values_of_line(line: str) -> str:
+    """The record's values as JSON in a line made by :func:`cache_line` (its last field)."""
+    return line.split("\t", 5)[5]
+
+
 def line_sum(context: str, body: str) -> str:
     """The checksum of a kept line (all after the checksum), in the context the file was written for."""
     return hashlib.sha256(f"{context}\0{body}".encode()).hexdigest()
