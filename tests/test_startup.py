@@ -140,3 +140,38 @@ print(json.dumps([before, models()]))
     assert len(before) > 40 and not any(before.values()), [m for m, built in before.items() if built]
     assert after["vorlagengen.model.drucksache.Beratungsschritt"]
     assert not after["vorlagengen.model.niederschrift.Niederschrift"] and not after["vorlagengen.model.drucksache.Vorlage"]
+
+
+def test_a_process_that_ends_with_its_command_freezes_what_it_loaded() -> None:
+    """The command line's process keeps what it loaded to its end: frozen, the cycle collector does
+    not walk it again and again. A process that did not say so (a test's runner, the live preview)
+    freezes nothing."""
+    repo = Path(__file__).resolve().parents[1]
+    code = ("import gc, json\nfrom pathlib import Path\nfrom vorlagengen import gcpause\n"
+            "from vorlagengen.load.project import load_project\n"
+            f"load_project(Path({str(repo)!r}))\nbefore = gc.get_freeze_count()\n"
+            f"gcpause.one_shot()\nload_project(Path({str(repo)!r}))\n"
+            "print(json.dumps([before, gc.get_freeze_count(), gc.isenabled()]))")
+    done = subprocess.run([sys.executable, "-c", code], capture_output=True, text=True, check=True,
+                          env={**os.environ, "VORLAGENGEN_CACHE": "aus"})
+    before, after, collecting = json.loads(done.stdout.splitlines()[-1])
+    assert before == 0 and after > 10_000 and collecting
+
+
+def test_the_live_preview_freezes_nothing(monkeypatch: pytest.MonkeyPatch) -> None:
+    from click.testing import CliRunner
+
+    import vorlagengen.vorschau.start as start
+    from vorlagengen import gcpause
+    from vorlagengen.cli import cli
+
+    seen = []
+    monkeypatch.setattr(start, "run", lambda *_args: seen.append(gcpause._ONE_SHOT[0]))
+    gcpause.one_shot()
+    try:
+        result = CliRunner().invoke(cli, ["--projekt", str(Path(__file__).resolve().parents[1]), "vorschau",
+                                          "--kein-browser"])
+    finally:
+        gcpause.one_shot(False)
+    assert result.exit_code == 0, result.output
+    assert seen == [False]

@@ -145,8 +145,6 @@ def _validate(root: Path, pfade: tuple[Path, ...], als_json: bool, codequality: 
     warnings: list[Problem] = []
     counts = {"drucksachen": 0, "sitzungen": 0}
     project: Project | None = None
-    collecting = gc.isenabled()
-    gc.disable()  # see _frozen_after_load
     try:
         project = load_project(root, pfade or None)
         counts = {"drucksachen": len(project.records), "sitzungen": len(project.sitzungen)}
@@ -154,8 +152,6 @@ def _validate(root: Path, pfade: tuple[Path, ...], als_json: bool, codequality: 
     except ValidationFailed as exc:
         problems, warnings = exc.problems, exc.warnings
         counts["drucksachen"] = len(discover(root.absolute(), [p for p in pfade if "sitzungen" not in p.parts] or None))
-    finally:
-        _frozen_after_load(collecting)
     if not intern:  # values of non-public Drucksachen stay out of logs, which CI often publishes
         problems, warnings = redact(problems), redact(warnings)
     report = ""
@@ -655,8 +651,10 @@ def vorschau(ctx: click.Context, pfad: Path | None, port: int | None, host: str,
     „datei:zeile:spalte: feld: Meldung“ über dem letzten fehlerfreien Stand. Schreibt nichts nach
     build/. Ende mit Strg+C.
     """
+    from vorlagengen.gcpause import one_shot
     from vorlagengen.vorschau.start import run
 
+    one_shot(False)  # a server that loads the project again after each change: nothing loaded is kept
     run(_settings(ctx).root, pfad, host, port, not kein_browser, lambda text: _say(ctx, text))
 
 
@@ -846,25 +844,12 @@ def _terminated(signum: int, _frame: object) -> None:
     raise KeyboardInterrupt
 
 
-ONE_SHOT = False  # set by main(): the process ends with its command (not so under CliRunner in tests)
-
-
-def _frozen_after_load(collecting: bool) -> None:
-    """The cycle collector back on after loading (load_project leaves it off while it loads). In a
-    process that ends with this command the loaded objects are frozen first: they live to its end,
-    and the collector would walk all of them two or three times to find nothing (~0.2 s CPU for
-    10,000 records)."""
-    if ONE_SHOT:
-        gc.freeze()
-    if collecting:
-        gc.enable()
-
-
 def main() -> None:
     import signal
 
-    global ONE_SHOT
-    ONE_SHOT = True
+    from vorlagengen.gcpause import one_shot
+
+    one_shot()  # what is loaded lives to the end of the process (gcpause.py)
     signal.signal(signal.SIGTERM, _terminated)
     try:
         cli.main(prog_name="vorlagengen")
