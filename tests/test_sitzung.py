@@ -463,20 +463,34 @@ def test_public_mappe_reads_nothing_of_the_internal_tree(leak_project):
 
 def test_a_changed_drucksache_is_set_again_for_the_mappe_the_others_are_read(leak_project, monkeypatch):
     """Each Drucksache's form for the Mappe is set once and kept (both Mappen, later runs); after one
-    changed only that one is set again, and both Mappen equal those of a clean build."""
+    changed only that one is set again, pandoc does not read the Mappen again (their Markdown is the
+    same: the typst source it wrote is kept), and both Mappen equal those of a clean build."""
+    import vorlagengen.documents.engines as engines
     import vorlagengen.documents.sitzung.mappenform as mappenform
 
     set_for: list[str] = []
     real = mappenform._set
     monkeypatch.setattr(mappenform, "_set", lambda doc, prep, md: set_for.append(doc.target.name) or real(doc, prep, md))
+    mappen: list[str] = []
+    convert = engines.PandocWorker.convert
+
+    def counted(self, markdown, *args, **kwargs):  # type: ignore[no-untyped-def]
+        if "vg-deckblatt" in markdown:
+            mappen.append(markdown)
+        return convert(self, markdown, *args, **kwargs)
+
+    monkeypatch.setattr(engines.PandocWorker, "convert", counted)
     build_leak(leak_project)
     # VO/0001/19 has non-public Anlagen (its internal form differs), VO/0002/19 is non-public
     assert sorted(set_for) == ["VO-0001-19", "VO-0001-19", "VO-0002-19"], set_for
+    assert len(mappen) == 2
     set_for.clear()
+    mappen.clear()
     path = leak_project / "vorlagen/lueneburg/a.yaml"
     path.write_text(path.read_text(encoding="utf-8").replace("Sachverhalt.", "Neuer Sachverhalt."), encoding="utf-8")
     docs = build_leak(leak_project)
     assert sorted(set_for) == ["VO-0001-19", "VO-0001-19"], set_for
+    assert mappen == []
     assert any("Neuer Sachverhalt" in p for p in pdf_pages(docs / "Sitzungsmappe-oeffentlich.pdf"))
     incremental = {p.name: p.read_bytes() for p in docs.iterdir()}
     shutil.rmtree(leak_project / "build")

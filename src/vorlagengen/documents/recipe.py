@@ -112,6 +112,8 @@ def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ..
     """Markdown → the requested formats, parsed once by this thread's pandoc. pandoc writes the
     typst source first; typst sets the PDF while pandoc writes the DOCX."""
     wanted = [("typst" if f == "pdf" else f) for f in FORMATS if f in set(formats)]
+    if wanted == ["typst"] and prep.kept is not None:
+        return {"pdf": _pdf(doc, prep, _kept_source(doc, prep, markdown))}
     made: dict[str, bytes] = {}
     failed: Exception | None = None
     for fmt, data in pandoc_worker().convert_each(
@@ -128,6 +130,25 @@ def convert(doc: Document, prep: Prepared, markdown: str, formats: tuple[str, ..
     if failed is not None:
         raise failed
     return {f: made[f] for f in ("pdf", "docx") if f in made}
+
+
+def _kept_source(doc: Document, prep: Prepared, markdown: str) -> str:
+    """The typst source pandoc writes of a placed document's Markdown (a Mappe's), kept between runs
+    by the digest of what pandoc reads (the Markdown, whether the document is public, its epoch) and
+    of the code (prep.kept: pandoc's version and the filter are in it). A Mappe whose Markdown is the
+    same (a Drucksache changed, not its page count) is not read by pandoc again. pandoc's failure or
+    warning keeps nothing."""
+    assert prep.kept is not None
+    folder = prep.kept[0] / "typst"
+    key = hashlib.sha256(json.dumps([markdown, doc.public, doc.epoch, doc.show, prep.kept[1]]).encode()).hexdigest()
+    kept = read_kept(folder, key, ".typ")
+    if kept is not None:
+        return kept.decode("utf-8")
+    data = pandoc_worker().convert(markdown, ["typst"], doc.epoch, doc.display, None, public=doc.public,
+                                   origins=list(prep.origins))["typst"]
+    source = TYPST_MAIN.format(show=doc.show) + data.decode("utf-8")
+    keep(folder, key, source.encode("utf-8"), ".typ", alone=True)
+    return source
 
 
 def _pdf(doc: Document, prep: Prepared, source: str) -> bytes:
