@@ -50,20 +50,21 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
 
 
-_claims: dict[tuple[str, int, int], bool] = {}
+_claims: dict[tuple[str, int, int], tuple[bool, int | None]] = {}
 
 
-def _claims_pdfa(path: Path) -> bool:
-    """Whether the file says it is PDF/A (looked at once per process while it stays unchanged)."""
+def _claims_pdfa(path: Path) -> tuple[bool, int | None]:
+    """Whether the file says it is PDF/A, and its page count (None: not readable); looked at once per
+    process while it stays unchanged, in one opening."""
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
     known = _claims.get(key)
     if known is None:
         try:
             with pikepdf.open(path) as pdf:
-                known = bool(pdf.open_metadata().get("pdfaid:part"))
+                known = bool(pdf.open_metadata().get("pdfaid:part")), len(pdf.pages)
         except pikepdf.PdfError:
-            known = False
+            known = False, None
         _claims[key] = known
     return known
 
@@ -109,7 +110,9 @@ def prepare_all(anlagen: list[tuple[Path, str, Path]], jobs: int) -> None:
 
 
 def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
-    source, is_pdfa = path, _claims_pdfa(path)
+    source, (is_pdfa, pages) = path, _claims_pdfa(path)
+    if is_pdfa and pages is not None:
+        return source, pages, True
     if not is_pdfa and shutil.which("gs"):
         source, is_pdfa = _ghostscript_pdfa(path, cache, display), True
     try:
