@@ -103,18 +103,27 @@ def test_edit_after_edit_each_sets_only_that_record_and_opens_no_anlage(
         project: Path, tmp_path: Path, selections: list[list[str] | None], monkeypatch: pytest.MonkeyPatch) -> None:
     """The stamp a run of changed records keeps (its outputs taken from the scan before where their
     folders are unchanged) lets the next such run through; the Anlagen of a changed record, unchanged
-    as all else, keep their verdicts: none is opened again."""
+    as all else, keep their verdicts and the page counts the documents show: none is opened again."""
+    import pikepdf
+
+    import vorlagengen.documents.context as context
+
     opened: list[Path] = []
     real = anlagen._pdf_problem
     monkeypatch.setattr(anlagen, "_pdf_problem", lambda path, *a: opened.append(path) or real(path, *a))
+    counted: list[str] = []
+    real_open = pikepdf.open
+    monkeypatch.setattr(pikepdf, "open", lambda path, *a, **k: counted.append(str(path)) or real_open(path, *a, **k))
     _build(project)
-    assert opened  # the whole run looks into every PDF Anlage
+    assert opened and any(p.endswith("verfahrensregelungen-ambulante-hilfen.pdf") for p in counted)
     for n in range(3):
         opened.clear()
+        counted.clear()
         anlagen._verdict.cache_clear()  # as in a new process
+        context._PAGES.clear()
         _replace(project / OTHER, "sachverhalt: |\n", f"sachverhalt: |\n  Fassung {n}.\n\n")
         _build(project)
-        assert selections[-1] == [OTHER] and opened == []
+        assert selections[-1] == [OTHER] and opened == [] and counted == []
     assert selections == [None, [OTHER], [OTHER], [OTHER]]
     assert files(project / "build") == _clean(project, tmp_path)
 

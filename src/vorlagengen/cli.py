@@ -344,6 +344,9 @@ def _only_changed(ctx: click.Context, root: Path, out: Path, stamp: _Stamped, wa
     if len(project.records) != len(changed) or any(
             not r.facts or facts.get(str(r.path)) != r.facts for r in project.records):
         return False
+    from vorlagengen.documents.context import known_pages
+
+    known_pages(summary.get("seiten"))  # every Anlage is as the last run found it: not opened to count pages
     _drucksachen(ctx, project, out, wanted, layout, jobs=jobs, complete=False, stamp=stamp,
                  whole=(facts, known, extras, totals))
     return True
@@ -384,6 +387,7 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
     records of each record, files read and numbers (records, imported, outputs) the last run kept."""
     import os
 
+    from vorlagengen.documents.context import counted_pages
     from vorlagengen.documents.drucksache import BuildResult
     from vorlagengen.documents.drucksache import build as run_build
     from vorlagengen.load.project import known_entry
@@ -412,9 +416,10 @@ def _drucksachen(ctx: click.Context, project: Any, out: Path, wanted: list[str] 
         if whole is not None:  # the kept ones of the records not loaded, and their numbers
             facts, known, read = {**whole[0], **facts}, {**whole[1], **known}, sorted({*whole[2], *read})
             made = whole[3][2] - len(result.removed)
-        # what the next run says when nothing changes: every file unchanged
+        # what the next run says when nothing changes: every file unchanged; the page counts of the
+        # PDF Anlagen counted (and known) in this run, for a next run of changed records only
         stamp.stamp.save(map(Path, read), {"text": text(0, made, 0), "facts": facts, "known": known,
-                                           "totals": [records, imported, made]})
+                                           "totals": [records, imported, made], "seiten": counted_pages()})
 
     bar = Progress("Setze Drucksachen", quiet=_settings(ctx).quiet)
     try:

@@ -11,7 +11,6 @@ import re
 from collections.abc import Callable
 from dataclasses import dataclass, field
 from decimal import Decimal
-from functools import lru_cache
 from pathlib import Path
 from typing import Any
 
@@ -41,15 +40,42 @@ def groesse(size: int) -> str:
     return f"{size / 1024 / 1024:.1f} MB".replace(".", ",")
 
 
-@lru_cache(maxsize=1024)
-def _pdf_pages(path: Path, mtime_ns: int) -> int | None:
-    import pikepdf
+# Page counts of PDF Anlagen by path, with the size and time of the file counted: those this process
+# counted, and those an earlier run counted of files its stamp shows unchanged (known_pages)
+_PAGES: dict[str, tuple[int, int, int | None]] = {}
+
+
+def _pdf_pages(path: Path, size: int, mtime_ns: int) -> int | None:
+    known = _PAGES.get(str(path))
+    if known is not None and known[:2] == (size, mtime_ns):
+        return known[2]
+    import pikepdf  # not before it is needed: its import alone costs a one-record build ~50 ms
 
     try:
         with pikepdf.open(path) as pdf:
-            return len(pdf.pages)
+            pages: int | None = len(pdf.pages)
     except pikepdf.PdfError:
-        return None
+        pages = None
+    _PAGES[str(path)] = (size, mtime_ns, pages)
+    return pages
+
+
+def known_pages(kept: object) -> None:
+    """Take the page counts an earlier run counted (:func:`counted_pages`) for PDF Anlagen that are
+    unchanged since: a build of only the records whose own texts changed, whose stamp shows every
+    other file as that run found it (cli._only_changed), opens none of them again. Anything not in
+    that form is ignored (the files are counted again)."""
+    if not isinstance(kept, dict):
+        return
+    for path, entry in kept.items():
+        if (isinstance(path, str) and isinstance(entry, list) and len(entry) == 3
+                and all(isinstance(n, int) and not isinstance(n, bool) for n in entry)):
+            _PAGES.setdefault(path, (entry[0], entry[1], entry[2]))
+
+
+def counted_pages() -> dict[str, list[int]]:
+    """The page count of every readable PDF Anlage this process knows, with its file's size and time."""
+    return {path: [size, mtime, pages] for path, (size, mtime, pages) in _PAGES.items() if pages is not None}
 
 
 @dataclass
@@ -209,7 +235,7 @@ def anlagen_info(record: Record) -> list[AnlageInfo]:
         path = anlage_path(a.datei, record.path)
         stat = path.stat()
         typ = path.suffix.lower().lstrip(".") or "datei"
-        pages = _pdf_pages(path, stat.st_mtime_ns) if typ == "pdf" else None
+        pages = _pdf_pages(path, stat.st_size, stat.st_mtime_ns) if typ == "pdf" else None
         out.append(AnlageInfo(i, a.titel, a.datei, path.name, typ, stat.st_size, groesse(stat.st_size), pages,
                               a.oeffentlich and not a.personenbezogen, path, a.personenbezogen))
     return out
