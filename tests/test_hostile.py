@@ -59,6 +59,10 @@ def glyph_cases() -> Iterator[Case]:
                    f"{PATH}:{SACHVERHALT_LINE}:12: sachverhalt: Zeichen „{ch}“ ({name}) ist in keiner Schrift")
         yield Case(f"glyph-betreff-{ord(ch):x}", {PATH: record(1, "Text.", betreff=f"Betreff {ch}")},
                    f"{PATH}:6:18: betreff: Zeichen „{ch}“ ({name})")
+        # the same character written as an escape of YAML: not in the file's text, in the value
+        escape = f"\\U{ord(ch):08X}" if ord(ch) > 0xFFFF else f"\\u{ord(ch):04X}"
+        yield Case(f"glyph-escape-{ord(ch):x}", {PATH: record(1, "Text.", betreff=f'"Betreff {escape}"')},
+                   f"{PATH}:6:1: betreff: Zeichen „{ch}“ ({name}) ist in keiner Schrift")
 
 
 def link_cases() -> Iterator[Case]:
