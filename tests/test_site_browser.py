@@ -76,7 +76,10 @@ def page(browser: Browser) -> Iterator[Page]:
 
 def axe_violations(page: Page) -> list[dict[str, Any]]:
     page.add_script_tag(path=str(AXE))
-    result = page.evaluate("tags => axe.run(document, {runOnly: {type: 'tag', values: tags}})", WCAG)
+    # page.evaluate waits without a limit: an axe run that never settles fails the test, not the CI run
+    result = page.evaluate("""tags => Promise.race([
+        axe.run(document, {runOnly: {type: 'tag', values: tags}}),
+        new Promise((_, fail) => setTimeout(() => fail(new Error('axe: nach 120 s kein Ergebnis')), 120000))])""", WCAG)
     return [{"id": v["id"], "help": v["help"], "nodes": [n["target"] for n in v["nodes"]][:5]}
             for v in result["violations"]]
 

@@ -19,7 +19,7 @@ from vorlagengen.checks.niederschrift import Findings, check_niederschrift
 from vorlagengen.checks.text import text_problems
 from vorlagengen.errors import Problem
 from vorlagengen.load.modelerrors import model_problems
-from vorlagengen.load.yamlio import YamlProblem, load_mapping, locate
+from vorlagengen.load.yamlio import YamlProblem, load_mapping_text, locate
 from vorlagengen.messages import field_path
 from vorlagengen.model.drucksache import Sitzung, Tagesordnung, Top
 from vorlagengen.model.niederschrift import Niederschrift
@@ -159,14 +159,14 @@ def read_niederschrift(rec: SitzungRecord) -> list[Problem]:
         return []  # a FIFO, folder or dangling link of that name is refused when read, not skipped
     display = display_path(path)
     try:
-        raw = load_mapping(path, display)
+        raw, text = load_mapping_text(path, display)
         rec.niederschrift = Niederschrift.model_validate(raw)
     except YamlProblem as exc:
         return [exc.problem]
     except ValidationError as exc:
         return model_problems(exc, path, display, Niederschrift)
     rec.niederschrift_path = path
-    return text_problems(raw, rec.niederschrift, path, display)
+    return text_problems(raw, rec.niederschrift, path, display, text)
 
 
 def read_sitzung(path: Path, ref: RefData, today: dt.date | None = None
@@ -175,7 +175,7 @@ def read_sitzung(path: Path, ref: RefData, today: dt.date | None = None
     (by ``today``, default: today), items added since must not renumber it."""
     display = display_path(path)
     try:
-        raw = load_mapping(path, display)
+        raw, text = load_mapping_text(path, display)
         sitzung = Sitzung.model_validate(raw)
     except YamlProblem as exc:
         return None, [exc.problem]
@@ -190,7 +190,7 @@ def read_sitzung(path: Path, ref: RefData, today: dt.date | None = None
         found = []  # imported: its numbers are the source's, in the source's order
     elif not found and versandt(sitzung, today or dt.date.today()):
         found = renumbered(sitzung, rec.tops, profil)
-    return rec, text_problems(raw, sitzung, path, display) + niederschrift_problems + [
+    return rec, text_problems(raw, sitzung, path, display, text) + niederschrift_problems + [
         Problem(display, *locate(path, loc), field_path(loc), msg) for loc, msg in found]
 
 
