@@ -104,9 +104,12 @@ def test_a_generated_record_takes_the_fast_way() -> None:
 
 # --- generated documents --------------------------------------------------------------------------
 
-_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " .,;:-_#'\"!?&*%@`|>[]{}()/äöüßÄ€\u00a0",
+_TEXT = st.text(alphabet=string.ascii_letters + string.digits + " .,;:-_#'\"!?&*%@`|>[]{}()/\\äöüßÄ€\u00a0",
                 min_size=0, max_size=20)
-_WORD = st.one_of(st.sampled_from(WORDS), st.text(alphabet=string.ascii_lowercase + string.digits + "-_./",
+# escapes in double quotes: a quote and a backslash (what an import writes), and others, which the
+# fast way refuses
+_ESCAPE = st.sampled_from(['\\"', "\\\\", "\\n", "\\t", "\\x41", "\\u00e4", "\\/", "\\ ", "\\0"])
+_WORD = st.one_of(st.sampled_from(WORDS), st.text(alphabet=string.ascii_lowercase + string.digits + "-_./\\",
                                                   min_size=1, max_size=12))
 # a line of a "|" or ">" block's body: text, blank (or only spaces), deeper, or looking like YAML or Markdown
 _BODY_LINE = st.one_of(
@@ -125,7 +128,9 @@ def _scalar(draw: st.DrawFn, indent: int) -> str:
     if style == "single":
         return " '" + draw(_TEXT).replace("'", "''") + "'"
     if style == "double":
-        return ' "' + draw(_TEXT).replace("\\", "").replace('"', "'") + '"'
+        parts = draw(st.lists(st.one_of(_TEXT.map(lambda t: t.replace("\\", "\\\\").replace('"', '\\"')), _ESCAPE),
+                              max_size=4))
+        return ' "' + "".join(parts) + '"'
     if style == "multi":
         return " " + draw(_WORD) + "\n" + pad + draw(_WORD)
     lines = draw(st.lists(_BODY_LINE, min_size=1, max_size=4))
@@ -164,6 +169,7 @@ def documents(draw: st.DrawFn, indent: int = 0, depth: int = 0) -> str:
 @settings(max_examples=3000, deadline=None, suppress_health_check=[HealthCheck.too_slow])
 @given(documents())
 @example(".nan: yes\n.NaN: yes\n")  # two NaN keys: two keys to yaml-rs, a duplicate key to libyaml
+@example('name: "Antrag \\"Spielplatz\\" (neu)"\npfad: x\\"y\\\\z\nende: "a\\\\"\nzwei: "\\\\a"\n')  # as an import writes
 def test_generated_documents_are_read_alike_or_refused(text: str) -> None:
     assert_same_or_refused(text)
 
@@ -239,3 +245,21 @@ def test_randomly_damaged_records_give_the_messages_of_the_positioned_way(projek
     positioned = projekt.validate()
     assert with_fast.stderr == positioned.stderr
     assert with_fast.stderr.count("\n") > 150
+
+
+_QUOTED = st.text(alphabet=string.ascii_letters + ' "\\äß.-', min_size=0, max_size=30)
+
+
+@settings(max_examples=500, deadline=None)
+@given(st.lists(_QUOTED, min_size=1, max_size=4), st.sampled_from(["double", "plain", "single"]))
+def test_an_escaped_quote_or_backslash_takes_the_fast_way_and_reads_alike(texts: list[str], style: str) -> None:
+    """What an OParl import writes for a title with quotes ("Antrag \\"Spielplatz\\""): the fast
+    way takes \\" and \\\\ wherever they stand, and reads them as libyaml does."""
+    def scalar(t: str) -> str:
+        if style == "double":
+            return '"' + t.replace("\\", "\\\\").replace('"', '\\"') + '"'
+        pairs = t.replace("\\", "\\\\").replace('"', '\\"').strip() or "x"  # only pairs: \\ and \"
+        return pairs if style == "plain" else "'" + pairs.replace("'", "''") + "'"
+
+    text = "".join(f"k{i}: {scalar('a' + t)}\n" for i, t in enumerate(texts))
+    assert assert_same_or_refused(text) or style == "plain", text  # a plain value may look like YAML

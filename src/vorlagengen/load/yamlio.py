@@ -382,6 +382,9 @@ FAST_MAX_BRACKETS = 64
 # headers of "|" and ">" blocks.
 _FAST_SPECIAL = re.compile("[\x00-\x09\x0b-\x1f\\\\\x7f-\x9f\ud800-\udfff\ufeff\ufffe\uffff!&*%\\[{?@`|>]")
 _FAST_INDICATORS = frozenset("!&*%[{?@`")
+# a backslash followed by one of these is read alike: an escaped quote or backslash in double quotes
+# (what an import writes for a quote in a title), the characters as they are anywhere else
+_FAST_ESCAPED = ('"', "\\")
 # A plain value or key that may be read as something else than text: after ": " or "- ", or at the
 # start of a line (a key, or a value below its key), beginning with a digit, sign, dot, "_", "<", "~"
 # or being one of the words that YAML 1.1 or 1.2 give a meaning (two searches: one is slower).
@@ -459,8 +462,14 @@ def fast_allowed(text: str) -> bool:
         return False
     if text.count("- ") > FAST_MAX_ITEMS or text.count("[") + text.count("{") > FAST_MAX_BRACKETS:
         return False
+    paired = -1  # the end of the last pair \" or \\: its second character is no character of its own
     for m in _FAST_SPECIAL.finditer(text):
         ch = m.group()
+        if m.start() < paired:
+            continue
+        if ch == "\\" and text[m.end():m.end() + 1] in _FAST_ESCAPED:
+            paired = m.end() + 1  # \" and \\ mean the same to both loaders, wherever they stand
+            continue
         if ch in "|>":
             if _node_start(text, m.start()) and not _plain_block(text, m.start()):
                 return False

@@ -13,6 +13,7 @@ automatic number follows it: after "10a" comes "11", under "1." come "1.1", "1.2
 
 from __future__ import annotations
 
+import functools
 import re
 from collections.abc import Sequence
 from dataclasses import dataclass, field
@@ -83,7 +84,13 @@ def ohne_praefix(text: str, praefix: str) -> str:
 
 
 def _muster(profil: Profil) -> re.Pattern[str]:
-    marks = {m for m in ("Ö", "N", "A", "B", profil.kennung_oeffentlich, profil.kennung_nichtoeffentlich) if m}
+    return _muster_mit(profil.kennung_oeffentlich, profil.kennung_nichtoeffentlich)
+
+
+@functools.lru_cache(maxsize=64)
+def _muster_mit(oeffentlich: str, nichtoeffentlich: str) -> re.Pattern[str]:
+    """The pattern of an own number with these Kennungen (made once: a Sitzung reads one per TOP)."""
+    marks = {m for m in ("Ö", "N", "A", "B", oeffentlich, nichtoeffentlich) if m}
     alt = "|".join(re.escape(m) for m in sorted(marks, key=len, reverse=True))
     return re.compile(rf"^(?:({alt})\s*)?(\d+(?:\.\d+)*)\.?(?:\s*([a-z])\)?)?$")
 
