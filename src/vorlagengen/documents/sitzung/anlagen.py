@@ -50,22 +50,22 @@ def _sha(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()[:24]
 
 
-_claims: dict[tuple[str, int, int], tuple[bool, int | None]] = {}
+_looked_at: dict[tuple[str, int, int], tuple[bool, int | None]] = {}
 
 
-def _claims_pdfa(path: Path) -> tuple[bool, int | None]:
+def _pdf_facts(path: Path) -> tuple[bool, int | None]:
     """Whether the file says it is PDF/A, and its page count (None: not readable); looked at once per
     process while it stays unchanged, in one opening."""
     st = path.stat()
     key = (str(path), st.st_size, st.st_mtime_ns)
-    known = _claims.get(key)
+    known = _looked_at.get(key)
     if known is None:
         try:
             with pikepdf.open(path) as pdf:
                 known = bool(pdf.open_metadata().get("pdfaid:part")), len(pdf.pages)
         except pikepdf.PdfError:
             known = False, None
-        _claims[key] = known
+        _looked_at[key] = known
     return known
 
 
@@ -110,12 +110,12 @@ def prepare_all(anlagen: list[tuple[Path, str, Path]], jobs: int) -> None:
 
 
 def _prepare_pdf(path: Path, cache: Path, display: str) -> tuple[Path, int, bool]:
-    source, (is_pdfa, pages) = path, _claims_pdfa(path)
-    if is_pdfa and pages is not None:
-        return source, pages, True
+    source, (is_pdfa, pages) = path, _pdf_facts(path)
     if not is_pdfa and shutil.which("gs"):
-        source, is_pdfa = _ghostscript_pdfa(path, cache, display), True
-    try:
+        source, is_pdfa, pages = _ghostscript_pdfa(path, cache, display), True, None
+    if pages is not None:
+        return source, pages, is_pdfa
+    try:  # converted just now, or not readable (then the error names the Anlage)
         with pikepdf.open(source) as pdf:
             return source, len(pdf.pages), is_pdfa
     except pikepdf.PdfError as exc:
